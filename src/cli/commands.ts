@@ -1,0 +1,261 @@
+/**
+ * The `backprop` commands over the core. `runCli` takes the arguments and an output sink and
+ * returns the exit code, so tests drive it in-process; cli.ts is only the process wrapper.
+ */
+import { parseArgs } from 'node:util';
+import {
+  describeParameterNames, explain, findParameter, finiteDifference, loadNetwork, lossSymbol,
+  type Explanation, type Factor, type Network, NetworkFileError, Trainer,
+} from '../core';
+import { formatNumber as n, renderTable } from './table';
+
+export interface CliIo {
+  readFile(path: string): string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** A usage mistake: printed as one line, exit code 1. */
+class UsageError extends Error {}
+
+const USAGE = `Usage: backprop <command> FILE [options]
+
+Commands:
+  check FILE                      validate a network file
+  grad FILE                       the loss and every gradient at the file's parameters
+  train FILE [--steps N]          run gradient descent until it converges or reaches N steps
+  explain FILE --param NAME [--steps N]
+                                  the chain rule behind dLoss/dNAME, sample by sample
+
+Options:
+  --json        machine-readable output
+  --steps N     maximum steps (train: replaces training.maxSteps; explain: steps to take first, default 0)
+  --param NAME  the parameter to explain: w1, w2, ..., b1, b2, ...
+  --help        this text`;
+
+const FLAGS: Record<string, readonly string[]> = {
+  check: ['json'],
+  grad: ['json'],
+  train: ['json', 'steps'],
+  explain: ['json', 'steps', 'param'],
+};
+
+export function runCli(argv: readonly string[], io: CliIo): number {
+  try {
+    return dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`backprop: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function dispatch(argv: readonly string[], io: CliIo): number {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    (argv.length === 0 ? io.stderr : io.stdout)(`${USAGE}\n`);
+    return argv.length === 0 ? 1 : 0;
+  }
+  const [command, ...rest] = argv;
+  const allowed = FLAGS[command];
+  if (!allowed) throw new UsageError(`unknown command '${command}': expected one of ${Object.keys(FLAGS).join(', ')} (see backprop --help)`);
+  const { file, flags } = parseFlags(command, rest, allowed);
+
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UsageError(`cannot read ${file}: ${why}`);
+  }
+
+  let network: Network;
+  try {
+    network = loadNetwork(text);
+  } catch (e) {
+    if (!(e instanceof NetworkFileError)) throw e;
+    if (command === 'check' && flags.json) {
+      const { line, column } = e.position;
+      io.stdout(`${JSON.stringify({ ok: false, error: { message: e.message, line, column } })}\n`);
+    }
+    io.stderr(`${e.format(file)}\n`);
+    return 1;
+  }
+
+  switch (command) {
+    case 'check': return check(file, network, flags.json, io);
+    case 'grad': return grad(network, flags.json, io);
+    case 'train': return train(network, flags.steps ?? network.training.maxSteps, flags.json, io);
+    case 'explain': return explainCommand(network, flags.param, flags.steps ?? 0, flags.json, io);
+  }
+  return 1;
+}
+
+interface Flags {
+  json: boolean;
+  steps?: number;
+  param?: string;
+}
+
+function parseFlags(command: string, args: readonly string[], allowed: readonly string[]): { file: string; flags: Flags } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' }, steps: { type: 'string' }, param: { type: 'string' } },
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const option = /'(-[^']*)'/.exec(err.message)?.[1];
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown flag '${option ?? '?'}' for ${command}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${option ?? 'a flag'} needs a value, e.g. ${option === '--param' || option?.startsWith('--param') ? '--param w3' : '--steps 100'}`);
+    throw new UsageError(err.message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  for (const key of Object.keys(values)) {
+    if (!allowed.includes(key)) throw new UsageError(`${command} does not take --${key}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`);
+  }
+  if (positionals.length === 0) throw new UsageError(`${command} needs a network file: backprop ${command} FILE`);
+  if (positionals.length > 1) throw new UsageError(`${command} takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
+  const flags: Flags = { json: values.json === true };
+  if (values.steps !== undefined) {
+    if (!/^\d+$/.test(values.steps) || !Number.isSafeInteger(Number(values.steps))) {
+      throw new UsageError(`malformed --steps '${values.steps}': expected a whole number of steps, 0 or more`);
+    }
+    flags.steps = Number(values.steps);
+  }
+  if (command === 'explain') {
+    if (values.param === undefined) throw new UsageError('explain needs --param NAME, e.g. --param w3');
+    flags.param = values.param;
+  }
+  return { file: positionals[0], flags };
+}
+
+// ---- commands ------------------------------------------------------------------------------
+
+function check(file: string, net: Network, json: boolean, io: CliIo): number {
+  const trainer = new Trainer(net);
+  const loss = trainer.evaluate();
+  const trainable = net.parameters.filter((p) => net.training.trainable[p.index]).map((p) => p.name);
+  if (json) {
+    io.stdout(`${JSON.stringify({
+      ok: true, name: net.name, inputs: net.inputNames, outputs: net.outputNames,
+      layers: net.layers.map((l) => ({ units: l.units, activation: l.activation })),
+      parameters: net.parameterCount, trainable, samples: net.data.samples, loss: net.loss, lossValue: loss,
+    })}\n`);
+    return 0;
+  }
+  const shape = [`${net.inputNames.length}`, ...net.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ');
+  io.stdout(`${file}: OK, "${net.name}"
+  layers:     ${shape}
+  parameters: ${net.parameterCount} (${describeParameterNames(net)}), ${trainable.length === net.parameterCount ? 'all' : trainable.length} trainable${trainable.length < net.parameterCount ? ` (${trainable.join(', ') || 'none'})` : ''}
+  data:       ${net.data.samples} sample${net.data.samples === 1 ? '' : 's'} of ${net.inputNames.join(', ')} -> ${net.outputNames.join(', ')}
+  loss:       ${net.loss}, ${lossSymbol(net.loss)} = ${n(loss)} at the file's parameters
+`);
+  return 0;
+}
+
+function grad(net: Network, json: boolean, io: CliIo): number {
+  const trainer = new Trainer(net);
+  const loss = trainer.evaluate();
+  if (json) {
+    const gradients: Record<string, number> = {};
+    for (const p of net.parameters) gradients[p.name] = trainer.gradients[p.index];
+    io.stdout(`${JSON.stringify({ loss, gradients })}\n`);
+    return 0;
+  }
+  const sym = lossSymbol(net.loss);
+  const rows = net.parameters.map((p) => [p.name, n(trainer.params[p.index]), n(trainer.gradients[p.index]), net.training.trainable[p.index] ? 'yes' : 'no']);
+  io.stdout(`${net.name}\n${sym} = ${n(loss)} at the file's parameters\n\n${renderTable(['param', 'value', `d${sym}/dparam`, 'trainable'], rows)}\n`);
+  return 0;
+}
+
+function train(net: Network, maxSteps: number, json: boolean, io: CliIo): number {
+  const trainer = new Trainer(net);
+  const before = trainer.evaluate();
+  const result = trainer.run(maxSteps);
+  const loss = trainer.evaluate();
+  if (json) {
+    const parameters: Record<string, number> = {};
+    for (const p of net.parameters) parameters[p.name] = trainer.params[p.index];
+    io.stdout(`${JSON.stringify({ steps: result.steps, stopReason: result.stopReason, loss, parameters })}\n`);
+    return 0;
+  }
+  const sym = lossSymbol(net.loss);
+  const why = result.stopReason === 'converged'
+    ? `converged: the last step size, ${n(trainer.lastStepSize)}, is below minStepSize ${n(net.training.minStepSize)}`
+    : `stopped at the maximum of ${maxSteps} step${maxSteps === 1 ? '' : 's'}`;
+  const rows = net.parameters.map((p) => [
+    p.name, n(net.initialParameters[p.index]), n(trainer.params[p.index]), net.training.trainable[p.index] ? 'yes' : 'no',
+  ]);
+  io.stdout(`${net.name}\n${result.steps} step${result.steps === 1 ? '' : 's'} of gradient descent (learning rate ${n(net.training.learningRate)}), ${why}\n${sym}: ${n(before)} -> ${n(loss)}\n\n${renderTable(['param', 'start', 'final', 'trainable'], rows)}\n`);
+  return 0;
+}
+
+function explainCommand(net: Network, name: string | undefined, steps: number, json: boolean, io: CliIo): number {
+  const p = findParameter(net, name ?? '');
+  if (!p) throw new UsageError(`unknown parameter '${name}' for --param: this network has ${describeParameterNames(net)}`);
+  const trainer = new Trainer(net);
+  const taken = trainer.run(steps).steps;
+  const e = explain(trainer, p);
+  if (json) {
+    io.stdout(`${JSON.stringify({
+      parameter: e.parameter, value: e.value, derivative: e.derivative,
+      terms: e.terms.map((t) => ({ sample: t.sample, value: t.value, factors: t.factors.map(factorJson) })),
+    })}\n`);
+    return 0;
+  }
+  io.stdout(`${renderExplanation(net, trainer, e, taken)}\n`);
+  return 0;
+}
+
+function factorJson(f: Factor): { label: string; value: number; paths?: unknown[] } {
+  const out: { label: string; value: number; paths?: unknown[] } = { label: f.label, value: f.value };
+  if (f.paths) out.paths = f.paths.map((p) => ({ label: p.label, value: p.value, factors: p.factors.map(factorJson) }));
+  return out;
+}
+
+function renderExplanation(net: Network, trainer: Trainer, e: Explanation, steps: number): string {
+  const p = findParameter(net, e.parameter)!;
+  const sym = lossSymbol(net.loss);
+  const indent = ' '.repeat(e.derivativeLabel.length + 1);
+  const factorLabels = e.terms[0].factors.map((f) => f.label);
+  const headers = ['i', ...net.inputNames, ...net.outputNames.map((o) => `observed ${o}`), ...net.outputNames.map((o) => `predicted ${o}`), ...factorLabels, 'term'];
+  const rows: string[][] = [];
+  for (const t of e.terms) {
+    rows.push([String(t.sample), ...t.inputs.map(n), ...t.observed.map(n), ...t.predicted.map(n), ...t.factors.map((f) => n(f.value)), n(t.value)]);
+  }
+  rows.push(['sum', ...new Array(headers.length - 2).fill(''), n(e.terms.reduce((a, t) => a + t.value, 0))]);
+  const paths = e.terms.flatMap((t) => t.factors.filter((f) => f.paths).flatMap((f) => [
+    `  i=${t.sample}: ${f.label} = ${f.paths!.map((path) => n(path.value)).join(' + ')} = ${n(f.value)}`,
+    ...f.paths!.map((path) => `       ${path.label}: ${path.factors.map((pf) => `${pf.label} ${n(pf.value)}`).join(' × ')} = ${n(path.value)}`),
+  ]));
+  const fd = finiteDifference(net, trainer.params, p.index);
+  const agree = Math.abs(fd - e.derivative);
+  const lr = net.training.learningRate;
+  const next = net.training.trainable[p.index]
+    ? `next value:  ${e.parameter} - ${n(lr)} × (${n(e.derivative)}) = ${n(e.value - lr * e.derivative)}`
+    : `next value:  ${e.parameter} is not trainable, so it stays ${n(e.value)}`;
+  const convention = net.loss === 'cross-entropy'
+    ? 'loss: CE = -Σ_i Σ_k observed_k ln softmax(predicted)_k, summed over samples'
+    : net.loss === 'mse' ? 'loss: MSE = (1/n) Σ_i (observed_i - predicted_i)^2 (3Blue1Brown averages over examples the same way)'
+      : "loss: SSR = Σ_i (observed_i - predicted_i)^2 (StatQuest's convention; 3Blue1Brown's (a - y)^2 per example gives the same dC/da = 2(a - y))";
+  return [
+    `${e.derivativeLabel} at step ${steps} (${e.parameter} = ${n(e.value)})`,
+    '',
+    e.formula,
+    `${indent}${e.expandedFormula}`,
+    '',
+    renderTable(headers, rows, 0),
+    ...(paths.length ? ['', 'sums over paths (a unit that feeds several units):', ...paths] : []),
+    '',
+    `derivative:  ${e.derivativeLabel} = ${n(e.derivative)}`,
+    `check:       finite difference ${n(fd)} (differs by ${agree.toExponential(1)})`,
+    next,
+    convention,
+  ].join('\n').replace(/d(SSR|MSE|CE)\//g, `d${sym}/`);
+}

@@ -1,0 +1,437 @@
+/**
+ * Loads a `.nn.json` file (format version 1) into a Network, or throws a NetworkFileError that
+ * points at the offending text.
+ *
+ * Why a hand-written walk over jsonc-parser's tree rather than a JSON Schema validator: the loader
+ * has to build typed arrays as it goes and check what a schema cannot (matrix shapes against
+ * `units`, names in `trainable`, data rows against `inputs`/`outputs`), and every message must name
+ * its position and say what was expected in the user's terms. The schema in schemas/ serves the
+ * text editor; test/unit/schema.test.ts keeps the two in agreement.
+ */
+import { type Node, type ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
+import { LineIndex, NetworkFileError, type SourcePosition } from './errors';
+import { ACTIVATIONS, type Activation, LOSSES, type Loss } from './math';
+import { buildLayout, describeParameterNames, findParameter, type LayerShape, type Network, type ParameterTable } from './network';
+import { SeededRandom } from './random';
+
+export const FORMAT_VERSION = 1;
+export const WEIGHT_INITS = ['normal', 'uniform', 'glorot'] as const;
+export type WeightInit = (typeof WEIGHT_INITS)[number];
+
+export const TRAINING_DEFAULTS = { learningRate: 0.1, maxSteps: 1000, minStepSize: 0.0001 } as const;
+export const INIT_DEFAULTS = { weights: 'normal' as WeightInit, biases: 0, seed: 1 };
+
+const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'inputs', 'outputs', 'layers', 'init', 'data', 'loss', 'training'];
+
+/** Parses and validates `text`; the returned network is ready to train. */
+export function loadNetwork(text: string): Network {
+  return new Loader(text).load();
+}
+
+class Loader {
+  private readonly lines: LineIndex;
+
+  constructor(private readonly text: string) {
+    this.lines = new LineIndex(text);
+  }
+
+  load(): Network {
+    const root = this.parse();
+    this.expectType(root, 'object', 'the file', 'a network object ({ "inputs": ..., "layers": ..., "data": ... })');
+    this.rejectUnknownKeys(root, TOP_LEVEL_KEYS, 'the network');
+
+    const versionNode = this.prop(root, 'version');
+    if (versionNode && (versionNode.type !== 'number' || versionNode.value !== FORMAT_VERSION)) {
+      throw this.error(versionNode, `unsupported format version ${this.show(versionNode)}: this version of Backprop Debugger reads version ${FORMAT_VERSION}`);
+    }
+    const nameNode = this.prop(root, 'name');
+    const name = nameNode ? this.string(nameNode, 'name') : 'Untitled network';
+    const descriptionNode = this.prop(root, 'description');
+    if (descriptionNode) this.string(descriptionNode, 'description');
+
+    const inputNames = this.names(this.required(root, 'inputs', 'the network'), 'inputs');
+    const outputNames = this.names(this.required(root, 'outputs', 'the network'), 'outputs');
+    const clash = outputNames.find((n) => inputNames.includes(n));
+    if (clash !== undefined) {
+      throw this.error(this.required(root, 'outputs', 'the network'), `"${clash}" is both an input and an output; column names must differ`);
+    }
+
+    const layersNode = this.required(root, 'layers', 'the network');
+    this.expectType(layersNode, 'array', 'layers', 'an array of layers');
+    const layerNodes = layersNode.children ?? [];
+    if (layerNodes.length === 0) throw this.error(layersNode, 'layers is empty: a network needs at least one layer');
+    const shapes = layerNodes.map((node, l) => this.layerShape(node, l));
+    const last = shapes[shapes.length - 1];
+    if (last.units !== outputNames.length) {
+      const unitsNode = this.prop(layerNodes[layerNodes.length - 1], 'units') ?? layerNodes[layerNodes.length - 1];
+      throw this.error(unitsNode, `the last layer has ${last.units} unit${last.units === 1 ? '' : 's'} but there ${outputNames.length === 1 ? 'is 1 output' : `are ${outputNames.length} outputs`} (${outputNames.join(', ')}); they must match`);
+    }
+
+    const layout = buildLayout(inputNames.length, shapes);
+    const params = new Float64Array(layout.parameterCount);
+    const positions: (SourcePosition | undefined)[] = new Array(layout.parameterCount).fill(undefined);
+    const given = new Uint8Array(layout.parameterCount);
+    layerNodes.forEach((node, l) => this.layerParameters(node, l, layout.layers[l], params, positions, given));
+    this.initialise(this.prop(root, 'init'), layout.layers, params, given);
+
+    const lossNode = this.prop(root, 'loss');
+    const loss: Loss = lossNode ? this.oneOf(lossNode, LOSSES, 'loss') : 'ssr';
+    const data = this.data(this.required(root, 'data', 'the network'), inputNames, outputNames);
+
+    const training = this.training(this.prop(root, 'training'), layout);
+    return {
+      name, inputNames, outputNames, layers: layout.layers, weightCount: layout.weightCount,
+      parameterCount: layout.parameterCount, initialParameters: params, parameters: layout.parameters,
+      data, loss, training, parameterPositions: positions,
+    };
+  }
+
+  // ---- JSON syntax -------------------------------------------------------------------------
+
+  private parse(): Node {
+    if (this.text.trim().length === 0) throw new NetworkFileError('the file is empty: expected a network object', this.lines.position(0));
+    const errors: ParseError[] = [];
+    const root = parseTree(this.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    if (errors.length > 0) {
+      const e = errors[0];
+      throw new NetworkFileError(this.syntaxMessage(e), this.lines.position(e.offset, e.length));
+    }
+    if (!root) throw new NetworkFileError('the file holds no JSON value', this.lines.position(0));
+    this.rejectDuplicateKeys(root);
+    return root;
+  }
+
+  private syntaxMessage(e: ParseError): string {
+    const token = this.text.substr(e.offset, Math.max(e.length, 1));
+    const found = e.offset >= this.text.length ? 'the end of the file' : `'${token}'`;
+    switch (e.error) {
+      case ParseErrorCode.InvalidSymbol: {
+        const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(e.offset))?.[0];
+        if (word === 'NaN' || word === 'Infinity') return `${word} is not valid JSON: a number must be finite and written in digits`;
+        if (word === 'undefined') return 'undefined is not valid JSON: use null or leave the property out';
+        return `invalid JSON: unexpected ${word ? `'${word}'` : found}`;
+      }
+      case ParseErrorCode.InvalidNumberFormat: return `invalid JSON number ${found}`;
+      case ParseErrorCode.PropertyNameExpected: return `invalid JSON: expected a property name in double quotes, found ${found}`;
+      case ParseErrorCode.ValueExpected: return `invalid JSON: expected a value, found ${found}`;
+      case ParseErrorCode.ColonExpected: return `invalid JSON: expected ':', found ${found}`;
+      case ParseErrorCode.CommaExpected: return `invalid JSON: expected ',', found ${found}`;
+      case ParseErrorCode.CloseBraceExpected: return `invalid JSON: expected '}' to close an object, found ${found}`;
+      case ParseErrorCode.CloseBracketExpected: return `invalid JSON: expected ']' to close an array, found ${found}`;
+      case ParseErrorCode.EndOfFileExpected: return `invalid JSON: unexpected ${found} after the end of the network object`;
+      case ParseErrorCode.InvalidCommentToken: return 'invalid JSON: comments are not allowed in a .nn.json file';
+      case ParseErrorCode.UnexpectedEndOfComment: return 'invalid JSON: unterminated comment';
+      case ParseErrorCode.UnexpectedEndOfString: return 'invalid JSON: unterminated string';
+      case ParseErrorCode.UnexpectedEndOfNumber: return 'invalid JSON: unterminated number';
+      case ParseErrorCode.InvalidUnicode: return 'invalid JSON: bad \\u escape in a string';
+      case ParseErrorCode.InvalidEscapeCharacter: return 'invalid JSON: bad escape character in a string';
+      case ParseErrorCode.InvalidCharacter: return 'invalid JSON: a control character inside a string';
+      default: return `invalid JSON at ${found}`;
+    }
+  }
+
+  private rejectDuplicateKeys(node: Node): void {
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const p of node.children ?? []) {
+        const key = p.children?.[0];
+        if (!key) continue;
+        if (seen.has(key.value)) throw this.error(key, `duplicate property "${key.value}"`);
+        seen.add(key.value);
+      }
+    }
+    for (const child of node.children ?? []) this.rejectDuplicateKeys(child);
+  }
+
+  // ---- sections ----------------------------------------------------------------------------
+
+  private layerShape(node: Node, l: number): LayerShape {
+    const where = `layers[${l}]`;
+    this.expectType(node, 'object', where, 'a layer object ({ "units": ..., "activation": ... })');
+    this.rejectUnknownKeys(node, ['units', 'activation', 'weights', 'biases', 'name'], where);
+    const unitsNode = this.required(node, 'units', where);
+    const units = this.integer(unitsNode, `${where}.units`, 1);
+    const activationNode = this.required(node, 'activation', where);
+    const activation: Activation = this.oneOf(activationNode, ACTIVATIONS, `${where}.activation`);
+    return { units, activation };
+  }
+
+  private layerParameters(
+    node: Node, l: number, layer: { units: number; inputs: number; weightOffset: number; biasOffset: number },
+    params: Float64Array, positions: (SourcePosition | undefined)[], given: Uint8Array,
+  ): void {
+    const where = `layers[${l}]`;
+    const from = l === 0 ? 'input' : `unit of layers[${l - 1}]`;
+    const weightsNode = this.prop(node, 'weights');
+    if (weightsNode) {
+      this.expectType(weightsNode, 'array', `${where}.weights`, `an array of ${layer.units} row${layer.units === 1 ? '' : 's'}, one per unit`);
+      const rows = weightsNode.children ?? [];
+      if (rows.length !== layer.units) {
+        throw this.error(weightsNode, `${where}.weights has ${rows.length} row${rows.length === 1 ? '' : 's'} but units is ${layer.units}: one row per unit`);
+      }
+      rows.forEach((row, j) => {
+        this.expectType(row, 'array', `${where}.weights[${j}]`, `an array of ${layer.inputs} number${layer.inputs === 1 ? '' : 's'}, one per ${from}`);
+        const cells = row.children ?? [];
+        if (cells.length !== layer.inputs) {
+          throw this.error(row, `${where}.weights[${j}] has ${cells.length} weight${cells.length === 1 ? '' : 's'} but the layer before has ${layer.inputs} unit${layer.inputs === 1 ? '' : 's'}: one weight per ${from}`);
+        }
+        cells.forEach((cell, k) => {
+          const index = layer.weightOffset + j * layer.inputs + k;
+          params[index] = this.number(cell, `${where}.weights[${j}][${k}] (w${index + 1})`);
+          positions[index] = this.position(cell);
+          given[index] = 1;
+        });
+      });
+    }
+    const biasesNode = this.prop(node, 'biases');
+    if (biasesNode) {
+      this.expectType(biasesNode, 'array', `${where}.biases`, `an array of ${layer.units} number${layer.units === 1 ? '' : 's'}, one per unit`);
+      const cells = biasesNode.children ?? [];
+      if (cells.length !== layer.units) {
+        throw this.error(biasesNode, `${where}.biases has ${cells.length} value${cells.length === 1 ? '' : 's'} but units is ${layer.units}: one bias per unit`);
+      }
+      cells.forEach((cell, j) => {
+        const index = layer.biasOffset + j;
+        params[index] = this.number(cell, `${where}.biases[${j}]`);
+        positions[index] = this.position(cell);
+        given[index] = 1;
+      });
+    }
+  }
+
+  /**
+   * Fills every parameter the file leaves out. The generator draws a value for every weight in
+   * naming order whether or not the file gives it, so writing out one layer's weights does not
+   * change the random values of another's.
+   */
+  private initialise(node: Node | undefined, layers: readonly { units: number; inputs: number; weightOffset: number; biasOffset: number }[], params: Float64Array, given: Uint8Array): void {
+    let weights: WeightInit | number = INIT_DEFAULTS.weights;
+    let biases = INIT_DEFAULTS.biases;
+    let seed = INIT_DEFAULTS.seed;
+    if (node) {
+      this.expectType(node, 'object', 'init', 'an object ({ "weights": "normal", "biases": 0, "seed": 1 })');
+      this.rejectUnknownKeys(node, ['weights', 'biases', 'seed'], 'init');
+      const w = this.prop(node, 'weights');
+      if (w) weights = w.type === 'number' ? this.number(w, 'init.weights') : this.oneOf(w, WEIGHT_INITS, 'init.weights', 'or a number');
+      const b = this.prop(node, 'biases');
+      if (b) biases = this.number(b, 'init.biases');
+      const s = this.prop(node, 'seed');
+      if (s) seed = this.integer(s, 'init.seed', 0);
+    }
+    const random = new SeededRandom(seed);
+    for (const layer of layers) {
+      const scale = weights === 'glorot' ? Math.sqrt(2 / (layer.inputs + layer.units)) : 1;
+      for (let i = 0; i < layer.units * layer.inputs; i++) {
+        const index = layer.weightOffset + i;
+        let value: number;
+        if (typeof weights === 'number') value = weights;
+        else if (weights === 'uniform') value = 2 * random.next() - 1;
+        else value = random.normal() * scale;
+        if (!given[index]) params[index] = value;
+      }
+      for (let j = 0; j < layer.units; j++) if (!given[layer.biasOffset + j]) params[layer.biasOffset + j] = biases;
+    }
+  }
+
+  private data(node: Node, inputNames: readonly string[], outputNames: readonly string[]): Network['data'] {
+    const nIn = inputNames.length;
+    const nOut = outputNames.length;
+    if (node.type === 'array') {
+      const rows = node.children ?? [];
+      if (rows.length === 0) throw this.error(node, 'data is empty: training needs at least one sample');
+      const inputs = new Float64Array(rows.length * nIn);
+      const targets = new Float64Array(rows.length * nOut);
+      const columns = [...inputNames, ...outputNames];
+      rows.forEach((row, i) => {
+        const where = `data[${i}]`;
+        this.expectType(row, 'object', where, `a row object with ${columns.map((c) => `"${c}"`).join(', ')}`);
+        this.rejectUnknownKeys(row, columns, where, 'column');
+        inputNames.forEach((c, k) => { inputs[i * nIn + k] = this.number(this.requiredColumn(row, c, where), `${where}.${c}`); });
+        outputNames.forEach((c, k) => { targets[i * nOut + k] = this.number(this.requiredColumn(row, c, where), `${where}.${c}`); });
+      });
+      return { samples: rows.length, inputs, targets };
+    }
+    if (node.type === 'object') {
+      this.rejectUnknownKeys(node, ['inputs', 'targets'], 'data');
+      const inRows = this.matrix(this.required(node, 'inputs', 'data'), 'data.inputs', nIn, 'inputs');
+      const outNode = this.required(node, 'targets', 'data');
+      const outRows = this.matrix(outNode, 'data.targets', nOut, 'outputs');
+      if (inRows.length === 0) throw this.error(node, 'data is empty: training needs at least one sample');
+      if (outRows.length !== inRows.length) {
+        throw this.error(outNode, `data.targets has ${outRows.length} row${outRows.length === 1 ? '' : 's'} but data.inputs has ${inRows.length}: one target row per input row`);
+      }
+      return { samples: inRows.length, inputs: Float64Array.from(inRows.flat()), targets: Float64Array.from(outRows.flat()) };
+    }
+    throw this.error(node, `data must be an array of rows ({ ${[...inputNames, ...outputNames].map((c) => `"${c}": ...`).join(', ')} }) or { "inputs": [[...]], "targets": [[...]] }, not ${this.describe(node)}`);
+  }
+
+  private matrix(node: Node, where: string, width: number, what: string): number[][] {
+    this.expectType(node, 'array', where, 'an array of rows');
+    return (node.children ?? []).map((row, i) => {
+      this.expectType(row, 'array', `${where}[${i}]`, `an array of ${width} number${width === 1 ? '' : 's'}`);
+      const cells = row.children ?? [];
+      if (cells.length !== width) throw this.error(row, `${where}[${i}] has ${cells.length} value${cells.length === 1 ? '' : 's'} but there ${width === 1 ? 'is 1' : `are ${width}`} ${what}`);
+      return cells.map((c, k) => this.number(c, `${where}[${i}][${k}]`));
+    });
+  }
+
+  private training(node: Node | undefined, network: ParameterTable): Network['training'] {
+    let learningRate: number = TRAINING_DEFAULTS.learningRate;
+    let maxSteps: number = TRAINING_DEFAULTS.maxSteps;
+    let minStepSize: number = TRAINING_DEFAULTS.minStepSize;
+    const trainable = new Uint8Array(network.parameterCount).fill(1);
+    if (node) {
+      this.expectType(node, 'object', 'training', 'an object ({ "learningRate": 0.1, ... })');
+      this.rejectUnknownKeys(node, ['learningRate', 'maxSteps', 'minStepSize', 'trainable'], 'training');
+      const lr = this.prop(node, 'learningRate');
+      if (lr) {
+        learningRate = this.number(lr, 'training.learningRate');
+        if (!(learningRate > 0)) throw this.error(lr, `training.learningRate must be a positive number, not ${this.show(lr)}`);
+      }
+      const ms = this.prop(node, 'maxSteps');
+      if (ms) maxSteps = this.integer(ms, 'training.maxSteps', 0);
+      const mss = this.prop(node, 'minStepSize');
+      if (mss) {
+        minStepSize = this.number(mss, 'training.minStepSize');
+        if (minStepSize < 0) throw this.error(mss, `training.minStepSize must be zero or more, not ${this.show(mss)}`);
+      }
+      const t = this.prop(node, 'trainable');
+      if (t) {
+        this.expectType(t, 'array', 'training.trainable', 'an array of parameter names such as ["w3", "b3"]');
+        trainable.fill(0);
+        for (const item of t.children ?? []) {
+          const name = this.string(item, 'training.trainable');
+          const p = findParameter(network, name);
+          if (!p) throw this.error(item, `unknown parameter "${name}" in training.trainable: this network has ${describeParameterNames(network)}`);
+          if (trainable[p.index]) throw this.error(item, `"${name}" is listed twice in training.trainable`);
+          trainable[p.index] = 1;
+        }
+      }
+    }
+    return { learningRate, maxSteps, minStepSize, trainable };
+  }
+
+  private names(node: Node, where: string): string[] {
+    this.expectType(node, 'array', where, 'an array of column names such as ["dosage"]');
+    const items = node.children ?? [];
+    if (items.length === 0) throw this.error(node, `${where} is empty: name at least one column`);
+    const seen = new Set<string>();
+    return items.map((item) => {
+      const name = this.string(item, where);
+      if (name.length === 0) throw this.error(item, `a name in ${where} is empty`);
+      if (seen.has(name)) throw this.error(item, `"${name}" appears twice in ${where}`);
+      seen.add(name);
+      return name;
+    });
+  }
+
+  // ---- typed reads -------------------------------------------------------------------------
+
+  private prop(node: Node, key: string): Node | undefined {
+    for (const p of node.children ?? []) {
+      if (p.children?.[0]?.value === key) return p.children[1];
+    }
+    return undefined;
+  }
+
+  private required(node: Node, key: string, where: string): Node {
+    const v = this.prop(node, key);
+    if (!v) throw this.error(node, `${where} is missing "${key}"`, true);
+    return v;
+  }
+
+  private requiredColumn(row: Node, column: string, where: string): Node {
+    const v = this.prop(row, column);
+    if (!v) throw this.error(row, `${where} is missing the column "${column}"`, true);
+    return v;
+  }
+
+  private rejectUnknownKeys(node: Node, allowed: readonly string[], where: string, noun = 'property'): void {
+    for (const p of node.children ?? []) {
+      const key = p.children?.[0];
+      if (key && !allowed.includes(key.value)) {
+        const hint = closest(key.value, allowed);
+        throw this.error(key, `unknown ${noun} "${key.value}" in ${where}${hint ? ` (did you mean "${hint}"?)` : `; expected ${allowed.filter((a) => a !== '$schema').map((a) => `"${a}"`).join(', ')}`}`);
+      }
+    }
+  }
+
+  private number(node: Node, where: string): number {
+    if (node.type !== 'number') throw this.error(node, `${where} must be a number, not ${this.describe(node)}`);
+    const v = node.value as number;
+    if (!Number.isFinite(v)) throw this.error(node, `${where} is too large to be a finite number`);
+    return v;
+  }
+
+  private integer(node: Node, where: string, min: number): number {
+    const v = this.number(node, where);
+    if (!Number.isInteger(v) || v < min) throw this.error(node, `${where} must be a whole number of at least ${min}, not ${this.show(node)}`);
+    return v;
+  }
+
+  private string(node: Node, where: string): string {
+    if (node.type !== 'string') throw this.error(node, `${where} must be a string, not ${this.describe(node)}`);
+    return node.value as string;
+  }
+
+  private oneOf<T extends string>(node: Node, allowed: readonly T[], where: string, extra = ''): T {
+    const v = this.string(node, where);
+    if (!(allowed as readonly string[]).includes(v)) {
+      const hint = closest(v, allowed);
+      throw this.error(node, `unknown ${where.split('.').pop()} "${v}" in ${where}: expected one of ${allowed.join(', ')}${extra ? ` ${extra}` : ''}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+    return v as T;
+  }
+
+  private expectType(node: Node, type: 'object' | 'array', where: string, expected: string): void {
+    if (node.type !== type) throw this.error(node, `${where} must be ${expected}, not ${this.describe(node)}`);
+  }
+
+  private describe(node: Node): string {
+    switch (node.type) {
+      case 'string': return `the string ${JSON.stringify(node.value)}`;
+      case 'number': return `the number ${this.show(node)}`;
+      case 'boolean': return `${node.value}`;
+      case 'null': return 'null';
+      case 'array': return 'an array';
+      case 'object': return 'an object';
+      default: return node.type;
+    }
+  }
+
+  private show(node: Node): string {
+    return this.text.substr(node.offset, Math.min(node.length, 40));
+  }
+
+  private position(node: Node): SourcePosition {
+    return this.lines.position(node.offset, node.length);
+  }
+
+  /** An error at `node`; `atStart` points at the opening brace only, not the whole object. */
+  private error(node: Node, message: string, atStart = false): NetworkFileError {
+    return new NetworkFileError(message, this.lines.position(node.offset, atStart ? 1 : node.length));
+  }
+}
+
+/** The allowed word nearest to a typo (edit distance at most 2), for "did you mean". */
+function closest(word: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) { best = candidate; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

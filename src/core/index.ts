@@ -1,0 +1,8 @@
+/** The pure training core: no vscode, DOM or node imports, so the CLI, tests, extension host and workers share it. */
+export * from './errors';
+export * from './explain';
+export * from './format';
+export * from './math';
+export * from './network';
+export * from './random';
+export * from './train';

@@ -1,0 +1,166 @@
+/**
+ * Activations and losses. Each derivative sits beside its function (micrograd's habit), and
+ * every activation is applied by a whole-buffer loop rather than a per-element callback: the
+ * training loop calls these once per layer per step, so a `switch` outside the loop keeps the
+ * inner loop monomorphic and allocation-free.
+ */
+
+export const ACTIVATIONS = ['identity', 'softplus', 'relu', 'sigmoid', 'tanh'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export const LOSSES = ['ssr', 'mse', 'cross-entropy'] as const;
+export type Loss = (typeof LOSSES)[number];
+
+/** softplus(x) = ln(1 + e^x), computed without overflow for large |x|. */
+export function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** f(x) for one value: used by the explainer and tests, never by the training loop. */
+export function activate(kind: Activation, x: number): number {
+  switch (kind) {
+    case 'identity': return x;
+    case 'softplus': return softplus(x);
+    case 'relu': return x > 0 ? x : 0;
+    case 'sigmoid': return sigmoid(x);
+    case 'tanh': return Math.tanh(x);
+  }
+}
+
+/**
+ * f'(x) for one value, given x and y = f(x). Derivatives are written in terms of y where that
+ * saves an exp: softplus'(x) = sigmoid(x) = 1 - e^(-y); sigmoid' = y(1 - y); tanh' = 1 - y^2.
+ */
+export function activationSlope(kind: Activation, x: number, y: number): number {
+  switch (kind) {
+    case 'identity': return 1;
+    case 'softplus': return x > 0 ? -Math.expm1(-y) : sigmoid(x);
+    case 'relu': return x > 0 ? 1 : 0;
+    case 'sigmoid': return y * (1 - y);
+    case 'tanh': return 1 - y * y;
+  }
+}
+
+/** y[i] = f(x[i]) for i in [0, n). */
+export function activateBuffer(kind: Activation, x: Float64Array, y: Float64Array, n: number): void {
+  switch (kind) {
+    case 'identity':
+      for (let i = 0; i < n; i++) y[i] = x[i];
+      return;
+    case 'softplus':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+      }
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
+        else { const e = Math.exp(v); y[i] = e / (1 + e); }
+      }
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]);
+      return;
+  }
+}
+
+/** dx[i] = dy[i] * f'(x[i]), the chain rule through the activation, in place over [0, n). */
+export function backpropActivation(
+  kind: Activation, x: Float64Array, y: Float64Array, dy: Float64Array, dx: Float64Array, n: number,
+): void {
+  switch (kind) {
+    case 'identity':
+      for (let i = 0; i < n; i++) dx[i] = dy[i];
+      return;
+    case 'softplus':
+      // softplus'(x) = sigmoid(x); for x > 0 it is 1 - e^(-y), reusing the forward pass's y.
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        let s: number;
+        if (v > 0) s = -Math.expm1(-y[i]);
+        else { const e = Math.exp(v); s = e / (1 + e); }
+        dx[i] = dy[i] * s;
+      }
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1 - y[i]);
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
+      return;
+  }
+}
+
+/**
+ * The loss over all samples and its derivative with respect to every prediction.
+ * `predicted` and `targets` are [samples x outputs] row-major; `dPredicted` receives dLoss/dPredicted.
+ *
+ * Conventions (say which wherever a number is shown):
+ * - ssr: sum over samples and outputs of (observed - predicted)^2; dSSR/dPredicted = -2(observed - predicted).
+ * - mse: ssr / samples.
+ * - cross-entropy: softmax over each sample's outputs, then -sum(target x ln softmax), summed over samples;
+ *   dCE/dPredicted_k = softmax_k x sum(targets) - target_k (softmax_k - target_k for one-hot targets).
+ */
+export function lossAndGradient(
+  loss: Loss, predicted: Float64Array, targets: Float64Array, dPredicted: Float64Array,
+  samples: number, outputs: number,
+): number {
+  const n = samples * outputs;
+  switch (loss) {
+    case 'ssr':
+    case 'mse': {
+      const scale = loss === 'mse' ? 1 / samples : 1;
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const r = targets[i] - predicted[i];
+        total += r * r;
+        dPredicted[i] = -2 * r * scale;
+      }
+      return total * scale;
+    }
+    case 'cross-entropy': {
+      let total = 0;
+      for (let s = 0, row = 0; s < samples; s++, row += outputs) {
+        let max = -Infinity;
+        for (let k = 0; k < outputs; k++) if (predicted[row + k] > max) max = predicted[row + k];
+        let sumExp = 0;
+        let sumTargets = 0;
+        for (let k = 0; k < outputs; k++) {
+          sumExp += Math.exp(predicted[row + k] - max);
+          sumTargets += targets[row + k];
+        }
+        const logSumExp = max + Math.log(sumExp);
+        for (let k = 0; k < outputs; k++) {
+          const logSoftmax = predicted[row + k] - logSumExp;
+          const t = targets[row + k];
+          if (t !== 0) total -= t * logSoftmax;
+          dPredicted[row + k] = Math.exp(logSoftmax) * sumTargets - t;
+        }
+      }
+      return total;
+    }
+  }
+}
+
+/** The short name a loss goes by in formulas: dSSR/dw3, dMSE/dw3, dCE/dw3. */
+export function lossSymbol(loss: Loss): string {
+  switch (loss) {
+    case 'ssr': return 'SSR';
+    case 'mse': return 'MSE';
+    case 'cross-entropy': return 'CE';
+  }
+}

@@ -1,0 +1,130 @@
+import type { Activation, Loss } from './math';
+import type { SourcePosition } from './errors';
+
+/**
+ * One layer of units. Its weights are the `units x inputs` matrix W[j][k] (from unit k of the
+ * previous layer to unit j of this one), stored row-major in the network's parameter vector.
+ */
+export interface Layer {
+  readonly units: number;
+  /** Units of the previous layer (the network's inputs for the first layer). */
+  readonly inputs: number;
+  readonly activation: Activation;
+  /** Index of W[0][0] in the parameter vector; W[j][k] is at weightOffset + j * inputs + k. */
+  readonly weightOffset: number;
+  /** Index of this layer's first bias in the parameter vector. */
+  readonly biasOffset: number;
+}
+
+export type ParameterKind = 'weight' | 'bias';
+
+/** Where a parameter sits: layer from 1 (3Blue1Brown's L), unit j and input k from 0. */
+export interface ParameterInfo {
+  readonly name: string;
+  readonly kind: ParameterKind;
+  readonly index: number;
+  readonly layer: number;
+  readonly unit: number;
+  /** The previous layer's unit (or network input) a weight comes from; -1 for a bias. */
+  readonly input: number;
+}
+
+export interface Dataset {
+  readonly samples: number;
+  /** [samples x inputs], row-major. */
+  readonly inputs: Float64Array;
+  /** [samples x outputs], row-major: StatQuest's "observed" values. */
+  readonly targets: Float64Array;
+}
+
+export interface TrainingSettings {
+  readonly learningRate: number;
+  readonly maxSteps: number;
+  readonly minStepSize: number;
+  /** 1 where gradient descent may change the parameter, by parameter index. */
+  readonly trainable: Uint8Array;
+}
+
+/**
+ * A parsed network file: the structure, the starting parameters and the data. Immutable; training
+ * state lives in a Trainer, so one Network can back any number of sessions.
+ *
+ * The parameter vector holds every weight first, in StatQuest's numbering (w1, w2, ...: layer by
+ * layer, unit by unit, input by input), then every bias (b1, b2, ...: layer by layer, unit by
+ * unit). So w_n is at index n - 1 and b_n at weightCount + n - 1: names and indices never need a table.
+ */
+export interface Network {
+  readonly name: string;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly layers: readonly Layer[];
+  readonly weightCount: number;
+  readonly parameterCount: number;
+  readonly initialParameters: Float64Array;
+  readonly parameters: readonly ParameterInfo[];
+  readonly data: Dataset;
+  readonly loss: Loss;
+  readonly training: TrainingSettings;
+  /** Where each parameter's number is written in the file; undefined where `init` made it. */
+  readonly parameterPositions: readonly (SourcePosition | undefined)[];
+}
+
+export interface LayerShape {
+  readonly units: number;
+  readonly activation: Activation;
+}
+
+/** Lays out layers and names parameters for a network with `inputCount` inputs. */
+export function buildLayout(inputCount: number, shapes: readonly LayerShape[]): {
+  layers: Layer[];
+  weightCount: number;
+  parameterCount: number;
+  parameters: ParameterInfo[];
+} {
+  const layers: Layer[] = [];
+  let weightCount = 0;
+  let biasCount = 0;
+  let previous = inputCount;
+  for (const shape of shapes) {
+    layers.push({ units: shape.units, inputs: previous, activation: shape.activation, weightOffset: weightCount, biasOffset: biasCount });
+    weightCount += shape.units * previous;
+    biasCount += shape.units;
+    previous = shape.units;
+  }
+  const fixed = layers.map((l) => ({ ...l, biasOffset: l.biasOffset + weightCount }));
+  const parameters: ParameterInfo[] = [];
+  fixed.forEach((layer, l) => {
+    for (let j = 0; j < layer.units; j++) {
+      for (let k = 0; k < layer.inputs; k++) {
+        const index = layer.weightOffset + j * layer.inputs + k;
+        parameters.push({ name: `w${index + 1}`, kind: 'weight', index, layer: l + 1, unit: j, input: k });
+      }
+    }
+  });
+  fixed.forEach((layer, l) => {
+    for (let j = 0; j < layer.units; j++) {
+      const index = layer.biasOffset + j;
+      parameters.push({ name: `b${index - weightCount + 1}`, kind: 'bias', index, layer: l + 1, unit: j, input: -1 });
+    }
+  });
+  return { layers: fixed, weightCount, parameterCount: weightCount + biasCount, parameters };
+}
+
+/** What parameter lookups need: the names without the rest of the network. */
+export type ParameterTable = Pick<Network, 'weightCount' | 'parameterCount' | 'parameters'>;
+
+/** The parameter called `name` (w1.., b1..), or undefined if the network has none by that name. */
+export function findParameter(network: ParameterTable, name: string): ParameterInfo | undefined {
+  const m = /^([wb])([1-9][0-9]*)$/.exec(name);
+  if (!m) return undefined;
+  const n = Number(m[2]);
+  const index = m[1] === 'w' ? n - 1 : network.weightCount + n - 1;
+  if (m[1] === 'w' ? n > network.weightCount : index >= network.parameterCount) return undefined;
+  return network.parameters[index];
+}
+
+/** "w1..w4, b1..b3": how to tell someone which names exist. */
+export function describeParameterNames(network: ParameterTable): string {
+  const range = (p: string, n: number): string => (n === 1 ? `${p}1` : `${p}1..${p}${n}`);
+  return `${range('w', network.weightCount)}, ${range('b', network.parameterCount - network.weightCount)}`;
+}

@@ -1,0 +1,200 @@
+/**
+ * Forward pass, backward pass and gradient descent over one network. A Trainer owns every buffer
+ * it needs, allocated once in the constructor; `evaluate` and `step` allocate nothing, so Continue
+ * can run millions of steps without feeding the garbage collector.
+ */
+import { activateBuffer, backpropActivation, lossAndGradient } from './math';
+import type { Network } from './network';
+
+export type StopReason = 'converged' | 'max-steps';
+
+export interface RunResult {
+  steps: number;
+  stopReason: StopReason;
+}
+
+export class Trainer {
+  /** The current parameter values, in the network's order (w1.., then b1..). */
+  readonly params: Float64Array;
+  /** dLoss/dparameter at `params`, valid after evaluate(). */
+  readonly gradients: Float64Array;
+  /**
+   * StatQuest's "fancy notation", per layer, [samples x units] row-major: x holds the input to each
+   * unit's activation (x_{j,i}), y its output (y_{j,i}; the last layer's y is "Predicted").
+   */
+  readonly x: Float64Array[];
+  readonly y: Float64Array[];
+  /** dLoss/dx and dLoss/dy for every unit and sample: what the chain rule carries backwards. */
+  readonly dx: Float64Array[];
+  readonly dy: Float64Array[];
+
+  /** Gradient-descent steps taken so far. */
+  stepCount = 0;
+  /** The largest |learningRate x gradient| applied by the last step (0 before any step). */
+  lastStepSize = 0;
+  /** The loss at `params`, valid after evaluate(). */
+  loss = NaN;
+  /** Whether x, y, dx, dy, gradients and loss describe the current `params`. */
+  private fresh = false;
+
+  constructor(readonly network: Network, initial: Float64Array = network.initialParameters) {
+    if (initial.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} parameters, got ${initial.length}`);
+    this.params = Float64Array.from(initial);
+    this.gradients = new Float64Array(network.parameterCount);
+    const n = network.data.samples;
+    this.x = network.layers.map((l) => new Float64Array(n * l.units));
+    this.y = network.layers.map((l) => new Float64Array(n * l.units));
+    this.dx = network.layers.map((l) => new Float64Array(n * l.units));
+    this.dy = network.layers.map((l) => new Float64Array(n * l.units));
+  }
+
+  /** The network's outputs for every sample, [samples x outputs]; valid after evaluate(). */
+  get predicted(): Float64Array {
+    return this.y[this.y.length - 1];
+  }
+
+  /** Replaces the parameters (for instance after an edit or a step back in time). */
+  setParameters(values: ArrayLike<number>): void {
+    this.params.set(values);
+    this.fresh = false;
+  }
+
+  /** Marks cached values stale after someone wrote into `params` directly. */
+  invalidate(): void {
+    this.fresh = false;
+  }
+
+  /** Runs the forward and backward passes at the current parameters; returns the loss. */
+  evaluate(): number {
+    if (this.fresh) return this.loss;
+    this.forward();
+    this.backward();
+    this.fresh = true;
+    return this.loss;
+  }
+
+  /** The loss at the current parameters, forward pass only (gradients are left stale). */
+  lossOnly(): number {
+    if (this.fresh) return this.loss;
+    this.forward();
+    return this.loss;
+  }
+
+  /**
+   * One step of gradient descent (StatQuest's rule): step size = learning rate x derivative,
+   * new value = old value - step size, for every trainable parameter. Returns the largest |step size|.
+   */
+  step(): number {
+    this.evaluate();
+    const { learningRate, trainable } = this.network.training;
+    const p = this.params;
+    const g = this.gradients;
+    let largest = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (trainable[i] === 0) continue;
+      const stepSize = learningRate * g[i];
+      p[i] -= stepSize;
+      const size = stepSize < 0 ? -stepSize : stepSize;
+      if (size > largest) largest = size;
+    }
+    this.stepCount++;
+    this.lastStepSize = largest;
+    this.fresh = false;
+    return largest;
+  }
+
+  /**
+   * Steps until the stopping rule fires: `converged` when the step just taken moved no parameter
+   * by minStepSize or more, `max-steps` when the step count reaches `maxSteps` (total, not extra).
+   */
+  run(maxSteps: number = this.network.training.maxSteps): RunResult {
+    const { minStepSize } = this.network.training;
+    for (;;) {
+      if (this.stepCount >= maxSteps) return { steps: this.stepCount, stopReason: 'max-steps' };
+      if (this.step() < minStepSize) return { steps: this.stepCount, stopReason: 'converged' };
+    }
+  }
+
+  private forward(): void {
+    const net = this.network;
+    const samples = net.data.samples;
+    const p = this.params;
+    let input = net.data.inputs;
+    for (let l = 0; l < net.layers.length; l++) {
+      const { units, inputs: width, weightOffset: wo, biasOffset: bo, activation } = net.layers[l];
+      const x = this.x[l];
+      for (let i = 0; i < samples; i++) {
+        const row = i * width;
+        const out = i * units;
+        for (let j = 0; j < units; j++) {
+          // x_{j,i} = sum_k w_{jk} * input_{k,i} + b_j
+          let s = p[bo + j];
+          const w = wo + j * width;
+          for (let k = 0; k < width; k++) s += p[w + k] * input[row + k];
+          x[out + j] = s;
+        }
+      }
+      activateBuffer(activation, x, this.y[l], samples * units);
+      input = this.y[l];
+    }
+    const last = net.layers.length - 1;
+    this.loss = lossAndGradient(net.loss, this.y[last], net.data.targets, this.dy[last], samples, net.outputNames.length);
+  }
+
+  private backward(): void {
+    const net = this.network;
+    const samples = net.data.samples;
+    const p = this.params;
+    const g = this.gradients;
+    for (let l = net.layers.length - 1; l >= 0; l--) {
+      const { units, inputs: width, weightOffset: wo, biasOffset: bo, activation } = net.layers[l];
+      const dx = this.dx[l];
+      // dLoss/dx_{j,i} = dLoss/dy_{j,i} x f'(x_{j,i})
+      backpropActivation(activation, this.x[l], this.y[l], this.dy[l], dx, samples * units);
+      const input = l === 0 ? net.data.inputs : this.y[l - 1];
+      // dLoss/dw_{jk} = sum_i dLoss/dx_{j,i} x input_{k,i};  dLoss/db_j = sum_i dLoss/dx_{j,i} x 1
+      for (let j = 0; j < units; j++) {
+        let gb = 0;
+        const w = wo + j * width;
+        for (let k = 0; k < width; k++) g[w + k] = 0;
+        for (let i = 0; i < samples; i++) {
+          const d = dx[i * units + j];
+          gb += d;
+          const row = i * width;
+          for (let k = 0; k < width; k++) g[w + k] += d * input[row + k];
+        }
+        g[bo + j] = gb;
+      }
+      if (l === 0) break;
+      // dLoss/dy^{(l-1)}_{k,i} = sum_j w_{jk} x dLoss/dx_{j,i}: the sum over paths 3Blue1Brown draws.
+      const dyPrev = this.dy[l - 1];
+      for (let i = 0; i < samples; i++) {
+        const row = i * width;
+        const out = i * units;
+        for (let k = 0; k < width; k++) {
+          let s = 0;
+          for (let j = 0; j < units; j++) s += p[wo + j * width + k] * dx[out + j];
+          dyPrev[row + k] = s;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The central finite-difference estimate (L(p + h) - L(p - h)) / 2h of dLoss/dparameter, the
+ * independent check shown beside every chain-rule derivative. Uses its own scratch trainer so the
+ * caller's cached values stay valid.
+ */
+export function finiteDifference(network: Network, params: ArrayLike<number>, index: number, h?: number): number {
+  const scratch = new Trainer(network, Float64Array.from(params));
+  const base = scratch.params[index];
+  const step = h ?? 1e-5 * Math.max(1, Math.abs(base));
+  scratch.params[index] = base + step;
+  scratch.invalidate();
+  const up = scratch.lossOnly();
+  scratch.params[index] = base - step;
+  scratch.invalidate();
+  const down = scratch.lossOnly();
+  return (up - down) / (2 * step);
+}

@@ -1,0 +1,109 @@
+/**
+ * Property tests: on random networks of random shapes, every gradient of every activation and loss
+ * agrees with central finite differences, and every chain-rule explanation adds up.
+ */
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { explain, finiteDifference, Trainer, type Network } from '../../src/core';
+import { randomNetwork } from './arbitraries';
+import { EXAMPLES, loadExample } from './helpers';
+
+/** ReLU has a kink at 0 where a finite difference straddles two slopes: keep clear of it. */
+function clearOfKinks(network: Network, t: Trainer, margin: number): boolean {
+  return network.layers.every((layer, l) => layer.activation !== 'relu' || t.x[l].every((x) => Math.abs(x) > margin));
+}
+
+function assertGradientsMatchFiniteDifferences(network: Network, params?: Float64Array): void {
+  const t = new Trainer(network, params);
+  const loss = t.evaluate();
+  for (const p of network.parameters) {
+    const fd = finiteDifference(network, t.params, p.index, 1e-6);
+    const g = t.gradients[p.index];
+    const tol = 1e-6 * Math.max(1, Math.abs(g), Math.abs(loss));
+    assert.ok(Math.abs(g - fd) <= tol, `${p.name}: backprop ${g} vs finite difference ${fd} (loss ${loss})`);
+  }
+}
+
+describe('gradients against central finite differences', () => {
+  it('agree on random networks for every activation and loss', () => {
+    fc.assert(
+      fc.property(randomNetwork, ({ network }) => {
+        const t = new Trainer(network);
+        t.evaluate();
+        fc.pre(clearOfKinks(network, t, 1e-4));
+        assertGradientsMatchFiniteDifferences(network);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('agree on every example, before and after training', () => {
+    for (const name of EXAMPLES) {
+      const network = loadExample(name);
+      assertGradientsMatchFiniteDifferences(network);
+      const t = new Trainer(network);
+      t.run(25);
+      assertGradientsMatchFiniteDifferences(network, t.params);
+    }
+  });
+
+  it('would catch a wrong gradient (the check is not vacuous)', () => {
+    const network = loadExample('dosage-b3.nn.json');
+    const t = new Trainer(network);
+    t.evaluate();
+    const fd = finiteDifference(network, t.params, 0, 1e-6);
+    assert.ok(Math.abs(t.gradients[0] * 1.001 - fd) > 1e-6 * Math.max(1, Math.abs(fd), t.loss));
+  });
+});
+
+describe('the chain-rule explainer', () => {
+  function assertExplanationsAddUp(network: Network, params?: Float64Array): void {
+    const t = new Trainer(network, params);
+    for (const p of network.parameters) {
+      const e = explain(t, p);
+      assert.equal(e.terms.length, network.data.samples);
+      let sum = 0;
+      for (const term of e.terms) {
+        assert.equal(term.value, term.factors.reduce((acc, f) => acc * f.value, 1), `${p.name} term ${term.sample} is the product of its factors`);
+        for (const f of term.factors) {
+          if (!f.paths) continue;
+          assert.equal(f.value, f.paths.reduce((acc, path) => acc + path.value, 0), `${f.label} is the sum of its paths`);
+          for (const path of f.paths) assert.equal(path.value, path.factors.reduce((acc, q) => acc * q.value, 1));
+        }
+        sum += term.value;
+      }
+      const tol = 1e-9 * Math.max(1, ...e.terms.map((term) => Math.abs(term.value)));
+      assert.ok(Math.abs(sum - e.derivative) <= tol, `${p.name}: terms sum to ${sum}, derivative ${e.derivative}`);
+      assert.equal(e.derivative, t.gradients[p.index]);
+      assert.equal(e.value, t.params[p.index]);
+    }
+  }
+
+  it('terms sum to the gradient and each term is the product of its factors, for every parameter of random networks', () => {
+    fc.assert(fc.property(randomNetwork, ({ network }) => assertExplanationsAddUp(network)), { numRuns: 200 });
+  });
+
+  it('does so for every parameter of every example', () => {
+    for (const name of EXAMPLES) assertExplanationsAddUp(loadExample(name));
+  });
+
+  it('carries the paths of a unit that feeds several units, one per unit fed', () => {
+    const network = loadExample('classifier.nn.json');
+    const e = explain(new Trainer(network), network.parameters[0]);
+    const sum = e.terms[0].factors[0];
+    assert.equal(sum.kind, 'sum');
+    assert.equal(sum.label, 'dCE/dy_{1,i}');
+    assert.deepEqual(sum.paths!.map((p) => p.label), ['via Predicted_{red}', 'via Predicted_{green}', 'via Predicted_{blue}']);
+    assert.deepEqual(sum.paths![1].factors.map((f) => f.label), ['dCE/dPredicted_{green}', 'dPredicted_{green}/dy_{1,i}']);
+  });
+
+  it('uses the weight that joins the two units in each path', () => {
+    const network = loadExample('xor.nn.json');
+    const t = new Trainer(network);
+    // XOR's hidden unit 2 feeds the single output through w8 (6 first-layer weights, then w7..w9)
+    const e = explain(t, network.parameters.find((p) => p.name === 'w3')!);
+    const weightFactor = e.terms[0].factors.find((f) => f.kind === 'weight')!;
+    assert.equal(weightFactor.expression, 'w8');
+    assert.equal(weightFactor.value, t.params[7]);
+  });
+});

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadNetwork, type Network } from '../../src/core';
+
+/** The repository root, from out/test/unit at run time. */
+export const ROOT = path.resolve(__dirname, '../../..');
+
+export function examplePath(name: string): string {
+  return path.join(ROOT, 'examples', name);
+}
+
+export function loadExample(name: string): Network {
+  return loadNetwork(readFileSync(examplePath(name), 'utf8'));
+}
+
+export const EXAMPLES = ['dosage-b3.nn.json', 'dosage-w3-w4-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json'];
+
+/** The dosage network with b3 (and any other named parameter) replaced. */
+export function withParameters(network: Network, values: Record<string, number>): Float64Array {
+  const params = Float64Array.from(network.initialParameters);
+  for (const [name, v] of Object.entries(values)) {
+    const p = network.parameters.find((q) => q.name === name);
+    if (!p) throw new Error(`no parameter ${name}`);
+    params[p.index] = v;
+  }
+  return params;
+}
+
+/** |a - b| within `tol` of the larger magnitude (or of 1, near zero). */
+export function close(a: number, b: number, tol: number): boolean {
+  return Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+}

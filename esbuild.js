@@ -14,6 +14,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
+  // jsonc-parser's UMD entry requires its parts dynamically, which a bundle cannot follow; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [

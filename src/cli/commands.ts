@@ -110,9 +110,9 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const option = /'(-[^']*)'/.exec(err.message)?.[1];
+    const option = /'(--?[A-Za-z][\w-]*)/.exec(err.message)?.[1];
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown flag '${option ?? '?'}' for ${command}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`);
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${option ?? 'a flag'} needs a value, e.g. ${option === '--param' || option?.startsWith('--param') ? '--param w3' : '--steps 100'}`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${option ?? 'a flag'} needs a value, e.g. ${option === '--param' ? '--param w3' : '--steps 100'}`);
     throw new UsageError(err.message.split('\n')[0]);
   }
   const { values, positionals } = parsed;

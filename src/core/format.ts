@@ -253,9 +253,9 @@ class Loader {
     }
     if (node.type === 'object') {
       this.rejectUnknownKeys(node, ['inputs', 'targets'], 'data');
-      const inRows = this.matrix(this.required(node, 'inputs', 'data'), 'data.inputs', nIn, 'inputs');
+      const inRows = this.matrix(this.required(node, 'inputs', 'data'), 'data.inputs', nIn, 'input');
       const outNode = this.required(node, 'targets', 'data');
-      const outRows = this.matrix(outNode, 'data.targets', nOut, 'outputs');
+      const outRows = this.matrix(outNode, 'data.targets', nOut, 'output');
       if (inRows.length === 0) throw this.error(node, 'data is empty: training needs at least one sample');
       if (outRows.length !== inRows.length) {
         throw this.error(outNode, `data.targets has ${outRows.length} row${outRows.length === 1 ? '' : 's'} but data.inputs has ${inRows.length}: one target row per input row`);
@@ -270,7 +270,7 @@ class Loader {
     return (node.children ?? []).map((row, i) => {
       this.expectType(row, 'array', `${where}[${i}]`, `an array of ${width} number${width === 1 ? '' : 's'}`);
       const cells = row.children ?? [];
-      if (cells.length !== width) throw this.error(row, `${where}[${i}] has ${cells.length} value${cells.length === 1 ? '' : 's'} but there ${width === 1 ? 'is 1' : `are ${width}`} ${what}`);
+      if (cells.length !== width) throw this.error(row, `${where}[${i}] has ${cells.length} value${cells.length === 1 ? '' : 's'} but there ${width === 1 ? `is 1 ${what}` : `are ${width} ${what}s`}`);
       return cells.map((c, k) => this.number(c, `${where}[${i}][${k}]`));
     });
   }

@@ -1,0 +1,194 @@
+/** The `backprop` CLI: exact JSON shapes, readable tables, and one-line errors with positions. */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../../src/cli/commands';
+import { examplePath, ROOT } from './helpers';
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function cli(...args: string[]): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, {
+    readFile: (p) => readFileSync(p, 'utf8'),
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+  });
+  return { code, stdout, stderr };
+}
+
+function json(...args: string[]): any {
+  const r = cli(...args, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  return JSON.parse(r.stdout);
+}
+
+const DOSAGE = examplePath('dosage-b3.nn.json');
+const tmp = mkdtempSync(path.join(tmpdir(), 'backprop-cli-'));
+function file(name: string, text: string): string {
+  const p = path.join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** Exactly one line on stderr, nothing on stdout, exit code 1, and no stack trace. */
+function fails(r: Run, line: RegExp): void {
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, line);
+  assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
+}
+
+describe('backprop CLI', () => {
+  describe('grad --json', () => {
+    it('has exactly loss and every gradient, trainable or not, at the file\'s parameters', () => {
+      const out = json('grad', DOSAGE);
+      assert.deepEqual(Object.keys(out), ['loss', 'gradients']);
+      assert.deepEqual(Object.keys(out.gradients), ['w1', 'w2', 'w3', 'w4', 'b1', 'b2', 'b3']);
+      assert.equal(out.loss.toFixed(4), '20.4236');
+      assert.equal(out.gradients.b3.toFixed(4), '-15.6551');
+      assert.equal(out.gradients.w3.toFixed(2), '-16.11');
+    });
+  });
+
+  describe('train --json', () => {
+    it('has exactly steps, stopReason, loss and parameters; trains b3 to 2.61', () => {
+      const out = json('train', DOSAGE);
+      assert.deepEqual(Object.keys(out), ['steps', 'stopReason', 'loss', 'parameters']);
+      assert.equal(out.stopReason, 'converged');
+      assert.equal(out.parameters.b3.toFixed(2), '2.61');
+      assert.equal(out.parameters.w3, -1.22);
+      assert.ok(out.loss < 0.001);
+    });
+
+    it('--steps replaces maxSteps, and the loss is at the final parameters', () => {
+      const out = json('train', DOSAGE, '--steps', '2');
+      assert.equal(out.steps, 2);
+      assert.equal(out.stopReason, 'max-steps');
+      const b3 = (0 - 0.1 * -15.655108380577747) * 0.4 + 1.5655108380577747; // b3 <- 0.4 b3 + 1.5655 for this network
+      assert.ok(Math.abs(out.parameters.b3 - b3) < 1e-12);
+      assert.ok(out.loss < 20.4 && out.loss > 0.001);
+    });
+
+    it('--steps 0 takes no step', () => {
+      const out = json('train', DOSAGE, '--steps', '0');
+      assert.deepEqual([out.steps, out.stopReason, out.parameters.b3], [0, 'max-steps', 0]);
+      assert.equal(out.loss.toFixed(4), '20.4236');
+    });
+  });
+
+  describe('explain --json', () => {
+    it('has exactly parameter, value, derivative and terms of sample, value and factors', () => {
+      const out = json('explain', DOSAGE, '--param', 'w1');
+      assert.deepEqual(Object.keys(out), ['parameter', 'value', 'derivative', 'terms']);
+      assert.deepEqual([out.parameter, out.value], ['w1', 3.34]);
+      assert.equal(out.terms.length, 3);
+      for (const [i, term] of out.terms.entries()) {
+        assert.deepEqual(Object.keys(term), ['sample', 'value', 'factors']);
+        assert.equal(term.sample, i + 1);
+        assert.deepEqual(term.factors.map((f: any) => f.label), ['dSSR/dPredicted', 'dPredicted/dy_{1,i}', 'dy_{1,i}/dx_{1,i}', 'dx_{1,i}/dw1']);
+        for (const f of term.factors) assert.deepEqual(Object.keys(f), ['label', 'value']);
+        assert.equal(term.value, term.factors.reduce((a: number, f: any) => a * f.value, 1));
+      }
+      const sum = out.terms.reduce((a: number, t: any) => a + t.value, 0);
+      assert.ok(Math.abs(sum - out.derivative) < 1e-12);
+    });
+
+    it('explains the parameters after --steps N steps', () => {
+      const at0 = json('explain', DOSAGE, '--param', 'b3');
+      const at12 = json('explain', DOSAGE, '--param', 'b3', '--steps', '12');
+      assert.equal(at0.derivative.toFixed(4), '-15.6551');
+      assert.equal(at12.value.toFixed(2), '2.61');
+      assert.ok(Math.abs(at12.derivative) < 0.001);
+    });
+
+    it('includes the paths of a summed factor', () => {
+      const out = json('explain', examplePath('classifier.nn.json'), '--param', 'w1');
+      const sum = out.terms[0].factors[0];
+      assert.equal(sum.paths.length, 3);
+      assert.ok(Math.abs(sum.paths.reduce((a: number, p: any) => a + p.value, 0) - sum.value) < 1e-15);
+    });
+  });
+
+  describe('readable output', () => {
+    it('explain prints the chain-rule formula and a row per sample', () => {
+      const r = cli('explain', DOSAGE, '--param', 'w3');
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /dSSR\/dw3 = Σ_i dSSR\/dPredicted × dPredicted\/dw3/);
+      assert.match(r.stdout, /= Σ_i -2\(observed_i - predicted_i\) × y_\{1,i\}/);
+      assert.match(r.stdout, /^\s+1\s+0\s+0\s+-2\.60367\s+-5\.20733\s+0\.214554\s+-1\.11725$/m);
+      assert.match(r.stdout, /^\s+3\s+1\s+0\s+-2\.61487\s+-5\.22974\s+2\.04809\s+-10\.711$/m);
+      assert.match(r.stdout, /^sum\s+-16\.1088$/m);
+      assert.match(r.stdout, /finite difference -16\.1088/);
+      assert.match(r.stdout, /w3 is not trainable/);
+    });
+
+    it('grad prints a table of every parameter', () => {
+      const r = cli('grad', DOSAGE);
+      assert.match(r.stdout, /SSR = 20\.4236/);
+      assert.match(r.stdout, /^b3\s+0\s+-15\.6551\s+yes$/m);
+    });
+
+    it('train says why it stopped', () => {
+      assert.match(cli('train', DOSAGE).stdout, /12 steps of gradient descent \(learning rate 0\.1\), converged/);
+      assert.match(cli('train', DOSAGE, '--steps', '3').stdout, /stopped at the maximum of 3 steps/);
+    });
+
+    it('check summarises a valid file', () => {
+      const r = cli('check', DOSAGE);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /OK.*\n.*1 -> 2 softplus -> 1 identity\n.*7 \(w1\.\.w4, b1\.\.b3\), 1 trainable \(b3\)/);
+    });
+  });
+
+  describe('bad input exits 1 with one readable line', () => {
+    it('a broken file gives FILE:LINE:COL', () => {
+      const f = file('broken.nn.json', '{\n  "inputs": ["dosage"],\n  "outputs": [NaN]\n}');
+      fails(cli('grad', f), new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:15: NaN is not valid JSON`));
+    });
+    it('a wrong shape gives FILE:LINE:COL', () => {
+      const text = readFileSync(DOSAGE, 'utf8').replace('[[-1.22, -2.30]]', '[[-1.22]]');
+      fails(cli('train', file('shape.nn.json', text)), /shape\.nn\.json:9:57: layers\[1\]\.weights\[0\] has 1 weight but the layer before has 2 units/);
+    });
+    it('check --json reports the error as JSON too', () => {
+      const r = cli('check', file('empty.nn.json', ''), '--json');
+      assert.equal(r.code, 1);
+      assert.deepEqual(JSON.parse(r.stdout), { ok: false, error: { message: 'the file is empty: expected a network object', line: 1, column: 1 } });
+    });
+    it('an unknown --param', () => fails(cli('explain', DOSAGE, '--param', 'w9'), /^backprop: unknown parameter 'w9' for --param: this network has w1\.\.w4, b1\.\.b3$/m));
+    it('a missing --param', () => fails(cli('explain', DOSAGE), /explain needs --param NAME/));
+    it('a malformed --steps', () => {
+      fails(cli('train', DOSAGE, '--steps', 'ten'), /malformed --steps 'ten'/);
+      fails(cli('train', DOSAGE, '--steps', '-3'), /malformed --steps '-3'|--steps needs a value/);
+      fails(cli('train', DOSAGE, '--steps', '1.5'), /malformed --steps '1\.5'/);
+      fails(cli('train', DOSAGE, '--steps'), /--steps needs a value/);
+    });
+    it('an unknown flag', () => fails(cli('grad', DOSAGE, '--fast'), /unknown flag '--fast' for grad; it takes --json/));
+    it('a flag the command does not take', () => fails(cli('grad', DOSAGE, '--steps', '3'), /grad does not take --steps/));
+    it('an unknown command', () => fails(cli('fit', DOSAGE), /unknown command 'fit'/));
+    it('a missing file', () => fails(cli('check', path.join(tmp, 'nope.nn.json')), /cannot read .*nope\.nn\.json: no such file/));
+    it('no file at all', () => fails(cli('grad'), /grad needs a network file/));
+  });
+
+  describe('the built binary', () => {
+    const bin = path.join(ROOT, 'dist', 'cli.js');
+
+    it('runs as `backprop` with a shebang and prints JSON', () => {
+      assert.ok(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node'));
+      const out = JSON.parse(execFileSync(process.execPath, [bin, 'grad', DOSAGE, '--json'], { encoding: 'utf8' }));
+      assert.equal(out.loss.toFixed(4), '20.4236');
+    });
+
+    it('exits 1 with one line and no stack trace on a bad file', () => {
+      const r = spawnSync(process.execPath, [bin, 'check', file('truncated.nn.json', '{"inputs": ["a"], "layers": [')], { encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /truncated\.nn\.json:1:30: invalid JSON/);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+    });
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The JSON Schema the editor uses and the loader must agree: every example is valid for both, and
+ * each mistake the schema can see is rejected by both.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { loadNetwork, NetworkFileError } from '../../src/core';
+import { EXAMPLES, examplePath, ROOT } from './helpers';
+
+const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'network.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
+const base = JSON.parse(readFileSync(examplePath('dosage-b3.nn.json'), 'utf8'));
+function variant(edit: (d: any) => void): any {
+  const d = JSON.parse(JSON.stringify(base));
+  edit(d);
+  return d;
+}
+
+describe('the JSON schema', () => {
+  it('is contributed for *.nn.json through jsonValidation', () => {
+    assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: '*.nn.json', url: './schemas/network.schema.json' }]);
+  });
+
+  it('accepts every example, as the loader does', () => {
+    for (const name of EXAMPLES) {
+      const doc = JSON.parse(readFileSync(examplePath(name), 'utf8'));
+      assert.ok(validate(doc), `${name}: ${JSON.stringify(validate.errors)}`);
+      loadNetwork(JSON.stringify(doc));
+    }
+  });
+
+  const mistakes: [string, (d: any) => void][] = [
+    ['an unknown activation', (d) => { d.layers[0].activation = 'swish'; }],
+    ['an unknown loss', (d) => { d.loss = 'hinge'; }],
+    ['a string weight', (d) => { d.layers[0].weights[0][0] = '3.34'; }],
+    ['fractional units', (d) => { d.layers[0].units = 1.5; }],
+    ['zero units', (d) => { d.layers[0].units = 0; }],
+    ['a zero learning rate', (d) => { d.training.learningRate = 0; }],
+    ['a negative maxSteps', (d) => { d.training.maxSteps = -1; }],
+    ['a misspelt key', (d) => { d.trainig = {}; }],
+    ['a missing data section', (d) => { delete d.data; }],
+    ['an empty layer list', (d) => { d.layers = []; }],
+    ['a string in a data row', (d) => { d.data[0].efficacy = 'none'; }],
+    ['a malformed name in trainable', (d) => { d.training.trainable = ['weight3']; }],
+    ['a duplicated input name', (d) => { d.inputs = ['dosage', 'dosage']; }],
+    ['format version 2', (d) => { d.version = 2; }],
+  ];
+  for (const [what, edit] of mistakes) {
+    it(`rejects ${what}, as the loader does`, () => {
+      const doc = variant(edit);
+      assert.equal(validate(doc), false, 'schema should reject');
+      assert.throws(() => loadNetwork(JSON.stringify(doc)), NetworkFileError);
+    });
+  }
+});

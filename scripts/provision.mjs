@@ -154,7 +154,7 @@ async function withLock(name, fn) {
       let pid = NaN;
       try {
         pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
-      } catch {}
+      } catch { /* no pid file yet: the lock is being written */ }
       if (!Number.isNaN(pid) && !pidAlive(pid)) {
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
@@ -186,10 +186,10 @@ function pidAlive(pid) {
 function readMarker() {
   try {
     const m = JSON.parse(fs.readFileSync(MARKER, 'utf8'));
-    if (m.version === CODE_SERVER_VERSION && m.node === process.versions.modules && fs.existsSync(m.entry)) {
+    if (m.version === CODE_SERVER_VERSION && m.nodeAbi === process.versions.modules && fs.existsSync(m.entry)) {
       return m;
     }
-  } catch {}
+  } catch { /* no marker, or an unreadable one: provision again */ }
   return undefined;
 }
 
@@ -234,8 +234,8 @@ async function installCodeServer() {
   );
 
   const npmEnv = {
-    // code-server's scripts refuse to run as root without it.
-    npm_config_unsafe_perm: 'true',
+    // (No npm_config_unsafe_perm: only code-server's postinstall.sh asks for it,
+    // and we do its steps ourselves; npm 11 warns it is an unknown config.)
     // node-pty's install script runs `npx node-gyp`, which would prompt.
     npm_config_yes: 'true',
     npm_config_fund: 'false',
@@ -248,6 +248,13 @@ async function installCodeServer() {
   if (!process.env.npm_config_nodedir && !npmrcHas('nodedir') && fs.existsSync(path.join(nodePrefix, 'include', 'node', 'node_api.h'))) {
     npmEnv.npm_config_nodedir = nodePrefix;
   }
+
+  // npm 11 runs dependency scripts not listed in an `allowScripts` policy with
+  // only a warning ("not yet covered by allowScripts"), but a user config of
+  // strict-allow-scripts=true would make `npm rebuild` fail. We rebuild only
+  // the packages named here, so lift that for these calls (an env setting
+  // beats ~/.npmrc). verifyInstall() checks that the builds really happened.
+  const rebuildEnv = { npm_config_strict_allow_scripts: 'false' };
 
   // 1. code-server and its own dependencies. Scripts are off: its postinstall
   //    runs `npm install` in lib/vscode, which fails offline (@vscode/ripgrep
@@ -266,12 +273,12 @@ async function installCodeServer() {
   //    build-from-source skips node-pre-gyp's prebuilt download, which would fail.
   await run('npm', ['rebuild', 'argon2'], {
     cwd: CODE_SERVER_DIR,
-    env: { ...npmEnv, npm_config_build_from_source: 'true' },
+    env: { ...npmEnv, ...rebuildEnv, npm_config_build_from_source: 'true' },
   });
 
   // 3. VS Code's own server dependencies, then compile only the native modules.
   await run('npm', ['install', '--ignore-scripts', '--omit=dev'], { cwd: vscodeDir, env: npmEnv });
-  await run('npm', ['rebuild', ...VSCODE_NATIVE_MODULES], { cwd: vscodeDir, env: npmEnv });
+  await run('npm', ['rebuild', ...VSCODE_NATIVE_MODULES], { cwd: vscodeDir, env: { ...npmEnv, ...rebuildEnv } });
 
   // 4. ripgrep (search, file quick-open): Debian's rg where @vscode/ripgrep looks.
   const rgSrc = whichSync('rg');
@@ -303,7 +310,7 @@ async function installCodeServer() {
   const marker = {
     version: CODE_SERVER_VERSION,
     entry,
-    node: process.versions.modules, // native modules are tied to this ABI
+    nodeAbi: process.versions.modules, // native modules are tied to this ABI
     nodeVersion: process.versions.node,
     installedAt: new Date().toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
@@ -414,7 +421,7 @@ function killTree(child, signal) {
   } catch {
     try {
       child.kill(signal);
-    } catch {}
+    } catch { /* already gone */ }
   }
 }
 
@@ -497,7 +504,7 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, folder
     try {
       const status = await httpGet(`${url}/healthz`);
       if (status && status < 500) break;
-    } catch {}
+    } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`code-server did not answer on ${url}/healthz within ${timeoutMs / 1000}s. Last output:\n${lastLines(lines)}`);

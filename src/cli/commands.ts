@@ -60,6 +60,10 @@ function dispatch(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
   const allowed = FLAGS[command];
   if (!allowed) throw new UsageError(`unknown command '${command}': expected one of ${Object.keys(FLAGS).join(', ')} (see backprop --help)`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   const { file, flags } = parseFlags(command, rest, allowed);
 
   let text: string;
@@ -89,8 +93,8 @@ function dispatch(argv: readonly string[], io: CliIo): number {
     case 'grad': return grad(network, flags.json, io);
     case 'train': return train(network, flags.steps ?? network.training.maxSteps, flags.json, io);
     case 'explain': return explainCommand(network, flags.param, flags.steps ?? 0, flags.json, io);
+    default: throw new UsageError(`unknown command '${command}'`);
   }
-  return 1;
 }
 
 interface Flags {
@@ -99,23 +103,42 @@ interface Flags {
   param?: string;
 }
 
+const VALUE_FLAGS = ['--steps', '--param'];
+
 function parseFlags(command: string, args: readonly string[], allowed: readonly string[]): { file: string; flags: Flags } {
+  // `--steps -1` would read -1 as a flag; joining a value flag to its next word as `--steps=-1`
+  // lets the value check below say what is wrong with it.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (VALUE_FLAGS.includes(args[i]) && i + 1 < args.length && !args[i + 1].startsWith('--')) joined.push(`${args[i]}=${args[++i]}`);
+    else joined.push(args[i]);
+  }
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...args],
+      args: joined,
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: { json: { type: 'boolean' }, steps: { type: 'string' }, param: { type: 'string' } },
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const option = /'(--?[A-Za-z][\w-]*)/.exec(err.message)?.[1];
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown flag '${option ?? '?'}' for ${command}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`);
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${option ?? 'a flag'} needs a value, e.g. ${option === '--param' ? '--param w3' : '--steps 100'}`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      if (/does not take an argument/.test(err.message)) throw new UsageError(`${option} takes no value`);
+      throw new UsageError(`${option ?? 'a flag'} needs a value, e.g. ${option === '--param' ? '--param w3' : '--steps 100'}`);
+    }
     throw new UsageError(err.message.split('\n')[0]);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
+  const seen = new Set<string>();
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    if (seen.has(t.name)) throw new UsageError(`--${t.name} is given more than once`);
+    seen.add(t.name);
+  }
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) throw new UsageError(`${command} does not take --${key}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`);
   }
@@ -186,9 +209,11 @@ function train(net: Network, maxSteps: number, json: boolean, io: CliIo): number
     return 0;
   }
   const sym = lossSymbol(net.loss);
-  const why = result.stopReason === 'converged'
-    ? `converged: the last step size, ${n(trainer.lastStepSize)}, is below minStepSize ${n(net.training.minStepSize)}`
-    : `stopped at the maximum of ${maxSteps} step${maxSteps === 1 ? '' : 's'}`;
+  const why = {
+    'converged': `converged: the last step size, ${n(trainer.lastStepSize)}, is below minStepSize ${n(net.training.minStepSize)}`,
+    'max-steps': `stopped at the maximum of ${maxSteps} step${maxSteps === 1 ? '' : 's'}`,
+    'diverged': `diverged: the gradients or the loss stopped being finite numbers (try a smaller learning rate than ${n(net.training.learningRate)})`,
+  }[result.stopReason];
   const rows = net.parameters.map((p) => [
     p.name, n(net.initialParameters[p.index]), n(trainer.params[p.index]), net.training.trainable[p.index] ? 'yes' : 'no',
   ]);
@@ -199,8 +224,9 @@ function train(net: Network, maxSteps: number, json: boolean, io: CliIo): number
 function explainCommand(net: Network, name: string | undefined, steps: number, json: boolean, io: CliIo): number {
   const p = findParameter(net, name ?? '');
   if (!p) throw new UsageError(`unknown parameter '${name}' for --param: this network has ${describeParameterNames(net)}`);
+  // Exactly `steps` steps, past convergence if need be: the explanation is of that state.
   const trainer = new Trainer(net);
-  const taken = trainer.run(steps).steps;
+  for (let i = 0; i < steps; i++) trainer.step();
   const e = explain(trainer, p);
   if (json) {
     io.stdout(`${JSON.stringify({
@@ -209,7 +235,7 @@ function explainCommand(net: Network, name: string | undefined, steps: number, j
     })}\n`);
     return 0;
   }
-  io.stdout(`${renderExplanation(net, trainer, e, taken)}\n`);
+  io.stdout(`${renderExplanation(net, trainer, e, steps)}\n`);
   return 0;
 }
 

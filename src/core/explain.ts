@@ -9,6 +9,10 @@
  * is a sum over those paths, and carries each path with its own factors and value: 3Blue1Brown's
  * dC/da^(L-1)_k = sum_j w_jk sigma'(z_j) dC/da_j.
  *
+ * A path's own factors may hold further sums (a deeper unit that also branches); those carry their
+ * paths too, up to PATH_BUDGET paths per term, since the number of paths grows as the product of
+ * the layer widths. Past the budget a sum carries only its value (from the backward pass).
+ *
  * Every term's value is the product of its factors, and the terms sum to the derivative the
  * backward pass computes (tests hold both to 1e-9).
  */
@@ -64,6 +68,9 @@ export interface Explanation {
   terms: Term[];
 }
 
+/** How many nested paths one term may carry beyond the first sum's own. */
+export const PATH_BUDGET = 64;
+
 export function explain(trainer: Trainer, parameter: ParameterInfo): Explanation {
   trainer.evaluate();
   return new Explainer(trainer).explain(parameter);
@@ -87,7 +94,8 @@ class Explainer {
     const nIn = this.net.inputNames.length;
     const nOut = this.net.outputNames.length;
     for (let i = 0; i < samples; i++) {
-      const factors = [...this.upstream(l, p.unit, i, true), ...this.activation(l, p.unit, i), this.local(p, i)];
+      const budget = { left: PATH_BUDGET };
+      const factors = [...this.upstream(l, p.unit, i, 0, budget), ...this.activation(l, p.unit, i), this.local(p, i)];
       terms.push({
         sample: i + 1,
         value: product(factors),
@@ -110,11 +118,15 @@ class Explainer {
     };
   }
 
-  /** Factors whose product is dLoss/dy for unit j of layer l, sample i. */
-  private upstream(l: number, j: number, i: number, withPaths: boolean): Factor[] {
+  /**
+   * Factors whose product is dLoss/dy for unit j of layer l, sample i. `depth` counts the sums
+   * already opened on the way here: the first always shows its paths, deeper ones while the
+   * budget lasts.
+   */
+  private upstream(l: number, j: number, i: number, depth: number, budget: { left: number }): Factor[] {
     if (l === this.last) return [this.lossFactor(j, i)];
     const next = this.net.layers[l + 1];
-    if (next.units === 1) return this.through(l, j, 0, i, withPaths);
+    if (next.units === 1) return this.through(l, j, 0, i, depth, budget);
     const units = this.net.layers[l].units;
     const sum: Factor = {
       label: `d${this.loss}/d${this.name(l, j, 'y')}`,
@@ -122,10 +134,12 @@ class Explainer {
       expression: `Σ over the ${next.units} ${l + 1 === this.last ? 'outputs' : 'units it feeds'}`,
       kind: 'sum', layer: l + 1, unit: j,
     };
+    const withPaths = depth === 0 || budget.left >= next.units;
     if (withPaths) {
+      if (depth > 0) budget.left -= next.units;
       sum.paths = [];
       for (let m = 0; m < next.units; m++) {
-        const factors = this.through(l, j, m, i, false);
+        const factors = this.through(l, j, m, i, depth + 1, budget);
         sum.paths.push({ label: `via ${this.name(l + 1, m, 'x')}`, layer: l + 2, unit: m, value: product(factors), factors });
       }
       sum.value = sum.paths.reduce((acc, path) => acc + path.value, 0);
@@ -134,11 +148,11 @@ class Explainer {
   }
 
   /** The path from unit j of layer l through unit m of layer l + 1 back to the loss. */
-  private through(l: number, j: number, m: number, i: number, withPaths: boolean): Factor[] {
+  private through(l: number, j: number, m: number, i: number, depth: number, budget: { left: number }): Factor[] {
     const next = this.net.layers[l + 1];
     const w = next.weightOffset + m * next.inputs + j;
     return [
-      ...this.upstream(l + 1, m, i, withPaths),
+      ...this.upstream(l + 1, m, i, depth, budget),
       ...this.activation(l + 1, m, i),
       {
         label: `d${this.name(l + 1, m, 'x')}/d${this.name(l, j, 'y')}`,

@@ -21,15 +21,30 @@ export type WeightInit = (typeof WEIGHT_INITS)[number];
 export const TRAINING_DEFAULTS = { learningRate: 0.1, maxSteps: 1000, minStepSize: 0.0001 } as const;
 export const INIT_DEFAULTS = { weights: 'normal' as WeightInit, biases: 0, seed: 1 };
 
+/**
+ * Limits that keep a typo (units: 1e9) from exhausting memory in the extension host, which loads
+ * on every keystroke. Far above what an interactive debugger can step through usefully.
+ */
+export const LIMITS = { parameters: 10_000_000, activations: 10_000_000 } as const;
+
 const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'inputs', 'outputs', 'layers', 'init', 'data', 'loss', 'training'];
 
 /** Parses and validates `text`; the returned network is ready to train. */
 export function loadNetwork(text: string): Network {
-  return new Loader(text).load();
+  // A byte-order mark is not JSON, but editors write one; a space keeps every offset in place.
+  const loader = new Loader(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+  try {
+    return loader.load();
+  } catch (e) {
+    // jsonc-parser and the tree walks recurse; a pathological nesting depth overflows the stack.
+    if (e instanceof RangeError) throw new NetworkFileError('the JSON is nested too deeply to be a network file', new LineIndex(text).position(0));
+    throw e;
+  }
 }
 
 class Loader {
   private readonly lines: LineIndex;
+  private inputNames: readonly string[] = [];
 
   constructor(private readonly text: string) {
     this.lines = new LineIndex(text);
@@ -50,6 +65,7 @@ class Loader {
     if (descriptionNode) this.string(descriptionNode, 'description');
 
     const inputNames = this.names(this.required(root, 'inputs', 'the network'), 'inputs');
+    this.inputNames = inputNames;
     const outputNames = this.names(this.required(root, 'outputs', 'the network'), 'outputs');
     const clash = outputNames.find((n) => inputNames.includes(n));
     if (clash !== undefined) {
@@ -61,6 +77,7 @@ class Loader {
     const layerNodes = layersNode.children ?? [];
     if (layerNodes.length === 0) throw this.error(layersNode, 'layers is empty: a network needs at least one layer');
     const shapes = layerNodes.map((node, l) => this.layerShape(node, l));
+    this.checkSize(layerNodes, shapes, inputNames.length);
     const last = shapes[shapes.length - 1];
     if (last.units !== outputNames.length) {
       const unitsNode = this.prop(layerNodes[layerNodes.length - 1], 'units') ?? layerNodes[layerNodes.length - 1];
@@ -76,7 +93,15 @@ class Loader {
 
     const lossNode = this.prop(root, 'loss');
     const loss: Loss = lossNode ? this.oneOf(lossNode, LOSSES, 'loss') : 'ssr';
-    const data = this.data(this.required(root, 'data', 'the network'), inputNames, outputNames);
+    if (loss === 'cross-entropy' && outputNames.length < 2) {
+      throw this.error(lossNode!, `cross-entropy compares a softmax over the outputs, so it needs at least 2 outputs; with 1 output ("${outputNames[0]}") use "ssr" or "mse"`);
+    }
+    const dataNode = this.required(root, 'data', 'the network');
+    const data = this.data(dataNode, inputNames, outputNames);
+    if (data.samples * shapes.reduce((sum, l) => sum + l.units, 0) > LIMITS.activations) {
+      throw this.error(dataNode, `${data.samples} samples through ${shapes.reduce((sum, l) => sum + l.units, 0)} units is more than the ${LIMITS.activations.toLocaleString('en-US')} activations Backprop Debugger keeps`, true);
+    }
+    if (loss === 'cross-entropy') this.checkOneHot(dataNode, data.targets, outputNames);
 
     const training = this.training(this.prop(root, 'training'), layout);
     return {
@@ -106,8 +131,9 @@ class Loader {
     const found = e.offset >= this.text.length ? 'the end of the file' : `'${token}'`;
     switch (e.error) {
       case ParseErrorCode.InvalidSymbol: {
-        const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(e.offset))?.[0];
-        if (word === 'NaN' || word === 'Infinity') return `${word} is not valid JSON: a number must be finite and written in digits`;
+        const match = /^(-?)([A-Za-z_][A-Za-z0-9_]*)/.exec(this.text.slice(e.offset, e.offset + 64));
+        const word = match?.[2];
+        if (word === 'NaN' || word === 'Infinity') return `${match![1]}${word} is not valid JSON: a number must be finite and written in digits`;
         if (word === 'undefined') return 'undefined is not valid JSON: use null or leave the property out';
         return `invalid JSON: unexpected ${word ? `'${word}'` : found}`;
       }
@@ -156,12 +182,46 @@ class Loader {
     return { units, activation };
   }
 
+  private checkSize(layerNodes: Node[], shapes: readonly LayerShape[], inputCount: number): void {
+    let total = 0;
+    let previous = inputCount;
+    shapes.forEach((shape, l) => {
+      total += shape.units * (previous + 1);
+      previous = shape.units;
+      if (total > LIMITS.parameters) {
+        throw this.error(this.prop(layerNodes[l], 'units')!, `layers[${l}] takes the network past ${LIMITS.parameters.toLocaleString('en-US')} parameters, more than Backprop Debugger can step through`);
+      }
+    });
+  }
+
+  /** Cross-entropy's targets are class probabilities: one-hot rows (or any non-negative rows summing to 1). */
+  private checkOneHot(dataNode: Node, targets: Float64Array, outputNames: readonly string[]): void {
+    const width = outputNames.length;
+    for (let i = 0; i < targets.length / width; i++) {
+      let sum = 0;
+      let bad = false;
+      for (let k = 0; k < width; k++) {
+        const t = targets[i * width + k];
+        if (t < 0 || t > 1) bad = true;
+        sum += t;
+      }
+      if (bad || Math.abs(sum - 1) > 1e-9) {
+        const row = dataNode.type === 'array' ? dataNode.children![i] : this.prop(dataNode, 'targets')!.children![i];
+        const values = Array.from(targets.subarray(i * width, (i + 1) * width)).join(', ');
+        throw this.error(row, `cross-entropy needs one-hot targets (one 1 among ${outputNames.join(', ')}, the rest 0), but sample ${i + 1} has ${values}`, dataNode.type === 'array');
+      }
+    }
+  }
+
   private layerParameters(
     node: Node, l: number, layer: { units: number; inputs: number; weightOffset: number; biasOffset: number },
     params: Float64Array, positions: (SourcePosition | undefined)[], given: Uint8Array,
   ): void {
     const where = `layers[${l}]`;
     const from = l === 0 ? 'input' : `unit of layers[${l - 1}]`;
+    const before = l === 0
+      ? `there ${layer.inputs === 1 ? 'is 1 input' : `are ${layer.inputs} inputs`} (${this.inputNames.join(', ')})`
+      : `the layer before has ${layer.inputs} unit${layer.inputs === 1 ? '' : 's'}`;
     const weightsNode = this.prop(node, 'weights');
     if (weightsNode) {
       this.expectType(weightsNode, 'array', `${where}.weights`, `an array of ${layer.units} row${layer.units === 1 ? '' : 's'}, one per unit`);
@@ -173,7 +233,7 @@ class Loader {
         this.expectType(row, 'array', `${where}.weights[${j}]`, `an array of ${layer.inputs} number${layer.inputs === 1 ? '' : 's'}, one per ${from}`);
         const cells = row.children ?? [];
         if (cells.length !== layer.inputs) {
-          throw this.error(row, `${where}.weights[${j}] has ${cells.length} weight${cells.length === 1 ? '' : 's'} but the layer before has ${layer.inputs} unit${layer.inputs === 1 ? '' : 's'}: one weight per ${from}`);
+          throw this.error(row, `${where}.weights[${j}] has ${cells.length} weight${cells.length === 1 ? '' : 's'} but ${before}: one weight per ${from}`);
         }
         cells.forEach((cell, k) => {
           const index = layer.weightOffset + j * layer.inputs + k;
@@ -216,7 +276,10 @@ class Loader {
       const b = this.prop(node, 'biases');
       if (b) biases = this.number(b, 'init.biases');
       const s = this.prop(node, 'seed');
-      if (s) seed = this.integer(s, 'init.seed', 0);
+      if (s) {
+        seed = this.integer(s, 'init.seed', 0);
+        if (seed > 0xffffffff) throw this.error(s, `init.seed must be at most ${0xffffffff} (a 32-bit seed), not ${this.show(s)}`);
+      }
     }
     const random = new SeededRandom(seed);
     for (const layer of layers) {

@@ -6,7 +6,12 @@
 import { activateBuffer, backpropActivation, lossAndGradient } from './math';
 import type { Network } from './network';
 
-export type StopReason = 'converged' | 'max-steps';
+/**
+ * Why training stopped: `converged` (the last step moved nothing by minStepSize or more),
+ * `max-steps` (the step budget is spent) or `diverged` (a gradient or the loss stopped being a
+ * finite number, typically a learning rate too large; the parameters are then not meaningful).
+ */
+export type StopReason = 'converged' | 'max-steps' | 'diverged';
 
 export interface RunResult {
   steps: number;
@@ -95,7 +100,8 @@ export class Trainer {
       const stepSize = learningRate * g[i];
       p[i] -= stepSize;
       const size = stepSize < 0 ? -stepSize : stepSize;
-      if (size > largest) largest = size;
+      // `size !== size` lets a NaN through; once largest is NaN or Infinity nothing replaces it.
+      if (size > largest || size !== size) largest = size;
     }
     this.stepCount++;
     this.lastStepSize = largest;
@@ -105,13 +111,16 @@ export class Trainer {
 
   /**
    * Steps until the stopping rule fires: `converged` when the step just taken moved no parameter
-   * by minStepSize or more, `max-steps` when the step count reaches `maxSteps` (total, not extra).
+   * by minStepSize or more, `max-steps` when the step count reaches `maxSteps` (total, not extra),
+   * `diverged` when a step size or the loss is no longer finite.
    */
   run(maxSteps: number = this.network.training.maxSteps): RunResult {
     const { minStepSize } = this.network.training;
     for (;;) {
       if (this.stepCount >= maxSteps) return { steps: this.stepCount, stopReason: 'max-steps' };
-      if (this.step() < minStepSize) return { steps: this.stepCount, stopReason: 'converged' };
+      const size = this.step();
+      if (!(size < Infinity) || !(this.loss < Infinity)) return { steps: this.stepCount, stopReason: 'diverged' };
+      if (size < minStepSize) return { steps: this.stepCount, stopReason: 'converged' };
     }
   }
 

@@ -18,6 +18,10 @@ export const randomNetwork: fc.Arbitrary<RandomNetworkSpec> = fc
     samples: fc.integer({ min: 1, max: 5 }),
     seed: fc.integer({ min: 0, max: 1_000_000 }),
   })
+  // Cross-entropy compares a softmax over the outputs, so it needs at least two.
+  .map((shape) => (shape.loss === 'cross-entropy' && shape.widths[shape.widths.length - 1] < 2
+    ? { ...shape, widths: [...shape.widths.slice(0, -1), 2] }
+    : shape))
   .chain((shape) => {
     const outputs = shape.widths[shape.widths.length - 1];
     const target = shape.loss === 'cross-entropy'

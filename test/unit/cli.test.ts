@@ -107,6 +107,14 @@ describe('backprop CLI', () => {
       assert.ok(Math.abs(at12.derivative) < 0.001);
     });
 
+    it('takes exactly --steps N steps, even past convergence', () => {
+      const at50 = json('explain', DOSAGE, '--param', 'b3', '--steps', '50');
+      const train50 = json('train', DOSAGE, '--steps', '50');
+      assert.equal(train50.steps, 12, 'train stops when converged');
+      assert.notEqual(at50.value, train50.parameters.b3, 'explain went on to step 50');
+      assert.ok(Math.abs(at50.value - 2.6091) < 1e-3);
+    });
+
     it('includes the paths of a summed factor', () => {
       const out = json('explain', examplePath('classifier.nn.json'), '--param', 'w1');
       const sum = out.terms[0].factors[0];
@@ -139,6 +147,18 @@ describe('backprop CLI', () => {
       assert.match(cli('train', DOSAGE, '--steps', '3').stdout, /stopped at the maximum of 3 steps/);
     });
 
+    it('--help after a command prints the usage', () => {
+      const r = cli('train', DOSAGE, '--help');
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^Usage: backprop <command> FILE/);
+    });
+
+    it('train says diverged when the loss blows up', () => {
+      const f = file('diverge.nn.json', '{"inputs":["x"],"outputs":["y"],"layers":[{"units":1,"activation":"identity","weights":[[1]],"biases":[0]}],"data":[{"x":100,"y":1},{"x":-50,"y":3}],"training":{"learningRate":10}}');
+      assert.match(cli('train', f).stdout, /diverged: the gradients or the loss stopped being finite numbers \(try a smaller learning rate than 10\)/);
+      assert.equal(json('train', f).stopReason, 'diverged');
+    });
+
     it('check summarises a valid file', () => {
       const r = cli('check', DOSAGE);
       assert.equal(r.code, 0);
@@ -153,7 +173,10 @@ describe('backprop CLI', () => {
     });
     it('a wrong shape gives FILE:LINE:COL', () => {
       const text = readFileSync(DOSAGE, 'utf8').replace('[[-1.22, -2.30]]', '[[-1.22]]');
-      fails(cli('train', file('shape.nn.json', text)), /shape\.nn\.json:9:57: layers\[1\]\.weights\[0\] has 1 weight but the layer before has 2 units/);
+      const lines = text.split('\n');
+      const line = lines.findIndex((l) => l.includes('[[-1.22]]'));
+      const column = lines[line].indexOf('[-1.22]') + 1;
+      fails(cli('train', file('shape.nn.json', text)), new RegExp(`shape\\.nn\\.json:${line + 1}:${column}: layers\\[1\\]\\.weights\\[0\\] has 1 weight but the layer before has 2 units`));
     });
     it('check --json reports the error as JSON too', () => {
       const r = cli('check', file('empty.nn.json', ''), '--json');
@@ -164,11 +187,14 @@ describe('backprop CLI', () => {
     it('a missing --param', () => fails(cli('explain', DOSAGE), /explain needs --param NAME/));
     it('a malformed --steps', () => {
       fails(cli('train', DOSAGE, '--steps', 'ten'), /malformed --steps 'ten'/);
-      fails(cli('train', DOSAGE, '--steps', '-3'), /malformed --steps '-3'|--steps needs a value/);
+      fails(cli('train', DOSAGE, '--steps', '-3'), /malformed --steps '-3'/);
       fails(cli('train', DOSAGE, '--steps', '1.5'), /malformed --steps '1\.5'/);
       fails(cli('train', DOSAGE, '--steps'), /--steps needs a value/);
     });
     it('an unknown flag', () => fails(cli('grad', DOSAGE, '--fast'), /unknown flag '--fast' for grad; it takes --json/));
+    it('a value for a switch', () => fails(cli('grad', DOSAGE, '--json=1'), /^backprop: --json takes no value$/m));
+    it('a negative --steps', () => fails(cli('train', DOSAGE, '--steps', '-1'), /malformed --steps '-1'/));
+    it('a flag given twice', () => fails(cli('explain', DOSAGE, '--param', 'w1', '--param', 'w2'), /--param is given more than once/));
     it('a flag the command does not take', () => fails(cli('grad', DOSAGE, '--steps', '3'), /grad does not take --steps/));
     it('an unknown command', () => fails(cli('fit', DOSAGE), /unknown command 'fit'/));
     it('a missing file', () => fails(cli('check', path.join(tmp, 'nope.nn.json')), /cannot read .*nope\.nn\.json: no such file/));

@@ -143,6 +143,32 @@ describe('loading a network file', () => {
     it('an unsupported format version', () => rejects(variant((d) => { d.version = 2; }), /unsupported format version 2/, '2\n}'));
     it('an input that is also an output', () => rejects(variant((d) => { d.outputs = ['dosage']; }), /"dosage" is both an input and an output/, '[\n    "dosage"\n  ],\n  "layers"'));
     it('an empty layer list', () => rejects(variant((d) => { d.layers = []; }), /layers is empty/, '[]'));
+    it('first-layer weights that do not match the inputs', () => rejects(variant((d) => { d.layers[0].weights = [[1, 2], [3, 4]]; }), /layers\[0\]\.weights\[0\] has 2 weights but there is 1 input \(dosage\): one weight per input/, '[\n          1,'));
+    it('-Infinity', () => rejects(variant((d) => { d.layers[0].biases[0] = 12345; }).replace('12345', '-Infinity'), /-Infinity is not valid JSON/, '-Infinity'));
+    it('a network too large to hold', () => rejects(variant((d) => { d.layers[0].units = 1e9; delete d.layers[0].weights; delete d.layers[0].biases; delete d.layers[1].weights; }), /layers\[0\] takes the network past 10,000,000 parameters/, '1000000000'));
+    it('data too large to hold', () => rejects(variant((d) => { d.layers[0].units = 50000; delete d.layers[0].weights; delete d.layers[0].biases; delete d.layers[1].weights; d.data = { inputs: Array.from({ length: 201 }, () => [0]), targets: Array.from({ length: 201 }, () => [0]) }; }), /201 samples through 50001 units is more than the 10,000,000 activations/, { after: '"data": ', find: '{' }));
+    it('cross-entropy with one output', () => rejects(variant((d) => { d.loss = 'cross-entropy'; }), /cross-entropy .* needs at least 2 outputs/, '"cross-entropy"'));
+    it('cross-entropy with targets that are not one-hot', () => rejects(variant((d) => {
+      d.outputs = ['yes', 'no']; d.layers[1].units = 2; delete d.layers[1].weights; delete d.layers[1].biases; d.training.trainable = ['b3'];
+      d.loss = 'cross-entropy'; d.data = [{ dosage: 0, yes: 1, no: 0 }, { dosage: 1, yes: 5, no: -3 }];
+    }), /cross-entropy needs one-hot targets \(one 1 among yes, no, the rest 0\), but sample 2 has 5, -3/, { after: '"dosage": 0,', find: '{' }));
+    it('a seed beyond 32 bits', () => rejects(variant((d) => { d.init = { seed: 2 ** 32 }; }), /init\.seed must be at most 4294967295/, '4294967296'));
+    it('JSON nested too deeply', () => rejects(`${'['.repeat(100_000)}`, /nested too deeply/, { line: 1, column: 1 }));
+  });
+
+  it('reads a file that starts with a byte-order mark, keeping positions', () => {
+    const text = `\ufeff${JSON.stringify(GOOD, null, 2)}`;
+    assert.equal(loadNetwork(text).name, 'Untitled network');
+    const e = failure(text.replace('"softplus"', '"soft"'));
+    assert.deepEqual([e.position.line, e.position.column], [lineColumnOf(text, '"softplus"').line, lineColumnOf(text, '"softplus"').column]);
+  });
+
+  it('accepts soft cross-entropy targets that sum to 1 and one-hot ones', () => {
+    const net = loadNetwork(variant((d) => {
+      d.outputs = ['yes', 'no']; d.layers[1].units = 2; delete d.layers[1].weights; delete d.layers[1].biases; d.training.trainable = ['b3'];
+      d.loss = 'cross-entropy'; d.data = [{ dosage: 0, yes: 1, no: 0 }, { dosage: 1, yes: 0.25, no: 0.75 }];
+    }));
+    assert.equal(net.loss, 'cross-entropy');
   });
 
   it('trains a network loaded from any valid variant', () => {

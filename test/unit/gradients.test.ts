@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { explain, finiteDifference, Trainer, type Network } from '../../src/core';
+import { explain, type Factor, finiteDifference, loadNetwork, PATH_BUDGET, Trainer, type Network } from '../../src/core';
 import { randomNetwork } from './arbitraries';
 import { EXAMPLES, loadExample } from './helpers';
 
@@ -19,7 +19,8 @@ function assertGradientsMatchFiniteDifferences(network: Network, params?: Float6
   for (const p of network.parameters) {
     const fd = finiteDifference(network, t.params, p.index, 1e-6);
     const g = t.gradients[p.index];
-    const tol = 1e-6 * Math.max(1, Math.abs(g), Math.abs(loss));
+    // Central differences with h = 1e-6: truncation ~h^2, round-off ~1e-16 x loss / h.
+    const tol = 1e-6 * Math.max(1, Math.abs(g)) + 1e-9 * Math.abs(loss);
     assert.ok(Math.abs(g - fd) <= tol, `${p.name}: backprop ${g} vs finite difference ${fd} (loss ${loss})`);
   }
 }
@@ -34,6 +35,19 @@ describe('gradients against central finite differences', () => {
         assertGradientsMatchFiniteDifferences(network);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('agree in the saturated regime (large inputs and weights)', () => {
+    fc.assert(
+      fc.property(randomNetwork, fc.double({ min: 3, max: 8, noNaN: true }), ({ network }, scale) => {
+        const big = Float64Array.from(network.initialParameters, (v) => v * scale);
+        const t = new Trainer(network, big);
+        t.evaluate();
+        fc.pre(Number.isFinite(t.loss) && clearOfKinks(network, t, 1e-3));
+        assertGradientsMatchFiniteDifferences(network, big);
+      }),
+      { numRuns: 150 },
     );
   });
 
@@ -95,6 +109,45 @@ describe('the chain-rule explainer', () => {
     assert.equal(sum.label, 'dCE/dy_{1,i}');
     assert.deepEqual(sum.paths!.map((p) => p.label), ['via Predicted_{red}', 'via Predicted_{green}', 'via Predicted_{blue}']);
     assert.deepEqual(sum.paths![1].factors.map((f) => f.label), ['dCE/dPredicted_{green}', 'dPredicted_{green}/dy_{1,i}']);
+  });
+
+  it('opens nested sums into their own paths (a branching unit behind a branching unit)', () => {
+    const network = loadNetwork(JSON.stringify({
+      inputs: ['x'], outputs: ['a', 'b'],
+      layers: [{ units: 2, activation: 'tanh' }, { units: 2, activation: 'tanh' }, { units: 2, activation: 'identity' }],
+      data: [{ x: 1, a: 1, b: 0 }],
+    }));
+    const e = explain(new Trainer(network), network.parameters[0]);
+    const outer = e.terms[0].factors[0];
+    assert.equal(outer.label, 'dSSR/dy^(1)_{1,i}');
+    const inner = outer.paths![0].factors[0];
+    assert.equal(inner.label, 'dSSR/dy^(2)_{1,i}');
+    assert.deepEqual(inner.paths!.map((p) => p.label), ['via Predicted_{a}', 'via Predicted_{b}']);
+  });
+
+  it('stops opening nested sums once the path budget is spent, keeping the values', () => {
+    const widths = [6, 6, 6, 6];
+    const network = loadNetwork(JSON.stringify({
+      inputs: ['x'], outputs: ['y'],
+      layers: [...widths.map((units) => ({ units, activation: 'tanh' })), { units: 1, activation: 'identity' }],
+      data: [{ x: 1, y: 0 }],
+    }));
+    const t = new Trainer(network);
+    const e = explain(t, network.parameters[0]);
+    let paths = 0;
+    let closedSums = 0;
+    const walk = (factors: Factor[], depth: number): void => {
+      for (const f of factors) {
+        if (f.kind !== 'sum') continue;
+        if (!f.paths) { closedSums++; continue; }
+        if (depth > 0) paths += f.paths.length;
+        for (const p of f.paths) walk(p.factors, depth + 1);
+      }
+    };
+    walk(e.terms[0].factors, 0);
+    assert.ok(paths <= PATH_BUDGET, `${paths} nested paths`);
+    assert.ok(closedSums > 0, 'some sums past the budget carry only their value');
+    assert.ok(Math.abs(e.terms[0].value - e.derivative) < 1e-12 * Math.max(1, Math.abs(e.derivative)));
   });
 
   it('uses the weight that joins the two units in each path', () => {

@@ -61,6 +61,16 @@ describe('gradient descent', () => {
     assert.deepEqual(t.run(5), { steps: 5, stopReason: 'max-steps' });
   });
 
+  it('stops with diverged, never converged, when the learning rate blows the loss up', () => {
+    const net = loadNetwork(`{"inputs":["x"],"outputs":["y"],"layers":[{"units":1,"activation":"identity","weights":[[1]],"biases":[0]}],
+      "data":[{"x":100,"y":1},{"x":-50,"y":3}],"training":{"learningRate":10}}`);
+    const t = new Trainer(net);
+    const r = t.run();
+    assert.equal(r.stopReason, 'diverged');
+    assert.ok(r.steps < 1000);
+    assert.ok(!Number.isFinite(t.loss) || !Number.isFinite(t.lastStepSize));
+  });
+
   it('freezes parameters that are not trainable', () => {
     const net = loadExample('dosage-w3-w4-b3.nn.json');
     const t = new Trainer(net);

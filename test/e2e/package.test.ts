@@ -1,0 +1,65 @@
+/** The .vsix a user installs: lean, installable with VS Code's own installer, and working once installed. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { installVsix, launchVSCode, openFile, ROOT, screenshot, type VSCodeSession, waitForWorkbench } from '../harness/vscode';
+
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+const work = mkdtempSync(path.join(tmpdir(), 'backprop-package-'));
+const vsix = path.join(work, `${manifest.name}-${manifest.version}.vsix`);
+
+describe('the packaged extension (.vsix)', () => {
+  before(function () {
+    this.timeout(5 * 60_000);
+    // The same command as `npm run package`, written to a scratch folder.
+    const r = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
+  });
+
+  it('is under 3 MB', () => {
+    const size = statSync(vsix).size;
+    assert.ok(size < 3 * 1024 * 1024, `${size} bytes`);
+  });
+
+  it('installs with --install-extension and holds the bundles, not sources, tests or dev dependencies', async function () {
+    this.timeout(5 * 60_000);
+    const extensionsDir = path.join(work, 'extensions');
+    await installVsix(vsix, extensionsDir, path.join(work, 'user-data'));
+    const installed = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+    assert.ok(existsSync(path.join(installed, 'package.json')), `not installed at ${installed}: ${readdirSync(extensionsDir).join(', ')}`);
+    for (const f of ['dist/extension.js', 'dist/cli.js', 'schemas/network.schema.json', 'examples/dosage-b3.nn.json']) {
+      assert.ok(existsSync(path.join(installed, f)), `${f} is missing`);
+    }
+    for (const f of ['src', 'test', 'node_modules', 'tsconfig.json', 'esbuild.js', '.ci', 'scripts', 'bench']) {
+      assert.ok(!existsSync(path.join(installed, f)), `${f} should not ship`);
+    }
+  });
+
+  describe('installed in VS Code', () => {
+    let session: VSCodeSession;
+    const workspace = mkdtempSync(path.join(tmpdir(), 'backprop-package-ws-'));
+
+    before(async function () {
+      this.timeout(10 * 60_000);
+      const text = readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8').replace('[[-1.22, -2.30]]', '[[-1.22]]');
+      writeFileSync(path.join(workspace, 'shape.nn.json'), text);
+      session = await launchVSCode({ workspace, vsix });
+      await session.page.goto(session.url);
+      await waitForWorkbench(session.page);
+    });
+
+    after(async () => {
+      await session?.close();
+    });
+
+    it('activates on a network file and reports the loader\'s errors in the Problems panel', async () => {
+      const { page } = session;
+      await openFile(page, 'shape.nn.json');
+      await page.keyboard.press('Control+Shift+M');
+      await page.locator('.markers-panel', { hasText: 'layers[1].weights[0] has 1 weight but the layer before has 2 units' }).first().waitFor({ timeout: 30_000 });
+      await screenshot(page, 'installed-vsix-problems');
+    });
+  });
+});

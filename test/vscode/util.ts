@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'backprop-debugger.backprop-debugger';
+
+export function extension(): vscode.Extension<unknown> {
+  const e = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!e) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  return e;
+}
+
+/** The repository (the extension under development), from out/test/vscode. */
+export const ROOT = path.resolve(__dirname, '../../..');
+
+export function examplePath(name: string): string {
+  return path.join(ROOT, 'examples', name);
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'backprop-vscode-'));
+
+/** Writes a file outside the workspace for a test to open. */
+export function scratchFile(name: string, text: string): vscode.Uri {
+  const p = path.join(scratch, name);
+  writeFileSync(p, text);
+  return vscode.Uri.file(p);
+}
+
+/** Polls until `check` returns a value that is not undefined/false, or fails with `what`. */
+export async function waitFor<T>(
+  what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, state?: () => string,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state ? `; ${state()}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function errors(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+}

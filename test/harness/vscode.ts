@@ -83,9 +83,8 @@ export async function launchVSCode(options: VSCodeOptions): Promise<VSCodeSessio
   const server = await p.startCodeServer({ userDataDir, extensionsDir, folder: options.workspace, env: options.env });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
+    ({ browser } = await launchBrowser(executablePath));
+    const page = await browser.contexts()[0].newPage();
     return {
       server, browser, page,
       url: `${server.url}/?folder=${encodeURIComponent(options.workspace)}`,
@@ -99,6 +98,13 @@ export async function launchVSCode(options: VSCodeOptions): Promise<VSCodeSessio
     await server.stop();
     throw e;
   }
+}
+
+/** Debian's Chromium under Playwright, headless, with one browser context of a laptop's size. */
+export async function launchBrowser(executablePath?: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: executablePath ?? await (await provision()).ensureChromium(), args: CHROMIUM_ARGS, headless: true });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  return { browser, page: await context.newPage() };
 }
 
 /** `code --install-extension FILE` with code-server's CLI, which is VS Code's own installer. */

@@ -22,6 +22,18 @@ import type { Trainer } from './train';
 
 export type FactorKind = 'loss' | 'activation' | 'weight' | 'input' | 'one' | 'sum';
 
+/**
+ * A quantity a factor differentiates, so each notation can name it its own way: StatQuest's
+ * SSR, Predicted, x_{j,i}, y_{j,i}, w3, dosage_i or 3Blue1Brown's C_0, z^(L)_j, a^(L)_j, w^(L)_jk, a^(0)_k.
+ * Layers count from 1 (the first layer after the inputs), units and inputs from 0.
+ */
+export type Quantity =
+  | { q: 'loss' }
+  | { q: 'x'; layer: number; unit: number }
+  | { q: 'y'; layer: number; unit: number }
+  | { q: 'param'; name: string; index: number }
+  | { q: 'input'; index: number };
+
 export interface Factor {
   /** StatQuest's name for the factor, e.g. "dPredicted/dy_{1,i}". */
   label: string;
@@ -29,9 +41,9 @@ export interface Factor {
   /** What the factor equals, in symbols: "-2(observed_i - predicted_i)", "w3", "softplus'(x_{1,i})". */
   expression: string;
   kind: FactorKind;
-  /** The unit the factor belongs to: layer from 1, unit from 0 (absent for input factors). */
-  layer?: number;
-  unit?: number;
+  /** The factor is d(of)/d(wrt). */
+  of: Quantity;
+  wrt: Quantity;
   /** For kind 'sum': one path per unit of the next layer; their values add up to `value`. */
   paths?: Path[];
 }
@@ -132,7 +144,7 @@ class Explainer {
       label: `d${this.loss}/d${this.name(l, j, 'y')}`,
       value: this.t.dy[l][i * units + j],
       expression: `Σ over the ${next.units} ${l + 1 === this.last ? 'outputs' : 'units it feeds'}`,
-      kind: 'sum', layer: l + 1, unit: j,
+      kind: 'sum', of: LOSS, wrt: { q: 'y', layer: l + 1, unit: j },
     };
     const withPaths = depth === 0 || budget.left >= next.units;
     if (withPaths) {
@@ -156,7 +168,8 @@ class Explainer {
       ...this.activation(l + 1, m, i),
       {
         label: `d${this.name(l + 1, m, 'x')}/d${this.name(l, j, 'y')}`,
-        value: this.t.params[w], expression: `w${w + 1}`, kind: 'weight', layer: l + 2, unit: m,
+        value: this.t.params[w], expression: `w${w + 1}`, kind: 'weight',
+        of: this.x(l + 1, m), wrt: { q: 'y', layer: l + 1, unit: j },
       },
     ];
   }
@@ -170,7 +183,8 @@ class Explainer {
     return [{
       label: `d${this.name(l, j, 'y')}/d${x}`,
       value: activationSlope(layer.activation, this.t.x[l][at], this.t.y[l][at]),
-      expression: `${layer.activation}'(${x})`, kind: 'activation', layer: l + 1, unit: j,
+      expression: `${layer.activation}'(${x})`, kind: 'activation',
+      of: { q: 'y', layer: l + 1, unit: j }, wrt: { q: 'x', layer: l + 1, unit: j },
     }];
   }
 
@@ -178,13 +192,15 @@ class Explainer {
   private local(p: ParameterInfo, i: number): Factor {
     const l = p.layer - 1;
     const label = `d${this.name(l, p.unit, 'x')}/d${p.name}`;
-    if (p.kind === 'bias') return { label, value: 1, expression: '1', kind: 'one', layer: p.layer, unit: p.unit };
+    const of = this.x(l, p.unit);
+    const wrt: Quantity = { q: 'param', name: p.name, index: p.index };
+    if (p.kind === 'bias') return { label, value: 1, expression: '1', kind: 'one', of, wrt };
     if (l === 0) {
       const nIn = this.net.inputNames.length;
-      return { label, value: this.net.data.inputs[i * nIn + p.input], expression: `${this.net.inputNames[p.input]}_i`, kind: 'input' };
+      return { label, value: this.net.data.inputs[i * nIn + p.input], expression: `${this.net.inputNames[p.input]}_i`, kind: 'input', of, wrt };
     }
     const prev = this.net.layers[l - 1];
-    return { label, value: this.t.y[l - 1][i * prev.units + p.input], expression: this.name(l - 1, p.input, 'y'), kind: 'input', layer: l, unit: p.input };
+    return { label, value: this.t.y[l - 1][i * prev.units + p.input], expression: this.name(l - 1, p.input, 'y'), kind: 'input', of, wrt };
   }
 
   private lossFactor(k: number, i: number): Factor {
@@ -195,7 +211,13 @@ class Explainer {
     const expression = this.net.loss === 'cross-entropy'
       ? `softmax${sub} - observed${sub}`
       : `-2(observed${sub} - predicted${sub})${this.net.loss === 'mse' ? ` / ${this.net.data.samples}` : ''}`;
-    return { label: `d${this.loss}/d${predicted}`, value: this.t.dy[this.last][at], expression, kind: 'loss', layer: this.last + 1, unit: k };
+    return { label: `d${this.loss}/d${predicted}`, value: this.t.dy[this.last][at], expression, kind: 'loss', of: LOSS, wrt: { q: 'y', layer: this.last + 1, unit: k } };
+  }
+
+  /** The input to unit j's activation; for an identity output that is Predicted itself (y). */
+  private x(l: number, j: number): Quantity {
+    const folded = l === this.last && this.net.layers[l].activation === 'identity';
+    return { q: folded ? 'y' : 'x', layer: l + 1, unit: j };
   }
 
   /**
@@ -214,6 +236,8 @@ class Explainer {
     return `${which}${layerTag}_{${j + 1},i}`;
   }
 }
+
+const LOSS: Quantity = { q: 'loss' };
 
 function product(factors: readonly Factor[]): number {
   let v = 1;

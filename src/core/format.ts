@@ -29,6 +29,19 @@ export const LIMITS = { parameters: 10_000_000, activations: 10_000_000 } as con
 
 const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'inputs', 'outputs', 'layers', 'init', 'data', 'loss', 'training'];
 
+/**
+ * Whether `text` is at least trying to be a network file: a JSON object with one of the
+ * network's own keys. The editor shows a broken network's error, but explains the format to a
+ * file that is something else entirely (package.json opened with "Open in Network Debugger").
+ */
+export function looksLikeNetwork(text: string): boolean {
+  const root = parseTree(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, [], { allowTrailingComma: true });
+  if (!root) return text.trimStart().startsWith('{');
+  if (root.type !== 'object') return false;
+  const keys = (root.children ?? []).map((p) => p.children?.[0]?.value);
+  return ['inputs', 'outputs', 'layers', 'data'].some((k) => keys.includes(k));
+}
+
 /** Parses and validates `text`; the returned network is ready to train. */
 export function loadNetwork(text: string): Network {
   // A byte-order mark is not JSON, but editors write one; a space keeps every offset in place.
@@ -62,7 +75,7 @@ class Loader {
     const nameNode = this.prop(root, 'name');
     const name = nameNode ? this.string(nameNode, 'name') : 'Untitled network';
     const descriptionNode = this.prop(root, 'description');
-    if (descriptionNode) this.string(descriptionNode, 'description');
+    const description = descriptionNode ? this.string(descriptionNode, 'description') : '';
 
     const inputNames = this.names(this.required(root, 'inputs', 'the network'), 'inputs');
     this.inputNames = inputNames;
@@ -105,7 +118,7 @@ class Loader {
 
     const training = this.training(this.prop(root, 'training'), layout);
     return {
-      name, inputNames, outputNames, layers: layout.layers, weightCount: layout.weightCount,
+      name, description, inputNames, outputNames, layers: layout.layers, weightCount: layout.weightCount,
       parameterCount: layout.parameterCount, initialParameters: params, parameters: layout.parameters,
       data, loss, training, parameterPositions: positions,
     };

@@ -55,6 +55,7 @@ export interface TrainingSettings {
  */
 export interface Network {
   readonly name: string;
+  readonly description: string;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly layers: readonly Layer[];

@@ -1,0 +1,141 @@
+import * as vscode from 'vscode';
+import { loadNetwork, looksLikeNetwork, type Network, NetworkFileError, Trainer } from '../core';
+import { type FileProblem, type HostMessage, parseWebviewMessage, type WebviewMessage } from '../protocol';
+import { renderHtml } from './html';
+import { buildModel, explainView } from './model';
+
+/** How long after the last keystroke the graph follows the text: well inside the 100 ms budget. */
+const UPDATE_DELAY_MS = 40;
+
+/**
+ * One open network editor: keeps its webview in step with the text document (the source of truth:
+ * undo, save, dirty state and hot exit stay VS Code's), answers the webview's requests, and never
+ * trusts what the webview sends.
+ */
+export class EditorSession implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private network: Network | undefined;
+  private trainer: Trainer | undefined;
+  private problem: FileProblem | undefined;
+  private version = 0;
+  /** For tests and status: whether the page said ready, and what it was sent last. */
+  ready = false;
+  shown: 'nothing' | 'model' | 'invalid' = 'nothing';
+
+  constructor(
+    readonly document: vscode.TextDocument,
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onDispose: (s: EditorSession) => void,
+  ) {
+    const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
+    panel.webview.html = renderHtml(panel.webview, bundle);
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length > 0) this.schedule();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.update(), UPDATE_DELAY_MS);
+  }
+
+  /** Parses the document and sends the webview either the model or the problem. */
+  update(): void {
+    clearTimeout(this.timer);
+    const text = this.document.getText();
+    this.version++;
+    try {
+      this.network = loadNetwork(text);
+      this.trainer = new Trainer(this.network);
+      this.problem = undefined;
+      this.post({ type: 'model', version: this.version, model: buildModel(this.network, this.trainer) });
+      this.shown = 'model';
+    } catch (e) {
+      if (!(e instanceof NetworkFileError)) throw e;
+      const { line, column, offset, length } = e.position;
+      this.problem = { message: e.message, line, column, offset, length };
+      this.post({ type: 'invalid', version: this.version, problem: this.problem, notNetwork: !looksLikeNetwork(text) });
+      this.shown = 'invalid';
+    }
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.log.warn(`ignored a malformed message from the network editor of ${this.document.uri.fsPath}: ${safeDescribe(raw)}`);
+      return;
+    }
+    this.handle(message).catch((e: Error) => this.log.error(`network editor: ${e.message}`));
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.update();
+        return;
+      case 'explain': {
+        const explanation = this.network && this.trainer ? explainView(this.network, this.trainer, message.parameter) : null;
+        this.post({ type: 'explanation', requestId: message.requestId, explanation });
+        return;
+      }
+      case 'goToError':
+        await this.revealProblem();
+        return;
+      case 'openText':
+        await openTextBeside(this.document.uri);
+        return;
+      case 'openExample':
+        await vscode.commands.executeCommand('backprop.openExample');
+        return;
+      default: {
+        const never: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Shows the text beside the graph with the problem selected. */
+  private async revealProblem(): Promise<void> {
+    const problem = this.problem;
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.document.uri.toString());
+    const editor = await vscode.window.showTextDocument(this.document, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: false });
+    if (!problem) return;
+    const start = this.document.positionAt(problem.offset);
+    const end = this.document.positionAt(problem.offset + Math.max(problem.length, 1));
+    editor.selection = new vscode.Selection(start, end);
+    editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.subscriptions.forEach((s) => s.dispose());
+    this.subscriptions.length = 0;
+    this.onDispose(this);
+  }
+}
+
+/** The document's text in the ordinary text editor, beside the active group. */
+export async function openTextBeside(uri: vscode.Uri): Promise<void> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'default', vscode.ViewColumn.Beside);
+}
+
+function safeDescribe(raw: unknown): string {
+  try {
+    return JSON.stringify(raw).slice(0, 200);
+  } catch {
+    return typeof raw;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The network editor's webview alone in headless Chromium: the real bundle (dist/webview) in a
+ * page that stands in for VS Code's webview host (acquireVsCodeApi records what the page posts,
+ * theme variables on the root, a CSP as strict as the extension's).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import type { HostMessage, WebviewMessage } from '../../src/protocol';
+import { launchBrowser, ROOT } from '../harness/vscode';
+import { THEMES } from './themes';
+
+export interface WebviewPage {
+  page: Page;
+  /** What the webview posted to the host so far. */
+  posted(): Promise<WebviewMessage[]>;
+  send(message: HostMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openWebview(theme: 'dark' | 'light' = 'dark', browser?: Browser): Promise<WebviewPage> {
+  const own = !browser;
+  const launched = browser ? { browser, page: await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage() } : await launchBrowser();
+  const { page } = launched;
+  const bundle = pathToFileURL(path.join(ROOT, 'dist', 'webview')).href;
+  const vars = Object.entries(THEMES[theme]).map(([k, v]) => `${k}: ${v};`).join(' ');
+  const dir = mkdtempSync(path.join(tmpdir(), 'backprop-webview-'));
+  writeFileSync(path.join(dir, 'theme.css'), `html { ${vars} } body { background: var(--vscode-editor-background); }`);
+  writeFileSync(path.join(dir, 'host.js'), `
+    window.__posted = [];
+    window.__state = undefined;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+      getState: () => window.__state,
+      setState: (s) => { window.__state = s; },
+    });`);
+  writeFileSync(path.join(dir, 'index.html'), `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src file: data:; style-src file:; font-src file:; script-src file:;">
+<link rel="stylesheet" href="theme.css">
+<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${bundle}/codicons/codicon.css">
+<link rel="stylesheet" href="${bundle}/main.css">
+</head><body class="vscode-${theme}"><div id="app" class="app is-loading"></div>
+<script src="host.js"></script>
+<script src="${bundle}/main.js"></script>
+</body></html>`);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
+  return {
+    page,
+    // These callbacks run in the page, where globalThis is the window.
+    posted: () => page.evaluate(() => (globalThis as unknown as { __posted: WebviewMessage[] }).__posted),
+    send: async (message) => {
+      await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message);
+      if (errors.length) throw new Error(`the webview reported: ${errors.join('; ')}`);
+    },
+    close: async () => {
+      if (own) await launched.browser.close();
+      else await page.context().close();
+    },
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * The explanation of one derivative, as the hover card and the pinned inspector show it: the
+ * parameter and its derivative, the chain rule as mathematics (KaTeX), a row per sample with every
+ * factor's number and their product, the sum, the next value after one step and the finite-
+ * difference check. Built with DOM calls (never innerHTML of strings) under the page's CSP.
+ */
+import katex from 'katex';
+import type { Factor } from '../src/core/explain';
+import type { ExplanationView, NetworkModel, UnitView } from '../src/protocol';
+import { compact, fmt, full } from './format';
+import { type Notation, TexNames } from './notation';
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function tex(source: string, display = false, cls = 'math'): HTMLElement {
+  const span = h('span', cls);
+  // katex.render builds DOM nodes and sets styles through the CSSOM, which the CSP allows.
+  katex.render(source, span, { throwOnError: false, displayMode: display, output: 'htmlAndMathml' });
+  return span;
+}
+
+function num(v: number, cls = 'num', format: (v: number) => string = fmt): HTMLTableCellElement {
+  const td = h('td', cls, format(v));
+  td.title = full(v);
+  return td;
+}
+
+/** How far apart two numbers are, relative to their size: the finite-difference check's verdict. */
+function agreement(a: number, b: number): string {
+  const rel = Math.abs(a - b) / Math.max(1e-12, Math.abs(a), Math.abs(b));
+  if (!Number.isFinite(rel)) return 'cannot compare';
+  if (rel < 1e-9) return 'agrees to 1e−9';
+  return `agrees to ${rel.toExponential(0).replace('-', '−')}`;
+}
+
+export function renderExplanation(e: ExplanationView, model: NetworkModel, notation: Notation): HTMLElement {
+  const names = new TexNames(model, notation);
+  const root = h('div', 'explanation');
+  root.dataset.param = e.parameter;
+
+  const head = h('div', 'card-head');
+  const left = h('span', 'card-title');
+  left.append(tex(`${names.param(e.parameter)} = ${fmt(e.value).replace('−', '-')}`));
+  left.dataset.value = String(e.value);
+  const right = h('span', 'card-derivative');
+  right.append(tex(`${names.derivative(names.loss(), names.param(e.parameter))} = ${fmt(e.derivative).replace('−', '-')}`));
+  right.dataset.derivative = String(e.derivative);
+  head.append(left, right);
+
+  const formula = names.formula(e);
+  const math = h('div', 'formula');
+  math.append(tex(formula.named, true), tex(formula.expanded, true));
+
+  const table = h('table', 'terms');
+  const factors = e.terms[0]?.factors ?? [];
+  const thead = h('thead');
+  const hr = h('tr');
+  hr.append(h('th', 'num', 'i'));
+  model.inputs.forEach((name, k) => { const th = h('th', 'num'); th.append(tex(notation === 'statquest' ? `\\text{${name}}` : names.input(k))); hr.append(th); });
+  model.outputs.forEach((_, k) => { const th = h('th', 'num'); th.append(tex(names.observed(k))); th.title = 'observed'; hr.append(th); });
+  model.outputs.forEach((_, k) => { const th = h('th', 'num'); th.append(tex(names.unit('y', model.layers.length, k))); th.title = 'predicted'; hr.append(th); });
+  factors.forEach((f) => { const th = h('th', 'num factor'); th.append(tex(names.factor(f))); th.title = f.label; hr.append(th); });
+  hr.append(h('th', 'num', 'product'));
+  thead.append(hr);
+  table.append(thead);
+
+  const tbody = h('tbody');
+  const columns = 1 + model.inputs.length + 2 * model.outputs.length + factors.length + 1;
+  for (const term of e.terms) {
+    const tr = h('tr');
+    tr.dataset.sample = String(term.sample);
+    tr.append(h('td', 'num index', String(term.sample)));
+    term.inputs.forEach((v) => tr.append(num(v, 'num data', compact)));
+    term.observed.forEach((v) => tr.append(num(v, 'num data', compact)));
+    term.predicted.forEach((v) => tr.append(num(v)));
+    const pathRows: HTMLTableRowElement[] = [];
+    term.factors.forEach((f, c) => {
+      const td = num(f.value, 'num factor');
+      td.dataset.factor = String(c);
+      if (f.paths) pathRows.push(...pathsRow(td, f, names, columns));
+      tr.append(td);
+    });
+    const product = num(term.value, 'num product');
+    tr.append(product);
+    tbody.append(tr, ...pathRows);
+  }
+  const sum = h('tr', 'sum');
+  const label = h('td', 'sum-label', 'sum');
+  label.colSpan = columns - 1;
+  const total = num(e.terms.reduce((a, t) => a + t.value, 0), 'num sum-value');
+  sum.append(label, total);
+  tbody.append(sum);
+  table.append(tbody);
+
+  const step = h('div', 'card-line next');
+  const lr = fmt(e.learningRate);
+  step.append(e.trainable
+    ? tex(`${names.param(e.parameter)} - ${lr} \\times (${fmt(e.derivative).replace('−', '-')}) = ${fmt(e.nextValue).replace('−', '-')}`)
+    : h('span', '', `${e.parameter} is not trainable: it stays ${fmt(e.value)}`));
+  step.prepend(h('span', 'card-key', 'next value '));
+  step.dataset.next = String(e.nextValue);
+
+  const check = h('div', 'card-line check', `finite difference ${fmt(e.finiteDifference)} (${agreement(e.finiteDifference, e.derivative)})`);
+  check.prepend(h('span', 'card-key', 'check '));
+  check.dataset.finiteDifference = String(e.finiteDifference);
+
+  const convention = h('div', 'card-line convention');
+  convention.append(h('span', 'card-key', 'loss '), tex(names.lossDefinition()));
+  if (notation === '3b1b' && model.loss !== 'cross-entropy') convention.append(h('span', 'muted', ' (2(a − y) per example is StatQuest\'s −2(observed − predicted))'));
+
+  root.append(head, math, table, step, check, convention);
+  return root;
+}
+
+/** A disclosure on a summed factor that opens a row of its paths, each with its own numbers. */
+function pathsRow(td: HTMLTableCellElement, f: Factor, names: TexNames, columns: number): HTMLTableRowElement[] {
+  const button = h('button', 'expand codicon codicon-chevron-right');
+  button.type = 'button';
+  button.setAttribute('aria-expanded', 'false');
+  button.setAttribute('aria-label', `show the ${f.paths!.length} paths that sum to ${f.label}`);
+  td.prepend(button);
+  const row = h('tr', 'paths');
+  row.hidden = true;
+  const cell = h('td');
+  cell.colSpan = columns;
+  const list = h('ul', 'path-list');
+  for (const path of f.paths!) {
+    const li = h('li');
+    const parts = path.factors.map((q) => `${names.factor(q)}\\,{\\scriptstyle(${fmt(q.value).replace('−', '-')})}`).join(' \\cdot ');
+    li.append(tex(`${parts} = ${fmt(path.value).replace('−', '-')}`));
+    list.append(li);
+  }
+  const total = h('li', 'path-total');
+  total.append(tex(`${names.factor(f)} = ${f.paths!.map((p) => `(${fmt(p.value).replace('−', '-')})`).join(' + ')} = ${fmt(f.value).replace('−', '-')}`));
+  list.append(total);
+  cell.append(list);
+  row.append(cell);
+  button.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    row.hidden = !row.hidden;
+    button.setAttribute('aria-expanded', String(!row.hidden));
+    button.classList.toggle('codicon-chevron-right', row.hidden);
+    button.classList.toggle('codicon-chevron-down', !row.hidden);
+  });
+  return [row];
+}
+
+/** A unit's x_{j,i} and y_{j,i} for every sample. */
+export function renderUnit(unit: UnitView, model: NetworkModel, notation: Notation): HTMLElement {
+  const names = new TexNames(model, notation);
+  const root = h('div', 'explanation unit-card');
+  const head = h('div', 'card-head');
+  const layer = unit.layer;
+  if (layer === 0) {
+    head.append(h('span', 'card-title', `input ${model.inputs[unit.unit]}`));
+  } else {
+    const activation = model.layers[layer - 1].activation;
+    const what = layer === model.layers.length ? `output ${model.outputs[unit.unit]}` : `hidden unit ${unit.unit + 1} of layer ${layer}`;
+    head.append(h('span', 'card-title', `${what} (${activation})`));
+  }
+  root.append(head);
+  const table = h('table', 'terms');
+  const tr = h('tr');
+  tr.append(h('th', 'num', 'i'));
+  model.inputs.forEach((name, k) => { const th = h('th', 'num'); th.append(tex(notation === 'statquest' ? `\\text{${name}}` : names.input(k))); tr.append(th); });
+  if (layer > 0) {
+    const x = h('th', 'num'); x.append(tex(names.unit('x', layer, unit.unit)));
+    const y = h('th', 'num'); y.append(tex(names.unit('y', layer, unit.unit)));
+    tr.append(x, y);
+  }
+  const thead = h('thead');
+  thead.append(tr);
+  const tbody = h('tbody');
+  unit.y.forEach((y, i) => {
+    const row = h('tr');
+    row.append(h('td', 'num index', String(i + 1)));
+    model.data.inputs[i].forEach((v) => row.append(num(v, 'num data', compact)));
+    if (layer > 0) row.append(num(unit.x[i]), num(y));
+    tbody.append(row);
+  });
+  table.append(thead, tbody);
+  root.append(table);
+  return root;
+}

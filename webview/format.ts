@@ -1,0 +1,24 @@
+/** Numbers as the editor shows them: 4 significant digits, so columns do not jump while running. */
+export function fmt(v: number, digits = 4): string {
+  if (v === 0) return '0';
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '−∞';
+  const a = Math.abs(v);
+  const s = a < 1e-4 || a >= 1e6 ? v.toExponential(digits - 1) : v.toPrecision(digits);
+  return s.replace('-', '−');
+}
+
+/** With an explicit sign, so colour is never the only carrier of it. */
+export function signed(v: number, digits = 4): string {
+  return v > 0 ? `+${fmt(v, digits)}` : fmt(v, digits);
+}
+
+/** The full value, for a cell's tooltip. */
+export function full(v: number): string {
+  return String(v);
+}
+
+/** Data as written: no trailing zeros (0.5, not 0.5000), since data never changes while running. */
+export function compact(v: number): string {
+  if (!Number.isFinite(v)) return fmt(v);
+  return String(Number(v.toPrecision(6))).replace('-', '−');
+}

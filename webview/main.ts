@@ -1,0 +1,325 @@
+/**
+ * The network editor's page: toolbar, error banner, graph, hover card and pinned inspector.
+ * It renders what the host sends and asks the host for anything it must compute: nothing here
+ * computes a gradient. View state (modes, pin, zoom) is kept with getState/setState so it
+ * survives hiding the tab and reloading the window.
+ */
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-container/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { ExplanationView, HostMessage, NetworkModel, WebviewMessage } from '../src/protocol';
+import { renderExplanation, renderUnit } from './card';
+import { fmt } from './format';
+import { type Anchor, type EdgeMode, GraphView, type ViewTransform } from './graph/view';
+import type { Notation } from './notation';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface ViewState {
+  mode: EdgeMode;
+  notation: Notation;
+  pinned: string | null;
+  transform: ViewTransform | null;
+}
+
+const vscode = acquireVsCodeApi();
+const saved = vscode.getState() as Partial<ViewState> | undefined;
+const state: ViewState = {
+  mode: saved?.mode === 'gradients' ? 'gradients' : 'weights',
+  notation: saved?.notation === '3b1b' ? '3b1b' : 'statquest',
+  pinned: typeof saved?.pinned === 'string' ? saved.pinned : null,
+  transform: saved?.transform ?? null,
+};
+const save = (): void => vscode.setState(state);
+
+let model: NetworkModel | undefined;
+let hovered: { kind: 'param' | 'unit'; id: string; at: Anchor } | undefined;
+let nextRequest = 1;
+const pending = new Map<number, (e: ExplanationView | null) => void>();
+const cache = new Map<string, ExplanationView>();
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// ---- the page ---------------------------------------------------------------------------------
+
+const app = document.getElementById('app')!;
+const toolbar = h('div', 'toolbar');
+const title = h('span', 'title');
+const status = h('span', 'status');
+status.setAttribute('aria-live', 'polite');
+const tools = document.createElement('vscode-toolbar-container');
+
+function toggle(icon: string, label: string, checked: () => boolean, onClick: () => void): HTMLElement {
+  const b = document.createElement('vscode-toolbar-button') as HTMLElement & { checked: boolean; toggleable: boolean; icon: string; label: string };
+  b.icon = icon;
+  b.label = label;
+  b.title = label;
+  b.toggleable = true;
+  b.checked = checked();
+  b.addEventListener('click', () => { onClick(); refreshToggles(); });
+  (b as unknown as { refresh: () => void }).refresh = () => { b.checked = checked(); };
+  return b;
+}
+
+const toggles = [
+  toggle('symbol-numeric', 'Edges show weights', () => state.mode === 'weights', () => setMode('weights')),
+  toggle('debug-step-back', 'Edges show gradients (dLoss/dw) and the way gradient descent moves each weight', () => state.mode === 'gradients', () => setMode('gradients')),
+  toggle('mortar-board', "StatQuest's notation (SSR, Predicted, x and y)", () => state.notation === 'statquest', () => setNotation('statquest')),
+  toggle('symbol-operator', "3Blue1Brown's notation (C, z, a, w^(L)_jk)", () => state.notation === '3b1b', () => setNotation('3b1b')),
+];
+function refreshToggles(): void {
+  for (const t of toggles) (t as unknown as { refresh: () => void }).refresh();
+}
+const modeLabel = h('span', 'mode-label');
+function action(icon: string, label: string, run: () => void): HTMLElement {
+  const b = document.createElement('vscode-toolbar-button') as HTMLElement & { icon: string; label: string };
+  b.icon = icon;
+  b.label = label;
+  b.title = label;
+  b.addEventListener('click', run);
+  return b;
+}
+tools.append(
+  toggles[0], toggles[1], h('span', 'separator'), toggles[2], toggles[3], h('span', 'separator'),
+  action('screen-full', 'Fit to view (0)', () => graph.fit()),
+  action('go-to-file', 'Open the text beside', () => vscode.postMessage({ type: 'openText' })),
+);
+toolbar.append(title, status, modeLabel, tools);
+
+const banner = h('div', 'banner');
+banner.setAttribute('role', 'alert');
+banner.hidden = true;
+
+const main = h('div', 'main');
+const graphHost = h('div', 'graph-host');
+graphHost.tabIndex = -1;
+const inspector = h('aside', 'inspector');
+inspector.setAttribute('aria-label', 'Inspector');
+main.append(graphHost, inspector);
+
+const card = h('div', 'card');
+card.setAttribute('role', 'tooltip');
+card.id = 'hover-card';
+card.hidden = true;
+
+const notNetwork = h('div', 'not-network');
+notNetwork.hidden = true;
+
+app.replaceChildren(toolbar, banner, main, notNetwork, card);
+app.classList.remove('is-loading');
+app.removeAttribute('aria-busy');
+
+const graph = new GraphView(graphHost, {
+  hoverParam: (name, at) => { hovered = { kind: 'param', id: name, at }; showCard(); },
+  hoverUnit: (id, at) => { hovered = { kind: 'unit', id, at }; showCard(); },
+  leave: () => { hovered = undefined; card.hidden = true; },
+  pin: (name) => pin(name),
+  transformChanged: (t) => { state.transform = t; save(); },
+});
+
+// ---- behaviour --------------------------------------------------------------------------------
+
+function setMode(mode: EdgeMode): void {
+  state.mode = mode;
+  save();
+  graph.setMode(mode);
+  modeLabel.textContent = mode === 'weights' ? 'edges: weights' : `edges: d${model?.lossSymbol ?? 'SSR'}/dw  ▲▼ = the way gradient descent moves it`;
+}
+
+function setNotation(n: Notation): void {
+  state.notation = n;
+  save();
+  showCard();
+  renderInspector();
+}
+
+function pin(name: string | null): void {
+  state.pinned = name;
+  save();
+  renderInspector();
+}
+
+/** An explanation, from the model when it carries them all, else from the host (cached per model). */
+function explanation(name: string): ExplanationView | Promise<ExplanationView | null> | null {
+  const local = model?.explanations?.[name] ?? cache.get(name);
+  if (local) return local;
+  if (!model) return null;
+  const requestId = nextRequest++;
+  vscode.postMessage({ type: 'explain', requestId, parameter: name });
+  return new Promise((resolve) => pending.set(requestId, (e) => { if (e) cache.set(name, e); resolve(e); }));
+}
+
+function showCard(): void {
+  if (!hovered || !model) { card.hidden = true; return; }
+  const target = hovered;
+  if (target.kind === 'unit') {
+    const [layer, unit] = target.id.split(',').map(Number);
+    const view = model.units.find((u) => u.layer === layer && u.unit === unit - 1);
+    if (!view) return;
+    place(renderUnit(view, model, state.notation), target.at);
+    return;
+  }
+  const e = explanation(target.id);
+  if (e instanceof Promise) {
+    place(h('div', 'card-waiting', `${target.id}: computing…`), target.at);
+    void e.then((value) => { if (hovered === target && value && model) place(renderExplanation(value, model, state.notation), target.at); });
+  } else if (e) {
+    place(renderExplanation(e, model, state.notation), target.at);
+  }
+}
+
+/**
+ * Puts the card next to what it explains without covering it: below, above, right or left of the
+ * element's box (the first side with room), aligned with the pointer, and inside the window.
+ */
+function place(content: HTMLElement, at: Anchor): void {
+  card.replaceChildren(content);
+  card.hidden = false;
+  const gap = 10;
+  const w = card.offsetWidth;
+  const hgt = card.offsetHeight;
+  const W = window.innerWidth;
+  const H = window.innerHeight;
+  const box = at.avoid;
+  const clampX = (x: number): number => Math.max(4, Math.min(x, W - w - 4));
+  const clampY = (y: number): number => Math.max(4, Math.min(y, H - hgt - 4));
+  const candidates = [
+    { x: clampX(at.x - w / 2), y: box.bottom + gap, room: H - box.bottom - gap - hgt },
+    { x: clampX(at.x - w / 2), y: box.top - gap - hgt, room: box.top - gap - hgt },
+    { x: box.right + gap, y: clampY(at.y - hgt / 2), room: W - box.right - gap - w },
+    { x: box.left - gap - w, y: clampY(at.y - hgt / 2), room: box.left - gap - w },
+  ];
+  const fits = candidates.find((c) => c.room >= 4) ?? candidates.reduce((a, b) => (b.room > a.room ? b : a));
+  card.style.left = `${clampX(fits.x)}px`;
+  card.style.top = `${clampY(fits.y)}px`;
+}
+
+function renderInspector(): void {
+  inspector.replaceChildren();
+  const heading = h('div', 'inspector-heading', 'Inspector');
+  inspector.append(heading);
+  if (!model) return;
+  if (!state.pinned || !model.params.some((p) => p.name === state.pinned)) {
+    const hint = h('p', 'hint', 'Hover a weight or bias to see how backpropagation computes its derivative; click it (or press Enter) to pin it here. Escape unpins.');
+    inspector.append(hint, summary(model));
+    return;
+  }
+  const name = state.pinned;
+  const unpin = action('pin', `Unpin ${name} (Escape)`, () => pin(null));
+  unpin.classList.add('unpin');
+  heading.append(unpin);
+  const e = explanation(name);
+  if (e instanceof Promise) {
+    inspector.append(h('p', 'hint', `${name}: computing…`));
+    void e.then((value) => { if (state.pinned === name && value && model) { inspector.lastChild?.remove(); inspector.append(renderExplanation(value, model, state.notation)); } });
+  } else if (e) {
+    inspector.append(renderExplanation(e, model, state.notation));
+  }
+}
+
+function summary(m: NetworkModel): HTMLElement {
+  const box = h('div', 'summary');
+  if (m.description) box.append(h('p', 'description', m.description));
+  const dl = h('dl');
+  const row = (k: string, v: string): void => { dl.append(h('dt', '', k), h('dd', '', v)); };
+  row('shape', [String(m.inputs.length), ...m.layers.map((l) => `${l.units} ${l.activation}`)].join(' → '));
+  row('parameters', `${m.params.length} (${m.params.filter((p) => p.trainable).length} trainable)`);
+  row('samples', String(m.samples));
+  row('loss', `${m.lossSymbol} = ${fmt(m.lossValue)}`);
+  row('learning rate', fmt(m.learningRate));
+  box.append(dl);
+  return box;
+}
+
+function showProblem(message: HostMessage & { type: 'invalid' }): void {
+  const { problem } = message;
+  if (message.notNetwork && !model) {
+    main.hidden = true;
+    notNetwork.hidden = false;
+    notNetwork.replaceChildren(
+      h('h2', '', 'This file is not a network'),
+      h('p', '', `Backprop Debugger reads .nn.json files: a JSON object with "inputs", "outputs", "layers" (units, activation, weights, biases) and "data". This one says: ${problem.message} (line ${problem.line}, column ${problem.column}).`),
+    );
+    const open = document.createElement('vscode-button');
+    open.textContent = 'Open an example network';
+    open.addEventListener('click', () => vscode.postMessage({ type: 'openExample' }));
+    const text = document.createElement('vscode-button');
+    text.setAttribute('secondary', '');
+    text.textContent = 'Open the text';
+    text.addEventListener('click', () => vscode.postMessage({ type: 'openText' }));
+    notNetwork.append(open, text);
+    return;
+  }
+  banner.hidden = false;
+  banner.replaceChildren();
+  const icon = h('span', 'codicon codicon-error');
+  const text = h('span', 'banner-text', `${problem.message}`);
+  const where = h('span', 'banner-where', `line ${problem.line}, column ${problem.column}`);
+  const go = document.createElement('vscode-button');
+  go.textContent = 'Go to error';
+  go.addEventListener('click', () => vscode.postMessage({ type: 'goToError' }));
+  banner.append(icon, text, where, go);
+  app.classList.toggle('stale', Boolean(model));
+}
+
+function showModel(m: NetworkModel): void {
+  model = m;
+  cache.clear();
+  banner.hidden = true;
+  main.hidden = false;
+  notNetwork.hidden = true;
+  app.classList.remove('stale');
+  title.textContent = m.name;
+  title.title = m.description;
+  status.textContent = `step ${m.step}   ${m.lossSymbol} ${fmt(m.lossValue)}`;
+  graph.render(m, state.mode);
+  setMode(state.mode);
+  if (state.transform && !restored) { graph.setTransform(state.transform); restored = true; }
+  renderInspector();
+  if (hovered) showCard();
+}
+let restored = false;
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'model': showModel(message.model); break;
+    case 'invalid': showProblem(message); break;
+    case 'explanation': {
+      const resolve = pending.get(message.requestId);
+      pending.delete(message.requestId);
+      resolve?.(message.explanation);
+      break;
+    }
+  }
+});
+
+window.addEventListener('keydown', (ev) => {
+  const inField = (ev.target as HTMLElement).closest?.('input, textarea');
+  if (inField) return;
+  switch (ev.key) {
+    case 'Escape': if (state.pinned) pin(null); card.hidden = true; break;
+    case '+': case '=': graph.zoom(1.2); break;
+    case '-': case '_': graph.zoom(1 / 1.2); break;
+    case '0': graph.fit(); break;
+    case 'ArrowLeft': graph.pan(40, 0); break;
+    case 'ArrowRight': graph.pan(-40, 0); break;
+    case 'ArrowUp': graph.pan(0, 40); break;
+    case 'ArrowDown': graph.pan(0, -40); break;
+    default: return;
+  }
+  ev.preventDefault();
+});
+
+renderInspector();
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,140 @@
+/**
+ * The same chain rule in two notations, as LaTeX for KaTeX:
+ * - StatQuest: SSR, Predicted_i, x_{j,i} into an activation and y_{j,i} out of it, w3, dosage_i;
+ *   derivatives with d, summed over the samples i; units counted from 1.
+ * - 3Blue1Brown: C, z^(l)_j = sum_k w^(l)_jk a^(l-1)_k + b^(l)_j, a^(l)_j = f(z^(l)_j), the inputs
+ *   a^(0)_k, partial derivatives; neurons counted from 0 as in the video.
+ * Pure string building (no DOM), so it is unit-tested in Node.
+ */
+import type { Factor, Quantity } from '../src/core/explain';
+import type { ExplanationView, NetworkModel, ParamView } from '../src/protocol';
+
+export type Notation = 'statquest' | '3b1b';
+
+const text = (s: string): string => `\\text{${s.replace(/[\\{}_^#$%&~]/g, (c) => `\\${c === '\\' ? 'textbackslash ' : c}`)}}`;
+
+export class TexNames {
+  private readonly last: number;
+  private readonly byName = new Map<string, ParamView>();
+
+  constructor(private readonly model: NetworkModel, readonly notation: Notation) {
+    this.last = model.layers.length;
+    for (const p of model.params) this.byName.set(p.name, p);
+  }
+
+  private get sq(): boolean {
+    return this.notation === 'statquest';
+  }
+
+  /** d or ∂ */
+  private get d(): string {
+    return this.sq ? 'd' : '\\partial ';
+  }
+
+  loss(): string {
+    return this.sq ? text(this.model.lossSymbol) : 'C';
+  }
+
+  /** A unit's input (x / z) or output (y, Predicted / a); layer from 1, unit from 0. */
+  unit(which: 'x' | 'y', layer: number, unit: number): string {
+    const outputs = this.model.outputs.length;
+    if (this.sq) {
+      if (layer === this.last) {
+        const sub = outputs === 1 ? 'i' : `${text(this.model.outputs[unit])},i`;
+        if (which === 'y') return `${text('Predicted')}_{${sub}}`;
+        return `x_{${outputs === 1 ? text('out') : text(this.model.outputs[unit])},i}`;
+      }
+      const tag = this.last > 2 ? `^{(${layer})}` : '';
+      return `${which}${tag}_{${unit + 1},i}`;
+    }
+    return `${which === 'x' ? 'z' : 'a'}^{(${layer})}_{${unit}}`;
+  }
+
+  input(k: number): string {
+    return this.sq ? `${text(this.model.inputs[k])}_i` : `a^{(0)}_{${k}}`;
+  }
+
+  param(name: string): string {
+    const p = this.byName.get(name);
+    if (!p) return text(name);
+    if (this.sq) return `${name[0]}_{${name.slice(1)}}`;
+    return p.kind === 'weight' ? `w^{(${p.layer})}_{${p.unit}${p.input}}` : `b^{(${p.layer})}_{${p.unit}}`;
+  }
+
+  observed(k: number): string {
+    const outputs = this.model.outputs.length;
+    if (this.sq) return outputs === 1 ? `${text('Observed')}_i` : `${text('Observed')}_{${text(this.model.outputs[k])},i}`;
+    return `y_{${k}}`;
+  }
+
+  quantity(q: Quantity): string {
+    switch (q.q) {
+      case 'loss': return this.loss();
+      case 'x': return this.unit('x', q.layer, q.unit);
+      case 'y': return this.unit('y', q.layer, q.unit);
+      case 'param': return this.param(q.name);
+      case 'input': return this.input(q.index);
+    }
+  }
+
+  derivative(of: Quantity | string, wrt: Quantity | string): string {
+    const name = (q: Quantity | string): string => (typeof q === 'string' ? q : this.quantity(q));
+    return `\\frac{${this.d}${name(of)}}{${this.d}${name(wrt)}}`;
+  }
+
+  factor(f: Factor): string {
+    return this.derivative(f.of, f.wrt);
+  }
+
+  /** What the factor equals, in symbols. */
+  expression(f: Factor): string {
+    switch (f.kind) {
+      case 'loss': {
+        const k = f.wrt.q === 'y' ? f.wrt.unit : 0;
+        const predicted = this.quantity(f.wrt);
+        const observed = this.observed(k);
+        if (this.model.loss === 'cross-entropy') return `${text('softmax')}(${predicted}) - ${observed}`;
+        const scale = this.model.loss === 'mse' ? `\\tfrac{1}{${this.model.samples}}` : '';
+        return this.sq ? `${scale}{-2}(${observed} - ${predicted})` : `${scale}2(${predicted} - ${observed})`;
+      }
+      case 'activation': {
+        const layer = f.of.q === 'y' ? f.of.layer : 0;
+        const activation = this.model.layers[layer - 1]?.activation ?? 'identity';
+        const fn = activation === 'sigmoid' ? '\\sigma' : activation === 'tanh' ? '\\tanh' : text(activation);
+        return `${fn}'(${this.quantity(f.wrt)})`;
+      }
+      case 'weight': return this.param(f.expression);
+      case 'input': {
+        const p = f.wrt.q === 'param' ? this.byName.get(f.wrt.name) : undefined;
+        if (!p) return text(f.expression);
+        return p.layer === 1 ? this.input(p.input) : this.unit('y', p.layer - 1, p.input);
+      }
+      case 'one': return '1';
+      case 'sum': return `\\sum_{${this.sq ? 'm' : 'j'}} ${this.sq ? '\\cdots' : '\\cdots'}`;
+    }
+  }
+
+  /** The whole formula: lhs = Σ_i (factor names), and = Σ_i (factor expressions). */
+  formula(e: ExplanationView): { named: string; expanded: string } {
+    const factors = e.terms[0]?.factors ?? [];
+    const lhs = this.derivative(this.loss(), this.param(e.parameter));
+    const sum = this.sq ? '\\sum_{i}' : '\\sum_{i}';
+    const named = `${lhs} = ${sum} ${factors.map((f) => this.factor(f)).join(' \\cdot ')}`;
+    const expanded = `= ${sum} ${factors.map((f) => (f.kind === 'sum' ? this.factor(f) : this.expression(f))).join(' \\cdot ')}`;
+    return { named, expanded };
+  }
+
+  /** How the loss is defined, with its convention. */
+  lossDefinition(): string {
+    const o = this.model.outputs.length > 1;
+    if (this.model.loss === 'cross-entropy') return `${this.loss()} = -\\sum_i \\sum_k ${this.sq ? `${text('Observed')}_{k,i}` : 'y_k'} \\ln ${text('softmax')}_k`;
+    if (this.sq) {
+      const body = `(${text('Observed')}_i - ${text('Predicted')}_i)^2`;
+      return this.model.loss === 'mse' ? `${text('MSE')} = \\tfrac{1}{n}\\sum_i ${body}` : `${text('SSR')} = \\sum_i${o ? '\\sum_k' : ''} ${body}`;
+    }
+    const last = this.last;
+    return this.model.loss === 'mse'
+      ? `C = \\tfrac{1}{n}\\sum_i C_i,\\; C_i = ${o ? '\\sum_j ' : ''}(a^{(${last})}${o ? '_j' : ''} - y${o ? '_j' : ''})^2`
+      : `C = \\sum_i C_i,\\; C_i = ${o ? '\\sum_j ' : ''}(a^{(${last})}${o ? '_j' : ''} - y${o ? '_j' : ''})^2`;
+  }
+}

@@ -41,7 +41,7 @@ function agreement(a: number, b: number): string {
 export function renderExplanation(e: ExplanationView, model: NetworkModel, notation: Notation): HTMLElement {
   const names = new TexNames(model, notation);
   const root = h('div', 'explanation');
-  root.dataset.param = e.parameter;
+  root.dataset.explains = e.parameter;
 
   const head = h('div', 'card-head');
   const left = h('span', 'card-title');

@@ -42,6 +42,66 @@ let hovered: { kind: 'param' | 'unit'; id: string; at: Anchor } | undefined;
 let nextRequest = 1;
 const pending = new Map<number, (e: ExplanationView | null) => void>();
 const cache = new Map<string, ExplanationView>();
+/**
+ * Hover cards, rendered ahead of the hover and kept laid out inside the card: KaTeX and the
+ * layout of its output take tens of milliseconds per card, so after each model the cards are
+ * built in idle slices, and a hover only makes one visible and moves the box: within a frame.
+ * Keyed by parameter and notation; the first PRERENDER_LIMIT parameters are built ahead, the
+ * rest on first hover.
+ */
+const PRERENDER_LIMIT = 150;
+const cards = new Map<string, HTMLElement>();
+let prerenderRun = 0;
+let activeCard: HTMLElement | undefined;
+
+function clearCards(): void {
+  cards.clear();
+  activeCard = undefined;
+  card.replaceChildren();
+  card.classList.remove('shown');
+}
+
+/** The card content for `key`, built and laid out once, then reused. */
+function cardContent(key: string, build: () => HTMLElement): HTMLElement {
+  let content = cards.get(key);
+  if (!content) {
+    content = build();
+    content.classList.add('card-content');
+    card.append(content);
+    // Read once so the size is known before it is shown (this is the expensive layout).
+    content.dataset.width = String(content.offsetWidth);
+    content.dataset.height = String(content.offsetHeight);
+    cards.set(key, content);
+  }
+  return content;
+}
+
+function hideCard(): void {
+  card.classList.remove('shown');
+  activeCard?.classList.remove('active');
+  activeCard = undefined;
+}
+
+function prerenderCards(): void {
+  const run = ++prerenderRun;
+  clearCards();
+  delete app.dataset.cardsReady;
+  const m = model;
+  if (!m?.explanations) return;
+  const names = m.params.slice(0, PRERENDER_LIMIT).map((p) => p.name);
+  const notation = state.notation;
+  const next = (): void => {
+    if (run !== prerenderRun) return;
+    const started = performance.now();
+    while (names.length > 0 && performance.now() - started < 8) {
+      const name = names.shift()!;
+      cardContent(`${name}|${notation}`, () => renderExplanation(m.explanations![name], m, notation));
+    }
+    if (names.length > 0) setTimeout(next, 0);
+    else app.dataset.cardsReady = 'true';
+  };
+  setTimeout(next, 0);
+}
 
 function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -59,11 +119,12 @@ const status = h('span', 'status');
 status.setAttribute('aria-live', 'polite');
 const tools = document.createElement('vscode-toolbar-container');
 
-function toggle(icon: string, label: string, checked: () => boolean, onClick: () => void): HTMLElement {
+function toggle(icon: string, text: string, label: string, checked: () => boolean, onClick: () => void): HTMLElement {
   const b = document.createElement('vscode-toolbar-button') as HTMLElement & { checked: boolean; toggleable: boolean; icon: string; label: string };
   b.icon = icon;
   b.label = label;
   b.title = label;
+  b.textContent = text;
   b.toggleable = true;
   b.checked = checked();
   b.addEventListener('click', () => { onClick(); refreshToggles(); });
@@ -72,10 +133,10 @@ function toggle(icon: string, label: string, checked: () => boolean, onClick: ()
 }
 
 const toggles = [
-  toggle('symbol-numeric', 'Edges show weights', () => state.mode === 'weights', () => setMode('weights')),
-  toggle('debug-step-back', 'Edges show gradients (dLoss/dw) and the way gradient descent moves each weight', () => state.mode === 'gradients', () => setMode('gradients')),
-  toggle('mortar-board', "StatQuest's notation (SSR, Predicted, x and y)", () => state.notation === 'statquest', () => setNotation('statquest')),
-  toggle('symbol-operator', "3Blue1Brown's notation (C, z, a, w^(L)_jk)", () => state.notation === '3b1b', () => setNotation('3b1b')),
+  toggle('symbol-numeric', 'Weights', 'Edges show weights', () => state.mode === 'weights', () => setMode('weights')),
+  toggle('arrow-swap', 'Gradients', 'Edges show gradients (dLoss/dw) and the way gradient descent moves each weight', () => state.mode === 'gradients', () => setMode('gradients')),
+  toggle('mortar-board', 'StatQuest', "StatQuest's notation (SSR, Predicted, x and y)", () => state.notation === 'statquest', () => setNotation('statquest')),
+  toggle('symbol-operator', '3Blue1Brown', "3Blue1Brown's notation (C, z, a, w^(L)_jk)", () => state.notation === '3b1b', () => setNotation('3b1b')),
 ];
 function refreshToggles(): void {
   for (const t of toggles) (t as unknown as { refresh: () => void }).refresh();
@@ -110,7 +171,6 @@ main.append(graphHost, inspector);
 const card = h('div', 'card');
 card.setAttribute('role', 'tooltip');
 card.id = 'hover-card';
-card.hidden = true;
 
 const notNetwork = h('div', 'not-network');
 notNetwork.hidden = true;
@@ -122,7 +182,7 @@ app.removeAttribute('aria-busy');
 const graph = new GraphView(graphHost, {
   hoverParam: (name, at) => { hovered = { kind: 'param', id: name, at }; showCard(); },
   hoverUnit: (id, at) => { hovered = { kind: 'unit', id, at }; showCard(); },
-  leave: () => { hovered = undefined; card.hidden = true; },
+  leave: () => { hovered = undefined; hideCard(); },
   pin: (name) => pin(name),
   transformChanged: (t) => { state.transform = t; save(); },
 });
@@ -139,6 +199,7 @@ function setMode(mode: EdgeMode): void {
 function setNotation(n: Notation): void {
   state.notation = n;
   save();
+  prerenderCards();
   showCard();
   renderInspector();
 }
@@ -160,21 +221,25 @@ function explanation(name: string): ExplanationView | Promise<ExplanationView | 
 }
 
 function showCard(): void {
-  if (!hovered || !model) { card.hidden = true; return; }
+  if (!hovered || !model) { hideCard(); return; }
   const target = hovered;
+  const m = model;
+  const notation = state.notation;
   if (target.kind === 'unit') {
     const [layer, unit] = target.id.split(',').map(Number);
-    const view = model.units.find((u) => u.layer === layer && u.unit === unit - 1);
+    const view = m.units.find((u) => u.layer === layer && u.unit === unit - 1);
     if (!view) return;
-    place(renderUnit(view, model, state.notation), target.at);
+    place(cardContent(`unit ${target.id}|${notation}`, () => renderUnit(view, m, notation)), target.at);
     return;
   }
-  const e = explanation(target.id);
+  const key = `${target.id}|${notation}`;
+  const e = cards.has(key) ? null : explanation(target.id);
   if (e instanceof Promise) {
-    place(h('div', 'card-waiting', `${target.id}: computing…`), target.at);
-    void e.then((value) => { if (hovered === target && value && model) place(renderExplanation(value, model, state.notation), target.at); });
-  } else if (e) {
-    place(renderExplanation(e, model, state.notation), target.at);
+    place(cardContent(`waiting ${target.id}`, () => h('div', 'card-waiting', `${target.id}: computing…`)), target.at);
+    void e.then((value) => { if (hovered === target && value && model === m) place(cardContent(key, () => renderExplanation(value, m, notation)), target.at); });
+  } else {
+    const content = cards.get(key) ?? (e ? cardContent(key, () => renderExplanation(e, m, notation)) : undefined);
+    if (content) place(content, target.at);
   }
 }
 
@@ -183,11 +248,13 @@ function showCard(): void {
  * element's box (the first side with room), aligned with the pointer, and inside the window.
  */
 function place(content: HTMLElement, at: Anchor): void {
-  card.replaceChildren(content);
-  card.hidden = false;
+  activeCard?.classList.remove('active');
+  activeCard = content;
+  content.classList.add('active');
   const gap = 10;
-  const w = card.offsetWidth;
-  const hgt = card.offsetHeight;
+  const w = Number(content.dataset.width);
+  const hgt = Number(content.dataset.height);
+  card.classList.add('shown');
   const W = window.innerWidth;
   const H = window.innerHeight;
   const box = at.avoid;
@@ -200,8 +267,7 @@ function place(content: HTMLElement, at: Anchor): void {
     { x: box.left - gap - w, y: clampY(at.y - hgt / 2), room: box.left - gap - w },
   ];
   const fits = candidates.find((c) => c.room >= 4) ?? candidates.reduce((a, b) => (b.room > a.room ? b : a));
-  card.style.left = `${clampX(fits.x)}px`;
-  card.style.top = `${clampY(fits.y)}px`;
+  card.style.transform = `translate(${Math.round(clampX(fits.x))}px, ${Math.round(clampY(fits.y))}px)`;
 }
 
 function renderInspector(): void {
@@ -275,6 +341,7 @@ function showProblem(message: HostMessage & { type: 'invalid' }): void {
 function showModel(m: NetworkModel): void {
   model = m;
   cache.clear();
+  clearCards();
   banner.hidden = true;
   main.hidden = false;
   notNetwork.hidden = true;
@@ -286,6 +353,7 @@ function showModel(m: NetworkModel): void {
   setMode(state.mode);
   if (state.transform && !restored) { graph.setTransform(state.transform); restored = true; }
   renderInspector();
+  prerenderCards();
   if (hovered) showCard();
 }
 let restored = false;
@@ -308,7 +376,7 @@ window.addEventListener('keydown', (ev) => {
   const inField = (ev.target as HTMLElement).closest?.('input, textarea');
   if (inField) return;
   switch (ev.key) {
-    case 'Escape': if (state.pinned) pin(null); card.hidden = true; break;
+    case 'Escape': if (state.pinned) pin(null); hideCard(); break;
     case '+': case '=': graph.zoom(1.2); break;
     case '-': case '_': graph.zoom(1 / 1.2); break;
     case '0': graph.fit(); break;

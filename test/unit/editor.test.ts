@@ -1,0 +1,133 @@
+/** The pure parts of the network editor: layout, the protocol's validation, the model, the notation. */
+import assert from 'node:assert/strict';
+import { explain, findParameter, loadNetwork, Trainer } from '../../src/core';
+import { buildModel, EXPLAIN_ALL_LIMIT, explainView } from '../../src/editor/model';
+import { parseWebviewMessage } from '../../src/protocol';
+import { labelPoint, layoutNetwork } from '../../webview/graph/layout';
+import { TexNames } from '../../webview/notation';
+import { EXAMPLES, loadExample } from './helpers';
+
+describe('graph layout', () => {
+  const dosage = layoutNetwork({ inputs: ['dosage'], outputs: ['efficacy'], layers: [{ units: 2, activation: 'softplus' }, { units: 1, activation: 'identity' }] });
+
+  it('lays the dosage network out left to right: input, two hidden units, output', () => {
+    assert.deepEqual(dosage.nodes.map((n) => [n.id, n.kind, n.label]), [
+      ['0,1', 'input', 'dosage'], ['1,1', 'hidden', 'h1'], ['1,2', 'hidden', 'h2'], ['2,1', 'output', 'efficacy'],
+    ]);
+    const x = dosage.nodes.map((n) => n.x);
+    assert.ok(x[0] < x[1] && x[1] === x[2] && x[2] < x[3]);
+    assert.ok(dosage.nodes[1].y < dosage.nodes[2].y, 'h1 above h2');
+    assert.equal(dosage.nodes[0].y, dosage.nodes[3].y, 'single nodes centred on one line');
+  });
+
+  it("names edges and biases as the core names parameters (StatQuest's w1..w4, b1..b3)", () => {
+    assert.deepEqual(dosage.edges.map((e) => `${e.param}:${e.from.label}->${e.to.label}`), ['w1:dosage->h1', 'w2:dosage->h2', 'w3:h1->efficacy', 'w4:h2->efficacy']);
+    assert.deepEqual(dosage.biases.map((b) => `${b.param}@${b.node.label}`), ['b1@h1', 'b2@h2', 'b3@efficacy']);
+    assert.ok(dosage.edgeLabels && dosage.detailed);
+  });
+
+  it('matches the core numbering on every example', () => {
+    for (const name of EXAMPLES) {
+      const net = loadExample(name);
+      const layout = layoutNetwork({ inputs: net.inputNames, outputs: net.outputNames, layers: net.layers });
+      for (const edge of layout.edges) {
+        const p = findParameter(net, edge.param)!;
+        assert.deepEqual([p.layer, p.unit, p.input], [edge.to.layer, edge.to.unit, edge.from.unit], `${name} ${edge.param}`);
+      }
+      for (const b of layout.biases) {
+        const p = findParameter(net, b.param)!;
+        assert.deepEqual([p.kind, p.layer, p.unit], ['bias', b.node.layer, b.node.unit]);
+      }
+    }
+  });
+
+  it('shrinks wide networks to dots without labels', () => {
+    const wide = layoutNetwork({ inputs: Array.from({ length: 784 }, (_, i) => `p${i}`), outputs: Array.from({ length: 10 }, (_, i) => `d${i}`), layers: [{ units: 128, activation: 'tanh' }, { units: 10, activation: 'identity' }] });
+    assert.equal(wide.edges.length, 784 * 128 + 128 * 10);
+    assert.equal(wide.edgeLabels, false);
+    assert.equal(wide.detailed, false);
+    assert.ok(wide.nodes.every((n) => n.r <= 10));
+  });
+
+  it('staggers the labels of edges that converge on one unit', () => {
+    const [w3, w4] = dosage.edges.slice(2);
+    assert.notEqual(labelPoint(w3, 2).x, labelPoint(w4, 2).x);
+  });
+});
+
+describe('webview messages are validated, never trusted', () => {
+  it('accepts each well-formed message', () => {
+    for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'explain', requestId: 7, parameter: 'w3' }]) {
+      assert.deepEqual(parseWebviewMessage(m), m);
+    }
+  });
+
+  const bad: [string, unknown][] = [
+    ['null', null], ['a string', 'ready'], ['an array', [{ type: 'ready' }]], ['an unknown type', { type: 'rm -rf' }],
+    ['an extra key', { type: 'ready', evil: true }], ['a missing requestId', { type: 'explain', parameter: 'w1' }],
+    ['a fractional requestId', { type: 'explain', requestId: 1.5, parameter: 'w1' }], ['a negative requestId', { type: 'explain', requestId: -1, parameter: 'w1' }],
+    ['a parameter that is not a name', { type: 'explain', requestId: 1, parameter: '__proto__' }], ['a parameter w0', { type: 'explain', requestId: 1, parameter: 'w0' }],
+    ['a numeric parameter', { type: 'explain', requestId: 1, parameter: 3 }], ['an enormous parameter number', { type: 'explain', requestId: 1, parameter: 'w12345678901' }],
+  ];
+  for (const [what, raw] of bad) it(`rejects ${what}`, () => assert.equal(parseWebviewMessage(raw), undefined));
+});
+
+describe('the model the webview shows', () => {
+  const net = loadExample('dosage-b3.nn.json');
+  const trainer = new Trainer(net);
+  const model = buildModel(net, trainer);
+
+  it('carries every parameter with its value and gradient, trainable or not', () => {
+    const w3 = model.params.find((p) => p.name === 'w3')!;
+    assert.deepEqual([w3.value, w3.gradient.toFixed(2), w3.trainable], [-1.22, '-16.11', false]);
+    assert.equal(model.params.find((p) => p.name === 'b3')!.trainable, true);
+    assert.equal(model.lossValue.toFixed(4), '20.4236');
+    assert.equal(model.lossSymbol, 'SSR');
+  });
+
+  it("carries each unit's x_{j,i} and y_{j,i}, inputs first", () => {
+    assert.deepEqual(model.units.map((u) => `${u.layer},${u.unit}`), ['0,0', '1,0', '1,1', '2,0']);
+    const h1 = model.units[1];
+    assert.ok(Math.abs(h1.x[1] - 0.24) < 1e-12);
+    assert.deepEqual(model.data.inputs, [[0], [0.5], [1]]);
+  });
+
+  it('sends every explanation for a small network, each the core\'s own numbers plus the check', () => {
+    assert.ok(model.explanations);
+    const e = model.explanations!.w3;
+    const core = explain(new Trainer(net), findParameter(net, 'w3')!);
+    assert.deepEqual(e.terms.map((t) => t.value), core.terms.map((t) => t.value));
+    assert.ok(Math.abs(e.finiteDifference - e.derivative) < 1e-6);
+    assert.equal(e.nextValue, e.value, 'w3 is not trainable');
+    const b3 = model.explanations!.b3;
+    assert.ok(Math.abs(b3.nextValue - (0 - 0.1 * -15.655108380577747)) < 1e-12);
+  });
+
+  it('leaves explanations to be asked for when the network is large', () => {
+    const big = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [{ units: 40, activation: 'tanh' }, { units: 40, activation: 'tanh' }, { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i, y: i })) }));
+    assert.ok(big.parameterCount * big.data.samples > EXPLAIN_ALL_LIMIT);
+    const m = buildModel(big, new Trainer(big));
+    assert.equal(m.explanations, null);
+    assert.equal(explainView(big, new Trainer(big), 'w5')!.parameter, 'w5');
+    assert.equal(explainView(big, new Trainer(big), 'w99999'), null);
+  });
+});
+
+describe('notation', () => {
+  const net = loadExample('dosage-b3.nn.json');
+  const model = buildModel(net, new Trainer(net));
+
+  it("writes StatQuest's chain for w1 with d, Predicted_i, y_{1,i}, x_{1,i} and dosage_i", () => {
+    const names = new TexNames(model, 'statquest');
+    const f = names.formula(model.explanations!.w1);
+    assert.equal(f.named, '\\frac{d\\text{SSR}}{dw_{1}} = \\sum_{i} \\frac{d\\text{SSR}}{d\\text{Predicted}_{i}} \\cdot \\frac{d\\text{Predicted}_{i}}{dy_{1,i}} \\cdot \\frac{dy_{1,i}}{dx_{1,i}} \\cdot \\frac{dx_{1,i}}{dw_{1}}');
+    assert.equal(f.expanded, "= \\sum_{i} {-2}(\\text{Observed}_i - \\text{Predicted}_{i}) \\cdot w_{3} \\cdot \\text{softplus}'(x_{1,i}) \\cdot \\text{dosage}_i");
+  });
+
+  it("writes 3Blue1Brown's with partials, C, a^(l), z^(l) and w^(L)_jk", () => {
+    const names = new TexNames(model, '3b1b');
+    const f = names.formula(model.explanations!.w1);
+    assert.equal(f.named, '\\frac{\\partial C}{\\partial w^{(1)}_{00}} = \\sum_{i} \\frac{\\partial C}{\\partial a^{(2)}_{0}} \\cdot \\frac{\\partial a^{(2)}_{0}}{\\partial a^{(1)}_{0}} \\cdot \\frac{\\partial a^{(1)}_{0}}{\\partial z^{(1)}_{0}} \\cdot \\frac{\\partial z^{(1)}_{0}}{\\partial w^{(1)}_{00}}');
+    assert.equal(f.expanded, "= \\sum_{i} 2(a^{(2)}_{0} - y_{0}) \\cdot w^{(2)}_{00} \\cdot \\text{softplus}'(z^{(1)}_{0}) \\cdot a^{(0)}_{0}");
+  });
+});

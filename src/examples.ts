@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { VIEW_TYPE } from './protocol';
 
 /**
- * "Backprop Debugger: Open Example Network...": the shipped examples, opened as untitled copies
- * named `*.nn.json` so the schema and diagnostics apply, and so nothing edits the installed
- * extension's own files. Saving asks where to put the copy.
+ * "Backprop Debugger: Open Example Network...": the shipped examples, opened in the network
+ * editor as untitled copies named `*.nn.json` (so the schema and diagnostics apply to the text,
+ * and nothing edits the installed extension's own files). Saving asks where to put the copy.
  */
-export async function openExample(extensionUri: vscode.Uri, name?: string): Promise<vscode.TextEditor | undefined> {
+export async function openExample(extensionUri: vscode.Uri, name?: string): Promise<vscode.Uri | undefined> {
   const folder = vscode.Uri.joinPath(extensionUri, 'examples');
   const entries = await vscode.workspace.fs.readDirectory(folder);
   const files = entries.filter(([f, type]) => type === vscode.FileType.File && f.endsWith('.nn.json')).map(([f]) => f).sort(byTeachingOrder);
@@ -28,7 +29,8 @@ export async function openExample(extensionUri: vscode.Uri, name?: string): Prom
     edit.replace(target, new vscode.Range(0, 0, document.lineCount, 0), text);
     await vscode.workspace.applyEdit(edit);
   }
-  return vscode.window.showTextDocument(document);
+  await vscode.commands.executeCommand('vscode.openWith', target, VIEW_TYPE);
+  return target;
 }
 
 /** StatQuest's walk-through first, in the order the videos take it; anything else after, by name. */

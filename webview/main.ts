@@ -390,4 +390,17 @@ window.addEventListener('keydown', (ev) => {
 });
 
 renderInspector();
-vscode.postMessage({ type: 'ready' });
+
+/**
+ * The ready -> model handshake. A webview that is re-created as its tab is shown asks again; and
+ * until the host answers, the page repeats the question, since a message posted while the host
+ * side is still being wired up can be dropped.
+ */
+let answered = false;
+window.addEventListener('message', () => { answered = true; }, { once: true });
+function sayReady(attempt: number): void {
+  if (answered) return;
+  vscode.postMessage({ type: 'ready' });
+  if (attempt < 40) setTimeout(() => sayReady(attempt + 1), Math.min(2000, 100 * 2 ** attempt));
+}
+sayReady(0);

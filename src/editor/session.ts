@@ -79,6 +79,7 @@ export class EditorSession implements vscode.Disposable {
   private async handle(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.log.debug(`network editor ready: ${this.document.uri.toString()}`);
         this.ready = true;
         this.update();
         return;

@@ -8,7 +8,7 @@
  * the variable, a machine with a display tries the desktop first and falls back to the browser;
  * a headless Linux machine goes straight to the browser. If neither can run, this fails loudly.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ARTIFACTS, launchVSCode, ROOT } from './vscode';
@@ -47,6 +47,13 @@ async function runInBrowser(): Promise<number> {
   const session = await launchVSCode({ workspace, env: { BACKPROP_TEST_LOG: log } });
   try {
     const { page, server } = session;
+    // The browser's side of the run, for diagnosing a webview that never loads.
+    const consoleLog = path.join(ARTIFACTS, 'vscode-browser-console.log');
+    rmSync(consoleLog, { force: true });
+    const note = (line: string): void => appendFileSync(consoleLog, `${line}\n`);
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') note(`${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => note(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => note(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
     let resolveExit!: (code: number) => void;
     const exited = new Promise<number>((r) => { resolveExit = r; });
     // The workbench calls this when the tests module's run() settles (0: passed).
@@ -54,6 +61,11 @@ async function runInBrowser(): Promise<number> {
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(TESTS)]];
     await page.goto(`${session.url}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    // A person has clicked into the window: webviews created while the workbench never had
+    // focus can stop loading halfway in VS Code for the browser.
+    await page.bringToFront();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
     const timeout = new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the integration suite did not finish within ${TIMEOUT_MS / 60_000} minutes`)), TIMEOUT_MS).unref());
     const code = await Promise.race([exited, timeout]);
     return code;

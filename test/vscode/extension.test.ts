@@ -3,19 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errors, examplePath, extension, ROOT, scratchFile, waitFor } from './util';
+import { api, closeAllEditors, errors, examplePath, ROOT, scratchFile, waitFor } from './util';
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 describe('Backprop Debugger in VS Code', () => {
-  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
-
-  it('activates when a .nn.json file opens', async () => {
-    // The test workspace holds no .nn.json, so nothing else has activated the extension yet.
-    assert.equal(extension().isActive, false, 'active before any network file opened');
-    await vscode.window.showTextDocument(vscode.Uri.file(examplePath('dosage-b3.nn.json')));
-    await waitFor('activation', () => extension().isActive);
-  });
+  afterEach(closeAllEditors);
 
   it('validates every example without an error', async () => {
     for (const name of ['dosage-b3.nn.json', 'dosage-w3-w4-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json']) {
@@ -76,14 +69,16 @@ describe('Backprop Debugger in VS Code', () => {
     for (const c of contributed) assert.ok(registered.has(c), `${c} is contributed but not registered`);
   });
 
-  it('opens an example as an untitled .nn.json copy', async () => {
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('backprop.openExample', 'xor.nn.json');
-    assert.ok(editor, 'an editor opened');
-    assert.equal(editor.document.uri.scheme, 'untitled');
-    assert.ok(editor.document.uri.path.endsWith('xor.nn.json'));
-    assert.match(editor.document.getText(), /"name": "XOR/);
+  it('opens an example as an untitled .nn.json copy, in the network editor', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('backprop.openExample', 'xor.nn.json');
+    assert.ok(uri, 'an example opened');
+    assert.equal(uri.scheme, 'untitled');
+    assert.ok(uri.path.endsWith('xor.nn.json'));
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())!;
+    assert.match(document.getText(), /"name": "XOR/);
+    await waitFor('the network editor to show the model', () => api().editors().find((e) => e.uri === uri.toString() && e.shown === 'model'));
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(errors(editor.document.uri).map((d) => d.message), []);
+    assert.deepEqual(errors(uri).map((d) => d.message), []);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

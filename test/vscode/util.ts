@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { BackpropApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'backprop-debugger.backprop-debugger';
 
@@ -9,6 +10,11 @@ export function extension(): vscode.Extension<unknown> {
   const e = vscode.extensions.getExtension(EXTENSION_ID);
   if (!e) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
   return e;
+}
+
+/** The extension's exports (see BackpropApi in src/extension.ts). */
+export function api(): BackpropApi {
+  return extension().exports as BackpropApi;
 }
 
 /** The repository (the extension under development), from out/test/vscode. */
@@ -42,4 +48,14 @@ export async function waitFor<T>(
 
 export function errors(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+}
+
+/**
+ * Closes every editor and waits until the tabs are gone: opening a custom editor while the
+ * previous webviews are still being torn down can leave the new webview unloaded.
+ */
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitFor('every tab to close', () => vscode.window.tabGroups.all.every((g) => g.tabs.length === 0));
+  await new Promise((r) => setTimeout(r, 250));
 }

@@ -22,8 +22,10 @@ const builds = [
   // `vscode` is provided by the extension host at run time.
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // The webview: a browser bundle and its stylesheet (KaTeX's CSS and woff2 fonts included; the
-  // .woff/.ttf fallbacks stay out, since every VS Code webview reads woff2 first).
+  // The webview: a browser bundle and its stylesheet, KaTeX's CSS with its woff2 fonts inlined
+  // (the .woff/.ttf fallbacks stay out, since every VS Code webview reads woff2 first). Inlined,
+  // because fonts fetched lazily as cards render kept each webview loading for seconds, and in
+  // VS Code for the browser a webview that boots while another is still fetching can stay blank.
   {
     ...common,
     platform: 'browser',
@@ -31,20 +33,26 @@ const builds = [
     format: 'iife',
     entryPoints: ['webview/main.ts', 'webview/main.css'],
     outdir: 'dist/webview',
-    loader: { '.woff2': 'file' },
+    loader: { '.woff2': 'dataurl' },
     external: ['*.woff', '*.ttf'],
-    assetNames: 'fonts/[name]',
   },
 ];
 
-/** Codicons must be a stylesheet of their own (vscode-elements looks it up by id), beside its font. */
+/**
+ * Codicons must be a stylesheet of their own (vscode-elements looks it up by id). Its font is
+ * inlined for the same reason as KaTeX's: a webview that has finished loading fetches nothing more.
+ */
 function copyCodicons() {
   const fs = require('node:fs');
   const path = require('node:path');
   const from = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
   const to = path.join(__dirname, 'dist', 'webview', 'codicons');
   fs.mkdirSync(to, { recursive: true });
-  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, f), path.join(to, f));
+  const font = fs.readFileSync(path.join(from, 'codicon.ttf')).toString('base64');
+  const css = fs.readFileSync(path.join(from, 'codicon.css'), 'utf8')
+    .replace(/url\("?\.\/codicon\.ttf[^)"]*"?\)/, `url("data:font/ttf;base64,${font}")`);
+  if (!css.includes('data:font/ttf')) throw new Error('codicon.css no longer points at ./codicon.ttf: update copyCodicons');
+  fs.writeFileSync(path.join(to, 'codicon.css'), css);
 }
 
 async function main() {

@@ -73,7 +73,16 @@ export interface FileProblem {
   length: number;
 }
 
+/** How a person has set up the view; kept by the host too, since a reload may drop webview state. */
+export interface ViewState {
+  mode: 'weights' | 'gradients';
+  notation: 'statquest' | '3b1b';
+  pinned: string | null;
+}
+
 export type HostMessage =
+  /** Sent before the first model, when the host remembers how this document was viewed. */
+  | { type: 'viewState'; state: ViewState }
   | { type: 'model'; version: number; model: NetworkModel }
   /** The text is not a valid network; `notNetwork` when it is not even trying to be one. */
   | { type: 'invalid'; version: number; problem: FileProblem; notNetwork: boolean }
@@ -87,7 +96,9 @@ export type WebviewMessage =
   | { type: 'goToError' }
   /** Open the document's text beside the graph. */
   | { type: 'openText' }
-  | { type: 'openExample' };
+  | { type: 'openExample' }
+  /** The view changed (edge mode, notation, pinned parameter): the host remembers it per document. */
+  | { type: 'viewState'; state: ViewState };
 
 const PARAMETER = /^[wb][1-9][0-9]{0,8}$/;
 
@@ -102,6 +113,15 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'openText':
     case 'openExample':
       return keys === 'type' ? { type: m.type } : undefined;
+    case 'viewState': {
+      if (keys !== 'state,type' || typeof m.state !== 'object' || m.state === null || Array.isArray(m.state)) return undefined;
+      const st = m.state as Record<string, unknown>;
+      if (Object.keys(st).sort().join(',') !== 'mode,notation,pinned') return undefined;
+      if (st.mode !== 'weights' && st.mode !== 'gradients') return undefined;
+      if (st.notation !== 'statquest' && st.notation !== '3b1b') return undefined;
+      if (st.pinned !== null && (typeof st.pinned !== 'string' || !PARAMETER.test(st.pinned))) return undefined;
+      return { type: 'viewState', state: { mode: st.mode, notation: st.notation, pinned: st.pinned as string | null } };
+    }
     case 'explain':
       if (keys !== 'parameter,requestId,type') return undefined;
       if (typeof m.requestId !== 'number' || !Number.isSafeInteger(m.requestId) || m.requestId < 0) return undefined;

@@ -35,7 +35,11 @@ const state: ViewState = {
   pinned: typeof saved?.pinned === 'string' ? saved.pinned : null,
   transform: saved?.transform ?? null,
 };
-const save = (): void => vscode.setState(state);
+/** Saves the view in the webview (hidden tabs) and with the host (window reloads). */
+const save = (): void => {
+  vscode.setState(state);
+  vscode.postMessage({ type: 'viewState', state: { mode: state.mode, notation: state.notation, pinned: state.pinned } });
+};
 
 let model: NetworkModel | undefined;
 let hovered: { kind: 'param' | 'unit'; id: string; at: Anchor } | undefined;
@@ -184,7 +188,8 @@ const graph = new GraphView(graphHost, {
   hoverUnit: (id, at) => { hovered = { kind: 'unit', id, at }; showCard(); },
   leave: () => { hovered = undefined; hideCard(); },
   pin: (name) => pin(name),
-  transformChanged: (t) => { state.transform = t; save(); },
+  // Only a view the person chose is worth restoring; a fitted one is re-fitted to the new size.
+  transformChanged: (t, auto) => { state.transform = auto ? null : t; save(); },
 });
 
 // ---- behaviour --------------------------------------------------------------------------------
@@ -271,6 +276,7 @@ function place(content: HTMLElement, at: Anchor): void {
 }
 
 function renderInspector(): void {
+  app.dataset.pinned = state.pinned ?? '';
   inspector.replaceChildren();
   const heading = h('div', 'inspector-heading', 'Inspector');
   inspector.append(heading);
@@ -361,6 +367,14 @@ let restored = false;
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   switch (message.type) {
+    case 'viewState':
+      state.mode = message.state.mode;
+      state.notation = message.state.notation;
+      state.pinned = message.state.pinned;
+      vscode.setState(state);
+      refreshToggles();
+      if (model) { setMode(state.mode); renderInspector(); }
+      break;
     case 'model': showModel(message.model); break;
     case 'invalid': showProblem(message); break;
     case 'explanation': {

@@ -12,7 +12,8 @@ export function renderHtml(webview: vscode.Webview, bundle: vscode.Uri): string 
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
     `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
+    // data: for the KaTeX fonts inlined in main.css (see esbuild.js).
+    `font-src ${webview.cspSource} data:`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>

@@ -9,10 +9,10 @@ import { EditorSession } from './session';
 export class NetworkEditorProvider implements vscode.CustomTextEditorProvider {
   readonly sessions = new Set<EditorSession>();
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly memory: vscode.Memento) {}
 
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): NetworkEditorProvider {
-    const provider = new NetworkEditorProvider(context.extensionUri, log);
+    const provider = new NetworkEditorProvider(context.extensionUri, log, context.workspaceState);
     context.subscriptions.push(vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
       // Re-created on show: the page restores its own view state (getState) and asks for the model.
       webviewOptions: { retainContextWhenHidden: false },
@@ -22,7 +22,7 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider {
   }
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
-    const session = new EditorSession(document, panel, this.extensionUri, this.log, (s) => this.sessions.delete(s));
+    const session = new EditorSession(document, panel, this.extensionUri, this.log, this.memory, (s) => this.sessions.delete(s));
     this.sessions.add(session);
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { loadNetwork, looksLikeNetwork, type Network, NetworkFileError, Trainer } from '../core';
-import { type FileProblem, type HostMessage, parseWebviewMessage, type WebviewMessage } from '../protocol';
+import { type FileProblem, type HostMessage, parseWebviewMessage, type ViewState, type WebviewMessage } from '../protocol';
 import { renderHtml } from './html';
 import { buildModel, explainView } from './model';
 
@@ -28,6 +28,7 @@ export class EditorSession implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly memory: vscode.Memento,
     private readonly onDispose: (s: EditorSession) => void,
   ) {
     const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -78,10 +79,16 @@ export class EditorSession implements vscode.Disposable {
 
   private async handle(message: WebviewMessage): Promise<void> {
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         this.log.debug(`network editor ready: ${this.document.uri.toString()}`);
         this.ready = true;
+        const state = this.memory.get<ViewState>(this.stateKey);
+        if (state) this.post({ type: 'viewState', state });
         this.update();
+        return;
+      }
+      case 'viewState':
+        await this.memory.update(this.stateKey, message.state);
         return;
       case 'explain': {
         const explanation = this.network && this.trainer ? explainView(this.network, this.trainer, message.parameter) : null;
@@ -102,6 +109,10 @@ export class EditorSession implements vscode.Disposable {
         throw new Error(`unhandled message ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  private get stateKey(): string {
+    return `viewState:${this.document.uri.toString()}`;
   }
 
   /** Shows the text beside the graph with the problem selected. */

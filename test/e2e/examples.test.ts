@@ -1,44 +1,92 @@
-/** A person opens each example, breaks one, undoes it, and opens an example from the palette. */
+/**
+ * A person in VS Code: opens each example and sees its graph, hovers w3 and reads the chain rule,
+ * breaks the text and sees the banner, undoes it, and opens an example from the palette.
+ */
 import assert from 'node:assert/strict';
-import { openFile, problemsSummary, runCommand, screenshot, until } from '../harness/vscode';
+import { explain, findParameter, loadNetwork, Trainer } from '../../src/core';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { openFile, problemsSummary, ROOT, runCommand, screenshot, until, webviewFrame } from '../harness/vscode';
 import { useVSCode } from './session';
 
 const EXAMPLES = ['dosage-b3.nn.json', 'dosage-w3-w4-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json'];
+const NO_ERRORS = /No Problems|Errors?: 0\b/;
 
 describe('examples in VS Code (e2e)', () => {
   const vscode = useVSCode();
 
-  const problems = (): Promise<string> => problemsSummary(vscode.page);
-  const NO_ERRORS = /No Problems|Errors?: 0\b/;
-
   for (const name of EXAMPLES) {
-    it(`opens ${name} with no problems`, async () => {
+    it(`opens ${name} as a graph`, async () => {
       await openFile(vscode.page, name);
-      await vscode.page.locator('.monaco-editor .view-lines', { hasText: '"layers"' }).first().waitFor();
-      await vscode.page.waitForTimeout(1000); // let the JSON service and the loader report
-      assert.match(await problems(), NO_ERRORS, `${name}: ${await problems()}`);
-      await screenshot(vscode.page, `example-${name.replace('.nn.json', '')}`);
+      const frame = await webviewFrame(vscode.page, '[data-param="w1"]');
+      const network = loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
+      assert.equal(await frame.locator('[data-param]').count(), network.layers.reduce((n, l) => n + l.units * (l.inputs + 1), 0) > 1500 ? network.parameterCount - network.weightCount : network.parameterCount);
+      assert.match(await problemsSummary(vscode.page), NO_ERRORS);
+      await frame.locator('#app[data-cards-ready]').waitFor();
+      await screenshot(vscode.page, `editor-${name.replace('.nn.json', '')}`);
     });
   }
 
-  it('shows an error where a broken character is typed, and clears it on undo', async () => {
+  it("hovering w3 shows the chain rule with the core's numbers", async () => {
     const { page } = vscode;
     await openFile(page, 'dosage-b3.nn.json');
-    const line = page.locator('.monaco-editor .view-line', { hasText: '"loss": "ssr"' }).first();
-    await line.click();
-    await page.keyboard.press('End');
-    await page.keyboard.press('Backspace'); // the comma after "ssr": the file is no longer JSON
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
-    await until('an error in the status bar', async () => /Errors?: [1-9]/.test(await problems()));
-    await screenshot(page, 'broken-file');
-    await page.keyboard.press('Control+Z');
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 20_000 });
-    await until('the errors to clear', async () => NO_ERRORS.test(await problems()));
-    const dirty = await page.locator('.tabs-container .tab.active.dirty').count();
-    assert.equal(dirty, 0, 'undo leaves the file as it was saved');
+    const frame = await webviewFrame(page, '[data-param="w3"]');
+    await frame.locator('#app[data-cards-ready]').waitFor();
+    await frame.locator('[data-param="w3"] .edge-label').hover();
+    const card = frame.locator('[role="tooltip"] .active');
+    await card.waitFor();
+    const net = loadNetwork(readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8'));
+    const core = explain(new Trainer(net), findParameter(net, 'w3')!);
+    assert.equal(await card.locator('.sum-value').textContent(), '−16.11');
+    assert.equal(Number(await card.locator('.card-derivative').getAttribute('data-derivative')), core.derivative);
+    const products = await card.locator('tbody tr[data-sample] .product').allTextContents();
+    assert.deepEqual(products, core.terms.map((t) => t.value.toPrecision(4).replace('-', '−')));
+    await screenshot(page, 'editor-hover-w3-dark');
   });
 
-  it('opens an example from the Command Palette', async () => {
+  it('shows a banner for a broken character typed into the text, and clears it on undo', async () => {
+    const { page } = vscode;
+    await openFile(page, 'dosage-b3.nn.json');
+    const frame = await webviewFrame(page, '[data-param="w3"]');
+    await runCommand(page, 'Backprop Debugger: Open Text Beside');
+    const line = page.locator('.monaco-editor .view-line', { hasText: '"loss": "ssr"' }).first();
+    await line.waitFor();
+    await line.click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace'); // the comma after "ssr": no longer JSON
+    const banner = frame.locator('.banner[role="alert"]');
+    await banner.waitFor({ timeout: 20_000 });
+    const trainingLine = readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8').split('\n').findIndex((l) => l.includes('"training"')) + 1;
+    assert.match((await banner.textContent())!, new RegExp(`invalid JSON: expected ',', found '"training"'.*line ${trainingLine}, column 3`));
+    assert.equal(await frame.locator('#app.stale').count(), 1, 'the last graph stays, dimmed');
+    await until('an error in the status bar', async () => /Errors?: [1-9]/.test(await problemsSummary(page)));
+    await screenshot(page, 'editor-broken-file');
+    await banner.locator('vscode-button', { hasText: 'Go to error' }).click();
+    // "training" selected: the cursor ends after it, 10 characters on from column 3.
+    await page.locator('[id="status.editor.selection"]', { hasText: new RegExp(`Ln ${trainingLine}, Col 13 \\(10 selected\\)`) }).waitFor();
+    await page.keyboard.press('Control+Z');
+    await banner.waitFor({ state: 'hidden', timeout: 20_000 });
+    await until('the errors to clear', async () => NO_ERRORS.test(await problemsSummary(page)));
+    assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'undo leaves the file as it was saved');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('keeps its view (edge mode, pinned parameter) across a window reload', async () => {
+    const { page } = vscode;
+    await openFile(page, 'xor.nn.json');
+    let frame = await webviewFrame(page, '[data-param="w9"]');
+    await frame.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
+    await frame.locator('[data-param="w9"]').click();
+    await frame.locator('.inspector .explanation[data-explains="w9"]').waitFor();
+    // The view state travels webview -> workbench -> extension host; a reload in the same
+    // instant would race it.
+    await page.waitForTimeout(500);
+    await page.reload();
+    frame = await webviewFrame(page, '.inspector .explanation[data-explains="w9"]', 60_000);
+    assert.equal(await frame.locator('svg.graph.gradients').count(), 1, 'still showing gradients');
+  });
+
+  it('opens an example from the Command Palette, as a graph', async () => {
     const { page } = vscode;
     await runCommand(page, 'Backprop Debugger: Open Example Network...');
     const item = page.locator('.quick-input-list .monaco-list-row', { hasText: 'XOR: a hidden layer makes it separable' });
@@ -46,6 +94,23 @@ describe('examples in VS Code (e2e)', () => {
     await screenshot(page, 'open-example-picker');
     await item.click();
     await page.locator('.tabs-container .tab[aria-label*="xor.nn.json"]').first().waitFor();
-    await page.locator('.monaco-editor .view-lines', { hasText: 'XOR' }).first().waitFor();
+    const frame = await webviewFrame(page, '[data-param="w9"]');
+    assert.match((await frame.locator('.toolbar .title').textContent())!, /XOR/);
+  });
+});
+
+describe('the network editor in the light theme (e2e)', () => {
+  const vscode = useVSCode({ settings: { 'workbench.colorTheme': 'Default Light Modern' } });
+
+  it('follows the theme, and the card reads in it', async () => {
+    const { page } = vscode;
+    await openFile(page, 'dosage-all.nn.json');
+    const frame = await webviewFrame(page, '[data-param="w1"]');
+    await frame.locator('#app[data-cards-ready]').waitFor();
+    const background = await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+    assert.equal(background, 'rgb(255, 255, 255)', 'the light theme\'s editor background');
+    await frame.locator('[data-param="w1"] .edge-label').hover();
+    await frame.locator('[role="tooltip"] .active').waitFor();
+    await screenshot(page, 'editor-hover-w1-light');
   });
 });

@@ -57,7 +57,8 @@ describe('graph layout', () => {
 
 describe('webview messages are validated, never trusted', () => {
   it('accepts each well-formed message', () => {
-    for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'explain', requestId: 7, parameter: 'w3' }]) {
+    for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'explain', requestId: 7, parameter: 'w3' },
+      { type: 'viewState', state: { mode: 'gradients', notation: '3b1b', pinned: 'b3' } }, { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null } }]) {
       assert.deepEqual(parseWebviewMessage(m), m);
     }
   });
@@ -67,7 +68,10 @@ describe('webview messages are validated, never trusted', () => {
     ['an extra key', { type: 'ready', evil: true }], ['a missing requestId', { type: 'explain', parameter: 'w1' }],
     ['a fractional requestId', { type: 'explain', requestId: 1.5, parameter: 'w1' }], ['a negative requestId', { type: 'explain', requestId: -1, parameter: 'w1' }],
     ['a parameter that is not a name', { type: 'explain', requestId: 1, parameter: '__proto__' }], ['a parameter w0', { type: 'explain', requestId: 1, parameter: 'w0' }],
-    ['a numeric parameter', { type: 'explain', requestId: 1, parameter: 3 }], ['an enormous parameter number', { type: 'explain', requestId: 1, parameter: 'w12345678901' }],
+    ['a numeric parameter', { type: 'explain', requestId: 1, parameter: 3 }],
+    ['a view state with an unknown mode', { type: 'viewState', state: { mode: 'x', notation: 'statquest', pinned: null } }],
+    ['a view state pinning a non-parameter', { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: 'constructor' } }],
+    ['a view state with an extra field', { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, html: '<script>' } }], ['an enormous parameter number', { type: 'explain', requestId: 1, parameter: 'w12345678901' }],
   ];
   for (const [what, raw] of bad) it(`rejects ${what}`, () => assert.equal(parseWebviewMessage(raw), undefined));
 });

@@ -21,7 +21,6 @@ async function session(uri: vscode.Uri, shown: 'model' | 'invalid'): Promise<voi
   await waitFor(`the network editor of ${uri.path} to show ${shown === 'model' ? 'the graph' : 'the problem'}`,
     () => api().editors().find((e) => e.uri === uri.toString() && e.ready && e.shown === shown), 30_000,
     () => JSON.stringify(api().editors()));
-  await new Promise((r) => setTimeout(r, 1500));
 }
 
 describe('the network editor', () => {

@@ -39,7 +39,8 @@ describe('network editor webview (Chromium)', () => {
   });
 
   it('says ready, then draws every parameter and unit with data attributes and labels', async () => {
-    assert.deepEqual(await view.posted(), [{ type: 'ready' }]);
+    const posted = await view.posted();
+    assert.ok(posted.length >= 1 && posted.every((m) => m.type === 'ready'), JSON.stringify(posted));
     const params = await view.page.locator('[data-param]').evaluateAll((els) => els.map((e) => e.getAttribute('data-param')));
     assert.deepEqual(params, ['w1', 'w2', 'w3', 'w4', 'b1', 'b2', 'b3']);
     const units = await view.page.locator('[data-unit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')));
@@ -138,6 +139,21 @@ describe('network editor webview (Chromium)', () => {
     assert.equal(await page.locator('.inspector .card-title').getAttribute('data-value'), '-1.5');
     await page.keyboard.press('Escape');
     await pinned.waitFor({ state: 'detached' });
+  });
+
+  it('opens a summed factor into its paths in the pinned inspector', async () => {
+    const { page } = view;
+    await view.send({ type: 'model', version: 2, model: modelOf(example('classifier.nn.json')) });
+    await page.locator('[data-param="w1"]').click();
+    const inspector = page.locator('.inspector .explanation[data-explains="w1"]');
+    const first = inspector.locator('tr[data-sample="1"] .expand');
+    assert.equal(await first.getAttribute('aria-expanded'), 'false');
+    await first.click();
+    assert.equal(await first.getAttribute('aria-expanded'), 'true');
+    const paths = inspector.locator('tr.paths:not([hidden])').first().locator('li');
+    assert.equal(await paths.count(), 4, 'three paths (one per output) and their total');
+    assert.match((await paths.last().textContent())!, /\+.*\+/);
+    await screenshot(page, 'webview-paths');
   });
 
   it('walks the parameters with Tab in w1.., b1.. order and pins with Enter', async () => {

@@ -38,7 +38,7 @@ export async function openWebview(theme: 'dark' | 'light' = 'dark', browser?: Br
     });`);
   writeFileSync(path.join(dir, 'index.html'), `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src file: data:; style-src file:; font-src file:; script-src file:;">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src file: data:; style-src file:; font-src file: data:; script-src file:;">
 <link rel="stylesheet" href="theme.css">
 <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${bundle}/codicons/codicon.css">
 <link rel="stylesheet" href="${bundle}/main.css">

@@ -26,7 +26,8 @@ export interface GraphCallbacks {
   hoverUnit(id: string, at: Anchor): void;
   leave(): void;
   pin(name: string): void;
-  transformChanged(t: ViewTransform): void;
+  /** `auto` when the graph was fitted rather than panned or zoomed by the person. */
+  transformChanged(t: ViewTransform, auto: boolean): void;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, parent?: Element): SVGElementTagNameMap[K] {
@@ -60,8 +61,14 @@ export class GraphView {
     host.appendChild(this.svg);
     this.viewport = el('g', { class: 'viewport' }, this.svg);
     this.bindPanZoom();
-    new ResizeObserver(() => this.drawCanvas()).observe(host);
+    new ResizeObserver(() => {
+      if (this.autoFit) this.fit();
+      else this.drawCanvas();
+    }).observe(host);
   }
+
+  /** True until the person pans or zooms: till then the graph follows the panel's size. */
+  private autoFit = true;
 
   /** Shows `model`; re-lays out only when the network's shape changed, so hover and zoom survive edits. */
   render(model: NetworkModel, mode: EdgeMode): void {
@@ -87,12 +94,14 @@ export class GraphView {
   }
 
   setTransform(t: ViewTransform): void {
+    this.autoFit = false;
     this.transform = { ...t };
     this.applyTransform();
   }
 
   /** Scales and centres the whole network into the panel. */
   fit(): void {
+    this.autoFit = true;
     if (!this.layout) return;
     const { width, height } = this.host.getBoundingClientRect();
     if (width === 0 || height === 0) return;
@@ -102,6 +111,7 @@ export class GraphView {
   }
 
   zoom(factor: number, cx?: number, cy?: number): void {
+    this.autoFit = false;
     const rect = this.host.getBoundingClientRect();
     const px = cx ?? rect.width / 2;
     const py = cy ?? rect.height / 2;
@@ -112,6 +122,7 @@ export class GraphView {
   }
 
   pan(dx: number, dy: number): void {
+    this.autoFit = false;
     this.transform = { ...this.transform, x: this.transform.x + dx, y: this.transform.y + dy };
     this.applyTransform();
   }
@@ -125,7 +136,7 @@ export class GraphView {
     const { scale, x, y } = this.transform;
     this.viewport.setAttribute('transform', `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${scale.toFixed(4)})`);
     this.drawCanvas();
-    this.callbacks.transformChanged(this.currentTransform);
+    this.callbacks.transformChanged(this.currentTransform, this.autoFit);
   }
 
   private build(layout: GraphLayout): void {

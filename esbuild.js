@@ -56,6 +56,8 @@ function copyCodicons() {
 }
 
 async function main() {
+  // A production build starts clean, so no stale source map or asset of a dev build ships.
+  if (production) require('node:fs').rmSync(require('node:path').join(__dirname, 'dist'), { recursive: true, force: true });
   copyCodicons();
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   if (watch) {

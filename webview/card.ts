@@ -8,7 +8,7 @@ import katex from 'katex';
 import type { Factor } from '../src/core/explain';
 import type { ExplanationView, NetworkModel, UnitView } from '../src/protocol';
 import { compact, fmt, full } from './format';
-import { type Notation, TexNames } from './notation';
+import { type Notation, TexNames, text } from './notation';
 
 function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -20,7 +20,9 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: s
 function tex(source: string, display = false, cls = 'math'): HTMLElement {
   const span = h('span', cls);
   // katex.render builds DOM nodes and sets styles through the CSSOM, which the CSP allows.
-  katex.render(source, span, { throwOnError: false, displayMode: display, output: 'htmlAndMathml' });
+  // trust: false keeps \href and friends inert; the size limits stop a hostile name from
+  // drawing over the page. Names from the file are escaped by notation.text as well.
+  katex.render(source, span, { throwOnError: false, displayMode: display, output: 'htmlAndMathml', trust: false, maxSize: 5, maxExpand: 100 });
   return span;
 }
 
@@ -61,23 +63,26 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   const thead = h('thead');
   const hr = h('tr');
   hr.append(h('th', 'num', 'i'));
-  model.inputs.forEach((name, k) => { const th = h('th', 'num'); th.append(tex(notation === 'statquest' ? `\\text{${name}}` : names.input(k))); hr.append(th); });
-  model.outputs.forEach((_, k) => { const th = h('th', 'num'); th.append(tex(names.observed(k))); th.title = 'observed'; hr.append(th); });
-  model.outputs.forEach((_, k) => { const th = h('th', 'num'); th.append(tex(names.unit('y', model.layers.length, k))); th.title = 'predicted'; hr.append(th); });
+  // Wide data folds away: the factors and the product are what the card is for.
+  const showInputs = model.inputs.length <= 3;
+  const showOutputs = model.outputs.length <= 2;
+  if (showInputs) model.inputs.forEach((name, k) => { const th = h('th', 'num'); th.append(tex(notation === 'statquest' ? text(name) : names.input(k))); hr.append(th); });
+  if (showOutputs) model.outputs.forEach((_, k) => { const th = h('th', 'num'); th.append(tex(names.observed(k))); th.title = 'observed'; hr.append(th); });
+  if (showOutputs) model.outputs.forEach((_, k) => { const th = h('th', 'num'); th.append(tex(names.unit('y', model.layers.length, k))); th.title = 'predicted'; hr.append(th); });
   factors.forEach((f) => { const th = h('th', 'num factor'); th.append(tex(names.factor(f))); th.title = f.label; hr.append(th); });
   hr.append(h('th', 'num', 'product'));
   thead.append(hr);
   table.append(thead);
 
   const tbody = h('tbody');
-  const columns = 1 + model.inputs.length + 2 * model.outputs.length + factors.length + 1;
+  const columns = 1 + (showInputs ? model.inputs.length : 0) + (showOutputs ? 2 * model.outputs.length : 0) + factors.length + 1;
   for (const term of e.terms) {
     const tr = h('tr');
     tr.dataset.sample = String(term.sample);
     tr.append(h('td', 'num index', String(term.sample)));
-    term.inputs.forEach((v) => tr.append(num(v, 'num data', compact)));
-    term.observed.forEach((v) => tr.append(num(v, 'num data', compact)));
-    term.predicted.forEach((v) => tr.append(num(v)));
+    if (showInputs) term.inputs.forEach((v) => tr.append(num(v, 'num data', compact)));
+    if (showOutputs) term.observed.forEach((v) => tr.append(num(v, 'num data', compact)));
+    if (showOutputs) term.predicted.forEach((v) => tr.append(num(v)));
     const pathRows: HTMLTableRowElement[] = [];
     term.factors.forEach((f, c) => {
       const td = num(f.value, 'num factor');
@@ -167,7 +172,8 @@ export function renderUnit(unit: UnitView, model: NetworkModel, notation: Notati
   const table = h('table', 'terms');
   const tr = h('tr');
   tr.append(h('th', 'num', 'i'));
-  model.inputs.forEach((name, k) => { const th = h('th', 'num'); th.append(tex(notation === 'statquest' ? `\\text{${name}}` : names.input(k))); tr.append(th); });
+  const showInputs = model.inputs.length <= 3;
+  if (showInputs) model.inputs.forEach((name, k) => { const th = h('th', 'num'); th.append(tex(notation === 'statquest' ? text(name) : names.input(k))); tr.append(th); });
   if (layer > 0) {
     const x = h('th', 'num'); x.append(tex(names.unit('x', layer, unit.unit)));
     const y = h('th', 'num'); y.append(tex(names.unit('y', layer, unit.unit)));
@@ -179,7 +185,7 @@ export function renderUnit(unit: UnitView, model: NetworkModel, notation: Notati
   unit.y.forEach((y, i) => {
     const row = h('tr');
     row.append(h('td', 'num index', String(i + 1)));
-    model.data.inputs[i].forEach((v) => row.append(num(v, 'num data', compact)));
+    if (showInputs) model.data.inputs[i].forEach((v) => row.append(num(v, 'num data', compact)));
     if (layer > 0) row.append(num(unit.x[i]), num(y));
     tbody.append(row);
   });

@@ -1,5 +1,7 @@
 /** Numbers as the editor shows them: 4 significant digits, so columns do not jump while running. */
 export function fmt(v: number, digits = 4): string {
+  // Webview messages travel as JSON, where NaN and ±Infinity become null.
+  if (typeof v !== 'number') return 'not finite';
   if (v === 0) return '0';
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '−∞';
   const a = Math.abs(v);

@@ -35,10 +35,15 @@ const state: ViewState = {
   pinned: typeof saved?.pinned === 'string' ? saved.pinned : null,
   transform: saved?.transform ?? null,
 };
-/** Saves the view in the webview (hidden tabs) and with the host (window reloads). */
+/** Saves the view in the webview (hidden tabs) and, when it changed, with the host (window reloads). */
+let told = '';
 const save = (): void => {
   vscode.setState(state);
-  vscode.postMessage({ type: 'viewState', state: { mode: state.mode, notation: state.notation, pinned: state.pinned } });
+  const view = { mode: state.mode, notation: state.notation, pinned: state.pinned };
+  const key = JSON.stringify(view);
+  if (key === told) return;
+  told = key;
+  vscode.postMessage({ type: 'viewState', state: view });
 };
 
 let model: NetworkModel | undefined;
@@ -293,7 +298,12 @@ function renderInspector(): void {
   const e = explanation(name);
   if (e instanceof Promise) {
     inspector.append(h('p', 'hint', `${name}: computing…`));
-    void e.then((value) => { if (state.pinned === name && value && model) { inspector.lastChild?.remove(); inspector.append(renderExplanation(value, model, state.notation)); } });
+    const asked = model;
+    void e.then((value) => {
+      if (state.pinned !== name || !value || model !== asked) return;
+      inspector.lastChild?.remove();
+      inspector.append(renderExplanation(value, asked, state.notation));
+    });
   } else if (e) {
     inspector.append(renderExplanation(e, model, state.notation));
   }
@@ -332,6 +342,8 @@ function showProblem(message: HostMessage & { type: 'invalid' }): void {
     notNetwork.append(open, text);
     return;
   }
+  notNetwork.hidden = true;
+  main.hidden = false;
   banner.hidden = false;
   banner.replaceChildren();
   const icon = h('span', 'codicon codicon-error');
@@ -371,6 +383,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       state.mode = message.state.mode;
       state.notation = message.state.notation;
       state.pinned = message.state.pinned;
+      told = JSON.stringify(message.state);
       vscode.setState(state);
       refreshToggles();
       if (model) { setMode(state.mode); renderInspector(); }

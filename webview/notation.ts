@@ -11,7 +11,11 @@ import type { ExplanationView, NetworkModel, ParamView } from '../src/protocol';
 
 export type Notation = 'statquest' | '3b1b';
 
-const text = (s: string): string => `\\text{${s.replace(/[\\{}_^#$%&~]/g, (c) => `\\${c === '\\' ? 'textbackslash ' : c}`)}}`;
+/** User text (column names, output names) as LaTeX text: every special character escaped. */
+export const text = (s: string): string => `\\text{${s.replace(/[\\{}_^#$%&~]/g, (c) => TEXT_ESCAPES[c])}}`;
+const TEXT_ESCAPES: Record<string, string> = {
+  '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', _: '\\_', '^': '\\textasciicircum{}', '#': '\\#', $: '\\$', '%': '\\%', '&': '\\&', '~': '\\textasciitilde{}',
+};
 
 export class TexNames {
   private readonly last: number;
@@ -58,7 +62,9 @@ export class TexNames {
     const p = this.byName.get(name);
     if (!p) return text(name);
     if (this.sq) return `${name[0]}_{${name.slice(1)}}`;
-    return p.kind === 'weight' ? `w^{(${p.layer})}_{${p.unit}${p.input}}` : `b^{(${p.layer})}_{${p.unit}}`;
+    // 3Blue1Brown writes w_jk; a comma keeps w_{1,10} from reading as w_{11,0} in wide layers.
+    const sep = Math.max(...this.model.layers.map((l) => l.units), this.model.inputs.length) > 9 ? ',' : '';
+    return p.kind === 'weight' ? `w^{(${p.layer})}_{${p.unit}${sep}${p.input}}` : `b^{(${p.layer})}_{${p.unit}}`;
   }
 
   observed(k: number): string {
@@ -93,9 +99,10 @@ export class TexNames {
         const k = f.wrt.q === 'y' ? f.wrt.unit : 0;
         const predicted = this.quantity(f.wrt);
         const observed = this.observed(k);
-        if (this.model.loss === 'cross-entropy') return `${text('softmax')}(${predicted}) - ${observed}`;
-        const scale = this.model.loss === 'mse' ? `\\tfrac{1}{${this.model.samples}}` : '';
-        return this.sq ? `${scale}{-2}(${observed} - ${predicted})` : `${scale}2(${predicted} - ${observed})`;
+        if (this.model.loss === 'cross-entropy') return `(${text('softmax')}_{${k}}(\\ldots) - ${observed})`;
+        const n = this.model.samples;
+        if (this.sq) return this.model.loss === 'mse' ? `-\\tfrac{2}{${n}}(${observed} - ${predicted})` : `-2(${observed} - ${predicted})`;
+        return this.model.loss === 'mse' ? `\\tfrac{2}{${n}}(${predicted} - ${observed})` : `2(${predicted} - ${observed})`;
       }
       case 'activation': {
         const layer = f.of.q === 'y' ? f.of.layer : 0;
@@ -129,8 +136,8 @@ export class TexNames {
     const o = this.model.outputs.length > 1;
     if (this.model.loss === 'cross-entropy') return `${this.loss()} = -\\sum_i \\sum_k ${this.sq ? `${text('Observed')}_{k,i}` : 'y_k'} \\ln ${text('softmax')}_k`;
     if (this.sq) {
-      const body = `(${text('Observed')}_i - ${text('Predicted')}_i)^2`;
-      return this.model.loss === 'mse' ? `${text('MSE')} = \\tfrac{1}{n}\\sum_i ${body}` : `${text('SSR')} = \\sum_i${o ? '\\sum_k' : ''} ${body}`;
+      const body = o ? `(${text('Observed')}_{k,i} - ${text('Predicted')}_{k,i})^2` : `(${text('Observed')}_i - ${text('Predicted')}_i)^2`;
+      return this.model.loss === 'mse' ? `${text('MSE')} = \\tfrac{1}{n}\\sum_i${o ? '\\sum_k' : ''} ${body}` : `${text('SSR')} = \\sum_i${o ? '\\sum_k' : ''} ${body}`;
     }
     const last = this.last;
     return this.model.loss === 'mse'

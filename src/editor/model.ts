@@ -6,10 +6,13 @@ import { explain, finiteDifference, findParameter, lossSymbol, type Network, typ
 import type { ExplanationView, NetworkModel, UnitView } from '../protocol';
 
 /**
- * Up to this many parameter x sample terms, every explanation travels with the model, so hovering
- * answers within a frame with no round trip; above it the webview asks for one at a time.
+ * Up to this many parameter x sample terms, and while building them takes under EXPLAIN_ALL_MS,
+ * every explanation travels with the model, so hovering answers within a frame with no round
+ * trip; otherwise the webview asks for one at a time. Deep networks' explanations carry nested
+ * paths, so the count alone does not bound the cost: the clock does.
  */
 export const EXPLAIN_ALL_LIMIT = 4000;
+export const EXPLAIN_ALL_MS = 40;
 
 export function buildModel(network: Network, trainer: Trainer): NetworkModel {
   const loss = trainer.evaluate();
@@ -38,7 +41,11 @@ export function buildModel(network: Network, trainer: Trainer): NetworkModel {
   let explanations: Record<string, ExplanationView> | null = null;
   if (explainAll) {
     explanations = {};
-    for (const p of network.parameters) explanations[p.name] = explainView(network, trainer, p.name)!;
+    const started = Date.now();
+    for (const p of network.parameters) {
+      if (Date.now() - started > EXPLAIN_ALL_MS) { explanations = null; break; }
+      explanations[p.name] = explainView(network, trainer, p.name)!;
+    }
   }
 
   return {

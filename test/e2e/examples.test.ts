@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { explain, findParameter, loadNetwork, Trainer } from '../../src/core';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openFile, problemsSummary, ROOT, runCommand, screenshot, until, webviewFrame } from '../harness/vscode';
+import { openFile, problemsSummary, ROOT, runCommand, screenshot, until, waitForWorkbench, webviewFrame } from '../harness/vscode';
 import { useVSCode } from './session';
 
 const EXAMPLES = ['dosage-b3.nn.json', 'dosage-w3-w4-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json'];
@@ -82,6 +82,10 @@ describe('examples in VS Code (e2e)', () => {
     // instant would race it.
     await page.waitForTimeout(500);
     await page.reload();
+    await waitForWorkbench(page);
+    // VS Code for the browser does not always restore the open editors on a reload; reopening
+    // the file (or focusing the restored one) must bring the same view back either way.
+    await openFile(page, 'xor.nn.json');
     frame = await webviewFrame(page, '.inspector .explanation[data-explains="w9"]', 60_000);
     assert.equal(await frame.locator('svg.graph.gradients').count(), 1, 'still showing gradients');
   });

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { installVsix, launchVSCode, openFile, ROOT, screenshot, type VSCodeSession, waitForWorkbench } from '../harness/vscode';
+import { installVsix, launchVSCode, openFile, ROOT, runCommand, screenshot, type VSCodeSession, waitForWorkbench, webviewFrame } from '../harness/vscode';
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 const work = mkdtempSync(path.join(tmpdir(), 'backprop-package-'));
@@ -29,10 +29,10 @@ describe('the packaged extension (.vsix)', () => {
     await installVsix(vsix, extensionsDir, path.join(work, 'user-data'));
     const installed = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
     assert.ok(existsSync(path.join(installed, 'package.json')), `not installed at ${installed}: ${readdirSync(extensionsDir).join(', ')}`);
-    for (const f of ['dist/extension.js', 'dist/cli.js', 'schemas/network.schema.json', 'examples/dosage-b3.nn.json']) {
+    for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/webview/main.js', 'dist/webview/main.css', 'dist/webview/codicons/codicon.css', 'schemas/network.schema.json', 'examples/dosage-b3.nn.json']) {
       assert.ok(existsSync(path.join(installed, f)), `${f} is missing`);
     }
-    for (const f of ['src', 'test', 'node_modules', 'tsconfig.json', 'esbuild.js', '.ci', 'scripts', 'bench']) {
+    for (const f of ['src', 'test', 'node_modules', 'tsconfig.json', 'esbuild.js', '.ci', 'scripts', 'bench', 'webview', 'dist/webview/main.js.map']) {
       assert.ok(!existsSync(path.join(installed, f)), `${f} should not ship`);
     }
   });
@@ -45,6 +45,7 @@ describe('the packaged extension (.vsix)', () => {
       this.timeout(10 * 60_000);
       const text = readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8').replace('[[-1.22, -2.30]]', '[[-1.22]]');
       writeFileSync(path.join(workspace, 'shape.nn.json'), text);
+      writeFileSync(path.join(workspace, 'dosage.nn.json'), readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8'));
       session = await launchVSCode({ workspace, vsix });
       await session.page.goto(session.url);
       await waitForWorkbench(session.page);
@@ -57,9 +58,19 @@ describe('the packaged extension (.vsix)', () => {
     it('activates on a network file and reports the loader\'s errors in the Problems panel', async () => {
       const { page } = session;
       await openFile(page, 'shape.nn.json');
-      await page.keyboard.press('Control+Shift+M');
+      await runCommand(page, 'Problems: Focus on Problems View');
       await page.locator('.markers-panel', { hasText: 'layers[1].weights[0] has 1 weight but the layer before has 2 units' }).first().waitFor({ timeout: 30_000 });
       await screenshot(page, 'installed-vsix-problems');
+    });
+
+    it('shows the graph and explains w3 on hover', async () => {
+      const { page } = session;
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, 'dosage.nn.json');
+      const frame = await webviewFrame(page, '[data-param="w3"]');
+      await frame.locator('#app[data-cards-ready]').waitFor();
+      await frame.locator('[data-param="w3"] .edge-label').hover();
+      assert.equal(await frame.locator('[role="tooltip"] .active .sum-value').textContent(), '−16.11');
     });
   });
 });

@@ -107,6 +107,16 @@ describe('the model the webview shows', () => {
     assert.ok(Math.abs(b3.nextValue - (0 - 0.1 * -15.655108380577747)) < 1e-12);
   });
 
+  it('leaves explanations to be asked for when building them all would stall the host', () => {
+    // 1-8-8-8-8-8-1 on 10 samples: few parameters, but every explanation carries nested paths.
+    const deep = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [...Array(5).fill({ units: 8, activation: 'tanh' }), { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i, y: i })) }));
+    assert.ok(deep.parameterCount * deep.data.samples <= EXPLAIN_ALL_LIMIT);
+    const t0 = Date.now();
+    const m = buildModel(deep, new Trainer(deep));
+    assert.equal(m.explanations, null);
+    assert.ok(Date.now() - t0 < 1000, `built in ${Date.now() - t0} ms`);
+  });
+
   it('leaves explanations to be asked for when the network is large', () => {
     const big = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [{ units: 40, activation: 'tanh' }, { units: 40, activation: 'tanh' }, { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i, y: i })) }));
     assert.ok(big.parameterCount * big.data.samples > EXPLAIN_ALL_LIMIT);
@@ -125,7 +135,25 @@ describe('notation', () => {
     const names = new TexNames(model, 'statquest');
     const f = names.formula(model.explanations!.w1);
     assert.equal(f.named, '\\frac{d\\text{SSR}}{dw_{1}} = \\sum_{i} \\frac{d\\text{SSR}}{d\\text{Predicted}_{i}} \\cdot \\frac{d\\text{Predicted}_{i}}{dy_{1,i}} \\cdot \\frac{dy_{1,i}}{dx_{1,i}} \\cdot \\frac{dx_{1,i}}{dw_{1}}');
-    assert.equal(f.expanded, "= \\sum_{i} {-2}(\\text{Observed}_i - \\text{Predicted}_{i}) \\cdot w_{3} \\cdot \\text{softplus}'(x_{1,i}) \\cdot \\text{dosage}_i");
+    assert.equal(f.expanded, "= \\sum_{i} -2(\\text{Observed}_i - \\text{Predicted}_{i}) \\cdot w_{3} \\cdot \\text{softplus}'(x_{1,i}) \\cdot \\text{dosage}_i");
+  });
+
+  it('escapes names from the file, so a column name cannot inject LaTeX', () => {
+    const hostile = loadNetwork(JSON.stringify({ inputs: ['}\\rule{3000px}{3000px}\\text{'], outputs: ['y_1^~'], layers: [{ units: 1, activation: 'identity' }], data: { inputs: [[1]], targets: [[1]] } }));
+    const names = new TexNames(buildModel(hostile, new Trainer(hostile)), 'statquest');
+    assert.equal(names.input(0), '\\text{\\}\\textbackslash{}rule\\{3000px\\}\\{3000px\\}\\textbackslash{}text\\{}_i');
+    assert.equal(names.observed(0), '\\text{Observed}_i');
+    assert.equal(names.unit('y', 1, 0), '\\text{Predicted}_{i}');
+  });
+
+  it('writes MSE with its 2/n and cross-entropy through the softmax', () => {
+    const chain = loadExample('3b1b-chain.nn.json');
+    const m = buildModel(chain, new Trainer(chain));
+    assert.match(new TexNames(m, 'statquest').formula(m.explanations!.w3).expanded, /^= \\sum_\{i\} -\\tfrac\{2\}\{3\}\(/);
+    assert.match(new TexNames(m, '3b1b').formula(m.explanations!.w3).expanded, /^= \\sum_\{i\} \\tfrac\{2\}\{3\}\(a\^\{\(3\)\}_\{0\} - y_\{0\}\)/);
+    const classifier = loadExample('classifier.nn.json');
+    const c = buildModel(classifier, new Trainer(classifier));
+    assert.match(new TexNames(c, 'statquest').formula(c.explanations!.w9).expanded, /\(\\text\{softmax\}_\{0\}\(\\ldots\) - \\text\{Observed\}_\{\\text\{red\},i\}\)/);
   });
 
   it("writes 3Blue1Brown's with partials, C, a^(l), z^(l) and w^(L)_jk", () => {

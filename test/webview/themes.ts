@@ -36,6 +36,7 @@ export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
     '--vscode-toolbar-hoverBackground': 'rgba(90, 93, 94, 0.31)',
     '--vscode-inputOption-activeBackground': 'rgba(36, 137, 219, 0.51)',
     '--vscode-inputOption-activeBorder': '#2488db',
+    '--vscode-inputOption-activeForeground': '#ffffff',
     '--vscode-icon-foreground': '#cccccc',
   },
   light: {
@@ -65,6 +66,7 @@ export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
     '--vscode-toolbar-hoverBackground': 'rgba(184, 184, 184, 0.31)',
     '--vscode-inputOption-activeBackground': 'rgba(190, 220, 255, 0.5)',
     '--vscode-inputOption-activeBorder': '#005fb8',
+    '--vscode-inputOption-activeForeground': '#000000',
     '--vscode-icon-foreground': '#3b3b3b',
   },
 };

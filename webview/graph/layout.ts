@@ -103,7 +103,8 @@ export function layoutNetwork(input: LayoutInput): GraphLayout {
       biases.push({ param: `b${++b}`, node, x: node.x, y: node.y + node.r + (detailed ? 26 : 0) });
     }
   }
-  return { nodes, edges, biases, width, height, edgeLabels: detailed && edges.length <= 60, detailed };
+  // Past a dozen edges the labels pile up where the edges cross; the hover card carries the numbers.
+  return { nodes, edges, biases, width, height, edgeLabels: detailed && edges.length <= 12, detailed };
 }
 
 /**

@@ -155,7 +155,7 @@ export class GraphView {
       const fanIn = new Map<string, number>();
       for (const e of layout.edges) fanIn.set(e.to.id, (fanIn.get(e.to.id) ?? 0) + 1);
       for (const edge of layout.edges) {
-        const group = el('g', { class: 'edge param', 'data-param': edge.param, tabindex: 0, role: 'button' }, edges);
+        const group = el('g', { class: 'edge param', 'data-param': edge.param, tabindex: 0, role: 'button', 'aria-describedby': 'hover-card' }, edges);
         el('line', { class: 'edge-hit', x1: edge.from.x, y1: edge.from.y, x2: edge.to.x, y2: edge.to.y }, group);
         const line = el('line', { class: 'edge-line', x1: edge.from.x, y1: edge.from.y, x2: edge.to.x, y2: edge.to.y }, group);
         let label: SVGTextElement | undefined;
@@ -203,7 +203,7 @@ export class GraphView {
     }
 
     for (const bias of layout.biases) {
-      const group = el('g', { class: 'bias param', 'data-param': bias.param, tabindex: 0, role: 'button' }, biases);
+      const group = el('g', { class: 'bias param', 'data-param': bias.param, tabindex: 0, role: 'button', 'aria-describedby': 'hover-card' }, biases);
       const w = layout.detailed ? 96 : Math.max(4, bias.node.r * 1.2);
       const h = layout.detailed ? 20 : Math.max(3, bias.node.r * 0.8);
       const rect = el('rect', { class: 'bias-shape', x: bias.x - w / 2, y: bias.y - h / 2 + (layout.detailed ? 0 : h), width: w, height: h, rx: 4 }, group);
@@ -212,7 +212,7 @@ export class GraphView {
       this.biasEls.set(bias.param, { group, text, rect });
       this.bindParam(group, bias.param);
     }
-    requestAnimationFrame(() => this.fit());
+    requestAnimationFrame(() => { if (this.autoFit) this.fit(); });
   }
 
   private bindParam(group: SVGGElement, name: string): void {
@@ -259,9 +259,18 @@ export class GraphView {
       group.classList.toggle('neg', v < 0);
       group.classList.toggle('frozen', !p.trainable);
       text.textContent = this.mode === 'weights' ? `+ ${name} ${signed(p.value, 3)}` : `${name} ${signed(p.gradient, 3)} ${direction(p, model.learningRate)}`;
+      if (this.layout.detailed) this.fitBox(this.biasEls.get(name)!);
       group.setAttribute('aria-label', `bias ${name} of ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
     }
     this.drawCanvas();
+  }
+
+  /** Widens a bias box to its text (gradient labels run longer than values). */
+  private fitBox({ rect, text }: { rect: SVGRectElement; text: SVGTextElement }): void {
+    const width = Math.max(96, (text.getComputedTextLength?.() ?? 80) + 16);
+    const cx = Number(text.getAttribute('x'));
+    rect.setAttribute('x', String(cx - width / 2));
+    rect.setAttribute('width', String(width));
   }
 
   private drawCanvas(): void {

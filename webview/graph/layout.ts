@@ -112,7 +112,8 @@ export function layoutNetwork(input: LayoutInput): GraphLayout {
  * labels of edges converging on one unit do not pile up (StatQuest writes them beside the lines).
  */
 export function labelPoint(edge: GraphEdge, siblings: number): { x: number; y: number; angle: number } {
-  const t = siblings > 1 ? 0.3 + 0.4 * (edge.from.unit / (siblings - 1)) : 0.5;
+  // Between 40% and 65% of the way: clear of the source's box and of the target's bias.
+  const t = siblings > 1 ? 0.4 + 0.25 * (edge.from.unit / (siblings - 1)) : 0.5;
   const x = edge.from.x + (edge.to.x - edge.from.x) * t;
   const y = edge.from.y + (edge.to.y - edge.from.y) * t;
   const angle = (Math.atan2(edge.to.y - edge.from.y, edge.to.x - edge.from.x) * 180) / Math.PI;

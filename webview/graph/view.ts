@@ -173,8 +173,9 @@ export class GraphView {
       const group = el('g', { class: `node ${node.kind}`, 'data-unit': node.id, role: 'img' }, nodes);
       const kindName = node.kind === 'input' ? 'input' : node.kind === 'output' ? 'output' : 'hidden unit';
       group.setAttribute('aria-label', `${kindName} ${node.label}${node.activation && node.kind !== 'input' ? `, ${node.activation}` : ''}`);
+      let inputBox: SVGRectElement | undefined;
       if (node.kind === 'input' && layout.detailed) {
-        el('rect', { class: 'node-shape', x: node.x - node.r * 1.6, y: node.y - node.r * 0.75, width: node.r * 3.2, height: node.r * 1.5, rx: 6 }, group);
+        inputBox = el('rect', { class: 'node-shape', x: node.x - node.r * 1.6, y: node.y - node.r * 0.75, width: node.r * 3.2, height: node.r * 1.5, rx: 6 }, group);
       } else {
         el('circle', { class: 'node-shape', cx: node.x, cy: node.y, r: node.r }, group);
       }
@@ -197,6 +198,13 @@ export class GraphView {
           text.setAttribute('y', String(node.y - node.r - 8));
         }
         text.textContent = node.kind === 'hidden' ? `${node.label} ${node.activation}` : node.label;
+        if (inputBox) {
+          // Long column names ("dosage (mg/kg)") widen their box, growing leftwards, away from the edges.
+          const width = Math.max(node.r * 3.2, (text.getComputedTextLength?.() ?? 0) + 20);
+          inputBox.setAttribute('x', String(node.x + node.r * 1.6 - width));
+          inputBox.setAttribute('width', String(width));
+          text.setAttribute('x', String(node.x + node.r * 1.6 - width / 2));
+        }
       }
       group.addEventListener('pointerenter', (ev) => this.callbacks.hoverUnit(node.id, { x: ev.clientX, y: ev.clientY, avoid: group.getBoundingClientRect() }));
       group.addEventListener('pointerleave', () => this.callbacks.leave());

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { installVsix, launchVSCode, openFile, ROOT, runCommand, screenshot, type VSCodeSession, waitForWorkbench, webviewFrame } from '../harness/vscode';
+import { installVsix, launchVSCode, openFile, openGraph, ROOT, runCommand, screenshot, type VSCodeSession, waitForWorkbench } from '../harness/vscode';
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 const work = mkdtempSync(path.join(tmpdir(), 'backprop-package-'));
@@ -66,9 +66,7 @@ describe('the packaged extension (.vsix)', () => {
     it('shows the graph and explains w3 on hover', async () => {
       const { page } = session;
       await runCommand(page, 'View: Close All Editors');
-      await openFile(page, 'dosage.nn.json');
-      const frame = await webviewFrame(page, '[data-param="w3"]');
-      await frame.locator('#app[data-cards-ready]').waitFor();
+      const frame = await openGraph(page, 'dosage.nn.json', '[data-param="w3"]');
       await frame.locator('[data-param="w3"] .edge-label').hover();
       assert.equal(await frame.locator('[role="tooltip"] .active .sum-value').textContent(), '−16.11');
     });

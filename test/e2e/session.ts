@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { launchVSCode, type Page, ROOT, screenshot, type VSCodeSession, waitForWorkbench } from '../harness/vscode';
+import { launchVSCode, type Page, ROOT, runCommand, screenshot, type VSCodeSession, waitForWorkbench } from '../harness/vscode';
 
 export interface E2E {
   readonly page: Page;
@@ -32,6 +32,8 @@ export function useVSCode(options: { settings?: Record<string, unknown> } = {}):
     if (this.currentTest?.state === 'failed' && session) {
       await screenshot(session.page, `FAILED-${this.currentTest.fullTitle().replace(/[^\w-]+/g, '-')}`).catch(() => undefined);
     }
+    // Each test starts from a workbench with no editors open.
+    if (session) await runCommand(session.page, 'View: Close All Editors').catch(() => undefined);
   });
 
   after(async () => {

@@ -117,7 +117,7 @@ export class TexNames {
         return p.layer === 1 ? this.input(p.input) : this.unit('y', p.layer - 1, p.input);
       }
       case 'one': return '1';
-      case 'sum': return `\\sum_{${this.sq ? 'm' : 'j'}} ${this.sq ? '\\cdots' : '\\cdots'}`;
+      case 'sum': return `\\sum_{${this.sq ? 'm' : 'j'}} \\cdots`;
     }
   }
 
@@ -125,7 +125,7 @@ export class TexNames {
   formula(e: ExplanationView): { named: string; expanded: string } {
     const factors = e.terms[0]?.factors ?? [];
     const lhs = this.derivative(this.loss(), this.param(e.parameter));
-    const sum = this.sq ? '\\sum_{i}' : '\\sum_{i}';
+    const sum = '\\sum_{i}';
     const named = `${lhs} = ${sum} ${factors.map((f) => this.factor(f)).join(' \\cdot ')}`;
     const expanded = `= ${sum} ${factors.map((f) => (f.kind === 'sum' ? this.factor(f) : this.expression(f))).join(' \\cdot ')}`;
     return { named, expanded };

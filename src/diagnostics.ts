@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { loadNetwork, NetworkFileError } from './core';
+import { parseDocument } from './documents';
 
 /**
  * Red squiggles for what the JSON schema cannot see: shapes against `units`, names in
@@ -35,17 +35,16 @@ export class NetworkDiagnostics implements vscode.Disposable {
 
   check(document: vscode.TextDocument): void {
     if (!NetworkDiagnostics.isNetworkFile(document)) return;
-    try {
-      loadNetwork(document.getText());
+    const { error } = parseDocument(document);
+    if (!error) {
       this.collection.set(document.uri, []);
-    } catch (e) {
-      if (!(e instanceof NetworkFileError)) throw e;
-      const start = document.positionAt(e.position.offset);
-      const end = document.positionAt(e.position.offset + Math.max(e.position.length, 1));
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(start, end), e.message, vscode.DiagnosticSeverity.Error);
-      diagnostic.source = 'Backprop Debugger';
-      this.collection.set(document.uri, [diagnostic]);
+      return;
     }
+    const start = document.positionAt(error.position.offset);
+    const end = document.positionAt(error.position.offset + Math.max(error.position.length, 1));
+    const diagnostic = new vscode.Diagnostic(new vscode.Range(start, end), error.message, vscode.DiagnosticSeverity.Error);
+    diagnostic.source = 'Backprop Debugger';
+    this.collection.set(document.uri, [diagnostic]);
   }
 
   dispose(): void {

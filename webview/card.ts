@@ -7,15 +7,10 @@
 import katex from 'katex';
 import type { Factor } from '../src/core/explain';
 import type { ExplanationView, NetworkModel, UnitView } from '../src/protocol';
-import { compact, fmt, full } from './format';
+import { h } from './dom';
+import { compact, fmt } from './format';
 import { type Notation, TexNames, text } from './notation';
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function tex(source: string, display = false, cls = 'math'): HTMLElement {
   const span = h('span', cls);
@@ -28,7 +23,7 @@ function tex(source: string, display = false, cls = 'math'): HTMLElement {
 
 function num(v: number, cls = 'num', format: (v: number) => string = fmt): HTMLTableCellElement {
   const td = h('td', cls, format(v));
-  td.title = full(v);
+  td.title = String(v); // the full value, for the cell's tooltip
   return td;
 }
 

@@ -14,11 +14,6 @@ export function signed(v: number, digits = 4): string {
   return v > 0 ? `+${fmt(v, digits)}` : fmt(v, digits);
 }
 
-/** The full value, for a cell's tooltip. */
-export function full(v: number): string {
-  return String(v);
-}
-
 /** Data as written: no trailing zeros (0.5, not 0.5000), since data never changes while running. */
 export function compact(v: number): string {
   if (!Number.isFinite(v)) return fmt(v);

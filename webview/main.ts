@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-toolbar-container/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { ExplanationView, HostMessage, NetworkModel, WebviewMessage } from '../src/protocol';
 import { renderExplanation, renderUnit } from './card';
+import { h } from './dom';
 import { fmt } from './format';
 import { type Anchor, type EdgeMode, GraphView, type ViewTransform } from './graph/view';
 import type { Notation } from './notation';
@@ -112,12 +113,6 @@ function prerenderCards(): void {
   setTimeout(next, 0);
 }
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 // ---- the page ---------------------------------------------------------------------------------
 

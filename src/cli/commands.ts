@@ -247,7 +247,6 @@ function factorJson(f: Factor): { label: string; value: number; paths?: unknown[
 
 function renderExplanation(net: Network, trainer: Trainer, e: Explanation, steps: number): string {
   const p = findParameter(net, e.parameter)!;
-  const sym = lossSymbol(net.loss);
   const indent = ' '.repeat(e.derivativeLabel.length + 1);
   const factorLabels = e.terms[0].factors.map((f) => f.label);
   const headers = ['i', ...net.inputNames, ...net.outputNames.map((o) => `observed ${o}`), ...net.outputNames.map((o) => `predicted ${o}`), ...factorLabels, 'term'];
@@ -283,5 +282,5 @@ function renderExplanation(net: Network, trainer: Trainer, e: Explanation, steps
     `check:       finite difference ${n(fd)} (differs by ${agree.toExponential(1)})`,
     next,
     convention,
-  ].join('\n').replace(/d(SSR|MSE|CE)\//g, `d${sym}/`);
+  ].join('\n');
 }

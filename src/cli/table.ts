@@ -10,7 +10,8 @@ export function formatNumber(v: number): string {
 }
 
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string {
-  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  // A loop rather than Math.max(...rows): a large network has more rows than a call has arguments.
+  const widths = headers.map((h, c) => rows.reduce((w, r) => Math.max(w, (r[c] ?? '').length), h.length));
   const line = (cells: readonly string[]): string =>
     cells.map((cell, c) => (c < leftColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { loadNetwork, looksLikeNetwork, type Network, NetworkFileError, Trainer } from '../core';
+import { looksLikeNetwork, type Network, Trainer } from '../core';
+import { parseDocument } from '../documents';
 import { type FileProblem, type HostMessage, parseWebviewMessage, type ViewState, type WebviewMessage } from '../protocol';
 import { renderHtml } from './html';
 import { buildModel, explainView } from './model';
@@ -51,19 +52,18 @@ export class EditorSession implements vscode.Disposable {
   /** Parses the document and sends the webview either the model or the problem. */
   update(): void {
     clearTimeout(this.timer);
-    const text = this.document.getText();
     this.version++;
-    try {
-      this.network = loadNetwork(text);
+    const parsed = parseDocument(this.document);
+    if (parsed.network) {
+      this.network = parsed.network;
       this.trainer = new Trainer(this.network);
       this.problem = undefined;
       this.post({ type: 'model', version: this.version, model: buildModel(this.network, this.trainer) });
       this.shown = 'model';
-    } catch (e) {
-      if (!(e instanceof NetworkFileError)) throw e;
-      const { line, column, offset, length } = e.position;
-      this.problem = { message: e.message, line, column, offset, length };
-      this.post({ type: 'invalid', version: this.version, problem: this.problem, notNetwork: !looksLikeNetwork(text) });
+    } else {
+      const { line, column, offset, length } = parsed.error.position;
+      this.problem = { message: parsed.error.message, line, column, offset, length };
+      this.post({ type: 'invalid', version: this.version, problem: this.problem, notNetwork: !looksLikeNetwork(this.document.getText()) });
       this.shown = 'invalid';
     }
   }

@@ -159,6 +159,15 @@ describe('backprop CLI', () => {
       assert.equal(json('train', f).stopReason, 'diverged');
     });
 
+    it('prints the gradient table of a network with more parameters than a call has arguments', () => {
+      const big = file('big.nn.json', JSON.stringify({ inputs: Array.from({ length: 1000 }, (_, k) => `x${k}`), outputs: ['y'],
+        layers: [{ units: 150, activation: 'tanh' }, { units: 1, activation: 'identity' }],
+        data: { inputs: [Array(1000).fill(0.01)], targets: [[0]] } }));
+      const r = cli('grad', big);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^w150150\s/m);
+    });
+
     it('check summarises a valid file', () => {
       const r = cli('check', DOSAGE);
       assert.equal(r.code, 0);

@@ -111,10 +111,9 @@ describe('the model the webview shows', () => {
     // 1-8-8-8-8-8-1 on 10 samples: few parameters, but every explanation carries nested paths.
     const deep = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [...Array(5).fill({ units: 8, activation: 'tanh' }), { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i, y: i })) }));
     assert.ok(deep.parameterCount * deep.data.samples <= EXPLAIN_ALL_LIMIT);
-    const t0 = Date.now();
+    // Building them all takes seconds (nested paths); the 40 ms budget gives up long before.
     const m = buildModel(deep, new Trainer(deep));
     assert.equal(m.explanations, null);
-    assert.ok(Date.now() - t0 < 1000, `built in ${Date.now() - t0} ms`);
   });
 
   it('leaves explanations to be asked for when the network is large', () => {

@@ -44,6 +44,8 @@ export class GraphView {
   private layout: GraphLayout | undefined;
   private shape = '';
   private params = new Map<string, ParamView>();
+  /** Each node's label by "layer,unit" (unit from 0), for the aria-labels. */
+  private nodeNames = new Map<string, string>();
   private edgeEls = new Map<string, { line: SVGLineElement; label?: SVGTextElement; group: SVGGElement }>();
   private biasEls = new Map<string, { group: SVGGElement; text: SVGTextElement; rect: SVGRectElement }>();
   private transform: ViewTransform = { scale: 1, x: 0, y: 0 };
@@ -141,6 +143,7 @@ export class GraphView {
 
   private build(layout: GraphLayout): void {
     this.layout = layout;
+    this.nodeNames = new Map(layout.nodes.map((n) => [`${n.layer},${n.unit}`, n.label]));
     this.viewport.replaceChildren();
     this.edgeEls.clear();
     this.biasEls.clear();
@@ -242,11 +245,10 @@ export class GraphView {
   private paint(): void {
     const model = this.model;
     if (!model || !this.layout) return;
-    const weights = model.params.filter((p) => p.kind === 'weight');
     const magnitude = (p: ParamView): number => Math.abs(this.mode === 'weights' ? p.value : p.gradient);
-    const largest = Math.max(1e-12, ...weights.map(magnitude));
+    const largest = this.largestWeight();
     const sym = model.lossSymbol;
-    const nodeName = (layer: number, unit: number): string => this.layout!.nodes.find((n) => n.layer === layer && n.unit === unit)?.label ?? '';
+    const nodeName = (layer: number, unit: number): string => this.nodeNames.get(`${layer},${unit}`) ?? '';
 
     for (const [name, { line, label, group }] of this.edgeEls) {
       const p = this.params.get(name);
@@ -273,6 +275,20 @@ export class GraphView {
     this.drawCanvas();
   }
 
+  /**
+   * The largest |weight| (or |gradient|) for scaling edge widths. A loop, not Math.max(...all):
+   * spreading a hundred thousand parameters into arguments overflows the stack.
+   */
+  private largestWeight(): number {
+    let largest = 1e-12;
+    for (const p of this.model?.params ?? []) {
+      if (p.kind !== 'weight') continue;
+      const v = Math.abs(this.mode === 'weights' ? p.value : p.gradient);
+      if (v > largest) largest = v;
+    }
+    return largest;
+  }
+
   /** Widens a bias box to its text (gradient labels run longer than values). */
   private fitBox({ rect, text }: { rect: SVGRectElement; text: SVGTextElement }): void {
     const width = Math.max(96, (text.getComputedTextLength?.() ?? 80) + 16);
@@ -295,8 +311,7 @@ export class GraphView {
     const { scale, x, y } = this.transform;
     ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * x, dpr * y);
     ctx.clearRect(-x / scale, -y / scale, width / scale, height / scale);
-    const weights = this.model.params;
-    const largest = Math.max(1e-12, ...weights.filter((p) => p.kind === 'weight').map((p) => Math.abs(this.mode === 'weights' ? p.value : p.gradient)));
+    const largest = this.largestWeight();
     ctx.globalAlpha = 0.55;
     for (const edge of this.layout.edges) {
       const p = this.params.get(edge.param);

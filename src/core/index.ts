@@ -6,3 +6,5 @@ export * from './math';
 export * from './network';
 export * from './random';
 export * from './train';
+export * from './history';
+export * from './trace';

@@ -1,0 +1,234 @@
+/**
+ * Training history: step back in time without keeping every step's parameters.
+ *
+ * Full-batch gradient descent is deterministic, so the state after step s is recomputed exactly
+ * from the last checkpoint at or before s. What is kept, all inside one byte cap:
+ * - the latest `recent` steps' parameters, outright (a quarter of the cap at most): stepping back
+ *   a few steps is a copy;
+ * - a checkpoint every K steps (half the cap): when checkpoints outgrow their share, every other
+ *   one is dropped and K doubles, so the cap holds whatever the step count and stepping back
+ *   anywhere costs at most K steps of recomputation;
+ * - the loss of every state (a quarter of the cap): when it outgrows its share, every other value
+ *   is dropped and the stride doubles, which is what a loss chart needs.
+ * State 0 (where the history began) is always kept, so the floor of the cap is two parameter copies.
+ *
+ * Storage grows by doubling up to its share of the cap and is then reused: `record` allocates
+ * nothing in steady state.
+ */
+import type { Trainer } from './train';
+
+export interface HistoryOptions {
+  /** The checkpoint interval K to start with; it doubles each time checkpoints are thinned. */
+  checkpointEvery?: number;
+  /** The cap on everything the history keeps, in bytes. */
+  maxBytes?: number;
+  /** How many of the latest steps keep their parameters outright (bounded by a quarter of the cap). */
+  recent?: number;
+}
+
+export const HISTORY_DEFAULTS = { checkpointEvery: 64, maxBytes: 64 * 1024 * 1024, recent: 256 } as const;
+
+/** The loss of states 0, stride, 2 x stride, ...: `values[i]` is the loss after i x stride steps. */
+export interface LossSeries {
+  stride: number;
+  values: Float64Array;
+}
+
+export class History {
+  private readonly size: number;
+  private readonly cap: number;
+  /** The state the history began at, and its step number. */
+  private readonly base: Float64Array;
+  readonly baseStep: number;
+  /** The last step recorded; states baseStep..latest are reachable. */
+  latest: number;
+
+  // The latest steps' parameters: step s lives in slot s % recentSlots while s >= recentFrom.
+  private readonly recentSlots: number;
+  private readonly recentParams: Float64Array;
+  private recentFrom: number;
+
+  // Checkpoints: step numbers ascending, parameters in the same order.
+  private checkpointEvery: number;
+  private readonly checkpointLimit: number;
+  private checkpointSteps: Float64Array;
+  private checkpointParams: Float64Array;
+  private checkpointCount = 0;
+
+  // The loss of state i x lossStride at lossValues[i], for the first lossCount states.
+  private lossStride = 1;
+  private readonly lossLimit: number;
+  private lossValues: Float64Array;
+  private lossCount = 0;
+
+  constructor(private readonly trainer: Trainer, options: HistoryOptions = {}) {
+    const size = trainer.params.length;
+    this.size = size;
+    const bytesPerState = size * 8;
+    this.cap = Math.max(options.maxBytes ?? HISTORY_DEFAULTS.maxBytes, 2 * bytesPerState + 1024);
+    this.checkpointEvery = Math.max(1, Math.floor(options.checkpointEvery ?? HISTORY_DEFAULTS.checkpointEvery));
+    this.base = Float64Array.from(trainer.params);
+    this.baseStep = trainer.stepCount;
+    this.latest = trainer.stepCount;
+
+    const budget = this.cap - bytesPerState;
+    this.recentSlots = Math.max(0, Math.min(options.recent ?? HISTORY_DEFAULTS.recent, Math.floor(budget / 4 / bytesPerState)));
+    this.recentParams = new Float64Array(this.recentSlots * size);
+    // Steps recentFrom..latest have their parameters in the ring; it starts with the base state.
+    this.recentFrom = this.latest;
+    if (this.recentSlots > 0) this.recentParams.set(this.base, (this.latest % this.recentSlots) * size);
+    // A checkpoint costs its parameters and its step number.
+    this.checkpointLimit = Math.max(0, Math.floor(budget / 2 / (bytesPerState + 8)));
+    this.checkpointSteps = new Float64Array(Math.min(this.checkpointLimit, 16));
+    this.checkpointParams = new Float64Array(this.checkpointSteps.length * size);
+    this.lossLimit = Math.max(2, Math.floor(budget / 4 / 8));
+    this.lossValues = new Float64Array(Math.min(this.lossLimit, 1024));
+  }
+
+  /** Bytes held by the history's buffers (what the cap bounds). */
+  get bytes(): number {
+    return (this.base.length + this.recentParams.length + this.checkpointParams.length + this.checkpointSteps.length + this.lossValues.length) * 8;
+  }
+
+  get maxBytes(): number {
+    return this.cap;
+  }
+
+  /** The current checkpoint interval: stepping back costs at most this many steps of recomputation. */
+  get interval(): number {
+    return this.checkpointEvery;
+  }
+
+  /**
+   * Records the step the trainer just took: call it right after `trainer.step()`. The step's
+   * evaluation also gave the loss of the state it started from, which goes into the loss series.
+   */
+  record(): void {
+    const t = this.trainer;
+    const s = t.stepCount;
+    if (s !== this.latest + 1) throw new RangeError(`history is at step ${this.latest}; cannot record step ${s}`);
+    this.latest = s;
+    this.pushLoss(s - 1, t.loss);
+    if (this.recentSlots > 0) {
+      if (this.recentFrom > s) this.recentFrom = s;
+      this.recentFrom = Math.max(this.recentFrom, s - this.recentSlots + 1);
+      this.recentParams.set(t.params, (s % this.recentSlots) * this.size);
+    }
+    if ((s - this.baseStep) % this.checkpointEvery === 0) this.pushCheckpoint(s, t.params);
+  }
+
+  /** The loss of every recorded state, at the current stride (a view: copy it to keep it). */
+  losses(): LossSeries {
+    return { stride: this.lossStride, values: this.lossValues.subarray(0, this.lossCount) };
+  }
+
+  /**
+   * Puts the trainer back to the state after `step` steps and forgets everything after it (a step
+   * taken from there writes a new future). Returns how many steps were recomputed.
+   */
+  restore(step: number): number {
+    if (!Number.isInteger(step) || step < this.baseStep || step > this.latest) {
+      throw new RangeError(`step ${step} is outside the history (${this.baseStep}..${this.latest})`);
+    }
+    const t = this.trainer;
+    this.truncate(step);
+    if (step >= this.recentFrom && this.recentSlots > 0) {
+      const at = (step % this.recentSlots) * this.size;
+      t.setParameters(this.recentParams.subarray(at, at + this.size));
+      t.stepCount = step;
+      t.lastStepSize = 0;
+      return 0;
+    }
+    // The last checkpoint at or before `step`, else the base state.
+    let from = this.baseStep;
+    let source: Float64Array = this.base;
+    for (let i = this.checkpointCount - 1; i >= 0; i--) {
+      if (this.checkpointSteps[i] <= step) {
+        from = this.checkpointSteps[i];
+        source = this.checkpointParams.subarray(i * this.size, (i + 1) * this.size);
+        break;
+      }
+    }
+    t.setParameters(source);
+    t.stepCount = from;
+    // Refill the recent steps on the way, so stepping back again from here is a copy.
+    this.recentFrom = Math.max(from, step - this.recentSlots + 1);
+    if (this.recentSlots > 0 && from >= this.recentFrom) this.recentParams.set(t.params, (from % this.recentSlots) * this.size);
+    while (t.stepCount < step) {
+      t.step();
+      const s = t.stepCount;
+      if (this.recentSlots > 0 && s >= this.recentFrom) this.recentParams.set(t.params, (s % this.recentSlots) * this.size);
+    }
+    t.lastStepSize = 0;
+    return step - from;
+  }
+
+  /** Forgets every state after `step`. */
+  private truncate(step: number): void {
+    this.latest = step;
+    while (this.checkpointCount > 0 && this.checkpointSteps[this.checkpointCount - 1] > step) this.checkpointCount--;
+    // State `step`'s own loss is only known once it is evaluated again; keep those before it.
+    const keep = Math.ceil((step - this.baseStep) / this.lossStride);
+    if (this.lossCount > keep) this.lossCount = keep;
+    if (this.recentFrom > step) this.recentFrom = step + 1;
+  }
+
+  private pushLoss(state: number, loss: number): void {
+    const offset = state - this.baseStep;
+    if (offset % this.lossStride !== 0) return;
+    if (offset / this.lossStride !== this.lossCount) return;
+    if (this.lossCount === this.lossValues.length) {
+      if (this.lossValues.length < this.lossLimit) {
+        this.lossValues = grow(this.lossValues, Math.min(this.lossLimit, this.lossValues.length * 2));
+      } else {
+        // Halve the resolution: keep states 0, 2 x stride, 4 x stride, ...
+        const v = this.lossValues;
+        let n = 0;
+        for (let i = 0; i < this.lossCount; i += 2) v[n++] = v[i];
+        this.lossCount = n;
+        this.lossStride *= 2;
+        if (offset % this.lossStride !== 0 || offset / this.lossStride !== this.lossCount) return;
+      }
+    }
+    this.lossValues[this.lossCount++] = loss;
+  }
+
+  private pushCheckpoint(step: number, params: Float64Array): void {
+    if (this.checkpointLimit === 0) return;
+    if (this.checkpointCount === this.checkpointSteps.length) {
+      if (this.checkpointSteps.length < this.checkpointLimit) {
+        const capacity = Math.min(this.checkpointLimit, this.checkpointSteps.length * 2);
+        this.checkpointSteps = grow(this.checkpointSteps, capacity);
+        this.checkpointParams = grow(this.checkpointParams, capacity * this.size);
+      } else {
+        this.thinCheckpoints();
+        if ((step - this.baseStep) % this.checkpointEvery !== 0) return;
+      }
+    }
+    this.checkpointSteps[this.checkpointCount] = step;
+    this.checkpointParams.set(params, this.checkpointCount * this.size);
+    this.checkpointCount++;
+  }
+
+  /** Doubles K and keeps only the checkpoints on the new grid. */
+  private thinCheckpoints(): void {
+    this.checkpointEvery *= 2;
+    let n = 0;
+    for (let i = 0; i < this.checkpointCount; i++) {
+      const s = this.checkpointSteps[i];
+      if ((s - this.baseStep) % this.checkpointEvery !== 0) continue;
+      if (n !== i) {
+        this.checkpointSteps[n] = s;
+        this.checkpointParams.copyWithin(n * this.size, i * this.size, (i + 1) * this.size);
+      }
+      n++;
+    }
+    this.checkpointCount = n;
+  }
+}
+
+function grow(from: Float64Array, length: number): Float64Array {
+  const to = new Float64Array(length);
+  to.set(from);
+  return to;
+}

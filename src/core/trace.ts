@@ -1,0 +1,105 @@
+/**
+ * The chain-rule breakdown of one parameter's derivative, recorded at every step: for each sample
+ * i, the three factors StatQuest multiplies and their product,
+ *
+ *   dLoss/dparam = sum_i dLoss/dy_{j,i} x dy_{j,i}/dx_{j,i} x dx_{j,i}/dparam
+ *
+ * where unit j is the one the parameter feeds (dLoss/dy already sums every path to the loss: the
+ * explainer spells those paths out; this records what they add up to). A ring keeps the latest
+ * `capacity` steps, so the cost is a few loads and stores per sample per step and the memory is
+ * fixed.
+ */
+import { activationSlope } from './math';
+import type { ParameterInfo } from './network';
+import type { Trainer } from './train';
+
+/** dLoss/dy, dy/dx, dx/dparam and their product: the term. */
+export const TRACE_FACTORS = 4;
+
+export interface TraceRow {
+  /** The step whose update this derivative drove (its state is step - 1). */
+  step: number;
+  /** Per sample: [dLoss/dy, dy/dx, dx/dparam, term]. */
+  samples: number[][];
+  /** The sum of the terms: the derivative. */
+  derivative: number;
+}
+
+export class ChainRuleTrace {
+  readonly capacity: number;
+  /** [capacity][samples][TRACE_FACTORS]. */
+  readonly values: Float64Array;
+  /** The step recorded in each slot. */
+  readonly steps: Float64Array;
+  /** How many steps have been recorded (the ring holds the latest min(count, capacity)). */
+  count = 0;
+  private readonly layer: number;
+  private readonly units: number;
+
+  constructor(private readonly trainer: Trainer, readonly parameter: ParameterInfo, capacity = 1024) {
+    this.capacity = Math.max(1, Math.floor(capacity));
+    this.layer = parameter.layer - 1;
+    this.units = trainer.network.layers[this.layer].units;
+    this.values = new Float64Array(this.capacity * trainer.network.data.samples * TRACE_FACTORS);
+    this.steps = new Float64Array(this.capacity);
+  }
+
+  /**
+   * Records the breakdown the trainer's buffers hold: call it after `trainer.step()` (the
+   * derivative that drove that step) or after `evaluate()`.
+   */
+  record(): void {
+    const t = this.trainer;
+    const net = t.network;
+    const samples = net.data.samples;
+    const l = this.layer;
+    const j = this.parameter.unit;
+    const k = this.parameter.input;
+    const units = this.units;
+    const x = t.x[l];
+    const y = t.y[l];
+    const dx = t.dx[l];
+    const dy = t.dy[l];
+    const activation = net.layers[l].activation;
+    const isBias = k < 0;
+    const input = l === 0 ? net.data.inputs : t.y[l - 1];
+    const width = net.layers[l].inputs;
+    const slot = this.count % this.capacity;
+    const v = this.values;
+    let at = slot * samples * TRACE_FACTORS;
+    for (let i = 0; i < samples; i++) {
+      const u = i * units + j;
+      const upstream = dy[u];
+      // dx = dy x f'(x) was just computed by the backward pass; dividing it back out costs no exp
+      // and is f'(x) to within a rounding. Where dy is 0 the quotient says nothing: ask f' itself.
+      const slope = upstream !== 0 ? dx[u] / upstream : activationSlope(activation, x[u], y[u]);
+      const local = isBias ? 1 : input[i * width + k];
+      v[at] = upstream;
+      v[at + 1] = slope;
+      v[at + 2] = local;
+      v[at + 3] = dx[u] * local;
+      at += TRACE_FACTORS;
+    }
+    this.steps[slot] = t.stepCount;
+    this.count++;
+  }
+
+  /** The latest `n` recorded rows, oldest first (allocates: for display, not for the loop). */
+  rows(n = this.capacity): TraceRow[] {
+    const samples = this.trainer.network.data.samples;
+    const kept = Math.min(this.count, this.capacity, n);
+    const out: TraceRow[] = [];
+    for (let r = this.count - kept; r < this.count; r++) {
+      const slot = r % this.capacity;
+      const rows: number[][] = [];
+      let derivative = 0;
+      for (let i = 0; i < samples; i++) {
+        const at = (slot * samples + i) * TRACE_FACTORS;
+        rows.push(Array.from(this.values.subarray(at, at + TRACE_FACTORS)));
+        derivative += this.values[at + 3];
+      }
+      out.push({ step: this.steps[slot], samples: rows, derivative });
+    }
+    return out;
+  }
+}

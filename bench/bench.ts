@@ -1,12 +1,26 @@
 /**
- * `npm run bench`: steps per second of full-batch gradient descent in the core.
- * Each case warms up, then times batches of steps for about a second and reports the median batch,
- * so one slow batch (a GC pause, another process) does not move the figure.
- * `--json` prints one JSON object on the last line: {"cases": [{name, params, samples, stepsPerSecond, gflops}]}.
+ * `npm run bench`: full-batch gradient descent in the core against TensorFlow.js's CPU backend, side by
+ * side on the same networks, weights and data; then what the extras (chain-rule trace, history) cost,
+ * what a million steps of history weigh, and how Continue performs in the editor's training worker.
+ *
+ * Every rate is the median of many timed batches after a warm-up, so one slow batch (a GC pause,
+ * another process) does not move it. `--json` prints one JSON object on the last line;
+ * `--quick` times for less long (the figures are then rougher).
  */
 import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadNetwork, type Network, SeededRandom, Trainer, type Activation } from '../src/core';
+import { type Activation, ChainRuleTrace, History, loadNetwork, type Network, SeededRandom, Trainer } from '../src/core';
+import { initTensorFlow, tensorFlowTrainer } from './tfjs';
+import { benchEditorContinue, type EditorFigures } from './editor';
+
+const ROOT = path.resolve(__dirname, '..');
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+const SECONDS = quick ? 0.4 : 1.5;
+/** Steps both implementations take before their losses are compared (and the warm-up). */
+const AGREEMENT_STEPS = 50;
+const AGREEMENT_TOLERANCE = 1e-3;
 
 interface Case {
   name: string;
@@ -27,52 +41,146 @@ function dense(name: string, widths: number[], activation: Activation, samples: 
     init: { weights: 'glorot', biases: 0, seed },
     data: { inputs, targets },
     loss: 'ssr',
-    training: { learningRate: 1e-4, maxSteps: 1e9, minStepSize: 0 },
+    // The sum of squared residuals grows with the data, so the step must shrink with it to stay stable.
+    training: { learningRate: 0.2 / (samples * nOut), maxSteps: 1e9, minStepSize: 0 },
   };
   return { name, network: loadNetwork(JSON.stringify(doc)) };
 }
 
-function measure(c: Case, seconds: number): { stepsPerSecond: number } {
-  const trainer = new Trainer(c.network);
-  // Size a batch to take about 20 ms, after a warm-up that lets the JIT settle.
-  let batch = 1;
-  const warmUntil = performance.now() + Math.min(300, seconds * 300);
-  while (performance.now() < warmUntil) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) trainer.step();
-    if (performance.now() - t0 < 20) batch *= 2;
+/**
+ * Steps per second of each of `steps`: the median of batches of about 20 ms after a warm-up. The
+ * batches take turns, round after round, so a noisy neighbour slows all of them alike and the
+ * ratios between them stay fair.
+ */
+function rates(steps: (() => void)[], seconds = SECONDS): number[] {
+  const batches = steps.map((step) => {
+    let batch = 1;
+    const warmUntil = performance.now() + Math.min(300, seconds * 200);
+    while (performance.now() < warmUntil) {
+      const t0 = performance.now();
+      for (let i = 0; i < batch; i++) step();
+      if (performance.now() - t0 < 20) batch *= 2;
+    }
+    return batch;
+  });
+  const samples: number[][] = steps.map(() => []);
+  const until = performance.now() + seconds * 1000 * steps.length;
+  while (performance.now() < until || samples[0].length < 7) {
+    steps.forEach((step, s) => {
+      const batch = batches[s];
+      const t0 = performance.now();
+      for (let i = 0; i < batch; i++) step();
+      samples[s].push(batch / ((performance.now() - t0) / 1000));
+    });
   }
-  const rates: number[] = [];
-  const until = performance.now() + seconds * 1000;
-  while (performance.now() < until || rates.length < 5) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) trainer.step();
-    rates.push(batch / ((performance.now() - t0) / 1000));
-  }
-  rates.sort((a, b) => a - b);
-  return { stepsPerSecond: rates[rates.length >> 1] };
+  return samples.map((r) => r.sort((a, b) => a - b)[r.length >> 1]);
 }
 
-function main(): void {
-  const json = process.argv.includes('--json');
-  const quick = process.argv.includes('--quick');
-  const root = path.resolve(__dirname, '../..');
+/** Forward, backward to the weights and backward to the activations: about 6 flops per weight per sample. */
+function gflops(network: Network, stepsPerSecond: number): number {
+  return (6 * network.parameterCount * network.data.samples * stepsPerSecond) / 1e9;
+}
+
+const agrees = (a: number, b: number): boolean => Math.abs(a - b) <= AGREEMENT_TOLERANCE * Math.max(Math.abs(a), Math.abs(b), 1e-12);
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const say = (line: string): void => { if (!json) console.log(line); };
+
+async function main(): Promise<void> {
+  await initTensorFlow();
+  say(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
   const cases: Case[] = [
-    { name: 'dosage (StatQuest, 1-2-1 softplus)', network: loadNetwork(readFileSync(path.join(root, 'examples', 'dosage-all.nn.json'), 'utf8')) },
+    { name: 'dosage (StatQuest, 1-2-1 softplus)', network: loadNetwork(readFileSync(path.join(ROOT, 'examples', 'dosage-all.nn.json'), 'utf8')) },
     dense('1-32-32-1 tanh', [1, 32, 32, 1], 'tanh', 256, 11),
     dense('64-64-64-10 sigmoid', [64, 64, 64, 10], 'sigmoid', 1024, 12),
+    dense('784-128-64-10 tanh', [784, 128, 64, 10], 'tanh', 256, 13),
   ];
-  const results = cases.map((c) => {
-    const { stepsPerSecond } = measure(c, quick ? 0.3 : 1.5);
-    // Forward, backward to the weights and backward to the activations: about 6 flops per weight per sample.
-    const gflops = (6 * c.network.parameterCount * c.network.data.samples * stepsPerSecond) / 1e9;
-    const row = { name: c.name, params: c.network.parameterCount, samples: c.network.data.samples, stepsPerSecond, gflops };
-    if (!json) {
-      console.log(`${row.name.padEnd(38)} ${String(row.params).padStart(7)} params ${String(row.samples).padStart(5)} samples ${Math.round(stepsPerSecond).toLocaleString('en-US').padStart(12)} steps/s ${gflops.toFixed(2).padStart(6)} GFLOP/s`);
+  const dosage = cases[0].network;
+
+  // A million steps of the dosage network with history: what it weighs.
+  const trainer = new Trainer(dosage);
+  global.gc?.();
+  const before = process.memoryUsage();
+  const history = new History(trainer);
+  const MILLION = 1_000_000;
+  for (let i = 0; i < MILLION; i++) { trainer.step(); history.record(); }
+  global.gc?.();
+  const after = process.memoryUsage();
+  const memory = {
+    steps: MILLION, historyBytes: history.bytes, maxBytes: history.maxBytes, checkpointInterval: history.interval,
+    processGrowthBytes: after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers,
+  };
+  say(`history of ${int(MILLION)} dosage steps: ${mb(memory.historyBytes)} kept (cap ${mb(memory.maxBytes)}, a checkpoint every ${memory.checkpointInterval} steps); the process grew by ${mb(memory.processGrowthBytes)}`);
+
+  say('');
+  say(`${'case'.padEnd(36)} ${'params'.padStart(7)} ${'samples'.padStart(7)} | ${'core steps/s'.padStart(13)} ${'GFLOP/s'.padStart(7)} | ${'TF.js steps/s'.padStart(13)} ${'GFLOP/s'.padStart(7)} | ${'ratio'.padStart(6)} target | loss after ${AGREEMENT_STEPS} steps: core, TF.js`);
+  const results = [];
+  const extras = [];
+  let failed = false;
+  for (const c of cases) {
+    const { network } = c;
+    const ours = new Trainer(network);
+    const theirs = tensorFlowTrainer(network);
+    for (let i = 0; i < AGREEMENT_STEPS; i++) { ours.step(); theirs.step(); }
+    const lossAfter50 = ours.evaluate();
+    const tfjsLossAfter50 = theirs.loss();
+    const agree = agrees(lossAfter50, tfjsLossAfter50);
+    if (!agree) failed = true;
+
+    // The extras ride on trainers of their own, timed in the same rounds as the plain step.
+    const traced = new Trainer(network);
+    const trace = new ChainRuleTrace(traced, network.parameters[0]);
+    const kept = new Trainer(network);
+    const history = new History(kept);
+    const [stepsPerSecond, tfjsStepsPerSecond, withTrace, withHistory] = rates([
+      () => ours.step(),
+      () => theirs.step(),
+      () => { traced.step(); trace.record(); },
+      () => { kept.step(); history.record(); },
+    ]);
+    theirs.dispose();
+    const ratio = stepsPerSecond / tfjsStepsPerSecond;
+    const target = network.parameterCount < 5000 ? 5 : 3;
+    const row = {
+      name: c.name, params: network.parameterCount, samples: network.data.samples, engine: ours.engine,
+      stepsPerSecond, tfjsStepsPerSecond, gflops: gflops(network, stepsPerSecond), tfjsGflops: gflops(network, tfjsStepsPerSecond),
+      ratio, target, meetsTarget: ratio >= target, lossAfter50, tfjsLossAfter50, lossesAgree: agree,
+    };
+    results.push(row);
+    say(`${c.name.padEnd(36)} ${String(row.params).padStart(7)} ${String(row.samples).padStart(7)} | ${int(stepsPerSecond).padStart(13)} ${row.gflops.toFixed(2).padStart(7)} | ${int(tfjsStepsPerSecond).padStart(13)} ${row.tfjsGflops.toFixed(2).padStart(7)} | ${ratio.toFixed(1).padStart(5)}x ${(row.meetsTarget ? `>=${target}x ok` : `<${target}x MISSED`).padEnd(6)} | ${lossAfter50.toPrecision(6)}, ${tfjsLossAfter50.toPrecision(6)}${agree ? '' : '  DISAGREE'}`);
+
+    for (const [name, extraRate] of [['chain-rule breakdown every step', withTrace], ['history snapshot every step', withHistory]] as const) {
+      const overheadPercent = (stepsPerSecond / extraRate - 1) * 100;
+      extras.push({ case: c.name, name, stepsPerSecond: extraRate, overheadPercent });
+      say(`  + ${name.padEnd(32)} ${''.padStart(16)} | ${int(extraRate).padStart(13)} steps/s, ${overheadPercent >= 0 ? '+' : ''}${overheadPercent.toFixed(1)}% per step${overheadPercent > 10 ? '  (over the 10% budget)' : ''}`);
     }
-    return row;
-  });
-  if (json) console.log(JSON.stringify({ cases: results }));
+  }
+
+  // A large network under a small cap: the cap holds however long it trains.
+  const large = cases[3].network;
+  const largeTrainer = new Trainer(large);
+  const cap = 8 * 1024 * 1024;
+  const largeHistory = new History(largeTrainer, { maxBytes: cap, checkpointEvery: 1 });
+  let largest = 0;
+  const largeSteps = quick ? 24 : 60;
+  for (let i = 0; i < largeSteps; i++) { largeTrainer.step(); largeHistory.record(); largest = Math.max(largest, largeHistory.bytes); }
+  const capped = { case: cases[3].name, steps: largeSteps, maxBytes: cap, largestBytes: largest, checkpointInterval: largeHistory.interval };
+  say(`history of ${largeSteps} steps of ${capped.case} under a ${mb(cap)} cap: at most ${mb(largest)} kept, a checkpoint every ${capped.checkpointInterval} steps`);
+
+  // The dosage file with stopping rules that will not fire, so Continue runs for the whole measurement.
+  const dosageFile = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'dosage-all.nn.json'), 'utf8'));
+  dosageFile.training = { ...dosageFile.training, maxSteps: 1e12, minStepSize: 0 };
+  const editor: EditorFigures = await benchEditorContinue(JSON.stringify(dosageFile), quick ? 1 : 3);
+  say(`editor Continue on the dosage network (training worker): ${int(editor.stepsPerSecond)} steps/s; host commands answered in ${editor.medianCommandMs.toFixed(2)} ms median, ${editor.maxCommandMs.toFixed(2)} ms worst; host event loop delayed ${editor.maxEventLoopDelayMs.toFixed(1)} ms at worst`);
+
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor }));
+  if (failed) {
+    console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
+    process.exitCode = 1;
+  }
 }
 
-main();
+main().catch((e: Error) => {
+  console.error(e.stack ?? e.message);
+  process.exitCode = 1;
+});

@@ -4,12 +4,18 @@ import { NetworkDiagnostics } from './diagnostics';
 import { NetworkEditorProvider } from './editor/provider';
 import { openTextBeside } from './editor/session';
 import { openExample } from './examples';
-import { VIEW_TYPE } from './protocol';
+import { type TrainingAction, VIEW_TYPE } from './protocol';
 
 /** What the extension hands to whoever asks for its exports: the integration tests look inside. */
 export interface BackpropApi {
-  editors(): { uri: string; ready: boolean; shown: 'nothing' | 'model' | 'invalid' }[];
+  editors(): { uri: string; ready: boolean; shown: 'nothing' | 'model' | 'invalid'; step: number | null; running: boolean; loss: number | null; params: number[] | null }[];
 }
+
+/** The training controls, as commands: the editor toolbar's buttons and keys call these. */
+const TRAINING_COMMANDS: [string, TrainingAction][] = [
+  ['backprop.step', 'step'], ['backprop.continue', 'continue'], ['backprop.pause', 'pause'],
+  ['backprop.stepBack', 'stepBack'], ['backprop.reset', 'reset'],
+];
 
 export function activate(context: vscode.ExtensionContext): BackpropApi {
   const log = vscode.window.createOutputChannel('Backprop Debugger', { log: true });
@@ -28,9 +34,20 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       if (!target) return vscode.window.showInformationMessage('Open a network in the Network Debugger first.');
       return openTextBeside(target);
     }),
+    ...TRAINING_COMMANDS.map(([command, action]) => vscode.commands.registerCommand(command, () => {
+      if (!editors.control(action)) void vscode.window.showInformationMessage('Open a network in the Network Debugger to train it.');
+    })),
+    // What the active network editor shows: its step, loss and whether Continue is under way.
+    vscode.commands.registerCommand('backprop.trainingStatus', () => {
+      const m = editors.active?.model;
+      return m ? { uri: editors.active!.document.uri.toString(), step: m.step, loss: m.lossValue, running: m.training.running, stopReason: m.training.stopReason } : undefined;
+    }),
   );
   return {
-    editors: () => [...editors.sessions].map((s) => ({ uri: s.document.uri.toString(), ready: s.ready, shown: s.shown })),
+    editors: () => [...editors.sessions].map((s) => ({
+      uri: s.document.uri.toString(), ready: s.ready, shown: s.shown,
+      step: s.model?.step ?? null, running: s.running, loss: s.model?.lossValue ?? null, params: s.model?.params.map((p) => p.value) ?? null,
+    })),
   };
 }
 

@@ -6,7 +6,7 @@
  * Type-only imports from the core keep the webview bundle free of training code: nothing in the
  * webview computes a gradient.
  */
-import type { Activation, Explanation, Loss, ParameterKind } from './core';
+import type { Activation, Explanation, Loss, ParameterKind, StopReason } from './core';
 
 export const VIEW_TYPE = 'backprop.networkEditor';
 
@@ -41,6 +41,20 @@ export interface ExplanationView extends Explanation {
   nextValue: number;
 }
 
+/** What the training controls do: the debugger's Step Over, Continue, Pause, Step Back and Restart. */
+export const TRAINING_ACTIONS = ['step', 'continue', 'pause', 'stepBack', 'reset'] as const;
+export type TrainingAction = (typeof TRAINING_ACTIONS)[number];
+
+export interface TrainingView {
+  /** Continue is under way (in the training worker). */
+  running: boolean;
+  /** Why training last stopped by itself, if a stopping rule fired. */
+  stopReason: StopReason | null;
+  /** The earliest step Step Back can reach. */
+  earliest: number;
+  maxSteps: number;
+}
+
 export interface NetworkModel {
   name: string;
   description: string;
@@ -56,6 +70,7 @@ export interface NetworkModel {
   /** [samples][inputs] and [samples][outputs]. */
   data: { inputs: number[][]; targets: number[][] };
   step: number;
+  training: TrainingView;
   params: ParamView[];
   units: UnitView[];
   /**
@@ -98,7 +113,9 @@ export type WebviewMessage =
   | { type: 'openText' }
   | { type: 'openExample' }
   /** The view changed (edge mode, notation, pinned parameter): the host remembers it per document. */
-  | { type: 'viewState'; state: ViewState };
+  | { type: 'viewState'; state: ViewState }
+  /** A training control: Step, Continue, Pause, Step Back, Reset. */
+  | { type: 'control'; action: TrainingAction };
 
 const PARAMETER = /^[wb][1-9][0-9]{0,8}$/;
 
@@ -122,6 +139,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       if (st.pinned !== null && (typeof st.pinned !== 'string' || !PARAMETER.test(st.pinned))) return undefined;
       return { type: 'viewState', state: { mode: st.mode, notation: st.notation, pinned: st.pinned as string | null } };
     }
+    case 'control':
+      if (keys !== 'action,type' || !(TRAINING_ACTIONS as readonly unknown[]).includes(m.action)) return undefined;
+      return { type: 'control', action: m.action as TrainingAction };
     case 'explain':
       if (keys !== 'parameter,requestId,type') return undefined;
       if (typeof m.requestId !== 'number' || !Number.isSafeInteger(m.requestId) || m.requestId < 0) return undefined;

@@ -7,7 +7,8 @@
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-container/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { ExplanationView, HostMessage, NetworkModel, WebviewMessage } from '../src/protocol';
+import type { StopReason } from '../src/core';
+import type { ExplanationView, HostMessage, NetworkModel, TrainingAction, WebviewMessage } from '../src/protocol';
 import { renderExplanation, renderUnit } from './card';
 import { h } from './dom';
 import { fmt } from './format';
@@ -151,10 +152,35 @@ function action(icon: string, label: string, run: () => void): HTMLElement {
   b.icon = icon;
   b.label = label;
   b.title = label;
-  b.addEventListener('click', run);
+  b.addEventListener('click', () => { if (!b.hasAttribute('disabled')) run(); });
   return b;
 }
+function control(action: TrainingAction): void {
+  vscode.postMessage({ type: 'control', action });
+}
+// The debugger's controls, with its icons and keys (the keys are VS Code keybindings of the extension).
+const stepBackButton = action('debug-step-back', 'Step Back', () => control('stepBack'));
+const stepButton = action('debug-step-over', 'Step (F10)', () => control('step'));
+const continueButton = action('debug-continue', 'Continue (F5)', () => control(model?.training.running ? 'pause' : 'continue'));
+const resetButton = action('debug-restart', "Reset to the file's parameters", () => control('reset'));
+for (const [b, name] of [[stepBackButton, 'step-back'], [stepButton, 'step'], [continueButton, 'continue'], [resetButton, 'reset']] as const) b.dataset.control = name;
+
+/** The controls follow the training state: Continue becomes Pause while running. */
+function refreshControls(m: NetworkModel): void {
+  const running = m.training.running;
+  const b = continueButton as HTMLElement & { icon: string; label: string };
+  b.icon = running ? 'debug-pause' : 'debug-continue';
+  b.label = running ? 'Pause (F6)' : 'Continue (F5)';
+  b.title = b.label;
+  b.dataset.control = running ? 'pause' : 'continue';
+  stepBackButton.toggleAttribute('disabled', m.step <= m.training.earliest);
+  resetButton.toggleAttribute('disabled', m.step <= m.training.earliest);
+  app.dataset.running = String(running);
+  app.dataset.step = String(m.step);
+}
+
 tools.append(
+  stepBackButton, stepButton, continueButton, resetButton, h('span', 'separator'),
   toggles[0], toggles[1], h('span', 'separator'), toggles[2], toggles[3], h('span', 'separator'),
   action('screen-full', 'Fit to view (0)', () => graph.fit()),
   action('go-to-file', 'Open the text beside', () => vscode.postMessage({ type: 'openText' })),
@@ -361,7 +387,10 @@ function showModel(m: NetworkModel): void {
   app.classList.remove('stale');
   title.textContent = m.name;
   title.title = m.description;
-  status.textContent = `step ${m.step}   ${m.lossSymbol} ${fmt(m.lossValue)}`;
+  const t = m.training;
+  const progress = t.running ? 'running' : t.stopReason ? STOPPED[t.stopReason] : '';
+  status.textContent = `step ${m.step}   ${m.lossSymbol} ${fmt(m.lossValue)}${progress ? `   ${progress}` : ''}`;
+  refreshControls(m);
   graph.render(m, state.mode);
   setMode(state.mode);
   if (state.transform && !restored) { graph.setTransform(state.transform); restored = true; }
@@ -370,6 +399,12 @@ function showModel(m: NetworkModel): void {
   if (hovered) showCard();
 }
 let restored = false;
+
+const STOPPED: Record<StopReason, string> = {
+  converged: 'converged',
+  'max-steps': 'at the step limit',
+  diverged: 'diverged: learning rate too large?',
+};
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;

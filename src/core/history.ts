@@ -47,6 +47,11 @@ export class History {
   private readonly recentSlots: number;
   private readonly recentParams: Float64Array;
   private recentFrom: number;
+  /** The slot step latest + 1 goes to: (latest + 1) % recentSlots, kept without a division per step. */
+  private recentSlot = 0;
+  /** The next step that gets a checkpoint, and the next state whose loss the series keeps. */
+  private nextCheckpoint: number;
+  private nextLossState: number;
 
   // Checkpoints: step numbers ascending, parameters in the same order.
   private checkpointEvery: number;
@@ -77,6 +82,9 @@ export class History {
     // Steps recentFrom..latest have their parameters in the ring; it starts with the base state.
     this.recentFrom = this.latest;
     if (this.recentSlots > 0) this.recentParams.set(this.base, (this.latest % this.recentSlots) * size);
+    this.recentSlot = this.recentSlots > 0 ? (this.latest + 1) % this.recentSlots : 0;
+    this.nextCheckpoint = this.baseStep + this.checkpointEvery;
+    this.nextLossState = this.baseStep;
     // A checkpoint costs its parameters and its step number.
     this.checkpointLimit = Math.max(0, Math.floor(budget / 2 / (bytesPerState + 8)));
     this.checkpointSteps = new Float64Array(Math.min(this.checkpointLimit, 16));
@@ -108,13 +116,14 @@ export class History {
     const s = t.stepCount;
     if (s !== this.latest + 1) throw new RangeError(`history is at step ${this.latest}; cannot record step ${s}`);
     this.latest = s;
-    this.pushLoss(s - 1, t.loss);
+    if (s - 1 === this.nextLossState) this.pushLoss(s - 1, t.loss);
     if (this.recentSlots > 0) {
       if (this.recentFrom > s) this.recentFrom = s;
-      this.recentFrom = Math.max(this.recentFrom, s - this.recentSlots + 1);
-      this.recentParams.set(t.params, (s % this.recentSlots) * this.size);
+      else if (s - this.recentFrom >= this.recentSlots) this.recentFrom = s - this.recentSlots + 1;
+      copy(t.params, this.recentParams, this.recentSlot * this.size, this.size);
+      if (++this.recentSlot === this.recentSlots) this.recentSlot = 0;
     }
-    if ((s - this.baseStep) % this.checkpointEvery === 0) this.pushCheckpoint(s, t.params);
+    if (s === this.nextCheckpoint) this.pushCheckpoint(s, t.params);
   }
 
   /** The loss of every recorded state, at the current stride (a view: copy it to keep it). */
@@ -166,35 +175,38 @@ export class History {
   /** Forgets every state after `step`. */
   private truncate(step: number): void {
     this.latest = step;
+    if (this.recentSlots > 0) this.recentSlot = (step + 1) % this.recentSlots;
+    this.nextCheckpoint = this.baseStep + (Math.floor((step - this.baseStep) / this.checkpointEvery) + 1) * this.checkpointEvery;
     while (this.checkpointCount > 0 && this.checkpointSteps[this.checkpointCount - 1] > step) this.checkpointCount--;
     // State `step`'s own loss is only known once it is evaluated again; keep those before it.
     const keep = Math.ceil((step - this.baseStep) / this.lossStride);
     if (this.lossCount > keep) this.lossCount = keep;
+    this.nextLossState = this.baseStep + this.lossCount * this.lossStride;
     if (this.recentFrom > step) this.recentFrom = step + 1;
   }
 
+  /** Appends the loss of state nextLossState, halving the series' resolution when it is full. */
   private pushLoss(state: number, loss: number): void {
-    const offset = state - this.baseStep;
-    if (offset % this.lossStride !== 0) return;
-    if (offset / this.lossStride !== this.lossCount) return;
     if (this.lossCount === this.lossValues.length) {
       if (this.lossValues.length < this.lossLimit) {
         this.lossValues = grow(this.lossValues, Math.min(this.lossLimit, this.lossValues.length * 2));
       } else {
-        // Halve the resolution: keep states 0, 2 x stride, 4 x stride, ...
+        // Keep states 0, 2 x stride, 4 x stride, ...
         const v = this.lossValues;
         let n = 0;
         for (let i = 0; i < this.lossCount; i += 2) v[n++] = v[i];
         this.lossCount = n;
         this.lossStride *= 2;
-        if (offset % this.lossStride !== 0 || offset / this.lossStride !== this.lossCount) return;
+        this.nextLossState = this.baseStep + n * this.lossStride;
+        if (state !== this.nextLossState) return;
       }
     }
     this.lossValues[this.lossCount++] = loss;
+    this.nextLossState = state + this.lossStride;
   }
 
   private pushCheckpoint(step: number, params: Float64Array): void {
-    if (this.checkpointLimit === 0) return;
+    if (this.checkpointLimit === 0) { this.nextCheckpoint = Infinity; return; }
     if (this.checkpointCount === this.checkpointSteps.length) {
       if (this.checkpointSteps.length < this.checkpointLimit) {
         const capacity = Math.min(this.checkpointLimit, this.checkpointSteps.length * 2);
@@ -202,11 +214,13 @@ export class History {
         this.checkpointParams = grow(this.checkpointParams, capacity * this.size);
       } else {
         this.thinCheckpoints();
+        this.nextCheckpoint = this.baseStep + (Math.floor((step - this.baseStep) / this.checkpointEvery) + 1) * this.checkpointEvery;
         if ((step - this.baseStep) % this.checkpointEvery !== 0) return;
       }
     }
+    this.nextCheckpoint = step + this.checkpointEvery;
     this.checkpointSteps[this.checkpointCount] = step;
-    this.checkpointParams.set(params, this.checkpointCount * this.size);
+    copy(params, this.checkpointParams, this.checkpointCount * this.size, this.size);
     this.checkpointCount++;
   }
 
@@ -225,6 +239,12 @@ export class History {
     }
     this.checkpointCount = n;
   }
+}
+
+/** to[at..at+n) = from[0..n): a plain loop for the few parameters of a teaching network, where set() costs more than the copy. */
+function copy(from: Float64Array, to: Float64Array, at: number, n: number): void {
+  if (n > 32) { to.set(from, at); return; }
+  for (let i = 0; i < n; i++) to[at + i] = from[i];
 }
 
 function grow(from: Float64Array, length: number): Float64Array {

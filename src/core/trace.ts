@@ -9,7 +9,7 @@
  * `capacity` steps, so the cost is a few loads and stores per sample per step and the memory is
  * fixed.
  */
-import { activationSlope } from './math';
+import { type Activation, activationSlope } from './math';
 import type { ParameterInfo } from './network';
 import type { Trainer } from './train';
 
@@ -33,14 +33,32 @@ export class ChainRuleTrace {
   readonly steps: Float64Array;
   /** How many steps have been recorded (the ring holds the latest min(count, capacity)). */
   count = 0;
-  private readonly layer: number;
+  // What record() reads, looked up once: the trainer's buffers never move.
+  private readonly samples: number;
   private readonly units: number;
+  private readonly width: number;
+  private readonly activation: Activation;
+  private readonly x: Float64Array;
+  private readonly y: Float64Array;
+  private readonly dx: Float64Array;
+  private readonly dy: Float64Array;
+  private readonly input: Float64Array;
+  private slot = 0;
 
   constructor(private readonly trainer: Trainer, readonly parameter: ParameterInfo, capacity = 1024) {
     this.capacity = Math.max(1, Math.floor(capacity));
-    this.layer = parameter.layer - 1;
-    this.units = trainer.network.layers[this.layer].units;
-    this.values = new Float64Array(this.capacity * trainer.network.data.samples * TRACE_FACTORS);
+    const net = trainer.network;
+    const l = parameter.layer - 1;
+    this.samples = net.data.samples;
+    this.units = net.layers[l].units;
+    this.width = net.layers[l].inputs;
+    this.activation = net.layers[l].activation;
+    this.x = trainer.x[l];
+    this.y = trainer.y[l];
+    this.dx = trainer.dx[l];
+    this.dy = trainer.dy[l];
+    this.input = l === 0 ? net.data.inputs : trainer.y[l - 1];
+    this.values = new Float64Array(this.capacity * this.samples * TRACE_FACTORS);
     this.steps = new Float64Array(this.capacity);
   }
 
@@ -49,38 +67,24 @@ export class ChainRuleTrace {
    * derivative that drove that step) or after `evaluate()`.
    */
   record(): void {
-    const t = this.trainer;
-    const net = t.network;
-    const samples = net.data.samples;
-    const l = this.layer;
+    const { samples, units, width, x, y, dx, dy, input, values: v } = this;
     const j = this.parameter.unit;
     const k = this.parameter.input;
-    const units = this.units;
-    const x = t.x[l];
-    const y = t.y[l];
-    const dx = t.dx[l];
-    const dy = t.dy[l];
-    const activation = net.layers[l].activation;
-    const isBias = k < 0;
-    const input = l === 0 ? net.data.inputs : t.y[l - 1];
-    const width = net.layers[l].inputs;
-    const slot = this.count % this.capacity;
-    const v = this.values;
-    let at = slot * samples * TRACE_FACTORS;
-    for (let i = 0; i < samples; i++) {
-      const u = i * units + j;
+    let at = this.slot * samples * TRACE_FACTORS;
+    for (let i = 0, u = j; i < samples; i++, u += units) {
       const upstream = dy[u];
       // dx = dy x f'(x) was just computed by the backward pass; dividing it back out costs no exp
       // and is f'(x) to within a rounding. Where dy is 0 the quotient says nothing: ask f' itself.
-      const slope = upstream !== 0 ? dx[u] / upstream : activationSlope(activation, x[u], y[u]);
-      const local = isBias ? 1 : input[i * width + k];
+      const slope = upstream !== 0 ? dx[u] / upstream : activationSlope(this.activation, x[u], y[u]);
+      const local = k < 0 ? 1 : input[i * width + k];
       v[at] = upstream;
       v[at + 1] = slope;
       v[at + 2] = local;
       v[at + 3] = dx[u] * local;
       at += TRACE_FACTORS;
     }
-    this.steps[slot] = t.stepCount;
+    this.steps[this.slot] = this.trainer.stepCount;
+    if (++this.slot === this.capacity) this.slot = 0;
     this.count++;
   }
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { looksLikeNetwork, type Network, Trainer } from '../core';
+import { looksLikeNetwork } from '../core';
 import { parseDocument } from '../documents';
-import { type FileProblem, type HostMessage, parseWebviewMessage, type ViewState, type WebviewMessage } from '../protocol';
+import { type FileProblem, type HostMessage, type NetworkModel, parseWebviewMessage, type TrainingAction, type ViewState, type WebviewMessage } from '../protocol';
+import type { TrainingHandle, TrainingWorker } from '../training/client';
 import { renderHtml } from './html';
-import { buildModel, explainView } from './model';
 
 /** How long after the last keystroke the graph follows the text: well inside the 100 ms budget. */
 const UPDATE_DELAY_MS = 40;
@@ -12,17 +12,25 @@ const UPDATE_DELAY_MS = 40;
  * One open network editor: keeps its webview in step with the text document (the source of truth:
  * undo, save, dirty state and hot exit stay VS Code's), answers the webview's requests, and never
  * trusts what the webview sends.
+ *
+ * Training runs in the training worker: an edit reloads the network there (training starts again
+ * from the file), and the worker's frames become the webview's model. Training never writes to the
+ * document.
  */
 export class EditorSession implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private network: Network | undefined;
-  private trainer: Trainer | undefined;
+  private readonly training: TrainingHandle;
   private problem: FileProblem | undefined;
   private version = 0;
   /** For tests and status: whether the page said ready, and what it was sent last. */
   ready = false;
   shown: 'nothing' | 'model' | 'invalid' = 'nothing';
+  /** The last model the worker sent (the training state shown). */
+  model: NetworkModel | undefined;
+  /** Fires with each model the worker sends. */
+  private readonly modelEmitter = new vscode.EventEmitter<NetworkModel>();
+  readonly onDidChangeModel = this.modelEmitter.event;
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -31,7 +39,18 @@ export class EditorSession implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly memory: vscode.Memento,
     private readonly onDispose: (s: EditorSession) => void,
+    worker: TrainingWorker,
   ) {
+    this.training = worker.open({
+      frame: (model) => {
+        if (this.shown === 'invalid') return;
+        this.model = model;
+        this.post({ type: 'model', version: this.version, model });
+        this.shown = 'model';
+        this.modelEmitter.fire(model);
+      },
+      error: (message) => this.log.error(`training ${this.document.uri.fsPath}: ${message}`),
+    });
     const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
     panel.webview.html = renderHtml(panel.webview, bundle);
@@ -55,11 +74,10 @@ export class EditorSession implements vscode.Disposable {
     this.version++;
     const parsed = parseDocument(this.document);
     if (parsed.network) {
-      this.network = parsed.network;
-      this.trainer = new Trainer(this.network);
       this.problem = undefined;
-      this.post({ type: 'model', version: this.version, model: buildModel(this.network, this.trainer) });
-      this.shown = 'model';
+      // The model arrives as the worker's first frame.
+      if (this.shown === 'invalid') this.shown = 'nothing';
+      this.training.load(this.document.getText(), this.document.uri.fsPath);
     } else {
       const { line, column, offset, length } = parsed.error.position;
       this.problem = { message: parsed.error.message, line, column, offset, length };
@@ -91,10 +109,13 @@ export class EditorSession implements vscode.Disposable {
         await this.memory.update(this.stateKey, message.state);
         return;
       case 'explain': {
-        const explanation = this.network && this.trainer ? explainView(this.network, this.trainer, message.parameter) : null;
+        const explanation = this.problem ? null : await this.training.explain(message.parameter);
         this.post({ type: 'explanation', requestId: message.requestId, explanation });
         return;
       }
+      case 'control':
+        this.control(message.action);
+        return;
       case 'goToError':
         await this.revealProblem();
         return;
@@ -109,6 +130,17 @@ export class EditorSession implements vscode.Disposable {
         throw new Error(`unhandled message ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /** Step, Continue, Pause, Step Back or Reset; nothing while the file is not a valid network. */
+  control(action: TrainingAction): void {
+    if (this.problem || this.shown !== 'model') return;
+    this.training.control(action);
+  }
+
+  /** Whether Continue is under way, as of the last frame. */
+  get running(): boolean {
+    return this.model?.training.running ?? false;
   }
 
   private get stateKey(): string {
@@ -133,6 +165,8 @@ export class EditorSession implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.training.close();
+    this.modelEmitter.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.subscriptions.length = 0;
     this.onDispose(this);

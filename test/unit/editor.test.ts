@@ -1,7 +1,7 @@
 /** The pure parts of the network editor: layout, the protocol's validation, the model, the notation. */
 import assert from 'node:assert/strict';
 import { explain, findParameter, loadNetwork, Trainer } from '../../src/core';
-import { buildModel, EXPLAIN_ALL_LIMIT, explainView } from '../../src/editor/model';
+import { buildModel, EXPLAIN_ALL_LIMIT, explainView } from '../../src/session/model';
 import { parseWebviewMessage } from '../../src/protocol';
 import { labelPoint, layoutNetwork } from '../../webview/graph/layout';
 import { TexNames } from '../../webview/notation';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { explain, findParameter, loadNetwork, type Network, Trainer } from '../../src/core';
-import { buildModel, explainView } from '../../src/editor/model';
+import { buildModel, explainView } from '../../src/session/model';
 import type { NetworkModel } from '../../src/protocol';
 import { launchBrowser, ROOT, screenshot } from '../harness/vscode';
 import { openWebview, type WebviewPage } from './page';

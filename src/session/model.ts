@@ -1,9 +1,9 @@
 /**
- * Builds what the webview shows from the core's state. Pure (no vscode import): the unit tests
- * check the numbers the webview will print against the core's.
+ * Builds what the webview shows from the core's state. Pure (no vscode import): the training worker
+ * builds it, and the unit tests check the numbers the webview will print against the core's.
  */
 import { explain, finiteDifference, findParameter, lossSymbol, type Network, type Trainer } from '../core';
-import type { ExplanationView, NetworkModel, UnitView } from '../protocol';
+import type { ExplanationView, NetworkModel, TrainingView, UnitView } from '../protocol';
 
 /**
  * Up to this many parameter x sample terms, and while building them takes under EXPLAIN_ALL_MS,
@@ -14,7 +14,7 @@ import type { ExplanationView, NetworkModel, UnitView } from '../protocol';
 export const EXPLAIN_ALL_LIMIT = 4000;
 export const EXPLAIN_ALL_MS = 40;
 
-export function buildModel(network: Network, trainer: Trainer): NetworkModel {
+export function buildModel(network: Network, trainer: Trainer, training?: TrainingView): NetworkModel {
   const loss = trainer.evaluate();
   const { samples } = network.data;
   const nIn = network.inputNames.length;
@@ -61,6 +61,7 @@ export function buildModel(network: Network, trainer: Trainer): NetworkModel {
     samples,
     data: { inputs: rows(network.data.inputs, nIn), targets: rows(network.data.targets, nOut) },
     step: trainer.stepCount,
+    training: training ?? { running: false, stopReason: null, earliest: 0, maxSteps: network.training.maxSteps },
     params: network.parameters.map((p) => ({
       name: p.name, kind: p.kind, layer: p.layer, unit: p.unit, input: p.input,
       value: trainer.params[p.index], gradient: trainer.gradients[p.index], trainable: network.training.trainable[p.index] === 1,

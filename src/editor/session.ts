@@ -49,7 +49,10 @@ export class EditorSession implements vscode.Disposable {
         this.shown = 'model';
         this.modelEmitter.fire(model);
       },
-      error: (message) => this.log.error(`training ${this.document.uri.fsPath}: ${message}`),
+      error: (message) => {
+        this.log.error(`training ${this.document.uri.fsPath}: ${message}`);
+        void vscode.window.showErrorMessage(`Backprop Debugger: ${message}`);
+      },
     });
     const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };

@@ -7,6 +7,9 @@ import { Worker } from 'node:worker_threads';
 import type { ExplanationView, NetworkModel, TrainingAction } from '../protocol';
 import type { FromWorker, ToWorker } from './protocol';
 
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
 export interface TrainingListener {
   frame(model: NetworkModel): void;
   error(message: string): void;
@@ -67,11 +70,16 @@ export class TrainingWorker {
       for (const resolve of this.pending.values()) resolve({ explanation: null, running: 0 });
       this.pending.clear();
       if (code !== 0 && !this.disposed) {
-        this.log(`training worker exited with code ${code}; starting it again`);
+        // A worker that keeps dying at once (a broken install) is not restarted for ever.
+        const now = Date.now();
+        this.recentDeaths = this.recentDeaths.filter((t) => now - t < RESTART_WINDOW_MS);
+        this.recentDeaths.push(now);
+        const restart = this.recentDeaths.length <= MAX_RESTARTS;
+        this.log(`training worker exited with code ${code}${restart ? '; starting it again' : ''}`);
         // Training state is gone with it; each network starts again from its file's parameters.
         for (const h of this.handles.values()) {
-          h.listener.error('The training worker stopped; training starts again from the file.');
-          if (h.text !== undefined) h.load(h.text);
+          h.listener.error(restart ? 'The training worker stopped; training starts again from the file.' : `The training worker keeps stopping (exit code ${code}); reopen the editor to try again.`);
+          if (restart && h.text !== undefined) h.load(h.text);
         }
       }
     });
@@ -93,6 +101,7 @@ export class TrainingWorker {
   }
 
   private disposed = false;
+  private recentDeaths: number[] = [];
 
   async dispose(): Promise<void> {
     this.disposed = true;

@@ -40,6 +40,24 @@ describe('examples in VS Code (e2e)', () => {
     await screenshot(page, 'editor-hover-w3-dark');
   });
 
+  it('trains from the toolbars: Step from the editor title, Continue until it converges, Step Back', async () => {
+    const { page } = vscode;
+    const frame = await openGraph(page, 'dosage-all.nn.json');
+    const app = frame.locator('#app');
+    // VS Code's own editor toolbar carries the debugger's controls for the network editor.
+    await page.getByRole('button', { name: /^Step( \(F10\))?$/ }).click();
+    await until('step 1', async () => (await app.getAttribute('data-step')) === '1');
+    const network = loadNetwork(readFileSync(path.join(ROOT, 'examples', 'dosage-all.nn.json'), 'utf8'));
+    const expected = new Trainer(network).run();
+    // The page's own Continue runs until the file's stopping rule fires.
+    await frame.locator('[data-control="continue"]').click();
+    await until(`Continue to stop at step ${expected.steps}`, async () => (await app.getAttribute('data-running')) === 'false' && (await app.getAttribute('data-step')) === String(expected.steps), 60_000);
+    assert.match((await frame.locator('.toolbar .status').textContent()) ?? '', expected.stopReason === 'converged' ? /converged/ : /step limit/);
+    await screenshot(page, 'editor-trained');
+    await frame.locator('[data-control="step-back"]').click();
+    await until('one step back', async () => (await app.getAttribute('data-step')) === String(expected.steps - 1));
+  });
+
   it('shows a banner for a broken character typed into the text, and clears it on undo', async () => {
     const { page } = vscode;
     const frame = await openGraph(page, 'dosage-b3.nn.json', '[data-param="w3"]');

@@ -29,7 +29,7 @@ describe('the packaged extension (.vsix)', () => {
     await installVsix(vsix, extensionsDir, path.join(work, 'user-data'));
     const installed = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
     assert.ok(existsSync(path.join(installed, 'package.json')), `not installed at ${installed}: ${readdirSync(extensionsDir).join(', ')}`);
-    for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/webview/main.js', 'dist/webview/main.css', 'dist/webview/codicons/codicon.css', 'schemas/network.schema.json', 'examples/dosage-b3.nn.json']) {
+    for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/worker.js', 'dist/webview/main.js', 'dist/webview/main.css', 'dist/webview/codicons/codicon.css', 'schemas/network.schema.json', 'examples/dosage-b3.nn.json']) {
       assert.ok(existsSync(path.join(installed, f)), `${f} is missing`);
     }
     for (const f of ['src', 'test', 'node_modules', 'tsconfig.json', 'esbuild.js', '.ci', 'scripts', 'bench', 'webview', 'dist/webview/main.js.map']) {

@@ -1,0 +1,74 @@
+/** Training from the network editor in a real VS Code: the commands, the worker, and the file left alone. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { loadNetwork, Trainer } from '../../src/core';
+import { api, closeAllEditors, examplePath, scratchFile, waitFor } from './util';
+
+type Status = { uri: string; step: number; loss: number; running: boolean; stopReason: string | null } | undefined;
+
+function editorOf(uri: vscode.Uri) {
+  return api().editors().find((e) => e.uri === uri.toString());
+}
+
+async function opened(uri: vscode.Uri): Promise<void> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor');
+  await waitFor('the network editor to show the graph', () => editorOf(uri)?.shown === 'model' && editorOf(uri)?.step === 0, 30_000, () => JSON.stringify(api().editors()));
+  // The commands act on the active network editor.
+  await waitFor('the network editor to be active', async () => (await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.uri === uri.toString());
+}
+
+describe('training from the network editor', () => {
+  afterEach(closeAllEditors);
+
+  it('steps, steps back and resets with the exact numbers, and never touches the file', async () => {
+    const text = readFileSync(examplePath('dosage-all.nn.json'), 'utf8');
+    const uri = scratchFile('training-steps.nn.json', text);
+    await opened(uri);
+    for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('backprop.step');
+    await waitFor('step 3', () => editorOf(uri)?.step === 3);
+    const reference = new Trainer(loadNetwork(text));
+    for (let i = 0; i < 3; i++) reference.step();
+    assert.deepEqual(editorOf(uri)!.params, Array.from(reference.params));
+    await vscode.commands.executeCommand('backprop.stepBack');
+    await waitFor('step 2', () => editorOf(uri)?.step === 2);
+    await vscode.commands.executeCommand('backprop.reset');
+    await waitFor('step 0', () => editorOf(uri)?.step === 0);
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(document.isDirty, false);
+    assert.equal(document.getText(), text);
+  });
+
+  it('Continue runs in the worker: commands answer while it trains, Pause stops it', async () => {
+    const file = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+    file.training = { learningRate: 0.01, maxSteps: 1e12, minStepSize: 0 };
+    const uri = scratchFile('training-continue.nn.json', JSON.stringify(file, null, 2));
+    await opened(uri);
+    await vscode.commands.executeCommand('backprop.continue');
+    await waitFor('Continue to be under way', () => editorOf(uri)?.running && editorOf(uri)!.step! > 10_000);
+    // A command issued during Continue is answered, and training is still going when it is.
+    const status = await vscode.commands.executeCommand<Status>('backprop.trainingStatus');
+    assert.equal(status?.running, true);
+    await waitFor('more steps after the command answered', () => (editorOf(uri)?.step ?? 0) > status!.step);
+    await vscode.commands.executeCommand('backprop.pause');
+    await waitFor('Pause', () => editorOf(uri)?.running === false);
+    const stopped = editorOf(uri)!.step;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(editorOf(uri)!.step, stopped, 'no step after Pause');
+    assert.equal((await vscode.workspace.openTextDocument(uri)).isDirty, false);
+  });
+
+  it('an edit to the text starts training again from the new file', async () => {
+    const text = readFileSync(examplePath('dosage-b3.nn.json'), 'utf8');
+    const uri = scratchFile('training-edit.nn.json', text);
+    await opened(uri);
+    await vscode.commands.executeCommand('backprop.step');
+    await waitFor('step 1', () => editorOf(uri)?.step === 1);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, document.positionAt(text.lastIndexOf('}')), ' ');
+    await vscode.workspace.applyEdit(edit);
+    await waitFor('the reloaded network at step 0', () => editorOf(uri)?.step === 0);
+    await document.save();
+  });
+});

@@ -4,7 +4,7 @@
  * Full-batch gradient descent is deterministic, so the state after step s is recomputed exactly
  * from the last checkpoint at or before s. What is kept, all inside one byte cap:
  * - the latest `recent` steps' parameters, outright (a quarter of the cap at most): stepping back
- *   a few steps is a copy;
+ *   a few steps is a copy (not for tiny networks, where recomputing is as quick);
  * - a checkpoint every K steps (half the cap): when checkpoints outgrow their share, every other
  *   one is dropped and K doubles, so the cap holds whatever the step count and stepping back
  *   anywhere costs at most K steps of recomputation;
@@ -22,11 +22,17 @@ export interface HistoryOptions {
   checkpointEvery?: number;
   /** The cap on everything the history keeps, in bytes. */
   maxBytes?: number;
-  /** How many of the latest steps keep their parameters outright (bounded by a quarter of the cap). */
+  /**
+   * How many of the latest steps keep their parameters outright (bounded by a quarter of the cap).
+   * By default 256, or none for a network whose step is cheap enough to recompute instead.
+   */
   recent?: number;
 }
 
 export const HISTORY_DEFAULTS = { checkpointEvery: 64, maxBytes: 64 * 1024 * 1024, recent: 256 } as const;
+
+/** Parameters x samples below which a step is too cheap to be worth a copy of its parameters. */
+const CHEAP_STEP = 4096;
 
 /** The loss of states 0, stride, 2 x stride, ...: `values[i]` is the loss after i x stride steps. */
 export interface LossSeries {
@@ -77,7 +83,11 @@ export class History {
     this.latest = trainer.stepCount;
 
     const budget = this.cap - bytesPerState;
-    this.recentSlots = Math.max(0, Math.min(options.recent ?? HISTORY_DEFAULTS.recent, Math.floor(budget / 4 / bytesPerState)));
+    // Where a step costs little more than copying the parameters (a teaching network), recomputing up
+    // to K steps takes microseconds and the recent copies would only slow every step down.
+    const cheap = size * trainer.network.data.samples < CHEAP_STEP;
+    const recent = options.recent ?? (cheap ? 0 : HISTORY_DEFAULTS.recent);
+    this.recentSlots = Math.max(0, Math.min(recent, Math.floor(budget / 4 / bytesPerState)));
     this.recentParams = new Float64Array(this.recentSlots * size);
     // Steps recentFrom..latest have their parameters in the ring; it starts with the base state.
     this.recentFrom = this.latest;

@@ -6,15 +6,20 @@
  *
  * where unit j is the one the parameter feeds (dLoss/dy already sums every path to the loss: the
  * explainer spells those paths out; this records what they add up to). A ring keeps the latest
- * `capacity` steps, so the cost is a few loads and stores per sample per step and the memory is
- * fixed.
+ * `capacity` steps, so the cost is four loads and stores per sample per step and the memory is
+ * fixed; the factors are worked out when the rows are read.
  */
-import { type Activation, activationSlope } from './math';
+import { type Activation, activate, activationSlope } from './math';
 import type { ParameterInfo } from './network';
 import type { Trainer } from './train';
 
 /** dLoss/dy, dy/dx, dx/dparam and their product: the term. */
 export const TRACE_FACTORS = 4;
+/**
+ * What record() stores per sample: dLoss/dy, dLoss/dx, dx/dparam and x. The factors are derived
+ * from these when read, so the per-step cost is loads and stores only.
+ */
+const STORED = 4;
 
 export interface TraceRow {
   /** The step whose update this derivative drove (its state is step - 1). */
@@ -27,8 +32,8 @@ export interface TraceRow {
 
 export class ChainRuleTrace {
   readonly capacity: number;
-  /** [capacity][samples][TRACE_FACTORS]. */
-  readonly values: Float64Array;
+  /** [capacity][samples][STORED]: dLoss/dy, dLoss/dx, dx/dparam, x. */
+  private readonly values: Float64Array;
   /** The step recorded in each slot. */
   readonly steps: Float64Array;
   /** How many steps have been recorded (the ring holds the latest min(count, capacity)). */
@@ -39,7 +44,6 @@ export class ChainRuleTrace {
   private readonly width: number;
   private readonly activation: Activation;
   private readonly x: Float64Array;
-  private readonly y: Float64Array;
   private readonly dx: Float64Array;
   private readonly dy: Float64Array;
   private readonly input: Float64Array;
@@ -54,11 +58,10 @@ export class ChainRuleTrace {
     this.width = net.layers[l].inputs;
     this.activation = net.layers[l].activation;
     this.x = trainer.x[l];
-    this.y = trainer.y[l];
     this.dx = trainer.dx[l];
     this.dy = trainer.dy[l];
     this.input = l === 0 ? net.data.inputs : trainer.y[l - 1];
-    this.values = new Float64Array(this.capacity * this.samples * TRACE_FACTORS);
+    this.values = new Float64Array(this.capacity * this.samples * STORED);
     this.steps = new Float64Array(this.capacity);
   }
 
@@ -67,21 +70,16 @@ export class ChainRuleTrace {
    * derivative that drove that step) or after `evaluate()`.
    */
   record(): void {
-    const { samples, units, width, x, y, dx, dy, input, values: v } = this;
+    const { samples, units, width, x, dx, dy, input, values: v } = this;
     const j = this.parameter.unit;
     const k = this.parameter.input;
-    let at = this.slot * samples * TRACE_FACTORS;
+    let at = this.slot * samples * STORED;
     for (let i = 0, u = j; i < samples; i++, u += units) {
-      const upstream = dy[u];
-      // dx = dy x f'(x) was just computed by the backward pass; dividing it back out costs no exp
-      // and is f'(x) to within a rounding. Where dy is 0 the quotient says nothing: ask f' itself.
-      const slope = upstream !== 0 ? dx[u] / upstream : activationSlope(this.activation, x[u], y[u]);
-      const local = k < 0 ? 1 : input[i * width + k];
-      v[at] = upstream;
-      v[at + 1] = slope;
-      v[at + 2] = local;
-      v[at + 3] = dx[u] * local;
-      at += TRACE_FACTORS;
+      v[at] = dy[u];
+      v[at + 1] = dx[u];
+      v[at + 2] = k < 0 ? 1 : input[i * width + k];
+      v[at + 3] = x[u];
+      at += STORED;
     }
     this.steps[this.slot] = this.trainer.stepCount;
     if (++this.slot === this.capacity) this.slot = 0;
@@ -98,9 +96,15 @@ export class ChainRuleTrace {
       const rows: number[][] = [];
       let derivative = 0;
       for (let i = 0; i < samples; i++) {
-        const at = (slot * samples + i) * TRACE_FACTORS;
-        rows.push(Array.from(this.values.subarray(at, at + TRACE_FACTORS)));
-        derivative += this.values[at + 3];
+        const at = (slot * samples + i) * STORED;
+        const v = this.values;
+        const [upstream, dLossDx, local, x] = [v[at], v[at + 1], v[at + 2], v[at + 3]];
+        // dx = dy x f'(x) came from the backward pass; dividing it back out is f'(x) to within a
+        // rounding. Where dy is 0 the quotient says nothing: ask f' itself.
+        const slope = upstream !== 0 ? dLossDx / upstream : activationSlope(this.activation, x, activate(this.activation, x));
+        const term = dLossDx * local;
+        rows.push([upstream, slope, local, term]);
+        derivative += term;
       }
       out.push({ step: this.steps[slot], samples: rows, derivative });
     }

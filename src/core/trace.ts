@@ -6,7 +6,7 @@
  *
  * where unit j is the one the parameter feeds (dLoss/dy already sums every path to the loss: the
  * explainer spells those paths out; this records what they add up to). A ring keeps the latest
- * `capacity` steps, so the cost is four loads and stores per sample per step and the memory is
+ * `capacity` steps, so the cost is two to three loads and stores per sample per step and the memory is
  * fixed; the factors are worked out when the rows are read.
  */
 import { type Activation, activate, activationSlope } from './math';
@@ -16,8 +16,8 @@ import type { Trainer } from './train';
 /** dLoss/dy, dy/dx, dx/dparam and their product: the term. */
 export const TRACE_FACTORS = 4;
 /**
- * What record() stores per sample: dLoss/dy, dLoss/dx, dx/dparam and x. The factors are derived
- * from these when read, so the per-step cost is loads and stores only.
+ * What record() stores per sample: dLoss/dy, dLoss/dx, dx/dparam (where it changes from step to
+ * step) and x (where dy is 0). The factors are derived when read, so a step costs loads and stores.
  */
 const STORED = 4;
 
@@ -32,7 +32,7 @@ export interface TraceRow {
 
 export class ChainRuleTrace {
   readonly capacity: number;
-  /** [capacity][samples][STORED]: dLoss/dy, dLoss/dx, dx/dparam, x. */
+  /** [capacity][samples][STORED]: dLoss/dy, dLoss/dx, dx/dparam, x (see STORED). */
   private readonly values: Float64Array;
   /** The step recorded in each slot. */
   readonly steps: Float64Array;
@@ -48,6 +48,7 @@ export class ChainRuleTrace {
   private readonly dy: Float64Array;
   private readonly input: Float64Array;
   private slot = 0;
+  private readonly localChanges: boolean;
 
   constructor(private readonly trainer: Trainer, readonly parameter: ParameterInfo, capacity = 1024) {
     this.capacity = Math.max(1, Math.floor(capacity));
@@ -61,6 +62,7 @@ export class ChainRuleTrace {
     this.dx = trainer.dx[l];
     this.dy = trainer.dy[l];
     this.input = l === 0 ? net.data.inputs : trainer.y[l - 1];
+    this.localChanges = l > 0 && parameter.input >= 0;
     this.values = new Float64Array(this.capacity * this.samples * STORED);
     this.steps = new Float64Array(this.capacity);
   }
@@ -73,12 +75,16 @@ export class ChainRuleTrace {
     const { samples, units, width, x, dx, dy, input, values: v } = this;
     const j = this.parameter.unit;
     const k = this.parameter.input;
+    // A bias's dx/dparam is 1 and a first-layer weight's is the data: neither changes, so neither is stored.
+    const localChanges = this.localChanges;
     let at = this.slot * samples * STORED;
     for (let i = 0, u = j; i < samples; i++, u += units) {
-      v[at] = dy[u];
+      const d = dy[u];
+      v[at] = d;
       v[at + 1] = dx[u];
-      v[at + 2] = k < 0 ? 1 : input[i * width + k];
-      v[at + 3] = x[u];
+      if (localChanges) v[at + 2] = input[i * width + k];
+      // x only matters where dy is 0 (see rows()).
+      if (d === 0) v[at + 3] = x[u];
       at += STORED;
     }
     this.steps[this.slot] = this.trainer.stepCount;
@@ -98,7 +104,9 @@ export class ChainRuleTrace {
       for (let i = 0; i < samples; i++) {
         const at = (slot * samples + i) * STORED;
         const v = this.values;
-        const [upstream, dLossDx, local, x] = [v[at], v[at + 1], v[at + 2], v[at + 3]];
+        const [upstream, dLossDx, x] = [v[at], v[at + 1], v[at + 3]];
+        const k = this.parameter.input;
+        const local = this.localChanges ? v[at + 2] : k < 0 ? 1 : this.input[i * this.width + k];
         // dx = dy x f'(x) came from the backward pass; dividing it back out is f'(x) to within a
         // rounding. Where dy is 0 the quotient says nothing: ask f' itself.
         const slope = upstream !== 0 ? dLossDx / upstream : activationSlope(this.activation, x, activate(this.activation, x));

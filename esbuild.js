@@ -22,6 +22,8 @@ const builds = [
   // `vscode` is provided by the extension host at run time.
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The training worker thread (src/training/worker.ts): Continue runs there, off the host's thread.
+  { ...common, entryPoints: ['src/training/worker.ts'], outfile: 'dist/worker.js' },
   // The webview: a browser bundle and its stylesheet, KaTeX's CSS with its woff2 fonts inlined
   // (the .woff/.ttf fallbacks stay out, since every VS Code webview reads woff2 first). Inlined,
   // because fonts fetched lazily as cards render kept each webview loading for seconds, and in
@@ -56,6 +58,9 @@ function copyCodicons() {
 }
 
 async function main() {
+  // The training engine's WebAssembly is bundled as a generated module: build it first.
+  const { buildWasm } = await import('./scripts/build-wasm.mjs');
+  await buildWasm();
   // A production build starts clean, so no stale source map or asset of a dev build ships.
   if (production) require('node:fs').rmSync(require('node:path').join(__dirname, 'dist'), { recursive: true, force: true });
   copyCodicons();

@@ -4,7 +4,13 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'coverage/**',
+      // AssemblyScript, not TypeScript (its own types and decorators), and the wasm it compiles to.
+      'asm/**', 'src/core/engine.wasm.generated.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,11 @@
  * Forward pass, backward pass and gradient descent over one network. A Trainer owns every buffer
  * it needs, allocated once in the constructor; `evaluate` and `step` allocate nothing, so Continue
  * can run millions of steps without feeding the garbage collector.
+ *
+ * Two engines compute the same numbers: the WebAssembly SIMD engine (./engine), the default where
+ * the platform has it, and the TypeScript loops below, the reference the engine is tested against.
  */
+import { createWasmEngine, type WasmEngine } from './engine';
 import { activateBuffer, backpropActivation, lossAndGradient } from './math';
 import type { Network } from './network';
 
@@ -18,7 +22,14 @@ export interface RunResult {
   stopReason: StopReason;
 }
 
+export interface TrainerOptions {
+  /** 'auto' (the default): WebAssembly where available, else TypeScript. 'wasm' throws where it is not. */
+  engine?: 'auto' | 'wasm' | 'js';
+}
+
 export class Trainer {
+  /** Which engine computes: every buffer below holds the same values either way. */
+  readonly engine: 'wasm' | 'js';
   /** The current parameter values, in the network's order (w1.., then b1..). */
   readonly params: Float64Array;
   /** dLoss/dparameter at `params`, valid after evaluate(). */
@@ -41,16 +52,32 @@ export class Trainer {
   loss = NaN;
   /** Whether x, y, dx, dy, gradients and loss describe the current `params`. */
   private fresh = false;
+  /** The WebAssembly engine whose memory the arrays above view; null on the TypeScript path. */
+  private readonly wasm: WasmEngine | null;
 
-  constructor(readonly network: Network, initial: Float64Array = network.initialParameters) {
+  constructor(readonly network: Network, initial: Float64Array = network.initialParameters, options: TrainerOptions = {}) {
     if (initial.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} parameters, got ${initial.length}`);
-    this.params = Float64Array.from(initial);
-    this.gradients = new Float64Array(network.parameterCount);
+    const wanted = options.engine ?? 'auto';
+    this.wasm = wanted === 'js' ? null : wasmEngine(network, wanted === 'wasm');
     const n = network.data.samples;
-    this.x = network.layers.map((l) => new Float64Array(n * l.units));
-    this.y = network.layers.map((l) => new Float64Array(n * l.units));
-    this.dx = network.layers.map((l) => new Float64Array(n * l.units));
-    this.dy = network.layers.map((l) => new Float64Array(n * l.units));
+    if (this.wasm !== null) {
+      this.engine = 'wasm';
+      this.params = this.wasm.params;
+      this.params.set(initial);
+      this.gradients = this.wasm.gradients;
+      this.x = this.wasm.x;
+      this.y = this.wasm.y;
+      this.dx = this.wasm.dx;
+      this.dy = this.wasm.dy;
+    } else {
+      this.engine = 'js';
+      this.params = Float64Array.from(initial);
+      this.gradients = new Float64Array(network.parameterCount);
+      this.x = network.layers.map((l) => new Float64Array(n * l.units));
+      this.y = network.layers.map((l) => new Float64Array(n * l.units));
+      this.dx = network.layers.map((l) => new Float64Array(n * l.units));
+      this.dy = network.layers.map((l) => new Float64Array(n * l.units));
+    }
   }
 
   /** The network's outputs for every sample, [samples x outputs]; valid after evaluate(). */
@@ -72,8 +99,11 @@ export class Trainer {
   /** Runs the forward and backward passes at the current parameters; returns the loss. */
   evaluate(): number {
     if (this.fresh) return this.loss;
-    this.forward();
-    this.backward();
+    if (this.wasm !== null) this.loss = this.wasm.evaluate();
+    else {
+      this.forward();
+      this.backward();
+    }
     this.fresh = true;
     return this.loss;
   }
@@ -81,7 +111,8 @@ export class Trainer {
   /** The loss at the current parameters, forward pass only (gradients are left stale). */
   lossOnly(): number {
     if (this.fresh) return this.loss;
-    this.forward();
+    if (this.wasm !== null) this.loss = this.wasm.forward();
+    else this.forward();
     return this.loss;
   }
 
@@ -90,19 +121,7 @@ export class Trainer {
    * new value = old value - step size, for every trainable parameter. Returns the largest |step size|.
    */
   step(): number {
-    this.evaluate();
-    const { learningRate, trainable } = this.network.training;
-    const p = this.params;
-    const g = this.gradients;
-    let largest = 0;
-    for (let i = 0; i < p.length; i++) {
-      if (trainable[i] === 0) continue;
-      const stepSize = learningRate * g[i];
-      p[i] -= stepSize;
-      const size = stepSize < 0 ? -stepSize : stepSize;
-      // `size !== size` lets a NaN through; once largest is NaN or Infinity nothing replaces it.
-      if (size > largest || size !== size) largest = size;
-    }
+    const largest = this.wasm !== null ? this.wasmStep(this.wasm) : this.jsStep();
     this.stepCount++;
     this.lastStepSize = largest;
     this.fresh = false;
@@ -122,6 +141,31 @@ export class Trainer {
       if (!(size < Infinity) || !(this.loss < Infinity)) return { steps: this.stepCount, stopReason: 'diverged' };
       if (size < minStepSize) return { steps: this.stepCount, stopReason: 'converged' };
     }
+  }
+
+  /** The whole step in one call into WebAssembly (just the update when the gradients are fresh). */
+  private wasmStep(wasm: WasmEngine): number {
+    if (this.fresh) return wasm.update();
+    const largest = wasm.step();
+    this.loss = wasm.loss;
+    return largest;
+  }
+
+  private jsStep(): number {
+    this.evaluate();
+    const { learningRate, trainable } = this.network.training;
+    const p = this.params;
+    const g = this.gradients;
+    let largest = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (trainable[i] === 0) continue;
+      const stepSize = learningRate * g[i];
+      p[i] -= stepSize;
+      const size = stepSize < 0 ? -stepSize : stepSize;
+      // `size !== size` lets a NaN through; once largest is NaN or Infinity nothing replaces it.
+      if (size > largest || size !== size) largest = size;
+    }
+    return largest;
   }
 
   private forward(): void {
@@ -190,13 +234,38 @@ export class Trainer {
   }
 }
 
+/** The WebAssembly engine for `network`; null (the TypeScript path) where it cannot run, unless `required`. */
+function wasmEngine(network: Network, required: boolean): WasmEngine | null {
+  try {
+    const engine = createWasmEngine(network);
+    if (engine === null && required) throw new Error('WebAssembly SIMD is not available here');
+    return engine;
+  } catch (e) {
+    // Too large for one memory, or out of memory: the TypeScript path still works.
+    if (required) throw e;
+    return null;
+  }
+}
+
+/**
+ * One scratch trainer per network for finiteDifference: a WebAssembly trainer costs an instance
+ * and a memory to create, far more than the two forward passes the explainer asks of it per
+ * parameter. Weak, so the scratch goes when the network does.
+ */
+const scratchTrainers = new WeakMap<Network, Trainer>();
+
 /**
  * The central finite-difference estimate (L(p + h) - L(p - h)) / 2h of dLoss/dparameter, the
  * independent check shown beside every chain-rule derivative. Uses its own scratch trainer so the
  * caller's cached values stay valid.
  */
 export function finiteDifference(network: Network, params: ArrayLike<number>, index: number, h?: number): number {
-  const scratch = new Trainer(network, Float64Array.from(params));
+  if (params.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} parameters, got ${params.length}`);
+  let scratch = scratchTrainers.get(network);
+  if (scratch === undefined) {
+    scratch = new Trainer(network, Float64Array.from(params));
+    scratchTrainers.set(network, scratch);
+  } else scratch.setParameters(params);
   const base = scratch.params[index];
   const step = h ?? 1e-5 * Math.max(1, Math.abs(base));
   scratch.params[index] = base + step;

@@ -1,0 +1,205 @@
+/**
+ * The WebAssembly SIMD training engine (asm/engine.ts, compiled at build time into
+ * engine.wasm.generated.ts). The module is decoded and compiled once, on first use; each Trainer
+ * gets its own instance over its own memory, sized exactly for the network and never grown, so
+ * the Float64Array views handed out here stay valid for the Trainer's lifetime.
+ */
+import { ACTIVATIONS, LOSSES } from './math';
+import type { Network } from './network';
+import { ENGINE_HEAP_BASE, ENGINE_WASM_BASE64 } from './engine.wasm.generated';
+
+// The config block: keep in step with the offsets at the top of asm/engine.ts.
+const HEADER = 64;
+const LAYER = 64;
+const H_LR = 0;
+const H_LAYERS = 16;
+const H_SAMPLES = 20;
+const H_LOSS_KIND = 24;
+const H_OUTPUTS = 28;
+const H_PARAMS = 32;
+const H_P = 36;
+const H_G = 40;
+const H_TRAINABLE = 44;
+const H_TARGETS = 48;
+const L_UNITS = 0;
+const L_INPUTS = 4;
+const L_ACT = 8;
+const L_W = 12;
+const L_B = 16;
+const L_GW = 20;
+const L_GB = 24;
+const L_A = 28;
+const L_X = 32;
+const L_Y = 36;
+const L_DX = 40;
+const L_DY = 44;
+const L_DA = 48;
+/** The loss step() leaves in the header, as an index into a Float64Array over the header. */
+const LOSS_SLOT = 1;
+
+const PAGE = 65536;
+/** 4 GiB less a page: every byte offset fits the module's 32-bit pointers. */
+const MAX_PAGES = 65535;
+
+interface EngineExports {
+  heapBase(): number;
+  forward(cfg: number): number;
+  evaluate(cfg: number): number;
+  update(cfg: number): number;
+  step(cfg: number): number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled engine, or null where WebAssembly (with SIMD) is unavailable. */
+function engineModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      if (typeof WebAssembly === 'object' && typeof atob === 'function') {
+        const text = atob(ENGINE_WASM_BASE64);
+        const bytes = new Uint8Array(text.length);
+        for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+        // The module uses SIMD throughout, so validating it is the feature test.
+        if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+      }
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether Trainers can run on the WebAssembly engine here. */
+export function wasmEngineAvailable(): boolean {
+  return engineModule() !== null;
+}
+
+/**
+ * One network's buffers in its own instance's memory, and the exported passes bound to them.
+ * `forward`, `evaluate` and `step` return what their names say; step() leaves the loss in `loss`.
+ */
+export class WasmEngine {
+  readonly params: Float64Array;
+  readonly gradients: Float64Array;
+  readonly x: Float64Array[] = [];
+  readonly y: Float64Array[] = [];
+  readonly dx: Float64Array[] = [];
+  readonly dy: Float64Array[] = [];
+  /** The config block's first two doubles: learning rate and the loss step() left. */
+  private readonly header: Float64Array;
+  private readonly cfg: number;
+  private readonly exports: EngineExports;
+
+  /** Throws a RangeError when the network does not fit one 32-bit memory. */
+  constructor(module: WebAssembly.Module, network: Network) {
+    const samples = network.data.samples;
+    const layers = network.layers;
+    const nIn = network.inputNames.length;
+    const nOut = network.outputNames.length;
+    const count = network.parameterCount;
+
+    let top = align(ENGINE_HEAP_BASE);
+    const take = (bytes: number): number => {
+      const at = top;
+      top = align(top + bytes);
+      return at;
+    };
+    const cfg = take(HEADER + LAYER * layers.length);
+    const params = take(8 * count);
+    const gradients = take(8 * count);
+    const trainable = take(count);
+    const inputs = take(8 * samples * nIn);
+    const targets = take(8 * samples * nOut);
+    const buffers = layers.map((l) => ({ x: take(8 * samples * l.units), y: take(8 * samples * l.units), dx: take(8 * samples * l.units), dy: take(8 * samples * l.units) }));
+    const pages = Math.ceil(top / PAGE);
+    if (pages > MAX_PAGES) throw new RangeError(`the network needs ${top} bytes, more than one WebAssembly memory holds`);
+
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    this.exports = instance.exports as unknown as EngineExports;
+    if (this.exports.heapBase() !== ENGINE_HEAP_BASE) throw new Error('engine.wasm.generated.ts is out of date: run node scripts/build-wasm.mjs');
+    const buffer = memory.buffer;
+    const f64 = (at: number, length: number): Float64Array => new Float64Array(buffer, at, length);
+
+    this.cfg = cfg;
+    this.header = f64(cfg, 2);
+    this.params = f64(params, count);
+    this.gradients = f64(gradients, count);
+    new Uint8Array(buffer, trainable, count).set(network.training.trainable);
+    f64(inputs, samples * nIn).set(network.data.inputs);
+    f64(targets, samples * nOut).set(network.data.targets);
+    layers.forEach((l, i) => {
+      const n = samples * l.units;
+      this.x.push(f64(buffers[i].x, n));
+      this.y.push(f64(buffers[i].y, n));
+      this.dx.push(f64(buffers[i].dx, n));
+      this.dy.push(f64(buffers[i].dy, n));
+    });
+
+    const view = new DataView(buffer, cfg, HEADER + LAYER * layers.length);
+    const u32 = (at: number, value: number): void => view.setUint32(at, value, true);
+    view.setFloat64(H_LR, network.training.learningRate, true);
+    u32(H_LAYERS, layers.length);
+    u32(H_SAMPLES, samples);
+    u32(H_LOSS_KIND, LOSSES.indexOf(network.loss));
+    u32(H_OUTPUTS, nOut);
+    u32(H_PARAMS, count);
+    u32(H_P, params);
+    u32(H_G, gradients);
+    u32(H_TRAINABLE, trainable);
+    u32(H_TARGETS, targets);
+    layers.forEach((l, i) => {
+      const at = HEADER + LAYER * i;
+      u32(at + L_UNITS, l.units);
+      u32(at + L_INPUTS, l.inputs);
+      u32(at + L_ACT, ACTIVATIONS.indexOf(l.activation));
+      u32(at + L_W, params + 8 * l.weightOffset);
+      u32(at + L_B, params + 8 * l.biasOffset);
+      u32(at + L_GW, gradients + 8 * l.weightOffset);
+      u32(at + L_GB, gradients + 8 * l.biasOffset);
+      u32(at + L_A, i === 0 ? inputs : buffers[i - 1].y);
+      u32(at + L_X, buffers[i].x);
+      u32(at + L_Y, buffers[i].y);
+      u32(at + L_DX, buffers[i].dx);
+      u32(at + L_DY, buffers[i].dy);
+      u32(at + L_DA, i === 0 ? 0 : buffers[i - 1].dy);
+    });
+  }
+
+  /** Forward pass only; returns the loss. */
+  forward(): number {
+    return this.exports.forward(this.cfg);
+  }
+
+  /** Forward and backward passes; returns the loss. */
+  evaluate(): number {
+    return this.exports.evaluate(this.cfg);
+  }
+
+  /** The update alone, from the gradients in place; returns the largest |step size|. */
+  update(): number {
+    return this.exports.update(this.cfg);
+  }
+
+  /** Evaluate and update in one call; returns the largest |step size|, the loss is then `loss`. */
+  step(): number {
+    return this.exports.step(this.cfg);
+  }
+
+  /** The loss the last step() computed (at the parameters before its update). */
+  get loss(): number {
+    return this.header[LOSS_SLOT];
+  }
+}
+
+/** The engine for `network`, or null where WebAssembly SIMD is unavailable. */
+export function createWasmEngine(network: Network): WasmEngine | null {
+  const module = engineModule();
+  return module === null ? null : new WasmEngine(module, network);
+}
+
+/** Rounds up to 16 bytes, for v128 loads; arithmetic, not bit operations, past 2^31. */
+function align(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}

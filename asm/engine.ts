@@ -498,6 +498,31 @@ function lossAndGradient(kind: i32, predicted: usize, targets: usize, dPredicted
 // ---------------------------------------------------------------------------------------------
 // Backward kernels.
 
+/** dW[.][k] for one input k: vectors along j (2 units at a time), for tiny or odd fan-ins. */
+function gradWColumn(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize, k: usize): void {
+  const rowK = K << 3;
+  const rowJ = J << 3;
+  const zero = f64x2.splat(0);
+  const ak = A + (k << 3);
+  let j: usize = 0;
+  for (; j + 2 <= J; j += 2) {
+    let c = zero;
+    let a = ak;
+    let d = dX + (j << 3);
+    for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) c = madd(c, v128.load(d), v128.load64_splat(a));
+    const g = gW + j * rowK + (k << 3);
+    store<f64>(g, f64x2.extract_lane(c, 0));
+    store<f64>(g + rowK, f64x2.extract_lane(c, 1));
+  }
+  if (j < J) {
+    let s: f64 = 0;
+    let a = ak;
+    let d = dX + (j << 3);
+    for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) s += load<f64>(d) * load<f64>(a);
+    store<f64>(gW + j * rowK + (k << 3), s);
+  }
+}
+
 /**
  * dW[j][k] = sum_n dX[n][j] A[n][k]: vectors along k, dX[n][j..j+3] splatted, 4 units x 4 inputs
  * per block. Each sum runs over n in order from 0, as the TypeScript loop does.
@@ -508,26 +533,7 @@ function denseGradW(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize
   const zero = f64x2.splat(0);
   if (K < 4) {
     // Tiny fan-in: vectors along j instead (2 units at a time), one input at a time.
-    for (let k: usize = 0; k < K; k++) {
-      const ak = A + (k << 3);
-      let j: usize = 0;
-      for (; j + 2 <= J; j += 2) {
-        let c = zero;
-        let a = ak;
-        let d = dX + (j << 3);
-        for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) c = madd(c, v128.load(d), v128.load64_splat(a));
-        const g = gW + j * rowK + (k << 3);
-        store<f64>(g, f64x2.extract_lane(c, 0));
-        store<f64>(g + rowK, f64x2.extract_lane(c, 1));
-      }
-      if (j < J) {
-        let s: f64 = 0;
-        let a = ak;
-        let d = dX + (j << 3);
-        for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) s += load<f64>(d) * load<f64>(a);
-        store<f64>(gW + j * rowK + (k << 3), s);
-      }
-    }
+    for (let k: usize = 0; k < K; k++) gradWColumn(dX, A, gW, S, K, J, k);
     return;
   }
   let k: usize = 0;
@@ -610,27 +616,8 @@ function denseGradW(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize
     }
     k += 2;
   }
-  if (k < K) {
-    // The last input of an odd fan-in: vectors along j.
-    const ak = A + (k << 3);
-    let j: usize = 0;
-    for (; j + 2 <= J; j += 2) {
-      let c = zero;
-      let a = ak;
-      let d = dX + (j << 3);
-      for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) c = madd(c, v128.load(d), v128.load64_splat(a));
-      const g = gW + j * rowK + (k << 3);
-      store<f64>(g, f64x2.extract_lane(c, 0));
-      store<f64>(g + rowK, f64x2.extract_lane(c, 1));
-    }
-    if (j < J) {
-      let s: f64 = 0;
-      let a = ak;
-      let d = dX + (j << 3);
-      for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) s += load<f64>(d) * load<f64>(a);
-      store<f64>(gW + j * rowK + (k << 3), s);
-    }
-  }
+  // The last input of an odd fan-in: vectors along j.
+  if (k < K) gradWColumn(dX, A, gW, S, K, J, k);
 }
 
 /** db[j] = sum_n dX[n][j], vectors along j, 8 units per block for independent add chains. */

@@ -5,7 +5,9 @@
  *
  * Every buffer is sample-major, [samples x units] row-major, and W is [units x inputs] row-major,
  * exactly as in the TypeScript trainer. Sums over samples (dW, db) and over units (dA) run in the
- * same order as the TypeScript loops; only the forward dot products pair up terms differently.
+ * same order as the TypeScript loops; the forward dot products pair up terms differently, and
+ * exp, log1p and tanh are this file's own two-lane versions (within a few ulps of V8's), so the
+ * two paths agree to rounding, not bit for bit.
  */
 
 // The config block: header, then one record per layer. Offsets in bytes.
@@ -498,28 +500,37 @@ function lossAndGradient(kind: i32, predicted: usize, targets: usize, dPredicted
 // ---------------------------------------------------------------------------------------------
 // Backward kernels.
 
+/**
+ * Samples per pass of the dW kernels. One pass walks a column strip of dX and of A, a row stride
+ * apart: at strides of a power of two those rows share a few cache sets, and a whole batch of
+ * them no longer stays in L1 from one block to the next. Passes continue the sums they stored,
+ * so every sum still runs over n in order from 0.
+ */
+const CHUNK: usize = 16;
+
 /** dW[.][k] for one input k: vectors along j (2 units at a time), for tiny or odd fan-ins. */
-function gradWColumn(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize, k: usize): void {
+function gradWColumn(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize, k: usize, more: bool): void {
   const rowK = K << 3;
   const rowJ = J << 3;
   const zero = f64x2.splat(0);
   const ak = A + (k << 3);
   let j: usize = 0;
   for (; j + 2 <= J; j += 2) {
-    let c = zero;
+    const g = gW + j * rowK + (k << 3);
+    let c = more ? f64x2.replace_lane(v128.load64_splat(g), 1, load<f64>(g + rowK)) : zero;
     let a = ak;
     let d = dX + (j << 3);
     for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) c = madd(c, v128.load(d), v128.load64_splat(a));
-    const g = gW + j * rowK + (k << 3);
     store<f64>(g, f64x2.extract_lane(c, 0));
     store<f64>(g + rowK, f64x2.extract_lane(c, 1));
   }
   if (j < J) {
-    let s: f64 = 0;
+    const g = gW + j * rowK + (k << 3);
+    let s: f64 = more ? load<f64>(g) : 0;
     let a = ak;
     let d = dX + (j << 3);
     for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) s += load<f64>(d) * load<f64>(a);
-    store<f64>(gW + j * rowK + (k << 3), s);
+    store<f64>(g, s);
   }
 }
 
@@ -530,10 +541,22 @@ function gradWColumn(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usiz
 function denseGradW(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize): void {
   const rowK = K << 3;
   const rowJ = J << 3;
+  let n: usize = 0;
+  do {
+    const count = S - n < CHUNK ? S - n : CHUNK;
+    gradWPass(dX + n * rowJ, A + n * rowK, gW, count, K, J, n != 0);
+    n += count;
+  } while (n < S);
+}
+
+/** One pass of denseGradW over S samples; `more` continues the sums already in gW. */
+function gradWPass(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize, more: bool): void {
+  const rowK = K << 3;
+  const rowJ = J << 3;
   const zero = f64x2.splat(0);
   if (K < 4) {
     // Tiny fan-in: vectors along j instead (2 units at a time), one input at a time.
-    for (let k: usize = 0; k < K; k++) gradWColumn(dX, A, gW, S, K, J, k);
+    for (let k: usize = 0; k < K; k++) gradWColumn(dX, A, gW, S, K, J, k, more);
     return;
   }
   let k: usize = 0;
@@ -541,7 +564,18 @@ function denseGradW(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize
     const ak = A + (k << 3);
     let j: usize = 0;
     for (; j + 4 <= J; j += 4) {
+      const g = gW + j * rowK + (k << 3);
       let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      if (more) {
+        c00 = v128.load(g);
+        c01 = v128.load(g, 16);
+        c10 = v128.load(g + rowK);
+        c11 = v128.load(g + rowK, 16);
+        c20 = v128.load(g + 2 * rowK);
+        c21 = v128.load(g + 2 * rowK, 16);
+        c30 = v128.load(g + 3 * rowK);
+        c31 = v128.load(g + 3 * rowK, 16);
+      }
       let a = ak;
       let d = dX + (j << 3);
       for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) {
@@ -560,21 +594,19 @@ function denseGradW(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize
         c30 = madd(c30, s, v0);
         c31 = madd(c31, s, v1);
       }
-      let g = gW + j * rowK + (k << 3);
       v128.store(g, c00);
       v128.store(g, c01, 16);
-      g += rowK;
-      v128.store(g, c10);
-      v128.store(g, c11, 16);
-      g += rowK;
-      v128.store(g, c20);
-      v128.store(g, c21, 16);
-      g += rowK;
-      v128.store(g, c30);
-      v128.store(g, c31, 16);
+      v128.store(g + rowK, c10);
+      v128.store(g + rowK, c11, 16);
+      v128.store(g + 2 * rowK, c20);
+      v128.store(g + 2 * rowK, c21, 16);
+      v128.store(g + 3 * rowK, c30);
+      v128.store(g + 3 * rowK, c31, 16);
     }
     for (; j < J; j++) {
-      let c0 = zero, c1 = zero;
+      const g = gW + j * rowK + (k << 3);
+      let c0 = more ? v128.load(g) : zero;
+      let c1 = more ? v128.load(g, 16) : zero;
       let a = ak;
       let d = dX + (j << 3);
       for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) {
@@ -582,7 +614,6 @@ function denseGradW(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize
         c0 = madd(c0, s, v128.load(a));
         c1 = madd(c1, s, v128.load(a, 16));
       }
-      const g = gW + j * rowK + (k << 3);
       v128.store(g, c0);
       v128.store(g, c1, 16);
     }
@@ -591,7 +622,14 @@ function denseGradW(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize
     const ak = A + (k << 3);
     let j: usize = 0;
     for (; j + 4 <= J; j += 4) {
+      const g = gW + j * rowK + (k << 3);
       let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
+      if (more) {
+        c0 = v128.load(g);
+        c1 = v128.load(g + rowK);
+        c2 = v128.load(g + 2 * rowK);
+        c3 = v128.load(g + 3 * rowK);
+      }
       let a = ak;
       let d = dX + (j << 3);
       for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) {
@@ -601,23 +639,23 @@ function denseGradW(dX: usize, A: usize, gW: usize, S: usize, K: usize, J: usize
         c2 = madd(c2, v128.load64_splat(d, 16), v);
         c3 = madd(c3, v128.load64_splat(d, 24), v);
       }
-      const g = gW + j * rowK + (k << 3);
       v128.store(g, c0);
       v128.store(g + rowK, c1);
       v128.store(g + 2 * rowK, c2);
       v128.store(g + 3 * rowK, c3);
     }
     for (; j < J; j++) {
-      let c = zero;
+      const g = gW + j * rowK + (k << 3);
+      let c = more ? v128.load(g) : zero;
       let a = ak;
       let d = dX + (j << 3);
       for (let n: usize = 0; n < S; n++, a += rowK, d += rowJ) c = madd(c, v128.load64_splat(d), v128.load(a));
-      v128.store(gW + j * rowK + (k << 3), c);
+      v128.store(g, c);
     }
     k += 2;
   }
   // The last input of an odd fan-in: vectors along j.
-  if (k < K) gradWColumn(dX, A, gW, S, K, J, k);
+  if (k < K) gradWColumn(dX, A, gW, S, K, J, k, more);
 }
 
 /** db[j] = sum_n dX[n][j], vectors along j, 8 units per block for independent add chains. */

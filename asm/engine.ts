@@ -245,6 +245,7 @@ const C: usize = memory.data<f64>([
   1.90821492927058770002e-10, 1.90821492927058770002e-10, // 32: ln 2, low part
   1.4142135623730951, 1.4142135623730951, // 33: sqrt 2
   2, 2, // 34
+  -40, -40, // 35: e^-40 is below half an ulp of 1
 ], 16);
 const K_LOG2E: usize = 0;
 const K_LN2_HI: usize = 1;
@@ -266,6 +267,7 @@ const K_LN2_HI_LOG: usize = 31;
 const K_LN2_LO_LOG: usize = 32;
 const K_SQRT2: usize = 33;
 const K_TWO: usize = 34;
+const K_TANH_EXP_MIN: usize = 35;
 
 // @ts-ignore: decorator
 @inline function k(i: usize): v128 {
@@ -294,18 +296,29 @@ const K_TWO: usize = 34;
   return f64x2.mul(f64x2.mul(er, pow2(n1)), pow2(f64x2.sub(n, n1)));
 }
 
-/** tanh in each lane: a rational function below 0.625, 1 - 2e/(1 + e) with e = e^-2|x| above. */
+/**
+ * tanh in each lane: a rational function below 0.625, 1 - 2e/(1 + e) with e = e^-2|x| above.
+ * There e is expNonPositive's num/den, left undivided so that one division does for both: the
+ * longest dependency chain here is what limits the loop, not the number of instructions.
+ */
 // @ts-ignore: decorator
 @inline function tanh2(v: v128): v128 {
   const a = f64x2.abs(v);
   const z = f64x2.mul(v, v);
-  const p = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(z, k(K_TANH_P)), k(K_TANH_P + 1)), z), k(K_TANH_P + 2));
-  const q = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(z, k(K_TANH_Q)), z), k(K_TANH_Q + 1)), z), k(K_TANH_Q + 2));
-  const small = f64x2.add(v, f64x2.mul(f64x2.mul(v, z), f64x2.div(p, q)));
-  const e = expNonPositive(f64x2.mul(a, k(K_MINUS_TWO)));
-  const one = k(K_ONE);
-  const large = v128.or(f64x2.sub(one, f64x2.div(f64x2.add(e, e), f64x2.add(one, e))), v128.and(v, k(K_SIGN)));
-  return v128.bitselect(small, large, f64x2.lt(a, k(K_TANH_SMALL)));
+  const sp = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(z, k(K_TANH_P)), k(K_TANH_P + 1)), z), k(K_TANH_P + 2));
+  const sq = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(z, k(K_TANH_Q)), z), k(K_TANH_Q + 1)), z), k(K_TANH_Q + 2));
+  const small = f64x2.add(v, f64x2.mul(f64x2.mul(v, z), f64x2.div(sp, sq)));
+  // e^-2a for a below 20; past that 1 - 2e/(1 + e) rounds to 1 anyway (a NaN stays NaN).
+  const x = f64x2.pmax(f64x2.mul(a, k(K_MINUS_TWO)), k(K_TANH_EXP_MIN));
+  const n = f64x2.nearest(f64x2.mul(x, k(K_LOG2E)));
+  let r = f64x2.sub(x, f64x2.mul(n, k(K_LN2_HI)));
+  r = f64x2.sub(r, f64x2.mul(n, k(K_LN2_LO)));
+  const rr = f64x2.mul(r, r);
+  const p = f64x2.mul(r, f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(rr, k(K_EXP_P)), k(K_EXP_P + 1)), rr), k(K_EXP_P + 2)));
+  const q = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(rr, k(K_EXP_Q)), k(K_EXP_Q + 1)), rr), k(K_EXP_Q + 2)), rr), k(K_EXP_Q + 3));
+  const num = f64x2.mul(f64x2.add(q, p), pow2(n)); // e = num / (q - p), so 2e/(1 + e) = 2 num/(q - p + num)
+  const large = f64x2.sub(k(K_ONE), f64x2.div(f64x2.add(num, num), f64x2.add(f64x2.sub(q, p), num)));
+  return v128.bitselect(small, v128.or(large, v128.and(v, k(K_SIGN))), f64x2.lt(a, k(K_TANH_SMALL)));
 }
 
 /**

@@ -28,7 +28,10 @@ describe('network editor webview (Chromium)', () => {
   });
   after(() => browser?.close());
 
-  beforeEach(async () => {
+  beforeEach(async function () {
+    // The first page of a fresh Chromium can take long to load its fonts and styles on a cold
+    // machine (seen once in a clean CI clone); a limit, not a measure.
+    this.timeout(120_000);
     view = await openWebview('dark', browser);
     await view.send({ type: 'model', version: 1, model: modelOf(dosage) });
     await view.page.locator('#app[data-cards-ready]').waitFor();

@@ -134,13 +134,22 @@ export class Trainer {
    * `diverged` when a step size or the loss is no longer finite.
    */
   run(maxSteps: number = this.network.training.maxSteps): RunResult {
-    const { minStepSize } = this.network.training;
     for (;;) {
       if (this.stepCount >= maxSteps) return { steps: this.stepCount, stopReason: 'max-steps' };
-      const size = this.step();
-      if (!(size < Infinity) || !(this.loss < Infinity)) return { steps: this.stepCount, stopReason: 'diverged' };
-      if (size < minStepSize) return { steps: this.stepCount, stopReason: 'converged' };
+      const stopReason = this.stopAfter(this.step());
+      if (stopReason) return { steps: this.stepCount, stopReason };
     }
+  }
+
+  /**
+   * The stopping rule for the step just taken, given the largest step size it returned: `diverged`
+   * when that or the loss is no longer finite, `converged` when it is below minStepSize, else null.
+   * (The step limit is the caller's: run() and Continue count it differently from Step.)
+   */
+  stopAfter(size: number): 'diverged' | 'converged' | null {
+    if (!(size < Infinity) || !(this.loss < Infinity)) return 'diverged';
+    if (size < this.network.training.minStepSize) return 'converged';
+    return null;
   }
 
   /** The whole step in one call into WebAssembly (just the update when the gradients are fresh). */

@@ -5,9 +5,6 @@
  */
 import { History, type HistoryOptions, type Network, type StopReason, Trainer } from '../core';
 
-/** Why Continue stopped by itself; 'paused' when a person (or a slice's end) stopped it. */
-export type TrainingStop = StopReason | 'paused';
-
 export interface TrainingStatus {
   step: number;
   /** The loss at the current parameters. */
@@ -95,12 +92,9 @@ export class TrainingSession {
     return { step: t.stepCount, loss: t.evaluate(), lastStepSize: t.lastStepSize, stopReason: this.stopReason, earliest: this.history.baseStep };
   }
 
-  /** The stopping rules of Trainer.run, for the step just taken. */
+  /** Trainer.run's stopping rules for the step just taken, the step limit included. */
   private check(size: number): StopReason | null {
     const t = this.trainer;
-    if (!(size < Infinity) || !(t.loss < Infinity)) return 'diverged';
-    if (size < this.network.training.minStepSize) return 'converged';
-    if (t.stepCount >= this.network.training.maxSteps) return 'max-steps';
-    return null;
+    return t.stopAfter(size) ?? (t.stepCount >= this.network.training.maxSteps ? 'max-steps' : null);
   }
 }

@@ -36,9 +36,32 @@ const builds = [
     entryPoints: ['webview/main.ts', 'webview/main.css'],
     outdir: 'dist/webview',
     loader: { '.woff2': 'dataurl' },
-    external: ['*.woff', '*.ttf'],
+    plugins: [woff2Only()],
   },
 ];
+
+/**
+ * KaTeX's @font-face rules list .woff and .ttf after the woff2, and Chromium asks for those
+ * fallbacks when a webview is torn down while its fonts are still decoding. In VS Code for the
+ * browser every webview's resource request waits in one shared service worker for the webview's
+ * host frame to answer; a frame that is gone never answers, the request hangs for 30 s, and until
+ * it settles the next webview's service worker cannot activate, so the next network editor stays
+ * blank for 30 s. With only the inlined woff2 left, a loaded webview requests nothing at all.
+ */
+function woff2Only() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  return {
+    name: 'woff2-only',
+    setup(build) {
+      build.onLoad({ filter: /katex\.min\.css$/ }, (args) => {
+        const css = fs.readFileSync(args.path, 'utf8').replace(/,url\([^)]*\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
+        if (/\.(?:woff|ttf)\)/.test(css)) throw new Error('katex.min.css still names a .woff or .ttf font: update woff2Only');
+        return { contents: css, loader: 'css', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
 
 /**
  * Codicons must be a stylesheet of their own (vscode-elements looks it up by id). Its font is
@@ -71,6 +94,14 @@ async function main() {
   }
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  makeCliExecutable();
+}
+
+/** dist/cli.js is the package's `bin` and starts with a #! line: it runs as ./dist/cli.js too. */
+function makeCliExecutable() {
+  const fs = require('node:fs');
+  const cli = require('node:path').join(__dirname, 'dist', 'cli.js');
+  fs.chmodSync(cli, fs.statSync(cli).mode | 0o111);
 }
 
 main().catch((e) => {

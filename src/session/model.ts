@@ -2,17 +2,34 @@
  * Builds what the webview shows from the core's state. Pure (no vscode import): the training worker
  * builds it, and the unit tests check the numbers the webview will print against the core's.
  */
-import { explain, finiteDifference, findParameter, lossSymbol, type Network, type Trainer } from '../core';
+import { explain, finiteDifference, findParameter, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
 import type { ExplanationView, NetworkModel, TrainingView, UnitView } from '../protocol';
 
 /**
- * Up to this many parameter x sample terms, and while building them takes under EXPLAIN_ALL_MS,
- * every explanation travels with the model, so hovering answers within a frame with no round
- * trip; otherwise the webview asks for one at a time. Deep networks' explanations carry nested
- * paths, so the count alone does not bound the cost: the clock does.
+ * Every explanation travels with the model while building them all is cheap, so a hover answers
+ * within a frame with no round trip; past that the webview asks for one at a time. The cost is
+ * counted, not timed, so the same network gets the same model on every machine: the factors all
+ * the explanations hold, nested paths included (see explanationCost).
  */
-export const EXPLAIN_ALL_LIMIT = 4000;
-export const EXPLAIN_ALL_MS = 40;
+export const EXPLAIN_ALL_LIMIT = 5000;
+
+/**
+ * How many factors the explanations of every parameter hold together: per sample, a parameter
+ * d layers before the output has about three factors per layer on each path to the loss, and the
+ * explainer opens at most PATH_BUDGET paths beyond the first sum's own.
+ */
+export function explanationCost(network: Network): number {
+  const { layers } = network;
+  let cost = 0;
+  for (let l = 0; l < layers.length; l++) {
+    let paths = 1;
+    for (let m = l + 1; m < layers.length && paths <= PATH_BUDGET + (layers[l + 1]?.units ?? 0); m++) paths *= layers[m].units;
+    const opened = Math.min(paths, PATH_BUDGET + (layers[l + 1]?.units ?? 0));
+    const perTerm = 3 + 3 * (layers.length - 1 - l) * opened;
+    cost += layers[l].units * (layers[l].inputs + 1) * perTerm;
+  }
+  return cost * network.data.samples;
+}
 
 export function buildModel(network: Network, trainer: Trainer, training?: TrainingView): NetworkModel {
   const loss = trainer.evaluate();
@@ -37,20 +54,16 @@ export function buildModel(network: Network, trainer: Trainer, training?: Traini
     }
   });
 
-  const explainAll = network.parameterCount * samples <= EXPLAIN_ALL_LIMIT;
   let explanations: Record<string, ExplanationView> | null = null;
-  if (explainAll) {
+  if (explanationCost(network) <= EXPLAIN_ALL_LIMIT) {
     explanations = {};
-    const started = Date.now();
-    for (const p of network.parameters) {
-      if (Date.now() - started > EXPLAIN_ALL_MS) { explanations = null; break; }
-      explanations[p.name] = explainView(network, trainer, p.name)!;
-    }
+    for (const p of network.parameters) explanations[p.name] = explainView(network, trainer, p.name)!;
   }
 
   return {
     name: network.name,
     description: network.description,
+    notation: network.notation,
     inputs: [...network.inputNames],
     outputs: [...network.outputNames],
     layers: network.layers.map((l) => ({ units: l.units, activation: l.activation })),

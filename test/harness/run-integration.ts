@@ -51,7 +51,16 @@ async function runInBrowser(): Promise<number> {
     const consoleLog = path.join(ARTIFACTS, 'vscode-browser-console.log');
     rmSync(consoleLog, { force: true });
     const note = (line: string): void => appendFileSync(consoleLog, `${line}\n`);
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') note(`${m.type()}: ${m.text()}`); });
+    const t0 = Date.now();
+    const stamp = (): string => `${((Date.now() - t0) / 1000).toFixed(3)}`;
+    const short = (u: string): string => u.replace(/^.*\/pre\//, 'pre/').slice(0, 120);
+    page.on('console', (m) => {
+      const url = m.location()?.url ?? '';
+      if (m.type() === 'error' || m.type() === 'warning' || /\/pre\/|fake\.html|vscode-cdn/.test(url)) note(`${stamp()} ${m.type()}: ${m.text()} [${short(url)}]`);
+    });
+    page.on('frameattached', (f) => note(`${stamp()} frameattached ${short(f.url())}`));
+    page.on('framenavigated', (f) => { if (/\/pre\//.test(f.url())) note(`${stamp()} framenavigated ${short(f.url())}`); });
+    page.on('framedetached', (f) => note(`${stamp()} framedetached ${short(f.url())}`));
     page.on('pageerror', (e) => note(`pageerror: ${e.message}`));
     page.on('requestfailed', (r) => note(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
     let resolveExit!: (code: number) => void;

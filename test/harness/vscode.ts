@@ -137,14 +137,17 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 30_000 });
 }
 
-/** Runs a command through the Command Palette by its title. */
+/**
+ * Runs a command through the Command Palette by its exact title ("View: Close Editor", not the
+ * "View: Close All Editors" that recently used commands may put first).
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Control+Shift+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exact }).first().click();
 }
 
 /** The Problems entry of the status bar, e.g. "No Problems" or "Errors: 1, Warnings: 0". */
@@ -173,18 +176,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Opens a network file and returns its network editor's frame once every hover card is built. */
 export async function openGraph(page: Page, file: string, selector = '[data-param="w1"]'): Promise<Frame> {
   await openFile(page, file);
-  let frame: Frame;
-  try {
-    frame = await webviewFrame(page, selector, 20_000);
-  } catch {
-    // VS Code for the browser now and then leaves a freshly created webview unbooted (its
-    // service-worker handshake is aborted; the host never hears from the page). Reopening
-    // once is what a person would do; a second failure fails the test.
-    console.warn(`[e2e] the network editor of ${file} did not load; reopening it once`);
-    await runCommand(page, 'View: Close Editor');
-    await openFile(page, file);
-    frame = await webviewFrame(page, selector, 30_000);
-  }
+  const frame = await webviewFrame(page, selector);
   await frame.locator('#app[data-cards-ready]').waitFor();
   return frame;
 }

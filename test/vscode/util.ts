@@ -50,12 +50,9 @@ export function errors(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
 }
 
-/**
- * Closes every editor and waits until the tabs are gone: opening a custom editor while the
- * previous webviews are still being torn down can leave the new webview unloaded.
- */
+/** Closes every editor and waits until the tabs and the network editors behind them are gone. */
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await waitFor('every tab to close', () => vscode.window.tabGroups.all.every((g) => g.tabs.length === 0));
-  await new Promise((r) => setTimeout(r, 250));
+  await waitFor('every network editor to be disposed', () => api().editors().length === 0, 20_000, () => JSON.stringify(api().editors()));
 }

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Activation, ChainRuleTrace, History, loadNetwork, type Network, SeededRandom, Trainer } from '../src/core';
 import { initTensorFlow, tensorFlowTrainer } from './tfjs';
+import { benchActivation } from './activation';
 import { benchEditorContinue, type EditorFigures } from './editor';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -173,7 +174,10 @@ async function main(): Promise<void> {
   const editor: EditorFigures = await benchEditorContinue(JSON.stringify(dosageFile), quick ? 1 : 3);
   say(`editor Continue on the dosage network (training worker): ${int(editor.stepsPerSecond)} steps/s; host commands answered in ${editor.medianCommandMs.toFixed(2)} ms median, ${editor.maxCommandMs.toFixed(2)} ms worst; host event loop delayed ${editor.maxEventLoopDelayMs.toFixed(1)} ms at worst`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor }));
+  const activation = benchActivation(ROOT, quick ? 5 : 15);
+  say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
+
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

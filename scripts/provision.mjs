@@ -269,15 +269,21 @@ async function installCodeServer() {
   const entry = path.join(pkgDir, 'out', 'node', 'entry.js');
   if (!fs.existsSync(entry)) throw new Error(`npm installed code-server but ${entry} is missing`);
 
-  // 2. argon2 (password hashing, loaded at startup even with --auth none).
-  //    build-from-source skips node-pre-gyp's prebuilt download, which would fail.
-  await run('npm', ['rebuild', 'argon2'], {
-    cwd: CODE_SERVER_DIR,
-    env: { ...npmEnv, ...rebuildEnv, npm_config_build_from_source: 'true' },
+  // 2. argon2 (password hashing, loaded at startup even with --auth none), by
+  //    its own installer called directly: --build-from-source skips
+  //    node-pre-gyp's prebuilt download, which would fail. (Through npm the flag
+  //    is an environment setting npm 11 warns about as unknown.) Called outside
+  //    npm, node-gyp reads no ~/.npmrc, so it is told where the Node headers are.
+  const argon2 = path.join(CODE_SERVER_DIR, 'node_modules', 'argon2');
+  const preGyp = path.join(CODE_SERVER_DIR, 'node_modules', '@mapbox', 'node-pre-gyp', 'bin', 'node-pre-gyp');
+  await run(process.execPath, [preGyp, 'install', '--build-from-source'], {
+    cwd: argon2,
+    env: { ...npmEnv, npm_config_nodedir: process.env.npm_config_nodedir ?? npmrcValue('nodedir') ?? nodePrefix },
   });
 
   // 3. VS Code's own server dependencies, then compile only the native modules.
   await run('npm', ['install', '--ignore-scripts', '--omit=dev'], { cwd: vscodeDir, env: npmEnv });
+  allowScripts(vscodeDir);
   await run('npm', ['rebuild', ...VSCODE_NATIVE_MODULES], { cwd: vscodeDir, env: { ...npmEnv, ...rebuildEnv } });
 
   // 4. ripgrep (search, file quick-open): Debian's rg where @vscode/ripgrep looks.
@@ -320,12 +326,32 @@ async function installCodeServer() {
   return { entry, version: CODE_SERVER_VERSION };
 }
 
+/**
+ * Records in this provisioned copy of VS Code's package.json which dependency scripts may run (npm
+ * 11's allowScripts): the native modules rebuilt here, and none of the others (ripgrep's downloads
+ * a binary; the rest are Windows-only). Without it npm warns about every one on each rebuild.
+ */
+function allowScripts(dir) {
+  const file = path.join(dir, 'package.json');
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  manifest.allowScripts = Object.fromEntries([
+    ...VSCODE_NATIVE_MODULES.map((m) => [m, true]),
+    ...['@vscode/ripgrep', '@vscode/windows-registry', '@vscode/windows-process-tree'].map((m) => [m, false]),
+  ]);
+  fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+}
+
 function npmrcHas(key) {
+  return npmrcValue(key) !== undefined;
+}
+
+/** A setting from the user's ~/.npmrc, or undefined. */
+function npmrcValue(key) {
   const rc = process.env.npm_config_userconfig || path.join(os.homedir(), '.npmrc');
   try {
-    return new RegExp(`^\\s*${key}\\s*=`, 'm').test(fs.readFileSync(rc, 'utf8'));
+    return new RegExp(`^\\s*${key}\\s*=\\s*(.*?)\\s*$`, 'm').exec(fs.readFileSync(rc, 'utf8'))?.[1];
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -3,12 +3,17 @@ import * as vscode from 'vscode';
 import { NetworkDiagnostics } from './diagnostics';
 import { NetworkEditorProvider } from './editor/provider';
 import { openTextBeside } from './editor/session';
-import { openExample } from './examples';
+import { Examples } from './examples';
+import { newNetwork } from './newNetwork';
 import { type TrainingAction, VIEW_TYPE } from './protocol';
 
 /** What the extension hands to whoever asks for its exports: the integration tests look inside. */
 export interface BackpropApi {
-  editors(): { uri: string; ready: boolean; shown: 'nothing' | 'model' | 'invalid'; step: number | null; running: boolean; loss: number | null; params: number[] | null }[];
+  editors(): { uri: string; ready: boolean; readies: number; shown: 'nothing' | 'model' | 'invalid'; step: number | null; running: boolean; loss: number | null; params: number[] | null; pinned: string | null }[];
+  /** Resolves once every frame the training worker sent before this call has reached the editors. */
+  sync(): Promise<void>;
+  /** Where Open Example Network keeps the copy of `file`. */
+  exampleCopy(file: string): string;
 }
 
 /** The training controls, as commands: the editor toolbar's buttons and keys call these. */
@@ -20,40 +25,62 @@ const TRAINING_COMMANDS: [string, TrainingAction][] = [
 export function activate(context: vscode.ExtensionContext): BackpropApi {
   const log = vscode.window.createOutputChannel('Backprop Debugger', { log: true });
   const editors = NetworkEditorProvider.register(context, log);
+  const examples = new Examples(context.extensionUri, context.globalStorageUri);
+  const noEditor = (): Thenable<unknown> => vscode.window.showInformationMessage('Open a network in the Network Debugger first (Backprop Debugger: Open Example Network...).');
   context.subscriptions.push(
     log,
     new NetworkDiagnostics(),
-    vscode.commands.registerCommand('backprop.openExample', (name?: string) => openExample(context.extensionUri, typeof name === 'string' ? name : undefined)),
+    // The walkthrough passes { beside: true }, so the graph opens next to its steps.
+    vscode.commands.registerCommand('backprop.openExample', (name?: unknown, options?: { beside?: unknown }) => examples.open(typeof name === 'string' ? name : undefined, options?.beside === true)),
+    vscode.commands.registerCommand('backprop.newNetwork', (uri?: unknown) => newNetwork(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('backprop.openInNetworkDebugger', (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!target) return vscode.window.showInformationMessage('Open a network file (.nn.json or .json) first.');
       return vscode.commands.executeCommand('vscode.openWith', target, VIEW_TYPE);
     }),
     vscode.commands.registerCommand('backprop.openTextBeside', (uri?: vscode.Uri) => {
-      const target = uri instanceof vscode.Uri ? uri : activeCustomEditorUri();
-      if (!target) return vscode.window.showInformationMessage('Open a network in the Network Debugger first.');
+      const target = uri instanceof vscode.Uri ? uri : editors.active?.document.uri;
+      if (!target) return noEditor();
       return openTextBeside(target);
     }),
     ...TRAINING_COMMANDS.map(([command, action]) => vscode.commands.registerCommand(command, () => {
-      if (!editors.control(action)) void vscode.window.showInformationMessage('Open a network in the Network Debugger to train it.');
+      if (!editors.control(action)) void noEditor();
     })),
+    vscode.commands.registerCommand('backprop.explainParameter', async (name?: unknown) => {
+      const session = editors.active;
+      if (!session?.model) return noEditor();
+      const parameter = typeof name === 'string' ? name : (await vscode.window.showQuickPick(session.model.params.map((p) => ({ label: p.name, description: `${p.kind} = ${p.value}` })), { title: 'Explain the derivative of...' }))?.label;
+      if (parameter) await session.pin(parameter);
+      return undefined;
+    }),
     // What the active network editor shows: its step, loss and whether Continue is under way.
     vscode.commands.registerCommand('backprop.trainingStatus', () => {
       const m = editors.active?.model;
       return m ? { uri: editors.active!.document.uri.toString(), step: m.step, loss: m.lossValue, running: m.training.running, stopReason: m.training.stopReason } : undefined;
     }),
   );
+  openRequested().catch((e: Error) => log.error(`BACKPROP_OPEN: ${e.message}`));
   return {
     editors: () => [...editors.sessions].map((s) => ({
-      uri: s.document.uri.toString(), ready: s.ready, shown: s.shown,
+      uri: s.document.uri.toString(), ready: s.ready, readies: s.readies, shown: s.shown, pinned: s.pinned,
       step: s.model?.step ?? null, running: s.running, loss: s.model?.lossValue ?? null, params: s.model?.params.map((p) => p.value) ?? null,
     })),
+    sync: () => editors.worker.ping().then(() => undefined),
+    exampleCopy: (file) => examples.copyOf(file).fsPath,
   };
 }
 
-function activeCustomEditorUri(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputCustom && input.viewType === VIEW_TYPE ? input.uri : undefined;
+/**
+ * `npm run demo` names a network to show when VS Code starts (BACKPROP_OPEN). VS Code for the
+ * browser opens files named in its URL before any extension has registered its editors, so the
+ * demo hands the file to the extension, which opens it in the network editor.
+ */
+async function openRequested(): Promise<void> {
+  const file = process.env.BACKPROP_OPEN;
+  if (!file) return;
+  const uri = vscode.Uri.file(file);
+  const open = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === uri.toString()));
+  if (!open) await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
 }
 
 export function deactivate(): void {

@@ -58,6 +58,8 @@ export interface TrainingView {
 export interface NetworkModel {
   name: string;
   description: string;
+  /** The notation the file asks to be read in (`"notation"`), null for the default. */
+  notation: 'statquest' | '3b1b' | null;
   inputs: string[];
   outputs: string[];
   layers: { units: number; activation: Activation }[];
@@ -99,9 +101,16 @@ export type HostMessage =
   /** Sent before the first model, when the host remembers how this document was viewed. */
   | { type: 'viewState'; state: ViewState }
   | { type: 'model'; version: number; model: NetworkModel }
-  /** The text is not a valid network; `notNetwork` when it is not even trying to be one. */
-  | { type: 'invalid'; version: number; problem: FileProblem; notNetwork: boolean }
-  | { type: 'explanation'; requestId: number; explanation: ExplanationView | null };
+  /**
+   * The text is not a valid network; `notNetwork` when it is not even trying to be one, `empty`
+   * when there is no text at all (the page offers to create a network there).
+   */
+  | { type: 'invalid'; version: number; problem: FileProblem; notNetwork: boolean; empty: boolean }
+  | { type: 'explanation'; requestId: number; explanation: ExplanationView | null }
+  /** Pin this parameter's explanation in the inspector (the Explain command, the walkthrough). */
+  | { type: 'pin'; parameter: string }
+  /** The host has stored this view for the document: it survives a window reload from now on. */
+  | { type: 'viewStateSaved'; state: ViewState };
 
 export type WebviewMessage =
   /** Sent once the page has loaded, and again by a re-created webview: the host answers with the model. */
@@ -112,6 +121,8 @@ export type WebviewMessage =
   /** Open the document's text beside the graph. */
   | { type: 'openText' }
   | { type: 'openExample' }
+  /** Fill this (empty) document with a new network, asking for its shape. */
+  | { type: 'newNetwork' }
   /** The view changed (edge mode, notation, pinned parameter): the host remembers it per document. */
   | { type: 'viewState'; state: ViewState }
   /** A training control: Step, Continue, Pause, Step Back, Reset. */
@@ -129,6 +140,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'goToError':
     case 'openText':
     case 'openExample':
+    case 'newNetwork':
       return keys === 'type' ? { type: m.type } : undefined;
     case 'viewState': {
       if (keys !== 'state,type' || typeof m.state !== 'object' || m.state === null || Array.isArray(m.state)) return undefined;

@@ -8,7 +8,7 @@ import katex from 'katex';
 import type { Factor } from '../src/core/explain';
 import type { ExplanationView, NetworkModel, UnitView } from '../src/protocol';
 import { h } from './dom';
-import { compact, fmt } from './format';
+import { compact, fmt, texNum } from './format';
 import { type Notation, TexNames, text } from './notation';
 
 
@@ -35,6 +35,9 @@ function agreement(a: number, b: number): string {
   return `agrees to ${rel.toExponential(0).replace('-', '−')}`;
 }
 
+/** Past this many data columns (inputs, observed, predicted, probabilities) a card starts with them folded. */
+const DATA_COLUMNS_SHOWN = 5;
+
 export function renderExplanation(e: ExplanationView, model: NetworkModel, notation: Notation): HTMLElement {
   const names = new TexNames(model, notation);
   const root = h('div', 'explanation');
@@ -42,10 +45,10 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
 
   const head = h('div', 'card-head');
   const left = h('span', 'card-title');
-  left.append(tex(`${names.param(e.parameter)} = ${fmt(e.value).replace('−', '-')}`));
+  left.append(tex(`${names.param(e.parameter)} = ${texNum(e.value)}`));
   left.dataset.value = String(e.value);
   const right = h('span', 'card-derivative');
-  right.append(tex(`${names.derivative(names.loss(), names.param(e.parameter))} = ${fmt(e.derivative).replace('−', '-')}`));
+  right.append(tex(`${names.inlineDerivative(names.loss(), names.param(e.parameter))} = ${texNum(e.derivative)}`));
   right.dataset.derivative = String(e.derivative);
   head.append(left, right);
 
@@ -55,52 +58,64 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
 
   const table = h('table', 'terms');
   const factors = e.terms[0]?.factors ?? [];
+  const probabilities = e.terms[0]?.probabilities !== undefined;
+  const dataColumns = model.inputs.length + model.outputs.length * (probabilities ? 3 : 2);
+  if (dataColumns > DATA_COLUMNS_SHOWN) root.classList.add('fold-data');
   const thead = h('thead');
   const hr = h('tr');
-  hr.append(h('th', 'num', 'i'));
-  // Wide data folds away: the factors and the product are what the card is for.
-  const showInputs = model.inputs.length <= 3;
-  const showOutputs = model.outputs.length <= 2;
-  if (showInputs) model.inputs.forEach((name, k) => { const th = h('th', 'num'); th.append(tex(notation === 'statquest' ? text(name) : names.input(k))); hr.append(th); });
-  if (showOutputs) model.outputs.forEach((_, k) => { const th = h('th', 'num'); th.append(tex(names.observed(k))); th.title = 'observed'; hr.append(th); });
-  if (showOutputs) model.outputs.forEach((_, k) => { const th = h('th', 'num'); th.append(tex(names.unit('y', model.layers.length, k))); th.title = 'predicted'; hr.append(th); });
-  factors.forEach((f) => { const th = h('th', 'num factor'); th.append(tex(names.factor(f))); th.title = f.label; hr.append(th); });
-  hr.append(h('th', 'num', 'product'));
+  const index = h('th', 'num index');
+  index.append(foldButton(root, dataColumns), document.createTextNode('i'));
+  hr.append(index);
+  const headerCell = (latex: string, title: string, cls = 'num col-data'): void => {
+    const th = h('th', cls);
+    th.append(tex(latex));
+    th.title = title;
+    hr.append(th);
+  };
+  model.inputs.forEach((name, k) => headerCell(notation === 'statquest' ? text(name) : names.input(k), `input ${name}`));
+  model.outputs.forEach((name, k) => headerCell(names.observed(k), `observed ${name}`));
+  model.outputs.forEach((name, k) => headerCell(names.unit('y', model.layers.length, k), probabilities ? `predicted ${name}: the score before the softmax` : `predicted ${name}`));
+  if (probabilities) model.outputs.forEach((name, k) => headerCell(names.probability(k), `the softmax's probability of ${name}: what cross-entropy compares with the observed value`));
+  factors.forEach((f) => headerCell(names.inlineFactor(f), f.label, 'num factor'));
+  hr.append(h('th', 'num product', 'product'));
   thead.append(hr);
   table.append(thead);
 
   const tbody = h('tbody');
-  const columns = 1 + (showInputs ? model.inputs.length : 0) + (showOutputs ? 2 * model.outputs.length : 0) + factors.length + 1;
+  const columns = 1 + dataColumns + factors.length + 1;
   for (const term of e.terms) {
     const tr = h('tr');
     tr.dataset.sample = String(term.sample);
     tr.append(h('td', 'num index', String(term.sample)));
-    if (showInputs) term.inputs.forEach((v) => tr.append(num(v, 'num data', compact)));
-    if (showOutputs) term.observed.forEach((v) => tr.append(num(v, 'num data', compact)));
-    if (showOutputs) term.predicted.forEach((v) => tr.append(num(v)));
+    term.inputs.forEach((v) => tr.append(num(v, 'num data col-data', compact)));
+    term.observed.forEach((v) => tr.append(num(v, 'num data col-data', compact)));
+    term.predicted.forEach((v) => tr.append(num(v, 'num col-data')));
+    term.probabilities?.forEach((v) => tr.append(num(v, 'num col-data probability')));
     const pathRows: HTMLTableRowElement[] = [];
     term.factors.forEach((f, c) => {
       const td = num(f.value, 'num factor');
       td.dataset.factor = String(c);
-      if (f.paths) pathRows.push(...pathsRow(td, f, names, columns));
+      if (f.paths) pathRows.push(...pathsRow(td, f, names, { all: columns, folded: columns - dataColumns }));
       tr.append(td);
     });
     const product = num(term.value, 'num product');
     tr.append(product);
     tbody.append(tr, ...pathRows);
   }
+  // One cell per column (not a colspan), so folding the data columns keeps the sum under the products.
   const sum = h('tr', 'sum');
-  const label = h('td', 'sum-label', 'sum');
-  label.colSpan = columns - 1;
-  const total = num(e.terms.reduce((a, t) => a + t.value, 0), 'num sum-value');
-  sum.append(label, total);
+  sum.append(h('td', 'sum-label index', 'sum'));
+  for (let c = 0; c < dataColumns; c++) sum.append(h('td', 'col-data'));
+  for (let c = 0; c < factors.length; c++) sum.append(h('td'));
+  sum.append(num(e.terms.reduce((a, t) => a + t.value, 0), 'num sum-value product'));
   tbody.append(sum);
   table.append(tbody);
+  const scroller = h('div', 'terms-scroll');
+  scroller.append(table);
 
   const step = h('div', 'card-line next');
-  const lr = fmt(e.learningRate);
   step.append(e.trainable
-    ? tex(`${names.param(e.parameter)} - ${lr} \\times (${fmt(e.derivative).replace('−', '-')}) = ${fmt(e.nextValue).replace('−', '-')}`)
+    ? tex(`${names.param(e.parameter)} - ${texNum(e.learningRate)} \\times (${texNum(e.derivative)}) = ${texNum(e.nextValue)}`)
     : h('span', '', `${e.parameter} is not trainable: it stays ${fmt(e.value)}`));
   step.prepend(h('span', 'card-key', 'next value '));
   step.dataset.next = String(e.nextValue);
@@ -113,12 +128,42 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   convention.append(h('span', 'card-key', 'loss '), tex(names.lossDefinition()));
   if (notation === '3b1b' && model.loss !== 'cross-entropy') convention.append(h('span', 'muted', ' (2(a − y) per example is StatQuest\'s −2(observed − predicted))'));
 
-  root.append(head, math, table, step, check, convention);
+  root.append(head, math, scroller, step, check, convention);
+  spanPaths(root);
   return root;
 }
 
+/** A path row spans exactly the columns shown, so it never widens the table. */
+function spanPaths(root: HTMLElement): void {
+  const folded = root.classList.contains('fold-data');
+  for (const cell of root.querySelectorAll<HTMLTableCellElement>('.paths-cell')) cell.colSpan = Number(folded ? cell.dataset.spanFolded : cell.dataset.spanAll);
+}
+
+/** The header button that folds the data columns away or brings them back (the answer never folds). */
+function foldButton(root: HTMLElement, dataColumns: number): HTMLElement {
+  const button = h('button', 'fold codicon');
+  button.type = 'button';
+  const sync = (): void => {
+    const folded = root.classList.contains('fold-data');
+    spanPaths(root);
+    button.classList.toggle('codicon-chevron-right', folded);
+    button.classList.toggle('codicon-chevron-left', !folded);
+    button.setAttribute('aria-expanded', String(!folded));
+    button.setAttribute('aria-label', folded ? `show the ${dataColumns} data columns` : 'hide the data columns');
+    button.title = button.getAttribute('aria-label')!;
+  };
+  button.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    root.classList.toggle('fold-data');
+    sync();
+  });
+  new MutationObserver(sync).observe(root, { attributes: true, attributeFilter: ['class'] });
+  sync();
+  return button;
+}
+
 /** A disclosure on a summed factor that opens a row of its paths, each with its own numbers. */
-function pathsRow(td: HTMLTableCellElement, f: Factor, names: TexNames, columns: number): HTMLTableRowElement[] {
+function pathsRow(td: HTMLTableCellElement, f: Factor, names: TexNames, columns: { all: number; folded: number }): HTMLTableRowElement[] {
   const button = h('button', 'expand codicon codicon-chevron-right');
   button.type = 'button';
   button.setAttribute('aria-expanded', 'false');
@@ -126,17 +171,19 @@ function pathsRow(td: HTMLTableCellElement, f: Factor, names: TexNames, columns:
   td.prepend(button);
   const row = h('tr', 'paths');
   row.hidden = true;
-  const cell = h('td');
-  cell.colSpan = columns;
+  const cell = h('td', 'paths-cell');
+  cell.colSpan = columns.all;
+  cell.dataset.spanAll = String(columns.all);
+  cell.dataset.spanFolded = String(columns.folded);
   const list = h('ul', 'path-list');
   for (const path of f.paths!) {
     const li = h('li');
-    const parts = path.factors.map((q) => `${names.factor(q)}\\,{\\scriptstyle(${fmt(q.value).replace('−', '-')})}`).join(' \\cdot ');
-    li.append(tex(`${parts} = ${fmt(path.value).replace('−', '-')}`));
+    const parts = path.factors.map((q) => `${names.inlineFactor(q)}\\,(${texNum(q.value)})`).join(' \\cdot ');
+    li.append(tex(`${parts} = ${texNum(path.value)}`));
     list.append(li);
   }
   const total = h('li', 'path-total');
-  total.append(tex(`${names.factor(f)} = ${f.paths!.map((p) => `(${fmt(p.value).replace('−', '-')})`).join(' + ')} = ${fmt(f.value).replace('−', '-')}`));
+  total.append(tex(`${names.inlineFactor(f)} = ${f.paths!.map((p) => `(${texNum(p.value)})`).join(' + ')} = ${texNum(f.value)}`));
   list.append(total);
   cell.append(list);
   row.append(cell);

@@ -19,3 +19,19 @@ export function compact(v: number): string {
   if (!Number.isFinite(v)) return fmt(v);
   return String(Number(v.toPrecision(6))).replace('-', '−');
 }
+
+/**
+ * A number for KaTeX, 4 significant digits: 1.861 \times 10^{-5} rather than 1.861e-5, which
+ * KaTeX would set as "1.861e − 5".
+ */
+export function texNum(v: number, digits = 4): string {
+  if (typeof v !== 'number' || Number.isNaN(v)) return '\\text{NaN}';
+  if (!Number.isFinite(v)) return v > 0 ? '\\infty' : '-\\infty';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a < 1e-4 || a >= 1e6) {
+    const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
+    return `${mantissa} \\times 10^{${Number(exponent)}}`;
+  }
+  return v.toPrecision(digits);
+}

@@ -17,6 +17,16 @@ const TEXT_ESCAPES: Record<string, string> = {
   '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', _: '\\_', '^': '\\textasciicircum{}', '#': '\\#', $: '\\$', '%': '\\%', '&': '\\&', '~': '\\textasciitilde{}',
 };
 
+/**
+ * A hidden unit's symbol as the cards write its output, for the graph's captions, so the graph
+ * and the cards name a unit alike: StatQuest's y_j (units from 1, the layer as a superscript once
+ * there are several hidden layers), 3Blue1Brown's a^(l)_j (neurons from 0).
+ */
+export function unitSymbol(notation: Notation, hiddenLayers: number, layer: number, unit: number): { base: string; sup: string; sub: string } {
+  if (notation === 'statquest') return { base: 'y', sup: hiddenLayers > 1 ? `(${layer})` : '', sub: String(unit + 1) };
+  return { base: 'a', sup: `(${layer})`, sub: String(unit) };
+}
+
 export class TexNames {
   private readonly last: number;
   private readonly byName = new Map<string, ParamView>();
@@ -90,6 +100,26 @@ export class TexNames {
 
   factor(f: Factor): string {
     return this.derivative(f.of, f.wrt);
+  }
+
+  /**
+   * The same derivative written on one line (d SSR / d Predicted_i): for table headers and path
+   * lines, where a stacked fraction would shrink its parts to an unreadable size.
+   */
+  inlineFactor(f: Factor): string {
+    return this.inlineDerivative(this.quantity(f.of), this.quantity(f.wrt));
+  }
+
+  /** d(of)/d(wrt) on one line, for LaTeX names already built. */
+  inlineDerivative(of: string, wrt: string): string {
+    return `${this.d}${of}/${this.d}${wrt}`;
+  }
+
+  /** With cross-entropy: the softmax's probability of output k, what the loss compares with the observed value. */
+  probability(k: number): string {
+    const outputs = this.model.outputs;
+    if (this.sq) return `${text('softmax')}_{${outputs.length === 1 ? 'i' : `${text(outputs[k])},i`}}`;
+    return `p_{${k}}`;
   }
 
   /** What the factor equals, in symbols. */

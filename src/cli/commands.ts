@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import {
   describeParameterNames, explain, findParameter, finiteDifference, loadNetwork, lossSymbol,
-  type Explanation, type Factor, type Network, NetworkFileError, Trainer,
+  type Explanation, type Factor, type Network, NetworkFileError, softmax, Trainer,
 } from '../core';
 import { formatNumber as n, renderTable } from './table';
 
@@ -194,7 +194,19 @@ function grad(net: Network, json: boolean, io: CliIo): number {
   const sym = lossSymbol(net.loss);
   const rows = net.parameters.map((p) => [p.name, n(trainer.params[p.index]), n(trainer.gradients[p.index]), net.training.trainable[p.index] ? 'yes' : 'no']);
   io.stdout(`${net.name}\n${sym} = ${n(loss)} at the file's parameters\n\n${renderTable(['param', 'value', `d${sym}/dparam`, 'trainable'], rows)}\n`);
+  if (net.loss === 'cross-entropy') io.stdout(`\n${outputsTable(net, trainer)}\n`);
   return 0;
+}
+
+/** Each sample's output scores beside their softmax probabilities and the targets: what cross-entropy compares. */
+function outputsTable(net: Network, trainer: Trainer): string {
+  const nOut = net.outputNames.length;
+  const headers = ['i', ...net.outputNames.map((o) => `observed ${o}`), ...net.outputNames.map((o) => `score ${o}`), ...net.outputNames.map((o) => `softmax ${o}`)];
+  const rows = Array.from({ length: net.data.samples }, (_, i) => {
+    const scores = trainer.predicted.subarray(i * nOut, (i + 1) * nOut);
+    return [String(i + 1), ...Array.from(net.data.targets.subarray(i * nOut, (i + 1) * nOut), n), ...Array.from(scores, n), ...softmax(scores).map(n)];
+  });
+  return `outputs: the last layer's scores, and their softmax (the probabilities cross-entropy compares with the targets)\n\n${renderTable(headers, rows)}`;
 }
 
 function train(net: Network, maxSteps: number, json: boolean, io: CliIo): number {
@@ -249,10 +261,14 @@ function renderExplanation(net: Network, trainer: Trainer, e: Explanation, steps
   const p = findParameter(net, e.parameter)!;
   const indent = ' '.repeat(e.derivativeLabel.length + 1);
   const factorLabels = e.terms[0].factors.map((f) => f.label);
-  const headers = ['i', ...net.inputNames, ...net.outputNames.map((o) => `observed ${o}`), ...net.outputNames.map((o) => `predicted ${o}`), ...factorLabels, 'term'];
+  // With cross-entropy the output layer's values are scores before the softmax; the softmax's
+  // probabilities are what the loss compares with the observed values, so they stand beside them.
+  const ce = net.loss === 'cross-entropy';
+  const headers = ['i', ...net.inputNames, ...net.outputNames.map((o) => `observed ${o}`), ...net.outputNames.map((o) => `predicted ${o}${ce ? ' (score)' : ''}`),
+    ...(ce ? net.outputNames.map((o) => `softmax ${o}`) : []), ...factorLabels, 'term'];
   const rows: string[][] = [];
   for (const t of e.terms) {
-    rows.push([String(t.sample), ...t.inputs.map(n), ...t.observed.map(n), ...t.predicted.map(n), ...t.factors.map((f) => n(f.value)), n(t.value)]);
+    rows.push([String(t.sample), ...t.inputs.map(n), ...t.observed.map(n), ...t.predicted.map(n), ...(t.probabilities ?? []).map(n), ...t.factors.map((f) => n(f.value)), n(t.value)]);
   }
   rows.push(['sum', ...new Array(headers.length - 2).fill(''), n(e.terms.reduce((a, t) => a + t.value, 0))]);
   const paths = e.terms.flatMap((t) => t.factors.filter((f) => f.paths).flatMap((f) => [

@@ -16,7 +16,7 @@
  * Every term's value is the product of its factors, and the terms sum to the derivative the
  * backward pass computes (tests hold both to 1e-9).
  */
-import { activationSlope, lossSymbol } from './math';
+import { activationSlope, lossSymbol, softmax } from './math';
 import type { Network, ParameterInfo } from './network';
 import type { Trainer } from './train';
 
@@ -64,7 +64,10 @@ export interface Term {
   factors: Factor[];
   inputs: number[];
   observed: number[];
+  /** The output layer's values; with cross-entropy these are before the softmax. */
   predicted: number[];
+  /** With cross-entropy, the softmax of `predicted`: the probabilities the loss compares with `observed`. */
+  probabilities?: number[];
 }
 
 export interface Explanation {
@@ -108,13 +111,15 @@ class Explainer {
     for (let i = 0; i < samples; i++) {
       const budget = { left: PATH_BUDGET };
       const factors = [...this.upstream(l, p.unit, i, 0, budget), ...this.activation(l, p.unit, i), this.local(p, i)];
+      const predicted = Array.from(this.t.predicted.subarray(i * nOut, (i + 1) * nOut));
       terms.push({
         sample: i + 1,
         value: product(factors),
         factors,
         inputs: Array.from(this.net.data.inputs.subarray(i * nIn, (i + 1) * nIn)),
         observed: Array.from(this.net.data.targets.subarray(i * nOut, (i + 1) * nOut)),
-        predicted: Array.from(this.t.predicted.subarray(i * nOut, (i + 1) * nOut)),
+        predicted,
+        ...(this.net.loss === 'cross-entropy' ? { probabilities: softmax(predicted) } : {}),
       });
     }
     const derivativeLabel = `d${this.loss}/d${p.name}`;

@@ -27,7 +27,11 @@ export const INIT_DEFAULTS = { weights: 'normal' as WeightInit, biases: 0, seed:
  */
 export const LIMITS = { parameters: 10_000_000, activations: 10_000_000 } as const;
 
-const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'inputs', 'outputs', 'layers', 'init', 'data', 'loss', 'training'];
+const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'notation', 'inputs', 'outputs', 'layers', 'init', 'data', 'loss', 'training'];
+
+/** The notations a file may ask to be read in: StatQuest's (the default) or 3Blue1Brown's. */
+export const NOTATIONS = ['statquest', '3b1b'] as const;
+export type Notation = (typeof NOTATIONS)[number];
 
 /**
  * Whether `text` is at least trying to be a network file: a JSON object with one of the
@@ -76,6 +80,8 @@ class Loader {
     const name = nameNode ? this.string(nameNode, 'name') : 'Untitled network';
     const descriptionNode = this.prop(root, 'description');
     const description = descriptionNode ? this.string(descriptionNode, 'description') : '';
+    const notationNode = this.prop(root, 'notation');
+    const notation: Notation | null = notationNode ? this.oneOf(notationNode, NOTATIONS, 'notation') : null;
 
     const inputNames = this.names(this.required(root, 'inputs', 'the network'), 'inputs');
     this.inputNames = inputNames;
@@ -118,7 +124,7 @@ class Loader {
 
     const training = this.training(this.prop(root, 'training'), layout);
     return {
-      name, description, inputNames, outputNames, layers: layout.layers, weightCount: layout.weightCount,
+      name, description, notation, inputNames, outputNames, layers: layout.layers, weightCount: layout.weightCount,
       parameterCount: layout.parameterCount, initialParameters: params, parameters: layout.parameters,
       data, loss, training, parameterPositions: positions,
     };

@@ -8,3 +8,4 @@ export * from './random';
 export * from './train';
 export * from './history';
 export * from './trace';
+export * from './scaffold';

@@ -156,6 +156,18 @@ export function lossAndGradient(
   }
 }
 
+/**
+ * The softmax of one sample's outputs: the probabilities cross-entropy compares with the targets
+ * (max subtracted first, so large outputs do not overflow exp).
+ */
+export function softmax(values: ArrayLike<number>): number[] {
+  let max = -Infinity;
+  for (let k = 0; k < values.length; k++) if (values[k] > max) max = values[k];
+  const exps = Array.from(values, (v) => Math.exp(v - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
 /** The short name a loss goes by in formulas: dSSR/dw3, dMSE/dw3, dCE/dw3. */
 export function lossSymbol(loss: Loss): string {
   switch (loss) {

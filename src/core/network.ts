@@ -56,6 +56,8 @@ export interface TrainingSettings {
 export interface Network {
   readonly name: string;
   readonly description: string;
+  /** The notation the file reads best in (the editor opens in it), or null for the default. */
+  readonly notation: 'statquest' | '3b1b' | null;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly layers: readonly Layer[];

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { looksLikeNetwork } from '../core';
 import { parseDocument } from '../documents';
-import { type FileProblem, type HostMessage, type NetworkModel, parseWebviewMessage, type TrainingAction, type ViewState, type WebviewMessage } from '../protocol';
+import { type FileProblem, type HostMessage, type NetworkModel, parseWebviewMessage, type TrainingAction, type WebviewMessage } from '../protocol';
 import type { TrainingHandle, TrainingWorker } from '../training/client';
 import { renderHtml } from './html';
+import type { ViewStates } from './viewStates';
 
 /** How long after the last keystroke the graph follows the text: well inside the 100 ms budget. */
 const UPDATE_DELAY_MS = 40;
@@ -22,14 +23,21 @@ export class EditorSession implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly training: TrainingHandle;
   private problem: FileProblem | undefined;
+  private notNetwork = false;
+  private empty = false;
+  /** The parameter pinned in the inspector, as the page last reported it. */
+  pinned: string | null = null;
   private version = 0;
-  /** For tests and status: whether the page said ready, and what it was sent last. */
+  /** The document version last parsed and sent to the worker: a `ready` for it is answered, not reloaded. */
+  private loadedVersion: number | undefined;
+  /** For tests and status: whether the page said ready (and how often: a re-created webview says it again), and what it was sent last. */
   ready = false;
+  readies = 0;
   shown: 'nothing' | 'model' | 'invalid' = 'nothing';
   /** The last model the worker sent (the training state shown). */
   model: NetworkModel | undefined;
-  /** Fires with each model the worker sends. */
-  private readonly modelEmitter = new vscode.EventEmitter<NetworkModel>();
+  /** Fires with each model the worker sends, and with undefined when the file stops being a network. */
+  private readonly modelEmitter = new vscode.EventEmitter<NetworkModel | undefined>();
   readonly onDidChangeModel = this.modelEmitter.event;
 
   constructor(
@@ -37,7 +45,7 @@ export class EditorSession implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-    private readonly memory: vscode.Memento,
+    private readonly views: ViewStates,
     private readonly onDispose: (s: EditorSession) => void,
     worker: TrainingWorker,
   ) {
@@ -75,6 +83,7 @@ export class EditorSession implements vscode.Disposable {
   update(): void {
     clearTimeout(this.timer);
     this.version++;
+    this.loadedVersion = this.document.version;
     const parsed = parseDocument(this.document);
     if (parsed.network) {
       this.problem = undefined;
@@ -84,9 +93,28 @@ export class EditorSession implements vscode.Disposable {
     } else {
       const { line, column, offset, length } = parsed.error.position;
       this.problem = { message: parsed.error.message, line, column, offset, length };
-      this.post({ type: 'invalid', version: this.version, problem: this.problem, notNetwork: !looksLikeNetwork(this.document.getText()) });
+      const text = this.document.getText();
+      this.notNetwork = !looksLikeNetwork(text);
+      this.empty = text.trim().length === 0;
+      this.postProblem();
       this.shown = 'invalid';
     }
+    this.modelEmitter.fire(undefined);
+  }
+
+  private postProblem(): void {
+    if (this.problem) this.post({ type: 'invalid', version: this.version, problem: this.problem, notNetwork: this.notNetwork, empty: this.empty });
+  }
+
+  /**
+   * Answers a page's `ready`. The page repeats it until it hears from the host, and a re-created
+   * webview sends it again: neither is an edit, so training is not reloaded; the page gets what is
+   * shown now (the model arrives with the worker's next frame if none has yet).
+   */
+  private answerReady(): void {
+    if (this.loadedVersion !== this.document.version) { this.update(); return; }
+    if (this.problem) this.postProblem();
+    else if (this.model) this.post({ type: 'model', version: this.version, model: this.model });
   }
 
   private receive(raw: unknown): void {
@@ -103,13 +131,16 @@ export class EditorSession implements vscode.Disposable {
       case 'ready': {
         this.log.debug(`network editor ready: ${this.document.uri.toString()}`);
         this.ready = true;
-        const state = this.memory.get<ViewState>(this.stateKey);
-        if (state) this.post({ type: 'viewState', state });
-        this.update();
+        this.readies++;
+        const state = await this.views.get(this.viewKey);
+        if (state) { this.pinned = state.pinned; this.post({ type: 'viewState', state }); }
+        this.answerReady();
         return;
       }
       case 'viewState':
-        await this.memory.update(this.stateKey, message.state);
+        this.pinned = message.state.pinned;
+        await this.views.set(this.viewKey, message.state);
+        this.post({ type: 'viewStateSaved', state: message.state });
         return;
       case 'explain': {
         const explanation = this.problem ? null : await this.training.explain(message.parameter);
@@ -128,6 +159,9 @@ export class EditorSession implements vscode.Disposable {
       case 'openExample':
         await vscode.commands.executeCommand('backprop.openExample');
         return;
+      case 'newNetwork':
+        await vscode.commands.executeCommand('backprop.newNetwork', this.document.uri);
+        return;
       default: {
         const never: never = message;
         throw new Error(`unhandled message ${JSON.stringify(never)}`);
@@ -141,13 +175,30 @@ export class EditorSession implements vscode.Disposable {
     this.training.control(action);
   }
 
+  /**
+   * Pins `parameter`'s explanation in the page's inspector, showing the editor if it is hidden. The
+   * stored view holds the pin too, so a webview that is re-created to be shown starts with it.
+   */
+  async pin(parameter: string): Promise<void> {
+    const state = await this.views.get(this.viewKey) ?? { mode: 'weights', notation: this.model?.notation ?? 'statquest', pinned: null };
+    await this.views.set(this.viewKey, { ...state, pinned: parameter });
+    this.pinned = parameter;
+    if (!this.panel.visible) this.panel.reveal(undefined, true);
+    this.post({ type: 'pin', parameter });
+  }
+
+  /** Whether the file is a valid network and its graph is up: the training controls can act. */
+  get hasNetwork(): boolean {
+    return !this.problem && this.shown === 'model' && this.model !== undefined;
+  }
+
   /** Whether Continue is under way, as of the last frame. */
   get running(): boolean {
     return this.model?.training.running ?? false;
   }
 
-  private get stateKey(): string {
-    return `viewState:${this.document.uri.toString()}`;
+  private get viewKey(): string {
+    return this.document.uri.toString();
   }
 
   /** Shows the text beside the graph with the problem selected. */

@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { explain, findParameter, loadNetwork, Trainer } from '../../src/core';
+import { EXAMPLE_FILES as EXAMPLES } from '../../src/exampleFiles';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openFile, openGraph, problemsSummary, ROOT, runCommand, screenshot, until, waitForWorkbench, webviewFrame } from '../harness/vscode';
 import { useVSCode } from './session';
 
-const EXAMPLES = ['dosage-b3.nn.json', 'dosage-w3-w4-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json'];
 const NO_ERRORS = /No Problems|Errors?: 0\b/;
 
 describe('examples in VS Code (e2e)', () => {
@@ -28,7 +28,7 @@ describe('examples in VS Code (e2e)', () => {
   it("hovering w3 shows the chain rule with the core's numbers", async () => {
     const { page } = vscode;
     const frame = await openGraph(page, 'dosage-b3.nn.json', '[data-param="w3"]');
-    await frame.locator('[data-param="w3"] .edge-label').hover();
+    await frame.locator('.edge-label[data-for="w3"]').hover();
     const card = frame.locator('[role="tooltip"] .active');
     await card.waitFor();
     const net = loadNetwork(readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8'));
@@ -88,11 +88,10 @@ describe('examples in VS Code (e2e)', () => {
     const { page } = vscode;
     let frame = await openGraph(page, 'xor.nn.json', '[data-param="w9"]');
     await frame.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
-    await frame.locator('[data-param="w9"]').click();
+    await frame.locator('.edge-label[data-for="w9"]').click();
     await frame.locator('.inspector .explanation[data-explains="w9"]').waitFor();
-    // The view state travels webview -> workbench -> extension host; a reload in the same
-    // instant would race it.
-    await page.waitForTimeout(500);
+    // The view state travels webview -> workbench -> extension host; the host says when it has it.
+    await frame.locator('#app[data-view-saved*=\'"pinned":"w9"\'][data-view-saved*=\'"mode":"gradients"\']').waitFor();
     await page.reload();
     await waitForWorkbench(page);
     // VS Code for the browser does not always restore the open editors on a reload, and while
@@ -106,6 +105,19 @@ describe('examples in VS Code (e2e)', () => {
       frame = await webviewFrame(page, '.inspector .explanation[data-explains="w9"]', 40_000);
     }
     assert.equal(await frame.locator('svg.graph.gradients').count(), 1, 'still showing gradients');
+  });
+
+  it("the editor title's controls follow the run: Step Back and Reset only once there is a step to undo", async () => {
+    const { page } = vscode;
+    const frame = await openGraph(page, 'dosage-b3.nn.json');
+    const title = (name: RegExp) => page.locator('.editor-actions').getByRole('button', { name });
+    const disabled = async (name: RegExp): Promise<boolean> => (await title(name).getAttribute('aria-disabled')) === 'true';
+    await until('Step Back disabled at step 0', async () => await disabled(/^Step Back/) && await disabled(/^Reset/));
+    assert.equal(await disabled(/^Step( \(F10\))?$/), false);
+    await title(/^Step( \(F10\))?$/).click();
+    await until('step 1', async () => (await frame.locator('#app').getAttribute('data-step')) === '1');
+    await until('Step Back enabled', async () => !await disabled(/^Step Back/) && !await disabled(/^Reset/));
+    await screenshot(page, 'editor-title-controls');
   });
 
   it('opens an example from the Command Palette, as a graph', async () => {
@@ -129,7 +141,7 @@ describe('the network editor in the light theme (e2e)', () => {
     const frame = await openGraph(page, 'dosage-all.nn.json');
     const background = await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
     assert.equal(background, 'rgb(255, 255, 255)', 'the light theme\'s editor background');
-    await frame.locator('[data-param="w1"] .edge-label').hover();
+    await frame.locator('.edge-label[data-for="w1"]').hover();
     await frame.locator('[role="tooltip"] .active').waitFor();
     await screenshot(page, 'editor-hover-w1-light');
   });

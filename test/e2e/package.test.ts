@@ -37,6 +37,32 @@ describe('the packaged extension (.vsix)', () => {
     }
   });
 
+  it('shows its README with every image, and its icon, on the extension page', async () => {
+    const installed = path.join(work, 'extensions', `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+    // vsce stores the README as readme.md.
+    const readme = readFileSync(path.join(installed, readdirSync(installed).find((f) => f.toLowerCase() === 'readme.md')!), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    assert.ok(images.length > 0);
+    for (const image of images) {
+      assert.ok(!/^https?:/.test(image), `${image}: no remote resources`);
+      assert.ok(existsSync(path.join(installed, image)), `${image} is linked from the README but not packaged`);
+    }
+    const { icon } = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { icon?: string };
+    assert.ok(icon && existsSync(path.join(installed, icon)), `the icon ${icon} is packaged`);
+    for (const media of (JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')).contributes.walkthroughs as { steps: { media: { image: string } }[] }[]).flatMap((w) => w.steps.map((st) => st.media.image))) {
+      assert.ok(existsSync(path.join(installed, media)), `walkthrough image ${media} is packaged`);
+    }
+  });
+
+  it('installs a `backprop` command that runs', () => {
+    const installed = path.join(work, 'extensions', `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+    const cli = path.join(installed, 'dist', 'cli.js');
+    assert.ok((statSync(cli).mode & 0o111) !== 0, 'dist/cli.js is executable');
+    const r = spawnSync(cli, ['check', path.join(ROOT, 'examples', 'xor.nn.json')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /OK, "XOR/);
+  });
+
   describe('installed in VS Code', () => {
     let session: VSCodeSession;
     const workspace = mkdtempSync(path.join(tmpdir(), 'backprop-package-ws-'));
@@ -67,7 +93,7 @@ describe('the packaged extension (.vsix)', () => {
       const { page } = session;
       await runCommand(page, 'View: Close All Editors');
       const frame = await openGraph(page, 'dosage.nn.json', '[data-param="w3"]');
-      await frame.locator('[data-param="w3"] .edge-label').hover();
+      await frame.locator('.edge-label[data-for="w3"]').hover();
       assert.equal(await frame.locator('[role="tooltip"] .active .sum-value').textContent(), '−16.11');
     });
   });

@@ -142,6 +142,21 @@ describe('backprop CLI', () => {
       assert.match(r.stdout, /^b3\s+0\s+-15\.6551\s+yes$/m);
     });
 
+    it('grad shows a cross-entropy network\'s softmax probabilities beside its output scores', () => {
+      const r = cli('grad', examplePath('classifier.nn.json'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /score red +score green +score blue +softmax red +softmax green +softmax blue/);
+      // Sample 1's probabilities add up to 1.
+      const row = r.stdout.split('\n').find((l) => /^1 /.test(l))!.trim().split(/\s+/).map(Number);
+      assert.ok(Math.abs(row.slice(7, 10).reduce((a, b) => a + b, 0) - 1) < 1e-5, row.join(' '));
+      assert.doesNotMatch(cli('grad', DOSAGE).stdout, /softmax/, 'only with cross-entropy');
+    });
+
+    it('explain shows the softmax beside the scores of a cross-entropy network', () => {
+      const r = cli('explain', examplePath('classifier.nn.json'), '--param', 'w1');
+      assert.match(r.stdout, /predicted red \(score\).*softmax red/);
+    });
+
     it('train says why it stopped', () => {
       assert.match(cli('train', DOSAGE).stdout, /12 steps of gradient descent \(learning rate 0\.1\), converged/);
       assert.match(cli('train', DOSAGE, '--steps', '3').stdout, /stopped at the maximum of 3 steps/);

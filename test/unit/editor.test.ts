@@ -1,10 +1,12 @@
 /** The pure parts of the network editor: layout, the protocol's validation, the model, the notation. */
 import assert from 'node:assert/strict';
 import { explain, findParameter, loadNetwork, Trainer } from '../../src/core';
-import { buildModel, EXPLAIN_ALL_LIMIT, explainView } from '../../src/session/model';
+import { buildModel, EXPLAIN_ALL_LIMIT, explanationCost, explainView } from '../../src/session/model';
 import { parseWebviewMessage } from '../../src/protocol';
-import { labelPoint, layoutNetwork } from '../../webview/graph/layout';
-import { TexNames } from '../../webview/notation';
+import { type Box, type GraphLayout, LABEL_HEIGHT, labelWidth, layoutNetwork, obstacles, overlaps, placeLabels, segmentHitsBox } from '../../webview/graph/layout';
+import { placeCard, type Rect } from '../../webview/placement';
+import { texNum } from '../../webview/format';
+import { TexNames, unitSymbol } from '../../webview/notation';
 import { EXAMPLES, loadExample } from './helpers';
 
 describe('graph layout', () => {
@@ -12,7 +14,7 @@ describe('graph layout', () => {
 
   it('lays the dosage network out left to right: input, two hidden units, output', () => {
     assert.deepEqual(dosage.nodes.map((n) => [n.id, n.kind, n.label]), [
-      ['0,1', 'input', 'dosage'], ['1,1', 'hidden', 'h1'], ['1,2', 'hidden', 'h2'], ['2,1', 'output', 'efficacy'],
+      ['0,1', 'input', 'dosage'], ['1,1', 'hidden', 'hidden unit 1'], ['1,2', 'hidden', 'hidden unit 2'], ['2,1', 'output', 'efficacy'],
     ]);
     const x = dosage.nodes.map((n) => n.x);
     assert.ok(x[0] < x[1] && x[1] === x[2] && x[2] < x[3]);
@@ -21,8 +23,8 @@ describe('graph layout', () => {
   });
 
   it("names edges and biases as the core names parameters (StatQuest's w1..w4, b1..b3)", () => {
-    assert.deepEqual(dosage.edges.map((e) => `${e.param}:${e.from.label}->${e.to.label}`), ['w1:dosage->h1', 'w2:dosage->h2', 'w3:h1->efficacy', 'w4:h2->efficacy']);
-    assert.deepEqual(dosage.biases.map((b) => `${b.param}@${b.node.label}`), ['b1@h1', 'b2@h2', 'b3@efficacy']);
+    assert.deepEqual(dosage.edges.map((e) => `${e.param}:${e.from.id}->${e.to.id}`), ['w1:0,1->1,1', 'w2:0,1->1,2', 'w3:1,1->2,1', 'w4:1,2->2,1']);
+    assert.deepEqual(dosage.biases.map((b) => `${b.param}@${b.node.id}`), ['b1@1,1', 'b2@1,2', 'b3@2,1']);
     assert.ok(dosage.edgeLabels && dosage.detailed);
   });
 
@@ -49,15 +51,100 @@ describe('graph layout', () => {
     assert.ok(wide.nodes.every((n) => n.r <= 10));
   });
 
-  it('staggers the labels of edges that converge on one unit', () => {
-    const [w3, w4] = dosage.edges.slice(2);
-    assert.notEqual(labelPoint(w3, 2).x, labelPoint(w4, 2).x);
+  it('names hidden units by one rule in every example: words for screen readers, the cards\' symbols on screen', () => {
+    const chain = layoutNetwork({ inputs: ['a0'], outputs: ['y'], layers: [1, 1, 1].map(() => ({ units: 1, activation: 'sigmoid' as const })) });
+    assert.deepEqual(chain.nodes.filter((n) => n.kind === 'hidden').map((n) => n.label), ['hidden unit 1 of layer 1', 'hidden unit 1 of layer 2']);
+    // StatQuest's y_j (the layer as a superscript once there are several), 3Blue1Brown's a^(l)_j from 0.
+    assert.deepEqual(unitSymbol('statquest', 1, 1, 1), { base: 'y', sup: '', sub: '2' });
+    assert.deepEqual(unitSymbol('statquest', 2, 2, 0), { base: 'y', sup: '(2)', sub: '1' });
+    assert.deepEqual(unitSymbol('3b1b', 1, 1, 1), { base: 'a', sup: '(1)', sub: '1' });
+  });
+});
+
+describe('edge labels', () => {
+  /** Every edge of a small network labelled, with the widest text a label can show. */
+  function place(layout: GraphLayout): { placed: ReturnType<typeof placeLabels>; fixed: Box[] } {
+    const fixed = obstacles(layout, (n) => labelWidth(n.kind === 'hidden' ? 12 : n.label.length), 120);
+    const placed = placeLabels(layout.edges.map((edge) => ({ edge, width: labelWidth(edge.param.length + 12) })), fixed, layout.edges);
+    return { placed, fixed };
+  }
+
+  it('gives every edge of every small example a label that covers no other label, unit or bias', () => {
+    for (const name of EXAMPLES) {
+      const net = loadExample(name);
+      const layout = layoutNetwork({ inputs: net.inputNames, outputs: net.outputNames, layers: net.layers });
+      if (!layout.edgeLabels) continue;
+      const { placed, fixed } = place(layout);
+      assert.equal(placed.size, layout.edges.length, `${name}: every edge labelled`);
+      const boxes = [...placed.values()].map((p) => p.box);
+      boxes.forEach((a, i) => {
+        for (const f of fixed) assert.ok(!overlaps(a, f), `${name}: a label covers a unit or bias`);
+        boxes.slice(i + 1).forEach((b) => assert.ok(!overlaps(a, b), `${name}: two labels overlap`));
+      });
+    }
+  });
+
+  it('keeps XOR\'s crossing labels apart (w2 and w3, w4 and w5 collided before)', () => {
+    const layout = layoutNetwork({ inputs: ['x1', 'x2'], outputs: ['xor'], layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] });
+    const { placed } = place(layout);
+    for (const [a, b] of [['w2', 'w3'], ['w4', 'w5']]) assert.ok(!overlaps(placed.get(a)!.box, placed.get(b)!.box), `${a} and ${b}`);
+  });
+
+  it('moves a label off its edge, with a leader, when nothing along the edge is free', () => {
+    const layout = layoutNetwork({ inputs: ['x'], outputs: ['y'], layers: [{ units: 1, activation: 'identity' }] });
+    const edge = layout.edges[0];
+    // Cover the whole edge: only a spot off it is left.
+    const wall: Box = { cx: (edge.from.x + edge.to.x) / 2, cy: edge.from.y, hw: Math.abs(edge.to.x - edge.from.x) / 2, hh: 22, angle: 0 };
+    const placed = placeLabels([{ edge, width: 80 }], [wall], layout.edges).get('w1')!;
+    assert.ok(placed.leader, 'a leader line');
+    assert.ok(!overlaps(placed.box, wall));
+  });
+
+  it('tests turned boxes and lines exactly', () => {
+    const a: Box = { cx: 0, cy: 0, hw: 10, hh: 2, angle: Math.PI / 4 };
+    assert.equal(overlaps(a, { cx: 9, cy: -9, hw: 2, hh: 2, angle: 0 }), false, 'beside a turned box, inside its bounding box');
+    assert.equal(overlaps(a, { cx: 5, cy: 5, hw: 2, hh: 2, angle: 0 }), true);
+    const node = (x: number, y: number) => ({ id: '', kind: 'hidden' as const, layer: 0, unit: 0, label: '', x, y, r: 1 });
+    const line = { param: 'w1', from: node(-20, 0), to: node(20, 0) };
+    assert.equal(segmentHitsBox(line, { cx: 0, cy: 1, hw: 3, hh: 2, angle: 0 }), true);
+    assert.equal(segmentHitsBox(line, { cx: 0, cy: 3 + LABEL_HEIGHT, hw: 3, hh: 2, angle: 0 }), false);
+  });
+});
+
+describe('hover card placement', () => {
+  const view: Rect = { left: 0, top: 30, right: 1600, bottom: 1000 };
+  const covers = (x: number, y: number, w: number, h: number, r: Rect): boolean => x < r.right && x + w > r.left && y < r.bottom && y + h > r.top;
+
+  it('never covers what it explains when there is room beside it', () => {
+    const chain: Rect[] = [{ left: 100, top: 400, right: 300, bottom: 460 }, { left: 280, top: 380, right: 340, bottom: 440 }, { left: 330, top: 400, right: 700, bottom: 470 }];
+    for (const [w, h] of [[400, 250], [800, 300], [300, 600]]) {
+      const at = placeCard(w, h, { x: 200, y: 430 }, chain, view);
+      for (const r of chain) assert.ok(!covers(at.x, at.y, w, h, r), `${w}x${h} at ${JSON.stringify(at)}`);
+      assert.ok(at.y >= view.top && at.x >= 0 && at.x + w <= view.right, 'inside the page, below the toolbar');
+    }
+  });
+
+  it('prefers a spot that leaves the rest of the graph in view', () => {
+    const chain: Rect[] = [{ left: 100, top: 400, right: 300, bottom: 460 }];
+    const graph: Rect[] = [{ left: 100, top: 470, right: 600, bottom: 900 }];
+    const at = placeCard(300, 200, { x: 200, y: 430 }, chain, view, graph);
+    assert.ok(!covers(at.x, at.y, 300, 200, graph[0]) && !covers(at.x, at.y, 300, 200, chain[0]), JSON.stringify(at));
+  });
+});
+
+describe('numbers in formulas', () => {
+  it('writes powers of ten as KaTeX reads them, not as an e', () => {
+    assert.equal(texNum(1.861e-5), '1.861 \\times 10^{-5}');
+    assert.equal(texNum(-2.5e7), '-2.500 \\times 10^{7}');
+    assert.equal(texNum(-15.655108), '-15.66');
+    assert.equal(texNum(0), '0');
+    assert.equal(texNum(Infinity), '\\infty');
   });
 });
 
 describe('webview messages are validated, never trusted', () => {
   it('accepts each well-formed message', () => {
-    for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'explain', requestId: 7, parameter: 'w3' },
+    for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'newNetwork' }, { type: 'explain', requestId: 7, parameter: 'w3' },
       { type: 'viewState', state: { mode: 'gradients', notation: '3b1b', pinned: 'b3' } }, { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null } }]) {
       assert.deepEqual(parseWebviewMessage(m), m);
     }
@@ -89,11 +176,37 @@ describe('the model the webview shows', () => {
     assert.equal(model.lossSymbol, 'SSR');
   });
 
+  it('carries the notation the file asks for', () => {
+    assert.equal(model.notation, null);
+    const chain = loadExample('3b1b-chain.nn.json');
+    assert.equal(buildModel(chain, new Trainer(chain)).notation, '3b1b');
+  });
+
+  it("gives a cross-entropy network's terms the softmax of the outputs: what the loss compares with the targets", () => {
+    const classifier = loadExample('classifier.nn.json');
+    const c = buildModel(classifier, new Trainer(classifier));
+    for (const term of c.explanations!.w1.terms) {
+      const p = term.probabilities!;
+      assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+      const e = term.predicted.map(Math.exp);
+      p.forEach((v, k) => assert.ok(Math.abs(v - e[k] / e.reduce((a, b) => a + b, 0)) < 1e-12));
+    }
+    assert.equal(model.explanations!.w3.terms[0].probabilities, undefined, 'only with cross-entropy');
+  });
+
   it("carries each unit's x_{j,i} and y_{j,i}, inputs first", () => {
     assert.deepEqual(model.units.map((u) => `${u.layer},${u.unit}`), ['0,0', '1,0', '1,1', '2,0']);
     const h1 = model.units[1];
     assert.ok(Math.abs(h1.x[1] - 0.24) < 1e-12);
     assert.deepEqual(model.data.inputs, [[0], [0.5], [1]]);
+  });
+
+  it('sends every explanation with every example, however busy the machine', () => {
+    for (const name of ['dosage-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json']) {
+      const n = loadExample(name);
+      assert.ok(explanationCost(n) <= EXPLAIN_ALL_LIMIT, name);
+      assert.equal(Object.keys(buildModel(n, new Trainer(n)).explanations ?? {}).length, n.parameterCount, name);
+    }
   });
 
   it('sends every explanation for a small network, each the core\'s own numbers plus the check', () => {
@@ -110,15 +223,16 @@ describe('the model the webview shows', () => {
   it('leaves explanations to be asked for when building them all would stall the host', () => {
     // 1-8-8-8-8-8-1 on 10 samples: few parameters, but every explanation carries nested paths.
     const deep = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [...Array(5).fill({ units: 8, activation: 'tanh' }), { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i, y: i })) }));
-    assert.ok(deep.parameterCount * deep.data.samples <= EXPLAIN_ALL_LIMIT);
-    // Building them all takes seconds (nested paths); the 40 ms budget gives up long before.
+    assert.ok(deep.parameterCount * deep.data.samples <= EXPLAIN_ALL_LIMIT, 'few parameter x sample terms');
+    // Building them all takes seconds (nested paths): counted, not timed, so every machine agrees.
+    assert.ok(explanationCost(deep) > EXPLAIN_ALL_LIMIT);
     const m = buildModel(deep, new Trainer(deep));
     assert.equal(m.explanations, null);
   });
 
   it('leaves explanations to be asked for when the network is large', () => {
     const big = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [{ units: 40, activation: 'tanh' }, { units: 40, activation: 'tanh' }, { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i, y: i })) }));
-    assert.ok(big.parameterCount * big.data.samples > EXPLAIN_ALL_LIMIT);
+    assert.ok(explanationCost(big) > EXPLAIN_ALL_LIMIT);
     const m = buildModel(big, new Trainer(big));
     assert.equal(m.explanations, null);
     assert.equal(explainView(big, new Trainer(big), 'w5')!.parameter, 'w5');

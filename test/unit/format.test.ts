@@ -152,8 +152,14 @@ describe('loading a network file', () => {
       d.outputs = ['yes', 'no']; d.layers[1].units = 2; delete d.layers[1].weights; delete d.layers[1].biases; d.training.trainable = ['b3'];
       d.loss = 'cross-entropy'; d.data = [{ dosage: 0, yes: 1, no: 0 }, { dosage: 1, yes: 5, no: -3 }];
     }), /cross-entropy needs one-hot targets \(one 1 among yes, no, the rest 0\), but sample 2 has 5, -3/, { after: '"dosage": 0,', find: '{' }));
+    it('an unknown notation', () => rejects(variant((d) => { d.notation = '3blue1brown'; }), /unknown notation "3blue1brown" in notation: expected one of statquest, 3b1b/, '"3blue1brown"'));
     it('a seed beyond 32 bits', () => rejects(variant((d) => { d.init = { seed: 2 ** 32 }; }), /init\.seed must be at most 4294967295/, '4294967296'));
     it('JSON nested too deeply', () => rejects(`${'['.repeat(100_000)}`, /nested too deeply/, { line: 1, column: 1 }));
+  });
+
+  it('reads the notation a file asks to be read in, and none by default', () => {
+    assert.equal(loadNetwork(variant((d) => { d.notation = '3b1b'; })).notation, '3b1b');
+    assert.equal(loadNetwork(JSON.stringify(GOOD)).notation, null);
   });
 
   it('reads a file that starts with a byte-order mark, keeping positions', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadNetwork, type Network } from '../../src/core';
+import { EXAMPLE_FILES } from '../../src/exampleFiles';
 
 /** The repository root, from out/test/unit at run time. */
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -13,7 +14,7 @@ export function loadExample(name: string): Network {
   return loadNetwork(readFileSync(examplePath(name), 'utf8'));
 }
 
-export const EXAMPLES = ['dosage-b3.nn.json', 'dosage-w3-w4-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json'];
+export const EXAMPLES: readonly string[] = EXAMPLE_FILES;
 
 /** The dosage network with b3 (and any other named parameter) replaced. */
 export function withParameters(network: Network, values: Record<string, number>): Float64Array {

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { EXAMPLE_FILES as EXAMPLES } from '../../src/exampleFiles';
 import { VIEW_TYPE } from '../../src/protocol';
 import { api, closeAllEditors, examplePath, scratchFile, waitFor } from './util';
 
-const EXAMPLES = ['dosage-b3.nn.json', 'dosage-w3-w4-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json'];
 
 function activeTabInput(): unknown {
   return vscode.window.tabGroups.activeTabGroup.activeTab?.input;

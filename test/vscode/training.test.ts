@@ -53,9 +53,32 @@ describe('training from the network editor', () => {
     await vscode.commands.executeCommand('backprop.pause');
     await waitFor('Pause', () => editorOf(uri)?.running === false);
     const stopped = editorOf(uri)!.step;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A round trip through the worker: every frame it sent before answering has arrived.
+    await api().sync();
     assert.equal(editorOf(uri)!.step, stopped, 'no step after Pause');
     assert.equal((await vscode.workspace.openTextDocument(uri)).isDirty, false);
+  });
+
+  it('a tab hidden and shown again keeps its step: the new webview is answered, not reloaded', async () => {
+    const uri = scratchFile('training-hidden.nn.json', readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+    await opened(uri);
+    for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('backprop.step');
+    await waitFor('step 3', () => editorOf(uri)?.step === 3);
+    const readies = editorOf(uri)!.readies;
+    // Another file in the same group hides the network editor; its webview goes with it.
+    await vscode.commands.executeCommand('vscode.open', scratchFile('other.txt', 'another file'));
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor');
+    await waitFor('the re-created webview to say ready', () => (editorOf(uri)?.readies ?? 0) > readies);
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, 3, 'still at step 3');
+  });
+
+  it('the commands reach the network editor from elsewhere (the walkthrough\'s buttons): Explain pins a parameter', async () => {
+    const uri = scratchFile('training-explain.nn.json', readFileSync(examplePath('dosage-b3.nn.json'), 'utf8'));
+    await opened(uri);
+    await vscode.commands.executeCommand('vscode.open', scratchFile('elsewhere.txt', 'focus is here now'));
+    await vscode.commands.executeCommand('backprop.explainParameter', 'b3');
+    await waitFor('b3 pinned', () => editorOf(uri)?.pinned === 'b3', 20_000, () => JSON.stringify(api().editors()));
   });
 
   it('an edit to the text starts training again from the new file', async () => {

@@ -50,9 +50,11 @@ describe('network editor webview (Chromium)', () => {
     assert.deepEqual(params, ['w1', 'w2', 'w3', 'w4', 'b1', 'b2', 'b3']);
     const units = await view.page.locator('[data-unit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')));
     assert.deepEqual(units, ['0,1', '1,1', '1,2', '2,1']);
-    assert.equal(await view.page.locator('[data-param="w3"]').getAttribute('aria-label'), 'weight w3, from h1 to efficacy, value −1.220, gradient dSSR/dw3 −16.11, not trainable');
-    assert.equal(await view.page.locator('[data-param="w1"] .edge-label').textContent(), 'w1 +3.34');
-    assert.match((await view.page.locator('[data-param="b3"]').getAttribute('aria-label'))!, /^bias b3 of efficacy, value 0, gradient dSSR\/db3 −15.66$/);
+    assert.equal(await view.page.locator('[data-param="w3"]').getAttribute('aria-label'), 'weight w3, from hidden unit 1 to output efficacy, value −1.220, gradient dSSR/dw3 −16.11, not trainable');
+    assert.equal(await view.page.locator('.edge-label[data-for="w1"]').textContent(), 'w1 +3.34');
+    assert.match((await view.page.locator('[data-param="b3"]').getAttribute('aria-label'))!, /^bias b3 of output efficacy, value 0, gradient dSSR\/db3 −15.66$/);
+    // The graph names a hidden unit as the cards do (StatQuest's y_1), its activation beside it.
+    assert.equal(await view.page.locator('[data-unit="1,1"] .node-label').textContent(), 'y1 softplus');
   });
 
   it("hovering w3 shows the chain rule with the core's numbers, within a frame", async () => {
@@ -61,7 +63,9 @@ describe('network editor webview (Chromium)', () => {
     // hover, and the pointer event itself shows it, with no message to the host and no await.
     const sync = await page.evaluate(() => {
       const built = document.querySelector('[role="tooltip"] .explanation[data-explains="w3"]');
-      document.querySelector('[data-param="w3"]')!.dispatchEvent(new PointerEvent('pointerenter', { clientX: 600, clientY: 420 }));
+      const label = document.querySelector('.edge-label[data-for="w3"]')!;
+      const r = label.getBoundingClientRect();
+      label.dispatchEvent(new PointerEvent('pointermove', { clientX: r.x + r.width / 2, clientY: r.y + r.height / 2, bubbles: true }));
       const card = document.querySelector('[role="tooltip"]')!;
       return { prebuilt: built !== null, shown: card.classList.contains('shown'), active: card.querySelector('.active') === built };
     });
@@ -93,16 +97,126 @@ describe('network editor webview (Chromium)', () => {
     assert.match((await next.textContent())!, /b3 − 0\.1000 × \(−15\.66\) = 1\.566|b_{3}|1\.566/);
   });
 
-  it('keeps the card clear of the edge it explains', async () => {
+  it('keeps the card clear of the parameter and its whole chain to the loss', async () => {
     const { page } = view;
-    for (const name of ['w1', 'w2', 'w3', 'w4']) {
-      const edge = await page.locator(`[data-param="${name}"] .edge-line`).boundingBox();
-      await page.locator(`[data-param="${name}"]`).hover();
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await view.send({ type: 'model', version: 2, model: modelOf(example('dosage-all.nn.json')) });
+    await page.locator('#app[data-cards-ready]').waitFor();
+    // What each explanation multiplies along: the parameter, its unit, and every edge and unit to the output.
+    const chains: Record<string, string[]> = {
+      w1: ['[data-param="w1"]', '[data-unit="1,1"]', '[data-param="w3"]', '[data-unit="2,1"]'],
+      w2: ['[data-param="w2"]', '[data-unit="1,2"]', '[data-param="w4"]', '[data-unit="2,1"]'],
+      w3: ['[data-param="w3"]', '[data-unit="2,1"]'],
+      b1: ['[data-param="b1"]', '[data-unit="1,1"]', '[data-param="w3"]', '[data-unit="2,1"]'],
+      b2: ['[data-param="b2"]', '[data-unit="1,2"]', '[data-param="w4"]', '[data-unit="2,1"]'],
+    };
+    for (const [name, chain] of Object.entries(chains)) {
+      await page.locator(`.edge-label[data-for="${name}"], .bias[data-param="${name}"]`).first().hover();
       const card = await page.locator('[role="tooltip"] .active').boundingBox();
       assert.ok(card && card.width > 100, `${name}: the card is shown`);
-      const overlap = edge && card && !(card.x >= edge.x + edge.width || card.x + card.width <= edge.x || card.y >= edge.y + edge.height || card.y + card.height <= edge.y);
-      assert.ok(!overlap, `${name}: card ${JSON.stringify(card)} covers edge ${JSON.stringify(edge)}`);
-      await page.mouse.move(5, 5);
+      // Lines are tested along their length (their bounding boxes would claim whole rectangles).
+      const covered = await page.evaluate(({ chain, card }) => chain.filter((selector) => {
+        const el = document.querySelector(selector)!;
+        const inside = (x: number, y: number): boolean => x > card.x && x < card.x + card.width && y > card.y && y < card.y + card.height;
+        const line = el.querySelector('line.edge-line') as SVGLineElement | null;
+        if (line) {
+          const m = line.getScreenCTM()!;
+          const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((a) => Number(line.getAttribute(a)));
+          return Array.from({ length: 21 }, (_, i) => i / 20).some((t) => inside(m.a * (x1 + (x2 - x1) * t) + m.e, m.d * (y1 + (y2 - y1) * t) + m.f));
+        }
+        const r = el.getBoundingClientRect();
+        return r.x < card.x + card.width && r.x + r.width > card.x && r.y < card.y + card.height && r.y + r.height > card.y;
+      }), { chain, card });
+      assert.deepEqual(covered, [], `${name}: the card covers part of its chain`);
+      await page.mouse.move(1590, 990);
+    }
+  });
+
+  it('keeps the whole card inside the page, at any size of the editor', async () => {
+    const { page } = view;
+    await view.send({ type: 'model', version: 2, model: modelOf(example('dosage-all.nn.json')) });
+    await page.locator('#app[data-cards-ready]').waitFor();
+    for (const [width, height] of [[1030, 760], [1600, 1000], [820, 640]]) {
+      await page.setViewportSize({ width, height });
+      for (const name of ['w1', 'w4', 'b3']) {
+        await page.locator(`.edge-label[data-for="${name}"], .bias[data-param="${name}"]`).first().hover();
+        const card = (await page.locator('[role="tooltip"] .active').boundingBox())!;
+        const toolbar = (await page.locator('.toolbar').boundingBox())!;
+        assert.ok(card.x >= 0 && card.x + card.width <= width + 0.5, `${name} at ${width}: x ${card.x.toFixed(0)}..${(card.x + card.width).toFixed(0)}`);
+        assert.ok(card.y >= toolbar.y + toolbar.height - 0.5, `${name} at ${width}: below the toolbar`);
+        await page.mouse.move(1, height - 1);
+      }
+    }
+  });
+
+  it('answers for an edge along its whole visible length, where edges cross too', async () => {
+    const { page } = view;
+    await view.send({ type: 'model', version: 2, model: modelOf(example('xor.nn.json')) });
+    await page.locator('#app[data-cards-ready]').waitFor();
+    // Points along w2 (x2 to the first hidden unit, crossing w3): each nearer to w2 than to any
+    // other line, and not on a label or unit, hovers w2.
+    const points = await page.evaluate(() => {
+      const lines = Array.from(document.querySelectorAll<SVGLineElement>('line.edge-line')).map((l) => {
+        const m = l.getScreenCTM()!;
+        const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((a) => Number(l.getAttribute(a)));
+        return { name: l.closest('[data-param]')!.getAttribute('data-param')!, x1: m.a * x1 + m.e, y1: m.d * y1 + m.f, x2: m.a * x2 + m.e, y2: m.d * y2 + m.f };
+      });
+      const distance = (l: typeof lines[number], x: number, y: number): number => {
+        const dx = l.x2 - l.x1; const dy = l.y2 - l.y1;
+        const t = Math.max(0, Math.min(1, ((x - l.x1) * dx + (y - l.y1) * dy) / (dx * dx + dy * dy)));
+        return Math.hypot(l.x1 + t * dx - x, l.y1 + t * dy - y);
+      };
+      const w2 = lines.find((l) => l.name === 'w2')!;
+      return Array.from({ length: 19 }, (_, i) => (i + 1) / 20).map((t) => ({ x: w2.x1 + (w2.x2 - w2.x1) * t, y: w2.y1 + (w2.y2 - w2.y1) * t }))
+        .filter(({ x, y }) => {
+          const on = document.elementFromPoint(x, y);
+          if (on?.closest('.edge-label, .node, .bias')) return false;
+          return lines.every((l) => l.name === 'w2' || distance(l, x, y) > 1);
+        });
+    });
+    assert.ok(points.length >= 10, `most of w2 is visible (${points.length} points)`);
+    for (const p of points) {
+      await page.mouse.move(p.x, p.y);
+      assert.equal(await page.locator('[role="tooltip"] .active').getAttribute('data-explains'), 'w2', `at ${p.x.toFixed(0)},${p.y.toFixed(0)}`);
+    }
+  });
+
+  it('places every label clear of the others and of the units, in every example', async () => {
+    const { page } = view;
+    for (const name of ['dosage-all.nn.json', 'xor.nn.json', '3b1b-chain.nn.json', 'classifier.nn.json']) {
+      await view.send({ type: 'model', version: 2, model: modelOf(example(name)) });
+      for (const mode of ['Edges show weights', 'Edges show gradients']) {
+        await page.locator(`vscode-toolbar-button[title^="${mode}"]`).click();
+        const clashes = await page.evaluate(() => {
+          const labels = Array.from(document.querySelectorAll('.edge-label')).map((l) => ({ name: l.getAttribute('data-for'), r: l.getBoundingClientRect() }));
+          const others = Array.from(document.querySelectorAll('.node, .bias')).map((e) => ({ name: e.getAttribute('data-unit') ?? e.getAttribute('data-param'), r: e.getBoundingClientRect() }));
+          // A turned label's bounding box claims more than its text: where two boxes meet, ask the
+          // page (on a grid of points) whether both really are drawn there.
+          const found: string[] = [];
+          const clash = (a: DOMRect, b: DOMRect, both: (at: Element[]) => boolean): boolean => {
+            const x0 = Math.max(a.x, b.x) + 1; const y0 = Math.max(a.y, b.y) + 1;
+            const x1 = Math.min(a.right, b.right) - 1; const y1 = Math.min(a.bottom, b.bottom) - 1;
+            if (x0 >= x1 || y0 >= y1) return false;
+            for (let i = 0; i <= 6; i++) for (let j = 0; j <= 3; j++) {
+              if (both(document.elementsFromPoint(x0 + ((x1 - x0) * i) / 6, y0 + ((y1 - y0) * j) / 3))) return true;
+            }
+            return false;
+          };
+          labels.forEach((a, i) => {
+            const isA = (e: Element): boolean => e.classList.contains('edge-label') && e.getAttribute('data-for') === a.name;
+            for (const o of others) {
+              const isO = (e: Element): boolean => e.closest('.node, .bias') !== null && (e.closest('[data-unit]')?.getAttribute('data-unit') ?? e.closest('[data-param]')?.getAttribute('data-param')) === o.name;
+              if (clash(a.r, o.r, (at) => at.some(isA) && at.some(isO))) found.push(`${a.name} on ${o.name}`);
+            }
+            for (const b of labels.slice(i + 1)) {
+              if (clash(a.r, b.r, (at) => at.some(isA) && at.some((e) => e.classList.contains('edge-label') && e.getAttribute('data-for') === b.name))) found.push(`${a.name} on ${b.name}`);
+            }
+          });
+          return { found, count: labels.length };
+        });
+        assert.deepEqual(clashes.found, [], `${name}, ${mode}`);
+        assert.ok(clashes.count >= Math.min(6, (await page.locator('.edge').count())), `${name}, ${mode}: labels shown (${clashes.count})`);
+      }
     }
   });
 
@@ -116,9 +230,9 @@ describe('network editor webview (Chromium)', () => {
 
   it('switches the edges to gradients, marked with the way gradient descent moves each weight', async () => {
     await view.page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
-    assert.equal(await view.page.locator('[data-param="w3"] .edge-label').textContent(), 'w3 −16.1 •', 'not trainable: it does not move');
+    assert.equal(await view.page.locator('.edge-label[data-for="w3"]').textContent(), 'w3 −16.1 •', 'not trainable: it does not move');
     await view.send({ type: 'model', version: 2, model: modelOf(example('dosage-all.nn.json')) });
-    const label = await view.page.locator('[data-param="w3"] .edge-label').textContent();
+    const label = await view.page.locator('.edge-label[data-for="w3"]').textContent();
     const w3 = modelOf(example('dosage-all.nn.json')).params.find((p) => p.name === 'w3')!;
     assert.equal(label, `w3 ${w3.gradient > 0 ? '+' : ''}${w3.gradient.toPrecision(3).replace('-', '−')} ${w3.gradient < 0 ? '▲' : '▼'}`);
     assert.equal(JSON.parse(JSON.stringify(await view.page.evaluate(() => (globalThis as unknown as { __state: { mode: string } }).__state.mode))), 'gradients', 'the mode is saved with setState');
@@ -127,7 +241,7 @@ describe('network editor webview (Chromium)', () => {
 
   it("switches the card to 3Blue1Brown's notation with the same numbers", async () => {
     await view.page.locator('vscode-toolbar-button[title^="3Blue1Brown"]').click();
-    await view.page.locator('[data-param="w1"]').hover();
+    await view.page.locator('.edge-label[data-for="w1"]').hover();
     const card = view.page.locator('[role="tooltip"] .active');
     const math = await card.locator('.formula .katex-mathml annotation').allTextContents();
     assert.match(math[0], /\\partial C.*\\partial w\^\{\(1\)\}_\{00\}/);
@@ -136,7 +250,7 @@ describe('network editor webview (Chromium)', () => {
 
   it('pins on click into the inspector, which follows new models, and unpins on Escape', async () => {
     const { page } = view;
-    await page.locator('[data-param="w3"]').click();
+    await page.locator('.edge-label[data-for="w3"]').click();
     const pinned = page.locator('.inspector .explanation[data-explains="w3"]');
     await pinned.waitFor();
     const edited = loadNetwork(readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8').replace('-1.22', '-1.5'));
@@ -149,7 +263,8 @@ describe('network editor webview (Chromium)', () => {
   it('opens a summed factor into its paths in the pinned inspector', async () => {
     const { page } = view;
     await view.send({ type: 'model', version: 2, model: modelOf(example('classifier.nn.json')) });
-    await page.locator('[data-param="w1"]').click();
+    await page.locator('[data-param="w1"]').focus();
+    await page.keyboard.press('Enter');
     const inspector = page.locator('.inspector .explanation[data-explains="w1"]');
     const first = inspector.locator('tr[data-sample="1"] .expand');
     assert.equal(await first.getAttribute('aria-expanded'), 'false');
@@ -177,7 +292,7 @@ describe('network editor webview (Chromium)', () => {
 
   it('shows an invalid file as a banner with its position, keeps the graph dimmed, and asks the host to go there', async () => {
     const { page } = view;
-    await view.send({ type: 'invalid', version: 2, problem: { message: 'unknown activation "softplu"', line: 7, column: 38, offset: 200, length: 9 }, notNetwork: false });
+    await view.send({ type: 'invalid', version: 2, problem: { message: 'unknown activation "softplu"', line: 7, column: 38, offset: 200, length: 9 }, notNetwork: false, empty: false });
     const banner = page.locator('.banner[role="alert"]');
     assert.match((await banner.textContent())!, /unknown activation "softplu".*line 7, column 38/);
     assert.equal(await page.locator('#app.stale').count(), 1, 'the last graph stays, dimmed');
@@ -193,7 +308,7 @@ describe('network editor webview (Chromium)', () => {
   it('explains what a network file is when the file is something else', async () => {
     const fresh = await openWebview('light', browser);
     try {
-      await fresh.send({ type: 'invalid', version: 1, problem: { message: 'the file must be a network object, not an array', line: 1, column: 1, offset: 0, length: 1 }, notNetwork: true });
+      await fresh.send({ type: 'invalid', version: 1, problem: { message: 'the file must be a network object, not an array', line: 1, column: 1, offset: 0, length: 1 }, notNetwork: true, empty: false });
       const panel = fresh.page.locator('.not-network');
       assert.match((await panel.textContent())!, /This file is not a network.*"inputs", "outputs", "layers"/);
       await panel.locator('vscode-button', { hasText: 'Open an example network' }).click();
@@ -201,6 +316,144 @@ describe('network editor webview (Chromium)', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('keeps the answer in view in the pinned inspector: the products and the sum, whatever folds', async () => {
+    const { page } = view;
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    for (const [name, param] of [['dosage-all.nn.json', 'w1'], ['classifier.nn.json', 'w1'], ['xor.nn.json', 'w1']]) {
+      await view.send({ type: 'model', version: 2, model: modelOf(example(name)) });
+      await view.send({ type: 'pin', parameter: param });
+      const pinned = page.locator(`.inspector .explanation[data-explains="${param}"]`);
+      await pinned.waitFor();
+      // Open every summed factor's paths: they must not push the answer out of view either.
+      for (const button of await pinned.locator('.expand').all()) await button.click();
+      const inspector = (await page.locator('.inspector').boundingBox())!;
+      const answers = await pinned.locator('.product, .sum-value').all();
+      assert.ok(answers.length > 2);
+      for (const cell of answers) {
+        const box = (await cell.boundingBox())!;
+        assert.ok(box.x >= inspector.x && box.x + box.width <= inspector.x + inspector.width + 0.5, `${name}: ${await cell.textContent()} at x ${box.x.toFixed(0)}..${(box.x + box.width).toFixed(0)}, inspector ${inspector.x.toFixed(0)}..${(inspector.x + inspector.width).toFixed(0)}`);
+      }
+      // The folded data columns come back on request.
+      const fold = pinned.locator('button.fold');
+      if (await pinned.evaluate((e) => e.classList.contains('fold-data'))) {
+        await fold.click();
+        assert.equal(await pinned.locator('th.col-data').first().isVisible(), true);
+      }
+      await screenshot(page, `webview-inspector-${name.replace('.nn.json', '')}`);
+    }
+  });
+
+  it('writes nothing on a card smaller than the editor font less 2 px (scripts in proportion)', async () => {
+    const { page } = view;
+    await view.send({ type: 'model', version: 2, model: modelOf(example('dosage-all.nn.json')) });
+    await view.send({ type: 'pin', parameter: 'w1' });
+    await page.locator('.inspector .explanation[data-explains="w1"]').waitFor();
+
+    const smallest = await page.evaluate(() => {
+      let min = { size: Infinity, text: '' };
+      for (const root of Array.from(document.querySelectorAll('.inspector .explanation, [role="tooltip"] .card-content'))) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const el = n.parentElement!;
+          if (!/[^\s\u200b]/.test(n.textContent!) || el.closest('.katex-mathml') || el.getClientRects().length === 0) continue;
+          const size = parseFloat(getComputedStyle(el).fontSize);
+          if (size < min.size) min = { size, text: n.textContent! };
+        }
+      }
+      return min;
+    });
+    // The editor font is 14 px in the test theme: text at 12 px or more, math scripts at 70% of that.
+    assert.ok(smallest.size >= 12 * 0.7 - 0.05, `"${smallest.text}" at ${smallest.size} px`);
+  });
+
+  it('writes powers of ten as ×10^n in formulas, never as "e"', async () => {
+    const { page } = view;
+    const tiny = loadNetwork(readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8').replace('[[-1.22, -2.30]]', '[[-1.22e-7, -2.30]]'));
+    await view.send({ type: 'model', version: 2, model: modelOf(tiny) });
+    await view.send({ type: 'pin', parameter: 'w3' });
+    const title = page.locator('.inspector .card-title');
+    await title.waitFor();
+    assert.match((await title.locator('annotation').textContent())!, /-1\.220 \\times 10\^\{-7\}/);
+    assert.doesNotMatch((await page.locator('.inspector .explanation .katex-html').allTextContents()).join(' '), /\de\s*[−-]\s*\d/);
+  });
+
+  it('keeps the toolbar one size whatever the status says, with the legend beside the graph', async () => {
+    const { page } = view;
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    const heights = async (): Promise<number[]> => [(await page.locator('.toolbar').boundingBox())!.height, (await page.locator('.graph-host').boundingBox())!.y];
+    const quiet = await heights();
+    const m = modelOf(dosage);
+    await view.send({ type: 'model', version: 2, model: { ...m, step: 1234567, lossValue: 1.2345678e-12, training: { ...m.training, stopReason: 'diverged' } } });
+    await page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
+    assert.deepEqual(await heights(), quiet, 'no jump for a long status or gradients mode');
+    assert.equal(await page.locator('.toolbar .legend, .toolbar .mode-label').count(), 0, 'no legend in the toolbar');
+    const legend = page.locator('.graph-host details.legend');
+    await legend.locator('summary').click();
+    assert.match((await legend.textContent())!, /positive gradient dSSR\/dw.*▲ ▼ the way gradient descent moves it/);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { __state: { legend: boolean } }).__state.legend), true, 'the legend\'s state is kept');
+  });
+
+  it('enables the controls only where they can act', async () => {
+    const { page } = view;
+    const disabled = (): Promise<Record<string, boolean>> => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('[data-control]'), (b) => [b.getAttribute('data-control'), b.hasAttribute('disabled')])));
+    assert.deepEqual(await disabled(), { 'step-back': true, step: false, continue: false, reset: true }, 'at step 0: nothing to step back to');
+    await view.send({ type: 'model', version: 2, model: { ...modelOf(dosage), step: 3 } });
+    assert.deepEqual(await disabled(), { 'step-back': false, step: false, continue: false, reset: false });
+    await view.send({ type: 'invalid', version: 3, problem: { message: 'invalid JSON', line: 1, column: 2, offset: 1, length: 1 }, notNetwork: false, empty: false });
+    assert.deepEqual(await disabled(), { 'step-back': true, step: true, continue: true, reset: true }, 'a broken file: nothing to train');
+    await page.locator('[data-control="step"]').click({ force: true });
+    assert.ok((await view.posted()).every((m) => m.type !== 'control'), 'a disabled control posts nothing');
+  });
+
+  it("opens in the notation the file asks for, unless the person chose one", async () => {
+    const fresh = await openWebview('dark', browser);
+    try {
+      await fresh.send({ type: 'model', version: 1, model: modelOf(example('3b1b-chain.nn.json')) });
+      assert.equal(await fresh.page.locator('vscode-toolbar-button[title^="3Blue1Brown"]').evaluate((b) => (b as unknown as { checked: boolean }).checked), true);
+      assert.equal(await fresh.page.locator('[data-unit="1,1"] .node-label').textContent(), 'a(1)0 sigmoid');
+      // The person's choice wins over the file's, and is saved.
+      await fresh.page.locator('vscode-toolbar-button[title^="StatQuest"]').click();
+      await fresh.send({ type: 'model', version: 2, model: modelOf(example('3b1b-chain.nn.json')) });
+      assert.equal(await fresh.page.locator('[data-unit="1,1"] .node-label').textContent(), 'y(1)1 sigmoid');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('offers to create a network in an empty file', async () => {
+    const fresh = await openWebview('light', browser);
+    try {
+      await fresh.send({ type: 'invalid', version: 1, problem: { message: 'the file is empty: expected a network object', line: 1, column: 1, offset: 0, length: 0 }, notNetwork: true, empty: true });
+      const panel = fresh.page.locator('.not-network');
+      assert.match((await panel.textContent())!, /This file is empty/);
+      await panel.locator('vscode-button', { hasText: 'Create a network here' }).click();
+      assert.deepEqual((await fresh.posted()).at(-1), { type: 'newNetwork' });
+      await screenshot(fresh.page, 'webview-empty-file');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('shows the softmax probabilities beside the scores of a cross-entropy network', async () => {
+    const { page } = view;
+    const classifier = example('classifier.nn.json');
+    await view.send({ type: 'model', version: 2, model: modelOf(classifier) });
+    await view.send({ type: 'pin', parameter: 'w1' });
+    const pinned = page.locator('.inspector .explanation[data-explains="w1"]');
+    await pinned.waitFor();
+    if (await pinned.evaluate((e) => e.classList.contains('fold-data'))) await pinned.locator('button.fold').click();
+    const probabilities = await pinned.locator('tr[data-sample="1"] .probability').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('title'))));
+    assert.equal(probabilities.length, 3);
+    assert.ok(Math.abs(probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    const headers = await pinned.locator('th.col-data').evaluateAll((ths) => ths.map((th) => th.getAttribute('title')));
+    assert.ok(headers.some((h) => /score before the softmax/.test(h ?? '')) && headers.some((h) => /softmax's probability of red/.test(h ?? '')), headers.join(' | '));
+  });
+
+  it('marks the view the host has saved, so a reload keeps it', async () => {
+    await view.send({ type: 'viewStateSaved', state: { mode: 'gradients', notation: 'statquest', pinned: 'w3' } });
+    assert.equal(await view.page.locator('#app').getAttribute('data-view-saved'), JSON.stringify({ mode: 'gradients', notation: 'statquest', pinned: 'w3' }));
   });
 
   it('asks the host for explanations of a large network, one at a time', async () => {

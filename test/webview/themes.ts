@@ -6,6 +6,7 @@ const common = {
   '--vscode-font-family': 'system-ui, -apple-system, "Segoe UI", Ubuntu, sans-serif',
   '--vscode-font-size': '13px',
   '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+  '--vscode-editor-font-size': '14px',
 };
 
 export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
@@ -26,6 +27,9 @@ export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
     '--vscode-charts-orange': '#d18616',
     '--vscode-charts-green': '#89d185',
     '--vscode-editorHoverWidget-background': '#202020',
+    '--vscode-scrollbarSlider-background': 'rgba(121, 121, 121, 0.4)',
+    '--vscode-scrollbarSlider-hoverBackground': 'rgba(100, 100, 100, 0.7)',
+    '--vscode-textLink-foreground': '#4daafc',
     '--vscode-editorHoverWidget-foreground': '#cccccc',
     '--vscode-editorHoverWidget-border': '#454545',
     '--vscode-inputValidation-errorBackground': '#5a1d1d',
@@ -56,6 +60,9 @@ export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
     '--vscode-charts-orange': '#d18616',
     '--vscode-charts-green': '#388a34',
     '--vscode-editorHoverWidget-background': '#f8f8f8',
+    '--vscode-scrollbarSlider-background': 'rgba(100, 100, 100, 0.4)',
+    '--vscode-scrollbarSlider-hoverBackground': 'rgba(100, 100, 100, 0.7)',
+    '--vscode-textLink-foreground': '#005fb8',
     '--vscode-editorHoverWidget-foreground': '#3b3b3b',
     '--vscode-editorHoverWidget-border': '#c8c8c8',
     '--vscode-inputValidation-errorBackground': '#f2dede',

@@ -21,6 +21,7 @@ export interface GraphNode {
   layer: number;
   /** From 0. */
   unit: number;
+  /** In words, for screen readers: an input's or output's column name, "hidden unit 2 (of layer 1)". */
   label: string;
   activation?: Activation;
   x: number;
@@ -47,7 +48,7 @@ export interface GraphLayout {
   biases: GraphBias[];
   width: number;
   height: number;
-  /** Whether there is room to write each edge's value on it. */
+  /** Whether every edge's value is written on it (small networks); denser ones label their strongest edges. */
   edgeLabels: boolean;
   /** Whether nodes are big enough for activation glyphs and bias boxes. */
   detailed: boolean;
@@ -62,7 +63,9 @@ export function layoutNetwork(input: LayoutInput): GraphLayout {
   const detailed = widest <= 12;
   const r = detailed ? 24 : Math.max(2, Math.min(10, 400 / widest));
   const rowGap = detailed ? 120 : Math.max(2 * r + 2, 6);
-  const columnGap = detailed ? Math.max(220, 40 * Math.min(widest, 6)) : 260;
+  // Room for labels between columns: a gap with several edges crossing it gets more of it.
+  const crowded = columns.slice(1).some((units, l) => units * columns[l] > 2);
+  const columnGap = detailed ? (crowded ? 330 : 220) : 260;
   const height = Math.max(1, widest - 1) * rowGap + 2 * MARGIN + (detailed ? 40 : 0);
   const width = (columns.length - 1) * columnGap + 2 * MARGIN + 80;
 
@@ -76,7 +79,7 @@ export function layoutNetwork(input: LayoutInput): GraphLayout {
       const node: GraphNode = {
         id: `${layer},${unit + 1}`,
         kind, layer, unit,
-        label: kind === 'input' ? input.inputs[unit] : kind === 'output' ? input.outputs[unit] : `h${layer === 1 && columns.length === 3 ? '' : `${layer}.`}${unit + 1}`,
+        label: kind === 'input' ? input.inputs[unit] : kind === 'output' ? input.outputs[unit] : `hidden unit ${unit + 1}${columns.length > 3 ? ` of layer ${layer}` : ''}`,
         activation: layer > 0 ? input.layers[layer - 1].activation : undefined,
         x: MARGIN + 40 + layer * columnGap,
         y: top + unit * rowGap,
@@ -107,15 +110,163 @@ export function layoutNetwork(input: LayoutInput): GraphLayout {
   return { nodes, edges, biases, width, height, edgeLabels: detailed && edges.length <= 12, detailed };
 }
 
+// ---- labels ------------------------------------------------------------------------------------
+
+/** A box that may be turned: centre, half sizes, and the angle of its width axis (radians). */
+export interface Box { cx: number; cy: number; hw: number; hh: number; angle: number }
+
+/** Where an edge's label goes: its centre, its angle in degrees, and a leader line when it sits off its edge. */
+export interface LabelPlacement {
+  x: number;
+  y: number;
+  angle: number;
+  box: Box;
+  leader?: { x1: number; y1: number; x2: number; y2: number };
+}
+
+/** The monospace label font's advance per character at 12 px, and the label's height. */
+export const LABEL_CHAR_WIDTH = 7.3;
+export const LABEL_HEIGHT = 15;
+
+/** The room a label of `chars` characters takes. */
+export function labelWidth(chars: number): number {
+  return chars * LABEL_CHAR_WIDTH + 6;
+}
+
 /**
- * Where along an edge its label sits: nearer the target, staggered by the source's row so the
- * labels of edges converging on one unit do not pile up (StatQuest writes them beside the lines).
+ * What labels must not cover: every unit (with its name and activation above it or beside it),
+ * every input box and every bias box. `captionWidth` is a unit's caption's width: the renderer
+ * measures the real text, tests estimate it.
  */
-export function labelPoint(edge: GraphEdge, siblings: number): { x: number; y: number; angle: number } {
-  // Between 40% and 65% of the way: clear of the source's box and of the target's bias.
-  const t = siblings > 1 ? 0.4 + 0.25 * (edge.from.unit / (siblings - 1)) : 0.5;
-  const x = edge.from.x + (edge.to.x - edge.from.x) * t;
-  const y = edge.from.y + (edge.to.y - edge.from.y) * t;
-  const angle = (Math.atan2(edge.to.y - edge.from.y, edge.to.x - edge.from.x) * 180) / Math.PI;
-  return { x, y, angle };
+export function obstacles(layout: GraphLayout, captionWidth: (node: GraphNode) => number, biasWidth: number): Box[] {
+  const boxes: Box[] = [];
+  for (const n of layout.nodes) {
+    const width = captionWidth(n);
+    if (n.kind === 'input' && layout.detailed) {
+      const w = Math.max(n.r * 3.2, width + 14);
+      boxes.push({ cx: n.x + n.r * 1.6 - w / 2, cy: n.y, hw: w / 2 + 2, hh: n.r * 0.75 + 2, angle: 0 });
+      continue;
+    }
+    boxes.push({ cx: n.x, cy: n.y, hw: n.r + 3, hh: n.r + 3, angle: 0 });
+    if (!layout.detailed) continue;
+    if (n.kind === 'output') boxes.push({ cx: n.x + n.r + 8 + width / 2, cy: n.y, hw: width / 2, hh: LABEL_HEIGHT / 2, angle: 0 });
+    else boxes.push({ cx: n.x, cy: n.y - n.r - 12, hw: width / 2, hh: LABEL_HEIGHT / 2, angle: 0 });
+  }
+  for (const b of layout.biases) {
+    if (!layout.detailed) continue;
+    boxes.push({ cx: b.x, cy: b.y, hw: biasWidth / 2 + 2, hh: 12, angle: 0 });
+  }
+  return boxes;
+}
+
+/** Along the edge, as a fraction of its length: the middle first, then outwards. */
+const ALONG = [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8];
+/** Off the edge (a leader line joins label and edge) when nothing along it is free. */
+const OFF = [30, -30, 48, -48, 66, -66];
+
+/**
+ * Places each edge's label (in the order given: the first gets the best spot) so that no label
+ * overlaps another label or anything in `fixed`. A label lies along its edge, just above the line,
+ * where it crosses the fewest other edges; where no spot along the edge is free it moves off the
+ * edge with a leader line to it; a label with no free spot at all is left out (the hover card has
+ * the number).
+ */
+export function placeLabels(edges: readonly { edge: GraphEdge; width: number }[], fixed: readonly Box[], lines: readonly GraphEdge[]): Map<string, LabelPlacement> {
+  const placed = new Map<string, LabelPlacement>();
+  const taken: Box[] = [...fixed];
+  const free = (box: Box): boolean => taken.every((t) => !overlaps(box, t));
+  for (const { edge, width } of edges) {
+    const dx = edge.to.x - edge.from.x;
+    const dy = edge.to.y - edge.from.y;
+    const length = Math.hypot(dx, dy) || 1;
+    let angle = Math.atan2(dy, dx);
+    // Steep edges keep their labels level, so they stay readable.
+    if (Math.abs(angle) > Math.PI / 3) angle = 0;
+    // The normal that points up the screen: the side "above" the line.
+    let nx = dy / length;
+    let ny = -dx / length;
+    if (ny > 0) { nx = -nx; ny = -ny; }
+    const hw = width / 2;
+    const hh = LABEL_HEIGHT / 2;
+    // Clear of the line at its thickest (8 px).
+    const lift = hh + 5;
+    let best: { box: Box; crossings: number; rank: number } | undefined;
+    ALONG.forEach((t, rank) => {
+      for (const side of [1, -1]) {
+        const px = edge.from.x + dx * t;
+        const py = edge.from.y + dy * t;
+        const box: Box = { cx: px + nx * lift * side, cy: py + ny * lift * side, hw, hh, angle };
+        if (!free(box)) continue;
+        const crossings = lines.filter((e) => e !== edge && segmentHitsBox(e, box)).length;
+        const score = crossings * 100 + rank + (side < 0 ? 0.5 : 0);
+        if (!best || score < best.crossings * 100 + best.rank) best = { box, crossings, rank: rank + (side < 0 ? 0.5 : 0) };
+      }
+    });
+    let leader: LabelPlacement['leader'];
+    if (!best) {
+      for (const t of [0.5, 0.35, 0.65]) {
+        for (const off of OFF) {
+          const px = edge.from.x + dx * t;
+          const py = edge.from.y + dy * t;
+          const box: Box = { cx: px + nx * off, cy: py + ny * off, hw, hh, angle: 0 };
+          if (!free(box)) continue;
+          best = { box, crossings: 0, rank: 0 };
+          const toward = Math.sign(off);
+          leader = { x1: px, y1: py, x2: box.cx - nx * toward * hh, y2: box.cy - ny * toward * hh };
+          break;
+        }
+        if (best) break;
+      }
+    }
+    if (!best) continue;
+    taken.push(best.box);
+    placed.set(edge.param, { x: best.box.cx, y: best.box.cy, angle: (best.box.angle * 180) / Math.PI, box: best.box, leader });
+  }
+  return placed;
+}
+
+/** Whether two turned boxes overlap (separating axis theorem). */
+export function overlaps(a: Box, b: Box): boolean {
+  for (const angle of [a.angle, a.angle + Math.PI / 2, b.angle, b.angle + Math.PI / 2]) {
+    const ux = Math.cos(angle);
+    const uy = Math.sin(angle);
+    const distance = Math.abs((b.cx - a.cx) * ux + (b.cy - a.cy) * uy);
+    if (distance >= radius(a, ux, uy) + radius(b, ux, uy)) return false;
+  }
+  return true;
+}
+
+/** Half the box's extent along the unit vector (ux, uy). */
+function radius(b: Box, ux: number, uy: number): number {
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  return b.hw * Math.abs(c * ux + s * uy) + b.hh * Math.abs(-s * ux + c * uy);
+}
+
+/** Whether an edge's line passes through a box. */
+export function segmentHitsBox(e: GraphEdge, b: Box): boolean {
+  // Into the box's own frame, where it is an axis-aligned rectangle; then clip the segment to it.
+  const c = Math.cos(-b.angle);
+  const s = Math.sin(-b.angle);
+  const local = (x: number, y: number): [number, number] => [(x - b.cx) * c - (y - b.cy) * s, (x - b.cx) * s + (y - b.cy) * c];
+  const [x1, y1] = local(e.from.x, e.from.y);
+  const [x2, y2] = local(e.to.x, e.to.y);
+  let t0 = 0;
+  let t1 = 1;
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  for (const [p, q] of [[-dx, x1 + b.hw], [dx, b.hw - x1], [-dy, y1 + b.hh], [dy, b.hh - y1]]) {
+    if (p === 0) { if (q < 0) return false; continue; }
+    const r = q / p;
+    if (p < 0) { if (r > t1) return false; if (r > t0) t0 = r; } else { if (r < t0) return false; if (r < t1) t1 = r; }
+  }
+  return t0 <= t1;
+}
+
+/** The distance from (x, y) to an edge's line, in the same units. */
+export function distanceToEdge(e: GraphEdge, x: number, y: number): number {
+  const dx = e.to.x - e.from.x;
+  const dy = e.to.y - e.from.y;
+  const t = Math.max(0, Math.min(1, ((x - e.from.x) * dx + (y - e.from.y) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(e.from.x + t * dx - x, e.from.y + t * dy - y);
 }

@@ -1,25 +1,38 @@
 /**
  * Draws a GraphLayout as SVG: edges coloured by sign and sized by magnitude (of the weight, or in
- * gradient mode of dLoss/dw), units with their activation's curve, biases beside their units.
- * Every parameter element carries data-param and an aria-label, every unit data-unit="L,j".
+ * gradient mode of dLoss/dw), units with their activation's curve, biases beside their units, and
+ * edge labels placed so that none covers another label or a unit (see placeLabels). Every
+ * parameter element carries data-param and an aria-label, every unit data-unit="L,j".
  *
  * Past CANVAS_THRESHOLD edges the edges go to a <canvas> under the SVG instead (thousands of SVG
- * lines make pan and zoom stutter); hovering them is then a nearest-segment hit test.
+ * lines make pan and zoom stutter).
+ *
+ * Which edge the pointer is on is decided by distance, not by which element is on top: where
+ * edges cross, the nearest line wins, so every edge answers along its whole visible length, and a
+ * label answers for its own edge.
  */
 import type { NetworkModel, ParamView } from '../../src/protocol';
 import { fmt, signed } from '../format';
+import { type Notation, unitSymbol } from '../notation';
 import { glyphPath } from './glyph';
-import { type GraphEdge, type GraphLayout, labelPoint, layoutNetwork } from './layout';
+import { type Box, distanceToEdge, type GraphEdge, type GraphLayout, type GraphNode, LABEL_HEIGHT, labelWidth, layoutNetwork, obstacles, placeLabels } from './layout';
 
 export const CANVAS_THRESHOLD = 1500;
+/** Dense graphs (past a dozen edges) label only their strongest edges, and the one hovered. */
+export const DENSE_LABELS = 6;
+/** How near (in screen pixels) the pointer must be to an edge to hover it. */
+const HIT_PX = 7;
 const SVG = 'http://www.w3.org/2000/svg';
 
 export type EdgeMode = 'weights' | 'gradients';
 
 export interface ViewTransform { scale: number; x: number; y: number }
 
-/** Where the pointer is, and the box on screen the card must not cover. */
-export interface Anchor { x: number; y: number; avoid: DOMRect }
+/**
+ * Where the pointer is, the boxes on screen the card must not cover (the element and its chain to
+ * the loss), and the rest of the graph, better left in view too when there is room elsewhere.
+ */
+export interface Anchor { x: number; y: number; avoid: DOMRect[]; prefer: DOMRect[] }
 
 export interface GraphCallbacks {
   hoverParam(name: string, at: Anchor): void;
@@ -37,6 +50,8 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
   return e;
 }
 
+type Hovered = { kind: 'param'; name: string } | { kind: 'unit'; id: string } | undefined;
+
 export class GraphView {
   readonly svg: SVGSVGElement;
   private readonly viewport: SVGGElement;
@@ -44,15 +59,20 @@ export class GraphView {
   private layout: GraphLayout | undefined;
   private shape = '';
   private params = new Map<string, ParamView>();
-  /** Each node's label by "layer,unit" (unit from 0), for the aria-labels. */
-  private nodeNames = new Map<string, string>();
-  private edgeEls = new Map<string, { line: SVGLineElement; label?: SVGTextElement; group: SVGGElement }>();
+  private edgeByParam = new Map<string, GraphEdge>();
+  private edgeEls = new Map<string, { line: SVGLineElement; group: SVGGElement }>();
   private biasEls = new Map<string, { group: SVGGElement; text: SVGTextElement; rect: SVGRectElement }>();
+  private captionEls = new Map<string, SVGTextElement>();
+  private labelLayer: SVGGElement | undefined;
+  /** The labels shown, by parameter, and the set they were placed for. */
+  private labelEls = new Map<string, SVGTextElement>();
+  private labelKey = '';
   private transform: ViewTransform = { scale: 1, x: 0, y: 0 };
   private useCanvas = false;
   private model: NetworkModel | undefined;
   private mode: EdgeMode = 'weights';
-  private hoveredCanvasEdge: string | undefined;
+  private notation: Notation = 'statquest';
+  private hovered: Hovered;
 
   constructor(private readonly host: HTMLElement, private readonly callbacks: GraphCallbacks) {
     this.canvas = document.createElement('canvas');
@@ -62,7 +82,7 @@ export class GraphView {
     this.svg = el('svg', { class: 'graph', role: 'group', 'aria-label': 'Network graph: weights on the edges, biases at their units' });
     host.appendChild(this.svg);
     this.viewport = el('g', { class: 'viewport' }, this.svg);
-    this.bindPanZoom();
+    this.bindPointer();
     new ResizeObserver(() => {
       if (this.autoFit) this.fit();
       else this.drawCanvas();
@@ -73,13 +93,14 @@ export class GraphView {
   private autoFit = true;
 
   /** Shows `model`; re-lays out only when the network's shape changed, so hover and zoom survive edits. */
-  render(model: NetworkModel, mode: EdgeMode): void {
+  render(model: NetworkModel, mode: EdgeMode, notation: Notation): void {
     this.model = model;
     this.mode = mode;
     this.params = new Map(model.params.map((p) => [p.name, p]));
     const shape = JSON.stringify([model.inputs, model.outputs, model.layers]);
-    if (shape !== this.shape) {
+    if (shape !== this.shape || notation !== this.notation) {
       this.shape = shape;
+      this.notation = notation;
       this.build(layoutNetwork(model));
     }
     this.paint();
@@ -88,6 +109,13 @@ export class GraphView {
   setMode(mode: EdgeMode): void {
     this.mode = mode;
     this.svg.classList.toggle('gradients', mode === 'gradients');
+    this.paint();
+  }
+
+  setNotation(notation: Notation): void {
+    if (notation === this.notation || !this.model) { this.notation = notation; return; }
+    this.notation = notation;
+    this.build(layoutNetwork(this.model));
     this.paint();
   }
 
@@ -143,39 +171,34 @@ export class GraphView {
 
   private build(layout: GraphLayout): void {
     this.layout = layout;
-    this.nodeNames = new Map(layout.nodes.map((n) => [`${n.layer},${n.unit}`, n.label]));
     this.viewport.replaceChildren();
     this.edgeEls.clear();
     this.biasEls.clear();
+    this.captionEls.clear();
+    this.labelEls.clear();
+    this.labelKey = '';
+    this.edgeByParam = new Map(layout.edges.map((e) => [e.param, e]));
     this.useCanvas = layout.edges.length > CANVAS_THRESHOLD;
     this.canvas.hidden = !this.useCanvas;
     const edges = el('g', { class: 'edges' }, this.viewport);
     const nodes = el('g', { class: 'nodes' }, this.viewport);
     const biases = el('g', { class: 'biases' }, this.viewport);
+    this.labelLayer = el('g', { class: 'labels' }, this.viewport);
 
     if (!this.useCanvas) {
       // In w1, w2, ... order, so Tab walks the weights as they are numbered.
-      const fanIn = new Map<string, number>();
-      for (const e of layout.edges) fanIn.set(e.to.id, (fanIn.get(e.to.id) ?? 0) + 1);
       for (const edge of layout.edges) {
         const group = el('g', { class: 'edge param', 'data-param': edge.param, tabindex: 0, role: 'button', 'aria-describedby': 'hover-card' }, edges);
-        el('line', { class: 'edge-hit', x1: edge.from.x, y1: edge.from.y, x2: edge.to.x, y2: edge.to.y }, group);
         const line = el('line', { class: 'edge-line', x1: edge.from.x, y1: edge.from.y, x2: edge.to.x, y2: edge.to.y }, group);
-        let label: SVGTextElement | undefined;
-        if (layout.edgeLabels) {
-          const p = labelPoint(edge, fanIn.get(edge.to.id) ?? 1);
-          const angle = Math.abs(p.angle) > 60 ? 0 : p.angle;
-          label = el('text', { class: 'edge-label', x: p.x, y: p.y - 6, 'text-anchor': 'middle', transform: `rotate(${angle.toFixed(1)} ${p.x.toFixed(1)} ${p.y.toFixed(1)})` }, group);
-        }
-        this.edgeEls.set(edge.param, { line, label, group });
-        this.bindParam(group, edge.param);
+        this.edgeEls.set(edge.param, { line, group });
+        this.bindKeyboard(group, edge.param);
       }
     }
 
     for (const node of layout.nodes) {
       const group = el('g', { class: `node ${node.kind}`, 'data-unit': node.id, role: 'img' }, nodes);
-      const kindName = node.kind === 'input' ? 'input' : node.kind === 'output' ? 'output' : 'hidden unit';
-      group.setAttribute('aria-label', `${kindName} ${node.label}${node.activation && node.kind !== 'input' ? `, ${node.activation}` : ''}`);
+      const kindName = node.kind === 'input' ? 'input ' : node.kind === 'output' ? 'output ' : '';
+      group.setAttribute('aria-label', `${kindName}${node.label}${node.activation && node.kind !== 'input' ? `, ${node.activation}` : ''}`);
       let inputBox: SVGRectElement | undefined;
       if (node.kind === 'input' && layout.detailed) {
         inputBox = el('rect', { class: 'node-shape', x: node.x - node.r * 1.6, y: node.y - node.r * 0.75, width: node.r * 3.2, height: node.r * 1.5, rx: 6 }, group);
@@ -200,7 +223,8 @@ export class GraphView {
           text.setAttribute('x', String(node.x));
           text.setAttribute('y', String(node.y - node.r - 8));
         }
-        text.textContent = node.kind === 'hidden' ? `${node.label} ${node.activation}` : node.label;
+        this.caption(text, node, layout);
+        this.captionEls.set(node.id, text);
         if (inputBox) {
           // Long column names ("dosage (mg/kg)") widen their box, growing leftwards, away from the edges.
           const width = Math.max(node.r * 3.2, (text.getComputedTextLength?.() ?? 0) + 20);
@@ -209,8 +233,6 @@ export class GraphView {
           text.setAttribute('x', String(node.x + node.r * 1.6 - width / 2));
         }
       }
-      group.addEventListener('pointerenter', (ev) => this.callbacks.hoverUnit(node.id, { x: ev.clientX, y: ev.clientY, avoid: group.getBoundingClientRect() }));
-      group.addEventListener('pointerleave', () => this.callbacks.leave());
     }
 
     for (const bias of layout.biases) {
@@ -221,21 +243,28 @@ export class GraphView {
       const text = el('text', { class: 'bias-label', x: bias.x, y: bias.y + 4.5, 'text-anchor': 'middle' }, group);
       if (!layout.detailed) text.setAttribute('display', 'none');
       this.biasEls.set(bias.param, { group, text, rect });
-      this.bindParam(group, bias.param);
+      this.bindKeyboard(group, bias.param);
     }
     requestAnimationFrame(() => { if (this.autoFit) this.fit(); });
   }
 
-  private bindParam(group: SVGGElement, name: string): void {
-    const at = (ev?: PointerEvent): Anchor => {
+  /** A unit's caption: inputs and outputs by name, hidden units by the symbol the cards use, and the activation. */
+  private caption(text: SVGTextElement, node: GraphNode, layout: GraphLayout): void {
+    if (node.kind !== 'hidden') { text.textContent = node.label; return; }
+    const hiddenLayers = layout.nodes.reduce((m, n) => Math.max(m, n.kind === 'hidden' ? n.layer : 0), 0);
+    const s = unitSymbol(this.notation, hiddenLayers, node.layer, node.unit);
+    text.textContent = s.base;
+    if (s.sup) el('tspan', { class: 'script', dy: -6 }, text).textContent = s.sup;
+    el('tspan', { class: 'script', dy: s.sup ? 10 : 4 }, text).textContent = s.sub;
+    el('tspan', { dy: s.sup ? -4 : -4 }, text).textContent = ` ${node.activation}`;
+  }
+
+  private bindKeyboard(group: SVGGElement, name: string): void {
+    group.addEventListener('focus', () => {
       const r = group.getBoundingClientRect();
-      return ev ? { x: ev.clientX, y: ev.clientY, avoid: r } : { x: r.x + r.width / 2, y: r.y + r.height / 2, avoid: r };
-    };
-    group.addEventListener('pointerenter', (ev) => this.callbacks.hoverParam(name, at(ev)));
-    group.addEventListener('pointerleave', () => this.callbacks.leave());
-    group.addEventListener('focus', () => this.callbacks.hoverParam(name, at()));
+      this.callbacks.hoverParam(name, { x: r.x + r.width / 2, y: r.y + r.height / 2, avoid: this.chainRects(name), prefer: this.graphRects() });
+    });
     group.addEventListener('blur', () => this.callbacks.leave());
-    group.addEventListener('click', (ev) => { ev.stopPropagation(); this.callbacks.pin(name); });
     group.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); this.callbacks.pin(name); }
     });
@@ -248,9 +277,12 @@ export class GraphView {
     const magnitude = (p: ParamView): number => Math.abs(this.mode === 'weights' ? p.value : p.gradient);
     const largest = this.largestWeight();
     const sym = model.lossSymbol;
-    const nodeName = (layer: number, unit: number): string => this.nodeNames.get(`${layer},${unit}`) ?? '';
+    const nodeName = (layer: number, unit: number): string => {
+      const node = this.layout!.nodes.find((n) => n.layer === layer && n.unit === unit);
+      return node ? `${node.kind === 'input' ? 'input ' : node.kind === 'output' ? 'output ' : ''}${node.label}` : '';
+    };
 
-    for (const [name, { line, label, group }] of this.edgeEls) {
+    for (const [name, { line, group }] of this.edgeEls) {
       const p = this.params.get(name);
       if (!p) continue;
       const v = this.mode === 'weights' ? p.value : p.gradient;
@@ -258,7 +290,6 @@ export class GraphView {
       group.classList.toggle('pos', v > 0);
       group.classList.toggle('neg', v < 0);
       group.classList.toggle('frozen', !p.trainable);
-      if (label) label.textContent = this.mode === 'weights' ? `${name} ${signed(p.value, 3)}` : `${name} ${signed(p.gradient, 3)} ${direction(p, model.learningRate)}`;
       group.setAttribute('aria-label', `weight ${name}, from ${nodeName(p.layer - 1, p.input)} to ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
     }
     for (const [name, { group, text }] of this.biasEls) {
@@ -272,7 +303,70 @@ export class GraphView {
       if (this.layout.detailed) this.fitBox(this.biasEls.get(name)!);
       group.setAttribute('aria-label', `bias ${name} of ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
     }
+    this.paintLabels();
     this.drawCanvas();
+  }
+
+  private labelText(p: ParamView): string {
+    return this.mode === 'weights' ? `${p.name} ${signed(p.value, 3)}` : `${p.name} ${signed(p.gradient, 3)} ${direction(p, this.model!.learningRate)}`;
+  }
+
+  /**
+   * The edge labels: every edge of a small network; on a denser one the strongest few (by |value|
+   * in the current mode) and the one hovered. Placed anew only when the set of labelled edges
+   * changes, so labels stay put while their numbers change.
+   */
+  private paintLabels(): void {
+    const layout = this.layout;
+    const layer = this.labelLayer;
+    if (!layout || !layer) return;
+    const hovered = this.hovered?.kind === 'param' && this.edgeByParam.has(this.hovered.name) ? this.hovered.name : undefined;
+    let wanted: string[];
+    if (layout.edgeLabels) wanted = layout.edges.map((e) => e.param);
+    else {
+      const strongest = layout.detailed && !this.useCanvas
+        ? layout.edges.map((e) => this.params.get(e.param)).filter((p): p is ParamView => p !== undefined)
+          .sort((a, b) => Math.abs(this.mode === 'weights' ? b.value : b.gradient) - Math.abs(this.mode === 'weights' ? a.value : a.gradient))
+          .slice(0, DENSE_LABELS).map((p) => p.name)
+        : [];
+      wanted = hovered && !strongest.includes(hovered) ? [hovered, ...strongest] : strongest;
+    }
+    // Room for the longest number a label can show, so a label never outgrows its spot.
+    const chars = (name: string): number => name.length + (this.mode === 'weights' ? 10 : 12);
+    const key = `${this.mode}|${wanted.join(',')}`;
+    if (key !== this.labelKey) {
+      this.labelKey = key;
+      layer.replaceChildren();
+      this.labelEls.clear();
+      const fixed = obstacles(layout, (n) => this.captionWidth(n), this.biasWidth());
+      const placements = placeLabels(wanted.map((name) => ({ edge: this.edgeByParam.get(name)!, width: labelWidth(chars(name)) })), fixed, layout.edges);
+      for (const [name, at] of placements) {
+        if (at.leader) el('line', { class: 'label-leader', x1: at.leader.x1, y1: at.leader.y1, x2: at.leader.x2, y2: at.leader.y2, 'data-for': name }, layer);
+        const text = el('text', {
+          class: 'edge-label', 'data-for': name, x: at.x.toFixed(1), y: (at.y + LABEL_HEIGHT / 2 - 3.5).toFixed(1), 'text-anchor': 'middle',
+          transform: `rotate(${at.angle.toFixed(1)} ${at.x.toFixed(1)} ${at.y.toFixed(1)})`,
+        }, layer);
+        this.labelEls.set(name, text);
+      }
+    }
+    for (const [name, text] of this.labelEls) {
+      const p = this.params.get(name);
+      if (p) text.textContent = this.labelText(p);
+    }
+  }
+
+  /** A unit caption's width: measured where it is drawn, estimated otherwise. */
+  private captionWidth(n: GraphNode): number {
+    const text = this.captionEls.get(n.id);
+    const measured = text?.getComputedTextLength?.();
+    return measured ? measured + 6 : labelWidth(n.label.length);
+  }
+
+  /** The widest bias box (they widen to their text). */
+  private biasWidth(): number {
+    let widest = 96;
+    for (const { rect } of this.biasEls.values()) widest = Math.max(widest, Number(rect.getAttribute('width')) || 0);
+    return widest;
   }
 
   /**
@@ -327,23 +421,116 @@ export class GraphView {
     ctx.globalAlpha = 1;
   }
 
-  /** The edge nearest a point in graph coordinates, within `tolerance` (canvas mode only). */
+  /** The edge nearest a point in graph coordinates, within `tolerance`. */
   private edgeAt(gx: number, gy: number, tolerance: number): GraphEdge | undefined {
     let best: GraphEdge | undefined;
-    let bestD = tolerance * tolerance;
+    let bestD = tolerance;
     for (const e of this.layout?.edges ?? []) {
-      const dx = e.to.x - e.from.x;
-      const dy = e.to.y - e.from.y;
-      const t = Math.max(0, Math.min(1, ((gx - e.from.x) * dx + (gy - e.from.y) * dy) / (dx * dx + dy * dy || 1)));
-      const ex = e.from.x + t * dx - gx;
-      const ey = e.from.y + t * dy - gy;
-      const d = ex * ex + ey * ey;
+      // A cheap bounding-box test first: most edges are nowhere near the pointer.
+      if (gx < Math.min(e.from.x, e.to.x) - tolerance || gx > Math.max(e.from.x, e.to.x) + tolerance) continue;
+      if (gy < Math.min(e.from.y, e.to.y) - tolerance || gy > Math.max(e.from.y, e.to.y) + tolerance) continue;
+      const d = distanceToEdge(e, gx, gy);
       if (d < bestD) { bestD = d; best = e; }
     }
     return best;
   }
 
-  private bindPanZoom(): void {
+  /** Graph coordinates to the page's, as a DOMRect for a box in graph units. */
+  private screenRect(cx: number, cy: number, hw: number, hh: number): DOMRect {
+    const r = this.host.getBoundingClientRect();
+    const { scale, x, y } = this.transform;
+    return new DOMRect(r.left + x + (cx - hw) * scale, r.top + y + (cy - hh) * scale, 2 * hw * scale, 2 * hh * scale);
+  }
+
+  /**
+   * What the explanation of `name` talks about, on screen: the parameter, the unit it feeds, and
+   * every edge and unit from there to the outputs (the chain the card multiplies along). The card
+   * is placed clear of all of them.
+   */
+  chainRects(name: string): DOMRect[] {
+    const layout = this.layout;
+    if (!layout) return [];
+    const rects: DOMRect[] = [];
+    const edge = this.edgeByParam.get(name);
+    const bias = layout.biases.find((b) => b.param === name);
+    const start = edge?.to ?? bias?.node;
+    if (edge) rects.push(...this.edgeRects(edge));
+    if (bias) rects.push(this.screenRect(bias.x, bias.y, this.biasWidth() / 2, 12));
+    if (edge?.from) rects.push(this.nodeRect(edge.from));
+    const seen = new Set<string>();
+    const walk = (node: GraphNode | undefined): void => {
+      if (!node || seen.has(node.id)) return;
+      seen.add(node.id);
+      rects.push(this.nodeRect(node));
+      for (const e of layout.edges) if (e.from === node) { rects.push(...this.edgeRects(e)); walk(e.to); }
+    };
+    walk(start);
+    return rects;
+  }
+
+  /** Every unit, bias and label on screen: the card prefers a spot that leaves them in view. */
+  private graphRects(): DOMRect[] {
+    const layout = this.layout;
+    if (!layout || !layout.detailed) return [];
+    const rects = layout.nodes.map((n) => this.nodeRect(n));
+    for (const b of layout.biases) rects.push(this.screenRect(b.x, b.y, this.biasWidth() / 2, 12));
+    for (const label of this.labelEls.values()) rects.push(label.getBoundingClientRect());
+    return rects;
+  }
+
+  private nodeRect(n: GraphNode): DOMRect {
+    return this.screenRect(n.x, n.y - (this.layout?.detailed && n.kind === 'hidden' ? 8 : 0), n.r + (n.kind === 'input' ? n.r * 0.8 : 4), n.r + (this.layout?.detailed && n.kind === 'hidden' ? 12 : 4));
+  }
+
+  /** An edge as a few boxes along it, so a sloped edge does not claim the whole rectangle it spans. */
+  private edgeRects(e: GraphEdge): DOMRect[] {
+    const pieces = 4;
+    const rects: DOMRect[] = [];
+    for (let i = 0; i < pieces; i++) {
+      const x1 = e.from.x + ((e.to.x - e.from.x) * i) / pieces;
+      const y1 = e.from.y + ((e.to.y - e.from.y) * i) / pieces;
+      const x2 = e.from.x + ((e.to.x - e.from.x) * (i + 1)) / pieces;
+      const y2 = e.from.y + ((e.to.y - e.from.y) * (i + 1)) / pieces;
+      rects.push(this.screenRect((x1 + x2) / 2, (y1 + y2) / 2, Math.abs(x2 - x1) / 2 + 4, Math.abs(y2 - y1) / 2 + 4));
+    }
+    const label = this.labelEls.get(e.param);
+    if (label) rects.push(label.getBoundingClientRect());
+    return rects;
+  }
+
+  /** What is under the pointer: a bias or unit element, a label, else the nearest edge. */
+  private hit(ev: PointerEvent): Hovered {
+    const target = ev.target as Element;
+    const bias = target.closest('.bias[data-param]');
+    if (bias) return { kind: 'param', name: bias.getAttribute('data-param')! };
+    const label = target.closest('[data-for]');
+    if (label) return { kind: 'param', name: label.getAttribute('data-for')! };
+    const unit = target.closest('[data-unit]');
+    if (unit) return { kind: 'unit', id: unit.getAttribute('data-unit')! };
+    const r = this.host.getBoundingClientRect();
+    const { scale, x, y } = this.transform;
+    const edge = this.edgeAt((ev.clientX - r.left - x) / scale, (ev.clientY - r.top - y) / scale, HIT_PX / scale);
+    return edge ? { kind: 'param', name: edge.param } : undefined;
+  }
+
+  private setHovered(next: Hovered, ev?: PointerEvent): void {
+    const same = next?.kind === this.hovered?.kind && (next?.kind === 'param' ? next.name === (this.hovered as { name: string }).name : next?.kind === 'unit' && next.id === (this.hovered as { id: string }).id);
+    if (same || (!next && !this.hovered)) return;
+    const previous = this.hovered;
+    this.hovered = next;
+    for (const [name, { group }] of this.edgeEls) group.classList.toggle('hovered', next?.kind === 'param' && next.name === name);
+    // A dense graph labels the hovered edge too.
+    if (!this.layout?.edgeLabels && (previous?.kind === 'param' || next?.kind === 'param')) this.paintLabels();
+    if (!next) { this.callbacks.leave(); return; }
+    const at = { x: ev?.clientX ?? 0, y: ev?.clientY ?? 0, prefer: this.graphRects() };
+    if (next.kind === 'param') this.callbacks.hoverParam(next.name, { ...at, avoid: this.chainRects(next.name) });
+    else {
+      const node = this.layout?.nodes.find((n) => n.id === next.id);
+      this.callbacks.hoverUnit(next.id, { ...at, avoid: node ? [this.nodeRect(node)] : [] });
+    }
+  }
+
+  private bindPointer(): void {
     let drag: { x: number; y: number } | undefined;
     this.svg.addEventListener('wheel', (ev) => {
       ev.preventDefault();
@@ -351,7 +538,7 @@ export class GraphView {
       this.zoom(Math.exp(-ev.deltaY * 0.0015), ev.clientX - r.left, ev.clientY - r.top);
     }, { passive: false });
     this.svg.addEventListener('pointerdown', (ev) => {
-      if ((ev.target as Element).closest('.param')) return;
+      if (this.hit(ev)) return;
       drag = { x: ev.clientX, y: ev.clientY };
       this.svg.setPointerCapture(ev.pointerId);
       this.svg.classList.add('panning');
@@ -362,22 +549,9 @@ export class GraphView {
         drag = { x: ev.clientX, y: ev.clientY };
         return;
       }
-      if (!this.useCanvas) return;
-      const r = this.host.getBoundingClientRect();
-      const { scale, x, y } = this.transform;
-      const edge = this.edgeAt((ev.clientX - r.left - x) / scale, (ev.clientY - r.top - y) / scale, 4 / scale);
-      if (edge?.param !== this.hoveredCanvasEdge) {
-        this.hoveredCanvasEdge = edge?.param;
-        if (edge) {
-          const t = this.transform;
-          const x1 = r.left + t.x + t.scale * Math.min(edge.from.x, edge.to.x);
-          const y1 = r.top + t.y + t.scale * Math.min(edge.from.y, edge.to.y);
-          const avoid = new DOMRect(x1, y1, t.scale * Math.abs(edge.to.x - edge.from.x), t.scale * Math.abs(edge.to.y - edge.from.y));
-          this.callbacks.hoverParam(edge.param, { x: ev.clientX, y: ev.clientY, avoid });
-        }
-        else this.callbacks.leave();
-      }
+      this.setHovered(this.hit(ev), ev);
     });
+    this.svg.addEventListener('pointerleave', () => { if (!drag) this.setHovered(undefined); });
     const end = (ev: PointerEvent): void => {
       if (!drag) return;
       drag = undefined;
@@ -386,8 +560,9 @@ export class GraphView {
     };
     this.svg.addEventListener('pointerup', end);
     this.svg.addEventListener('pointercancel', end);
-    this.svg.addEventListener('click', () => {
-      if (this.useCanvas && this.hoveredCanvasEdge) this.callbacks.pin(this.hoveredCanvasEdge);
+    this.svg.addEventListener('click', (ev) => {
+      const hit = this.hit(ev as PointerEvent);
+      if (hit?.kind === 'param') { ev.stopPropagation(); this.callbacks.pin(hit.name); }
     });
   }
 }
@@ -397,3 +572,5 @@ export function direction(p: ParamView, learningRate: number): string {
   if (!p.trainable || p.gradient === 0) return '•';
   return -learningRate * p.gradient > 0 ? '▲' : '▼';
 }
+
+export type { Box };

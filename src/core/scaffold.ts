@@ -1,0 +1,124 @@
+/**
+ * "New Network...": a valid network file from a shape a person typed (inputs, hidden layers,
+ * outputs), with seeded initial weights written out and a small dataset to edit. Pure, so the
+ * command, the tests and anything else make exactly the same file from the same answers.
+ */
+import { ACTIVATIONS, type Activation } from './math';
+import { SeededRandom } from './random';
+
+export interface NetworkShape {
+  inputs: string[];
+  /** The hidden layers, in order (none is allowed: a linear model). */
+  hidden: { units: number; activation: Activation }[];
+  outputs: string[];
+  /** The seed of the initial weights: the same shape and seed always give the same file. */
+  seed?: number;
+}
+
+/** At most this many units in a typed hidden layer: New Network makes teaching-sized networks. */
+export const SCAFFOLD_MAX_UNITS = 64;
+
+/** A comma-separated list of column names: the names, or the first problem with them. */
+export function parseColumnNames(text: string, what: 'input' | 'output'): { names: string[] } | { error: string } {
+  const names = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0) return { error: `at least one ${what} name, e.g. ${what === 'input' ? 'dosage' : 'efficacy'}` };
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) return { error: `"${duplicate}" appears twice; each ${what} needs its own name` };
+  if (names.length > SCAFFOLD_MAX_UNITS) return { error: `at most ${SCAFFOLD_MAX_UNITS} ${what}s` };
+  return { names };
+}
+
+/**
+ * Hidden layers as typed: "2 softplus" or "3 tanh, 3 tanh" (units then activation, layers
+ * separated by commas; an empty text means no hidden layer). The layers, or the first problem with
+ * its column (from 1) so the input box can say where.
+ */
+export function parseHiddenLayers(text: string): { layers: NetworkShape['hidden'] } | { error: string } {
+  const layers: NetworkShape['hidden'] = [];
+  if (text.trim() === '') return { layers };
+  let offset = 0;
+  for (const part of text.split(',')) {
+    const column = offset + (part.length - part.trimStart().length) + 1;
+    offset += part.length + 1;
+    const m = /^\s*(\d+)\s*([A-Za-z]*)\s*$/.exec(part);
+    if (!m) return { error: `column ${column}: expected a unit count then an activation, like "2 softplus"` };
+    const units = Number(m[1]);
+    if (units < 1 || units > SCAFFOLD_MAX_UNITS) return { error: `column ${column}: a layer has 1 to ${SCAFFOLD_MAX_UNITS} units, not ${m[1]}` };
+    const activation = (m[2] || 'softplus').toLowerCase();
+    if (!(ACTIVATIONS as readonly string[]).includes(activation)) return { error: `column ${column}: unknown activation "${m[2]}"; use ${ACTIVATIONS.join(', ')}` };
+    layers.push({ units, activation: activation as Activation });
+  }
+  return { layers };
+}
+
+/**
+ * The file's text. Weights are drawn from a seeded normal scaled by 1/sqrt(fan-in) (so deeper
+ * layers start in their activations' useful range) and rounded to 3 decimals; biases start at 0,
+ * as StatQuest starts them. The dataset, for the person to replace with their own: one input gets
+ * StatQuest's dosage shape (a bump: low and high fail, the middle works), shifted per output;
+ * several inputs get XOR of the first two at the corners of the unit square, and one half between.
+ */
+export function scaffoldNetwork(shape: NetworkShape): string {
+  const random = new SeededRandom(shape.seed ?? 1);
+  const round = (v: number): number => Math.round(v * 1000) / 1000 || 0;
+  const widths = [shape.inputs.length, ...shape.hidden.map((l) => l.units), shape.outputs.length];
+  const layers = [...shape.hidden, { units: shape.outputs.length, activation: 'identity' as Activation }].map((layer, l) => {
+    const fanIn = widths[l];
+    const weights = Array.from({ length: layer.units }, () => Array.from({ length: fanIn }, () => round(random.normal() / Math.sqrt(fanIn))));
+    return { units: layer.units, activation: layer.activation, weights, biases: new Array(layer.units).fill(0) };
+  });
+  const points = shape.inputs.length === 1 ? [0, 0.25, 0.5, 0.75, 1].map((v) => [v]) : grid(shape.inputs.length);
+  const data = points.map((row) => {
+    const sample: Record<string, number> = {};
+    shape.inputs.forEach((name, k) => { sample[name] = row[k]; });
+    shape.outputs.forEach((name, k) => { sample[name] = round(shape.inputs.length === 1 ? bump(row[0], k) : parity(row, k)); });
+    return sample;
+  });
+  const file = {
+    name: 'A new network',
+    description: 'Made by New Network: replace the data with your own, then step through its training.',
+    inputs: shape.inputs,
+    outputs: shape.outputs,
+    layers,
+    data,
+    loss: 'ssr',
+    training: { learningRate: 0.1, maxSteps: 1000, minStepSize: 0.0001 },
+  };
+  return formatNetwork(file);
+}
+
+/** Corners and the centre of the unit cube (at most 9 points), so two inputs give XOR's four corners and a middle. */
+function grid(n: number): number[][] {
+  const corners = Array.from({ length: Math.min(8, 2 ** n) }, (_, c) => Array.from({ length: n }, (_, k) => (c >> k) & 1));
+  return [...corners, new Array(n).fill(0.5)];
+}
+
+/** XOR of the first two inputs at the corners (flipped for every other output), one half in the middle. */
+function parity(row: number[], k: number): number {
+  if (row[0] === 0.5) return 0.5;
+  return ((row[0] ^ row[1]) + k) % 2;
+}
+
+function bump(x: number, k: number): number {
+  const centre = 0.5 + 0.15 * k;
+  return Math.exp(-((x - centre) ** 2) / 0.05);
+}
+
+/**
+ * JSON as the examples are written: one line per layer, per data row and per setting, so the text
+ * beside the graph reads like the file a person would write.
+ */
+function formatNetwork(file: Record<string, unknown>): string {
+  const line = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(line).join(', ')}]`;
+    if (v !== null && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${line(x)}`).join(', ')} }`;
+    return JSON.stringify(v);
+  };
+  const entries = Object.entries(file).map(([key, value]) => {
+    if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object') {
+      return `  ${JSON.stringify(key)}: [\n${value.map((v) => `    ${line(v)}`).join(',\n')}\n  ]`;
+    }
+    return `  ${JSON.stringify(key)}: ${line(value)}`;
+  });
+  return `{\n${entries.join(',\n')}\n}\n`;
+}

@@ -1,0 +1,57 @@
+/** The extension's manifest: what wakes it, what it shows a newcomer, what its README links to. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from './helpers';
+
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
+describe('the extension manifest', () => {
+  it('activates on what the extension owns, never on every JSON file', () => {
+    // Commands, the custom editor and the walkthrough activate it implicitly (VS Code 1.74 and later).
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.nn.json']);
+    assert.ok(manifest.engines.vscode.replace(/[^\d.]/g, '').split('.').map(Number)[1] >= 74);
+  });
+
+  it('enables the training commands from the context keys the extension sets', () => {
+    const provider = readFileSync(path.join(ROOT, 'src', 'editor', 'provider.ts'), 'utf8');
+    for (const c of manifest.contributes.commands as { command: string; enablement?: string }[]) {
+      for (const key of c.enablement?.match(/backprop\.[\w.]+/g) ?? []) assert.ok(provider.includes(`'${key}'`), `${c.command} depends on ${key}, which nothing sets`);
+    }
+    const enablement = Object.fromEntries((manifest.contributes.commands as { command: string; enablement?: string }[]).map((c) => [c.command, c.enablement]));
+    assert.match(enablement['backprop.stepBack']!, /canStepBack/);
+    assert.match(enablement['backprop.reset']!, /canStepBack/);
+    assert.match(enablement['backprop.step']!, /hasNetwork/);
+  });
+
+  it('walks a newcomer through five steps, each with a button that does it and an image with a text alternative', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.equal(walkthrough.steps.length, 5);
+    const commands = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
+    for (const step of walkthrough.steps) {
+      const links = [...step.description.matchAll(/\]\(command:([\w.]+)/g)].map((m: RegExpMatchArray) => m[1]);
+      assert.equal(links.length, 1, `${step.id}: one button`);
+      assert.ok(commands.has(links[0]), `${step.id}: ${links[0]} is a command of ours`);
+      assert.ok(existsSync(path.join(ROOT, step.media.image)), `${step.id}: ${step.media.image}`);
+      assert.ok(step.media.altText.length > 20, `${step.id}: a text alternative`);
+    }
+    // StatQuest's numbers, as the videos give them.
+    const text = walkthrough.steps.map((s: { description: string }) => s.description).join('\n');
+    for (const number of ['20.4', '−15.7', '2.61']) assert.ok(text.includes(number), number);
+  });
+
+  it('has an icon, and a README whose images are packaged', () => {
+    assert.ok(existsSync(path.join(ROOT, manifest.icon)));
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const ignore = readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
+    for (const [, image] of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+      assert.ok(existsSync(path.join(ROOT, image)), `${image} exists`);
+      assert.match(image, /^docs\/screenshots\/[\w-]+\.png$/, `${image} is under docs/screenshots, which the .vsix ships`);
+    }
+    assert.match(ignore, /^!docs\/screenshots\/\*\.png$/m);
+  });
+
+  it('lets no dependency run an install script, so installing downloads nothing', () => {
+    assert.ok(Object.values(manifest.allowScripts).every((allowed) => allowed === false));
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The page's side of the conversation with the extension host: posting, the ready -> model
+ * handshake, and explanations asked for one at a time. Everything the host sends arrives through
+ * `onMessage`; nothing here interprets it.
+ */
+import type { ExplanationView, HostMessage, WebviewMessage } from '../src/protocol';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const api = acquireVsCodeApi();
+
+export function post(message: WebviewMessage): void {
+  api.postMessage(message);
+}
+
+export function getState(): unknown {
+  return api.getState();
+}
+
+export function setState(state: unknown): void {
+  api.setState(state);
+}
+
+let nextRequest = 1;
+const pending = new Map<number, (e: ExplanationView | null) => void>();
+
+/** Asks the host for one parameter's explanation (large networks do not send them all). */
+export function requestExplanation(parameter: string): Promise<ExplanationView | null> {
+  const requestId = nextRequest++;
+  post({ type: 'explain', requestId, parameter });
+  return new Promise((resolve) => pending.set(requestId, resolve));
+}
+
+/** Routes each host message to `handle`, settling explanation requests on the way. */
+export function onMessage(handle: (message: Exclude<HostMessage, { type: 'explanation' }>) => void): void {
+  window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+    const message = event.data;
+    if (message.type === 'explanation') {
+      const resolve = pending.get(message.requestId);
+      pending.delete(message.requestId);
+      resolve?.(message.explanation);
+      return;
+    }
+    handle(message);
+  });
+}
+
+/**
+ * The ready -> model handshake. A webview that is re-created as its tab is shown asks again; and
+ * until the host answers, the page repeats the question, since a message posted while the host
+ * side is still being wired up can be dropped. The host answers a repeated `ready` with what it
+ * shows, never by reloading.
+ */
+export function sayReady(): void {
+  let answered = false;
+  window.addEventListener('message', () => { answered = true; }, { once: true });
+  const say = (attempt: number): void => {
+    if (answered) return;
+    post({ type: 'ready' });
+    if (attempt < 40) setTimeout(() => say(attempt + 1), Math.min(2000, 100 * 2 ** attempt));
+  };
+  say(0);
+}

@@ -1,0 +1,69 @@
+/**
+ * What the page shows when the text is not a valid network: a banner with the message, its line
+ * and column and "Go to error" over the last graph (dimmed); for a file that is not a network at
+ * all, a short explanation of the format; for an empty file, an offer to create a network there.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { HostMessage } from '../src/protocol';
+import { h } from './dom';
+import { post } from './host';
+
+export type Problem = HostMessage & { type: 'invalid' };
+
+function button(text: string, onClick: () => void, secondary = false): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.textContent = text;
+  if (secondary) b.setAttribute('secondary', '');
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export class ProblemView {
+  readonly banner = h('div', 'banner');
+  readonly page = h('div', 'not-network');
+
+  constructor() {
+    this.banner.setAttribute('role', 'alert');
+    this.banner.hidden = true;
+    this.page.hidden = true;
+  }
+
+  /** Shows `problem`; returns whether it took the whole page (no graph to dim). */
+  show(problem: Problem, hasGraph: boolean): boolean {
+    const { message, line, column } = problem.problem;
+    if (problem.empty || (problem.notNetwork && !hasGraph)) {
+      this.banner.hidden = true;
+      this.page.hidden = false;
+      if (problem.empty) {
+        this.page.replaceChildren(
+          h('h2', '', 'This file is empty'),
+          h('p', '', 'Create a network here: New Network asks for its inputs, hidden layers and outputs, and writes a network with seeded weights and a small dataset to edit (one edit, which undo takes back).'),
+          button('Create a network here...', () => post({ type: 'newNetwork' })),
+          button('Open an example network', () => post({ type: 'openExample' }), true),
+        );
+      } else {
+        this.page.replaceChildren(
+          h('h2', '', 'This file is not a network'),
+          h('p', '', `Backprop Debugger reads .nn.json files: a JSON object with "inputs", "outputs", "layers" (units, activation, weights, biases) and "data". This one says: ${message} (line ${line}, column ${column}).`),
+          button('Open an example network', () => post({ type: 'openExample' })),
+          button('Open the text', () => post({ type: 'openText' }), true),
+        );
+      }
+      return true;
+    }
+    this.page.hidden = true;
+    this.banner.hidden = false;
+    this.banner.replaceChildren(
+      h('span', 'codicon codicon-error'),
+      h('span', 'banner-text', message),
+      h('span', 'banner-where', `line ${line}, column ${column}`),
+      button('Go to error', () => post({ type: 'goToError' })),
+    );
+    return false;
+  }
+
+  clear(): void {
+    this.banner.hidden = true;
+    this.page.hidden = true;
+  }
+}

@@ -36,6 +36,23 @@ export default tseslint.config(
     },
   },
   {
+    // The run (one per document) is shared by the editor, the commands, the status bar and later the
+    // debug adapter: it is driven through its own API, so it may not reach for VS Code either.
+    files: ['src/run/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode'], message: 'The run is shared by every front-end: no vscode imports.' }] }],
+    },
+  },
+  {
+    // The webview is a browser page: from the extension's sources it may take types only (the
+    // protocol), and pure code (the store's modelOf is tested in Node), never the host's modules.
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', 'node:*'], message: 'The webview runs in a browser: no vscode or Node imports.' }] }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

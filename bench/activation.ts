@@ -23,6 +23,8 @@ const stub = () => new Proxy(function () {}, {
   get: (_, key) => key === 'then' ? undefined : key === Symbol.iterator ? function* () {} : key === Symbol.toPrimitive ? () => '' : stub(),
   apply: () => stub(),
   construct: () => stub(),
+  // Assignments (statusBarItem.name = ...) are taken and forgotten.
+  set: () => true,
 });
 // A bundle reads the module through esbuild's interop, which copies its own properties onto an
 // object with the module's prototype: the stand-in answers from its prototype, so every name works.

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: full-batch gradient descent in the core against TensorFlow.js's CPU backend, side by
  * side on the same networks, weights and data; then what the extras (chain-rule trace, history) cost,
- * what a million steps of history weigh, and how Continue performs in the editor's training worker.
+ * what a million steps of history weigh, and how Continue performs in the editor's training worker;
+ * then the debugger's own costs: breakpoints checked in Continue, Pause, Go to Step, frame sizes.
  *
  * Every rate is the median of many timed batches after a warm-up, so one slow batch (a GC pause,
  * another process) does not move it. `--json` prints one JSON object on the last line;
@@ -13,7 +14,8 @@ import * as path from 'node:path';
 import { type Activation, ChainRuleTrace, History, loadNetwork, type Network, SeededRandom, Trainer } from '../src/core';
 import { initTensorFlow, tensorFlowTrainer } from './tfjs';
 import { benchActivation } from './activation';
-import { benchEditorContinue, type EditorFigures } from './editor';
+import { benchEditorContinue, benchPause, type EditorFigures } from './editor';
+import { ARMED, benchBreakpointCost, benchGoTo, frameSizes } from './debugger';
 
 const ROOT = path.resolve(__dirname, '..');
 const json = process.argv.includes('--json');
@@ -174,10 +176,26 @@ async function main(): Promise<void> {
   const editor: EditorFigures = await benchEditorContinue(JSON.stringify(dosageFile), quick ? 1 : 3);
   say(`editor Continue on the dosage network (training worker): ${int(editor.stepsPerSecond)} steps/s; host commands answered in ${editor.medianCommandMs.toFixed(2)} ms median, ${editor.maxCommandMs.toFixed(2)} ms worst; host event loop delayed ${editor.maxEventLoopDelayMs.toFixed(1)} ms at worst`);
 
+  // The debugger: breakpoints armed in Continue, Pause under Continue, Go to Step, frame sizes.
+  const endless = loadNetwork(JSON.stringify(dosageFile));
+  const breakpointCost = benchBreakpointCost(endless, quick ? 1 : 3);
+  const mark = (ok: boolean, target: string): string => (ok ? `(target ${target}: ok)` : `(target ${target}: MISSED)`);
+  say('');
+  say(`breakpoints armed in Continue's loop (dosage; \`step 1e12\` and \`${(ARMED[1] as { expression: string }).expression}\`, never hit): ${int(breakpointCost.armedStepsPerSecond)} steps/s against ${int(breakpointCost.bareStepsPerSecond)} bare, +${breakpointCost.overheadPercent.toFixed(1)}% per step ${mark(breakpointCost.overheadPercent <= 25, '<= 25%')}`);
+  const editorArmed = await benchEditorContinue(JSON.stringify(dosageFile), quick ? 1 : 3, ARMED);
+  say(`editor Continue with those breakpoints armed (training worker): ${int(editorArmed.stepsPerSecond)} steps/s ${mark(editorArmed.stepsPerSecond >= 1e6, '>= 1,000,000')}`);
+  const pause = await benchPause(JSON.stringify(dosageFile), quick ? 10 : 40);
+  say(`Pause under Continue (${pause.rounds} times): the worker stopped ${pause.workerMedianMs.toFixed(2)} ms median, ${pause.workerWorstMs.toFixed(2)} ms worst after the host sent it; the host had the stop ${pause.hostMedianMs.toFixed(2)} ms median, ${pause.hostWorstMs.toFixed(2)} ms worst ${mark(pause.hostWorstMs <= 50, '<= 50 ms')}; frames after a stop: ${pause.framesAfterStop}`);
+  const goTo = benchGoTo(endless, MILLION, quick ? 20 : 100);
+  say(`Go to Step in a ${int(goTo.steps)}-step dosage history (${goTo.medianMs.toFixed(2)} ms median, ${goTo.worstMs.toFixed(2)} ms worst ${mark(goTo.worstMs < 100, '< 100 ms')}; ${goTo.exact ? 'every step exactly as first trained' : 'A STEP CAME BACK DIFFERENT'}); the history keeps ${mb(goTo.historyBytes)} ${mark(goTo.historyBytes <= goTo.maxBytes, `its cap, ${mb(goTo.maxBytes)}`)}, a checkpoint every ${goTo.checkpointInterval} steps`);
+  if (!goTo.exact) failed = true;
+  const frames = [frameSizes(cases[0].name, dosage), frameSizes(cases[3].name, cases[3].network)];
+  for (const f of frames) say(`frames of ${f.name} (${int(f.params)} parameters): structure ${(f.structureBytes / 1024).toFixed(1)} KB once, then ${(f.runningFrameBytes / 1024).toFixed(1)} KB per frame while running, ${(f.stoppedFrameBytes / 1024).toFixed(1)} KB at a stop ${mark(f.stoppedFrameBytes < 1024 * 1024 && f.runningFrameBytes < 1024 * 1024, '< 1 MB')}`);
+  say('');
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames } }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

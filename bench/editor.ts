@@ -1,12 +1,16 @@
 /**
- * Continue as the editor runs it: the extension's own training worker (dist/worker.js) driven by the
- * same client the extension host uses. Measures the steps per second Continue reaches, how quickly
- * the worker answers a command while it trains, and how long the host's event loop is ever held up.
+ * Continue and Pause as the editor runs them: the extension's own training worker (dist/worker.js)
+ * driven through the same Run the extension host's editors, commands and status bar share. Measures
+ * the steps per second Continue reaches (bare, and with breakpoints armed), how quickly the worker
+ * answers while it trains, how long Pause takes (in the worker and at the host), and how long the
+ * host's event loop is ever held up.
  */
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { RunRegistry } from '../src/run/registry';
+import type { Run } from '../src/run/run';
+import type { BreakpointSpec, BuiltinSettings } from '../src/session/breakpointTypes';
 import { TrainingWorker } from '../src/training/client';
-import type { NetworkModel } from '../src/protocol';
 
 export interface EditorFigures {
   stepsPerSecond: number;
@@ -15,22 +19,47 @@ export interface EditorFigures {
   maxEventLoopDelayMs: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export interface PauseFigures {
+  rounds: number;
+  /** From the host sending Pause to the worker having stopped (the wait for the slice to end, and the stop's frame). */
+  workerMedianMs: number;
+  workerWorstMs: number;
+  /** From the host sending Pause to the run at the host having the stop (what every view then shows). */
+  hostMedianMs: number;
+  hostWorstMs: number;
+  /** Frames that arrived after a stop: each would move the page past the step it stopped at. */
+  framesAfterStop: number;
+}
 
-/** `text` is a network file whose stopping rules will not fire during the run. */
-export async function benchEditorContinue(text: string, seconds: number): Promise<EditorFigures> {
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+/** A clock both threads share: performance.now() counts from each thread's own start. */
+const wallClock = (): number => performance.timeOrigin + performance.now();
+
+/** A run of `text` in a worker of its own, as an editor holds one. */
+async function openRun(text: string, breakpoints: BreakpointSpec[] = []): Promise<{ run: Run; worker: TrainingWorker; close(): Promise<void> }> {
   const worker = new TrainingWorker(path.resolve(__dirname, '..', 'dist', 'worker.js'), (m) => console.error(m));
+  let saved: { specs: BreakpointSpec[]; builtins: BuiltinSettings } | undefined;
+  const registry = new RunRegistry(worker, () => ({ load: () => saved, save: (specs, builtins) => { saved = { specs, builtins }; } }));
+  const run = registry.get('bench:/network.nn.json', 'network.nn.json');
+  const attachment = run.attach();
+  const outcome = await run.setText(text);
+  if (outcome !== 'loaded') throw new Error(`the bench's network did not load: ${run.problem}`);
+  if (breakpoints.length > 0) {
+    const statuses = await run.setBreakpoints(breakpoints);
+    const broken = statuses.find((s) => !s.verified);
+    if (broken) throw new Error(`a bench breakpoint does not compile: ${broken.message}`);
+  }
+  return { run, worker, close: async () => { attachment.dispose(); await worker.dispose(); } };
+}
+
+/** `text` is a network file whose stopping rules will not fire during the run; `breakpoints` are armed but never hit. */
+export async function benchEditorContinue(text: string, seconds: number, breakpoints: BreakpointSpec[] = []): Promise<EditorFigures> {
+  const { run, worker, close } = await openRun(text, breakpoints);
   const frames: { at: number; step: number; running: boolean }[] = [];
-  let loaded: () => void = () => undefined;
-  const first = new Promise<void>((resolve) => { loaded = resolve; });
-  const handle = worker.open({
-    frame: (m: NetworkModel) => { frames.push({ at: performance.now(), step: m.step, running: m.training.running }); loaded(); },
-    error: (m) => console.error(m),
-  });
-  handle.load(text);
-  await first;
+  run.onFrame.on((f) => frames.push({ at: performance.now(), step: f.step, running: f.running }));
   const delay = monitorEventLoopDelay({ resolution: 1 });
-  handle.control('continue');
+  await run.control('continue');
   await sleep(300); // let the worker's JIT settle before measuring
   delay.enable();
   const from = frames.length;
@@ -42,9 +71,9 @@ export async function benchEditorContinue(text: string, seconds: number): Promis
     await sleep(10);
   }
   delay.disable();
-  handle.control('pause');
-  await sleep(50);
-  await worker.dispose();
+  const stop = await run.control('pause');
+  if (stop?.reason !== 'pause') throw new Error(`Continue stopped by itself (${stop?.text ?? 'nothing to pause'}): the measurement is not of Continue`);
+  await close();
   const during = frames.slice(from).filter((f) => f.running);
   if (during.length < 2) throw new Error('Continue sent fewer than two frames');
   const a = during[0];
@@ -55,5 +84,41 @@ export async function benchEditorContinue(text: string, seconds: number): Promis
     medianCommandMs: latencies[latencies.length >> 1],
     maxCommandMs: latencies[latencies.length - 1],
     maxEventLoopDelayMs: delay.max / 1e6,
+  };
+}
+
+/**
+ * Pause under Continue, `rounds` times: Continue, let it run a while, Pause. The worker's figure is
+ * from sending Pause to the worker's stop (its `stoppedAt`, on the clock both threads share); the
+ * host's is to the moment the run at the host has the stop. Then waits a while for frames that
+ * should not come.
+ */
+export async function benchPause(text: string, rounds: number): Promise<PauseFigures> {
+  const { run, close } = await openRun(text);
+  const worker: number[] = [];
+  const host: number[] = [];
+  let framesAfterStop = 0;
+  let stopped = false;
+  run.onFrame.on(() => { if (stopped) framesAfterStop++; });
+  for (let i = 0; i < rounds; i++) {
+    stopped = false;
+    await run.control('continue');
+    await sleep(20 + ((i * 37) % 60));
+    const sent = wallClock();
+    const atHost = new Promise<number>((resolve) => { const once = run.onStopped.on(() => { once.dispose(); resolve(wallClock()); }); });
+    const stop = await run.control('pause');
+    const hostAt = await atHost;
+    stopped = true;
+    if (stop?.reason !== 'pause' || stop.stoppedAt === undefined) throw new Error(`Pause did not pause: ${stop?.text ?? 'nothing was running'}`);
+    worker.push(stop.stoppedAt - sent);
+    host.push(hostAt - sent);
+    await sleep(60); // a frame still on its way would arrive in this time
+  }
+  await close();
+  return {
+    rounds,
+    workerMedianMs: median(worker), workerWorstMs: Math.max(...worker),
+    hostMedianMs: median(host), hostWorstMs: Math.max(...host),
+    framesAfterStop,
   };
 }

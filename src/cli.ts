@@ -1,10 +1,11 @@
 /** The `backprop` command-line tool: a thin process wrapper around cli/commands.ts. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { runCli } from './cli/commands';
 
 try {
   process.exitCode = runCli(process.argv.slice(2), {
     readFile: (path) => readFileSync(path, 'utf8'),
+    writeFile: (path, text) => writeFileSync(path, text),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   });

@@ -6,10 +6,18 @@ import { openTextBeside } from './editor/session';
 import { Examples } from './examples';
 import { newNetwork } from './newNetwork';
 import { type TrainingAction, VIEW_TYPE } from './protocol';
+import type { Phase } from './session/stepper';
 
 /** What the extension hands to whoever asks for its exports: the integration tests look inside. */
 export interface BackpropApi {
-  editors(): { uri: string; ready: boolean; readies: number; shown: 'nothing' | 'model' | 'invalid'; step: number | null; running: boolean; loss: number | null; params: number[] | null; pinned: string | null }[];
+  editors(): {
+    uri: string; ready: boolean; readies: number; shown: 'nothing' | 'model' | 'invalid'; step: number | null; running: boolean; loss: number | null;
+    params: number[] | null; pinned: string | null; stop: string | null; phase: Phase | null; run: string;
+    /** Why the run last restarted from the file ("the data changed"), null if it has not. */
+    restartedBecause: string | null;
+  }[];
+  /** The runs: one per document, whatever number of editors show it. */
+  runs(): { uri: string; attachments: number; step: number | null; running: boolean }[];
   /** Resolves once every frame the training worker sent before this call has reached the editors. */
   sync(): Promise<void>;
   /** Where Open Example Network keeps the copy of `file`. */
@@ -18,8 +26,9 @@ export interface BackpropApi {
 
 /** The training controls, as commands: the editor toolbar's buttons and keys call these. */
 const TRAINING_COMMANDS: [string, TrainingAction][] = [
-  ['backprop.step', 'step'], ['backprop.continue', 'continue'], ['backprop.pause', 'pause'],
-  ['backprop.stepBack', 'stepBack'], ['backprop.reset', 'reset'],
+  ['backprop.step', 'step'], ['backprop.stepInto', 'stepInto'], ['backprop.stepOut', 'stepOut'],
+  ['backprop.continue', 'continue'], ['backprop.pause', 'pause'], ['backprop.stepBack', 'stepBack'],
+  ['backprop.reverseContinue', 'reverseContinue'], ['backprop.reset', 'reset'],
 ];
 
 export function activate(context: vscode.ExtensionContext): BackpropApi {
@@ -43,28 +52,52 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       if (!target) return noEditor();
       return openTextBeside(target);
     }),
-    ...TRAINING_COMMANDS.map(([command, action]) => vscode.commands.registerCommand(command, () => {
-      if (!editors.control(action)) void noEditor();
+    ...TRAINING_COMMANDS.map(([command, action]) => vscode.commands.registerCommand(command, async () => {
+      const session = editors.active;
+      if (!session) return noEditor();
+      await session.control(action);
+      return undefined;
     })),
+    vscode.commands.registerCommand('backprop.goToStep', async (step?: unknown) => {
+      const session = editors.active;
+      if (!session?.run.frame) return noEditor();
+      const target = typeof step === 'number' ? step : await askStep(session.run.frame.step, session.run.frame.earliest);
+      if (target !== undefined) await session.run.goTo(target);
+      return undefined;
+    }),
+    vscode.commands.registerCommand('backprop.writeParameters', async () => {
+      const session = editors.active;
+      if (!session) return noEditor();
+      return session.writeParameters();
+    }),
+    vscode.commands.registerCommand('backprop.trainingStatus.reveal', () => {
+      const session = editors.active;
+      if (session) return vscode.commands.executeCommand('vscode.openWith', session.document.uri, VIEW_TYPE);
+      return undefined;
+    }),
     vscode.commands.registerCommand('backprop.explainParameter', async (name?: unknown) => {
       const session = editors.active;
-      if (!session?.model) return noEditor();
-      const parameter = typeof name === 'string' ? name : (await vscode.window.showQuickPick(session.model.params.map((p) => ({ label: p.name, description: `${p.kind} = ${p.value}` })), { title: 'Explain the derivative of...' }))?.label;
+      const structure = session?.run.structure;
+      if (!session || !structure) return noEditor();
+      const parameter = typeof name === 'string' ? name : (await vscode.window.showQuickPick(structure.params.map((p) => ({ label: p.name, description: p.kind })), { title: 'Explain the derivative of...' }))?.label;
       if (parameter) await session.pin(parameter);
       return undefined;
     }),
-    // What the active network editor shows: its step, loss and whether Continue is under way.
+    // What the active network editor's run shows: its step, loss, whether Continue is under way, its last stop.
     vscode.commands.registerCommand('backprop.trainingStatus', () => {
-      const m = editors.active?.model;
-      return m ? { uri: editors.active!.document.uri.toString(), step: m.step, loss: m.lossValue, running: m.training.running, stopReason: m.training.stopReason } : undefined;
+      const session = editors.active;
+      const f = session?.run.frame;
+      return session && f ? { uri: session.document.uri.toString(), step: f.step, loss: f.loss, running: f.running, stopReason: f.stopReason, stop: f.stop?.text ?? null, phase: f.phase } : undefined;
     }),
   );
   openRequested().catch((e: Error) => log.error(`BACKPROP_OPEN: ${e.message}`));
   return {
     editors: () => [...editors.sessions].map((s) => ({
       uri: s.document.uri.toString(), ready: s.ready, readies: s.readies, shown: s.shown, pinned: s.pinned,
-      step: s.model?.step ?? null, running: s.running, loss: s.model?.lossValue ?? null, params: s.model?.params.map((p) => p.value) ?? null,
+      step: s.run.frame?.step ?? null, running: s.running, loss: s.run.frame?.loss ?? null, params: s.run.frame?.values ?? null,
+      stop: s.run.frame?.stop?.text ?? null, phase: s.run.frame?.phase ?? null, run: s.run.uri, restartedBecause: s.run.restartedBecause,
     })),
+    runs: () => editors.runs.registry.all().map((r) => ({ uri: r.uri, attachments: r.attachments, step: r.frame?.step ?? null, running: r.running })),
     sync: () => editors.worker.ping().then(() => undefined),
     exampleCopy: (file) => examples.copyOf(file).fsPath,
   };
@@ -81,6 +114,16 @@ async function openRequested(): Promise<void> {
   const uri = vscode.Uri.file(file);
   const open = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === uri.toString()));
   if (!open) await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+}
+
+/** Go to Step...: a step number from the person, checked as typed. */
+function askStep(current: number, earliest: number): Thenable<number | undefined> {
+  return vscode.window.showInputBox({
+    title: 'Go to Step',
+    prompt: `A step from ${earliest} on (now at step ${current}); a step past the latest trains on to it`,
+    value: String(current),
+    validateInput: (text) => (/^\s*\d+\s*$/.test(text) && Number(text) >= earliest ? undefined : `a whole number, ${earliest} or more`),
+  }).then((text) => (text === undefined ? undefined : Number(text)));
 }
 
 export function deactivate(): void {

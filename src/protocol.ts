@@ -1,15 +1,22 @@
 /**
  * The messages between the extension host and the network editor's webview: the one module both
  * sides import. Host -> webview messages are trusted (the host built them); webview -> host
- * messages are parsed by `parseWebviewMessage` before use, because a webview is a web page.
+ * messages are validated against their schemas (valibot) before use, because a webview is a web
+ * page. Each schema is the message's one definition: its type comes from it.
  *
- * Type-only imports from the core keep the webview bundle free of training code: nothing in the
- * webview computes a gradient.
+ * The webview imports this module for types only (a lint rule holds it to that), so neither the
+ * schemas nor any training code reach its bundle: nothing in the webview computes a gradient.
  */
+import * as v from 'valibot';
 import type { Activation, Explanation, Loss, ParameterKind, StopReason } from './core';
+import { BreakpointSpecSchema, BuiltinSettingsSchema } from './session/breakpointSchemas';
+import type { BreakpointSpec, BreakpointStatus, BuiltinInfo, BuiltinKind, BuiltinSettings } from './session/breakpointTypes';
+import type { Phase } from './session/stepper';
+import type { Stop } from './session/training';
 
 export const VIEW_TYPE = 'backprop.networkEditor';
 
+/** A parameter as the graph and the cards need it: where it is, and its value and gradient now. */
 export interface ParamView {
   name: string;
   kind: ParameterKind;
@@ -41,21 +48,18 @@ export interface ExplanationView extends Explanation {
   nextValue: number;
 }
 
-/** What the training controls do: the debugger's Step Over, Continue, Pause, Step Back and Restart. */
-export const TRAINING_ACTIONS = ['step', 'continue', 'pause', 'stepBack', 'reset'] as const;
+/** The debugger's controls: Step Over, Step Into, Step Out, Continue, Pause, Step Back, Reverse Continue, Restart. */
+export const TRAINING_ACTIONS = ['step', 'stepInto', 'stepOut', 'continue', 'pause', 'stepBack', 'reverseContinue', 'reset'] as const;
 export type TrainingAction = (typeof TRAINING_ACTIONS)[number];
 
-export interface TrainingView {
-  /** Continue is under way (in the training worker). */
-  running: boolean;
-  /** Why training last stopped by itself, if a stopping rule fired. */
-  stopReason: StopReason | null;
-  /** The earliest step Step Back can reach. */
-  earliest: number;
-  maxSteps: number;
-}
+/** A parameter's place and whether it trains: sent with the structure, not with every frame. */
+export type ParamInfo = Omit<ParamView, 'value' | 'gradient'>;
 
-export interface NetworkModel {
+/**
+ * What does not change while training runs: names, shape, data, parameter places. Sent when a
+ * network is loaded (or its training settings change), never with each frame.
+ */
+export interface NetworkStructure {
   name: string;
   description: string;
   /** The notation the file asks to be read in (`"notation"`), null for the default. */
@@ -66,19 +70,67 @@ export interface NetworkModel {
   loss: Loss;
   /** SSR, MSE or CE: the name the loss goes by in formulas. */
   lossSymbol: string;
-  lossValue: number;
   learningRate: number;
+  maxSteps: number;
   samples: number;
   /** [samples][inputs] and [samples][outputs]. */
   data: { inputs: number[][]; targets: number[][] };
+  params: ParamInfo[];
+}
+
+/**
+ * What changes as training runs: the step, the loss, the parameters, the stop. Values travel
+ * exactly for networks up to EXACT_FRAME_LIMIT parameters; past that, biases exactly and each
+ * weight as a byte (its sign and a square-root-scaled magnitude: what the graph draws), and exact
+ * numbers for what is asked for (a card).
+ */
+export interface TrainingFrame {
   step: number;
-  training: TrainingView;
+  loss: number;
+  running: boolean;
+  phase: Phase | null;
+  /**
+   * Inside a step (Step Into), how far it has got: layers 1..unitsThrough have their unit values,
+   * layers gradientsFrom..L their gradients. Null at a step's boundary, where all are computed.
+   */
+  progress: { unitsThrough: number; gradientsFrom: number } | null;
+  /** The last stop (null while Continue runs). */
+  stop: Stop | null;
+  /** Why training last stopped by a rule, if one fired. */
+  stopReason: StopReason | null;
+  /** The earliest step Step Back can reach. */
+  earliest: number;
+  values: number[] | null;
+  gradients: number[] | null;
+  biases?: { values: number[]; gradients: number[] };
+  /** Base64 of one signed byte per weight: sign x round(127 x sqrt(|v| / largest)). */
+  weightStyles?: { values: string; gradients: string; largestValue: number; largestGradient: number };
+  /** Every unit's x and y, when few enough; otherwise a card asks for its unit. */
+  units: UnitView[] | null;
+  /** Every parameter's explanation, when stopped and cheap enough; otherwise a card asks for its own. */
+  explanations: Record<string, ExplanationView> | null;
+  /** Each breakpoint's status and hit count. */
+  breakpoints: BreakpointStatus[];
+}
+
+/** At most this many parameters travel exactly in every frame (a 20,000-parameter frame is about 0.8 MB of JSON). */
+export const EXACT_FRAME_LIMIT = 20_000;
+
+/**
+ * The view model the webview draws: the structure and the latest frame, put together. The webview
+ * builds it (see `modelOf`); the host's tests and the bench use it too.
+ */
+export interface NetworkModel extends Omit<NetworkStructure, 'params' | 'maxSteps'> {
+  lossValue: number;
+  step: number;
+  training: { running: boolean; stopReason: StopReason | null; earliest: number; maxSteps: number };
+  phase: Phase | null;
+  progress: TrainingFrame['progress'];
+  stop: Stop | null;
   params: ParamView[];
   units: UnitView[];
-  /**
-   * Every parameter's explanation when the network is small enough to send them all, so a hover
-   * answers within a frame; null when the webview must ask (`explain`) for one at a time.
-   */
+  /** Whether the weights' values are the frame's bytes, not exact numbers (large networks). */
+  approximate: boolean;
   explanations: Record<string, ExplanationView> | null;
 }
 
@@ -90,76 +142,79 @@ export interface FileProblem {
   length: number;
 }
 
+const ParameterName = v.pipe(v.string(), v.regex(/^[wb][1-9][0-9]{0,8}$/));
+
+const ViewStateSchema = v.strictObject({
+  mode: v.picklist(['weights', 'gradients']),
+  notation: v.picklist(['statquest', '3b1b']),
+  pinned: v.nullable(ParameterName),
+});
 /** How a person has set up the view; kept by the host too, since a reload may drop webview state. */
-export interface ViewState {
-  mode: 'weights' | 'gradients';
-  notation: 'statquest' | '3b1b';
-  pinned: string | null;
+export type ViewState = v.InferOutput<typeof ViewStateSchema>;
+
+/**
+ * The breakpoints of a document and their state, as the list shows them, with what the page needs
+ * to say them (it imports no code from the extension): each breakpoint's label, and the built-in
+ * conditions' titles and thresholds.
+ */
+export interface BreakpointsView {
+  specs: BreakpointSpec[];
+  builtins: BuiltinSettings;
+  statuses: BreakpointStatus[];
+  labels: Record<string, string>;
+  catalog: { kind: BuiltinKind; info: BuiltinInfo; explains: string }[];
 }
 
 export type HostMessage =
-  /** Sent before the first model, when the host remembers how this document was viewed. */
+  /** Sent before the first structure, when the host remembers how this document was viewed. */
   | { type: 'viewState'; state: ViewState }
-  | { type: 'model'; version: number; model: NetworkModel }
+  /** A network was loaded or restarted (`why`: "the data changed"), or its settings changed. */
+  | { type: 'structure'; structure: NetworkStructure; why: string | null }
+  | { type: 'frame'; frame: TrainingFrame }
   /**
-   * The text is not a valid network; `notNetwork` when it is not even trying to be one, `empty`
-   * when there is no text at all (the page offers to create a network there).
+   * Whether the text is a valid network: `problem` null when it is. `notNetwork` when it is not
+   * even trying to be one, `empty` when there is no text at all (the page offers to create a
+   * network there). The run keeps its last frame meanwhile, paused.
    */
-  | { type: 'invalid'; version: number; problem: FileProblem; notNetwork: boolean; empty: boolean }
+  | { type: 'problem'; problem: FileProblem | null; notNetwork: boolean; empty: boolean }
   | { type: 'explanation'; requestId: number; explanation: ExplanationView | null }
+  | { type: 'unit'; requestId: number; unit: UnitView | null }
   /** Pin this parameter's explanation in the inspector (the Explain command, the walkthrough). */
   | { type: 'pin'; parameter: string }
   /** The host has stored this view for the document: it survives a window reload from now on. */
-  | { type: 'viewStateSaved'; state: ViewState };
+  | { type: 'viewStateSaved'; state: ViewState }
+  | { type: 'breakpoints'; breakpoints: BreakpointsView };
 
-export type WebviewMessage =
-  /** Sent once the page has loaded, and again by a re-created webview: the host answers with the model. */
-  | { type: 'ready' }
-  | { type: 'explain'; requestId: number; parameter: string }
+const RequestId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+
+const WebviewMessageSchema = v.variant('type', [
+  /** Sent once the page has loaded, and again by a re-created webview: the host answers with what it shows. */
+  v.strictObject({ type: v.literal('ready') }),
+  v.strictObject({ type: v.literal('explain'), requestId: RequestId, parameter: ParameterName }),
+  /** A unit's x and y for every sample (large networks do not send them all). */
+  v.strictObject({ type: v.literal('unit'), requestId: RequestId, layer: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), unit: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }),
   /** Reveal the current problem's position in the text. */
-  | { type: 'goToError' }
+  v.strictObject({ type: v.literal('goToError') }),
   /** Open the document's text beside the graph. */
-  | { type: 'openText' }
-  | { type: 'openExample' }
+  v.strictObject({ type: v.literal('openText') }),
+  v.strictObject({ type: v.literal('openExample') }),
   /** Fill this (empty) document with a new network, asking for its shape. */
-  | { type: 'newNetwork' }
+  v.strictObject({ type: v.literal('newNetwork') }),
   /** The view changed (edge mode, notation, pinned parameter): the host remembers it per document. */
-  | { type: 'viewState'; state: ViewState }
-  /** A training control: Step, Continue, Pause, Step Back, Reset. */
-  | { type: 'control'; action: TrainingAction };
+  v.strictObject({ type: v.literal('viewState'), state: ViewStateSchema }),
+  /** A training control. */
+  v.strictObject({ type: v.literal('control'), action: v.picklist(TRAINING_ACTIONS) }),
+  /** Go to Step... with the step typed. */
+  v.strictObject({ type: v.literal('goTo'), step: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }),
+  /** The whole list of breakpoints as the person edited it, and the built-in conditions. */
+  v.strictObject({ type: v.literal('setBreakpoints'), specs: v.pipe(v.array(BreakpointSpecSchema), v.maxLength(500)), builtins: BuiltinSettingsSchema }),
+  /** Write Parameters to File. */
+  v.strictObject({ type: v.literal('writeParameters') }),
+]);
+export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 
-const PARAMETER = /^[wb][1-9][0-9]{0,8}$/;
-
-/** The message if `raw` is exactly one of the WebviewMessage shapes, else undefined. */
+/** The message if `raw` is exactly one of the WebviewMessage shapes (no extra keys), else undefined. */
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
-  const m = raw as Record<string, unknown>;
-  const keys = Object.keys(m).sort().join(',');
-  switch (m.type) {
-    case 'ready':
-    case 'goToError':
-    case 'openText':
-    case 'openExample':
-    case 'newNetwork':
-      return keys === 'type' ? { type: m.type } : undefined;
-    case 'viewState': {
-      if (keys !== 'state,type' || typeof m.state !== 'object' || m.state === null || Array.isArray(m.state)) return undefined;
-      const st = m.state as Record<string, unknown>;
-      if (Object.keys(st).sort().join(',') !== 'mode,notation,pinned') return undefined;
-      if (st.mode !== 'weights' && st.mode !== 'gradients') return undefined;
-      if (st.notation !== 'statquest' && st.notation !== '3b1b') return undefined;
-      if (st.pinned !== null && (typeof st.pinned !== 'string' || !PARAMETER.test(st.pinned))) return undefined;
-      return { type: 'viewState', state: { mode: st.mode, notation: st.notation, pinned: st.pinned as string | null } };
-    }
-    case 'control':
-      if (keys !== 'action,type' || !(TRAINING_ACTIONS as readonly unknown[]).includes(m.action)) return undefined;
-      return { type: 'control', action: m.action as TrainingAction };
-    case 'explain':
-      if (keys !== 'parameter,requestId,type') return undefined;
-      if (typeof m.requestId !== 'number' || !Number.isSafeInteger(m.requestId) || m.requestId < 0) return undefined;
-      if (typeof m.parameter !== 'string' || !PARAMETER.test(m.parameter)) return undefined;
-      return { type: 'explain', requestId: m.requestId, parameter: m.parameter };
-    default:
-      return undefined;
-  }
+  const result = v.safeParse(WebviewMessageSchema, raw);
+  return result.success ? result.output : undefined;
 }

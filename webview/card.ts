@@ -38,10 +38,30 @@ function agreement(a: number, b: number): string {
 /** Past this many data columns (inputs, observed, predicted, probabilities) a card starts with them folded. */
 const DATA_COLUMNS_SHOWN = 5;
 
+/** Where Step Into is, in words, for a card that says what is not computed yet. */
+function phaseWords(model: NetworkModel): string {
+  const p = model.phase;
+  if (!p) return '';
+  return p.kind === 'forward' ? `the forward pass, layer ${p.layer}` : p.kind === 'backward' ? `the backward pass, layer ${p.layer}` : p.kind === 'loss' ? 'the loss' : 'the update';
+}
+
 export function renderExplanation(e: ExplanationView, model: NetworkModel, notation: Notation): HTMLElement {
   const names = new TexNames(model, notation);
   const root = h('div', 'explanation');
   root.dataset.explains = e.parameter;
+  const param = model.params.find((p) => p.name === e.parameter);
+  // Inside a step, a derivative the backward pass has not reached is not shown: the card says so.
+  if (param && model.progress && param.layer < model.progress.gradientsFrom) {
+    root.classList.add('not-yet');
+    const head = h('div', 'card-head');
+    const left = h('span', 'card-title');
+    left.append(tex(`${names.param(e.parameter)} = ${texNum(e.value)}`));
+    left.dataset.value = String(e.value);
+    head.append(left);
+    const note = h('p', 'card-note', `Step Into is at ${phaseWords(model)}. d${model.lossSymbol}/d${e.parameter} is computed by the backward pass, which has not reached layer ${param.layer} yet: Step Into goes on, Step Out finishes the step.`);
+    root.append(head, note);
+    return root;
+  }
 
   const head = h('div', 'card-head');
   const left = h('span', 'card-title');
@@ -203,6 +223,12 @@ export function renderUnit(unit: UnitView, model: NetworkModel, notation: Notati
   const root = h('div', 'explanation unit-card');
   const head = h('div', 'card-head');
   const layer = unit.layer;
+  if (layer > 0 && model.progress && layer > model.progress.unitsThrough) {
+    root.classList.add('not-yet');
+    head.append(h('span', 'card-title', `hidden unit ${unit.unit + 1} of layer ${layer}`));
+    root.append(head, h('p', 'card-note', `Step Into is at ${phaseWords(model)}: the forward pass has not reached layer ${layer} yet, so its x and y are not computed.`));
+    return root;
+  }
   if (layer === 0) {
     head.append(h('span', 'card-title', `input ${model.inputs[unit.unit]}`));
   } else {

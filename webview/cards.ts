@@ -9,11 +9,16 @@ import type { ExplanationView, NetworkModel } from '../src/protocol';
 import { renderExplanation, renderUnit } from './card';
 import { h } from './dom';
 import type { Anchor } from './graph/view';
-import { requestExplanation } from './host';
+import { requestExplanation, requestUnit } from './host';
 import type { Notation } from './notation';
 import { placeCard } from './placement';
 
 const PRERENDER_LIMIT = 150;
+
+/** Where Step Into is, for card keys: a card shows only what has been computed so far. */
+function progressKey(model: NetworkModel): string {
+  return model.progress ? `${model.progress.unitsThrough}-${model.progress.gradientsFrom}` : '';
+}
 
 /** One model's explanations: from the model when it carries them all, else asked for and kept. */
 export class Explanations {
@@ -58,7 +63,7 @@ export class HoverCard {
       const started = performance.now();
       while (names.length > 0 && performance.now() - started < 8) {
         const name = names.shift()!;
-        this.content(`${name}|${notation}`, () => renderExplanation(explanations[name], model, notation));
+        this.content(`${name}|${notation}|${progressKey(model)}`, () => renderExplanation(explanations[name], model, notation));
       }
       if (names.length > 0) setTimeout(next, 0);
       else this.onReady(true);
@@ -69,7 +74,7 @@ export class HoverCard {
   showParam(name: string, at: Anchor, explanations: Explanations, notation: Notation): void {
     const token = {};
     this.current = token;
-    const key = `${name}|${notation}`;
+    const key = `${name}|${notation}|${progressKey(explanations.model)}`;
     const ready = this.built.get(key);
     if (ready) { this.place(ready, at); return; }
     const e = explanations.get(name);
@@ -83,10 +88,17 @@ export class HoverCard {
   }
 
   showUnit(id: string, at: Anchor, model: NetworkModel, notation: Notation): void {
-    this.current = {};
+    const token = {};
+    this.current = token;
     const [layer, unit] = id.split(',').map(Number);
+    const key = `unit ${id}|${notation}|${progressKey(model)}`;
+    const built = this.built.get(key);
+    if (built) { this.place(built, at); return; }
     const view = model.units.find((u) => u.layer === layer && u.unit === unit - 1);
-    if (view) this.place(this.content(`unit ${id}|${notation}`, () => renderUnit(view, model, notation)), at);
+    if (view) { this.place(this.content(key, () => renderUnit(view, model, notation)), at); return; }
+    // A large network's units are asked for one at a time.
+    this.place(this.content(`waiting ${id}`, () => h('div', 'card-waiting', 'computing…')), at);
+    void requestUnit(layer, unit - 1).then((v) => { if (this.current === token && v) this.place(this.content(key, () => renderUnit(v, model, notation)), at); });
   }
 
   hide(): void {

@@ -3,7 +3,7 @@
  * handshake, and explanations asked for one at a time. Everything the host sends arrives through
  * `onMessage`; nothing here interprets it.
  */
-import type { ExplanationView, HostMessage, WebviewMessage } from '../src/protocol';
+import type { ExplanationView, HostMessage, UnitView, WebviewMessage } from '../src/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -27,23 +27,30 @@ export function setState(state: unknown): void {
 }
 
 let nextRequest = 1;
-const pending = new Map<number, (e: ExplanationView | null) => void>();
+const pending = new Map<number, (reply: unknown) => void>();
 
-/** Asks the host for one parameter's explanation (large networks do not send them all). */
+/** Asks the host for one parameter's explanation (large networks, or a running one, do not send them all). */
 export function requestExplanation(parameter: string): Promise<ExplanationView | null> {
   const requestId = nextRequest++;
   post({ type: 'explain', requestId, parameter });
-  return new Promise((resolve) => pending.set(requestId, resolve));
+  return new Promise((resolve) => pending.set(requestId, resolve as (reply: unknown) => void));
 }
 
-/** Routes each host message to `handle`, settling explanation requests on the way. */
-export function onMessage(handle: (message: Exclude<HostMessage, { type: 'explanation' }>) => void): void {
+/** Asks the host for one unit's x and y for every sample (large networks do not send them all). */
+export function requestUnit(layer: number, unit: number): Promise<UnitView | null> {
+  const requestId = nextRequest++;
+  post({ type: 'unit', requestId, layer, unit });
+  return new Promise((resolve) => pending.set(requestId, resolve as (reply: unknown) => void));
+}
+
+/** Routes each host message to `handle`, settling requests on the way. */
+export function onMessage(handle: (message: Exclude<HostMessage, { type: 'explanation' | 'unit' }>) => void): void {
   window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     const message = event.data;
-    if (message.type === 'explanation') {
+    if (message.type === 'explanation' || message.type === 'unit') {
       const resolve = pending.get(message.requestId);
       pending.delete(message.requestId);
-      resolve?.(message.explanation);
+      resolve?.(message.type === 'explanation' ? message.explanation : message.unit);
       return;
     }
     handle(message);

@@ -1,10 +1,12 @@
 /**
- * The network editor's page, wiring only: toolbar, problem banner, graph with its legend, hover
- * card and pinned inspector. It renders what the host sends and asks the host for anything it
- * must compute: nothing here computes a gradient. View state (modes, pin, zoom, legend) is kept
- * with getState/setState so it survives hiding the tab, and by the host so it survives reloads.
+ * The network editor's page, wiring only: toolbar, stop line, problem banner, graph with its
+ * legend, breakpoints list, hover card and pinned inspector. It draws what the host sends (the
+ * structure once, then frames) and asks the host for anything it must compute: nothing here
+ * computes a gradient. View state (modes, pin, zoom, legend) is kept with getState/setState so it
+ * survives hiding the tab, and by the host so it survives reloads.
  */
-import type { HostMessage, NetworkModel, ViewState as HostViewState } from '../src/protocol';
+import type { NetworkModel, NetworkStructure, TrainingFrame, ViewState as HostViewState } from '../src/protocol';
+import { BreakpointsPanel } from './breakpoints';
 import { Explanations, HoverCard } from './cards';
 import { h } from './dom';
 import { type EdgeMode, GraphView, type ViewTransform } from './graph/view';
@@ -12,7 +14,9 @@ import { getState, onMessage, post, sayReady, setState } from './host';
 import { Inspector } from './inspector';
 import { Legend } from './legend';
 import type { Notation } from './notation';
-import { ProblemView } from './problem';
+import { type Problem, ProblemView } from './problem';
+import { StopLine } from './stopline';
+import { modelOf } from './store';
 import { Toolbar } from './toolbar';
 
 interface ViewState {
@@ -22,6 +26,8 @@ interface ViewState {
   transform: ViewTransform | null;
   /** The legend is open. */
   legend: boolean;
+  /** The breakpoints list is open. */
+  breakpoints: boolean;
 }
 
 const saved = getState() as Partial<ViewState> | undefined;
@@ -31,6 +37,7 @@ const state: ViewState = {
   pinned: typeof saved?.pinned === 'string' ? saved.pinned : null,
   transform: saved?.transform ?? null,
   legend: saved?.legend === true,
+  breakpoints: saved?.breakpoints !== false,
 };
 /**
  * Whether the person's own notation is known (kept by the page or by the host): until it is, the
@@ -49,7 +56,11 @@ function save(): void {
   post({ type: 'viewState', state: view });
 }
 
+let structure: NetworkStructure | undefined;
+let restartedBecause: string | null = null;
+let frame: TrainingFrame | undefined;
 let model: NetworkModel | undefined;
+let problem: Problem | undefined;
 let explanations: Explanations | undefined;
 let hovered: { kind: 'param' | 'unit'; id: string; at: Parameters<HoverCard['showUnit']>[1] } | undefined;
 
@@ -58,6 +69,8 @@ let hovered: { kind: 'param' | 'unit'; id: string; at: Parameters<HoverCard['sho
 const app = document.getElementById('app')!;
 const toolbar = new Toolbar({
   control: (action) => post({ type: 'control', action }),
+  goTo: () => stopLine.askStep(),
+  writeParameters: () => post({ type: 'writeParameters' }),
   fit: () => graph.fit(),
   openText: () => post({ type: 'openText' }),
 }, [
@@ -70,16 +83,20 @@ const toolbar = new Toolbar({
     { icon: 'symbol-operator', text: '3Blue1Brown', label: "3Blue1Brown's notation (C, z, a, w^(L)_jk)", checked: () => state.notation === '3b1b', select: () => setNotation('3b1b', true) },
   ],
 ]);
+const stopLine = new StopLine((step) => post({ type: 'goTo', step }));
 const problems = new ProblemView();
 const main = h('div', 'main');
 const graphHost = h('div', 'graph-host');
 graphHost.tabIndex = -1;
 const legend = new Legend(state.legend, (open) => { state.legend = open; save(); });
+const side = h('div', 'side');
+const breakpoints = new BreakpointsPanel((specs, builtins) => post({ type: 'setBreakpoints', specs, builtins }), state.breakpoints, (open) => { state.breakpoints = open; save(); });
 const inspector = new Inspector(() => pin(null));
-main.append(graphHost, inspector.element);
+side.append(breakpoints.element, inspector.element);
+main.append(graphHost, side);
 const card = new HoverCard((ready) => { if (ready) app.dataset.cardsReady = 'true'; else delete app.dataset.cardsReady; });
 
-app.replaceChildren(toolbar.element, problems.banner, main, problems.page, card.element);
+app.replaceChildren(toolbar.element, stopLine.element, problems.banner, main, problems.page, card.element);
 app.classList.remove('is-loading');
 app.removeAttribute('aria-busy');
 
@@ -108,7 +125,7 @@ function setNotation(n: Notation, chosen: boolean): void {
   save();
   toolbar.refreshToggles();
   graph.setNotation(n);
-  card.prerender(model, n);
+  if (model && !model.training.running) card.prerender(model, n);
   showCard();
   renderInspector();
 }
@@ -130,35 +147,60 @@ function renderInspector(): void {
   inspector.render(model, state.pinned, explanations, state.notation);
 }
 
-function showProblem(message: HostMessage & { type: 'invalid' }): void {
-  const wholePage = problems.show(message, model !== undefined);
-  main.hidden = wholePage;
-  app.classList.toggle('stale', !wholePage && model !== undefined);
-  toolbar.show(model, true);
-  app.dataset.step = model ? String(model.step) : '';
-  delete app.dataset.running;
+/** The toolbar, the stop line and the stale look, from what is known now. */
+function showState(): void {
+  const stale = problem !== undefined;
+  toolbar.show(model, stale);
+  stopLine.show(frame, stale ? problem!.problem.message : null, restartedBecause);
+  app.classList.toggle('stale', stale && model !== undefined);
+  if (model) {
+    app.dataset.running = String(model.training.running);
+    app.dataset.step = String(model.step);
+    app.dataset.phase = model.phase ? `${model.phase.kind}${'layer' in model.phase ? ` ${model.phase.layer}` : ''}` : '';
+  }
+}
+
+function showProblem(message: Problem | undefined): void {
+  problem = message;
+  if (!message) {
+    problems.clear();
+    main.hidden = false;
+  } else {
+    main.hidden = problems.show(message, model !== undefined);
+  }
+  showState();
 }
 
 let restored = false;
 
-function showModel(m: NetworkModel): void {
+/** Draws the newest frame. While Continue runs, frames are drawn at most once per animation frame (the newest wins), so the page never falls behind; a stop is drawn at once. */
+let pending = false;
+function scheduleRender(): void {
+  if (!frame?.running) { render(); return; }
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => { pending = false; render(); });
+}
+
+function render(): void {
+  if (!structure || !frame) return;
+  const m = modelOf(structure, frame);
+  const wasRunning = model?.training.running ?? true;
   model = m;
   explanations = new Explanations(m);
   if (!notationChosen && m.notation && m.notation !== state.notation) {
     state.notation = m.notation;
     toolbar.refreshToggles();
   }
-  problems.clear();
-  main.hidden = false;
-  app.classList.remove('stale');
-  toolbar.show(m);
-  app.dataset.running = String(m.training.running);
-  app.dataset.step = String(m.step);
   graph.render(m, state.mode, state.notation);
   setMode(state.mode);
   if (state.transform && !restored) { graph.setTransform(state.transform); restored = true; }
+  breakpoints.setRun(frame.stop?.reason === 'breakpoint' ? frame.stop.hits.map((h) => h.id) : [], frame.breakpoints);
+  showState();
   renderInspector();
-  card.prerender(m, state.notation);
+  // Cards are built ahead only when the run rests: during Continue each would be stale at once.
+  if (!m.training.running) card.prerender(m, state.notation);
+  else if (!wasRunning) card.prerender(undefined, state.notation);
   if (hovered) showCard();
 }
 
@@ -172,13 +214,27 @@ onMessage((message) => {
       told = JSON.stringify(message.state);
       setState(state);
       toolbar.refreshToggles();
-      if (model) { setMode(state.mode); graph.setNotation(state.notation); card.prerender(model, state.notation); renderInspector(); }
+      if (model) { setMode(state.mode); graph.setNotation(state.notation); card.prerender(model.training.running ? undefined : model, state.notation); renderInspector(); }
       return;
     case 'viewStateSaved':
       app.dataset.viewSaved = JSON.stringify(message.state);
       return;
-    case 'model': showModel(message.model); return;
-    case 'invalid': showProblem(message); return;
+    case 'structure':
+      // A frame belongs to one structure: until the new structure's first frame comes, draw nothing new.
+      structure = message.structure;
+      restartedBecause = message.why;
+      frame = undefined;
+      return;
+    case 'frame':
+      frame = message.frame;
+      scheduleRender();
+      return;
+    case 'problem':
+      showProblem(message.problem ? { ...message, problem: message.problem } : undefined);
+      return;
+    case 'breakpoints':
+      breakpoints.show(message.breakpoints, frame?.stop?.reason === 'breakpoint' ? frame.stop.hits.map((h) => h.id) : []);
+      return;
     case 'pin': pin(message.parameter); return;
     default: {
       const never: never = message;

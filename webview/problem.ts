@@ -8,7 +8,8 @@ import type { HostMessage } from '../src/protocol';
 import { h } from './dom';
 import { post } from './host';
 
-export type Problem = HostMessage & { type: 'invalid' };
+/** A problem with the text (the host's `problem` message when there is one). */
+export type Problem = Omit<HostMessage & { type: 'problem' }, 'problem'> & { problem: NonNullable<(HostMessage & { type: 'problem' })['problem']> };
 
 function button(text: string, onClick: () => void, secondary = false): HTMLElement {
   const b = document.createElement('vscode-button');

@@ -1,9 +1,8 @@
 /**
- * The page's toolbar: the network's name, the status (step, loss, why training stopped) in a box of
- * fixed width so the toolbar never reflows as numbers change, the debugger's controls with its
- * icons and keys, and the view toggles. The controls follow the run's real state: disabled when
- * there is no valid network, Step Back and Reset at the first step, Continue turned Pause while
- * running.
+ * The page's toolbar: the network's name, the numbers (step, loss, why training stopped) in a box of
+ * fixed width so the toolbar never reflows as they change, the debugger's controls with its icons
+ * and keys, and the view toggles. The controls follow the run's real state: disabled when there is
+ * no valid network, Step Back and Reset at the first step, only Pause while running.
  */
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-container/index.js';
@@ -16,6 +15,8 @@ type ToolbarButton = HTMLElement & { icon: string; label: string; checked: boole
 
 export interface ToolbarActions {
   control(action: TrainingAction): void;
+  goTo(): void;
+  writeParameters(): void;
   fit(): void;
   openText(): void;
 }
@@ -34,44 +35,52 @@ const STOPPED: Record<StopReason, string> = {
   diverged: 'diverged: learning rate too large?',
 };
 
+type Control = 'continue' | 'step' | 'stepInto' | 'stepOut' | 'stepBack' | 'reverseContinue' | 'reset' | 'goTo' | 'write';
+
 export class Toolbar {
   readonly element = h('div', 'toolbar');
   private readonly title = h('span', 'title');
   private readonly status = h('span', 'status');
   private readonly toggles: { button: ToolbarButton; spec: Toggle }[] = [];
-  private readonly stepBack: ToolbarButton;
-  private readonly step: ToolbarButton;
-  private readonly continue: ToolbarButton;
-  private readonly reset: ToolbarButton;
+  private readonly buttons: Record<Control, ToolbarButton>;
   private running = false;
 
   constructor(actions: ToolbarActions, toggleGroups: Toggle[][]) {
-    this.status.setAttribute('role', 'status');
-    this.status.setAttribute('aria-live', 'polite');
-    this.stepBack = this.action('debug-step-back', 'Step Back', () => actions.control('stepBack'));
-    this.step = this.action('debug-step-over', 'Step (F10)', () => actions.control('step'));
-    this.continue = this.action('debug-continue', 'Continue (F5)', () => actions.control(this.running ? 'pause' : 'continue'));
-    this.reset = this.action('debug-restart', "Reset to the file's parameters", () => actions.control('reset'));
-    for (const [b, name] of [[this.stepBack, 'step-back'], [this.step, 'step'], [this.continue, 'continue'], [this.reset, 'reset']] as const) b.dataset.control = name;
+    // The debugger's controls, in its toolbar's order, with its icons and keys.
+    this.buttons = {
+      continue: this.action('debug-continue', 'Continue (F5)', () => actions.control(this.running ? 'pause' : 'continue')),
+      step: this.action('debug-step-over', 'Step Over: one step (F10)', () => actions.control('step')),
+      stepInto: this.action('debug-step-into', 'Step Into: the forward pass, the loss, the backward pass and the update, one phase at a time (F11)', () => actions.control('stepInto')),
+      stepOut: this.action('debug-step-out', 'Step Out: finish this step (Shift+F11)', () => actions.control('stepOut')),
+      stepBack: this.action('debug-step-back', 'Step Back', () => actions.control('stepBack')),
+      reverseContinue: this.action('debug-reverse-continue', 'Reverse Continue: back to the last step where a breakpoint would have stopped', () => actions.control('reverseContinue')),
+      reset: this.action('debug-restart', "Reset to the file's parameters", () => actions.control('reset')),
+      goTo: this.action('history', 'Go to Step...', actions.goTo),
+      write: this.action('save', 'Write the parameters to the file (one edit; undo takes it back)', actions.writeParameters),
+    };
+    const names: Record<Control, string> = { continue: 'continue', step: 'step', stepInto: 'step-into', stepOut: 'step-out', stepBack: 'step-back', reverseContinue: 'reverse-continue', reset: 'reset', goTo: 'go-to', write: 'write' };
+    for (const [key, b] of Object.entries(this.buttons) as [Control, ToolbarButton][]) b.dataset.control = names[key];
+    const b = this.buttons;
     const tools = document.createElement('vscode-toolbar-container');
-    tools.append(this.stepBack, this.step, this.continue, this.reset);
+    tools.append(b.continue, b.step, b.stepInto, b.stepOut, b.stepBack, b.reverseContinue, b.reset, b.goTo);
     for (const group of toggleGroups) {
       tools.append(h('span', 'separator'));
       for (const spec of group) tools.append(this.toggle(spec));
     }
-    tools.append(h('span', 'separator'), this.action('screen-full', 'Fit to view (0)', actions.fit), this.action('go-to-file', 'Open the text beside', actions.openText));
+    tools.append(h('span', 'separator'), this.action('screen-full', 'Fit to view (0)', actions.fit), this.action('go-to-file', 'Open the text beside', actions.openText), b.write);
     this.element.append(this.title, this.status, tools);
     this.show(undefined);
   }
 
-  /** Shows `model`'s name, status and controls; undefined when the file is not a valid network. */
+  /** Shows `model`'s name, numbers and controls; undefined when there is no network yet, `stale` when the file is broken. */
   show(model: NetworkModel | undefined, stale = false): void {
-    const controls = [this.stepBack, this.step, this.continue, this.reset];
     if (!model || stale) {
-      for (const b of controls) b.toggleAttribute('disabled', true);
+      for (const b of Object.values(this.buttons)) b.toggleAttribute('disabled', true);
       if (!model) { this.title.textContent = ''; this.setStatus(''); }
       else this.setStatus(`step ${model.step}   (the file has an error)`);
       this.setRunning(false);
+      // Pause stays possible: a broken edit pauses Continue, but a page must never be unable to stop it.
+      this.buttons.continue.toggleAttribute('disabled', !this.running);
       return;
     }
     this.title.textContent = model.name;
@@ -80,10 +89,20 @@ export class Toolbar {
     const progress = t.running ? 'running' : t.stopReason ? STOPPED[t.stopReason] : '';
     this.setStatus(`step ${model.step}   ${model.lossSymbol} ${fmt(model.lossValue)}${progress ? `   ${progress}` : ''}`);
     this.setRunning(t.running);
-    this.step.toggleAttribute('disabled', t.running);
-    this.continue.toggleAttribute('disabled', false);
-    this.stepBack.toggleAttribute('disabled', t.running || model.step <= t.earliest);
-    this.reset.toggleAttribute('disabled', t.running || model.step <= t.earliest);
+    const back = model.step > t.earliest || model.phase !== null;
+    const b = this.buttons;
+    const enabled: Record<Control, boolean> = {
+      continue: true,
+      step: !t.running,
+      stepInto: !t.running,
+      stepOut: !t.running && model.phase !== null,
+      stepBack: !t.running && back,
+      reverseContinue: !t.running && back,
+      reset: !t.running && back,
+      goTo: !t.running,
+      write: !t.running,
+    };
+    for (const [key, on] of Object.entries(enabled) as [Control, boolean][]) b[key].toggleAttribute('disabled', !on);
   }
 
   refreshToggles(): void {
@@ -98,7 +117,7 @@ export class Toolbar {
   /** Continue becomes Pause while running. */
   private setRunning(running: boolean): void {
     this.running = running;
-    const b = this.continue;
+    const b = this.buttons.continue;
     b.icon = running ? 'debug-pause' : 'debug-continue';
     b.label = running ? 'Pause (F6)' : 'Continue (F5)';
     b.title = b.label;

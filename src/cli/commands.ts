@@ -5,12 +5,16 @@
 import { parseArgs } from 'node:util';
 import {
   describeParameterNames, explain, findParameter, finiteDifference, loadNetwork, lossSymbol,
-  type Explanation, type Factor, type Network, NetworkFileError, softmax, Trainer,
+  type Explanation, type Factor, type Network, NetworkFileError, softmax, type StopReason, Trainer, writeParameters,
 } from '../core';
+import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
+import { TrainingSession } from '../session/training';
 import { formatNumber as n, renderTable } from './table';
 
 export interface CliIo {
   readFile(path: string): string;
+  /** For --write and --out. */
+  writeFile(path: string, text: string): void;
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -23,22 +27,38 @@ const USAGE = `Usage: backprop <command> FILE [options]
 Commands:
   check FILE                      validate a network file
   grad FILE                       the loss and every gradient at the file's parameters
-  train FILE [--steps N]          run gradient descent until it converges or reaches N steps
+  train FILE [--steps N] [breakpoints] [--write | --out FILE2]
+                                  run gradient descent until it converges, reaches N steps,
+                                  or a breakpoint stops it
   explain FILE --param NAME [--steps N]
                                   the chain rule behind dLoss/dNAME, sample by sample
 
 Options:
-  --json        machine-readable output
-  --steps N     maximum steps (train: replaces training.maxSteps; explain: steps to take first, default 0)
-  --param NAME  the parameter to explain: w1, w2, ..., b1, b2, ...
-  --help        this text`;
+  --json              machine-readable output
+  --steps N           maximum steps (train: replaces training.maxSteps; explain: steps to take first, default 0)
+  --param NAME        the parameter to explain: w1, w2, ..., b1, b2, ...
+  --break EXPR        stop when EXPR becomes true, e.g. 'loss < 0.01', 'abs(dw1) > 10 && step > 100' (repeatable)
+  --break-at N        stop at step N
+  --break-every N     stop at every Nth step (the first, with train)
+  --break-on LIST     stop on built-in conditions: ${BUILTIN_KINDS.filter((k) => k !== 'converged').map(cliName).join(', ')}
+                      (thresholds after colons, e.g. plateau:50,vanishing:1e-6)
+  --write             write the trained parameters back into FILE, keeping its formatting
+  --out FILE2         write the network with the trained parameters to FILE2
+  --help              this text
+
+train exits 0 when it stops by its rules or a breakpoint, 2 when training diverged, 1 on bad input.`;
 
 const FLAGS: Record<string, readonly string[]> = {
   check: ['json'],
   grad: ['json'],
-  train: ['json', 'steps'],
+  train: ['json', 'steps', 'break', 'break-at', 'break-every', 'break-on', 'write', 'out'],
   explain: ['json', 'steps', 'param'],
 };
+
+/** How a built-in condition is named on the command line: loss-up for lossUp. */
+function cliName(kind: BuiltinKind): string {
+  return kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
 
 export function runCli(argv: readonly string[], io: CliIo): number {
   try {
@@ -91,7 +111,7 @@ function dispatch(argv: readonly string[], io: CliIo): number {
   switch (command) {
     case 'check': return check(file, network, flags.json, io);
     case 'grad': return grad(network, flags.json, io);
-    case 'train': return train(network, flags.steps ?? network.training.maxSteps, flags.json, io);
+    case 'train': return train(file, text, network, flags, io);
     case 'explain': return explainCommand(network, flags.param, flags.steps ?? 0, flags.json, io);
     default: throw new UsageError(`unknown command '${command}'`);
   }
@@ -101,9 +121,13 @@ interface Flags {
   json: boolean;
   steps?: number;
   param?: string;
+  breakpoints: BreakpointSpec[];
+  builtins: BuiltinSettings;
+  write: boolean;
+  out?: string;
 }
 
-const VALUE_FLAGS = ['--steps', '--param'];
+const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out'];
 
 function parseFlags(command: string, args: readonly string[], allowed: readonly string[]): { file: string; flags: Flags } {
   // `--steps -1` would read -1 as a flag; joining a value flag to its next word as `--steps=-1`
@@ -120,7 +144,11 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
       allowPositionals: true,
       strict: true,
       tokens: true,
-      options: { json: { type: 'boolean' }, steps: { type: 'string' }, param: { type: 'string' } },
+      options: {
+        json: { type: 'boolean' }, steps: { type: 'string' }, param: { type: 'string' },
+        break: { type: 'string', multiple: true }, 'break-at': { type: 'string', multiple: true }, 'break-every': { type: 'string', multiple: true },
+        'break-on': { type: 'string', multiple: true }, write: { type: 'boolean' }, out: { type: 'string' },
+      },
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -134,9 +162,10 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
   }
   const { values, positionals, tokens } = parsed;
   const seen = new Set<string>();
+  const repeatable = new Set(['break', 'break-at', 'break-every', 'break-on']);
   for (const t of tokens ?? []) {
     if (t.kind !== 'option') continue;
-    if (seen.has(t.name)) throw new UsageError(`--${t.name} is given more than once`);
+    if (seen.has(t.name) && !repeatable.has(t.name)) throw new UsageError(`--${t.name} is given more than once`);
     seen.add(t.name);
   }
   for (const key of Object.keys(values)) {
@@ -144,7 +173,27 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
   }
   if (positionals.length === 0) throw new UsageError(`${command} needs a network file: backprop ${command} FILE`);
   if (positionals.length > 1) throw new UsageError(`${command} takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
-  const flags: Flags = { json: values.json === true };
+  const flags: Flags = { json: values.json === true, breakpoints: [], builtins: defaultBuiltins(), write: values.write === true, out: values.out };
+  const whole = (flag: string, text: string): number => {
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) throw new UsageError(`malformed --${flag} '${text}': expected a whole number of steps, 1 or more`);
+    return Number(text);
+  };
+  for (const text of values['break-at'] ?? []) flags.breakpoints.push({ id: `break-at-${text}`, enabled: true, kind: 'step', step: whole('break-at', text) });
+  for (const text of values['break-every'] ?? []) flags.breakpoints.push({ id: `break-every-${text}`, enabled: true, kind: 'every', every: whole('break-every', text) });
+  (values.break ?? []).forEach((expression, i) => flags.breakpoints.push({ id: `break-${i + 1}`, enabled: true, kind: 'condition', expression }));
+  for (const list of values['break-on'] ?? []) {
+    for (const item of list.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const [name, ...thresholds] = item.split(':');
+      const kind = BUILTIN_KINDS.find((k) => cliName(k) === name);
+      if (!kind || kind === 'converged') throw new UsageError(`unknown condition '${name}' for --break-on; it takes ${BUILTIN_KINDS.filter((k) => k !== 'converged').map(cliName).join(', ')}`);
+      const numbers = thresholds.map(Number);
+      if (numbers.some((n) => !Number.isFinite(n)) || numbers.length > (BUILTINS[kind].threshold2 ? 2 : BUILTINS[kind].threshold ? 1 : 0)) {
+        throw new UsageError(`malformed thresholds '${thresholds.join(':')}' for --break-on ${name}: ${BUILTINS[kind].threshold ? `it takes ${BUILTINS[kind].threshold2 ? 'two numbers' : 'a number'} (${[BUILTINS[kind].threshold, BUILTINS[kind].threshold2].filter(Boolean).map((t) => t!.label).join(', ')})` : 'it takes none'}`);
+      }
+      flags.builtins[kind] = { enabled: true, threshold: numbers[0] ?? flags.builtins[kind].threshold, threshold2: numbers[1] ?? flags.builtins[kind].threshold2 };
+    }
+  }
+  if (flags.write && flags.out !== undefined) throw new UsageError('--write and --out both say where the parameters go: give one');
   if (values.steps !== undefined) {
     if (!/^\d+$/.test(values.steps) || !Number.isSafeInteger(Number(values.steps))) {
       throw new UsageError(`malformed --steps '${values.steps}': expected a whole number of steps, 0 or more`);
@@ -209,28 +258,61 @@ function outputsTable(net: Network, trainer: Trainer): string {
   return `outputs: the last layer's scores, and their softmax (the probabilities cross-entropy compares with the targets)\n\n${renderTable(headers, rows)}`;
 }
 
-function train(net: Network, maxSteps: number, json: boolean, io: CliIo): number {
-  const trainer = new Trainer(net);
-  const before = trainer.evaluate();
-  const result = trainer.run(maxSteps);
-  const loss = trainer.evaluate();
-  if (json) {
-    const parameters: Record<string, number> = {};
-    for (const p of net.parameters) parameters[p.name] = trainer.params[p.index];
-    io.stdout(`${JSON.stringify({ steps: result.steps, stopReason: result.stopReason, loss, parameters })}\n`);
-    return 0;
+/**
+ * Gradient descent until a stopping rule or a breakpoint stops it, through the same training
+ * session as the editor's Continue: a breakpoint at step 175 stops at the state `--steps 175` ends
+ * at, with the same numbers.
+ */
+function train(file: string, text: string, net: Network, flags: Flags, io: CliIo): number {
+  const maxSteps = flags.steps ?? net.training.maxSteps;
+  const network: Network = { ...net, training: { ...net.training, maxSteps } };
+  const session = new TrainingSession(network);
+  const statuses = session.setBreakpoints(flags.breakpoints, flags.builtins);
+  const broken = statuses.find((s) => !s.verified);
+  if (broken) {
+    const spec = flags.breakpoints.find((b) => b.id === broken.id)!;
+    throw new UsageError(`bad breakpoint '${describeBreakpoint(spec)}': ${broken.message}`);
   }
-  const sym = lossSymbol(net.loss);
-  const why = {
-    'converged': `converged: the last step size, ${n(trainer.lastStepSize)}, is below minStepSize ${n(net.training.minStepSize)}`,
-    'max-steps': `stopped at the maximum of ${maxSteps} step${maxSteps === 1 ? '' : 's'}`,
-    'diverged': `diverged: the gradients or the loss stopped being finite numbers (try a smaller learning rate than ${n(net.training.learningRate)})`,
-  }[result.stopReason];
-  const rows = net.parameters.map((p) => [
-    p.name, n(net.initialParameters[p.index]), n(trainer.params[p.index]), net.training.trainable[p.index] ? 'yes' : 'no',
+  const trainer = session.trainer;
+  const before = trainer.evaluate();
+  const stop = session.startContinue() ?? session.run(Infinity, () => performance.now())!;
+  const loss = trainer.evaluate();
+  const stopReason = stop.reason === 'breakpoint' ? 'breakpoint' : session.stopReason ?? stop.reason;
+  let wrote: string | undefined;
+  if (flags.write || flags.out !== undefined) {
+    const target = flags.out ?? file;
+    try {
+      io.writeFile(target, writeParameters(text, trainer.params));
+      wrote = target;
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(`cannot write ${target}: ${e.message}`);
+      throw e;
+    }
+  }
+  const status = stopReason === 'diverged' ? 2 : 0;
+  if (flags.json) {
+    const parameters: Record<string, number> = {};
+    for (const p of network.parameters) parameters[p.name] = trainer.params[p.index];
+    const hits = stop.reason === 'breakpoint' ? stop.hits : [];
+    io.stdout(`${JSON.stringify({
+      steps: trainer.stepCount, stopReason, loss, parameters,
+      ...(hits.length ? { breakpoint: hits[0], hits } : {}),
+      ...(wrote ? { wrote } : {}),
+    })}\n`);
+    return status;
+  }
+  const sym = lossSymbol(network.loss);
+  const why = stop.reason === 'breakpoint' ? stop.text.replace(/^Paused/, 'stopped')
+    : {
+      'converged': `converged: the last step size, ${n(trainer.lastStepSize)}, is below minStepSize ${n(network.training.minStepSize)}`,
+      'max-steps': `stopped at the maximum of ${maxSteps} step${maxSteps === 1 ? '' : 's'}`,
+      'diverged': `diverged: the gradients or the loss stopped being finite numbers (try a smaller learning rate than ${n(network.training.learningRate)})`,
+    }[stopReason as StopReason] ?? stop.text;
+  const rows = network.parameters.map((p) => [
+    p.name, n(network.initialParameters[p.index]), n(trainer.params[p.index]), network.training.trainable[p.index] ? 'yes' : 'no',
   ]);
-  io.stdout(`${net.name}\n${result.steps} step${result.steps === 1 ? '' : 's'} of gradient descent (learning rate ${n(net.training.learningRate)}), ${why}\n${sym}: ${n(before)} -> ${n(loss)}\n\n${renderTable(['param', 'start', 'final', 'trainable'], rows)}\n`);
-  return 0;
+  io.stdout(`${network.name}\n${trainer.stepCount} step${trainer.stepCount === 1 ? '' : 's'} of gradient descent (learning rate ${n(network.training.learningRate)}), ${why}\n${sym}: ${n(before)} -> ${n(loss)}\n\n${renderTable(['param', 'start', 'final', 'trainable'], rows)}\n${wrote ? `\nwrote the trained parameters to ${wrote}\n` : ''}`);
+  return status;
 }
 
 function explainCommand(net: Network, name: string | undefined, steps: number, json: boolean, io: CliIo): number {

@@ -36,6 +36,8 @@ const L_DY = 44;
 const L_DA = 48;
 /** The loss step() leaves in the header, as an index into a Float64Array over the header. */
 const LOSS_SLOT = 1;
+/** Which double of the header is the learning rate (H_LR / 8). */
+const LR_SLOT = H_LR / 8;
 
 const PAGE = 65536;
 /** 4 GiB less a page: every byte offset fits the module's 32-bit pointers. */
@@ -88,6 +90,8 @@ export class WasmEngine {
   readonly dy: Float64Array[] = [];
   /** The config block's first two doubles: learning rate and the loss step() left. */
   private readonly header: Float64Array;
+  /** Which parameters the update may change (1) or not (0). */
+  private readonly trainable: Uint8Array;
   private readonly cfg: number;
   private readonly exports: EngineExports;
 
@@ -126,7 +130,8 @@ export class WasmEngine {
     this.header = f64(cfg, 2);
     this.params = f64(params, count);
     this.gradients = f64(gradients, count);
-    new Uint8Array(buffer, trainable, count).set(network.training.trainable);
+    this.trainable = new Uint8Array(buffer, trainable, count);
+    this.trainable.set(network.training.trainable);
     f64(inputs, samples * nIn).set(network.data.inputs);
     f64(targets, samples * nOut).set(network.data.targets);
     layers.forEach((l, i) => {
@@ -165,6 +170,12 @@ export class WasmEngine {
       u32(at + L_DY, buffers[i].dy);
       u32(at + L_DA, i === 0 ? 0 : buffers[i - 1].dy);
     });
+  }
+
+  /** New learning rate and trainable mask (an edit of the file's training settings), for the next update. */
+  setTraining(learningRate: number, trainable: Uint8Array): void {
+    this.header[LR_SLOT] = learningRate;
+    this.trainable.set(trainable);
   }
 
   /** Forward pass only; returns the loss. */

@@ -12,6 +12,11 @@
  *   is dropped and the stride doubles, which is what a loss chart needs.
  * State 0 (where the history began) is always kept, so the floor of the cap is two parameter copies.
  *
+ * Going back forgets nothing: the state after any step is a function of the state before it, so the
+ * future of a step is the same however often it is recomputed, and going forward again (Go to Step,
+ * Step) finds it where it was. Only a change of the training settings writes a different future,
+ * and that starts a new History.
+ *
  * Storage grows by doubling up to its share of the cap and is then reused: `record` allocates
  * nothing in steady state.
  */
@@ -46,15 +51,15 @@ export class History {
   /** The state the history began at, and its step number. */
   private readonly base: Float64Array;
   readonly baseStep: number;
-  /** The last step recorded; states baseStep..latest are reachable. */
+  /** The furthest step recorded; states baseStep..latest are reachable, wherever the trainer is. */
   latest: number;
 
-  // The latest steps' parameters: step s lives in slot s % recentSlots while s >= recentFrom.
+  // The parameters of the steps last visited: step s lives in slot s % recentSlots for s in
+  // recentFrom..recentTo (at most recentSlots of them, the latest the trainer has been at).
   private readonly recentSlots: number;
   private readonly recentParams: Float64Array;
   private recentFrom: number;
-  /** The slot step latest + 1 goes to: (latest + 1) % recentSlots, kept without a division per step. */
-  private recentSlot = 0;
+  private recentTo: number;
   /** The next step that gets a checkpoint, and the next state whose loss the series keeps. */
   private nextCheckpoint: number;
   private nextLossState: number;
@@ -89,10 +94,10 @@ export class History {
     const recent = options.recent ?? (cheap ? 0 : HISTORY_DEFAULTS.recent);
     this.recentSlots = Math.max(0, Math.min(recent, Math.floor(budget / 4 / bytesPerState)));
     this.recentParams = new Float64Array(this.recentSlots * size);
-    // Steps recentFrom..latest have their parameters in the ring; it starts with the base state.
+    // The ring starts with the base state.
     this.recentFrom = this.latest;
+    this.recentTo = this.latest;
     if (this.recentSlots > 0) this.recentParams.set(this.base, (this.latest % this.recentSlots) * size);
-    this.recentSlot = this.recentSlots > 0 ? (this.latest + 1) % this.recentSlots : 0;
     this.nextCheckpoint = this.baseStep + this.checkpointEvery;
     this.nextLossState = this.baseStep;
     // A checkpoint costs its parameters and its step number.
@@ -118,22 +123,38 @@ export class History {
   }
 
   /**
-   * Records the step the trainer just took: call it right after `trainer.step()`. The step's
-   * evaluation also gave the loss of the state it started from, which goes into the loss series.
+   * Records the step the trainer just took: call it right after `trainer.step()`. A step past the
+   * furthest one extends the history (the step's evaluation also gave the loss of the state it
+   * started from, which goes into the loss series); a step behind it (after going back) recomputed
+   * a state the history already has, and only goes into the ring.
    */
   record(): void {
     const t = this.trainer;
     const s = t.stepCount;
-    if (s !== this.latest + 1) throw new RangeError(`history is at step ${this.latest}; cannot record step ${s}`);
+    if (s > this.latest + 1 || s <= this.baseStep) throw new RangeError(`history reaches step ${this.latest}; cannot record step ${s}`);
+    if (this.recentSlots > 0) this.keepRecent(s, t.params);
+    if (s <= this.latest) return;
     this.latest = s;
     if (s - 1 === this.nextLossState) this.pushLoss(s - 1, t.loss);
-    if (this.recentSlots > 0) {
-      if (this.recentFrom > s) this.recentFrom = s;
-      else if (s - this.recentFrom >= this.recentSlots) this.recentFrom = s - this.recentSlots + 1;
-      copy(t.params, this.recentParams, this.recentSlot * this.size, this.size);
-      if (++this.recentSlot === this.recentSlots) this.recentSlot = 0;
-    }
     if (s === this.nextCheckpoint) this.pushCheckpoint(s, t.params);
+  }
+
+  /** Puts step s's parameters in the ring: the next after the ring's last, or a ring of its own. */
+  private keepRecent(s: number, params: Float64Array): void {
+    // A step already in the ring holds these very parameters (steps are deterministic).
+    if (s >= this.recentFrom && s <= this.recentTo) return;
+    if (s === this.recentTo + 1) {
+      this.recentTo = s;
+      if (s - this.recentFrom >= this.recentSlots) this.recentFrom = s - this.recentSlots + 1;
+    } else {
+      this.recentFrom = s;
+      this.recentTo = s;
+    }
+    copy(params, this.recentParams, (s % this.recentSlots) * this.size, this.size);
+  }
+
+  private inRing(step: number): boolean {
+    return this.recentSlots > 0 && step >= this.recentFrom && step <= this.recentTo;
   }
 
   /** The loss of every recorded state, at the current stride (a view: copy it to keep it). */
@@ -142,57 +163,71 @@ export class History {
   }
 
   /**
-   * Puts the trainer back to the state after `step` steps and forgets everything after it (a step
-   * taken from there writes a new future). Returns how many steps were recomputed.
+   * Puts the trainer at the state after `step` steps, any step from the first to the furthest (the
+   * steps after it stay: going forward again finds them). Returns how many steps were recomputed.
    */
   restore(step: number): number {
     if (!Number.isInteger(step) || step < this.baseStep || step > this.latest) {
       throw new RangeError(`step ${step} is outside the history (${this.baseStep}..${this.latest})`);
     }
     const t = this.trainer;
-    this.truncate(step);
-    if (step >= this.recentFrom && this.recentSlots > 0) {
+    if (this.inRing(step)) {
       const at = (step % this.recentSlots) * this.size;
       t.setParameters(this.recentParams.subarray(at, at + this.size));
       t.stepCount = step;
       t.lastStepSize = 0;
       return 0;
     }
-    // The last checkpoint at or before `step`, else the base state.
-    let from = this.baseStep;
-    let source: Float64Array = this.base;
-    for (let i = this.checkpointCount - 1; i >= 0; i--) {
-      if (this.checkpointSteps[i] <= step) {
-        from = this.checkpointSteps[i];
-        source = this.checkpointParams.subarray(i * this.size, (i + 1) * this.size);
-        break;
-      }
-    }
+    const { step: from, params: source } = this.checkpointAtOrBefore(step);
     t.setParameters(source);
     t.stepCount = from;
-    // Refill the recent steps on the way, so stepping back again from here is a copy.
-    this.recentFrom = Math.max(from, step - this.recentSlots + 1);
-    if (this.recentSlots > 0 && from >= this.recentFrom) this.recentParams.set(t.params, (from % this.recentSlots) * this.size);
+    // Refill the ring on the way, so stepping back again from here is a copy.
+    const keepFrom = Math.max(from, step - this.recentSlots + 1);
+    if (this.recentSlots > 0 && from >= keepFrom) this.keepRecent(from, t.params);
     while (t.stepCount < step) {
       t.step();
       const s = t.stepCount;
-      if (this.recentSlots > 0 && s >= this.recentFrom) this.recentParams.set(t.params, (s % this.recentSlots) * this.size);
+      if (this.recentSlots > 0 && s >= keepFrom) this.keepRecent(s, t.params);
     }
     t.lastStepSize = 0;
     return step - from;
   }
 
-  /** Forgets every state after `step`. */
-  private truncate(step: number): void {
-    this.latest = step;
-    if (this.recentSlots > 0) this.recentSlot = (step + 1) % this.recentSlots;
-    this.nextCheckpoint = this.baseStep + (Math.floor((step - this.baseStep) / this.checkpointEvery) + 1) * this.checkpointEvery;
-    while (this.checkpointCount > 0 && this.checkpointSteps[this.checkpointCount - 1] > step) this.checkpointCount--;
-    // State `step`'s own loss is only known once it is evaluated again; keep those before it.
-    const keep = Math.ceil((step - this.baseStep) / this.lossStride);
-    if (this.lossCount > keep) this.lossCount = keep;
-    this.nextLossState = this.baseStep + this.lossCount * this.lossStride;
-    if (this.recentFrom > step) this.recentFrom = step + 1;
+  /**
+   * Puts `scratch` (another trainer of the same network) at the state after `step` steps, leaving
+   * this history and its own trainer as they are: for looking back (Reverse Continue searches the
+   * past on a scratch trainer). Returns how many steps were recomputed.
+   */
+  stateAt(step: number, scratch: Trainer): number {
+    if (!Number.isInteger(step) || step < this.baseStep || step > this.latest) {
+      throw new RangeError(`step ${step} is outside the history (${this.baseStep}..${this.latest})`);
+    }
+    if (this.inRing(step)) {
+      const at = (step % this.recentSlots) * this.size;
+      scratch.setParameters(this.recentParams.subarray(at, at + this.size));
+      scratch.stepCount = step;
+      scratch.lastStepSize = 0;
+      return 0;
+    }
+    const from = this.checkpointAtOrBefore(step);
+    scratch.setParameters(from.params);
+    scratch.stepCount = from.step;
+    while (scratch.stepCount < step) scratch.step();
+    scratch.lastStepSize = 0;
+    return step - from.step;
+  }
+
+  /** The latest checkpoint at or before `step` (the base state if none). */
+  private checkpointAtOrBefore(step: number): { step: number; params: Float64Array } {
+    for (let i = this.checkpointCount - 1; i >= 0; i--) {
+      if (this.checkpointSteps[i] <= step) return { step: this.checkpointSteps[i], params: this.checkpointParams.subarray(i * this.size, (i + 1) * this.size) };
+    }
+    return { step: this.baseStep, params: this.base };
+  }
+
+  /** The steps that have checkpoints, ascending, from the base: where a search of the past can start. */
+  checkpoints(): number[] {
+    return [this.baseStep, ...Array.from(this.checkpointSteps.subarray(0, this.checkpointCount))];
   }
 
   /** Appends the loss of state nextLossState, halving the series' resolution when it is full. */

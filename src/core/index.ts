@@ -9,3 +9,5 @@ export * from './train';
 export * from './history';
 export * from './trace';
 export * from './scaffold';
+export * from './compare';
+export * from './writeback';

@@ -55,7 +55,13 @@ export class Trainer {
   /** The WebAssembly engine whose memory the arrays above view; null on the TypeScript path. */
   private readonly wasm: WasmEngine | null;
 
-  constructor(readonly network: Network, initial: Float64Array = network.initialParameters, options: TrainerOptions = {}) {
+  /** The network trained: its layout never changes, its training settings may (retrain()). */
+  get network(): Network {
+    return this.net;
+  }
+
+  constructor(private net: Network, initial: Float64Array = net.initialParameters, options: TrainerOptions = {}) {
+    const network = net;
     if (initial.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} parameters, got ${initial.length}`);
     const wanted = options.engine ?? 'auto';
     this.wasm = wanted === 'js' ? null : wasmEngine(network, wanted === 'wasm');
@@ -83,6 +89,16 @@ export class Trainer {
   /** The network's outputs for every sample, [samples x outputs]; valid after evaluate(). */
   get predicted(): Float64Array {
     return this.y[this.y.length - 1];
+  }
+
+  /**
+   * Trains on with `network`'s training settings (learning rate, trainable mask, stopping rule): an
+   * edit of the file that changed nothing else. Its layout, data and loss must be this network's.
+   */
+  retrain(network: Network): void {
+    if (network.parameterCount !== this.net.parameterCount || network.data.samples !== this.net.data.samples) throw new RangeError('retrain() takes the same network with other training settings');
+    this.net = network;
+    this.wasm?.setTraining(network.training.learningRate, network.training.trainable);
   }
 
   /** Replaces the parameters (for instance after an edit or a step back in time). */

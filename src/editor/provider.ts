@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
-import { type TrainingAction, VIEW_TYPE } from '../protocol';
+import { VIEW_TYPE } from '../protocol';
+import type { Run } from '../run/run';
 import { TrainingWorker } from '../training/client';
+import { DocumentRuns } from './documentRuns';
 import { EditorSession } from './session';
 import { ViewStates } from './viewStates';
 
 /**
- * Context keys for the network editor the training commands act on: VS Code's editor title and
- * keybindings enable Step, Continue, Pause, Step Back and Reset from them, so the title's buttons
- * follow the run's real state as the page's own toolbar does.
+ * Context keys for the run the training commands act on: VS Code's editor title and keybindings
+ * enable Step, Continue, Pause, Step Back and Reset from them, so the title's buttons follow the
+ * run's real state as the page's own toolbar does.
  */
 const CONTEXT = {
   running: 'backprop.training.running',
   hasNetwork: 'backprop.training.hasNetwork',
   canStepBack: 'backprop.training.canStepBack',
+  /** Step Into has gone into a step (Step Out finishes it). */
+  inStep: 'backprop.training.inStep',
   /** For the walkthrough: a step has been taken, training converged. */
   stepped: 'backprop.training.stepped',
   converged: 'backprop.training.converged',
@@ -21,6 +25,7 @@ const CONTEXT = {
 /**
  * The network editor for `*.nn.json`: a CustomTextEditorProvider, so the TextDocument stays the
  * model and VS Code keeps undo/redo, save, dirty state, hot exit and "Reopen Editor With...".
+ * Every editor of a document shows and drives that document's one run.
  */
 export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, vscode.Disposable {
   readonly sessions = new Set<EditorSession>();
@@ -29,22 +34,30 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
    * the walkthrough's buttons, clicked on the Welcome page, still reach it).
    */
   active: EditorSession | undefined;
-  /** One training worker for every editor: on two cores, one thread trains while the other serves. */
+  /** One training worker for every run: on two cores, one thread trains while the other serves. */
   readonly worker: TrainingWorker;
-
+  readonly runs: DocumentRuns;
   private readonly views: ViewStates;
+  private readonly status: vscode.StatusBarItem;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private activeSubscriptions: { dispose(): void }[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, storage: vscode.Uri) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, storage: vscode.Uri, state: vscode.Memento) {
     this.views = new ViewStates(storage);
     this.worker = new TrainingWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, (m) => log.error(m));
+    this.runs = new DocumentRuns(this.worker, state, log);
+    this.status = vscode.window.createStatusBarItem('backprop.status', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'Backprop Debugger: training';
+    this.status.command = 'backprop.trainingStatus.reveal';
+    this.subscriptions.push(this.status, this.runs);
   }
 
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): NetworkEditorProvider {
     // The workspace's own storage where there is a workspace, else the extension's.
-    const provider = new NetworkEditorProvider(context.extensionUri, log, context.storageUri ?? context.globalStorageUri);
+    const provider = new NetworkEditorProvider(context.extensionUri, log, context.storageUri ?? context.globalStorageUri, context.workspaceState);
     context.subscriptions.push(provider);
     context.subscriptions.push(vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
-      // Re-created on show: the page restores its own view state (getState) and asks for the model.
+      // Re-created on show: the page restores its view (getState) and is shown what the run shows.
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
     }));
@@ -52,25 +65,25 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
   }
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
-    const session = new EditorSession(document, panel, this.extensionUri, this.log, this.views, (s) => {
+    const session = new EditorSession(document, panel, this.extensionUri, this.log, this.views, this.runs, (s) => {
       this.sessions.delete(s);
       if (this.active === s) this.setActive([...this.sessions].pop());
-    }, this.worker);
+    });
     this.sessions.add(session);
     if (panel.active || !this.active) this.setActive(session);
     panel.onDidChangeViewState(() => { if (panel.active) this.setActive(session); });
-    session.onDidChangeModel(() => { if (this.active === session) this.updateContext(); });
   }
 
-  /** Runs a training control on the active network editor; false when there is none. */
-  control(action: TrainingAction): boolean {
-    if (!this.active) return false;
-    this.active.control(action);
-    return true;
+  /** The run the commands act on: the active network editor's. */
+  get activeRun(): Run | undefined {
+    return this.active?.run;
   }
 
   private setActive(session: EditorSession | undefined): void {
+    if (this.active === session) return;
     this.active = session;
+    this.activeSubscriptions.forEach((s) => s.dispose());
+    this.activeSubscriptions = session ? [session.onDidChange(() => this.updateContext())] : [];
     this.updateContext();
   }
 
@@ -78,12 +91,25 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
 
   private updateContext(): void {
     const s = this.active;
-    const m = s?.hasNetwork ? s.model : undefined;
-    this.setContext(CONTEXT.hasNetwork, m !== undefined);
-    this.setContext(CONTEXT.running, m?.training.running ?? false);
-    this.setContext(CONTEXT.canStepBack, m !== undefined && m.step > m.training.earliest);
-    this.setContext(CONTEXT.stepped, m !== undefined && m.step > 0);
-    this.setContext(CONTEXT.converged, m?.training.stopReason === 'converged');
+    const f = s?.hasNetwork ? s.run.frame : undefined;
+    this.setContext(CONTEXT.hasNetwork, f !== undefined);
+    this.setContext(CONTEXT.running, f?.running ?? false);
+    this.setContext(CONTEXT.canStepBack, f !== undefined && (f.step > f.earliest || f.phase !== null));
+    this.setContext(CONTEXT.inStep, (f?.phase ?? null) !== null);
+    this.setContext(CONTEXT.stepped, f !== undefined && f.step > 0);
+    this.setContext(CONTEXT.converged, f?.stopReason === 'converged');
+    this.updateStatus();
+  }
+
+  /** The status bar: the active run's step and state, a click away from its editor. */
+  private updateStatus(): void {
+    const s = this.active;
+    const f = s?.run.frame;
+    if (!s || !f) { this.status.hide(); return; }
+    const name = s.document.uri.path.split('/').pop();
+    this.status.text = f.running ? `$(debug-pause) ${name}: step ${f.step}, running` : `$(debug-stackframe) ${name}: step ${f.step}`;
+    this.status.tooltip = f.running ? `Training ${name}: Continue is under way (F6 pauses)` : f.stop?.text ?? `${name} at step ${f.step}`;
+    this.status.show();
   }
 
   /** setContext only when a value changes: frames arrive many times a second during Continue. */
@@ -94,6 +120,8 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
   }
 
   dispose(): void {
+    this.activeSubscriptions.forEach((s) => s.dispose());
+    this.subscriptions.forEach((s) => s.dispose());
     void this.worker.dispose();
   }
 }

@@ -1,44 +1,37 @@
 import * as vscode from 'vscode';
-import { looksLikeNetwork } from '../core';
+import { looksLikeNetwork, minimalEdit, NetworkFileError, writeParameters } from '../core';
 import { parseDocument } from '../documents';
-import { type FileProblem, type HostMessage, type NetworkModel, parseWebviewMessage, type TrainingAction, type WebviewMessage } from '../protocol';
-import type { TrainingHandle, TrainingWorker } from '../training/client';
+import { type FileProblem, type HostMessage, parseWebviewMessage, type TrainingAction, type WebviewMessage } from '../protocol';
+import type { Run } from '../run/run';
+import { breakpointsView } from '../session/breakpoints';
+import { WorkerError } from '../training/client';
+import type { DocumentRuns } from './documentRuns';
 import { renderHtml } from './html';
 import type { ViewStates } from './viewStates';
 
-/** How long after the last keystroke the graph follows the text: well inside the 100 ms budget. */
-const UPDATE_DELAY_MS = 40;
+/** How long after the last keystroke the page learns whether the text is a network. */
+const CHECK_DELAY_MS = 40;
 
 /**
- * One open network editor: keeps its webview in step with the text document (the source of truth:
- * undo, save, dirty state and hot exit stay VS Code's), answers the webview's requests, and never
- * trusts what the webview sends.
- *
- * Training runs in the training worker: an edit reloads the network there (training starts again
- * from the file), and the worker's frames become the webview's model. Training never writes to the
- * document.
+ * One open network editor: a view and a controller of its document's run (shared with every other
+ * editor of the document, the commands and the status bar). It shows what the run shows (a page
+ * that is re-created gets the run's last structure and frame, never a reload), passes the page's
+ * controls to the run, tells the page whether the text is a network, and never trusts what the
+ * page sends.
  */
 export class EditorSession implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly training: TrainingHandle;
-  private problem: FileProblem | undefined;
-  private notNetwork = false;
-  private empty = false;
+  private readonly attachment: { run: Run; dispose(): void };
+  private problem: { problem: FileProblem; notNetwork: boolean; empty: boolean } | undefined;
   /** The parameter pinned in the inspector, as the page last reported it. */
   pinned: string | null = null;
-  private version = 0;
-  /** The document version last parsed and sent to the worker: a `ready` for it is answered, not reloaded. */
-  private loadedVersion: number | undefined;
-  /** For tests and status: whether the page said ready (and how often: a re-created webview says it again), and what it was sent last. */
+  /** For tests and status: whether the page said ready (and how often: a re-created webview says it again). */
   ready = false;
   readies = 0;
-  shown: 'nothing' | 'model' | 'invalid' = 'nothing';
-  /** The last model the worker sent (the training state shown). */
-  model: NetworkModel | undefined;
-  /** Fires with each model the worker sends, and with undefined when the file stops being a network. */
-  private readonly modelEmitter = new vscode.EventEmitter<NetworkModel | undefined>();
-  readonly onDidChangeModel = this.modelEmitter.event;
+  /** Fires when what the editor shows changes (a frame, a problem): the provider's context keys follow it. */
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changeEmitter.event;
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -46,75 +39,73 @@ export class EditorSession implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly views: ViewStates,
+    runs: DocumentRuns,
     private readonly onDispose: (s: EditorSession) => void,
-    worker: TrainingWorker,
   ) {
-    this.training = worker.open({
-      frame: (model) => {
-        if (this.shown === 'invalid') return;
-        this.model = model;
-        this.post({ type: 'model', version: this.version, model });
-        this.shown = 'model';
-        this.modelEmitter.fire(model);
-      },
-      error: (message) => {
-        this.log.error(`training ${this.document.uri.fsPath}: ${message}`);
-        void vscode.window.showErrorMessage(`Backprop Debugger: ${message}`);
-      },
-    });
+    this.attachment = runs.attach(document);
+    const run = this.run;
     const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
     panel.webview.html = renderHtml(panel.webview, bundle);
     this.subscriptions.push(
+      run.onStructure.on((structure) => { this.post({ type: 'structure', structure, why: run.restartedBecause }); this.changeEmitter.fire(); }),
+      run.onFrame.on((frame) => { this.post({ type: 'frame', frame }); this.changeEmitter.fire(); }),
+      run.onBreakpoints.on(() => this.postBreakpoints()),
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length > 0) this.schedule();
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+    this.check();
+  }
+
+  get run(): Run {
+    return this.attachment.run;
+  }
+
+  /** What the page shows: nothing yet, the network, or the problem with the text. */
+  get shown(): 'nothing' | 'model' | 'invalid' {
+    if (this.problem) return 'invalid';
+    return this.run.structure && this.run.frame ? 'model' : 'nothing';
+  }
+
+  /** Whether the file is a valid network and its graph is up: the training controls can act. */
+  get hasNetwork(): boolean {
+    return this.shown === 'model';
+  }
+
+  /** Whether Continue is under way. */
+  get running(): boolean {
+    return this.run.running;
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.update(), UPDATE_DELAY_MS);
+    this.timer = setTimeout(() => this.check(), CHECK_DELAY_MS);
   }
 
-  /** Parses the document and sends the webview either the model or the problem. */
-  update(): void {
+  /** Parses the text (once per version, shared with the diagnostics) and tells the page whether it is a network. */
+  private check(): void {
     clearTimeout(this.timer);
-    this.version++;
-    this.loadedVersion = this.document.version;
     const parsed = parseDocument(this.document);
-    if (parsed.network) {
-      this.problem = undefined;
-      // The model arrives as the worker's first frame.
-      if (this.shown === 'invalid') this.shown = 'nothing';
-      this.training.load(this.document.getText(), this.document.uri.fsPath);
-    } else {
+    if (parsed.network) this.problem = undefined;
+    else {
       const { line, column, offset, length } = parsed.error.position;
-      this.problem = { message: parsed.error.message, line, column, offset, length };
       const text = this.document.getText();
-      this.notNetwork = !looksLikeNetwork(text);
-      this.empty = text.trim().length === 0;
-      this.postProblem();
-      this.shown = 'invalid';
+      this.problem = { problem: { message: parsed.error.message, line, column, offset, length }, notNetwork: !looksLikeNetwork(text), empty: text.trim().length === 0 };
     }
-    this.modelEmitter.fire(undefined);
+    this.postProblem();
+    this.changeEmitter.fire();
   }
 
   private postProblem(): void {
-    if (this.problem) this.post({ type: 'invalid', version: this.version, problem: this.problem, notNetwork: this.notNetwork, empty: this.empty });
+    this.post(this.problem ? { type: 'problem', ...this.problem } : { type: 'problem', problem: null, notNetwork: false, empty: false });
   }
 
-  /**
-   * Answers a page's `ready`. The page repeats it until it hears from the host, and a re-created
-   * webview sends it again: neither is an edit, so training is not reloaded; the page gets what is
-   * shown now (the model arrives with the worker's next frame if none has yet).
-   */
-  private answerReady(): void {
-    if (this.loadedVersion !== this.document.version) { this.update(); return; }
-    if (this.problem) this.postProblem();
-    else if (this.model) this.post({ type: 'model', version: this.version, model: this.model });
+  private postBreakpoints(): void {
+    const run = this.run;
+    this.post({ type: 'breakpoints', breakpoints: breakpointsView(run.specs, run.builtins, run.statuses) });
   }
 
   private receive(raw: unknown): void {
@@ -123,10 +114,14 @@ export class EditorSession implements vscode.Disposable {
       this.log.warn(`ignored a malformed message from the network editor of ${this.document.uri.fsPath}: ${safeDescribe(raw)}`);
       return;
     }
-    this.handle(message).catch((e: Error) => this.log.error(`network editor: ${e.message}`));
+    this.handle(message).catch((e: Error) => {
+      if (e instanceof WorkerError) this.log.error(`network editor: ${e.message}`);
+      else this.log.error(`network editor: ${e.stack ?? e.message}`);
+    });
   }
 
   private async handle(message: WebviewMessage): Promise<void> {
+    const run = this.run;
     switch (message.type) {
       case 'ready': {
         this.log.debug(`network editor ready: ${this.document.uri.toString()}`);
@@ -134,7 +129,11 @@ export class EditorSession implements vscode.Disposable {
         this.readies++;
         const state = await this.views.get(this.viewKey);
         if (state) { this.pinned = state.pinned; this.post({ type: 'viewState', state }); }
-        this.answerReady();
+        // What the run shows now, never a reload: a page re-created as its tab shows again picks up here.
+        this.postProblem();
+        if (run.structure) this.post({ type: 'structure', structure: run.structure, why: run.restartedBecause });
+        if (run.frame) this.post({ type: 'frame', frame: run.frame });
+        this.postBreakpoints();
         return;
       }
       case 'viewState':
@@ -142,13 +141,23 @@ export class EditorSession implements vscode.Disposable {
         await this.views.set(this.viewKey, message.state);
         this.post({ type: 'viewStateSaved', state: message.state });
         return;
-      case 'explain': {
-        const explanation = this.problem ? null : await this.training.explain(message.parameter);
-        this.post({ type: 'explanation', requestId: message.requestId, explanation });
+      case 'explain':
+        this.post({ type: 'explanation', requestId: message.requestId, explanation: this.problem ? null : await run.explain(message.parameter) });
         return;
-      }
+      case 'unit':
+        this.post({ type: 'unit', requestId: message.requestId, unit: await run.unit(message.layer, message.unit) });
+        return;
       case 'control':
-        this.control(message.action);
+        await this.control(message.action);
+        return;
+      case 'goTo':
+        if (this.hasNetwork) await run.goTo(message.step);
+        return;
+      case 'setBreakpoints':
+        await run.setBreakpoints(message.specs, message.builtins);
+        return;
+      case 'writeParameters':
+        await this.writeParameters();
         return;
       case 'goToError':
         await this.revealProblem();
@@ -169,10 +178,36 @@ export class EditorSession implements vscode.Disposable {
     }
   }
 
-  /** Step, Continue, Pause, Step Back or Reset; nothing while the file is not a valid network. */
-  control(action: TrainingAction): void {
-    if (this.problem || this.shown !== 'model') return;
-    this.training.control(action);
+  /** A training control; Pause always reaches the run, the others only while the file is a valid network. */
+  async control(action: TrainingAction): Promise<void> {
+    if (action !== 'pause' && !this.hasNetwork) return;
+    await this.run.control(action);
+  }
+
+  /**
+   * Write Parameters to File: the run's parameters into the document as one edit (undo takes it
+   * back), the file's formatting and comments kept byte for byte outside the numbers. The run
+   * keeps its step and history: it takes the file that holds its own parameters as its own.
+   */
+  async writeParameters(): Promise<boolean> {
+    if (!this.hasNetwork) {
+      void vscode.window.showWarningMessage('The file has an error; fix it before writing the parameters into it.');
+      return false;
+    }
+    const text = this.document.getText();
+    let next: string;
+    try {
+      next = writeParameters(text, await this.run.parameters());
+    } catch (e) {
+      if (!(e instanceof RangeError || e instanceof NetworkFileError)) throw e;
+      void vscode.window.showErrorMessage(`Backprop Debugger: cannot write the parameters: ${e.message}`);
+      return false;
+    }
+    const change = minimalEdit(text, next);
+    if (change.length === 0 && change.content === '') return true;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(this.document.uri, new vscode.Range(this.document.positionAt(change.offset), this.document.positionAt(change.offset + change.length)), change.content);
+    return vscode.workspace.applyEdit(edit);
   }
 
   /**
@@ -180,21 +215,11 @@ export class EditorSession implements vscode.Disposable {
    * stored view holds the pin too, so a webview that is re-created to be shown starts with it.
    */
   async pin(parameter: string): Promise<void> {
-    const state = await this.views.get(this.viewKey) ?? { mode: 'weights', notation: this.model?.notation ?? 'statquest', pinned: null };
+    const state = await this.views.get(this.viewKey) ?? { mode: 'weights' as const, notation: this.run.structure?.notation ?? 'statquest', pinned: null };
     await this.views.set(this.viewKey, { ...state, pinned: parameter });
     this.pinned = parameter;
     if (!this.panel.visible) this.panel.reveal(undefined, true);
     this.post({ type: 'pin', parameter });
-  }
-
-  /** Whether the file is a valid network and its graph is up: the training controls can act. */
-  get hasNetwork(): boolean {
-    return !this.problem && this.shown === 'model' && this.model !== undefined;
-  }
-
-  /** Whether Continue is under way, as of the last frame. */
-  get running(): boolean {
-    return this.model?.training.running ?? false;
   }
 
   private get viewKey(): string {
@@ -203,7 +228,7 @@ export class EditorSession implements vscode.Disposable {
 
   /** Shows the text beside the graph with the problem selected. */
   private async revealProblem(): Promise<void> {
-    const problem = this.problem;
+    const problem = this.problem?.problem;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.document.uri.toString());
     const editor = await vscode.window.showTextDocument(this.document, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: false });
     if (!problem) return;
@@ -219,10 +244,10 @@ export class EditorSession implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.training.close();
-    this.modelEmitter.dispose();
+    this.changeEmitter.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.subscriptions.length = 0;
+    this.attachment.dispose();
     this.onDispose(this);
   }
 }

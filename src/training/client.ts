@@ -1,61 +1,70 @@
 /**
- * The extension host's side of the training worker: starts it when first needed, routes frames to
- * the network editor that owns them, and starts it again (reloading every open network) should it
- * ever die. No vscode import, so the bench drives exactly what the extension runs.
+ * The extension host's side of the training worker: starts it when first needed, sends each run's
+ * requests and routes each reply to the request that asked (typed by the request map) and each
+ * event to its run. A request fails, never gets a made-up reply, when the worker cannot answer it;
+ * if the worker dies, every pending request fails, and the worker starts again (at most a few
+ * times a minute), telling each run so it can load itself again. No vscode import, so the bench and
+ * the tests drive exactly what the extension runs.
  */
 import { Worker } from 'node:worker_threads';
-import type { ExplanationView, NetworkModel, TrainingAction } from '../protocol';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, Reply, RequestKind, RunEvent, ToWorker, WorkerRequests } from './protocol';
 
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
 
-export interface TrainingListener {
-  frame(model: NetworkModel): void;
-  error(message: string): void;
+/** A request the worker could not answer: it failed there, or the worker stopped. */
+export class WorkerError extends Error {}
+
+export interface RunListener {
+  event(event: RunEvent): void;
+  /** The worker stopped and started again (or will not, `again` false): the run's state is gone. */
+  workerRestarted(again: boolean, message: string): void;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
 }
 
 export class TrainingWorker {
   private worker: Worker | undefined;
-  private nextId = 1;
+  private nextRun = 1;
   private nextRequest = 1;
-  private readonly handles = new Map<number, TrainingHandle>();
-  private readonly pending = new Map<number, (value: unknown) => void>();
+  private readonly runs = new Map<number, RunListener>();
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+  private recentDeaths: number[] = [];
 
   /** `script` is the bundled worker (dist/worker.js), or out/src/training/worker.js in tests. */
   constructor(private readonly script: string, private readonly log: (message: string) => void = () => undefined) {}
 
-  open(listener: TrainingListener): TrainingHandle {
-    const handle = new TrainingHandle(this, this.nextId++, listener);
-    this.handles.set(handle.id, handle);
-    return handle;
+  /** A new run's handle: its requests, and its events to `listener`. */
+  open(listener: RunListener): WorkerRun {
+    const id = this.nextRun++;
+    this.runs.set(id, listener);
+    return new WorkerRun(this, id);
   }
 
   /** The round trip of a message through the worker, in ms: answered between slices of training. */
   async ping(): Promise<{ ms: number; running: number }> {
     const started = performance.now();
-    const { running } = await this.request<{ running: number }>((requestId) => ({ type: 'ping', requestId }));
+    const { running } = await this.request(0, 'ping', {});
     return { ms: performance.now() - started, running };
   }
 
-  /** @internal */
-  request<T>(build: (requestId: number) => ToWorker): Promise<T> {
+  /** Sends one request for `run`; resolves with its reply, or fails with a WorkerError. */
+  request<K extends RequestKind>(run: number, kind: K, params: WorkerRequests[K]['params']): Promise<Reply<K>> {
+    if (this.disposed) return Promise.reject(new WorkerError('the training worker has been shut down'));
     const requestId = this.nextRequest++;
-    return new Promise<T>((resolve) => {
-      this.pending.set(requestId, resolve as (value: unknown) => void);
-      this.post(build(requestId));
+    return new Promise<Reply<K>>((resolve, reject) => {
+      this.pending.set(requestId, { resolve: resolve as (value: unknown) => void, reject });
+      this.ensure().postMessage({ kind, run, requestId, params } as ToWorker);
     });
   }
 
   /** @internal */
-  post(message: ToWorker): void {
-    if (message.type === 'close' && !this.worker) return;
-    this.ensure().postMessage(message);
-  }
-
-  /** @internal */
-  forget(id: number): void {
-    this.handles.delete(id);
+  forget(run: number): void {
+    this.runs.delete(run);
   }
 
   private ensure(): Worker {
@@ -67,77 +76,65 @@ export class TrainingWorker {
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      for (const resolve of this.pending.values()) resolve({ explanation: null, running: 0 });
+      const failure = new WorkerError(`the training worker stopped (exit code ${code})`);
+      for (const p of this.pending.values()) p.reject(failure);
       this.pending.clear();
-      if (code !== 0 && !this.disposed) {
-        // A worker that keeps dying at once (a broken install) is not restarted for ever.
-        const now = Date.now();
-        this.recentDeaths = this.recentDeaths.filter((t) => now - t < RESTART_WINDOW_MS);
-        this.recentDeaths.push(now);
-        const restart = this.recentDeaths.length <= MAX_RESTARTS;
-        this.log(`training worker exited with code ${code}${restart ? '; starting it again' : ''}`);
-        // Training state is gone with it; each network starts again from its file's parameters.
-        for (const h of this.handles.values()) {
-          h.listener.error(restart ? 'The training worker stopped; training starts again from the file.' : `The training worker keeps stopping (exit code ${code}); reopen the editor to try again.`);
-          if (restart && h.text !== undefined) h.load(h.text);
-        }
+      if (this.disposed || code === 0) return;
+      // A worker that keeps dying at once (a broken install) is not restarted for ever.
+      const now = Date.now();
+      this.recentDeaths = this.recentDeaths.filter((t) => now - t < RESTART_WINDOW_MS);
+      this.recentDeaths.push(now);
+      const again = this.recentDeaths.length <= MAX_RESTARTS;
+      this.log(`training worker exited with code ${code}${again ? '; starting it again' : ''}`);
+      for (const listener of this.runs.values()) {
+        listener.workerRestarted(again, again ? 'The training worker stopped; training starts again from the file.' : `The training worker keeps stopping (exit code ${code}); reopen the editor to try again.`);
       }
     });
     return worker;
   }
 
   private receive(m: FromWorker): void {
-    switch (m.type) {
-      case 'frame': this.handles.get(m.id)?.listener.frame(m.model); return;
-      case 'error': this.handles.get(m.id)?.listener.error(m.message); return;
-      case 'explanation':
-      case 'pong': {
-        const resolve = this.pending.get(m.requestId);
-        this.pending.delete(m.requestId);
-        resolve?.(m);
+    switch (m.kind) {
+      case 'event':
+        this.runs.get(m.run)?.event(m.event);
         return;
+      case 'reply': {
+        const pending = this.pending.get(m.requestId);
+        this.pending.delete(m.requestId);
+        if (!pending) return;
+        if (m.ok) pending.resolve(m.value);
+        else pending.reject(new WorkerError(m.error));
+        return;
+      }
+      default: {
+        const never: never = m;
+        throw new Error(`unknown message from the training worker: ${JSON.stringify(never)}`);
       }
     }
   }
-
-  private disposed = false;
-  private recentDeaths: number[] = [];
 
   async dispose(): Promise<void> {
     this.disposed = true;
     const worker = this.worker;
     this.worker = undefined;
-    this.handles.clear();
+    this.runs.clear();
+    for (const p of this.pending.values()) p.reject(new WorkerError('the training worker has been shut down'));
+    this.pending.clear();
     await worker?.terminate();
   }
 }
 
-/** One network's training in the worker. */
-export class TrainingHandle {
-  /** The last text loaded (and its file's name), to reload should the worker start again. */
-  text: string | undefined;
-  file = 'network';
+/** One run's requests to the worker. */
+export class WorkerRun {
+  constructor(private readonly owner: TrainingWorker, readonly id: number) {}
 
-  constructor(private readonly owner: TrainingWorker, readonly id: number, readonly listener: TrainingListener) {}
-
-  /** Loads (or reloads, after an edit) the network: training starts again from its parameters. */
-  load(text: string, file = this.file): void {
-    this.text = text;
-    this.file = file;
-    this.owner.post({ type: 'load', id: this.id, text, file });
+  request<K extends RequestKind>(kind: K, params: WorkerRequests[K]['params']): Promise<Reply<K>> {
+    return this.owner.request(this.id, kind, params);
   }
 
-  control(action: TrainingAction): void {
-    this.owner.post({ type: 'control', id: this.id, action });
-  }
-
-  async explain(parameter: string): Promise<ExplanationView | null> {
-    const m = await this.owner.request<{ explanation: ExplanationView | null }>((requestId) => ({ type: 'explain', id: this.id, requestId, parameter }));
-    return m.explanation;
-  }
-
+  /** Stops the run in the worker and forgets it here. */
   close(): void {
     this.owner.forget(this.id);
-    this.owner.post({ type: 'close', id: this.id });
+    this.request('close', {}).catch(() => undefined);
   }
 }

@@ -1,21 +1,56 @@
 /**
- * Messages between the extension host and the training worker. Both ends are ours and run the same
+ * Messages between the extension host and the training worker: one map of requests, each bound to
+ * the type of its reply, and the events a run sends of itself. Both ends are ours and run the same
  * build, so these are typed, not parsed; the webview's messages were validated before they got here.
  */
-import type { ExplanationView, NetworkModel, TrainingAction } from '../protocol';
+import type { ExplanationView, NetworkStructure, TrainingAction, TrainingFrame, UnitView } from '../protocol';
+import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
+import type { Stop } from '../session/training';
 
-export type ToWorker =
-  /** (Re)load a network from its text: training starts again from the file's parameters. */
-  | { type: 'load'; id: number; text: string; file: string }
-  | { type: 'close'; id: number }
-  | { type: 'control'; id: number; action: TrainingAction }
-  | { type: 'explain'; id: number; requestId: number; parameter: string }
-  /** Answered at once, between two slices of training: how a caller measures responsiveness. */
-  | { type: 'ping'; requestId: number };
+/** What loading a network's text came to: its structure, or why it cannot be trained. */
+export type LoadReply = { ok: true; structure: NetworkStructure } | { ok: false; message: string };
+
+/**
+ * What an edit of the text did to the run: `retrained` (only training settings changed: the run
+ * goes on from its step), `kept` (nothing that matters to training changed: a name, a description,
+ * or parameters the run itself wrote), `restarted` (anything else: training starts again from the
+ * file, and `why` says what changed), or `failed` (the text is not a network).
+ */
+export type UpdateReply =
+  | { outcome: 'retrained' | 'kept'; structure: NetworkStructure }
+  | { outcome: 'restarted'; structure: NetworkStructure; why: string }
+  | { outcome: 'failed'; message: string };
+
+/** Every request, its parameters and its reply. */
+export interface WorkerRequests {
+  /** (Re)load a network from its text: training starts from the file's parameters. */
+  load: { params: { text: string; file: string; breakpoints: BreakpointSpec[]; builtins: BuiltinSettings }; reply: LoadReply };
+  /** The document changed: keep, retrain or restart (see UpdateReply). */
+  update: { params: { text: string }; reply: UpdateReply };
+  control: { params: { action: TrainingAction }; reply: Stop | null };
+  goTo: { params: { step: number }; reply: Stop };
+  setBreakpoints: { params: { breakpoints: BreakpointSpec[]; builtins: BuiltinSettings }; reply: BreakpointStatus[] };
+  explain: { params: { parameter: string }; reply: ExplanationView | null };
+  unit: { params: { layer: number; unit: number }; reply: UnitView | null };
+  /** The current parameters, by index, for Write Parameters to File. */
+  parameters: { params: Record<string, never>; reply: number[] };
+  close: { params: Record<string, never>; reply: null };
+  /** Answered between two slices of training: how a caller measures responsiveness. */
+  ping: { params: Record<string, never>; reply: { running: number } };
+}
+
+export type RequestKind = keyof WorkerRequests;
+export type Reply<K extends RequestKind> = WorkerRequests[K]['reply'];
+
+export type ToWorker = { [K in RequestKind]: { kind: K; run: number; requestId: number; params: WorkerRequests[K]['params'] } }[RequestKind];
+
+/** Something a run tells of itself, unasked: a frame to show, that it stopped, that it goes on. */
+export type RunEvent =
+  | { type: 'frame'; frame: TrainingFrame }
+  | { type: 'stopped'; stop: Stop; frame: TrainingFrame }
+  | { type: 'continued'; frame: TrainingFrame };
 
 export type FromWorker =
-  /** The state to show: after a load, each control, and during Continue a few times a second. */
-  | { type: 'frame'; id: number; model: NetworkModel }
-  | { type: 'explanation'; id: number; requestId: number; explanation: ExplanationView | null }
-  | { type: 'pong'; requestId: number; running: number }
-  | { type: 'error'; id: number; message: string };
+  | { kind: 'reply'; requestId: number; ok: true; value: unknown }
+  | { kind: 'reply'; requestId: number; ok: false; error: string }
+  | { kind: 'event'; run: number; event: RunEvent };

@@ -1,15 +1,16 @@
 /**
- * The training worker: a worker thread that owns every network editor's training session, so
- * Continue never runs on the extension host's thread. On two cores there is one such worker.
+ * The training worker: a worker thread that owns every run's training session, so Continue never
+ * runs on the extension host's thread. On two cores there is one such worker.
  *
  * Continue runs in slices of a few milliseconds; between slices the worker's event loop reads new
- * messages, so Pause, Step Back or an explanation are answered within a slice.
+ * messages, so Pause, Step Back or an explanation are answered within a slice. Breakpoints are
+ * checked inside the slices, with no round trip.
  */
 import { parentPort } from 'node:worker_threads';
-import { loadNetwork, NetworkFileError } from '../core';
-import { TrainingSession } from '../session/training';
-import { buildModel, explainView } from '../session/model';
-import type { FromWorker, ToWorker } from './protocol';
+import { difference, loadNetwork, type Network, NetworkFileError } from '../core';
+import { buildFrame, buildStructure, explainView, unitView } from '../session/frame';
+import { type Stop, TrainingSession } from '../session/training';
+import type { FromWorker, Reply, RequestKind, RunEvent, ToWorker } from './protocol';
 
 /** How long one round of Continue runs before the worker looks at its messages again. */
 const SLICE_MS = 8;
@@ -21,111 +22,200 @@ interface Entry {
   running: boolean;
   nextFrame: number;
   frameCost: number;
+  /** Starting parameters the run may take as its own when a file says them: where it started, what it wrote. */
+  known: Float64Array[];
 }
 
-const sessions = new Map<number, Entry>();
+const runs = new Map<number, Entry>();
 let scheduled = false;
 
 function send(message: FromWorker): void {
   parentPort!.postMessage(message);
 }
 
-function frame(id: number, entry: Entry): void {
+function emit(run: number, event: RunEvent): void {
+  send({ kind: 'event', run, event });
+}
+
+function frameOf(entry: Entry): RunEvent & { type: 'frame' } {
   const started = performance.now();
-  const { session } = entry;
-  const model = buildModel(session.network, session.trainer, {
-    running: entry.running, stopReason: session.stopReason, earliest: session.history.baseStep, maxSteps: session.network.training.maxSteps,
-  });
-  send({ type: 'frame', id, model });
+  const frame = buildFrame(entry.session, entry.running, entry.session.breakpoints.status());
   const ended = performance.now();
   entry.frameCost = ended - started;
   entry.nextFrame = ended + Math.max(FRAME_MS, 10 * entry.frameCost);
+  return { type: 'frame', frame };
+}
+
+function stopped(run: number, entry: Entry, stop: Stop): void {
+  entry.running = false;
+  stop.stoppedAt = performance.timeOrigin + performance.now();
+  emit(run, { type: 'stopped', stop, frame: frameOf(entry).frame });
 }
 
 function tick(): void {
   scheduled = false;
-  const running = [...sessions].filter(([, e]) => e.running);
+  const running = [...runs].filter(([, e]) => e.running);
   if (running.length === 0) return;
   const slice = SLICE_MS / running.length;
   for (const [id, entry] of running) {
-    const reason = entry.session.run(slice, () => performance.now());
-    if (reason) entry.running = false;
-    if (reason || performance.now() >= entry.nextFrame) frame(id, entry);
+    const stop = entry.session.run(slice, () => performance.now());
+    if (stop) stopped(id, entry, stop);
+    else if (performance.now() >= entry.nextFrame) emit(id, frameOf(entry));
   }
   schedule();
 }
 
 function schedule(): void {
-  if (scheduled || ![...sessions.values()].some((e) => e.running)) return;
+  if (scheduled || ![...runs.values()].some((e) => e.running)) return;
   scheduled = true;
   setImmediate(tick);
 }
 
-function handle(m: ToWorker): void {
-  if (m.type === 'ping') {
-    send({ type: 'pong', requestId: m.requestId, running: [...sessions.values()].filter((e) => e.running).length });
-    return;
+function entryOf(run: number): Entry {
+  const entry = runs.get(run);
+  if (!entry) throw new Error(`no network is loaded for run ${run}`);
+  return entry;
+}
+
+function load(text: string, file: string): Network {
+  try {
+    return loadNetwork(text);
+  } catch (e) {
+    if (e instanceof NetworkFileError) throw new LoadError(e.format(file));
+    throw e;
   }
-  if (m.type === 'load') {
-    try {
-      const session = new TrainingSession(loadNetwork(m.text));
-      const entry: Entry = { session, running: false, nextFrame: 0, frameCost: 0 };
-      sessions.set(m.id, entry);
-      frame(m.id, entry);
-    } catch (e) {
-      sessions.delete(m.id);
-      // The host shows the file's problems itself; this only happens if the text changed in between.
-      send({ type: 'error', id: m.id, message: e instanceof NetworkFileError ? e.format(m.file) : (e as Error).message });
+}
+
+class LoadError extends Error {}
+
+/** Handles one request; its reply, typed by the request's kind. */
+function handle<K extends RequestKind>(m: ToWorker & { kind: K }): Reply<K>;
+function handle(m: ToWorker): unknown {
+  switch (m.kind) {
+    case 'ping':
+      return { running: [...runs.values()].filter((e) => e.running).length };
+    case 'load': {
+      let network: Network;
+      try {
+        network = load(m.params.text, m.params.file);
+      } catch (e) {
+        if (e instanceof LoadError) return { ok: false, message: e.message };
+        throw e;
+      }
+      const previous = runs.get(m.run);
+      const session = new TrainingSession(network);
+      session.setBreakpoints(m.params.breakpoints, m.params.builtins);
+      const entry: Entry = { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)] };
+      runs.set(m.run, entry);
+      if (previous?.running) previous.running = false;
+      emit(m.run, { type: 'stopped', stop: session.lastStop, frame: frameOf(entry).frame });
+      return { ok: true, structure: buildStructure(network) };
     }
-    return;
-  }
-  if (m.type === 'close') {
-    sessions.delete(m.id);
-    return;
-  }
-  const entry = sessions.get(m.id);
-  if (!entry) {
-    if (m.type === 'explain') send({ type: 'explanation', id: m.id, requestId: m.requestId, explanation: null });
-    return;
-  }
-  const { session } = entry;
-  if (m.type === 'explain') {
-    send({ type: 'explanation', id: m.id, requestId: m.requestId, explanation: explainView(session.network, session.trainer, m.parameter) });
-    return;
-  }
-  switch (m.action) {
-    case 'continue':
-      if (entry.running) return;
-      entry.running = true;
-      entry.nextFrame = performance.now() + FRAME_MS;
-      frame(m.id, entry);
-      schedule();
-      return;
-    case 'pause':
-      if (!entry.running) return;
+    case 'update': {
+      const entry = entryOf(m.run);
+      let network: Network;
+      try {
+        network = load(m.params.text, 'network');
+      } catch (e) {
+        if (!(e instanceof LoadError)) throw e;
+        // A broken edit stops Continue, in sight: the run waits where it is for a valid file.
+        if (entry.running) stopped(m.run, entry, entry.session.pause());
+        return { outcome: 'failed', message: e.message };
+      }
+      const d = difference(entry.session.network, network, entry.known);
+      if (d.kind === 'restart') {
+        const session = new TrainingSession(network);
+        session.setBreakpoints(entry.session.breakpointSpecs, entry.session.builtinSettings);
+        const fresh: Entry = { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)] };
+        runs.set(m.run, fresh);
+        emit(m.run, { type: 'stopped', stop: session.lastStop, frame: frameOf(fresh).frame });
+        return { outcome: 'restarted', structure: buildStructure(network), why: d.why };
+      }
+      if (d.kind === 'training') entry.session.retrain(network);
+      else entry.session.rename(network);
+      emit(m.run, frameOf(entry));
+      return { outcome: d.kind === 'training' ? 'retrained' : 'kept', structure: buildStructure(entry.session.network) };
+    }
+    case 'control': {
+      const entry = entryOf(m.run);
+      const s = entry.session;
+      const action = m.params.action;
+      if (action === 'continue') {
+        if (entry.running) return null;
+        const stop = s.startContinue();
+        if (stop) { stopped(m.run, entry, stop); return stop; }
+        entry.running = true;
+        entry.nextFrame = performance.now() + FRAME_MS;
+        emit(m.run, { type: 'continued', frame: frameOf(entry).frame });
+        schedule();
+        return null;
+      }
+      if (action === 'pause') {
+        if (!entry.running) return null;
+        const stop = s.pause();
+        stopped(m.run, entry, stop);
+        return stop;
+      }
       entry.running = false;
-      session.stopReason = null;
-      break;
-    case 'step':
+      const stop = ((): Stop => {
+        switch (action) {
+          case 'step': return s.step();
+          case 'stepInto': return s.stepInto();
+          case 'stepOut': return s.stepOut();
+          case 'stepBack': return s.stepBack(1);
+          case 'reverseContinue': return s.reverseContinue();
+          case 'reset': return s.reset();
+          default: {
+            const never: never = action;
+            throw new Error(`unknown action ${String(never)}`);
+          }
+        }
+      })();
+      stopped(m.run, entry, stop);
+      return stop;
+    }
+    case 'goTo': {
+      const entry = entryOf(m.run);
       entry.running = false;
-      session.step();
-      break;
-    case 'stepBack':
-      entry.running = false;
-      session.stepBack(1);
-      break;
-    case 'reset':
-      entry.running = false;
-      session.reset();
-      break;
+      const stop = entry.session.goTo(m.params.step);
+      stopped(m.run, entry, stop);
+      return stop;
+    }
+    case 'setBreakpoints': {
+      const entry = entryOf(m.run);
+      const statuses = entry.session.setBreakpoints(m.params.breakpoints, m.params.builtins);
+      // Breakpoints set during Continue take effect at once: "before" is the state here.
+      if (entry.running) entry.session.primeBreakpoints();
+      return statuses;
+    }
+    case 'explain': {
+      const entry = entryOf(m.run);
+      return explainView(entry.session.network, entry.session.trainer, m.params.parameter);
+    }
+    case 'unit': {
+      const entry = entryOf(m.run);
+      return unitView(entry.session.network, entry.session.trainer, m.params.layer, m.params.unit);
+    }
+    case 'parameters': {
+      const entry = entryOf(m.run);
+      const params = Array.from(entry.session.trainer.params);
+      entry.known.push(Float64Array.from(params));
+      return params;
+    }
+    case 'close':
+      runs.delete(m.run);
+      return null;
+    default: {
+      const never: never = m;
+      throw new Error(`unknown request ${JSON.stringify(never)}`);
+    }
   }
-  frame(m.id, entry);
 }
 
 parentPort!.on('message', (m: ToWorker) => {
   try {
-    handle(m);
+    send({ kind: 'reply', requestId: m.requestId, ok: true, value: handle(m) });
   } catch (e) {
-    send({ type: 'error', id: 'id' in m ? m.id : -1, message: (e as Error).stack ?? String(e) });
+    send({ kind: 'reply', requestId: m.requestId, ok: false, error: (e as Error).stack ?? String(e) });
   }
 });

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/commands';
+import { loadNetwork } from '../../src/core';
 import { examplePath, ROOT } from './helpers';
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -14,6 +15,7 @@ function cli(...args: string[]): Run {
   let stderr = '';
   const code = runCli(args, {
     readFile: (p) => readFileSync(p, 'utf8'),
+    writeFile: (p, text) => writeFileSync(p, text),
     stdout: (t) => { stdout += t; },
     stderr: (t) => { stderr += t; },
   });
@@ -22,7 +24,7 @@ function cli(...args: string[]): Run {
 
 function json(...args: string[]): any {
   const r = cli(...args, '--json');
-  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.code === 0 || r.code === 2, r.stderr);
   assert.equal(r.stderr, '');
   return JSON.parse(r.stdout);
 }
@@ -123,6 +125,61 @@ describe('backprop CLI', () => {
     });
   });
 
+  describe('train with breakpoints', () => {
+    const ALL = examplePath('dosage-all.nn.json');
+    it('--break-at N stops at step N with the numbers of --steps N, and says which breakpoint', () => {
+      const at = json('train', ALL, '--break-at', '175');
+      const steps = json('train', ALL, '--steps', '175');
+      assert.deepEqual([at.steps, at.stopReason, at.breakpoint.id], [175, 'breakpoint', 'break-at-175']);
+      assert.equal(at.breakpoint.description, 'breakpoint `step 175` hit');
+      assert.deepEqual([at.loss, at.parameters], [steps.loss, steps.parameters]);
+      assert.deepEqual(Object.keys(at).sort(), ['breakpoint', 'hits', 'loss', 'parameters', 'steps', 'stopReason']);
+    });
+
+    it('--break EXPR (repeatable) stops where the first becomes true; --break-every N at the first multiple', () => {
+      const r = json('train', ALL, '--break', 'step > 1000', '--break', 'loss < 1');
+      assert.equal(r.breakpoint.description, 'breakpoint `loss < 1` hit');
+      assert.ok(r.loss < 1);
+      assert.equal(json('train', ALL, '--break-every', '40').steps, 40);
+      const text = cli('train', ALL, '--break', 'abs(dw1) < 1');
+      assert.match(text.stdout, /^1 step of gradient descent \(learning rate 0\.1\), stopped at step 1: breakpoint `abs\(dw1\) < 1` hit$/m);
+      // A condition breaks when it becomes true: |dw1| is 3.4 at step 0 and stays above 2 until the run converges.
+      assert.equal(json('train', ALL, '--break', 'abs(dw1) > 2').stopReason, 'converged');
+    });
+
+    it('--break-on stops on a built-in condition, with thresholds after colons', () => {
+      const f = file('stalls.nn.json', JSON.stringify({ ...JSON.parse(readFileSync(ALL, 'utf8')), training: { learningRate: 0.1, maxSteps: 5000, minStepSize: 0 } }));
+      const r = json('train', f, '--break-on', 'plateau:1');
+      assert.equal(r.stopReason, 'breakpoint');
+      assert.equal(r.breakpoint.id, 'plateau');
+      fails(cli('train', f, '--break-on', 'nope'), /unknown condition 'nope' for --break-on; it takes nan, loss-up, plateau/);
+      fails(cli('train', f, '--break-on', 'vanishing:x'), /malformed thresholds 'x' for --break-on vanishing: it takes a number \(mean \|gradient\|\)/);
+    });
+
+    it('rejects a malformed condition with its column, and a bad step count', () => {
+      fails(cli('train', ALL, '--break', 'loss < 0.0.1'), /^backprop: bad breakpoint 'loss < 0\.0\.1': column 8: expected a number after '0\.0', found '0\.0\.'$/m);
+      fails(cli('train', ALL, '--break', 'dw9 > 1'), /unknown name 'dw9' \(did you mean dw1\?\)/);
+      fails(cli('train', ALL, '--break-at', '0'), /malformed --break-at '0'/);
+    });
+
+    it('--out writes the trained network to another file, --write into FILE, keeping its formatting', () => {
+      const original = readFileSync(ALL, 'utf8');
+      const copy = file('copy.nn.json', original);
+      const out = path.join(tmp, 'trained.nn.json');
+      const r = json('train', copy, '--steps', '50', '--out', out);
+      assert.equal(r.wrote, out);
+      assert.equal(readFileSync(copy, 'utf8'), original, '--out leaves FILE alone');
+      const written = readFileSync(out, 'utf8');
+      assert.deepEqual(json('check', out).lossValue, r.loss);
+      // The file starts from the trained parameters (its layers given by init now say them).
+      const params = loadNetwork(written).initialParameters;
+      assert.deepEqual(Object.values(r.parameters), Array.from(params));
+      json('train', copy, '--steps', '50', '--write');
+      assert.equal(readFileSync(copy, 'utf8'), written);
+      fails(cli('train', copy, '--write', '--out', out), /--write and --out both say where/);
+    });
+  });
+
   describe('readable output', () => {
     it('explain prints the chain-rule formula and a row per sample', () => {
       const r = cli('explain', DOSAGE, '--param', 'w3');
@@ -168,9 +225,11 @@ describe('backprop CLI', () => {
       assert.match(r.stdout, /^Usage: backprop <command> FILE/);
     });
 
-    it('train says diverged when the loss blows up', () => {
+    it('train says diverged when the loss blows up, and exits 2', () => {
       const f = file('diverge.nn.json', '{"inputs":["x"],"outputs":["y"],"layers":[{"units":1,"activation":"identity","weights":[[1]],"biases":[0]}],"data":[{"x":100,"y":1},{"x":-50,"y":3}],"training":{"learningRate":10}}');
-      assert.match(cli('train', f).stdout, /diverged: the gradients or the loss stopped being finite numbers \(try a smaller learning rate than 10\)/);
+      const r = cli('train', f);
+      assert.equal(r.code, 2);
+      assert.match(r.stdout, /diverged: the gradients or the loss stopped being finite numbers \(try a smaller learning rate than 10\)/);
       assert.equal(json('train', f).stopReason, 'diverged');
     });
 

@@ -1,8 +1,11 @@
 /** The pure parts of the network editor: layout, the protocol's validation, the model, the notation. */
 import assert from 'node:assert/strict';
-import { explain, findParameter, loadNetwork, Trainer } from '../../src/core';
-import { buildModel, EXPLAIN_ALL_LIMIT, explanationCost, explainView } from '../../src/session/model';
-import { parseWebviewMessage } from '../../src/protocol';
+import { explain, findParameter, loadNetwork, type Network, Trainer } from '../../src/core';
+import { buildFrame, buildStructure, EXPLAIN_ALL_LIMIT, explanationCost, explainView } from '../../src/session/frame';
+import { TrainingSession } from '../../src/session/training';
+import { modelOf } from '../../webview/store';
+import { parseWebviewMessage, TRAINING_ACTIONS } from '../../src/protocol';
+import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { type Box, type GraphLayout, LABEL_HEIGHT, labelWidth, layoutNetwork, obstacles, overlaps, placeLabels, segmentHitsBox } from '../../webview/graph/layout';
 import { placeCard, type Rect } from '../../webview/placement';
 import { texNum } from '../../webview/format';
@@ -143,14 +146,29 @@ describe('numbers in formulas', () => {
 });
 
 describe('webview messages are validated, never trusted', () => {
+  const goodSpecs: BreakpointSpec[] = [
+    { id: 'a', enabled: true, kind: 'step', step: 175 }, { id: 'b', enabled: false, kind: 'every', every: 10, hitCondition: '>= 2' },
+    { id: 'c', enabled: true, kind: 'condition', expression: 'abs(dw1) > 10 && step > 100' }, { id: 'd', enabled: true, kind: 'watch', parameter: 'w3', watch: 'cross', value: 0.5 },
+  ];
   it('accepts each well-formed message', () => {
     for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'newNetwork' }, { type: 'explain', requestId: 7, parameter: 'w3' },
-      { type: 'viewState', state: { mode: 'gradients', notation: '3b1b', pinned: 'b3' } }, { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null } }]) {
+      { type: 'viewState', state: { mode: 'gradients', notation: '3b1b', pinned: 'b3' } }, { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null } },
+      ...TRAINING_ACTIONS.map((action) => ({ type: 'control', action })), { type: 'goTo', step: 175 }, { type: 'writeParameters' }, { type: 'unit', requestId: 2, layer: 1, unit: 0 },
+      { type: 'setBreakpoints', specs: goodSpecs, builtins: defaultBuiltins() }]) {
       assert.deepEqual(parseWebviewMessage(m), m);
     }
   });
 
   const bad: [string, unknown][] = [
+    ['an unknown training action', { type: 'control', action: 'eval' }], ['a negative step', { type: 'goTo', step: -1 }], ['a fractional step', { type: 'goTo', step: 1.5 }],
+    ['a breakpoint at step 0', { type: 'setBreakpoints', specs: [{ id: 'a', enabled: true, kind: 'step', step: 0 }], builtins: defaultBuiltins() }],
+    ['a breakpoint with an id that is not a name', { type: 'setBreakpoints', specs: [{ id: '<img>', enabled: true, kind: 'every', every: 3 }], builtins: defaultBuiltins() }],
+    ['a condition longer than 1000 characters', { type: 'setBreakpoints', specs: [{ id: 'a', enabled: true, kind: 'condition', expression: 'x'.repeat(1001) }], builtins: defaultBuiltins() }],
+    ['a watch on a non-parameter', { type: 'setBreakpoints', specs: [{ id: 'a', enabled: true, kind: 'watch', parameter: 'loss', watch: 'sign' }], builtins: defaultBuiltins() }],
+    ['a watch crossing NaN', { type: 'setBreakpoints', specs: [{ id: 'a', enabled: true, kind: 'watch', parameter: 'w1', watch: 'cross', value: NaN }], builtins: defaultBuiltins() }],
+    ['built-ins missing a kind', { type: 'setBreakpoints', specs: [], builtins: { nan: { enabled: true } } }],
+    ['an unknown built-in', { type: 'setBreakpoints', specs: [], builtins: { ...defaultBuiltins(), rmrf: { enabled: true } } }],
+    ['5,000 breakpoints', { type: 'setBreakpoints', specs: Array.from({ length: 5000 }, (_, i) => ({ id: `b${i}`, enabled: true, kind: 'step', step: i + 1 })), builtins: defaultBuiltins() }],
     ['null', null], ['a string', 'ready'], ['an array', [{ type: 'ready' }]], ['an unknown type', { type: 'rm -rf' }],
     ['an extra key', { type: 'ready', evil: true }], ['a missing requestId', { type: 'explain', parameter: 'w1' }],
     ['a fractional requestId', { type: 'explain', requestId: 1.5, parameter: 'w1' }], ['a negative requestId', { type: 'explain', requestId: -1, parameter: 'w1' }],
@@ -163,10 +181,14 @@ describe('webview messages are validated, never trusted', () => {
   for (const [what, raw] of bad) it(`rejects ${what}`, () => assert.equal(parseWebviewMessage(raw), undefined));
 });
 
+/** What the webview draws for a network at step 0, stopped: the structure and a frame, put together as the page does. */
+function buildModel(network: Network) {
+  return modelOf(buildStructure(network), buildFrame(new TrainingSession(network), false, []));
+}
+
 describe('the model the webview shows', () => {
   const net = loadExample('dosage-b3.nn.json');
-  const trainer = new Trainer(net);
-  const model = buildModel(net, trainer);
+  const model = buildModel(net);
 
   it('carries every parameter with its value and gradient, trainable or not', () => {
     const w3 = model.params.find((p) => p.name === 'w3')!;
@@ -179,12 +201,12 @@ describe('the model the webview shows', () => {
   it('carries the notation the file asks for', () => {
     assert.equal(model.notation, null);
     const chain = loadExample('3b1b-chain.nn.json');
-    assert.equal(buildModel(chain, new Trainer(chain)).notation, '3b1b');
+    assert.equal(buildModel(chain).notation, '3b1b');
   });
 
   it("gives a cross-entropy network's terms the softmax of the outputs: what the loss compares with the targets", () => {
     const classifier = loadExample('classifier.nn.json');
-    const c = buildModel(classifier, new Trainer(classifier));
+    const c = buildModel(classifier);
     for (const term of c.explanations!.w1.terms) {
       const p = term.probabilities!;
       assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
@@ -205,7 +227,7 @@ describe('the model the webview shows', () => {
     for (const name of ['dosage-b3.nn.json', 'dosage-all.nn.json', '3b1b-chain.nn.json', 'xor.nn.json', 'classifier.nn.json']) {
       const n = loadExample(name);
       assert.ok(explanationCost(n) <= EXPLAIN_ALL_LIMIT, name);
-      assert.equal(Object.keys(buildModel(n, new Trainer(n)).explanations ?? {}).length, n.parameterCount, name);
+      assert.equal(Object.keys(buildModel(n).explanations ?? {}).length, n.parameterCount, name);
     }
   });
 
@@ -226,14 +248,54 @@ describe('the model the webview shows', () => {
     assert.ok(deep.parameterCount * deep.data.samples <= EXPLAIN_ALL_LIMIT, 'few parameter x sample terms');
     // Building them all takes seconds (nested paths): counted, not timed, so every machine agrees.
     assert.ok(explanationCost(deep) > EXPLAIN_ALL_LIMIT);
-    const m = buildModel(deep, new Trainer(deep));
+    const m = buildModel(deep);
     assert.equal(m.explanations, null);
+  });
+
+  it('sends the structure once and small frames: a frame of the 784-128-64-10 network stays under 1 MB', () => {
+    const widths = [784, 128, 64, 10];
+    const samples = 64;
+    const doc = {
+      inputs: Array.from({ length: 784 }, (_, k) => `p${k}`), outputs: Array.from({ length: 10 }, (_, k) => `d${k}`),
+      layers: widths.slice(1).map((units, l) => ({ units, activation: l === 2 ? 'identity' : 'tanh' })),
+      init: { weights: 'glorot', biases: 0, seed: 3 },
+      data: { inputs: Array.from({ length: samples }, (_, i) => Array.from({ length: 784 }, (_, k) => ((i * 31 + k) % 17) / 17)), targets: Array.from({ length: samples }, (_, i) => Array.from({ length: 10 }, (_, k) => (k === i % 10 ? 1 : 0))) },
+    };
+    const mnist = loadNetwork(JSON.stringify(doc));
+    const session = new TrainingSession(mnist);
+    session.step();
+    const bytes = (v: unknown): number => Buffer.byteLength(JSON.stringify(v));
+    const running = buildFrame(session, true, []);
+    const stopped = buildFrame(session, false, []);
+    for (const f of [running, stopped]) {
+      assert.ok(bytes(f) < 1024 * 1024, `${bytes(f)} bytes`);
+      assert.equal(f.values, null, 'weights travel as a byte each');
+      assert.equal(f.units, null, 'unit values are asked for');
+      assert.equal(f.explanations, null, 'explanations are asked for');
+      assert.equal(f.biases!.values.length, 128 + 64 + 10);
+    }
+    // What the page rebuilds from the bytes is close enough to draw: sign exact, size within a step of the byte scale.
+    const m = modelOf(buildStructure(mnist), stopped);
+    assert.equal(m.approximate, true);
+    const largest = stopped.weightStyles!.largestValue;
+    for (let i = 0; i < mnist.weightCount; i += 997) {
+      const exact = session.trainer.params[i];
+      assert.equal(Math.sign(m.params[i].value), Math.sign(exact));
+      assert.ok(Math.abs(Math.sqrt(Math.abs(m.params[i].value) / largest) - Math.sqrt(Math.abs(exact) / largest)) <= 0.5 / 127 + 1e-12);
+    }
+    assert.equal(m.params[mnist.weightCount].value, session.trainer.params[mnist.weightCount], 'biases exact');
+  });
+
+  it('sends no explanations while Continue runs: they would be stale at once', () => {
+    const frame = buildFrame(new TrainingSession(net), true, []);
+    assert.equal(frame.explanations, null);
+    assert.ok(frame.values && frame.units, 'a small network\'s numbers and units still travel exactly');
   });
 
   it('leaves explanations to be asked for when the network is large', () => {
     const big = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [{ units: 40, activation: 'tanh' }, { units: 40, activation: 'tanh' }, { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i, y: i })) }));
     assert.ok(explanationCost(big) > EXPLAIN_ALL_LIMIT);
-    const m = buildModel(big, new Trainer(big));
+    const m = buildModel(big);
     assert.equal(m.explanations, null);
     assert.equal(explainView(big, new Trainer(big), 'w5')!.parameter, 'w5');
     assert.equal(explainView(big, new Trainer(big), 'w99999'), null);
@@ -242,7 +304,7 @@ describe('the model the webview shows', () => {
 
 describe('notation', () => {
   const net = loadExample('dosage-b3.nn.json');
-  const model = buildModel(net, new Trainer(net));
+  const model = buildModel(net);
 
   it("writes StatQuest's chain for w1 with d, Predicted_i, y_{1,i}, x_{1,i} and dosage_i", () => {
     const names = new TexNames(model, 'statquest');
@@ -253,7 +315,7 @@ describe('notation', () => {
 
   it('escapes names from the file, so a column name cannot inject LaTeX', () => {
     const hostile = loadNetwork(JSON.stringify({ inputs: ['}\\rule{3000px}{3000px}\\text{'], outputs: ['y_1^~'], layers: [{ units: 1, activation: 'identity' }], data: { inputs: [[1]], targets: [[1]] } }));
-    const names = new TexNames(buildModel(hostile, new Trainer(hostile)), 'statquest');
+    const names = new TexNames(buildModel(hostile), 'statquest');
     assert.equal(names.input(0), '\\text{\\}\\textbackslash{}rule\\{3000px\\}\\{3000px\\}\\textbackslash{}text\\{}_i');
     assert.equal(names.observed(0), '\\text{Observed}_i');
     assert.equal(names.unit('y', 1, 0), '\\text{Predicted}_{i}');
@@ -261,11 +323,11 @@ describe('notation', () => {
 
   it('writes MSE with its 2/n and cross-entropy through the softmax', () => {
     const chain = loadExample('3b1b-chain.nn.json');
-    const m = buildModel(chain, new Trainer(chain));
+    const m = buildModel(chain);
     assert.match(new TexNames(m, 'statquest').formula(m.explanations!.w3).expanded, /^= \\sum_\{i\} -\\tfrac\{2\}\{3\}\(/);
     assert.match(new TexNames(m, '3b1b').formula(m.explanations!.w3).expanded, /^= \\sum_\{i\} \\tfrac\{2\}\{3\}\(a\^\{\(3\)\}_\{0\} - y_\{0\}\)/);
     const classifier = loadExample('classifier.nn.json');
-    const c = buildModel(classifier, new Trainer(classifier));
+    const c = buildModel(classifier);
     assert.match(new TexNames(c, 'statquest').formula(c.explanations!.w9).expanded, /\(\\text\{softmax\}_\{0\}\(\\ldots\) - \\text\{Observed\}_\{\\text\{red\},i\}\)/);
   });
 

@@ -32,18 +32,29 @@ describe('history', () => {
     assert.deepEqual(t.params, dosage.initialParameters);
   });
 
-  it('forgets the future after a step back, and records a new one from there', () => {
+  it('keeps the future after going back: forward again is a restore, and stepping on records nothing new', () => {
     const t = new Trainer(dosage);
     const h = new History(t, { checkpointEvery: 4, recent: 2 });
     for (let i = 0; i < 20; i++) { t.step(); h.record(); }
+    const losses = Float64Array.from(h.losses().values);
+    const bytes = h.bytes;
     h.restore(9);
-    assert.equal(h.latest, 9);
-    assert.throws(() => h.restore(10), /outside the history/);
+    assert.equal(h.latest, 20, 'the steps after 9 are still reachable');
     for (let i = 0; i < 6; i++) { t.step(); h.record(); }
-    assert.equal(h.latest, 15);
-    h.restore(14);
-    assert.deepEqual(t.params, paramsAfter(14));
-    assert.throws(() => h.record(), /cannot record step 14/);
+    assert.deepEqual([t.stepCount, h.latest], [15, 20]);
+    assert.deepEqual(t.params, paramsAfter(15));
+    assert.equal(h.restore(18), 2, 'from the checkpoint at 16');
+    assert.deepEqual(t.params, paramsAfter(18));
+    assert.equal(h.restore(17), 0, 'in the ring the recomputation filled');
+    assert.deepEqual(t.params, paramsAfter(17));
+    assert.deepEqual(h.losses().values, losses, 'the loss series is the one of the first pass');
+    assert.equal(h.bytes, bytes);
+    // On past the furthest step, the history grows again; a step from nowhere is refused.
+    h.restore(20);
+    t.step(); h.record();
+    assert.equal(h.latest, 21);
+    t.stepCount = 30;
+    assert.throws(() => h.record(), /cannot record step 30/);
   });
 
   it('restores any step exactly, whatever the interval, ring size and order of visits', () => {

@@ -24,6 +24,26 @@ describe('the extension manifest', () => {
     assert.match(enablement['backprop.step']!, /hasNetwork/);
   });
 
+  it('contributes every command the extension registers, and the debugger\'s keys for the stepping ones', () => {
+    const registered = new Set<string>();
+    for (const file of ['extension.ts', path.join('editor', 'provider.ts')]) {
+      const text = readFileSync(path.join(ROOT, 'src', file), 'utf8');
+      for (const [, c] of text.matchAll(/registerCommand\('([\w.]+)'/g)) registered.add(c);
+      for (const [, c] of text.matchAll(/\['(backprop\.\w+)', '\w+'\]/g)) registered.add(c);
+    }
+    const contributed = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
+    assert.ok(registered.size >= 14, [...registered].join(', '));
+    for (const c of registered) assert.ok(contributed.has(c), `${c} is registered but not contributed`);
+    for (const c of contributed) assert.ok(registered.has(c), `${c} is contributed but nothing registers it`);
+    const keys = Object.fromEntries((manifest.contributes.keybindings as { command: string; key: string }[]).map((k) => [k.command, k.key]));
+    assert.deepEqual(
+      [keys['backprop.continue'], keys['backprop.pause'], keys['backprop.step'], keys['backprop.stepInto'], keys['backprop.stepOut']],
+      ['f5', 'f6', 'f10', 'f11', 'shift+f11'],
+    );
+    const palette = new Set((manifest.contributes.menus.commandPalette as { command: string }[]).map((m) => m.command));
+    for (const c of ['backprop.stepInto', 'backprop.stepOut', 'backprop.reverseContinue', 'backprop.goToStep', 'backprop.writeParameters']) assert.ok(palette.has(c), c);
+  });
+
   it('walks a newcomer through five steps, each with a button that does it and an image with a text alternative', () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
     assert.equal(walkthrough.steps.length, 5);

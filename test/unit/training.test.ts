@@ -1,19 +1,13 @@
+/** The training session: Continue, Step, Step Into and Out, Step Back, Reverse Continue, Go to Step, edits. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { loadNetwork, Trainer } from '../../src/core';
-import type { NetworkModel } from '../../src/protocol';
+import { Trainer } from '../../src/core';
+import type { BreakpointSpec } from '../../src/session/breakpointTypes';
+import { nextPhase, type Phase } from '../../src/session/stepper';
 import { TrainingSession } from '../../src/session/training';
-import { TrainingWorker } from '../../src/training/client';
-import { examplePath, loadExample, ROOT } from './helpers';
+import { loadExample } from './helpers';
+import { after, dosageWith, fakeClock, runToStop } from './session';
 
 const dosage = loadExample('dosage-all.nn.json');
-
-/** A clock that advances by `tick` ms at each reading, so slices end by step count, not by the machine's speed. */
-function fakeClock(tick: number): () => number {
-  let t = 0;
-  return () => (t += tick);
-}
 
 describe('training session', () => {
   it('Continue stops where Trainer.run stops, with the same reason and parameters', () => {
@@ -22,155 +16,204 @@ describe('training session', () => {
       const reference = new Trainer(network);
       const expected = reference.run();
       const session = new TrainingSession(network);
-      let reason = null;
-      while (!reason) reason = session.run(5, fakeClock(1));
-      assert.equal(reason, expected.stopReason, name);
+      const stop = runToStop(session);
+      assert.equal(stop.reason, expected.stopReason, name);
+      assert.equal(session.stopReason, expected.stopReason, name);
       assert.equal(session.trainer.stepCount, expected.steps, name);
       assert.deepEqual(session.trainer.params, reference.params, name);
+      assert.match(stop.text, new RegExp(`^Stopped at step ${expected.steps}: `));
       // At the step limit Continue takes no step; Step still does.
-      if (reason === 'max-steps') {
-        assert.equal(session.run(5, fakeClock(1)), 'max-steps');
+      if (stop.reason === 'max-steps') {
+        assert.equal(session.startContinue()?.reason, 'max-steps');
         assert.equal(session.trainer.stepCount, expected.steps);
       }
     }
   });
 
   it('ends a slice when its time is spent, and picks up where it left off', () => {
-    const network = loadNetwork(JSON.stringify({ ...JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8')), training: { learningRate: 0.1, maxSteps: 1e9, minStepSize: 0 } }));
+    const network = dosageWith({ maxSteps: 1e9, minStepSize: 0 });
     const session = new TrainingSession(network);
+    assert.equal(session.startContinue(), null);
     assert.equal(session.run(10, fakeClock(1)), null);
     const first = session.trainer.stepCount;
     assert.ok(first > 0);
     assert.equal(session.run(10, fakeClock(1)), null);
     assert.ok(session.trainer.stepCount > first);
-    const reference = new Trainer(network);
-    for (let i = 0; i < session.trainer.stepCount; i++) reference.step();
-    assert.deepEqual(session.trainer.params, reference.params);
+    assert.deepEqual(session.trainer.params, after(network, session.trainer.stepCount).params);
   });
 
   it('steps back exactly, and resets to the file\'s parameters', () => {
     const session = new TrainingSession(dosage);
     for (let i = 0; i < 300; i++) session.step();
-    const at299 = new Trainer(dosage);
-    for (let i = 0; i < 299; i++) at299.step();
     session.stepBack();
     assert.equal(session.trainer.stepCount, 299);
-    assert.deepEqual(session.trainer.params, at299.params);
-    assert.equal(session.status().loss, at299.evaluate());
-    session.reset();
-    assert.equal(session.trainer.stepCount, 0);
+    assert.deepEqual(session.trainer.params, after(dosage, 299).params);
+    assert.equal(session.status().loss, after(dosage, 299).loss);
+    assert.equal(session.reset().text, "Reset to step 0: the file's parameters");
     assert.deepEqual(session.trainer.params, dosage.initialParameters);
     session.stepBack();
     assert.equal(session.trainer.stepCount, 0);
   });
 
   it('says diverged, never converged, when the learning rate blows the loss up', () => {
-    const text = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
-    const session = new TrainingSession(loadNetwork(JSON.stringify({ ...text, training: { learningRate: 50, maxSteps: 10000 } })));
-    let reason = null;
-    while (!reason) reason = session.run(5, fakeClock(1));
-    assert.equal(reason, 'diverged');
+    const stop = runToStop(new TrainingSession(dosageWith({ learningRate: 50, maxSteps: 10000 })));
+    assert.equal(stop.reason, 'diverged');
+    assert.match(stop.text, /diverged/);
+  });
+
+  it('Step Into walks one step through its phases: forward layer by layer, the loss, backward from the output, the update', () => {
+    const session = new TrainingSession(dosage);
+    const phases: (Phase | null)[] = [];
+    do phases.push(session.stepInto().phase); while (session.phase !== null);
+    assert.deepEqual(phases, [
+      { kind: 'forward', layer: 1 }, { kind: 'forward', layer: 2 }, { kind: 'loss' },
+      { kind: 'backward', layer: 2 }, { kind: 'backward', layer: 1 }, { kind: 'update' }, null,
+    ]);
+    assert.equal(session.trainer.stepCount, 1, 'the update is applied when Step Into leaves it');
+    assert.deepEqual(session.trainer.params, after(dosage, 1).params);
+    assert.equal(nextPhase(dosage, { kind: 'update' }), null);
+  });
+
+  it('Step Out finishes the step Step Into is in; Step Over inside a step goes to the next phase', () => {
+    const session = new TrainingSession(dosage);
+    session.stepInto();
+    assert.deepEqual(session.step().phase, { kind: 'forward', layer: 2 });
+    const out = session.stepOut();
+    assert.equal(out.phase, null);
+    assert.equal(out.step, 1);
+    assert.deepEqual(session.trainer.params, after(dosage, 1).params);
+    assert.match(session.stepInto().text, /^Paused at step 1, in the forward pass, layer 1$/);
+    // Step Back inside a step returns to its start.
+    assert.equal(session.stepBack().step, 1);
+    assert.equal(session.phase, null);
+  });
+
+  it('Go to Step reaches any step of the history exactly, and trains on to one past it', () => {
+    const network = dosageWith({ maxSteps: 1e9, minStepSize: 0 });
+    const session = new TrainingSession(network);
+    for (let i = 0; i < 2000; i++) session.step();
+    for (const step of [0, 1, 137, 1024, 1999, 2000]) {
+      assert.equal(session.goTo(step).text, `Went to step ${step}`);
+      assert.deepEqual(session.trainer.params, after(network, step).params, `step ${step}`);
+    }
+    session.goTo(2500);
+    assert.deepEqual(session.trainer.params, after(network, 2500).params);
+  });
+
+  it('an edit of only the training settings trains on from the step it is at, with the new ones', () => {
+    const session = new TrainingSession(dosage);
+    for (let i = 0; i < 10; i++) session.step();
+    const faster = dosageWith({ learningRate: 0.2 });
+    session.retrain(faster);
+    session.step();
+    const reference = after(dosage, 10);
+    reference.retrain(faster);
+    reference.step();
+    assert.deepEqual(session.trainer.params, reference.params);
+    assert.equal(session.trainer.stepCount, 11);
+    assert.equal(session.history.baseStep, 10, 'Step Back reaches back to the edit');
   });
 });
 
-describe('training worker', function () {
-  this.timeout(30_000);
-  // The tsc build of the worker: the same code esbuild bundles into dist/worker.js.
-  const script = path.join(ROOT, 'out', 'src', 'training', 'worker.js');
-  let worker: TrainingWorker;
-  beforeEach(() => { worker = new TrainingWorker(script); });
-  afterEach(async () => { await worker.dispose(); });
+describe('breakpoints in the run', () => {
+  const slow = dosageWith({ maxSteps: 1e9, minStepSize: 0 });
+  const bp = (spec: Partial<BreakpointSpec> & Pick<BreakpointSpec, 'kind'>, id = 'b'): BreakpointSpec => ({ id, enabled: true, ...spec } as BreakpointSpec);
 
-  /** Opens the dosage file and collects its frames. */
-  function open(text = readFileSync(examplePath('dosage-all.nn.json'), 'utf8')) {
-    const frames: NetworkModel[] = [];
-    const errors: string[] = [];
-    let waiters: (() => void)[] = [];
-    const wake = (): void => {
-      const woken = waiters;
-      waiters = [];
-      woken.forEach((w) => w());
-    };
-    const handle = worker.open({
-      frame: (m) => { frames.push(m); wake(); },
-      error: (m) => { errors.push(m); wake(); },
-    });
-    const next = (until: (m: NetworkModel) => boolean): Promise<NetworkModel> => new Promise((resolve) => {
-      const check = (): void => {
-        const hit = frames.find(until);
-        if (hit) resolve(hit); else waiters.push(check);
-      };
-      check();
-    });
-    handle.load(text);
-    return { handle, frames, errors, next };
-  }
-
-  it('loads a network and answers Step, Step Back and Reset with frames of the exact state', async () => {
-    const { handle, next } = open();
-    const first = await next((m) => m.step === 0);
-    assert.deepEqual(first.params.map((p) => p.value), Array.from(dosage.initialParameters));
-    assert.equal(first.training.running, false);
-    handle.control('step');
-    handle.control('step');
-    const two = await next((m) => m.step === 2);
-    const reference = new Trainer(dosage);
-    reference.step();
-    reference.step();
-    assert.deepEqual(two.params.map((p) => p.value), Array.from(reference.params));
-    assert.equal(two.lossValue, reference.evaluate());
-    handle.control('stepBack');
-    const one = await next((m) => m.step === 1 && m.training.earliest === 0);
-    assert.ok(one);
-    const explanation = await handle.explain('w3');
-    assert.equal(explanation?.parameter, 'w3');
-    handle.control('reset');
-    await next((m) => m.step === 0 && m.params[0].value === dosage.initialParameters[0]);
+  it('breaking at 175 shows the state after 175 steps: the numbers of train --steps 175', () => {
+    const session = new TrainingSession(slow);
+    session.setBreakpoints([bp({ kind: 'step', step: 175 })]);
+    const stop = runToStop(session);
+    assert.equal(stop.reason, 'breakpoint');
+    assert.equal(stop.step, 175);
+    assert.equal(stop.text, 'Paused at step 175: breakpoint `step 175` hit');
+    const reference = after(slow, 175);
+    assert.deepEqual(session.trainer.params, reference.params);
+    assert.equal(session.trainer.evaluate(), reference.loss);
+    assert.deepEqual(session.trainer.gradients, reference.gradients);
   });
 
-  it('runs Continue off the calling thread: pings are answered while it trains, and Pause stops it', async () => {
-    const text = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
-    const { handle, next, frames } = open(JSON.stringify({ ...text, training: { learningRate: 0.01, maxSteps: 1e12, minStepSize: 0 } }));
-    await next((m) => m.step === 0);
-    handle.control('continue');
-    await next((m) => m.training.running && m.step > 1000);
-    const { running } = await worker.ping();
-    assert.equal(running, 1, 'the ping was answered while Continue ran');
-    handle.control('pause');
-    const paused = await next((m) => !m.training.running && m.step > 1000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const last = frames[frames.length - 1];
-    assert.equal(last.step, paused.step, 'no step after Pause');
-    assert.equal(last.training.stopReason, null);
+  it('breaks every N steps, and Continue goes on to the next', () => {
+    const session = new TrainingSession(slow);
+    session.setBreakpoints([bp({ kind: 'every', every: 50 })]);
+    assert.deepEqual([runToStop(session).step, runToStop(session).step, runToStop(session).step], [50, 100, 150]);
   });
 
-  it('stops Continue by itself when a stopping rule fires, and says which', async () => {
-    const { handle, next } = open();
-    await next((m) => m.step === 0);
-    handle.control('continue');
-    const stopped = await next((m) => !m.training.running && m.training.stopReason !== null);
-    const expected = new Trainer(dosage).run();
-    assert.equal(stopped.training.stopReason, expected.stopReason);
-    assert.equal(stopped.step, expected.steps);
+  it('breaks when a condition becomes true, not again while it stays true', () => {
+    const session = new TrainingSession(slow);
+    session.setBreakpoints([bp({ kind: 'condition', expression: 'loss < 0.5' })]);
+    const stop = runToStop(session);
+    const before = after(slow, stop.step - 1);
+    assert.ok(session.trainer.evaluate() < 0.5 && before.loss >= 0.5, 'the first state where it holds');
+    session.setBreakpoints([bp({ kind: 'condition', expression: 'loss < 0.5' }), bp({ kind: 'step', step: stop.step + 100 }, 'limit')]);
+    assert.equal(runToStop(session).step, stop.step + 100, 'still true: it does not break again');
   });
 
-  it('reports a file it cannot load, and starts again after the worker dies', async () => {
-    const bad = open('{ "inputs": [');
-    await new Promise<void>((resolve) => { const t = setInterval(() => { if (bad.errors.length) { clearInterval(t); resolve(); } }, 10); });
-    assert.match(bad.errors[0], /^network:1:14: /);
-    const good = open();
-    await good.next((m) => m.step === 0);
-    good.handle.control('step');
-    await good.next((m) => m.step === 1);
-    // Kill the thread under it: the client starts a new worker and reloads the network.
-    const before = good.frames.length;
-    await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    await new Promise<void>((resolve) => { const t = setInterval(() => { if (good.errors.length) { clearInterval(t); resolve(); } }, 10); });
-    assert.match(good.errors[0], /training worker stopped/);
-    // Reloaded from the file in the new worker, at step 0, and it trains again.
-    const reloaded = await new Promise<NetworkModel>((resolve) => { const t = setInterval(() => { if (good.frames.length > before) { clearInterval(t); resolve(good.frames[before]); } }, 10); });
-    assert.equal(reloaded.step, 0);
-    good.handle.control('step');
-    await good.next((m) => m === good.frames[good.frames.length - 1] && m.step === 1 && good.frames.indexOf(m) > before);
+  it('breaks on a sign change, a crossing and a move of a watched parameter', () => {
+    const session = new TrainingSession(slow);
+    session.setBreakpoints([bp({ kind: 'watch', parameter: 'b3', watch: 'cross', value: 0.5 })]);
+    const crossed = runToStop(session);
+    const i = slow.parameters.find((p) => p.name === 'b3')!.index;
+    assert.ok(after(slow, crossed.step - 1).params[i] < 0.5 && session.trainer.params[i] >= 0.5);
+    assert.match(crossed.text, /b3 crosses 0\.5 \(/);
+    const s2 = new TrainingSession(slow);
+    s2.setBreakpoints([bp({ kind: 'watch', parameter: 'w1', watch: 'move', value: 0.05 })]);
+    const moved = runToStop(s2);
+    const w1 = slow.parameters.find((p) => p.name === 'w1')!.index;
+    assert.ok(Math.abs(s2.trainer.params[w1] - after(slow, moved.step - 1).params[w1]) > 0.05);
+  });
+
+  it('counts hits, and a hit condition picks which break', () => {
+    for (const [hitCondition, steps] of [['3', [30]], ['>= 3', [30, 40]], ['% 2', [20, 40]]] as const) {
+      const session = new TrainingSession(slow);
+      session.setBreakpoints([bp({ kind: 'every', every: 10, hitCondition })]);
+      const got = steps.map(() => runToStop(session).step);
+      assert.deepEqual(got, [...steps], hitCondition);
+      assert.equal(session.breakpoints.status()[0].hits, got[got.length - 1] / 10);
+    }
+    const bad = new TrainingSession(slow).setBreakpoints([bp({ kind: 'every', every: 10, hitCondition: 'often' })]);
+    assert.equal(bad[0].verified, false);
+    assert.match(bad[0].message!, /hit condition 'often'/);
+  });
+
+  it('reports a malformed condition as unverified, with its column, and never breaks on it', () => {
+    const session = new TrainingSession(slow);
+    const [status] = session.setBreakpoints([bp({ kind: 'condition', expression: 'loss < 0.0.1' })]);
+    assert.deepEqual([status.verified, status.column], [false, 8]);
+    assert.equal(session.breakpoints.active, false);
+  });
+
+  it('leaves disabled breakpoints out', () => {
+    const session = new TrainingSession(slow);
+    session.setBreakpoints([{ ...bp({ kind: 'step', step: 5 }), enabled: false }, bp({ kind: 'step', step: 9 }, 'on')]);
+    assert.equal(runToStop(session).step, 9);
+  });
+
+  it('steps back and forward to identical numbers', () => {
+    const session = new TrainingSession(slow);
+    session.setBreakpoints([bp({ kind: 'step', step: 300 })]);
+    runToStop(session);
+    const at300 = Float64Array.from(session.trainer.params);
+    for (let i = 0; i < 40; i++) session.stepBack();
+    for (let i = 0; i < 40; i++) session.step();
+    assert.deepEqual(session.trainer.params, at300);
+  });
+
+  it('Reverse Continue goes back to the last step where a breakpoint would have stopped', () => {
+    const session = new TrainingSession(slow);
+    session.setBreakpoints([bp({ kind: 'every', every: 70 }), bp({ kind: 'step', step: 1000 }, 'end')]);
+    for (let i = 0; i < 1000; i++) session.step();
+    const back = session.reverseContinue();
+    assert.deepEqual([back.reason, back.step], ['breakpoint', 980]);
+    assert.deepEqual(session.trainer.params, after(slow, 980).params);
+    assert.equal(session.reverseContinue().step, 910);
+    // A condition: the latest step before here where it became true.
+    const s2 = new TrainingSession(slow);
+    s2.setBreakpoints([bp({ kind: 'condition', expression: 'loss < 0.5' })]);
+    const forward = runToStop(s2).step;
+    for (let i = 0; i < 500; i++) s2.step();
+    assert.equal(s2.reverseContinue().step, forward);
+    const none = s2.reverseContinue();
+    assert.deepEqual([none.reason, none.step], ['reverse', 0]);
+    assert.match(none.text, /^Back at step 0: no breakpoint would have stopped before step \d+$/);
   });
 });

@@ -7,13 +7,38 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { explain, findParameter, loadNetwork, type Network, Trainer } from '../../src/core';
-import { buildModel, explainView } from '../../src/session/model';
-import type { NetworkModel } from '../../src/protocol';
+import { buildFrame, buildStructure, explainView } from '../../src/session/frame';
+import { type Stop, TrainingSession } from '../../src/session/training';
+import type { NetworkModel, TrainingFrame, WebviewMessage } from '../../src/protocol';
+import { breakpointsView } from '../../src/session/breakpoints';
+import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
+import { modelOf as viewModel } from '../../webview/store';
+import { signed } from '../../webview/format';
 import { launchBrowser, ROOT, screenshot } from '../harness/vscode';
 import { openWebview, type WebviewPage } from './page';
 
 const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
-const modelOf = (net: Network): NetworkModel => buildModel(net, new Trainer(net));
+/** What the page draws for `net` at step 0, stopped. */
+const modelOf = (net: Network): NetworkModel => viewModel(buildStructure(net), buildFrame(new TrainingSession(net), false, []));
+
+/** What the host sends when it shows `net`: its structure, then a frame of `session` (a new one at step 0 unless given), changed by `tweak`. */
+async function show(view: WebviewPage, net: Network, tweak: (f: TrainingFrame) => TrainingFrame = (f) => f, session = new TrainingSession(net)): Promise<void> {
+  const frame = tweak(buildFrame(session, false, []));
+  await view.send({ type: 'problem', problem: null, notNetwork: false, empty: false });
+  await view.send({ type: 'structure', structure: buildStructure(net), why: null });
+  await view.send({ type: 'frame', frame });
+  // A running frame is drawn on the next animation frame: wait for the page to show it.
+  await view.page.locator(`#app[data-step="${frame.step}"][data-running="${frame.running}"]`).waitFor();
+}
+/** Continue until something stops it (slices of 10,000 steps by a clock that ticks per reading). */
+function runToStop(session: TrainingSession): Stop {
+  let t = 0;
+  const stop = session.startContinue() ?? (() => { for (;;) { const s = session.run(5, () => (t += 1)); if (s) return s; } })();
+  return stop;
+}
+/** The host's message for a file that is not (yet) a valid network. */
+const broken = (message: string, line: number, column: number, offset: number, length: number, notNetwork = false, empty = false) =>
+  ({ type: 'problem', problem: { message, line, column, offset, length }, notNetwork, empty }) as const;
 /** The webview's 4-significant-digit form of a number. */
 const four = (v: number): string => v.toPrecision(4).replace('-', '−');
 
@@ -33,7 +58,7 @@ describe('network editor webview (Chromium)', () => {
     // machine (seen once in a clean CI clone); a limit, not a measure.
     this.timeout(120_000);
     view = await openWebview('dark', browser);
-    await view.send({ type: 'model', version: 1, model: modelOf(dosage) });
+    await show(view, dosage);
     await view.page.locator('#app[data-cards-ready]').waitFor();
   });
   afterEach(async function () {
@@ -100,7 +125,7 @@ describe('network editor webview (Chromium)', () => {
   it('keeps the card clear of the parameter and its whole chain to the loss', async () => {
     const { page } = view;
     await page.setViewportSize({ width: 1600, height: 1000 });
-    await view.send({ type: 'model', version: 2, model: modelOf(example('dosage-all.nn.json')) });
+    await show(view, example('dosage-all.nn.json'));
     await page.locator('#app[data-cards-ready]').waitFor();
     // What each explanation multiplies along: the parameter, its unit, and every edge and unit to the output.
     const chains: Record<string, string[]> = {
@@ -134,7 +159,7 @@ describe('network editor webview (Chromium)', () => {
 
   it('keeps the whole card inside the page, at any size of the editor', async () => {
     const { page } = view;
-    await view.send({ type: 'model', version: 2, model: modelOf(example('dosage-all.nn.json')) });
+    await show(view, example('dosage-all.nn.json'));
     await page.locator('#app[data-cards-ready]').waitFor();
     for (const [width, height] of [[1030, 760], [1600, 1000], [820, 640]]) {
       await page.setViewportSize({ width, height });
@@ -151,7 +176,7 @@ describe('network editor webview (Chromium)', () => {
 
   it('answers for an edge along its whole visible length, where edges cross too', async () => {
     const { page } = view;
-    await view.send({ type: 'model', version: 2, model: modelOf(example('xor.nn.json')) });
+    await show(view, example('xor.nn.json'));
     await page.locator('#app[data-cards-ready]').waitFor();
     // Points along w2 (x2 to the first hidden unit, crossing w3): each nearer to w2 than to any
     // other line, and not on a label or unit, hovers w2.
@@ -184,7 +209,7 @@ describe('network editor webview (Chromium)', () => {
   it('places every label clear of the others and of the units, in every example', async () => {
     const { page } = view;
     for (const name of ['dosage-all.nn.json', 'xor.nn.json', '3b1b-chain.nn.json', 'classifier.nn.json']) {
-      await view.send({ type: 'model', version: 2, model: modelOf(example(name)) });
+      await show(view, example(name));
       for (const mode of ['Edges show weights', 'Edges show gradients']) {
         await page.locator(`vscode-toolbar-button[title^="${mode}"]`).click();
         const clashes = await page.evaluate(() => {
@@ -231,7 +256,7 @@ describe('network editor webview (Chromium)', () => {
   it('switches the edges to gradients, marked with the way gradient descent moves each weight', async () => {
     await view.page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
     assert.equal(await view.page.locator('.edge-label[data-for="w3"]').textContent(), 'w3 −16.1 •', 'not trainable: it does not move');
-    await view.send({ type: 'model', version: 2, model: modelOf(example('dosage-all.nn.json')) });
+    await show(view, example('dosage-all.nn.json'));
     const label = await view.page.locator('.edge-label[data-for="w3"]').textContent();
     const w3 = modelOf(example('dosage-all.nn.json')).params.find((p) => p.name === 'w3')!;
     assert.equal(label, `w3 ${w3.gradient > 0 ? '+' : ''}${w3.gradient.toPrecision(3).replace('-', '−')} ${w3.gradient < 0 ? '▲' : '▼'}`);
@@ -254,7 +279,7 @@ describe('network editor webview (Chromium)', () => {
     const pinned = page.locator('.inspector .explanation[data-explains="w3"]');
     await pinned.waitFor();
     const edited = loadNetwork(readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8').replace('-1.22', '-1.5'));
-    await view.send({ type: 'model', version: 2, model: modelOf(edited) });
+    await show(view, edited);
     assert.equal(await page.locator('.inspector .card-title').getAttribute('data-value'), '-1.5');
     await page.keyboard.press('Escape');
     await pinned.waitFor({ state: 'detached' });
@@ -262,7 +287,7 @@ describe('network editor webview (Chromium)', () => {
 
   it('opens a summed factor into its paths in the pinned inspector', async () => {
     const { page } = view;
-    await view.send({ type: 'model', version: 2, model: modelOf(example('classifier.nn.json')) });
+    await show(view, example('classifier.nn.json'));
     await page.locator('[data-param="w1"]').focus();
     await page.keyboard.press('Enter');
     const inspector = page.locator('.inspector .explanation[data-explains="w1"]');
@@ -292,7 +317,7 @@ describe('network editor webview (Chromium)', () => {
 
   it('shows an invalid file as a banner with its position, keeps the graph dimmed, and asks the host to go there', async () => {
     const { page } = view;
-    await view.send({ type: 'invalid', version: 2, problem: { message: 'unknown activation "softplu"', line: 7, column: 38, offset: 200, length: 9 }, notNetwork: false, empty: false });
+    await view.send(broken('unknown activation "softplu"', 7, 38, 200, 9));
     const banner = page.locator('.banner[role="alert"]');
     assert.match((await banner.textContent())!, /unknown activation "softplu".*line 7, column 38/);
     assert.equal(await page.locator('#app.stale').count(), 1, 'the last graph stays, dimmed');
@@ -300,7 +325,7 @@ describe('network editor webview (Chromium)', () => {
     await banner.locator('vscode-button').click();
     assert.deepEqual((await view.posted()).at(-1), { type: 'goToError' });
     await screenshot(page, 'webview-invalid');
-    await view.send({ type: 'model', version: 3, model: modelOf(dosage) });
+    await show(view, dosage);
     assert.equal(await banner.isVisible(), false);
     assert.equal(await page.locator('#app.stale').count(), 0);
   });
@@ -308,7 +333,7 @@ describe('network editor webview (Chromium)', () => {
   it('explains what a network file is when the file is something else', async () => {
     const fresh = await openWebview('light', browser);
     try {
-      await fresh.send({ type: 'invalid', version: 1, problem: { message: 'the file must be a network object, not an array', line: 1, column: 1, offset: 0, length: 1 }, notNetwork: true, empty: false });
+      await fresh.send(broken('the file must be a network object, not an array', 1, 1, 0, 1, true));
       const panel = fresh.page.locator('.not-network');
       assert.match((await panel.textContent())!, /This file is not a network.*"inputs", "outputs", "layers"/);
       await panel.locator('vscode-button', { hasText: 'Open an example network' }).click();
@@ -322,7 +347,7 @@ describe('network editor webview (Chromium)', () => {
     const { page } = view;
     await page.setViewportSize({ width: 1600, height: 1000 });
     for (const [name, param] of [['dosage-all.nn.json', 'w1'], ['classifier.nn.json', 'w1'], ['xor.nn.json', 'w1']]) {
-      await view.send({ type: 'model', version: 2, model: modelOf(example(name)) });
+      await show(view, example(name));
       await view.send({ type: 'pin', parameter: param });
       const pinned = page.locator(`.inspector .explanation[data-explains="${param}"]`);
       await pinned.waitFor();
@@ -347,7 +372,7 @@ describe('network editor webview (Chromium)', () => {
 
   it('writes nothing on a card smaller than the editor font less 2 px (scripts in proportion)', async () => {
     const { page } = view;
-    await view.send({ type: 'model', version: 2, model: modelOf(example('dosage-all.nn.json')) });
+    await show(view, example('dosage-all.nn.json'));
     await view.send({ type: 'pin', parameter: 'w1' });
     await page.locator('.inspector .explanation[data-explains="w1"]').waitFor();
 
@@ -371,7 +396,7 @@ describe('network editor webview (Chromium)', () => {
   it('writes powers of ten as ×10^n in formulas, never as "e"', async () => {
     const { page } = view;
     const tiny = loadNetwork(readFileSync(path.join(ROOT, 'examples', 'dosage-b3.nn.json'), 'utf8').replace('[[-1.22, -2.30]]', '[[-1.22e-7, -2.30]]'));
-    await view.send({ type: 'model', version: 2, model: modelOf(tiny) });
+    await show(view, tiny);
     await view.send({ type: 'pin', parameter: 'w3' });
     const title = page.locator('.inspector .card-title');
     await title.waitFor();
@@ -384,8 +409,7 @@ describe('network editor webview (Chromium)', () => {
     await page.setViewportSize({ width: 1600, height: 1000 });
     const heights = async (): Promise<number[]> => [(await page.locator('.toolbar').boundingBox())!.height, (await page.locator('.graph-host').boundingBox())!.y];
     const quiet = await heights();
-    const m = modelOf(dosage);
-    await view.send({ type: 'model', version: 2, model: { ...m, step: 1234567, lossValue: 1.2345678e-12, training: { ...m.training, stopReason: 'diverged' } } });
+    await show(view, dosage, (f) => ({ ...f, step: 1234567, loss: 1.2345678e-12, stopReason: 'diverged' }));
     await page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
     assert.deepEqual(await heights(), quiet, 'no jump for a long status or gradients mode');
     assert.equal(await page.locator('.toolbar .legend, .toolbar .mode-label').count(), 0, 'no legend in the toolbar');
@@ -398,11 +422,19 @@ describe('network editor webview (Chromium)', () => {
   it('enables the controls only where they can act', async () => {
     const { page } = view;
     const disabled = (): Promise<Record<string, boolean>> => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('[data-control]'), (b) => [b.getAttribute('data-control'), b.hasAttribute('disabled')])));
-    assert.deepEqual(await disabled(), { 'step-back': true, step: false, continue: false, reset: true }, 'at step 0: nothing to step back to');
-    await view.send({ type: 'model', version: 2, model: { ...modelOf(dosage), step: 3 } });
-    assert.deepEqual(await disabled(), { 'step-back': false, step: false, continue: false, reset: false });
-    await view.send({ type: 'invalid', version: 3, problem: { message: 'invalid JSON', line: 1, column: 2, offset: 1, length: 1 }, notNetwork: false, empty: false });
-    assert.deepEqual(await disabled(), { 'step-back': true, step: true, continue: true, reset: true }, 'a broken file: nothing to train');
+    const all = (on: boolean): Record<string, boolean> => Object.fromEntries(['continue', 'step', 'step-into', 'step-out', 'step-back', 'reverse-continue', 'reset', 'go-to', 'write'].map((c) => [c, !on]));
+    assert.deepEqual(await disabled(), { ...all(true), 'step-out': true, 'step-back': true, 'reverse-continue': true, reset: true }, 'at step 0: nothing to step back to, no step to step out of');
+    await show(view, dosage, (f) => ({ ...f, step: 3 }));
+    assert.deepEqual(await disabled(), { ...all(true), 'step-out': true });
+    await show(view, dosage, (f) => ({ ...f, step: 3, phase: { kind: 'forward', layer: 1 } }));
+    assert.deepEqual(await disabled(), all(true), 'inside a step: Step Out finishes it');
+    await show(view, dosage, (f) => ({ ...f, step: 3, running: true }));
+    const others = Object.fromEntries(Object.entries(all(false)).filter(([c]) => c !== 'continue'));
+    assert.deepEqual(await disabled(), { ...others, pause: false }, 'while running: only Pause (Continue turned into it)');
+    assert.equal(await page.locator('[data-control="pause"]').getAttribute('title'), 'Pause (F6)');
+    await show(view, dosage, (f) => ({ ...f, step: 3 }));
+    await view.send(broken('invalid JSON', 1, 2, 1, 1));
+    assert.deepEqual(await disabled(), all(false), 'a broken file: nothing to train');
     await page.locator('[data-control="step"]').click({ force: true });
     assert.ok((await view.posted()).every((m) => m.type !== 'control'), 'a disabled control posts nothing');
   });
@@ -410,12 +442,12 @@ describe('network editor webview (Chromium)', () => {
   it("opens in the notation the file asks for, unless the person chose one", async () => {
     const fresh = await openWebview('dark', browser);
     try {
-      await fresh.send({ type: 'model', version: 1, model: modelOf(example('3b1b-chain.nn.json')) });
+      await show(fresh, example('3b1b-chain.nn.json'));
       assert.equal(await fresh.page.locator('vscode-toolbar-button[title^="3Blue1Brown"]').evaluate((b) => (b as unknown as { checked: boolean }).checked), true);
       assert.equal(await fresh.page.locator('[data-unit="1,1"] .node-label').textContent(), 'a(1)0 sigmoid');
       // The person's choice wins over the file's, and is saved.
       await fresh.page.locator('vscode-toolbar-button[title^="StatQuest"]').click();
-      await fresh.send({ type: 'model', version: 2, model: modelOf(example('3b1b-chain.nn.json')) });
+      await show(fresh, example('3b1b-chain.nn.json'));
       assert.equal(await fresh.page.locator('[data-unit="1,1"] .node-label').textContent(), 'y(1)1 sigmoid');
     } finally {
       await fresh.close();
@@ -425,7 +457,7 @@ describe('network editor webview (Chromium)', () => {
   it('offers to create a network in an empty file', async () => {
     const fresh = await openWebview('light', browser);
     try {
-      await fresh.send({ type: 'invalid', version: 1, problem: { message: 'the file is empty: expected a network object', line: 1, column: 1, offset: 0, length: 0 }, notNetwork: true, empty: true });
+      await fresh.send(broken('the file is empty: expected a network object', 1, 1, 0, 0, true, true));
       const panel = fresh.page.locator('.not-network');
       assert.match((await panel.textContent())!, /This file is empty/);
       await panel.locator('vscode-button', { hasText: 'Create a network here' }).click();
@@ -439,7 +471,7 @@ describe('network editor webview (Chromium)', () => {
   it('shows the softmax probabilities beside the scores of a cross-entropy network', async () => {
     const { page } = view;
     const classifier = example('classifier.nn.json');
-    await view.send({ type: 'model', version: 2, model: modelOf(classifier) });
+    await show(view, classifier);
     await view.send({ type: 'pin', parameter: 'w1' });
     const pinned = page.locator('.inspector .explanation[data-explains="w1"]');
     await pinned.waitFor();
@@ -460,7 +492,7 @@ describe('network editor webview (Chromium)', () => {
     // 1-30-30-1: 960 edges (still SVG), 1021 parameters x 10 samples: past EXPLAIN_ALL_LIMIT.
     const big = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [{ units: 30, activation: 'tanh' }, { units: 30, activation: 'tanh' }, { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i / 10, y: i / 10 })) }));
     const trainer = new Trainer(big);
-    await view.send({ type: 'model', version: 2, model: buildModel(big, trainer) });
+    await show(view, big);
     await view.page.locator('[data-param="w45"]').focus();
     const request = (await view.posted()).at(-1) as { type: string; requestId: number; parameter: string };
     assert.deepEqual([request.type, request.parameter], ['explain', 'w45']);
@@ -475,7 +507,7 @@ describe('network editor webview (Chromium)', () => {
       layers: widths.slice(1).map((units, l) => ({ units, activation: l === 2 ? 'identity' : 'sigmoid' })),
       data: { inputs: [Array(64).fill(0.5)], targets: [Array(10).fill(0.1)] },
     }));
-    await view.send({ type: 'model', version: 2, model: buildModel(big, new Trainer(big)) });
+    await show(view, big);
     assert.equal(await view.page.locator('canvas.edge-canvas').isVisible(), true);
     assert.equal(await view.page.locator('.edge').count(), 0, 'no SVG edges');
     assert.equal(await view.page.locator('.bias').count(), 64 + 64 + 10);
@@ -491,9 +523,204 @@ describe('network editor webview (Chromium)', () => {
       layers: [{ units: 150, activation: 'tanh' }, { units: 1, activation: 'identity' }],
       data: { inputs: [Array(1000).fill(0.01)], targets: [[0]] },
     }));
-    await view.send({ type: 'model', version: 2, model: buildModel(huge, new Trainer(huge)) });
+    await show(view, huge);
     await view.page.locator('[data-unit="2,1"]').waitFor();
     await view.page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
     assert.equal(await view.page.locator('canvas.edge-canvas').isVisible(), true);
+  });
+
+  it("walks Step Into's phases: the layer at work in the current-line colour, what is not computed yet faded, and cards that say so", async () => {
+    const { page } = view;
+    const net = example('dosage-all.nn.json');
+    const session = new TrainingSession(net);
+    const at = async (): Promise<{ phase: string; current: string[]; pending: string[]; band: string | null; status: string | null }> => page.evaluate(() => ({
+      phase: document.querySelector('#app')!.getAttribute('data-phase') ?? '',
+      current: Array.from(document.querySelectorAll('.phase-current'), (e) => e.getAttribute('data-unit') ?? e.getAttribute('data-param') ?? '?'),
+      pending: Array.from(document.querySelectorAll('.pending'), (e) => e.getAttribute('data-unit') ?? e.getAttribute('data-param') ?? '?'),
+      band: document.querySelector('.phase-band')!.getAttribute('visibility'),
+      status: document.querySelector('[role="status"]')!.textContent,
+    }));
+    const into = async (): Promise<void> => { const stop = session.stepInto(); await show(view, net, (f) => f, session); assert.equal((await at()).status, stop.text); };
+
+    await into();
+    let s = await at();
+    assert.deepEqual([s.phase, s.current, s.pending, s.band], ['forward 1', ['1,1', '1,2'], ['2,1'], 'visible']);
+    assert.equal(s.status, 'Paused at step 0, in the forward pass, layer 1');
+    // The output's card: the forward pass has not reached it. The pointer goes to the circle (where
+    // its own Σ is drawn), not to the middle of the unit and its wide caption.
+    await page.locator('[data-unit="2,1"] .node-shape').hover({ force: true });
+    assert.match((await page.locator('[role="tooltip"] .active').textContent())!, /has not reached layer 2 yet/);
+
+    await into();
+    assert.deepEqual((await at()).current, ['2,1'], 'forward, layer 2: the output');
+    await into();
+    assert.equal((await at()).phase, 'loss');
+    // Gradients mode: the error flows backwards, layer 2 first; layer 1 waits, faded, and its cards say so.
+    await page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
+    await into();
+    s = await at();
+    assert.deepEqual([s.phase, s.current.sort(), s.pending.sort()], ['backward 2', ['b3', 'w3', 'w4'], ['b1', 'b2', 'w1', 'w2']]);
+    await page.locator('.edge-label[data-for="w1"]').hover();
+    const card = page.locator('[role="tooltip"] .active');
+    assert.match((await card.textContent())!, /backward pass, which has not reached layer 1 yet/);
+    assert.equal(await card.locator('.card-derivative').count(), 0, 'no derivative before it is computed');
+    await into();
+    s = await at();
+    assert.deepEqual([s.phase, s.current.sort(), s.pending], ['backward 1', ['b1', 'b2', 'w1', 'w2'], []]);
+    await screenshot(page, 'webview-step-into-backward');
+
+    // The update: every trainable parameter moves, old -> new, in its label.
+    await into();
+    s = await at();
+    assert.equal(s.phase, 'update');
+    const b3 = session.trainer.params[findParameter(net, 'b3')!.index];
+    const db3 = session.trainer.gradients[findParameter(net, 'b3')!.index];
+    const next = b3 - net.training.learningRate * db3;
+    assert.ok((await page.locator('.edge-label[data-for="w3"], [data-param="b3"] .bias-label').allTextContents()).includes(`b3 ${signed(b3, 3)} → ${signed(next, 3)}`));
+    await screenshot(page, 'webview-step-into-update');
+    // Past the update the step is taken: step 1, no phase, nothing highlighted.
+    await into();
+    s = await at();
+    assert.deepEqual([s.phase, s.current, s.pending, s.band, s.status], ['', [], [], 'hidden', 'Paused at step 1']);
+    assert.equal(await page.locator('#app').getAttribute('data-step'), '1');
+  });
+
+  it('keeps the breakpoints the host sends: add, edit in place with the error under it, hit condition, toggle, remove, built-ins', async () => {
+    const { page } = view;
+    const session = new TrainingSession(dosage);
+    const posted = async (): Promise<WebviewMessage & { type: 'setBreakpoints' }> => {
+      const m = (await view.posted()).filter((x) => x.type === 'setBreakpoints').at(-1);
+      assert.ok(m && m.type === 'setBreakpoints', 'the page sent its breakpoints');
+      return m;
+    };
+    /** The host's part: set what the page sent, send back the list with the worker's verdicts. */
+    const answer = async (specs: BreakpointSpec[], builtins = defaultBuiltins()): Promise<void> => {
+      const statuses = session.setBreakpoints(specs, builtins);
+      await view.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, builtins, statuses) });
+    };
+    await answer([]);
+    const panel = page.locator('details.bp-panel');
+    assert.match((await panel.locator('.bp-empty').textContent())!, /No breakpoints/);
+
+    await panel.locator('button[aria-label^="Add a breakpoint"]').click();
+    await page.locator('.bp-input').fill('abs(dw1) > 10 && step > 100');
+    await page.locator('.bp-hit-input').fill('>= 2');
+    await page.locator('.bp-input').press('Enter');
+    let sent = await posted();
+    assert.deepEqual(sent.specs, [{ id: 'bp1', enabled: true, hitCondition: '>= 2', kind: 'condition', expression: 'abs(dw1) > 10 && step > 100' }]);
+    await answer(sent.specs, sent.builtins);
+    const row = panel.locator('.bp-row[data-breakpoint="bp1"]');
+    assert.deepEqual(await row.locator('.bp-label, .bp-hits').allTextContents(), ['abs(dw1) > 10 && step > 100', 'on hit >= 2 · hits 0']);
+
+    // Edit in place: a malformed condition keeps its row, with the error and its column under it.
+    await row.locator('.bp-label').dblclick();
+    await page.locator('.bp-input').fill('abs(dw1 > 10');
+    await page.locator('.bp-input').press('Enter');
+    sent = await posted();
+    await answer(sent.specs, sent.builtins);
+    assert.equal(await row.getAttribute('class'), 'bp-row unverified');
+    assert.match((await panel.locator('.bp-error[role="alert"]').textContent())!, /column \d+: expected/);
+    await row.locator('.bp-label').dblclick();
+    await page.locator('.bp-input').fill('dw9 > 1');
+    await page.locator('.bp-input').press('Enter');
+    sent = await posted();
+    await answer(sent.specs, sent.builtins);
+    assert.match((await panel.locator('.bp-error').textContent())!, /did you mean dw\d\?/);
+    // Escape leaves an edit as it was.
+    await row.locator('.bp-label').dblclick();
+    await page.locator('.bp-input').fill('step > 5');
+    const before = (await view.posted()).length;
+    await page.locator('.bp-input').press('Escape');
+    assert.equal((await view.posted()).length, before, 'Escape sends nothing');
+    assert.equal(await row.locator('.bp-label').textContent(), 'dw9 > 1');
+
+    // A step breakpoint and a watch, typed as a person would.
+    await panel.locator('button[aria-label^="Add a breakpoint"]').click();
+    await page.locator('.bp-input').fill('10');
+    await page.locator('.bp-input').press('Enter');
+    sent = await posted();
+    await answer(sent.specs, sent.builtins);
+    await panel.locator('button[aria-label^="Add a breakpoint"]').click();
+    await page.locator('.bp-input').fill('watch w3 crosses 0.5');
+    await page.locator('.bp-input').press('Enter');
+    sent = await posted();
+    assert.deepEqual(sent.specs.slice(1), [{ id: 'bp2', enabled: true, kind: 'step', step: 10 }, { id: 'bp3', enabled: true, kind: 'watch', parameter: 'w3', watch: 'cross', value: 0.5 }]);
+    await answer(sent.specs, sent.builtins);
+    assert.deepEqual(await panel.locator('.bp-label').allTextContents(), ['dw9 > 1', 'step 10', 'w3 crosses 0.5']);
+
+    // Toggle and remove, each by a named control.
+    await panel.locator('.bp-row[data-breakpoint="bp2"] [role="checkbox"]').click();
+    sent = await posted();
+    assert.equal(sent.specs.find((x) => x.id === 'bp2')!.enabled, false);
+    await answer(sent.specs, sent.builtins);
+    assert.equal(await panel.locator('.bp-row[data-breakpoint="bp2"] [role="checkbox"]').getAttribute('aria-checked'), 'false');
+    await panel.locator('button[aria-label="Remove the breakpoint dw9 > 1"]').click();
+    sent = await posted();
+    assert.deepEqual(sent.specs.map((x) => x.id), ['bp2', 'bp3']);
+    await answer(sent.specs, sent.builtins);
+
+    // A built-in condition: switched on, its threshold changed; a threshold that is not a number is refused where it was typed.
+    await panel.locator('[data-builtin="plateau"] input[type="checkbox"]').check();
+    sent = await posted();
+    assert.equal(sent.builtins.plateau.enabled, true);
+    await answer(sent.specs, sent.builtins);
+    const threshold = panel.locator('[data-builtin="plateau"] .bp-threshold');
+    await threshold.fill('lots');
+    await threshold.press('Enter');
+    assert.equal(await threshold.getAttribute('aria-invalid'), 'true');
+    await threshold.fill('500');
+    await threshold.press('Enter');
+    sent = await posted();
+    assert.equal(sent.builtins.plateau.threshold, 500);
+    await answer(sent.specs, sent.builtins);
+
+    // The breakpoint the run stopped on is marked, and the stop says why.
+    const specs = sent.specs.map((x) => ({ ...x, enabled: true }));
+    session.setBreakpoints(specs, sent.builtins);
+    const stop = runToStop(session);
+    await show(view, dosage, (f) => f, session);
+    await answer(specs, sent.builtins);
+    assert.equal(stop.reason, 'breakpoint');
+    assert.equal(await panel.locator('.bp-row.hit').getAttribute('data-breakpoint'), stop.hits[0].id);
+    assert.match((await panel.locator('.bp-row.hit .bp-hits').textContent())!, /hits 1$/, 'the count comes with the frame');
+    assert.equal(await page.locator('[role="status"]').textContent(), stop.text);
+    await screenshot(page, 'webview-breakpoints');
+  });
+
+  it('leaves a breakpoint being typed alone while Continue sends frames', async () => {
+    const { page } = view;
+    const session = new TrainingSession(dosage);
+    await view.send({ type: 'breakpoints', breakpoints: breakpointsView([], defaultBuiltins(), session.setBreakpoints([], defaultBuiltins())) });
+    await page.locator('details.bp-panel button[aria-label^="Add a breakpoint"]').click();
+    const input = page.locator('.bp-input');
+    await input.pressSequentially('loss <');
+    for (let i = 1; i <= 3; i++) {
+      session.step();
+      await show(view, dosage, (f) => ({ ...f, running: true }), session);
+    }
+    assert.equal(await input.inputValue(), 'loss <');
+    assert.equal(await input.evaluate((e) => e === document.activeElement), true, 'still focused');
+    await input.pressSequentially(' 0.5');
+    assert.equal(await input.inputValue(), 'loss < 0.5');
+  });
+
+  it('says where Continue paused, and asks for a step to go to', async () => {
+    const { page } = view;
+    const session = new TrainingSession(dosage);
+    session.goTo(40);
+    await show(view, dosage, (f) => ({ ...f, running: true }), session);
+    assert.equal(await page.locator('[role="status"]').textContent(), 'Running from step 40');
+    const stop = session.pause();
+    await show(view, dosage, (f) => f, session);
+    assert.equal(await page.locator('[role="status"]').textContent(), 'Paused at step 40');
+    assert.equal(stop.text, 'Paused at step 40');
+    await page.locator('[data-control="go-to"]').click();
+    const input = page.locator('input[aria-label="Go to step"]');
+    await input.fill('ten');
+    await input.press('Enter');
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    await input.fill('12');
+    await input.press('Enter');
+    assert.deepEqual((await view.posted()).at(-1), { type: 'goTo', step: 12 });
   });
 });

@@ -64,6 +64,8 @@ export class GraphView {
   private biasEls = new Map<string, { group: SVGGElement; text: SVGTextElement; rect: SVGRectElement }>();
   private captionEls = new Map<string, SVGTextElement>();
   private labelLayer: SVGGElement | undefined;
+  private phaseBand: SVGRectElement | undefined;
+  private nodeEls = new Map<string, SVGGElement>();
   /** The labels shown, by parameter, and the set they were placed for. */
   private labelEls = new Map<string, SVGTextElement>();
   private labelKey = '';
@@ -172,6 +174,7 @@ export class GraphView {
   private build(layout: GraphLayout): void {
     this.layout = layout;
     this.viewport.replaceChildren();
+    this.nodeEls.clear();
     this.edgeEls.clear();
     this.biasEls.clear();
     this.captionEls.clear();
@@ -180,6 +183,8 @@ export class GraphView {
     this.edgeByParam = new Map(layout.edges.map((e) => [e.param, e]));
     this.useCanvas = layout.edges.length > CANVAS_THRESHOLD;
     this.canvas.hidden = !this.useCanvas;
+    // The debugger's current-line colour behind the layer Step Into is at (see paintPhase).
+    this.phaseBand = el('rect', { class: 'phase-band', x: 0, y: 0, width: 0, height: layout.height, rx: 12, visibility: 'hidden' }, this.viewport);
     const edges = el('g', { class: 'edges' }, this.viewport);
     const nodes = el('g', { class: 'nodes' }, this.viewport);
     const biases = el('g', { class: 'biases' }, this.viewport);
@@ -197,6 +202,7 @@ export class GraphView {
 
     for (const node of layout.nodes) {
       const group = el('g', { class: `node ${node.kind}`, 'data-unit': node.id, role: 'img' }, nodes);
+      this.nodeEls.set(node.id, group);
       const kindName = node.kind === 'input' ? 'input ' : node.kind === 'output' ? 'output ' : '';
       group.setAttribute('aria-label', `${kindName}${node.label}${node.activation && node.kind !== 'input' ? `, ${node.activation}` : ''}`);
       let inputBox: SVGRectElement | undefined;
@@ -299,16 +305,68 @@ export class GraphView {
       group.classList.toggle('pos', v > 0);
       group.classList.toggle('neg', v < 0);
       group.classList.toggle('frozen', !p.trainable);
-      text.textContent = this.mode === 'weights' ? `+ ${name} ${signed(p.value, 3)}` : `${name} ${signed(p.gradient, 3)} ${direction(p, model.learningRate)}`;
+      // A bias is added to its unit's sum ("+ b3"), except while the update phase shows its move.
+      const label = this.labelText(p);
+      text.textContent = this.mode === 'weights' && model.phase?.kind !== 'update' ? `+ ${label}` : label;
       if (this.layout.detailed) this.fitBox(this.biasEls.get(name)!);
       group.setAttribute('aria-label', `bias ${name} of ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
     }
+    this.paintPhase();
     this.paintLabels();
     this.drawCanvas();
   }
 
+  /**
+   * Step Into, drawn: the layer the step is at gets the debugger's current-line colour (its units in
+   * the forward pass, the output for the loss, its weights and biases in the backward pass, every
+   * trainable parameter for the update); what the step has not computed yet is faded.
+   */
+  private paintPhase(): void {
+    const model = this.model;
+    const layout = this.layout;
+    if (!model || !layout) return;
+    const phase = model.phase;
+    const progress = model.progress;
+    this.svg.classList.toggle('in-step', phase !== null);
+    for (const node of layout.nodes) {
+      const group = this.nodeEls.get(node.id);
+      if (!group) continue;
+      group.classList.toggle('phase-current', (phase?.kind === 'forward' && node.layer === phase.layer) || (phase?.kind === 'loss' && node.kind === 'output'));
+      group.classList.toggle('pending', progress !== null && node.layer > progress.unitsThrough);
+    }
+    const paramState = (p: ParamView): [boolean, boolean] => [
+      (phase?.kind === 'backward' && p.layer === phase.layer) || (phase?.kind === 'update' && p.trainable),
+      progress !== null && this.mode === 'gradients' && p.layer < progress.gradientsFrom,
+    ];
+    for (const [name, { group }] of [...this.edgeEls, ...this.biasEls]) {
+      const p = this.params.get(name);
+      if (!p) continue;
+      const [current, pending] = paramState(p);
+      group.classList.toggle('phase-current', current);
+      group.classList.toggle('pending', pending);
+    }
+    const band = this.phaseBand;
+    if (!band) return;
+    const columnX = (layer: number): number => layout.nodes.find((n) => n.layer === layer)?.x ?? 0;
+    const last = model.layers.length;
+    let from: number | undefined;
+    let to: number | undefined;
+    if (phase?.kind === 'forward') { from = columnX(phase.layer) - 50; to = columnX(phase.layer) + 50; }
+    else if (phase?.kind === 'loss') { from = columnX(last) - 50; to = columnX(last) + 90; }
+    else if (phase?.kind === 'backward') { from = columnX(phase.layer - 1) + 40; to = columnX(phase.layer) + 50; }
+    else if (phase?.kind === 'update') { from = columnX(0) - 60; to = columnX(last) + 90; }
+    band.setAttribute('visibility', from === undefined ? 'hidden' : 'visible');
+    if (from !== undefined && to !== undefined) {
+      band.setAttribute('x', String(from));
+      band.setAttribute('width', String(to - from));
+    }
+  }
+
   private labelText(p: ParamView): string {
-    return this.mode === 'weights' ? `${p.name} ${signed(p.value, 3)}` : `${p.name} ${signed(p.gradient, 3)} ${direction(p, this.model!.learningRate)}`;
+    const m = this.model!;
+    // The update phase: each parameter's move, old -> new.
+    if (m.phase?.kind === 'update' && p.trainable) return `${p.name} ${signed(p.value, 3)} → ${signed(p.value - m.learningRate * p.gradient, 3)}`;
+    return this.mode === 'weights' ? `${p.name} ${signed(p.value, 3)}` : `${p.name} ${signed(p.gradient, 3)} ${direction(p, m.learningRate)}`;
   }
 
   /**
@@ -332,8 +390,9 @@ export class GraphView {
       wanted = hovered && !strongest.includes(hovered) ? [hovered, ...strongest] : strongest;
     }
     // Room for the longest number a label can show, so a label never outgrows its spot.
-    const chars = (name: string): number => name.length + (this.mode === 'weights' ? 10 : 12);
-    const key = `${this.mode}|${wanted.join(',')}`;
+    const updating = this.model?.phase?.kind === 'update';
+    const chars = (name: string): number => name.length + (updating ? 21 : this.mode === 'weights' ? 10 : 12);
+    const key = `${this.mode}|${updating}|${wanted.join(',')}`;
     if (key !== this.labelKey) {
       this.labelKey = key;
       layer.replaceChildren();

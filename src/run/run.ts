@@ -1,0 +1,216 @@
+/**
+ * One run per network document, shared by every surface that shows or drives it: the network
+ * editors open on the document (any number of them), the commands, the status bar, and later VS
+ * Code's debugger and the charts. It owns the worker's handle, the text it loaded, the breakpoints,
+ * and the last structure and frame, so a view that comes late (a re-created webview) is shown what
+ * the run shows, never a reload. No vscode import: the host's glue (src/editor/documentRuns.ts)
+ * feeds it the document's text and keeps its breakpoints.
+ */
+import type { NetworkStructure, TrainingAction, TrainingFrame, UnitView, ExplanationView } from '../protocol';
+import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
+import { defaultBuiltins } from '../session/breakpointTypes';
+import type { Stop } from '../session/training';
+import type { TrainingWorker, WorkerRun } from '../training/client';
+import type { UpdateReply } from '../training/protocol';
+import { Emitter } from './emitter';
+
+/** Where a run keeps its breakpoints between sessions (the workspace's storage, never the network file). */
+export interface BreakpointStore {
+  load(): { specs: BreakpointSpec[]; builtins: BuiltinSettings } | undefined;
+  save(specs: BreakpointSpec[], builtins: BuiltinSettings): void;
+}
+
+export type TextOutcome = UpdateReply['outcome'] | 'loaded';
+
+export class Run {
+  /** The last structure (names, shape, data) and why it last restarted, if it did. */
+  structure: NetworkStructure | undefined;
+  restartedBecause: string | null = null;
+  /** The last frame and the last stop: what a view that comes late is shown. */
+  frame: TrainingFrame | undefined;
+  lastStop: Stop | undefined;
+  running = false;
+  /** The text is not a valid network (the run waits, paused, where it was). */
+  problem: string | undefined;
+  specs: BreakpointSpec[] = [];
+  builtins: BuiltinSettings = defaultBuiltins();
+  statuses: BreakpointStatus[] = [];
+
+  readonly onStructure = new Emitter<NetworkStructure>();
+  readonly onFrame = new Emitter<TrainingFrame>();
+  readonly onStopped = new Emitter<Stop>();
+  readonly onContinued = new Emitter<void>();
+  readonly onBreakpoints = new Emitter<void>();
+  readonly onError = new Emitter<string>();
+
+  private handle: WorkerRun;
+  private text: string | undefined;
+  private loaded = false;
+  private attached = 0;
+  /** Texts fed in order: one at a time, so an edit never overtakes the load before it. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** A load or edit is with the worker: its frames wait for its structure. */
+  private feeding = false;
+
+  constructor(readonly uri: string, private readonly worker: TrainingWorker, readonly file: string, private readonly store: BreakpointStore, private readonly onUnused: (run: Run) => void) {
+    const saved = store.load();
+    if (saved) { this.specs = saved.specs; this.builtins = saved.builtins; }
+    this.handle = this.open();
+  }
+
+  private open(): WorkerRun {
+    return this.worker.open({
+      event: (e) => {
+        switch (e.type) {
+          case 'frame': this.show(e.frame); return;
+          case 'continued': this.running = true; this.show(e.frame); this.onContinued.fire(); return;
+          case 'stopped':
+            this.running = false;
+            this.lastStop = e.stop;
+            this.show(e.frame);
+            this.onStopped.fire(e.stop);
+            return;
+          default: {
+            const never: never = e;
+            throw new Error(`unknown run event ${JSON.stringify(never)}`);
+          }
+        }
+      },
+      workerRestarted: (again, message) => {
+        this.running = false;
+        this.onError.fire(message);
+        if (again && this.text !== undefined) { this.loaded = false; void this.setText(this.text); }
+      },
+    });
+  }
+
+  private show(frame: TrainingFrame): void {
+    this.frame = frame;
+    this.statuses = frame.breakpoints;
+    // A frame belongs to the structure the load or edit's reply brings: held until it is known,
+    // so every view sees a structure before the frames drawn on it.
+    if (!this.feeding) this.onFrame.fire(frame);
+  }
+
+  // ---- who is attached --------------------------------------------------------------------------
+
+  /** Something shows or drives this run; when the last lets go, the run ends. */
+  attach(): { dispose(): void } {
+    this.attached++;
+    let done = false;
+    return {
+      dispose: () => {
+        if (done) return;
+        done = true;
+        if (--this.attached === 0) this.onUnused(this);
+      },
+    };
+  }
+
+  get attachments(): number {
+    return this.attached;
+  }
+
+  // ---- the document -----------------------------------------------------------------------------
+
+  /**
+   * The document's text, after each edit. The first loads it; later ones keep the run, retrain it
+   * from its step (training settings only) or restart it (anything else), as the worker decides. A
+   * text that is not a network pauses Continue and leaves the run where it was.
+   */
+  setText(text: string): Promise<TextOutcome> {
+    const next = this.queue.then(() => this.feed(text));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async feed(text: string): Promise<TextOutcome> {
+    if (this.loaded && text === this.text) return 'kept';
+    this.text = text;
+    this.feeding = true;
+    const framed = this.frame;
+    const structured = this.structure;
+    try {
+      return await this.apply(text);
+    } finally {
+      this.feeding = false;
+      // A view drops its frame when a structure comes, so a new structure is always followed by one.
+      if (this.frame && (this.frame !== framed || this.structure !== structured)) this.onFrame.fire(this.frame);
+    }
+  }
+
+  private async apply(text: string): Promise<TextOutcome> {
+    if (!this.loaded) {
+      const reply = await this.handle.request('load', { text, file: this.file, breakpoints: this.specs, builtins: this.builtins });
+      if (!reply.ok) { this.problem = reply.message; return 'failed'; }
+      this.loaded = true;
+      this.problem = undefined;
+      this.setStructure(reply.structure, null);
+      return 'loaded';
+    }
+    const reply = await this.handle.request('update', { text });
+    switch (reply.outcome) {
+      case 'failed': this.problem = reply.message; return 'failed';
+      case 'restarted': this.problem = undefined; this.setStructure(reply.structure, reply.why); return 'restarted';
+      case 'retrained':
+      case 'kept': this.problem = undefined; this.setStructure(reply.structure, this.restartedBecause); return reply.outcome;
+    }
+  }
+
+  private setStructure(structure: NetworkStructure, why: string | null): void {
+    this.structure = structure;
+    this.restartedBecause = why;
+    this.onStructure.fire(structure);
+  }
+
+  // ---- training ---------------------------------------------------------------------------------
+
+  /**
+   * Waits for the texts fed so far (a load, an edit, a reload after the worker restarted), so a
+   * request acts on the run they made; whether a network is loaded.
+   */
+  private async settled(): Promise<boolean> {
+    await this.queue;
+    return this.loaded;
+  }
+
+  /** A control (Pause included); the stop it came to, null when it started Continue or there was nothing to do. */
+  async control(action: TrainingAction): Promise<Stop | null> {
+    // Pause is never kept waiting behind an edit: it goes at once.
+    if (action === 'pause') return this.loaded ? this.handle.request('control', { action }) : null;
+    return (await this.settled()) ? this.handle.request('control', { action }) : null;
+  }
+
+  async goTo(step: number): Promise<Stop | null> {
+    return (await this.settled()) ? this.handle.request('goTo', { step }) : null;
+  }
+
+  async setBreakpoints(specs: BreakpointSpec[], builtins: BuiltinSettings = this.builtins): Promise<BreakpointStatus[]> {
+    this.specs = specs;
+    this.builtins = builtins;
+    this.store.save(specs, builtins);
+    if (await this.settled()) this.statuses = await this.handle.request('setBreakpoints', { breakpoints: specs, builtins });
+    else this.statuses = specs.map((s) => ({ id: s.id, verified: true, hits: 0 }));
+    this.onBreakpoints.fire();
+    return this.statuses;
+  }
+
+  async explain(parameter: string): Promise<ExplanationView | null> {
+    return (await this.settled()) ? this.handle.request('explain', { parameter }) : null;
+  }
+
+  async unit(layer: number, unit: number): Promise<UnitView | null> {
+    return (await this.settled()) ? this.handle.request('unit', { layer, unit }) : null;
+  }
+
+  /** The parameters now, by index: what Write Parameters to File writes (the run then takes that file as its own). */
+  async parameters(): Promise<number[]> {
+    if (!(await this.settled())) throw new Error('the file is not a network yet: there are no parameters to write');
+    return this.handle.request('parameters', {});
+  }
+
+  dispose(): void {
+    this.handle.close();
+    for (const e of [this.onStructure, this.onFrame, this.onStopped, this.onContinued, this.onBreakpoints, this.onError]) (e as Emitter<unknown>).dispose();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Breakpoints as they arrive from outside the worker (a webview, VS Code's debugger, the
+ * workspace's storage): validated against these schemas, which are checked against the types in
+ * breakpointTypes.ts (a schema that drifts from its type does not compile).
+ */
+import * as v from 'valibot';
+import { BUILTIN_KINDS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings } from './breakpointTypes';
+
+const id = v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/));
+const common = { id, enabled: v.boolean(), hitCondition: v.optional(v.pipe(v.string(), v.maxLength(32))) };
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+
+/** A breakpoint (BreakpointSpec): step, every N, condition or watch, with its id, switch and hit condition. */
+export const BreakpointSpecSchema = v.variant('kind', [
+  v.strictObject({ ...common, kind: v.literal('step'), step: count }),
+  v.strictObject({ ...common, kind: v.literal('every'), every: count }),
+  /** An expression of the breakpoint language (README "Breakpoints"); breaks when it becomes true. */
+  v.strictObject({ ...common, kind: v.literal('condition'), expression: v.pipe(v.string(), v.maxLength(1000)) }),
+  /** A data breakpoint on one parameter: it changes sign, crosses `value`, or moves by more than `value` in one step. */
+  v.strictObject({ ...common, kind: v.literal('watch'), parameter: v.pipe(v.string(), v.regex(/^[wb][1-9][0-9]{0,8}$/)), watch: v.picklist(['sign', 'cross', 'move']), value: v.optional(v.pipe(v.number(), v.finite())) }),
+]);
+
+const threshold = v.optional(v.pipe(v.number(), v.finite()));
+/** Built-in settings as they arrive from elsewhere: every kind, each a switch and its thresholds. */
+export const BuiltinSettingsSchema = v.strictObject(Object.fromEntries(BUILTIN_KINDS.map((k) => [k, v.strictObject({ enabled: v.boolean(), threshold, threshold2: threshold })])) as Record<BuiltinKind, v.StrictObjectSchema<{ enabled: v.BooleanSchema<undefined>; threshold: typeof threshold; threshold2: typeof threshold }, undefined>>);
+
+// Each schema yields exactly its type, or this does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const specsAgree: Same<v.InferOutput<typeof BreakpointSpecSchema>, BreakpointSpec> = true;
+const builtinsAgree: Same<v.InferOutput<typeof BuiltinSettingsSchema>, BuiltinSettings> = true;
+void specsAgree;
+void builtinsAgree;

@@ -1,0 +1,423 @@
+/**
+ * Breakpoints, checked in the worker's step loop with no round trip: on the state after each step
+ * (the parameters after k steps, and the loss, gradients and unit values at those parameters).
+ *
+ * Everything is prepared when breakpoints are set: conditions compiled to closures, counters and
+ * previous values in typed arrays, so a check allocates nothing unless something fires.
+ *
+ * A condition or a watched parameter breaks when it becomes true (false at the state before, true
+ * now), so Continue after a hit goes on instead of stopping again at once; a step breakpoint breaks
+ * at its step, an every-N one at each multiple of N. Hit counts count every firing; a hit condition
+ * decides which firings break.
+ */
+import { findParameter, type Network } from '../core';
+import { compileExpression, type Compiled, type ExprState, truthy } from './expr/compile';
+import { ExpressionError } from './expr/parse';
+import { BUILTIN_KINDS, BUILTINS, type BreakpointHit, type BreakpointSpec, type BreakpointStatus, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from './breakpointTypes';
+import type { BreakpointsView } from '../protocol';
+
+type HitTest = (hits: number) => boolean;
+
+interface Armed {
+  spec: BreakpointSpec;
+  /** Whether the state now is one it fires at (for edge-triggered kinds: became true). */
+  fires(): boolean;
+  /** Remembers the state now as "before" (edge-triggered kinds). */
+  prime(): void;
+  breaks: HitTest;
+  hits: number;
+  needsEvaluation: boolean;
+  describe(): string;
+}
+
+/** "5", ">= 5", "% 5" (or none: every hit breaks), as a test of the hit count; an error message if malformed. */
+export function parseHitCondition(text: string | undefined): HitTest | string {
+  if (text === undefined || text.trim() === '') return () => true;
+  const m = /^\s*(>=|>|==|=|%)?\s*(\d+)\s*$/.exec(text);
+  if (!m || Number(m[2]) < 1) return `hit condition '${text}': expected a count such as 5 (the 5th hit), >= 5 (from the 5th on) or % 5 (every 5th)`;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '>=': return (h) => h >= n;
+    case '>': return (h) => h > n;
+    case '%': return (h) => h % n === 0;
+    default: return (h) => h === n;
+  }
+}
+
+export class Breakpoints {
+  private armed: Armed[] = [];
+  private builtins: BuiltinSettings = defaultBuiltins();
+  private readonly builtinHits = new Map<BuiltinKind, number>();
+  private statuses: BreakpointStatus[] = [];
+  /** Whether anything is set that the step loop must check. */
+  active = false;
+  /** Whether a check reads the loss, gradients or unit values (the state must be evaluated first). */
+  needsEvaluation = false;
+
+  // Previous state for the built-in conditions, allocated when they are set.
+  private previousLoss = NaN;
+  private bestLoss = Infinity;
+  private bestStep = 0;
+  private previousParams = new Float64Array(0);
+  private stalledFor = new Uint32Array(0);
+  private layerFlags = new Uint8Array(0);
+  private unitCount = { dead: 0, saturated: 0 };
+  /** A layer's mean |gradient| and update ratio, as layerStats leaves them (no object per layer per step). */
+  private readonly stats = new Float64Array(2);
+
+  /** `everyHit`: every firing breaks, whatever the hit conditions say (for searching the past). */
+  constructor(private readonly network: Network, private readonly state: ExprState, private readonly options: { everyHit?: boolean } = {}) {}
+
+  /** Sets the breakpoints and the built-in conditions; returns each breakpoint's status. */
+  set(specs: readonly BreakpointSpec[], builtins: BuiltinSettings = this.builtins): BreakpointStatus[] {
+    const previousHits = new Map(this.armed.map((a) => [a.spec.id, a.hits]));
+    this.armed = [];
+    this.statuses = specs.map((spec) => {
+      const hits = previousHits.get(spec.id) ?? 0;
+      try {
+        const armed = this.arm(spec);
+        armed.hits = hits;
+        if (spec.enabled) this.armed.push(armed);
+        return { id: spec.id, verified: true, hits };
+      } catch (e) {
+        if (e instanceof ExpressionError) return { id: spec.id, verified: false, message: e.describe(), column: e.column, hits };
+        if (e instanceof BreakpointError) return { id: spec.id, verified: false, message: e.message, hits };
+        throw e;
+      }
+    });
+    this.builtins = builtins;
+    const n = this.network.parameterCount;
+    if (this.previousParams.length !== n) {
+      this.previousParams = new Float64Array(n);
+      this.stalledFor = new Uint32Array(n);
+      this.layerFlags = new Uint8Array(this.network.layers.length * 4);
+    }
+    this.stalledFor.fill(0);
+    this.layerFlags.fill(0);
+    const builtinOn = (Object.keys(builtins) as BuiltinKind[]).some((k) => k !== 'converged' && builtins[k].enabled);
+    this.active = this.armed.length > 0 || builtinOn;
+    this.needsEvaluation = this.armed.some((a) => a.needsEvaluation) || builtinOn;
+    return this.statuses.map((s) => ({ ...s }));
+  }
+
+  /** Each breakpoint's status, hit counts as of now. */
+  status(): BreakpointStatus[] {
+    const hits = new Map(this.armed.map((a) => [a.spec.id, a.hits]));
+    return this.statuses.map((s) => ({ ...s, hits: hits.get(s.id) ?? s.hits }));
+  }
+
+  get converges(): boolean {
+    return this.builtins.converged.enabled;
+  }
+
+  /** Resets every hit count (Restart). */
+  resetHits(): void {
+    for (const a of this.armed) a.hits = 0;
+    this.statuses = this.statuses.map((s) => ({ ...s, hits: 0 }));
+    this.builtinHits.clear();
+  }
+
+  /**
+   * Takes the state now as "before": call it where Continue starts (after evaluating the state if
+   * needsEvaluation), so a condition already true there does not fire at once.
+   */
+  prime(): void {
+    for (const a of this.armed) a.prime();
+    const s = this.state;
+    this.previousLoss = s.scalars.loss;
+    this.bestLoss = s.scalars.loss;
+    this.bestStep = s.scalars.step;
+    this.previousParams.set(s.params);
+    // Stalled counts and the update-ratio flags carry over: they are about steps taken, and a
+    // condition that still holds after Continue does not fire again until it has stopped holding.
+    this.unitCount = { dead: this.deadUnits(), saturated: this.saturatedUnits() };
+    this.markLayers();
+  }
+
+  /**
+   * Checks the state after a step; what fired and breaks, or null (the common case, which
+   * allocates nothing). Hit counts move on every firing, breaking or not.
+   */
+  check(): BreakpointHit[] | null {
+    let hits: BreakpointHit[] | null = null;
+    for (let i = 0; i < this.armed.length; i++) {
+      const a = this.armed[i];
+      if (!a.fires()) continue;
+      a.hits++;
+      if (this.options.everyHit || a.breaks(a.hits)) (hits ??= []).push({ id: a.spec.id, description: a.describe() });
+    }
+    if (this.builtinsOn()) hits = this.checkBuiltins(hits);
+    return hits;
+  }
+
+  private builtinsOn(): boolean {
+    const b = this.builtins;
+    return b.nan.enabled || b.lossUp.enabled || b.plateau.enabled || b.deadRelu.enabled || b.saturated.enabled || b.vanishing.enabled || b.exploding.enabled || b.updateRatio.enabled || b.stalled.enabled;
+  }
+
+  // ---- the person's breakpoints ---------------------------------------------------------------
+
+  private arm(spec: BreakpointSpec): Armed {
+    const breaks = parseHitCondition(spec.hitCondition);
+    if (typeof breaks === 'string') throw new BreakpointError(breaks);
+    const s = this.state.scalars;
+    const base = { spec, breaks, hits: 0, prime: () => undefined, needsEvaluation: false };
+    switch (spec.kind) {
+      case 'step': {
+        if (!Number.isSafeInteger(spec.step) || spec.step < 1) throw new BreakpointError(`a step breakpoint needs a step number of 1 or more, not ${spec.step}`);
+        const at = spec.step;
+        return { ...base, fires: () => s.step === at, describe: () => `breakpoint \`step ${at}\` hit` };
+      }
+      case 'every': {
+        if (!Number.isSafeInteger(spec.every) || spec.every < 1) throw new BreakpointError(`every N steps needs N of 1 or more, not ${spec.every}`);
+        const n = spec.every;
+        return { ...base, fires: () => s.step > 0 && s.step % n === 0, describe: () => `breakpoint \`every ${n} steps\` hit` };
+      }
+      case 'condition': {
+        const compiled: Compiled = compileExpression(spec.expression, this.network, this.state);
+        let before = false;
+        return {
+          ...base,
+          needsEvaluation: compiled.needsEvaluation,
+          prime: () => { before = truthy(compiled.evaluate()); },
+          fires: () => { const now = truthy(compiled.evaluate()); const became = now && !before; before = now; return became; },
+          describe: () => `breakpoint \`${spec.expression}\` hit`,
+        };
+      }
+      case 'watch': {
+        const p = findParameter(this.network, spec.parameter);
+        if (!p) throw new BreakpointError(`unknown parameter '${spec.parameter}'`);
+        const params = this.state.params;
+        const i = p.index;
+        const c = spec.value ?? 0;
+        if (spec.watch !== 'sign' && !Number.isFinite(spec.value)) throw new BreakpointError(`watching ${spec.parameter} for '${spec.watch}' needs a value`);
+        let before = params[i];
+        let from = before;
+        const fires = spec.watch === 'move'
+          ? () => { const now = params[i]; from = before; before = now; return Math.abs(now - from) > c; }
+          : () => {
+            const now = params[i];
+            const level = spec.watch === 'sign' ? 0 : c;
+            from = before;
+            before = now;
+            return (from < level && now >= level) || (from > level && now <= level) || (from === level && now !== level);
+          };
+        return {
+          ...base,
+          prime: () => { before = params[i]; },
+          fires,
+          describe: () => `${describeBreakpoint(spec)} (${fmt(from)} -> ${fmt(params[i])})`,
+        };
+      }
+    }
+  }
+
+  // ---- built-in conditions --------------------------------------------------------------------
+
+  private fire(hits: BreakpointHit[] | null, kind: BuiltinKind, description: string): BreakpointHit[] {
+    this.builtinHits.set(kind, (this.builtinHits.get(kind) ?? 0) + 1);
+    (hits ??= []).push({ id: kind, description });
+    return hits;
+  }
+
+  private checkBuiltins(hits: BreakpointHit[] | null): BreakpointHit[] | null {
+    const b = this.builtins;
+    const s = this.state;
+    const loss = s.scalars.loss;
+    if (b.nan.enabled) {
+      const where = this.notFinite();
+      if (where) hits = this.fire(hits, 'nan', `${where} is not a finite number`);
+    }
+    if (b.lossUp.enabled && Number.isFinite(loss) && Number.isFinite(this.previousLoss)) {
+      const rise = b.lossUp.threshold ?? 0;
+      if (loss > this.previousLoss + Math.abs(this.previousLoss) * rise) hits = this.fire(hits, 'lossUp', `the loss went up (${fmt(this.previousLoss)} -> ${fmt(loss)})`);
+    }
+    if (b.plateau.enabled && Number.isFinite(loss)) {
+      if (loss < this.bestLoss) { this.bestLoss = loss; this.bestStep = s.scalars.step; }
+      const n = b.plateau.threshold ?? 100;
+      if (s.scalars.step - this.bestStep >= n) {
+        hits = this.fire(hits, 'plateau', `the loss has not gone below ${fmt(this.bestLoss)} for ${n} steps`);
+        this.bestStep = s.scalars.step;
+      }
+    }
+    if (b.deadRelu.enabled) {
+      const dead = this.deadUnits();
+      if (dead > this.unitCount.dead) hits = this.fire(hits, 'deadRelu', `${this.deadDescription()} is dead: it outputs 0 for every sample`);
+      this.unitCount.dead = dead;
+    }
+    if (b.saturated.enabled) {
+      const saturated = this.saturatedUnits();
+      if (saturated > this.unitCount.saturated) hits = this.fire(hits, 'saturated', `${saturated} sigmoid or tanh unit${saturated === 1 ? ' is' : 's are'} saturated (slope below ${fmt(b.saturated.threshold ?? 1e-7)} for most samples)`);
+      this.unitCount.saturated = saturated;
+    }
+    if (b.vanishing.enabled || b.exploding.enabled || b.updateRatio.enabled) hits = this.checkLayers(hits);
+    if (b.stalled.enabled) {
+      const { trainable } = this.network.training;
+      const t = b.stalled.threshold ?? 1e-10;
+      const n = b.stalled.threshold2 ?? 100;
+      for (let i = 0; i < s.params.length; i++) {
+        if (trainable[i] === 0) continue;
+        if (Math.abs(s.params[i] - this.previousParams[i]) < t) {
+          if (++this.stalledFor[i] === n) hits = this.fire(hits, 'stalled', `${this.network.parameters[i].name} has moved by less than ${fmt(t)} per step for ${n} steps`);
+        } else this.stalledFor[i] = 0;
+      }
+    }
+    this.previousLoss = loss;
+    if (b.stalled.enabled || b.updateRatio.enabled) this.previousParams.set(s.params);
+    return hits;
+  }
+
+  /** The first non-finite value among the loss, parameters, gradients and unit values, named; or null. */
+  private notFinite(): string | null {
+    const s = this.state;
+    if (!Number.isFinite(s.scalars.loss)) return 'the loss';
+    for (let i = 0; i < s.params.length; i++) {
+      if (!Number.isFinite(s.params[i])) return this.network.parameters[i].name;
+      if (!Number.isFinite(s.gradients[i])) return `d${this.network.parameters[i].name}`;
+    }
+    for (let l = 0; l < s.y.length; l++) {
+      const y = s.y[l];
+      for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) return `a unit value of layer ${l + 1}`;
+    }
+    return null;
+  }
+
+  /** ReLU units that output 0 for every sample. */
+  private deadUnits(): number {
+    let dead = 0;
+    const { samples } = this.network.data;
+    const layers = this.network.layers;
+    for (let l = 0; l < layers.length; l++) {
+      const layer = layers[l];
+      if (layer.activation !== 'relu') continue;
+      const y = this.state.y[l];
+      for (let j = 0; j < layer.units; j++) {
+        let alive = false;
+        for (let i = 0; i < samples && !alive; i++) alive = y[i * layer.units + j] > 0;
+        if (!alive) dead++;
+      }
+    }
+    return dead;
+  }
+
+  private deadDescription(): string {
+    const { samples } = this.network.data;
+    for (let l = this.network.layers.length - 1; l >= 0; l--) {
+      const layer = this.network.layers[l];
+      if (layer.activation !== 'relu') continue;
+      for (let j = 0; j < layer.units; j++) {
+        let alive = false;
+        for (let i = 0; i < samples && !alive; i++) alive = this.state.y[l][i * layer.units + j] > 0;
+        if (!alive) return `unit ${j + 1} of layer ${l + 1} (ReLU)`;
+      }
+    }
+    return 'a ReLU unit';
+  }
+
+  /** Sigmoid or tanh units whose slope is below the threshold for more than the share of samples. */
+  private saturatedUnits(): number {
+    const { threshold = 1e-7, threshold2 = 0.5 } = this.builtins.saturated;
+    const { samples } = this.network.data;
+    const layers = this.network.layers;
+    let count = 0;
+    for (let l = 0; l < layers.length; l++) {
+      const layer = layers[l];
+      const sigmoid = layer.activation === 'sigmoid';
+      if (!sigmoid && layer.activation !== 'tanh') continue;
+      const y = this.state.y[l];
+      for (let j = 0; j < layer.units; j++) {
+        let flat = 0;
+        for (let i = 0; i < samples; i++) {
+          const v = y[i * layer.units + j];
+          if ((sigmoid ? v * (1 - v) : 1 - v * v) < threshold) flat++;
+        }
+        if (flat > threshold2 * samples) count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Per layer: mean |gradient| against the vanishing and exploding thresholds, and the update's
+   * size against the weights' (‖Δw‖ / ‖w‖, as SageMaker Debugger's weight-update-ratio rule reads
+   * it). Each fires when a layer newly crosses (flags remember the last state).
+   */
+  private checkLayers(hits: BreakpointHit[] | null): BreakpointHit[] | null {
+    const b = this.builtins;
+    const layers = this.network.layers;
+    for (let l = 0; l < layers.length; l++) {
+      this.layerStats(l);
+      const mean = this.stats[0];
+      const ratio = this.stats[1];
+      if (b.vanishing.enabled && this.flag(l, 0, mean < (b.vanishing.threshold ?? 1e-7))) hits = this.fire(hits, 'vanishing', `layer ${l + 1}'s gradients vanish (mean |gradient| ${fmt(mean)})`);
+      if (b.exploding.enabled && this.flag(l, 1, mean > (b.exploding.threshold ?? 1e3))) hits = this.fire(hits, 'exploding', `layer ${l + 1}'s gradients explode (mean |gradient| ${fmt(mean)})`);
+      if (b.updateRatio.enabled && ratio === ratio) {
+        if (this.flag(l, 2, ratio > (b.updateRatio.threshold2 ?? 1))) hits = this.fire(hits, 'updateRatio', `layer ${l + 1}'s weights moved by ${fmt(ratio)} of their size in one step`);
+        if (this.flag(l, 3, ratio < (b.updateRatio.threshold ?? 1e-7))) hits = this.fire(hits, 'updateRatio', `layer ${l + 1}'s weights barely move (by ${fmt(ratio)} of their size in one step)`);
+      }
+    }
+    return hits;
+  }
+
+  /** Sets flag k of layer l; whether it just turned on. */
+  private flag(l: number, k: number, on: boolean): boolean {
+    const was = this.layerFlags[l * 4 + k] === 1;
+    this.layerFlags[l * 4 + k] = on ? 1 : 0;
+    return on && !was;
+  }
+
+  /** Sets the gradient flags from the state now, so only a new crossing fires. */
+  private markLayers(): void {
+    const b = this.builtins;
+    for (let l = 0; l < this.network.layers.length; l++) {
+      this.layerStats(l);
+      this.layerFlags[l * 4] = this.stats[0] < (b.vanishing.threshold ?? 1e-7) ? 1 : 0;
+      this.layerFlags[l * 4 + 1] = this.stats[0] > (b.exploding.threshold ?? 1e3) ? 1 : 0;
+    }
+  }
+
+  /** Layer l's mean |gradient| (weights and biases) and ‖Δw‖ / ‖w‖ since the last state (NaN with no weights) into `stats`. */
+  private layerStats(l: number): void {
+    const layer = this.network.layers[l];
+    const s = this.state;
+    const previous = this.previousParams;
+    let sum = 0;
+    let moved = 0;
+    let size = 0;
+    const w0 = layer.weightOffset;
+    const w1 = w0 + layer.units * layer.inputs;
+    for (let i = w0; i < w1; i++) {
+      sum += Math.abs(s.gradients[i]);
+      const d = s.params[i] - previous[i];
+      moved += d * d;
+      size += previous[i] * previous[i];
+    }
+    for (let i = layer.biasOffset; i < layer.biasOffset + layer.units; i++) sum += Math.abs(s.gradients[i]);
+    this.stats[0] = sum / (w1 - w0 + layer.units);
+    this.stats[1] = size > 0 ? Math.sqrt(moved / size) : NaN;
+  }
+}
+
+class BreakpointError extends Error {}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a < 1e-3 || a >= 1e5 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
+
+/** What a built-in condition does, with its thresholds filled in: for lists and the CLI's help. */
+export function explainBuiltin(kind: BuiltinKind, setting: { threshold?: number; threshold2?: number }): string {
+  const info = BUILTINS[kind];
+  return info.explains.replace('{t}', fmt(setting.threshold ?? info.threshold?.default ?? 0)).replace('{t2}', fmt(setting.threshold2 ?? info.threshold2?.default ?? 0));
+}
+
+/** What the Breakpoints list shows: the breakpoints, their statuses, their labels, and the built-ins explained. */
+export function breakpointsView(specs: BreakpointSpec[], builtins: BuiltinSettings, statuses: BreakpointStatus[]): BreakpointsView {
+  return {
+    specs, builtins, statuses,
+    labels: Object.fromEntries(specs.map((s) => [s.id, describeBreakpoint(s)])),
+    catalog: BUILTIN_KINDS.map((kind) => ({ kind, info: BUILTINS[kind], explains: explainBuiltin(kind, builtins[kind]) })),
+  };
+}

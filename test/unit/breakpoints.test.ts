@@ -1,0 +1,104 @@
+/**
+ * The built-in conditions: each fires on a network built to trigger it, and not on one built not
+ * to (run to the end of its steps, or to convergence).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { loadNetwork } from '../../src/core';
+import { BUILTIN_KINDS, BUILTINS, type BuiltinKind, type BuiltinSetting, defaultBuiltins } from '../../src/session/breakpointTypes';
+import { explainBuiltin } from '../../src/session/breakpoints';
+import { type Stop, TrainingSession } from '../../src/session/training';
+import { examplePath } from './helpers';
+import { runToStop } from './session';
+
+type Doc = Record<string, unknown> & { training: Record<string, unknown> };
+const example = (name: string, training: Record<string, unknown> = {}): Doc => {
+  const doc = JSON.parse(readFileSync(examplePath(name), 'utf8')) as Doc;
+  return { ...doc, training: { ...doc.training, ...training } };
+};
+const dosage = (training: Record<string, unknown> = {}): Doc => example('dosage-all.nn.json', training);
+/** x -> relu -> identity, every target `target`: a negative one drives the ReLU unit's output to 0 everywhere. */
+const relu = (target: number, learningRate: number): Doc => ({
+  inputs: ['x'], outputs: ['y'],
+  layers: [{ units: 1, activation: 'relu', weights: [[1]], biases: [0.1] }, { units: 1, activation: 'identity', weights: [[1]], biases: [0] }],
+  data: [{ x: 0, y: target }, { x: 0.5, y: target }, { x: 1, y: target }],
+  training: { learningRate, maxSteps: 2000 },
+});
+/** One sigmoid unit: a target of 1 with a big learning rate pushes it flat. */
+const sigmoid = (target: number, learningRate: number): Doc => ({
+  inputs: ['x'], outputs: ['y'],
+  layers: [{ units: 1, activation: 'sigmoid', weights: [[1]], biases: [0] }],
+  data: [{ x: 1, y: target }, { x: 2, y: target }],
+  training: { learningRate, maxSteps: 5000, minStepSize: 0 },
+});
+
+/** Continue on `doc` with only the built-in `kind` on (thresholds from `setting`), to its stop. */
+function continueWith(doc: Doc, kind: BuiltinKind, setting: Partial<BuiltinSetting> = {}): Stop {
+  const session = new TrainingSession(loadNetwork(JSON.stringify(doc)));
+  const builtins = defaultBuiltins();
+  builtins[kind] = { ...builtins[kind], enabled: true, ...setting };
+  session.setBreakpoints([], builtins);
+  return runToStop(session);
+}
+
+interface Case {
+  kind: BuiltinKind;
+  setting?: Partial<BuiltinSetting>;
+  fires: { doc: Doc; step: number; says: RegExp };
+  quiet: Doc;
+}
+
+const CASES: Case[] = [
+  // A learning rate of 5 sends the dosage network's loss to Infinity, and then NaN.
+  { kind: 'nan', fires: { doc: dosage({ learningRate: 5 }), step: 106, says: /the loss is not a finite number/ }, quiet: dosage() },
+  { kind: 'lossUp', fires: { doc: dosage({ learningRate: 0.5 }), step: 1, says: /the loss went up \(11\.11 -> 86\.8\)/ }, quiet: dosage({ learningRate: 0.01, maxSteps: 3000 }) },
+  // Nothing trainable: the loss stays 11.11.
+  { kind: 'plateau', setting: { threshold: 50 }, fires: { doc: dosage({ trainable: [], minStepSize: 0, maxSteps: 1000 }), step: 50, says: /not gone below 11\.11 for 50 steps/ }, quiet: dosage({ learningRate: 0.01, maxSteps: 500 }) },
+  { kind: 'deadRelu', fires: { doc: relu(-10, 0.5), step: 1, says: /unit 1 of layer 1 \(ReLU\) is dead/ }, quiet: relu(3, 0.05) },
+  { kind: 'saturated', setting: { threshold: 1e-3 }, fires: { doc: sigmoid(1, 50), step: 1, says: /1 sigmoid or tanh unit is saturated \(slope below 0\.001/ }, quiet: sigmoid(0.5, 1) },
+  // Near the optimum every gradient fades.
+  { kind: 'vanishing', setting: { threshold: 1e-4 }, fires: { doc: dosage({ minStepSize: 0, maxSteps: 20000 }), step: 726, says: /layer 1's gradients vanish \(mean \|gradient\| 9\.768e-5\)/ }, quiet: dosage({ maxSteps: 300 }) },
+  { kind: 'exploding', fires: { doc: dosage({ learningRate: 5 }), step: 2, says: /layer 2's gradients explode \(mean \|gradient\| 3225\)/ }, quiet: dosage() },
+  { kind: 'updateRatio', fires: { doc: dosage({ learningRate: 1 }), step: 1, says: /layer 1's weights moved by 4\.729 of their size in one step/ }, quiet: example('xor.nn.json') },
+  { kind: 'stalled', setting: { threshold: 1e-7, threshold2: 20 }, fires: { doc: dosage({ minStepSize: 0, maxSteps: 20000 }), step: 1378, says: /w2 has moved by less than 1\.000e-7 per step for 20 steps/ }, quiet: dosage({ maxSteps: 300 }) },
+];
+
+describe('built-in conditions', () => {
+  for (const c of CASES) {
+    it(`${BUILTINS[c.kind].title}: breaks when ${explainBuiltin(c.kind, { ...defaultBuiltins()[c.kind], ...c.setting })}`, () => {
+      const stop = continueWith(c.fires.doc, c.kind, c.setting);
+      assert.deepEqual([stop.reason, stop.step, stop.hits[0]?.id], ['breakpoint', c.fires.step, c.kind], stop.text);
+      assert.match(stop.text, c.fires.says);
+      const quiet = continueWith(c.quiet, c.kind, c.setting);
+      assert.notEqual(quiet.reason, 'breakpoint', quiet.text);
+      assert.ok(quiet.step > 0);
+    });
+  }
+
+  it('Update too large or too small: also breaks when a layer\'s weights barely move', () => {
+    // dosage-b3 trains b3 alone: the weights do not move at all.
+    const stop = continueWith(example('dosage-b3.nn.json'), 'updateRatio');
+    assert.deepEqual([stop.reason, stop.step], ['breakpoint', 1]);
+    assert.match(stop.text, /layer 1's weights barely move \(by 0 of their size in one step\)/);
+  });
+
+  it('Converged is on by default (the file\'s minStepSize stops Continue); switched off, training runs to maxSteps', () => {
+    assert.equal(defaultBuiltins().converged.enabled, true);
+    assert.deepEqual(BUILTIN_KINDS.filter((k) => BUILTINS[k].onByDefault), ['converged']);
+    const on = runToStop(new TrainingSession(loadNetwork(JSON.stringify(dosage()))));
+    assert.deepEqual([on.reason, on.step], ['converged', 642]);
+    const session = new TrainingSession(loadNetwork(JSON.stringify(dosage({ maxSteps: 1000 }))));
+    session.setBreakpoints([], { ...defaultBuiltins(), converged: { enabled: false } });
+    assert.deepEqual([runToStop(session).reason, session.trainer.stepCount], ['max-steps', 1000]);
+  });
+
+  it('fires on a crossing, not again while the condition holds: Continue after a hit goes on', () => {
+    // dosage-b3's weights never move: "barely move" holds from step 1 to the end.
+    const session = new TrainingSession(loadNetwork(JSON.stringify(example('dosage-b3.nn.json'))));
+    session.setBreakpoints([], { ...defaultBuiltins(), updateRatio: { enabled: true } });
+    assert.equal(runToStop(session).step, 1);
+    const next = runToStop(session);
+    assert.equal(next.reason, 'converged', next.text);
+    assert.ok(next.step > 10);
+  });
+});

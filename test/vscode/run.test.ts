@@ -1,0 +1,187 @@
+/**
+ * One run per network document, in a real VS Code: every editor of a file, the commands and the
+ * status bar drive the same run; Pause stops it at once from anywhere; a broken edit pauses it in
+ * sight; Step Into walks a step's phases; writing the parameters back is one undoable edit that
+ * keeps the run where it is; an edit retrains or restarts, saying why.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { loadNetwork, Trainer } from '../../src/core';
+import { api, closeAllEditors, examplePath, scratchFile, waitFor } from './util';
+
+type Status = { uri: string; step: number; running: boolean; stop: string | null } | undefined;
+
+const editorsOf = (uri: vscode.Uri) => api().editors().filter((e) => e.uri === uri.toString());
+const editorOf = (uri: vscode.Uri) => editorsOf(uri)[0];
+const runOf = (uri: vscode.Uri) => api().runs().find((r) => r.uri === uri.toString());
+const state = (): string => JSON.stringify({ editors: api().editors().map(({ params: _p, ...e }) => e), runs: api().runs() });
+
+async function opened(uri: vscode.Uri, column = vscode.ViewColumn.Active): Promise<void> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor', column);
+  await waitFor('the network editor to show the graph', () => editorOf(uri)?.shown === 'model', 30_000, state);
+  await waitFor('the network editor to be active', async () => (await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.uri === uri.toString());
+}
+
+/** An example's text as it is, or with some of its training settings changed. */
+function network(name: string, training?: Record<string, unknown>): string {
+  const text = readFileSync(examplePath(name), 'utf8');
+  if (!training) return text;
+  const file = JSON.parse(text);
+  file.training = { ...file.training, ...training };
+  return JSON.stringify(file, null, 2);
+}
+
+/** Replaces the first `from` in the document with `to`, as one edit. */
+async function replace(uri: vscode.Uri, from: string, to: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const at = document.getText().indexOf(from);
+  assert.ok(at >= 0, `${from} is in the file`);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(document.positionAt(at), document.positionAt(at + from.length)), to);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+}
+
+describe('one run per network document', () => {
+  afterEach(closeAllEditors);
+
+  it('two editors of one file show and drive one run, whichever was focused last', async () => {
+    const uri = scratchFile('run-two.nn.json', network('dosage-all.nn.json'));
+    await opened(uri);
+    await opened(uri, vscode.ViewColumn.Beside);
+    await waitFor('two editors of the file', () => editorsOf(uri).length === 2 && editorsOf(uri).every((e) => e.ready), 30_000, state);
+    assert.equal(runOf(uri)?.attachments, 2, 'one run, attached twice');
+    for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('backprop.step');
+    // Focus goes back to the first group: the commands act on the same run, and both show it.
+    await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
+    await vscode.commands.executeCommand('backprop.stepBack');
+    await api().sync();
+    assert.deepEqual(editorsOf(uri).map((e) => e.step), [2, 2], state());
+    assert.equal(new Set(editorsOf(uri).map((e) => e.run)).size, 1);
+    const reference = new Trainer(loadNetwork(network('dosage-all.nn.json')));
+    reference.step(); reference.step();
+    for (const e of editorsOf(uri)) assert.deepEqual(e.params, Array.from(reference.params));
+  });
+
+  it('Pause from the command palette stops a 50,000,000-step Continue at once, and no step comes after', async () => {
+    const uri = scratchFile('run-pause.nn.json', network('xor.nn.json', { minStepSize: 0, maxSteps: 50_000_000 }));
+    await opened(uri);
+    await vscode.commands.executeCommand('backprop.continue');
+    await waitFor('Continue to be under way', () => runOf(uri)?.running && (runOf(uri)!.step ?? 0) > 20_000, 30_000, state);
+    await vscode.commands.executeCommand('backprop.pause');
+    // The command resolves once the worker has stopped: the run already says so.
+    assert.equal(runOf(uri)?.running, false, state());
+    const stopped = editorOf(uri)!.step!;
+    assert.equal(editorOf(uri)!.stop, `Paused at step ${stopped}`);
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, stopped, 'no step after Pause');
+    assert.equal((await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.running, false);
+  });
+
+  it('a broken edit during Continue pauses the run where it is, in sight; the repaired file goes on from there', async () => {
+    const text = network('xor.nn.json', { minStepSize: 0, maxSteps: 50_000_000 });
+    const uri = scratchFile('run-broken.nn.json', text);
+    await opened(uri);
+    await vscode.commands.executeCommand('backprop.continue');
+    await waitFor('Continue to be under way', () => runOf(uri)?.running && (runOf(uri)!.step ?? 0) > 1000, 30_000, state);
+    await replace(uri, '"layers"', '"layers');
+    await waitFor('the broken edit to pause the run', () => runOf(uri)?.running === false && editorOf(uri)?.shown === 'invalid', 20_000, state);
+    await api().sync();
+    const at = editorOf(uri)!.step!;
+    assert.ok(at > 1000, state());
+    // Pause has nothing left to stop, and nothing trains out of sight.
+    await vscode.commands.executeCommand('backprop.pause');
+    await api().sync();
+    assert.equal(runOf(uri)?.step, at);
+    await replace(uri, '"layers', '"layers"');
+    await waitFor('the graph again, at the same step', () => editorOf(uri)?.shown === 'model', 20_000, state);
+    assert.equal(editorOf(uri)!.step, at, 'repairing the text keeps the run');
+    assert.equal(editorOf(uri)!.running, false);
+  });
+
+  it('a tab hidden and shown again keeps its run, its step and its place inside a step', async () => {
+    const uri = scratchFile('run-hidden.nn.json', network('dosage-all.nn.json'));
+    await opened(uri);
+    await vscode.commands.executeCommand('backprop.step');
+    await vscode.commands.executeCommand('backprop.stepInto');
+    await waitFor('inside step 1', () => editorOf(uri)?.step === 1 && editorOf(uri)?.phase !== null);
+    const readies = editorOf(uri)!.readies;
+    await vscode.commands.executeCommand('vscode.open', scratchFile('run-other.txt', 'another file'));
+    await waitFor('the run to outlive its hidden webview', () => runOf(uri)?.attachments === 1);
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor');
+    await waitFor('the re-created webview to say ready', () => (editorOf(uri)?.readies ?? 0) > readies);
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, 1);
+    assert.deepEqual(editorOf(uri)!.phase, { kind: 'forward', layer: 1 });
+  });
+
+  it('Step Into walks the forward pass, the loss, the backward pass and the update; Step Out finishes the step', async () => {
+    const text = network('dosage-all.nn.json');
+    const uri = scratchFile('run-step-into.nn.json', text);
+    await opened(uri);
+    const phases: unknown[] = [];
+    for (let i = 0; i < 7; i++) {
+      await vscode.commands.executeCommand('backprop.stepInto');
+      await api().sync();
+      phases.push(editorOf(uri)!.phase);
+    }
+    assert.deepEqual(phases, [
+      { kind: 'forward', layer: 1 }, { kind: 'forward', layer: 2 }, { kind: 'loss' },
+      { kind: 'backward', layer: 2 }, { kind: 'backward', layer: 1 }, { kind: 'update' }, null,
+    ]);
+    assert.equal(editorOf(uri)!.step, 1);
+    const reference = new Trainer(loadNetwork(text));
+    reference.step();
+    assert.deepEqual(editorOf(uri)!.params, Array.from(reference.params), 'the phases make exactly one step');
+    await vscode.commands.executeCommand('backprop.stepInto');
+    await vscode.commands.executeCommand('backprop.stepInto');
+    await vscode.commands.executeCommand('backprop.stepOut');
+    await api().sync();
+    assert.deepEqual([editorOf(uri)!.step, editorOf(uri)!.phase], [2, null]);
+    reference.step();
+    assert.deepEqual(editorOf(uri)!.params, Array.from(reference.params));
+  });
+
+  it('Write Parameters to File is one edit that undo takes back, and the run keeps its step', async () => {
+    const text = network('dosage-b3.nn.json');
+    const uri = scratchFile('run-write.nn.json', text);
+    await opened(uri);
+    for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('backprop.step');
+    await api().sync();
+    const trained = editorOf(uri)!.params!;
+    await vscode.commands.executeCommand('backprop.writeParameters');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await waitFor('the parameters in the file', () => document.isDirty && loadNetwork(document.getText()).initialParameters.every((v, i) => v === trained[i]), 20_000, () => document.getText());
+    // Only the numbers changed: the rest of the text is as it was, line for line.
+    assert.equal(document.getText().split('\n').length, text.split('\n').length);
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, 3, 'writing is not an edit that restarts the run');
+    await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('undo to take the edit back', () => document.getText() === text && !document.isDirty, 20_000, () => document.getText());
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, 3, 'nor is its undo');
+  });
+
+  it('an edit of the training settings goes on from the step; an edit of anything else restarts, saying why', async () => {
+    const text = network('dosage-b3.nn.json');
+    const uri = scratchFile('run-edit.nn.json', text);
+    await opened(uri);
+    for (let i = 0; i < 2; i++) await vscode.commands.executeCommand('backprop.step');
+    await api().sync();
+    // Spaces change nothing the run depends on.
+    await replace(uri, '"loss": "ssr"', '"loss":   "ssr"');
+    await api().sync();
+    await replace(uri, '"learningRate": 0.1', '"learningRate": 0.05');
+    await api().sync();
+    await waitFor('the new learning rate to be taken', () => editorOf(uri)?.step === 2, 20_000, state);
+    await vscode.commands.executeCommand('backprop.step');
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, 3, 'retrained from step 2');
+    assert.equal(editorOf(uri)!.restartedBecause, null);
+    await replace(uri, '"dosage": 0.5,', '"dosage": 0.55,');
+    await waitFor('the run to restart from the file', () => editorOf(uri)?.step === 0 && editorOf(uri)?.restartedBecause !== null, 20_000, state);
+    assert.match(editorOf(uri)!.restartedBecause!, /data/);
+    await (await vscode.workspace.openTextDocument(uri)).save();
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The Breakpoints list beside the graph, like VS Code's Breakpoints view: add, edit in place (Enter
+ * applies, Escape cancels, a malformed condition's error shows under it with its column), toggle,
+ * remove, hit counts, a hit condition per breakpoint, and the built-in conditions with their
+ * thresholds. The page owns no breakpoint state: every change goes to the host as the whole list,
+ * and the list is drawn from what the host sends back (with the worker's verdicts and hits).
+ */
+import type { BreakpointsView } from '../src/protocol';
+import type { BreakpointSpec, BreakpointStatus, BuiltinKind, BuiltinSettings } from '../src/session/breakpointTypes';
+import { h } from './dom';
+
+/**
+ * What a person types as a breakpoint: `175` or `step 175`, `every 50`, `watch w3` (sign change),
+ * `watch w3 crosses 0.5`, `watch w3 moves 0.1`, or any condition (`loss < 0.01`).
+ */
+export function parseBreakpointText(text: string, id: string, enabled = true, hitCondition?: string): BreakpointSpec {
+  const t = text.trim();
+  const base = { id, enabled, ...(hitCondition ? { hitCondition } : {}) };
+  let m = /^(?:step\s+)?(\d+)$/i.exec(t);
+  if (m) return { ...base, kind: 'step', step: Number(m[1]) };
+  m = /^every\s+(\d+)(?:\s+steps?)?$/i.exec(t);
+  if (m) return { ...base, kind: 'every', every: Number(m[1]) };
+  m = /^watch\s+([wb]\d+)(?:\s+(sign|crosses|moves)(?:\s+(-?[\d.]+(?:e-?\d+)?))?)?$/i.exec(t);
+  if (m) {
+    const watch = m[2]?.toLowerCase() === 'crosses' ? 'cross' : m[2]?.toLowerCase() === 'moves' ? 'move' : 'sign';
+    return { ...base, kind: 'watch', parameter: m[1], watch, ...(m[3] !== undefined ? { value: Number(m[3]) } : {}) };
+  }
+  return { ...base, kind: 'condition', expression: t };
+}
+
+/** How a breakpoint is typed back into its edit box (the inverse of parseBreakpointText). */
+function typed(spec: BreakpointSpec): string {
+  switch (spec.kind) {
+    case 'step': return String(spec.step);
+    case 'every': return `every ${spec.every}`;
+    case 'condition': return spec.expression;
+    case 'watch': return `watch ${spec.parameter}${spec.watch === 'sign' ? '' : ` ${spec.watch === 'cross' ? 'crosses' : 'moves'} ${spec.value}`}`;
+  }
+}
+
+export class BreakpointsPanel {
+  readonly element = document.createElement('details');
+  private readonly list = h('div', 'bp-list');
+  private readonly builtinList = h('div', 'bp-builtins');
+  private view: BreakpointsView | undefined;
+  /** The breakpoints that stopped the run last: their rows are highlighted like the current line. */
+  private hit = new Set<string>();
+  /** The row being edited (its id, or 'new'), kept across redraws so a frame does not close it. */
+  private editing: string | undefined;
+  /** The edit-in-place row while it is open: kept across redraws, with what is typed in it. */
+  private editorRow: HTMLElement | undefined;
+  private runKey = '';
+  private nextId = 1;
+
+  constructor(private readonly send: (specs: BreakpointSpec[], builtins: BuiltinSettings) => void, open: boolean, onToggle: (open: boolean) => void) {
+    this.element.className = 'bp-panel';
+    this.element.open = open;
+    const summary = document.createElement('summary');
+    summary.append(h('span', 'bp-title', 'Breakpoints'));
+    const tools = h('span', 'bp-tools');
+    tools.append(
+      this.tool('add', 'Add a breakpoint: a step (175), every N steps (every 50), a condition (loss < 0.01), or watch w3', () => this.edit('new')),
+      this.tool('activate-breakpoints', 'Enable or disable every breakpoint', () => this.toggleAll()),
+      this.tool('close-all', 'Remove every breakpoint', () => this.update(() => [])),
+    );
+    summary.append(tools);
+    this.element.append(summary, this.list, h('div', 'bp-section', 'Built-in conditions'), this.builtinList);
+    this.element.addEventListener('toggle', () => onToggle(this.element.open));
+  }
+
+  private tool(icon: string, label: string, run: () => void): HTMLElement {
+    const b = h('button', `bp-tool codicon codicon-${icon}`);
+    b.type = 'button';
+    b.title = label;
+    b.setAttribute('aria-label', label);
+    b.addEventListener('click', (ev) => { ev.preventDefault(); ev.stopPropagation(); this.element.open = true; run(); });
+    return b;
+  }
+
+  /** Draws the list as the host sent it; `hits`: the ids of the breakpoints the run last stopped on. */
+  show(view: BreakpointsView, hits: readonly string[] = [...this.hit]): void {
+    this.view = view;
+    this.hit = new Set(hits);
+    for (const spec of view.specs) {
+      const n = /^bp(\d+)$/.exec(spec.id);
+      if (n) this.nextId = Math.max(this.nextId, Number(n[1]) + 1);
+    }
+    this.render();
+  }
+
+  /**
+   * From each frame: the ids the run stopped on (their rows are highlighted) and the hit counts.
+   * Redrawn only when they changed, so a breakpoint or threshold being typed is left alone.
+   */
+  setRun(hits: readonly string[], statuses: readonly BreakpointStatus[]): void {
+    const key = JSON.stringify([hits, statuses.map((s) => [s.id, s.hits])]);
+    if (key === this.runKey) return;
+    this.runKey = key;
+    this.hit = new Set(hits);
+    if (!this.view) return;
+    const counts = new Map(statuses.map((s) => [s.id, s.hits]));
+    this.view = { ...this.view, statuses: this.view.statuses.map((s) => ({ ...s, hits: counts.get(s.id) ?? s.hits })) };
+    this.render();
+  }
+
+  private update(change: (specs: BreakpointSpec[]) => BreakpointSpec[], builtins?: BuiltinSettings): void {
+    if (!this.view) return;
+    this.send(change([...this.view.specs]), builtins ?? this.view.builtins);
+  }
+
+  private toggleAll(): void {
+    this.update((specs) => {
+      const enable = specs.some((s) => !s.enabled);
+      return specs.map((s) => ({ ...s, enabled: enable }));
+    });
+  }
+
+  private edit(id: string): void {
+    this.editing = id;
+    this.editorRow = undefined;
+    this.render();
+  }
+
+  private render(): void {
+    const view = this.view;
+    if (!view) return;
+    const statuses = new Map(view.statuses.map((s) => [s.id, s]));
+    const describe = (spec: BreakpointSpec): string => view.labels[spec.id] ?? typed(spec);
+    // The open editor moves into the new list as it is; its focus and caret go with it.
+    const typing = this.editorRow?.contains(document.activeElement) ? document.activeElement as HTMLInputElement : undefined;
+    const caret = typing ? [typing.selectionStart, typing.selectionEnd] as const : undefined;
+    this.list.replaceChildren();
+    for (const spec of view.specs) {
+      const status = statuses.get(spec.id);
+      if (this.editing === spec.id) { this.list.append(this.editor(spec)); continue; }
+      const row = h('div', 'bp-row');
+      row.dataset.breakpoint = spec.id;
+      row.classList.toggle('disabled', !spec.enabled);
+      row.classList.toggle('hit', this.hit.has(spec.id));
+      row.classList.toggle('unverified', status?.verified === false);
+      const toggle = h('button', `bp-dot codicon ${status?.verified === false ? 'codicon-debug-breakpoint-unverified' : spec.enabled ? 'codicon-debug-breakpoint' : 'codicon-debug-breakpoint-disabled'}`);
+      toggle.type = 'button';
+      toggle.setAttribute('role', 'checkbox');
+      toggle.setAttribute('aria-checked', String(spec.enabled));
+      toggle.setAttribute('aria-label', `${spec.enabled ? 'Disable' : 'Enable'} the breakpoint ${describe(spec)}`);
+      toggle.title = toggle.getAttribute('aria-label')!;
+      toggle.addEventListener('click', () => this.update((specs) => specs.map((s) => (s.id === spec.id ? { ...s, enabled: !s.enabled } : s))));
+      const label = h('span', 'bp-label', describe(spec));
+      label.tabIndex = 0;
+      label.title = 'Double-click or Enter to edit';
+      label.addEventListener('dblclick', () => this.edit(spec.id));
+      label.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === 'F2') { ev.preventDefault(); this.edit(spec.id); } });
+      const hits = h('span', 'bp-hits', `${spec.hitCondition ? `on hit ${spec.hitCondition} · ` : ''}hits ${status?.hits ?? 0}`);
+      const remove = h('button', 'bp-remove codicon codicon-close');
+      remove.type = 'button';
+      remove.setAttribute('aria-label', `Remove the breakpoint ${describe(spec)}`);
+      remove.title = 'Remove';
+      remove.addEventListener('click', () => this.update((specs) => specs.filter((s) => s.id !== spec.id)));
+      row.append(toggle, label, hits, remove);
+      this.list.append(row);
+      if (status?.verified === false && status.message) {
+        const error = h('div', 'bp-error', status.message);
+        error.setAttribute('role', 'alert');
+        this.list.append(error);
+      }
+    }
+    if (this.editing === 'new') this.list.append(this.editor(undefined));
+    if (view.specs.length === 0 && this.editing !== 'new') this.list.append(h('div', 'bp-empty', 'No breakpoints. + adds one: a step (175), every N steps (every 50), a condition (abs(dw1) > 10 && step > 100), or watch w3.'));
+    if (typing?.isConnected) {
+      typing.focus();
+      if (caret) typing.setSelectionRange(caret[0], caret[1]);
+    }
+    // A threshold being typed is not redrawn under the person's fingers.
+    if (!this.builtinList.contains(document.activeElement)) this.renderBuiltins(view);
+  }
+
+  /** The edit-in-place row: the breakpoint as typed, and its hit condition. */
+  private editor(spec: BreakpointSpec | undefined): HTMLElement {
+    const id = spec?.id ?? 'new';
+    if (this.editorRow?.dataset.editing === id) return this.editorRow;
+    const row = h('div', 'bp-row bp-editing');
+    row.dataset.editing = id;
+    this.editorRow = row;
+    const input = h('input', 'bp-input');
+    input.type = 'text';
+    input.value = spec ? typed(spec) : '';
+    input.placeholder = 'step 175, every 50, loss < 0.01, watch w3';
+    input.setAttribute('aria-label', 'Breakpoint: a step, every N steps, a condition, or watch a parameter');
+    const hit = h('input', 'bp-hit-input');
+    hit.type = 'text';
+    hit.value = spec?.hitCondition ?? '';
+    hit.placeholder = 'every hit';
+    hit.setAttribute('aria-label', 'Hit condition: 5 (the 5th hit), >= 5, or % 5');
+    hit.title = 'Hit condition: 5 (the 5th hit), >= 5 (from the 5th on), % 5 (every 5th); empty for every hit';
+    const apply = (): void => {
+      const text = input.value.trim();
+      this.editing = undefined;
+      this.editorRow = undefined;
+      if (text === '') { this.render(); return; }
+      const next = parseBreakpointText(text, spec?.id ?? `bp${this.nextId++}`, spec?.enabled ?? true, hit.value.trim() || undefined);
+      this.update((specs) => (spec ? specs.map((s) => (s.id === spec.id ? next : s)) : [...specs, next]));
+    };
+    const keys = (ev: KeyboardEvent): void => {
+      if (ev.key === 'Enter') { ev.preventDefault(); apply(); }
+      if (ev.key === 'Escape') { ev.preventDefault(); ev.stopPropagation(); this.editing = undefined; this.editorRow = undefined; this.render(); }
+    };
+    input.addEventListener('keydown', keys);
+    hit.addEventListener('keydown', keys);
+    row.append(h('span', 'bp-dot codicon codicon-debug-breakpoint'), input, hit);
+    requestAnimationFrame(() => input.focus());
+    return row;
+  }
+
+  private renderBuiltins(view: BreakpointsView): void {
+    this.builtinList.replaceChildren();
+    for (const { kind, info, explains } of view.catalog) {
+      const setting = view.builtins[kind];
+      const row = h('div', 'bp-builtin');
+      row.dataset.builtin = kind;
+      row.classList.toggle('hit', this.hit.has(kind));
+      const box = h('input');
+      box.type = 'checkbox';
+      box.checked = setting.enabled;
+      box.id = `builtin-${kind}`;
+      box.addEventListener('change', () => this.setBuiltin(kind, { ...setting, enabled: box.checked }));
+      const label = h('label', 'bp-builtin-label', info.title);
+      label.htmlFor = box.id;
+      label.title = `Break when ${explains}`;
+      row.append(box, label);
+      for (const which of ['threshold', 'threshold2'] as const) {
+        const t = info[which];
+        if (!t) continue;
+        const input = h('input', 'bp-threshold');
+        input.type = 'text';
+        input.inputMode = 'decimal';
+        input.value = String(setting[which] ?? t.default);
+        input.setAttribute('aria-label', `${info.title}: ${t.label}`);
+        input.title = t.label;
+        input.addEventListener('change', () => {
+          const v = Number(input.value);
+          if (input.value.trim() === '' || !Number.isFinite(v)) { input.setAttribute('aria-invalid', 'true'); input.title = `${t.label}: a number, such as ${t.default}`; return; }
+          input.removeAttribute('aria-invalid');
+          this.setBuiltin(kind, { ...setting, [which]: v });
+        });
+        row.append(input);
+      }
+      this.builtinList.append(row);
+    }
+  }
+
+  private setBuiltin(kind: BuiltinKind, setting: BuiltinSettings[BuiltinKind]): void {
+    if (!this.view) return;
+    this.update((specs) => specs, { ...this.view.builtins, [kind]: setting });
+  }
+}

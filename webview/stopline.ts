@@ -1,0 +1,57 @@
+/**
+ * The line under the toolbar that says where the run is and why, as a debugger's status says it:
+ * "Paused at step 175: breakpoint `step 175`", "Running", "Restarted: the data changed". It is the
+ * page's `role="status"`, so a screen reader hears each stop. Go to Step... asks for its step here.
+ */
+import type { TrainingFrame } from '../src/protocol';
+import { h } from './dom';
+
+export class StopLine {
+  readonly element = h('div', 'stopline');
+  private readonly text = h('span', 'stop-text');
+  private readonly form = h('span', 'goto');
+  private readonly input = h('input', 'goto-input');
+
+  constructor(private readonly goTo: (step: number) => void) {
+    this.text.setAttribute('role', 'status');
+    this.text.setAttribute('aria-live', 'polite');
+    this.input.type = 'text';
+    this.input.inputMode = 'numeric';
+    this.input.setAttribute('aria-label', 'Go to step');
+    this.input.placeholder = 'step';
+    this.form.append(h('span', 'goto-label', 'Go to step'), this.input);
+    this.form.hidden = true;
+    this.input.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') { ev.preventDefault(); this.form.hidden = true; return; }
+      if (ev.key !== 'Enter') return;
+      ev.preventDefault();
+      const text = this.input.value.trim();
+      if (!/^\d+$/.test(text)) { this.input.setAttribute('aria-invalid', 'true'); this.input.title = 'a whole number of steps'; return; }
+      this.input.removeAttribute('aria-invalid');
+      this.form.hidden = true;
+      this.goTo(Number(text));
+    });
+    this.element.append(this.text, this.form);
+  }
+
+  /** Says where `frame`'s run is; `problem` when the text is broken, `restarted` when the run last restarted and why. */
+  show(frame: TrainingFrame | undefined, problem: string | null, restarted: string | null): void {
+    let text = '';
+    if (frame) {
+      if (frame.running) text = `Running from step ${frame.step}`;
+      else if (restarted && frame.stop?.reason === 'entry') text = `Restarted at step ${frame.step}: ${restarted}`;
+      else text = frame.stop?.text ?? `At step ${frame.step}`;
+      if (problem) text = `${frame.running ? 'Running' : `Paused at step ${frame.step}`}: the file has an error (${problem})`;
+    }
+    this.text.textContent = text;
+    this.element.title = text;
+    this.element.classList.toggle('hit', frame?.stop?.reason === 'breakpoint');
+  }
+
+  /** Go to Step...: asks for the step here. */
+  askStep(): void {
+    this.form.hidden = false;
+    this.input.value = '';
+    this.input.focus();
+  }
+}

@@ -704,6 +704,30 @@ describe('network editor webview (Chromium)', () => {
     assert.equal(await input.inputValue(), 'loss < 0.5');
   });
 
+  it('draws a phase and the breakpoints list in the light theme too, in its own colours', async () => {
+    const light = await openWebview('light', browser);
+    try {
+      const net = example('dosage-all.nn.json');
+      const session = new TrainingSession(net);
+      const specs: BreakpointSpec[] = [{ id: 'bp1', enabled: true, kind: 'condition', expression: 'abs(dw1 > 10' }, { id: 'bp2', enabled: false, kind: 'step', step: 175 }];
+      await light.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, defaultBuiltins(), session.setBreakpoints(specs, defaultBuiltins())) });
+      for (let i = 0; i < 4; i++) session.stepInto();
+      await show(light, net, (f) => f, session);
+      const colours = await light.page.evaluate(() => ({
+        band: getComputedStyle(document.querySelector('.phase-band')!).fill,
+        background: getComputedStyle(document.body).backgroundColor,
+        error: getComputedStyle(document.querySelector('.bp-error')!).color,
+      }));
+      // The light theme's current-line colour (not the dark one's), and an error colour that is not the page's.
+      assert.notEqual(colours.band, 'none');
+      assert.notEqual(colours.error, colours.background);
+      assert.equal(await light.page.locator('#app').getAttribute('data-phase'), 'backward 2');
+      await screenshot(light.page, 'webview-debugger-light');
+    } finally {
+      await light.close();
+    }
+  });
+
   it('says where Continue paused, and asks for a step to go to', async () => {
     const { page } = view;
     const session = new TrainingSession(dosage);

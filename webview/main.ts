@@ -16,6 +16,7 @@ import { Legend } from './legend';
 import type { Notation } from './notation';
 import { type Problem, ProblemView } from './problem';
 import { StopLine } from './stopline';
+import { PhasePanel } from './phase';
 import { modelOf } from './store';
 import { Toolbar } from './toolbar';
 
@@ -92,7 +93,8 @@ const legend = new Legend(state.legend, (open) => { state.legend = open; save();
 const side = h('div', 'side');
 const breakpoints = new BreakpointsPanel((specs, builtins) => post({ type: 'setBreakpoints', specs, builtins }), state.breakpoints, (open) => { state.breakpoints = open; save(); });
 const inspector = new Inspector(() => pin(null));
-side.append(breakpoints.element, inspector.element);
+const phasePanel = new PhasePanel();
+side.append(breakpoints.element, phasePanel.element, inspector.element);
 main.append(graphHost, side);
 const card = new HoverCard((ready) => { if (ready) app.dataset.cardsReady = 'true'; else delete app.dataset.cardsReady; });
 
@@ -128,6 +130,7 @@ function setNotation(n: Notation, chosen: boolean): void {
   if (model && !model.training.running) card.prerender(model, n);
   showCard();
   renderInspector();
+  phasePanel.render(model, n);
 }
 
 function pin(name: string | null): void {
@@ -198,6 +201,7 @@ function render(): void {
   breakpoints.setRun(frame.stop?.reason === 'breakpoint' ? frame.stop.hits.map((h) => h.id) : [], frame.breakpoints);
   showState();
   renderInspector();
+  phasePanel.render(m, state.notation);
   // Cards are built ahead only when the run rests: during Continue each would be stale at once.
   if (!m.training.running) card.prerender(m, state.notation);
   else if (!wasRunning) card.prerender(undefined, state.notation);

@@ -17,9 +17,15 @@ const editorOf = (uri: vscode.Uri) => editorsOf(uri)[0];
 const runOf = (uri: vscode.Uri) => api().runs().find((r) => r.uri === uri.toString());
 const state = (): string => JSON.stringify({ editors: api().editors().map(({ params: _p, ...e }) => e), runs: api().runs() });
 
+/**
+ * Opens `uri` in the network editor and waits until every editor of it has a page that said ready
+ * (as editor.test.ts explains, VS Code for the browser can fail to boot a webview created while
+ * another is still loading, which a person opening editors by hand does not run into).
+ */
 async function opened(uri: vscode.Uri, column = vscode.ViewColumn.Active): Promise<void> {
+  const before = editorsOf(uri).length;
   await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor', column);
-  await waitFor('the network editor to show the graph', () => editorOf(uri)?.shown === 'model', 30_000, state);
+  await waitFor('the network editor to show the graph', () => editorsOf(uri).length > before && editorsOf(uri).every((e) => e.ready && e.shown === 'model'), 30_000, state);
   await waitFor('the network editor to be active', async () => (await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.uri === uri.toString());
 }
 

@@ -13,7 +13,7 @@ import type { NetworkModel, TrainingFrame, WebviewMessage } from '../../src/prot
 import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { modelOf as viewModel } from '../../webview/store';
-import { signed } from '../../webview/format';
+import { fmt, signed } from '../../webview/format';
 import { launchBrowser, ROOT, screenshot } from '../harness/vscode';
 import { openWebview, type WebviewPage } from './page';
 
@@ -546,6 +546,13 @@ describe('network editor webview (Chromium)', () => {
     let s = await at();
     assert.deepEqual([s.phase, s.current, s.pending, s.band], ['forward 1', ['1,1', '1,2'], ['2,1'], 'visible']);
     assert.equal(s.status, 'Paused at step 0, in the forward pass, layer 1');
+    // Beside the graph, the layer's x and y for every sample, as the trainer computed them.
+    const panel = page.locator('section.phase-panel');
+    const rows = async (): Promise<string[][]> => panel.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
+    assert.equal(await panel.locator('.inspector-heading').textContent(), 'Forward pass, layer 1');
+    assert.deepEqual(await panel.locator('thead th').allTextContents(), ['i', 'x1', 'y1', 'x2', 'y2']);
+    const [x1, y1] = [session.trainer.x[0], session.trainer.y[0]];
+    assert.deepEqual((await rows())[1], ['2', fmt(x1[2]), fmt(y1[2]), fmt(x1[3]), fmt(y1[3])]);
     // The output's card: the forward pass has not reached it. The pointer goes to the circle (where
     // its own Σ is drawn), not to the middle of the unit and its wide caption.
     await page.locator('[data-unit="2,1"] .node-shape').hover({ force: true });
@@ -555,6 +562,8 @@ describe('network editor webview (Chromium)', () => {
     assert.deepEqual((await at()).current, ['2,1'], 'forward, layer 2: the output');
     await into();
     assert.equal((await at()).phase, 'loss');
+    // Each sample's residual, observed − predicted, and its square.
+    assert.deepEqual((await rows()).map((r) => r[3]), [0, 1, 2].map((i) => fmt(net.data.targets[i] - session.trainer.y[1][i])));
     // Gradients mode: the error flows backwards, layer 2 first; layer 1 waits, faded, and its cards say so.
     await page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
     await into();
@@ -577,6 +586,7 @@ describe('network editor webview (Chromium)', () => {
     const db3 = session.trainer.gradients[findParameter(net, 'b3')!.index];
     const next = b3 - net.training.learningRate * db3;
     assert.ok((await page.locator('.edge-label[data-for="w3"], [data-param="b3"] .bias-label').allTextContents()).includes(`b3 ${signed(b3, 3)} → ${signed(next, 3)}`));
+    assert.deepEqual((await rows()).find((r) => r[0] === 'b3'), ['b3', fmt(b3), fmt(next - b3), fmt(next)]);
     await screenshot(page, 'webview-step-into-update');
     // Past the update the step is taken: step 1, no phase, nothing highlighted.
     await into();

@@ -1,5 +1,6 @@
 /** Activation: registers what the extension contributes, nothing else. */
 import * as vscode from 'vscode';
+import { activateDebugger, DEBUG_TYPE } from './debug/activate';
 import { NetworkDiagnostics } from './diagnostics';
 import { NetworkEditorProvider } from './editor/provider';
 import { openTextBeside } from './editor/session';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
   const log = vscode.window.createOutputChannel('Backprop Debugger', { log: true });
   const editors = NetworkEditorProvider.register(context, log);
   const examples = new Examples(context.extensionUri, context.globalStorageUri);
+  activateDebugger(context, editors.runs);
   const noEditor = (): Thenable<unknown> => vscode.window.showInformationMessage('Open a network in the Network Debugger first (Backprop Debugger: Open Example Network...).');
   context.subscriptions.push(
     log,
@@ -60,6 +62,15 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
     })),
     vscode.commands.registerCommand('backprop.goToStep', async (step?: unknown) => {
       const session = editors.active;
+      const debug = vscode.debug.activeDebugSession;
+      // With no network editor open, Go to Step acts on the run VS Code's debugger shows.
+      if (!session?.run.frame && debug?.type === DEBUG_TYPE) {
+        const program = typeof debug.configuration.program === 'string' ? vscode.Uri.file(debug.configuration.program).toString() : '';
+        const f = editors.runs.registry.find(program)?.frame;
+        const target = typeof step === 'number' ? step : await askStep(f?.step ?? 0, f?.earliest ?? 0);
+        if (target !== undefined) await debug.customRequest('goToStep', { step: target });
+        return undefined;
+      }
       if (!session?.run.frame) return noEditor();
       const target = typeof step === 'number' ? step : await askStep(session.run.frame.step, session.run.frame.earliest);
       if (target !== undefined) await session.run.goTo(target);

@@ -6,37 +6,9 @@
  * and the list is drawn from what the host sends back (with the worker's verdicts and hits).
  */
 import type { BreakpointsView } from '../src/protocol';
+import { parseBreakpointText, typedBreakpoint as typed } from '../src/session/breakpointText';
 import type { BreakpointSpec, BreakpointStatus, BuiltinKind, BuiltinSettings } from '../src/session/breakpointTypes';
 import { h } from './dom';
-
-/**
- * What a person types as a breakpoint: `175` or `step 175`, `every 50`, `watch w3` (sign change),
- * `watch w3 crosses 0.5`, `watch w3 moves 0.1`, or any condition (`loss < 0.01`).
- */
-export function parseBreakpointText(text: string, id: string, enabled = true, hitCondition?: string): BreakpointSpec {
-  const t = text.trim();
-  const base = { id, enabled, ...(hitCondition ? { hitCondition } : {}) };
-  let m = /^(?:step\s+)?(\d+)$/i.exec(t);
-  if (m) return { ...base, kind: 'step', step: Number(m[1]) };
-  m = /^every\s+(\d+)(?:\s+steps?)?$/i.exec(t);
-  if (m) return { ...base, kind: 'every', every: Number(m[1]) };
-  m = /^watch\s+([wb]\d+)(?:\s+(sign|crosses|moves)(?:\s+(-?[\d.]+(?:e-?\d+)?))?)?$/i.exec(t);
-  if (m) {
-    const watch = m[2]?.toLowerCase() === 'crosses' ? 'cross' : m[2]?.toLowerCase() === 'moves' ? 'move' : 'sign';
-    return { ...base, kind: 'watch', parameter: m[1], watch, ...(m[3] !== undefined ? { value: Number(m[3]) } : {}) };
-  }
-  return { ...base, kind: 'condition', expression: t };
-}
-
-/** How a breakpoint is typed back into its edit box (the inverse of parseBreakpointText). */
-function typed(spec: BreakpointSpec): string {
-  switch (spec.kind) {
-    case 'step': return String(spec.step);
-    case 'every': return `every ${spec.every}`;
-    case 'condition': return spec.expression;
-    case 'watch': return `watch ${spec.parameter}${spec.watch === 'sign' ? '' : ` ${spec.watch === 'cross' ? 'crosses' : 'moves'} ${spec.value}`}`;
-  }
-}
 
 export class BreakpointsPanel {
   readonly element = document.createElement('details');

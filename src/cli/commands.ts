@@ -4,11 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  describeParameterNames, explain, findParameter, finiteDifference, loadNetwork, lossSymbol,
-  type Explanation, type Factor, type Network, NetworkFileError, softmax, type StopReason, Trainer, writeParameters,
+  describeParameterNames, findParameter, loadNetwork, lossSymbol,
+  type Factor, type Network, NetworkFileError, softmax, type StopReason, Trainer, writeParameters,
 } from '../core';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
 import { TrainingSession } from '../session/training';
+import { explainView } from '../session/frame';
+import { renderExplanation } from './explanation';
 import { formatNumber as n, renderTable } from './table';
 
 export interface CliIo {
@@ -321,7 +323,7 @@ function explainCommand(net: Network, name: string | undefined, steps: number, j
   // Exactly `steps` steps, past convergence if need be: the explanation is of that state.
   const trainer = new Trainer(net);
   for (let i = 0; i < steps; i++) trainer.step();
-  const e = explain(trainer, p);
+  const e = explainView(net, trainer, p.name)!;
   if (json) {
     io.stdout(`${JSON.stringify({
       parameter: e.parameter, value: e.value, derivative: e.derivative,
@@ -329,7 +331,7 @@ function explainCommand(net: Network, name: string | undefined, steps: number, j
     })}\n`);
     return 0;
   }
-  io.stdout(`${renderExplanation(net, trainer, e, steps)}\n`);
+  io.stdout(`${renderExplanation(net, e, steps)}\n`);
   return 0;
 }
 
@@ -339,46 +341,3 @@ function factorJson(f: Factor): { label: string; value: number; paths?: unknown[
   return out;
 }
 
-function renderExplanation(net: Network, trainer: Trainer, e: Explanation, steps: number): string {
-  const p = findParameter(net, e.parameter)!;
-  const indent = ' '.repeat(e.derivativeLabel.length + 1);
-  const factorLabels = e.terms[0].factors.map((f) => f.label);
-  // With cross-entropy the output layer's values are scores before the softmax; the softmax's
-  // probabilities are what the loss compares with the observed values, so they stand beside them.
-  const ce = net.loss === 'cross-entropy';
-  const headers = ['i', ...net.inputNames, ...net.outputNames.map((o) => `observed ${o}`), ...net.outputNames.map((o) => `predicted ${o}${ce ? ' (score)' : ''}`),
-    ...(ce ? net.outputNames.map((o) => `softmax ${o}`) : []), ...factorLabels, 'term'];
-  const rows: string[][] = [];
-  for (const t of e.terms) {
-    rows.push([String(t.sample), ...t.inputs.map(n), ...t.observed.map(n), ...t.predicted.map(n), ...(t.probabilities ?? []).map(n), ...t.factors.map((f) => n(f.value)), n(t.value)]);
-  }
-  rows.push(['sum', ...new Array(headers.length - 2).fill(''), n(e.terms.reduce((a, t) => a + t.value, 0))]);
-  const paths = e.terms.flatMap((t) => t.factors.filter((f) => f.paths).flatMap((f) => [
-    `  i=${t.sample}: ${f.label} = ${f.paths!.map((path) => n(path.value)).join(' + ')} = ${n(f.value)}`,
-    ...f.paths!.map((path) => `       ${path.label}: ${path.factors.map((pf) => `${pf.label} ${n(pf.value)}`).join(' × ')} = ${n(path.value)}`),
-  ]));
-  const fd = finiteDifference(net, trainer.params, p.index);
-  const agree = Math.abs(fd - e.derivative);
-  const lr = net.training.learningRate;
-  const next = net.training.trainable[p.index]
-    ? `next value:  ${e.parameter} - ${n(lr)} × (${n(e.derivative)}) = ${n(e.value - lr * e.derivative)}`
-    : `next value:  ${e.parameter} is not trainable, so it stays ${n(e.value)}`;
-  const convention = net.loss === 'cross-entropy'
-    ? 'loss: CE = -Σ_i Σ_k observed_k ln softmax(predicted)_k, summed over samples'
-    : net.loss === 'mse' ? 'loss: MSE = (1/n) Σ_i (observed_i - predicted_i)^2 (3Blue1Brown averages over examples the same way)'
-      : "loss: SSR = Σ_i (observed_i - predicted_i)^2 (StatQuest's convention; 3Blue1Brown's (a - y)^2 per example gives the same dC/da = 2(a - y))";
-  return [
-    `${e.derivativeLabel} at step ${steps} (${e.parameter} = ${n(e.value)})`,
-    '',
-    e.formula,
-    `${indent}${e.expandedFormula}`,
-    '',
-    renderTable(headers, rows, 0),
-    ...(paths.length ? ['', 'sums over paths (a unit that feeds several units):', ...paths] : []),
-    '',
-    `derivative:  ${e.derivativeLabel} = ${n(e.derivative)}`,
-    `check:       finite difference ${n(fd)} (differs by ${agree.toExponential(1)})`,
-    next,
-    convention,
-  ].join('\n');
-}

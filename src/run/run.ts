@@ -11,7 +11,8 @@ import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../sessi
 import { defaultBuiltins } from '../session/breakpointTypes';
 import type { Stop } from '../session/training';
 import type { TrainingWorker, WorkerRun } from '../training/client';
-import type { UpdateReply } from '../training/protocol';
+import type { Reply, UpdateReply } from '../training/protocol';
+import type { LayerStats } from '../session/inspect';
 import { Emitter } from './emitter';
 
 /** Where a run keeps its breakpoints between sessions (the workspace's storage, never the network file). */
@@ -35,6 +36,9 @@ export class Run {
   specs: BreakpointSpec[] = [];
   builtins: BuiltinSettings = defaultBuiltins();
   statuses: BreakpointStatus[] = [];
+  /** VS Code's debugger's breakpoints and conditions (see setDebuggerBreakpoints). */
+  private debuggerSpecs: BreakpointSpec[] = [];
+  private debuggerBuiltins: Partial<BuiltinSettings> = {};
 
   readonly onStructure = new Emitter<NetworkStructure>();
   readonly onFrame = new Emitter<TrainingFrame>();
@@ -141,7 +145,7 @@ export class Run {
 
   private async apply(text: string): Promise<TextOutcome> {
     if (!this.loaded) {
-      const reply = await this.handle.request('load', { text, file: this.file, breakpoints: this.specs, builtins: this.builtins });
+      const reply = await this.handle.request('load', { text, file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins() });
       if (!reply.ok) { this.problem = reply.message; return 'failed'; }
       this.loaded = true;
       this.problem = undefined;
@@ -189,7 +193,36 @@ export class Run {
     this.specs = specs;
     this.builtins = builtins;
     this.store.save(specs, builtins);
-    if (await this.settled()) this.statuses = await this.handle.request('setBreakpoints', { breakpoints: specs, builtins });
+    return this.sendBreakpoints();
+  }
+
+  /**
+   * VS Code's debugger's breakpoints (function, data and line breakpoints, and the built-in
+   * conditions it switched on as exception filters): checked with the editor's own, but kept by VS
+   * Code, so neither stored here nor listed in the editor. `builtins` switches conditions on
+   * (with its thresholds); it never switches off one the editor's list has on.
+   */
+  async setDebuggerBreakpoints(specs: BreakpointSpec[], builtins: Partial<BuiltinSettings>): Promise<BreakpointStatus[]> {
+    this.debuggerSpecs = specs;
+    this.debuggerBuiltins = builtins;
+    return this.sendBreakpoints();
+  }
+
+  private allSpecs(): BreakpointSpec[] {
+    return [...this.specs, ...this.debuggerSpecs];
+  }
+
+  private allBuiltins(): BuiltinSettings {
+    const all = { ...this.builtins };
+    for (const [kind, setting] of Object.entries(this.debuggerBuiltins) as [keyof BuiltinSettings, BuiltinSettings[keyof BuiltinSettings]][]) {
+      if (setting?.enabled && !all[kind].enabled) all[kind] = setting;
+    }
+    return all;
+  }
+
+  private async sendBreakpoints(): Promise<BreakpointStatus[]> {
+    const specs = this.allSpecs();
+    if (await this.settled()) this.statuses = await this.handle.request('setBreakpoints', { breakpoints: specs, builtins: this.allBuiltins() });
     else this.statuses = specs.map((s) => ({ id: s.id, verified: true, hits: 0 }));
     this.onBreakpoints.fire();
     return this.statuses;
@@ -201,6 +234,25 @@ export class Run {
 
   async unit(layer: number, unit: number): Promise<UnitView | null> {
     return (await this.settled()) ? this.handle.request('unit', { layer, unit }) : null;
+  }
+
+  /** An expression of the condition language on the state shown now (see WorkerRequests.evaluate). */
+  async evaluate(expression: string): Promise<Reply<'evaluate'> | null> {
+    return (await this.settled()) ? this.handle.request('evaluate', { expression }) : null;
+  }
+
+  /** Set Value: a what-if edit of the run's parameter `index`; the file is not touched. */
+  async setParameter(index: number, value: number): Promise<Stop | null> {
+    return (await this.settled()) ? this.handle.request('setParameter', { index, value }) : null;
+  }
+
+  async layerStats(): Promise<LayerStats[]> {
+    return (await this.settled()) ? this.handle.request('layerStats', {}) : [];
+  }
+
+  /** Parameters and gradients from `start` (a debugger paging through a large network). */
+  async slice(start: number, count: number): Promise<Reply<'slice'> | null> {
+    return (await this.settled()) ? this.handle.request('slice', { start, count }) : null;
   }
 
   /** The parameters now, by index: what Write Parameters to File writes (the run then takes that file as its own). */

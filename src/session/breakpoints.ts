@@ -13,6 +13,7 @@
 import { findParameter, type Network } from '../core';
 import { compileExpression, type Compiled, type ExprState, truthy } from './expr/compile';
 import { ExpressionError } from './expr/parse';
+import { isDead, isSaturated } from './inspect';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointHit, type BreakpointSpec, type BreakpointStatus, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from './breakpointTypes';
 import type { BreakpointsView } from '../protocol';
 
@@ -285,31 +286,14 @@ export class Breakpoints {
   /** ReLU units that output 0 for every sample. */
   private deadUnits(): number {
     let dead = 0;
-    const { samples } = this.network.data;
     const layers = this.network.layers;
-    for (let l = 0; l < layers.length; l++) {
-      const layer = layers[l];
-      if (layer.activation !== 'relu') continue;
-      const y = this.state.y[l];
-      for (let j = 0; j < layer.units; j++) {
-        let alive = false;
-        for (let i = 0; i < samples && !alive; i++) alive = y[i * layer.units + j] > 0;
-        if (!alive) dead++;
-      }
-    }
+    for (let l = 0; l < layers.length; l++) for (let j = 0; j < layers[l].units; j++) if (isDead(this.network, this.state.y, l, j)) dead++;
     return dead;
   }
 
   private deadDescription(): string {
-    const { samples } = this.network.data;
     for (let l = this.network.layers.length - 1; l >= 0; l--) {
-      const layer = this.network.layers[l];
-      if (layer.activation !== 'relu') continue;
-      for (let j = 0; j < layer.units; j++) {
-        let alive = false;
-        for (let i = 0; i < samples && !alive; i++) alive = this.state.y[l][i * layer.units + j] > 0;
-        if (!alive) return `unit ${j + 1} of layer ${l + 1} (ReLU)`;
-      }
+      for (let j = 0; j < this.network.layers[l].units; j++) if (isDead(this.network, this.state.y, l, j)) return `unit ${j + 1} of layer ${l + 1} (ReLU)`;
     }
     return 'a ReLU unit';
   }
@@ -317,23 +301,9 @@ export class Breakpoints {
   /** Sigmoid or tanh units whose slope is below the threshold for more than the share of samples. */
   private saturatedUnits(): number {
     const { threshold = 1e-7, threshold2 = 0.5 } = this.builtins.saturated;
-    const { samples } = this.network.data;
-    const layers = this.network.layers;
     let count = 0;
-    for (let l = 0; l < layers.length; l++) {
-      const layer = layers[l];
-      const sigmoid = layer.activation === 'sigmoid';
-      if (!sigmoid && layer.activation !== 'tanh') continue;
-      const y = this.state.y[l];
-      for (let j = 0; j < layer.units; j++) {
-        let flat = 0;
-        for (let i = 0; i < samples; i++) {
-          const v = y[i * layer.units + j];
-          if ((sigmoid ? v * (1 - v) : 1 - v * v) < threshold) flat++;
-        }
-        if (flat > threshold2 * samples) count++;
-      }
-    }
+    const layers = this.network.layers;
+    for (let l = 0; l < layers.length; l++) for (let j = 0; j < layers[l].units; j++) if (isSaturated(this.network, this.state.y, l, j, threshold, threshold2)) count++;
     return count;
   }
 

@@ -12,11 +12,11 @@
 import { History, type HistoryOptions, type Network, type StopReason, Trainer } from '../core';
 import { Breakpoints } from './breakpoints';
 import type { BreakpointHit, BreakpointSpec, BreakpointStatus, BuiltinSettings } from './breakpointTypes';
-import type { ExprState } from './expr/compile';
+import { compileExpression, type ExprState } from './expr/compile';
 import { describePhase, nextPhase, type Phase } from './stepper';
 
 /** Why the run is where it is. */
-export type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'converged' | 'max-steps' | 'diverged' | 'goto' | 'reverse' | 'reset';
+export type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'converged' | 'max-steps' | 'diverged' | 'goto' | 'reverse' | 'reset' | 'set';
 
 /** Where and why the run stopped, and the sentence that says so ("Paused at step 175: breakpoint `step 175` hit"). */
 export interface Stop {
@@ -329,6 +329,37 @@ export class TrainingSession {
     return this.scratch;
   }
 
+  // ---- what the debugger asks ---------------------------------------------------------------------
+
+  /**
+   * The value of a condition-language expression on the state shown now (Watch, hover, the Debug
+   * Console). Compiled on each call: a person types these, the loop never runs them. Throws an
+   * ExpressionError (with its column) for a malformed one.
+   */
+  evaluate(source: string): number {
+    const t = this.trainer;
+    t.evaluate();
+    this.refreshScalars(t.lastStepSize);
+    return compileExpression(source, this.network, this.exprState(t, this.scalars)).evaluate();
+  }
+
+  /**
+   * Set Value: a what-if edit of the run (never of the file). The parameter takes `value` here, out of
+   * any step it was inside; the loss and gradients follow at once. The history starts again here,
+   * since the steps before led to other numbers than this one will.
+   */
+  setParameter(index: number, value: number): Stop {
+    if (!Number.isFinite(value)) throw new RangeError(`${this.network.parameters[index].name} must be a finite number`);
+    this.phase = null;
+    this.trainer.params[index] = value;
+    this.trainer.invalidate();
+    this.trainer.evaluate();
+    this.history = new History(this.trainer, this.historyOptions);
+    this.scratch = undefined;
+    this.stopReason = null;
+    return this.stop('set', [], `${this.network.parameters[index].name} = ${value}`);
+  }
+
   // ---- edits ------------------------------------------------------------------------------------
 
   /**
@@ -380,6 +411,7 @@ export function stopText(reason: StopKind, step: number, phase: Phase | null, hi
     case 'pause': return `Paused at ${at}`;
     case 'step': return `Paused at ${at}`;
     case 'goto': return `Went to step ${step}`;
+    case 'set': return `Set ${note ?? 'a parameter'} at step ${step}: the loss and gradients are at the new value`;
     case 'reverse': return `Back at step ${step}: ${note ?? 'the start of the history'}`;
     case 'reset': return `Reset to step ${step}: the file's parameters`;
     case 'converged': return `Stopped at step ${step}: converged (no parameter moved by minStepSize ${network.training.minStepSize})`;

@@ -5,6 +5,7 @@
  */
 import type { ExplanationView, NetworkStructure, TrainingAction, TrainingFrame, UnitView } from '../protocol';
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
+import type { LayerStats } from '../session/inspect';
 import type { Stop } from '../session/training';
 
 /** What loading a network's text came to: its structure, or why it cannot be trained. */
@@ -32,6 +33,14 @@ export interface WorkerRequests {
   setBreakpoints: { params: { breakpoints: BreakpointSpec[]; builtins: BuiltinSettings }; reply: BreakpointStatus[] };
   explain: { params: { parameter: string }; reply: ExplanationView | null };
   unit: { params: { layer: number; unit: number }; reply: UnitView | null };
+  /** An expression of the condition language on the state shown now (the debugger's Watch, hover and console). */
+  evaluate: { params: { expression: string }; reply: { ok: true; value: number } | { ok: false; message: string; column: number | null } };
+  /** Set Value: a what-if edit of one parameter (by index) in the run, never in the file. */
+  setParameter: { params: { index: number; value: number }; reply: Stop };
+  /** Each layer's gradient norm, mean |gradient|, dead and saturated shares. */
+  layerStats: { params: Record<string, never>; reply: LayerStats[] };
+  /** Parameters and gradients from `start`, for a debugger paging through a large network. */
+  slice: { params: { start: number; count: number }; reply: { values: number[]; gradients: number[] } };
   /** The current parameters, by index, for Write Parameters to File. */
   parameters: { params: Record<string, never>; reply: number[] };
   close: { params: Record<string, never>; reply: null };

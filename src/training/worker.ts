@@ -10,6 +10,8 @@ import { parentPort } from 'node:worker_threads';
 import { difference, loadNetwork, type Network, NetworkFileError } from '../core';
 import { buildFrame, buildStructure, explainView, unitView } from '../session/frame';
 import { type Stop, TrainingSession } from '../session/training';
+import { ExpressionError } from '../session/expr/parse';
+import { layerStats } from '../session/inspect';
 import type { FromWorker, Reply, RequestKind, RunEvent, ToWorker } from './protocol';
 
 /** How long one round of Continue runs before the worker looks at its messages again. */
@@ -195,6 +197,33 @@ function handle(m: ToWorker): unknown {
     case 'unit': {
       const entry = entryOf(m.run);
       return unitView(entry.session.network, entry.session.trainer, m.params.layer, m.params.unit);
+    }
+    case 'evaluate': {
+      const entry = entryOf(m.run);
+      try {
+        return { ok: true, value: entry.session.evaluate(m.params.expression) };
+      } catch (e) {
+        if (e instanceof ExpressionError) return { ok: false, message: e.describe(), column: e.column };
+        throw e;
+      }
+    }
+    case 'setParameter': {
+      const entry = entryOf(m.run);
+      entry.running = false;
+      const stop = entry.session.setParameter(m.params.index, m.params.value);
+      stopped(m.run, entry, stop);
+      return stop;
+    }
+    case 'layerStats': {
+      const { session } = entryOf(m.run);
+      session.trainer.evaluate();
+      const s = session.builtinSettings?.saturated;
+      return layerStats(session.network, session.trainer.gradients, session.trainer.y, s?.threshold, s?.threshold2);
+    }
+    case 'slice': {
+      const { trainer } = entryOf(m.run).session;
+      const end = Math.min(trainer.params.length, m.params.start + m.params.count);
+      return { values: Array.from(trainer.params.subarray(m.params.start, end)), gradients: Array.from(trainer.gradients.subarray(m.params.start, end)) };
     }
     case 'parameters': {
       const entry = entryOf(m.run);

@@ -40,6 +40,8 @@ describe('breakpoint expressions', () => {
     assert.equal(value('w3 - 0.1 * dw3'), w('w3') - 0.1 * g('w3'));
     assert.equal(value('-2 ^ 2'), -4, 'power binds tighter than unary minus');
     assert.equal(value('1 + 2 * 3 - 4 / 2'), 5);
+    assert.equal(value('7 % 3 + 2 * 3 % 4'), 3, 'the remainder binds as * and / do');
+    assert.equal(value('step % 50 == 0'), state.scalars.step % 50 === 0 ? 1 : 0);
     assert.equal(value('(1 + 2) * 3'), 9);
     assert.equal(value('sqrt(16) + exp(0) + log(1)'), 5);
     assert.equal(value('min(3, 1, 2) + max(3, 1, 2)'), 4);

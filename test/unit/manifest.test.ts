@@ -9,7 +9,7 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
 describe('the extension manifest', () => {
   it('activates on what the extension owns, never on every JSON file', () => {
     // Commands, the custom editor and the walkthrough activate it implicitly (VS Code 1.74 and later).
-    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.nn.json']);
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.nn.json', 'onDebugResolve:backprop', 'onDebugInitialConfigurations']);
     assert.ok(manifest.engines.vscode.replace(/[^\d.]/g, '').split('.').map(Number)[1] >= 74);
   });
 
@@ -36,12 +36,25 @@ describe('the extension manifest', () => {
     for (const c of registered) assert.ok(contributed.has(c), `${c} is registered but not contributed`);
     for (const c of contributed) assert.ok(registered.has(c), `${c} is contributed but nothing registers it`);
     const keys = Object.fromEntries((manifest.contributes.keybindings as { command: string; key: string }[]).map((k) => [k.command, k.key]));
+    // F5 is VS Code's own Start Debugging, which debugs the network in front of the person.
     assert.deepEqual(
       [keys['backprop.continue'], keys['backprop.pause'], keys['backprop.step'], keys['backprop.stepInto'], keys['backprop.stepOut']],
-      ['f5', 'f6', 'f10', 'f11', 'shift+f11'],
+      [undefined, 'f6', 'f10', 'f11', 'shift+f11'],
     );
     const palette = new Set((manifest.contributes.menus.commandPalette as { command: string }[]).map((m) => m.command));
     for (const c of ['backprop.stepInto', 'backprop.stepOut', 'backprop.reverseContinue', 'backprop.goToStep', 'backprop.writeParameters']) assert.ok(palette.has(c), c);
+  });
+
+  it('contributes a debugger for network files, with a launch configuration and breakpoints in JSON', () => {
+    const [debuggerContribution] = manifest.contributes.debuggers;
+    assert.equal(debuggerContribution.type, 'backprop');
+    assert.equal(debuggerContribution.label, 'Backprop Debugger');
+    assert.deepEqual(debuggerContribution.configurationAttributes.launch.required, ['program']);
+    assert.equal(debuggerContribution.initialConfigurations[0].program, '${file}');
+    assert.ok(debuggerContribution.configurationSnippets.length > 0);
+    assert.deepEqual(manifest.contributes.breakpoints.map((b: { language: string }) => b.language), ['json', 'jsonc']);
+    const debugActivate = readFileSync(path.join(ROOT, 'src', 'debug', 'activate.ts'), 'utf8');
+    assert.match(debugActivate, /DEBUG_TYPE = 'backprop'/);
   });
 
   it('walks a newcomer through five steps, each with a button that does it and an image with a text alternative', () => {

@@ -88,6 +88,8 @@ class Compiler {
             case '-': return () => l() - r();
             case '*': return () => l() * r();
             case '/': return () => l() / r();
+            // The remainder, as JavaScript's %: step % 50 == 0 every 50 steps.
+            case '%': return () => l() % r();
             case '^': return () => l() ** r();
             case '<': return () => (l() < r() ? 1 : 0);
             case '<=': return () => (l() <= r() ? 1 : 0);

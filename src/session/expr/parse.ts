@@ -9,7 +9,7 @@
  *   not     := '!' not | compare
  *   compare := sum (('<' | '<=' | '>' | '>=' | '==' | '!=') sum)?
  *   sum     := product (('+' | '-') product)*
- *   product := unary (('*' | '/') unary)*
+ *   product := unary (('*' | '/' | '%') unary)*
  *   unary   := '-' unary | power
  *   power   := atom ('^' unary)?
  *   atom    := number | name ('[' integer ']')? | name '(' args? ')' | '(' expr ')'
@@ -24,7 +24,7 @@ export type Node =
   | { kind: 'unary'; op: '-' | '!'; operand: Node; at: Span }
   | { kind: 'binary'; op: BinaryOp; left: Node; right: Node; at: Span };
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&&' | '||';
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '^' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&&' | '||';
 
 /** Where in the typed text: `start` counts from 0, the column a person reads is start + 1. */
 export interface Span { start: number; end: number }
@@ -48,7 +48,7 @@ export class ExpressionError extends Error {
 type TokenKind = 'number' | 'name' | 'op' | 'end';
 interface Token { kind: TokenKind; text: string; at: Span; value?: number }
 
-const OPERATORS = ['<=', '>=', '==', '!=', '&&', '||', '<', '>', '+', '-', '*', '/', '^', '!', '(', ')', '[', ']', ','];
+const OPERATORS = ['<=', '>=', '==', '!=', '&&', '||', '<', '>', '+', '-', '*', '/', '%', '^', '!', '(', ')', '[', ']', ','];
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -164,7 +164,7 @@ export function parseExpression(source: string): Node {
     }
     return base;
   };
-  const product = binaryLevel(['*', '/'], unary);
+  const product = binaryLevel(['*', '/', '%'], unary);
   const sum = binaryLevel(['+', '-'], product);
   const compare = (): Node => {
     const left = sum();

@@ -1,0 +1,48 @@
+/**
+ * Where a network's layers and parameters are written in its file, as lines: for the Call Stack
+ * (a frame points at its layer), line breakpoints in the JSON (a line's weights and biases) and
+ * inline values. Lines count from 0, as VS Code's API does; the adapter adds 1 for DAP.
+ */
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import type { Network } from '../core';
+
+export interface NetworkLines {
+  /** The line of each layer's object (`layers[l]`), by layer from 0. */
+  layers: number[];
+  /** Each parameter's number in the text (undefined where `init` made it): its line, column and length. */
+  parameters: ({ line: number; column: number; offset: number; length: number } | undefined)[];
+}
+
+/** The line and column (from 0) of every offset in `text`, by a search over the line starts. */
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+export function networkLines(text: string, network: Network): NetworkLines {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const tree = parseTree(text);
+  const layers = network.layers.map((_, l) => {
+    const node = tree && findNodeAtLocation(tree, ['layers', l]);
+    return node ? lineOf(starts, node.offset) : 0;
+  });
+  const parameters = network.parameterPositions.map((p) => {
+    if (!p) return undefined;
+    const line = lineOf(starts, p.offset);
+    return { line, column: p.offset - starts[line], offset: p.offset, length: p.length };
+  });
+  return { layers, parameters };
+}
+
+/** The parameters (by index) whose numbers are written on `line`. */
+export function parametersOnLine(lines: NetworkLines, line: number): number[] {
+  const found: number[] = [];
+  lines.parameters.forEach((p, i) => { if (p?.line === line) found.push(i); });
+  return found;
+}

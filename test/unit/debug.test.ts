@@ -1,0 +1,251 @@
+/**
+ * The debug adapter through its DAP messages alone (@vscode/debugadapter-testsupport's DebugClient),
+ * over the real training worker: launch, function breakpoints with the numbers of `backprop train
+ * --steps`, exception filters, step back and reverse continue, Set Value, evaluate, data and line
+ * breakpoints, and a malformed condition reported with its column.
+ */
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { loadNetwork, Trainer } from '../../src/core';
+import { NetworkDebugSession, type NetworkSource } from '../../src/debug/session';
+import { RunRegistry } from '../../src/run/registry';
+import type { Run } from '../../src/run/run';
+import { TrainingWorker } from '../../src/training/client';
+import { examplePath, ROOT } from './helpers';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'backprop-dap-'));
+function file(name: string, text: string): string {
+  const p = path.join(scratch, name);
+  writeFileSync(p, text);
+  return p;
+}
+const example = (name: string): string => readFileSync(examplePath(name), 'utf8');
+/** The parameters after exactly `steps` steps, as `backprop train --steps` computes them. */
+function trained(text: string, steps: number): number[] {
+  const t = new Trainer(loadNetwork(text));
+  for (let i = 0; i < steps; i++) t.step();
+  return Array.from(t.params);
+}
+const fmt = (v: number): string => String(Number(v.toPrecision(6)));
+
+describe('the debug adapter (DAP)', function () {
+  this.timeout(30_000);
+  let worker: TrainingWorker;
+  let registry: RunRegistry;
+  let server: net.Server;
+  let dc: DebugClient;
+  /** The runs the adapter opened, to drive them as the network editor would. */
+  const runs = new Map<string, Run>();
+
+  beforeEach(async () => {
+    worker = new TrainingWorker(path.join(ROOT, 'out', 'src', 'training', 'worker.js'));
+    registry = new RunRegistry(worker, () => ({ load: () => undefined, save: () => undefined }));
+    const source: NetworkSource = {
+      open: async (program) => {
+        const text = readFileSync(program, 'utf8');
+        const run = registry.get(`file://${program}`, program);
+        const attachment = run.attach();
+        await run.setText(text);
+        runs.set(program, run);
+        return { run, text: () => text, release: () => attachment.dispose() };
+      },
+    };
+    server = net.createServer((socket) => {
+      const session = new NetworkDebugSession(source);
+      session.setRunAsServer(true);
+      session.start(socket, socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    dc = new DebugClient('node', 'unused', 'backprop');
+    dc.defaultTimeout = 20_000;
+    await dc.start((server.address() as net.AddressInfo).port);
+  });
+  afterEach(async () => {
+    await dc.stop();
+    server.close();
+    runs.clear();
+    await worker.dispose();
+  });
+
+  /** Launches `program` with breakpoints set before configurationDone, and waits for the first stop. */
+  async function launch(program: string, setup: () => Promise<unknown> = async () => undefined, stopOnEntry = true): Promise<DebugProtocol.StoppedEvent> {
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await Promise.all([dc.waitForEvent('initialized').then(async () => { await setup(); await dc.configurationDoneRequest(); }), dc.launch({ program, stopOnEntry })]);
+    return stopped;
+  }
+  async function variables(scope: string): Promise<DebugProtocol.Variable[]> {
+    const frames = await dc.stackTraceRequest({ threadId: 1 });
+    const scopes = await dc.scopesRequest({ frameId: frames.body.stackFrames[0].id });
+    const ref = scopes.body.scopes.find((s) => s.name === scope)!.variablesReference;
+    return (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+  }
+  async function value(name: string): Promise<string> {
+    return (await dc.evaluateRequest({ expression: name, context: 'watch' })).body.result;
+  }
+  /** Runs a request that moves training and resolves with the stop it comes to. */
+  async function stopAfter(request: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+    const [stopped] = await Promise.all([dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>, request()]);
+    return stopped;
+  }
+
+  it('launches on a network file and stops at entry: one thread, the step as its frame, the training in Variables', async () => {
+    const program = file('entry.nn.json', example('dosage-b3.nn.json'));
+    const stopped = await launch(program);
+    assert.equal(stopped.body.reason, 'entry');
+    assert.deepEqual((await dc.threadsRequest()).body.threads.map((t) => t.name), ['training']);
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.deepEqual(frames.map((f) => [f.name, f.source?.path]), [['step 0', program]]);
+    const training = Object.fromEntries((await variables('Training')).map((v) => [v.name, v.value]));
+    assert.equal(training.step, '0');
+    assert.match(training.loss, /^20\.42/, "StatQuest's SSR 20.4 at b3 = 0");
+    const params = Object.fromEntries((await variables('Parameters')).map((v) => [v.name, v]));
+    assert.equal(params.b3.value, '0');
+    assert.match(params.b3.type!, /dSSR\/db3 = -15\.655/);
+  });
+
+  it('a function breakpoint `175` stops Continue at step 175 with the parameters of `train --steps 175`', async () => {
+    const text = example('dosage-all.nn.json');
+    const program = file('fb.nn.json', text);
+    let verdict: DebugProtocol.Breakpoint[] = [];
+    await launch(program, async () => { verdict = (await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '175' }] })).body.breakpoints; });
+    assert.equal(verdict[0].verified, true);
+    const stopped = await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    assert.equal(stopped.body.reason, 'function breakpoint');
+    assert.deepEqual(stopped.body.hitBreakpointIds, [verdict[0].id]);
+    assert.equal(stopped.body.description, 'Paused at step 175: breakpoint `step 175` hit');
+    const expected = trained(text, 175);
+    const params = await variables('Parameters');
+    assert.deepEqual(params.map((v) => v.value), expected.map(fmt));
+    assert.equal(Number(await value('w3')), Number(fmt(expected[2])));
+
+    // Step Back, and Reverse Continue back to where a breakpoint would have stopped.
+    await stopAfter(() => dc.stepBackRequest({ threadId: 1 }));
+    assert.equal(await value('step'), '174');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'every 50' }] });
+    const back = await stopAfter(() => dc.reverseContinueRequest({ threadId: 1 }));
+    assert.equal(await value('step'), '150');
+    assert.equal(back.body.reason, 'function breakpoint');
+    assert.deepEqual((await variables('Parameters')).map((v) => v.value), trained(text, 150).map(fmt));
+  });
+
+  it('a function breakpoint with a condition and a hit count, and a malformed one unverified with its column', async () => {
+    const program = file('cond.nn.json', example('dosage-all.nn.json'));
+    let verdict: DebugProtocol.Breakpoint[] = [];
+    await launch(program, async () => {
+      verdict = (await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'every 10', condition: 'loss < 5', hitCondition: '2' }, { name: 'abs(dw1 > 10' }, { name: 'dw9 > 1' }] })).body.breakpoints;
+    });
+    assert.deepEqual(verdict.map((b) => b.verified), [true, false, false]);
+    assert.match(verdict[1].message!, /column 13: expected ',' or '\)'/);
+    assert.match(verdict[2].message!, /did you mean dw\d\?/);
+    await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    const t = new Trainer(loadNetwork(example('dosage-all.nn.json')));
+    let hits = 0;
+    let step = 0;
+    while (hits < 2) { t.step(); step++; if (step % 10 === 0 && t.evaluate() < 5) hits++; }
+    assert.equal(await value('step'), String(step));
+  });
+
+  it('an exception filter stops on NaN or Infinity (a learning rate far too large)', async () => {
+    const doc = JSON.parse(example('dosage-all.nn.json'));
+    doc.training = { ...doc.training, learningRate: 1000 };
+    const program = file('nan.nn.json', JSON.stringify(doc));
+    await launch(program, () => dc.setExceptionBreakpointsRequest({ filters: ['nan'] }));
+    const stopped = await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    assert.equal(stopped.body.reason, 'exception');
+    assert.match(stopped.body.description!, /NaN|Infinity|finite/);
+    const bad = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'vanishing', condition: 'tiny' }] });
+    assert.equal(bad.body?.breakpoints?.[0].verified, false);
+  });
+
+  it('Set Value is a what-if: the loss and gradients follow at once, the file does not change', async () => {
+    const text = example('dosage-b3.nn.json');
+    const program = file('set.nn.json', text);
+    await launch(program);
+    const frames = await dc.stackTraceRequest({ threadId: 1 });
+    const scopes = await dc.scopesRequest({ frameId: frames.body.stackFrames[0].id });
+    const ref = scopes.body.scopes.find((s) => s.name === 'Parameters')!.variablesReference;
+    const [set] = await Promise.all([dc.setVariableRequest({ variablesReference: ref, name: 'b3', value: '2.61' }), dc.waitForEvent('stopped')]);
+    assert.equal(set.body.value, '2.61');
+    assert.equal(await value('b3'), '2.61');
+    // At StatQuest's optimum the slope is about 0.
+    assert.ok(Math.abs(Number(await value('db3'))) < 0.05, await value('db3'));
+    assert.equal(readFileSync(program, 'utf8'), text);
+    await assert.rejects(dc.setVariableRequest({ variablesReference: ref, name: 'b3', value: 'lots' }), /not a number/);
+  });
+
+  it('evaluates the condition language for Watch, and explains a derivative in the Debug Console', async () => {
+    const program = file('eval.nn.json', example('dosage-b3.nn.json'));
+    await launch(program);
+    assert.equal(await value('b3 - 0.1*db3'), fmt(0 - 0.1 * -15.655108380577747));
+    assert.ok(Number(await value('norm(dW2)')) > 0);
+    await assert.rejects(dc.evaluateRequest({ expression: 'norm(dW9)', context: 'watch' }), /unknown name/);
+    const output = new Promise<string>((resolve) => {
+      dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.output.includes('dSSR/dw3 =')) resolve(e.body.output); });
+    });
+    const answer = await dc.evaluateRequest({ expression: 'explain w3', context: 'repl' });
+    assert.match(answer.body.result, /^dSSR\/dw3 = -16\.1088/);
+    assert.match(await output, /finite difference -16\.1088/);
+  });
+
+  it('a data breakpoint on a parameter stops when it changes sign', async () => {
+    const text = example('dosage-all.nn.json');
+    const program = file('data.nn.json', text);
+    await launch(program);
+    const params = await variables('Parameters');
+    const frames = await dc.stackTraceRequest({ threadId: 1 });
+    const ref = (await dc.scopesRequest({ frameId: frames.body.stackFrames[0].id })).body.scopes.find((s) => s.name === 'Parameters')!.variablesReference;
+    const info = await dc.dataBreakpointInfoRequest({ variablesReference: ref, name: 'b2' });
+    assert.equal(info.body.dataId, 'b2');
+    assert.ok(params.some((p) => p.name === 'b2'));
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'b2', condition: 'sign' }] });
+    assert.equal(set.body.breakpoints[0].verified, true);
+    const stopped = await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    assert.equal(stopped.body.reason, 'data breakpoint');
+    // The step where b2 first changes sign, as a Trainer finds it.
+    const t = new Trainer(loadNetwork(text));
+    let before = t.params[5];
+    let step = 0;
+    for (;;) { t.step(); step++; const now = t.params[5]; if (Math.sign(now) !== Math.sign(before)) break; before = now; }
+    assert.equal(await value('step'), String(step));
+  });
+
+  it('a line breakpoint in the JSON watches the weights and biases written on its line', async () => {
+    const text = example('dosage-b3.nn.json');
+    const program = file('line.nn.json', text);
+    await launch(program);
+    const lines = text.split('\n');
+    const weightsLine = lines.findIndex((l) => l.includes('"weights": [[-1.22, -2.30]]')) + 1;
+    const noneLine = lines.findIndex((l) => l.includes('"loss"')) + 1;
+    const line = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: weightsLine }, { line: noneLine }] });
+    assert.equal(line.body.breakpoints[0].verified, true, line.body.breakpoints[0].message);
+    assert.match(line.body.breakpoints[0].message!, /watches w3, w4, b3/);
+    assert.equal(line.body.breakpoints[1].verified, false);
+    // b3 moves on the first step (w3 and w4 are not trainable): the line's breakpoint stops there.
+    const stopped = await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    assert.equal(stopped.body.reason, 'breakpoint');
+    assert.deepEqual(stopped.body.hitBreakpointIds, [line.body.breakpoints[0].id]);
+    assert.equal(await value('step'), '1');
+  });
+
+  it('follows the run when another front-end (the network editor) steps it, and leaves it paused when the session ends', async () => {
+    const program = file('shared.nn.json', example('dosage-b3.nn.json'));
+    await launch(program);
+    const run = runs.get(program)!;
+    const stopped = await stopAfter(() => run.control('stepInto'));
+    assert.equal(stopped.body.reason, 'step');
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.deepEqual(frames.map((f) => f.name), ['step 0 › forward › layer 1', 'step 0']);
+    const layerLine = example('dosage-b3.nn.json').split('\n').findIndex((l) => l.includes('"softplus"')) + 1;
+    assert.equal(frames[0].line, layerLine, 'the phase frame points at its layer in the JSON');
+    await stopAfter(() => dc.stepOutRequest({ threadId: 1 }));
+    assert.equal(run.frame?.step, 1);
+    await dc.continueRequest({ threadId: 1 });
+    await dc.disconnectRequest({});
+    assert.equal(run.running, false);
+  });
+});

@@ -1,6 +1,6 @@
 /** Activation: registers what the extension contributes, nothing else. */
 import * as vscode from 'vscode';
-import { activateDebugger, DEBUG_TYPE } from './debug/activate';
+import { activateDebugger, DEBUG_TYPE, launchConfiguration } from './debug/activate';
 import { NetworkDiagnostics } from './diagnostics';
 import { NetworkEditorProvider } from './editor/provider';
 import { openTextBeside } from './editor/session';
@@ -75,6 +75,12 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       const target = typeof step === 'number' ? step : await askStep(session.run.frame.step, session.run.frame.earliest);
       if (target !== undefined) await session.run.goTo(target);
       return undefined;
+    }),
+    // F5 in the network editor: VS Code's own debugger on this network, training on to the first breakpoint.
+    vscode.commands.registerCommand('backprop.debug', async (uri?: unknown) => {
+      const target = uri instanceof vscode.Uri ? uri : editors.active?.document.uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) return noEditor();
+      return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), launchConfiguration(target, false));
     }),
     vscode.commands.registerCommand('backprop.writeParameters', async () => {
       const session = editors.active;

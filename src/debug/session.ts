@@ -132,7 +132,12 @@ export class NetworkDebugSession extends DebugSession {
   /** The run stops, goes on, or is edited: VS Code's views follow, whichever front-end drove it. */
   private subscribe(run: Run): void {
     this.subscriptions.push(
-      run.onStopped.on((stop) => { if (this.configured) this.post(this.stoppedEvent(stop)); }),
+      run.onStopped.on((stop) => {
+        if (!this.configured) return;
+        this.post(this.stoppedEvent(stop));
+        // The Debug Console says why, as a program's output would.
+        if (stop.reason !== 'step') this.post(new OutputEvent(`${stop.text}\n`, 'console'));
+      }),
       run.onContinued.on(() => { if (this.configured) this.post(new ContinuedEvent(THREAD, true)); }),
       run.onStructure.on(() => this.reload()),
     );

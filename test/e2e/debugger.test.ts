@@ -35,13 +35,19 @@ describe('debugging training in VS Code (e2e)', () => {
     const first = await paused();
     await frame.locator('[data-control="continue"]').waitFor();
 
-    // The keys, with the focus in the page: F5 continues, F6 pauses.
+    // The keys, with the focus in the page: F5 starts VS Code's debugger on this network, which
+    // trains on from where it is; F6 (the debugger's Pause) stops it, and the page says where.
     await frame.locator('.graph-host').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('F5');
     await until('F5 to continue', async () => (await attr(frame, 'data-running')) === 'true' && Number(await attr(frame, 'data-step')) > first + 10_000, 30_000);
     await page.keyboard.press('F6');
     const second = await paused();
     assert.ok(second > first);
+    // Shift+F5 ends the session; the run stays paused where it was.
+    await page.locator('.debug-toolbar').waitFor();
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+    assert.equal(await attr(frame, 'data-step'), String(second));
     // The status bar agrees, and says it is not running.
     await until('the status bar to show the stop', async () => (await page.locator('[id="backprop-debugger.backprop-debugger.backprop.status"], .statusbar-item', { hasText: `step ${second}` }).count()) > 0);
     await screenshot(page, 'debugger-paused');
@@ -93,5 +99,52 @@ describe('debugging training in VS Code (e2e)', () => {
     await screenshot(page, 'debugger-step-into');
     await page.keyboard.press('Shift+F11');
     await until('Step Out to finish the step', async () => (await attr(frame, 'data-phase')) === '' && (await attr(frame, 'data-step')) === '1');
+  });
+
+  it("F5 debugs the network with VS Code's debugger: a function breakpoint from the Breakpoints view, the parameter read in Variables", async () => {
+    const { page } = vscode;
+    const text = readFileSync(path.join(vscode.workspace, 'dosage-all.nn.json'), 'utf8');
+    const frame = await openGraph(page, 'dosage-all.nn.json');
+    // F5 with no breakpoint trains until the file's stopping rule, in VS Code's debugger; its
+    // Breakpoints view (shown once there is something to debug) takes a function breakpoint,
+    // Restart goes back to the file's parameters, and F5 again runs to the breakpoint.
+    await frame.locator('.graph-host').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('F5');
+    await until('training to converge in the debugger', async () => /^Stopped at step \d+: converged/.test(await status(frame)), 60_000);
+    await page.locator('.debug-toolbar').waitFor();
+    // Room for the Breakpoints view (nine exception filters come first): fold the views above it.
+    const paneHeader = (name: string) => page.locator('.pane-header', { has: page.locator('h3', { hasText: new RegExp(`^${name}$`, 'i') }) }).first();
+    for (const pane of ['Variables', 'Watch', 'Call Stack']) await page.locator('.pane-header', { has: page.locator('h3', { hasText: new RegExp(`^${pane}$`, 'i') }) }).first().click();
+    // The Breakpoints view's + (Add Function Breakpoint); the focus moves to the new row's input.
+    const header = page.locator('.pane-header', { has: page.locator('h3', { hasText: /^Breakpoints$/i }) }).first();
+    await header.hover();
+    await header.getByRole('button', { name: 'Add Function Breakpoint' }).click();
+    // The new row's input takes the focus (below the exception filters, perhaps out of view).
+    await until('the function breakpoint input to take the focus', () => page.evaluate(() => document.activeElement?.closest('.debug-breakpoints') !== null && document.activeElement?.tagName === 'INPUT'));
+    await page.keyboard.type('175');
+    await page.keyboard.press('Enter');
+    await page.locator('.debug-breakpoints .monaco-list-row', { hasText: '175' }).first().waitFor();
+    for (const pane of ['Variables', 'Call Stack', 'Breakpoints']) await paneHeader(pane).click();
+    await page.getByRole('button', { name: /^Restart/ }).first().click();
+    await until('the restart at step 0', async () => (await attr(frame, 'data-step')) === '0');
+    await frame.locator('.graph-host').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('F5');
+    await until('the breakpoint to stop training', async () => (await status(frame)) === 'Paused at step 175: breakpoint `step 175` hit', 60_000);
+    // The Variables view: Training says step 175; then fold it, open Parameters and read w3.
+    const variables = page.locator('.debug-variables');
+    const trainer = new Trainer(loadNetwork(text));
+    for (let i = 0; i < 175; i++) trainer.step();
+    // A row reads "w3 = -0.623235" (the " = " is drawn by the view's style, not in its text).
+    const rowText = (): Promise<string[]> => variables.locator('.monaco-list-row').allTextContents().then((all) => all.map((t) => t.replace(/[\s=:]/g, '')));
+    await until('the Training scope at step 175', async () => (await rowText()).includes('step175'));
+    await variables.locator('.monaco-list-row', { hasText: 'Training' }).first().click();
+    await variables.locator('.monaco-list-row', { hasText: 'Parameters' }).first().click();
+    const expected = `w3${Number(trainer.params[2].toPrecision(6))}`;
+    await until(`w3 in the Variables view (${expected})`, async () => (await rowText()).includes(expected));
+    await screenshot(page, 'debugger-vscode-variables');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+    await page.locator('.tabs-container .tab.active').first().click();
+    await runCommand(page, 'Remove All Breakpoints');
   });
 });

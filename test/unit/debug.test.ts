@@ -248,4 +248,30 @@ describe('the debug adapter (DAP)', function () {
     await dc.disconnectRequest({});
     assert.equal(run.running, false);
   });
+
+  it('pages the parameters of a large network, goes to any step on request, and says in the console why it stopped', async () => {
+    const big = JSON.stringify({
+      inputs: Array.from({ length: 30 }, (_, k) => `x${k + 1}`), outputs: ['y'],
+      layers: [{ units: 30, activation: 'tanh' }, { units: 1, activation: 'identity' }],
+      data: { inputs: [Array(30).fill(0.1), Array(30).fill(-0.2)], targets: [[1], [0]] },
+      training: { learningRate: 0.01, maxSteps: 1000 },
+    });
+    const program = file('big.nn.json', big);
+    await launch(program);
+    const frames = await dc.stackTraceRequest({ threadId: 1 });
+    const scopes = (await dc.scopesRequest({ frameId: frames.body.stackFrames[0].id })).body.scopes;
+    const parameters = scopes.find((s) => s.name === 'Parameters')!;
+    assert.equal(parameters.indexedVariables, 30 * 30 + 30 + 30 + 1);
+    const page = (await dc.variablesRequest({ variablesReference: parameters.variablesReference, filter: 'indexed', start: 500, count: 3 })).body.variables;
+    assert.deepEqual(page.map((v) => v.name), ['w501', 'w502', 'w503']);
+    assert.equal(page[0].value, fmt(loadNetwork(big).initialParameters[500]));
+
+    const said = new Promise<string>((resolve) => {
+      dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.output.startsWith('Went to step 40')) resolve(e.body.output); });
+    });
+    await stopAfter(() => dc.customRequest('goToStep', { step: 40 }));
+    assert.equal(await value('step'), '40');
+    assert.deepEqual((await variables('Parameters')).slice(0, 3).map((v) => v.value), trained(big, 40).slice(0, 3).map(fmt));
+    await said;
+  });
 });

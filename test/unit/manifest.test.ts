@@ -36,10 +36,10 @@ describe('the extension manifest', () => {
     for (const c of registered) assert.ok(contributed.has(c), `${c} is registered but not contributed`);
     for (const c of contributed) assert.ok(registered.has(c), `${c} is contributed but nothing registers it`);
     const keys = Object.fromEntries((manifest.contributes.keybindings as { command: string; key: string }[]).map((k) => [k.command, k.key]));
-    // F5 is VS Code's own Start Debugging, which debugs the network in front of the person.
+    // F5 starts VS Code's own debugger on the network (then it is the debugger's Continue).
     assert.deepEqual(
-      [keys['backprop.continue'], keys['backprop.pause'], keys['backprop.step'], keys['backprop.stepInto'], keys['backprop.stepOut']],
-      [undefined, 'f6', 'f10', 'f11', 'shift+f11'],
+      [keys['backprop.debug'], keys['backprop.continue'], keys['backprop.pause'], keys['backprop.step'], keys['backprop.stepInto'], keys['backprop.stepOut']],
+      ['f5', undefined, 'f6', 'f10', 'f11', 'shift+f11'],
     );
     const palette = new Set((manifest.contributes.menus.commandPalette as { command: string }[]).map((m) => m.command));
     for (const c of ['backprop.stepInto', 'backprop.stepOut', 'backprop.reverseContinue', 'backprop.goToStep', 'backprop.writeParameters']) assert.ok(palette.has(c), c);

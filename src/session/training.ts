@@ -61,6 +61,8 @@ export class TrainingSession {
   /** A second trainer for searching the past (Reverse Continue), made when first needed. */
   private scratch: { trainer: Trainer; breakpoints: Breakpoints; scalars: TrainingSession['scalars'] } | undefined;
   private specs: readonly BreakpointSpec[] = [];
+  /** The history no longer starts at the file's parameters (retrain, Set Value): Reset starts a new one. */
+  private rebased = false;
   private builtins: BuiltinSettings | undefined;
 
   constructor(network: Network, private readonly historyOptions: HistoryOptions = {}) {
@@ -247,7 +249,20 @@ export class TrainingSession {
   /** Back to the parameters the session began with. */
   reset(): Stop {
     this.phase = null;
-    this.history.restore(this.history.baseStep);
+    if (this.rebased) {
+      // The history starts past the file's parameters (an edit of the training settings, or Set
+      // Value): the file's state starts a new one.
+      const t = this.trainer;
+      t.params.set(this.network.initialParameters);
+      t.stepCount = 0;
+      t.lastStepSize = 0;
+      t.invalidate();
+      this.history = new History(t, this.historyOptions);
+      this.scratch = undefined;
+      this.rebased = false;
+    } else {
+      this.history.restore(this.history.baseStep);
+    }
     this.stopReason = null;
     this.breakpoints.resetHits();
     return this.stop('reset');
@@ -355,6 +370,7 @@ export class TrainingSession {
     this.trainer.invalidate();
     this.trainer.evaluate();
     this.history = new History(this.trainer, this.historyOptions);
+    this.rebased = true;
     this.scratch = undefined;
     this.stopReason = null;
     return this.stop('set', [], `${this.network.parameters[index].name} = ${value}`);
@@ -371,6 +387,7 @@ export class TrainingSession {
     this.phase = null;
     this.trainer.retrain(network);
     this.history = new History(this.trainer, this.historyOptions);
+    this.rebased = this.trainer.stepCount > 0;
     this.scalars.learningRate = network.training.learningRate;
     this.scratch = undefined;
     this.stopReason = null;

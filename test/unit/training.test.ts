@@ -112,6 +112,32 @@ describe('training session', () => {
     assert.deepEqual(session.trainer.params, reference.params);
     assert.equal(session.trainer.stepCount, 11);
     assert.equal(session.history.baseStep, 10, 'Step Back reaches back to the edit');
+    // Reset still means the file's parameters at step 0, trained with the new settings from there.
+    session.reset();
+    assert.equal(session.trainer.stepCount, 0);
+    assert.deepEqual(Array.from(session.trainer.params), Array.from(faster.initialParameters));
+    session.step();
+    const fresh = new Trainer(faster);
+    fresh.step();
+    assert.deepEqual(session.trainer.params, fresh.params);
+  });
+
+  it('Set Value is a what-if: the loss and gradients follow at once, and Reset goes back to the file', () => {
+    const session = new TrainingSession(dosage);
+    for (let i = 0; i < 3; i++) session.step();
+    const b3 = dosage.parameters.findIndex((p) => p.name === 'b3');
+    const stop = session.setParameter(b3, 2.61);
+    assert.equal(stop.text, 'Set b3 = 2.61 at step 3: the loss and gradients are at the new value');
+    const reference = after(dosage, 3);
+    reference.params[b3] = 2.61;
+    reference.invalidate();
+    assert.equal(session.trainer.evaluate(), reference.evaluate());
+    assert.deepEqual(session.trainer.gradients, reference.gradients);
+    assert.equal(session.evaluate('b3 - 0.1 * db3'), 2.61 - 0.1 * reference.gradients[b3]);
+    assert.throws(() => session.setParameter(b3, Number.NaN), /finite/);
+    session.reset();
+    assert.equal(session.trainer.stepCount, 0);
+    assert.deepEqual(Array.from(session.trainer.params), Array.from(dosage.initialParameters));
   });
 });
 

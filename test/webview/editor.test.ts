@@ -416,7 +416,8 @@ describe('network editor webview (Chromium)', () => {
     const legend = page.locator('.graph-host details.legend');
     await legend.locator('summary').click();
     assert.match((await legend.textContent())!, /positive gradient dSSR\/dw.*▲ ▼ the way gradient descent moves it/);
-    assert.equal(await page.evaluate(() => (globalThis as unknown as { __state: { legend: boolean } }).__state.legend), true, 'the legend\'s state is kept');
+    // <details> fires its toggle event as a task after the click: wait for the state it saves.
+    await page.waitForFunction(() => (globalThis as unknown as { __state?: { legend?: boolean } }).__state?.legend === true);
   });
 
   it('enables the controls only where they can act', async () => {

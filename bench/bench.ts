@@ -15,6 +15,7 @@ import { type Activation, ChainRuleTrace, History, loadNetwork, type Network, Se
 import { initTensorFlow, tensorFlowTrainer } from './tfjs';
 import { benchActivation } from './activation';
 import { benchEditorContinue, benchPause, type EditorFigures } from './editor';
+import { benchAdapter } from './adapter';
 import { ARMED, benchBreakpointCost, benchGoTo, frameSizes } from './debugger';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -28,6 +29,8 @@ const AGREEMENT_TOLERANCE = 1e-3;
 interface Case {
   name: string;
   network: Network;
+  /** The network's file, for what loads it as a person's file would (the debugger bench). */
+  text?: string;
 }
 
 /** A dense network of the given widths with seeded data, as JSON text through the real loader. */
@@ -47,7 +50,8 @@ function dense(name: string, widths: number[], activation: Activation, samples: 
     // The sum of squared residuals grows with the data, so the step must shrink with it to stay stable.
     training: { learningRate: 0.2 / (samples * nOut), maxSteps: 1e9, minStepSize: 0 },
   };
-  return { name, network: loadNetwork(JSON.stringify(doc)) };
+  const text = JSON.stringify(doc);
+  return { name, network: loadNetwork(text), text };
 }
 
 /**
@@ -191,11 +195,14 @@ async function main(): Promise<void> {
   if (!goTo.exact) failed = true;
   const frames = [frameSizes(cases[0].name, dosage), frameSizes(cases[3].name, cases[3].network)];
   for (const f of frames) say(`frames of ${f.name} (${int(f.params)} parameters): structure ${(f.structureBytes / 1024).toFixed(1)} KB once, then ${(f.runningFrameBytes / 1024).toFixed(1)} KB per frame while running, ${(f.stoppedFrameBytes / 1024).toFixed(1)} KB at a stop ${mark(f.stoppedFrameBytes < 1024 * 1024 && f.runningFrameBytes < 1024 * 1024, '< 1 MB')}`);
+  const adapter = await benchAdapter(cases[3].text!, cases[3].network.parameterCount, quick ? 3 : 10);
+  const ms = (f: { medianMs: number; worstMs: number }): string => `${f.medianMs.toFixed(1)} ms median, ${f.worstMs.toFixed(1)} ms worst`;
+  say(`VS Code's debugger on ${cases[3].name} (${int(adapter.params)} parameters, through DAP, ${quick ? 3 : 10} stops): a page of 100 parameters ${ms(adapter.parametersPage)}; a parameter's chain rule ${ms(adapter.chainRule)}; the Layers scope ${ms(adapter.layers)}; a sample's units ${ms(adapter.sample)}`);
   say('');
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames } }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter } }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

@@ -5,7 +5,7 @@
  * session is stopped.
  */
 import * as vscode from 'vscode';
-import { loadNetwork } from '../core';
+import { loadNetwork, looksLikeNetwork } from '../core';
 import type { DocumentRuns } from '../editor/documentRuns';
 import { VIEW_TYPE } from '../protocol';
 import type { Run } from '../run/run';
@@ -19,7 +19,8 @@ function activeNetworkFile(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputCustom && input.viewType === VIEW_TYPE) return input.uri;
   const doc = vscode.window.activeTextEditor?.document;
-  return doc && /\.json$/i.test(doc.uri.path) ? doc.uri : undefined;
+  // A JSON file that is plainly something else (package.json) is not taken for a network.
+  return doc && (/\.nn\.json$/i.test(doc.uri.path) || (/\.json$/i.test(doc.uri.path) && looksLikeNetwork(doc.getText()))) ? doc.uri : undefined;
 }
 
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {

@@ -16,6 +16,9 @@ export interface AdapterFigures {
   params: number;
   /** Milliseconds, median and worst, for each request a person's click in Variables sends. */
   parametersPage: { medianMs: number; worstMs: number };
+  /** A parameter expanded: its gradient and next value. */
+  parameter: { medianMs: number; worstMs: number };
+  /** Its chain rule expanded: the explanation over every sample (and path). */
   chainRule: { medianMs: number; worstMs: number };
   layers: { medianMs: number; worstMs: number };
   sample: { medianMs: number; worstMs: number };
@@ -52,7 +55,7 @@ export async function benchAdapter(text: string, params: number, rounds: number)
     await Promise.all([dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.launch({ program, stopOnEntry: true })]);
     await stopped;
     const time = async (request: () => Promise<unknown>): Promise<number> => { const t0 = performance.now(); await request(); return performance.now() - t0; };
-    const figures = { parametersPage: [] as number[], chainRule: [] as number[], layers: [] as number[], sample: [] as number[] };
+    const figures = { parametersPage: [] as number[], parameter: [] as number[], chainRule: [] as number[], layers: [] as number[], sample: [] as number[] };
     for (let r = 0; r < rounds; r++) {
       // What VS Code sends after each stop: the stack, the scopes, then what is expanded.
       const frames = await dc.stackTraceRequest({ threadId: 1 });
@@ -61,14 +64,17 @@ export async function benchAdapter(text: string, params: number, rounds: number)
       const start = (r * 997) % (params - 100);
       let page: { variablesReference: number }[] = [];
       figures.parametersPage.push(await time(async () => { page = (await dc.variablesRequest({ variablesReference: ref('Parameters'), filter: 'indexed', start, count: 100 })).body.variables; }));
-      figures.chainRule.push(await time(() => dc.variablesRequest({ variablesReference: page[0].variablesReference })));
+      let children: { name: string; variablesReference: number }[] = [];
+      figures.parameter.push(await time(async () => { children = (await dc.variablesRequest({ variablesReference: page[0].variablesReference })).body.variables; }));
+      const chain = children.find((c) => c.name === 'chain rule')!;
+      figures.chainRule.push(await time(() => dc.variablesRequest({ variablesReference: chain.variablesReference })));
       figures.layers.push(await time(() => dc.variablesRequest({ variablesReference: ref('Layers') })));
       const samples = (await dc.variablesRequest({ variablesReference: ref('Samples'), filter: 'indexed', start: r, count: 1 })).body.variables;
       figures.sample.push(await time(() => dc.variablesRequest({ variablesReference: samples[0].variablesReference })));
       // The next stop: one step on, so nothing is answered from a cache of the last.
       await Promise.all([dc.waitForEvent('stopped'), dc.nextRequest({ threadId: 1 })]);
     }
-    return { params, parametersPage: summary(figures.parametersPage), chainRule: summary(figures.chainRule), layers: summary(figures.layers), sample: summary(figures.sample) };
+    return { params, parametersPage: summary(figures.parametersPage), parameter: summary(figures.parameter), chainRule: summary(figures.chainRule), layers: summary(figures.layers), sample: summary(figures.sample) };
   } finally {
     await dc.stop();
     server.close();

@@ -197,7 +197,7 @@ async function main(): Promise<void> {
   for (const f of frames) say(`frames of ${f.name} (${int(f.params)} parameters): structure ${(f.structureBytes / 1024).toFixed(1)} KB once, then ${(f.runningFrameBytes / 1024).toFixed(1)} KB per frame while running, ${(f.stoppedFrameBytes / 1024).toFixed(1)} KB at a stop ${mark(f.stoppedFrameBytes < 1024 * 1024 && f.runningFrameBytes < 1024 * 1024, '< 1 MB')}`);
   const adapter = await benchAdapter(cases[3].text!, cases[3].network.parameterCount, quick ? 3 : 10);
   const ms = (f: { medianMs: number; worstMs: number }): string => `${f.medianMs.toFixed(1)} ms median, ${f.worstMs.toFixed(1)} ms worst`;
-  say(`VS Code's debugger on ${cases[3].name} (${int(adapter.params)} parameters, through DAP, ${quick ? 3 : 10} stops): a page of 100 parameters ${ms(adapter.parametersPage)}; a parameter's chain rule ${ms(adapter.chainRule)}; the Layers scope ${ms(adapter.layers)}; a sample's units ${ms(adapter.sample)}`);
+  say(`VS Code's debugger on ${cases[3].name} (${int(adapter.params)} parameters, through DAP, ${quick ? 3 : 10} stops): a page of 100 parameters ${ms(adapter.parametersPage)}; a parameter expanded ${ms(adapter.parameter)}; its chain rule expanded ${ms(adapter.chainRule)}; the Layers scope ${ms(adapter.layers)}; a sample's units ${ms(adapter.sample)}`);
   say('');
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadNetwork, Trainer } from '../../src/core';
 import { NetworkDebugSession, type NetworkSource } from '../../src/debug/session';
+import { explainView } from '../../src/session/frame';
 import { RunRegistry } from '../../src/run/registry';
 import type { Run } from '../../src/run/run';
 import { TrainingWorker } from '../../src/training/client';
@@ -106,6 +107,18 @@ describe('the debug adapter (DAP)', function () {
     const params = Object.fromEntries((await variables('Parameters')).map((v) => [v.name, v]));
     assert.equal(params.b3.value, '0');
     assert.match(params.b3.type!, /dSSR\/db3 = -15\.655/);
+    // Expanded: the gradient, StatQuest's next value, and the chain rule sample by sample.
+    const child = async (ref: number): Promise<DebugProtocol.Variable[]> => (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+    const b3 = await child(params.b3.variablesReference);
+    assert.deepEqual(b3.map((v) => [v.name, v.value]).slice(0, 2), [['dSSR/db3', '-15.6551'], ['next value', '1.56551']]);
+    const chain = await child(b3.find((v) => v.name === 'chain rule')!.variablesReference);
+    assert.match(chain.find((v) => v.name === 'finite difference')!.value, /^-15\.655/);
+    const terms = chain.filter((v) => v.name.startsWith('i = '));
+    assert.equal(terms.length, 3);
+    const reference = explainView(loadNetwork(example('dosage-b3.nn.json')), new Trainer(loadNetwork(example('dosage-b3.nn.json'))), 'b3')!;
+    assert.deepEqual(terms.map((t) => t.value), reference.terms.map((t) => fmt(t.value)));
+    const factors = await child(terms[1].variablesReference);
+    assert.deepEqual(factors.map((f) => [f.name, f.value]), [...reference.terms[1].factors.map((f) => [f.label, fmt(f.value)]), ['product', fmt(reference.terms[1].value)]]);
   });
 
   it('a function breakpoint `175` stops Continue at step 175 with the parameters of `train --steps 175`', async () => {

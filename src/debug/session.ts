@@ -134,6 +134,8 @@ export class NetworkDebugSession extends DebugSession {
     this.subscriptions.push(
       run.onStopped.on((stop) => {
         if (!this.configured) return;
+        // Variables references belong to one stop: VS Code asks for scopes again after each.
+        this.refs.reset();
         this.post(this.stoppedEvent(stop));
         // The Debug Console says why, as a program's output would.
         if (stop.reason !== 'step') this.post(new OutputEvent(`${stop.text}\n`, 'console'));

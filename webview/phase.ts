@@ -52,6 +52,18 @@ function table(head: string[], rows: string[][], caption: string): HTMLTableElem
   return t;
 }
 
+/**
+ * A large network's frames carry its weights rounded to a byte each (drawing needs no more): those
+ * are shown to two digits and marked ≈; biases travel exactly.
+ */
+function approx(model: NetworkModel, kind: string, v: number): string {
+  return model.approximate && kind === 'weight' ? `≈${fmt(v, 2)}` : fmt(v);
+}
+
+function approximateNote(model: NetworkModel): HTMLElement[] {
+  return model.approximate ? [h('p', 'card-note', 'Weights marked ≈ are rounded for drawing this large network; hover one for its exact numbers.')] : [];
+}
+
 function more(count: number, what: string): HTMLElement[] {
   return count > ROWS ? [h('p', 'card-note', `... and ${count - ROWS} more ${what}.`)] : [];
 }
@@ -102,14 +114,14 @@ function loss(model: NetworkModel): HTMLElement[] {
 function backward(model: NetworkModel, layer: number): HTMLElement[] {
   const params = model.params.filter((p) => p.layer === layer);
   const intro = h('p', 'card-note', `The error flows back into layer ${layer}: each of its weights and biases receives d${model.lossSymbol}/d(parameter), by the chain rule. Hover one to see its product of factors.`);
-  const rows = params.map((p) => [p.name, fmt(p.gradient)]);
-  return [intro, table(['parameter', `d${model.lossSymbol}/d·`], rows, `The gradients of layer ${layer}`), ...more(params.length, 'parameters')];
+  const rows = params.map((p) => [p.name, approx(model, p.kind, p.gradient)]);
+  return [intro, table(['parameter', `d${model.lossSymbol}/d·`], rows, `The gradients of layer ${layer}`), ...more(params.length, 'parameters'), ...approximateNote(model)];
 }
 
 function update(model: NetworkModel): HTMLElement[] {
   const lr = model.learningRate;
   const params = model.params.filter((p) => p.trainable);
   const intro = h('p', 'card-note', `Every trainable parameter moves against its gradient: new = old − ${fmt(lr)} × gradient.`);
-  const rows = params.map((p) => [p.name, fmt(p.value), fmt(-lr * p.gradient), fmt(p.value - lr * p.gradient)]);
-  return [intro, table(['parameter', 'old', 'step', 'new'], rows, 'Every trainable parameter, old and new'), ...more(params.length, 'parameters')];
+  const rows = params.map((p) => [p.name, approx(model, p.kind, p.value), approx(model, p.kind, -lr * p.gradient), approx(model, p.kind, p.value - lr * p.gradient)]);
+  return [intro, table(['parameter', 'old', 'step', 'new'], rows, 'Every trainable parameter, old and new'), ...more(params.length, 'parameters'), ...approximateNote(model)];
 }

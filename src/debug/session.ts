@@ -6,7 +6,7 @@
  * tests drive it through DAP messages alone.
  */
 import {
-  Breakpoint, ContinuedEvent, DebugSession, Handles, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent,
+  Breakpoint, ContinuedEvent, DebugSession, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent,
   TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -47,6 +47,18 @@ type Ref =
   | { kind: 'term'; index: number; sample: number } | { kind: 'layers' } | { kind: 'layer'; layer: number }
   | { kind: 'samples' } | { kind: 'sample'; sample: number };
 
+/**
+ * Variables references: cleared on each stop, numbered on (never reused), so a reference VS Code
+ * kept from before a stop misses instead of naming something else.
+ */
+class References {
+  private readonly map = new Map<number, Ref>();
+  private next = 1000;
+  create(ref: Ref): number { this.map.set(this.next, ref); return this.next++; }
+  get(id: number): Ref | undefined { return this.map.get(id); }
+  reset(): void { this.map.clear(); }
+}
+
 const fmt = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v));
 
 export class NetworkDebugSession extends DebugSession {
@@ -56,7 +68,11 @@ export class NetworkDebugSession extends DebugSession {
   private release: () => void = () => undefined;
   private lines: NetworkLines | undefined;
   private network: Network | undefined;
-  private readonly refs = new Handles<Ref>();
+  private readonly refs = new References();
+  /** The session ended (or is ending): nothing it opens afterwards is kept. */
+  private disposed = false;
+  /** Stable numbers for DAP breakpoints, by what they are, so re-sending them keeps their hit counts. */
+  private readonly ids = new Map<string, number>();
   private readonly subscriptions: { dispose(): void }[] = [];
   /** DAP's breakpoints (numbered) and the run's specs behind them, by kind of breakpoint. */
   private nextId = 1;
@@ -103,7 +119,10 @@ export class NetworkDebugSession extends DebugSession {
       this.program = path.resolve(args.program);
       this.stopOnEntry = args.stopOnEntry !== false;
       const opened = await this.source.open(this.program);
+      if (this.disposed) { opened.release(); return; }
+      if (opened.run.debugged) { opened.release(); throw new Error(`${path.basename(this.program)} is already being debugged: one session per network file`); }
       this.run = opened.run;
+      this.run.debugged = true;
       this.readText = opened.text;
       this.release = opened.release;
       if (!this.run.structure) throw new Error(`${this.program} is not a network yet: ${this.run.problem ?? 'it could not be loaded'}`);
@@ -120,7 +139,13 @@ export class NetworkDebugSession extends DebugSession {
   protected override async configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): Promise<void> {
     this.configured = true;
     this.sendResponse(response);
-    const run = this.run!;
+    const run = this.run;
+    if (!run) return;
+    if (run.running) {
+      // Continue was under way (from the editor): stopping it is the session's entry.
+      if (this.stopOnEntry) await run.control('pause');
+      return;
+    }
     if (this.stopOnEntry) {
       this.sendEvent(this.stoppedEvent(run.lastStop ?? null, 'entry'));
       this.output(`${path.basename(this.program)}: ${run.frame?.stop?.text ?? `at step ${run.frame?.step ?? 0}`}\n`);
@@ -216,7 +241,9 @@ export class NetworkDebugSession extends DebugSession {
   // ---- controls ---------------------------------------------------------------------------------
 
   private control(response: DebugProtocol.Response, action: TrainingAction): Promise<void> {
-    return this.answer(response, () => this.run!.control(action));
+    const run = this.run;
+    if (!run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return Promise.resolve(); }
+    return this.answer(response, () => run.control(action));
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
@@ -246,9 +273,11 @@ export class NetworkDebugSession extends DebugSession {
 
   /** Ending the session leaves the run paused where it is, for the editor to keep showing; its breakpoints go with VS Code's. */
   private async end(): Promise<void> {
+    this.disposed = true;
     const run = this.run;
     if (!run) return;
     this.run = undefined;
+    run.debugged = false;
     this.subscriptions.splice(0).forEach((s) => s.dispose());
     try {
       if (run.running) await run.control('pause');
@@ -269,7 +298,8 @@ export class NetworkDebugSession extends DebugSession {
   // ---- breakpoints ------------------------------------------------------------------------------
 
   protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
-    this.functionSpecs = args.breakpoints.map((b) => { const id = this.nextId++; return { id, t: functionBreakpoint(b, `dap-function-${id}`) }; });
+    if (!this.run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
+    this.functionSpecs = args.breakpoints.map((b) => { const id = this.idFor(`f|${b.name}|${b.condition ?? ''}|${b.hitCondition ?? ''}`); return { id, t: functionBreakpoint(b, `dap-function-${id}`) }; });
     const statuses = await this.sendBreakpoints();
     response.body = { breakpoints: this.functionSpecs.map((s) => this.verdict(s.id, s.t, statuses)) };
     this.sendResponse(response);
@@ -286,10 +316,10 @@ export class NetworkDebugSession extends DebugSession {
   }
 
   protected override async setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): Promise<void> {
+    if (!this.run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
     this.dataSpecs = args.breakpoints.map((b) => {
-      const id = this.nextId++;
-      const known = this.network && findParameter(this.network, b.dataId);
-      return { id, t: known ? watchBreakpoint(b.dataId, b.condition, b.hitCondition, `dap-data-${id}`) : { error: `${b.dataId} is not a parameter of this network` } };
+      const id = this.idFor(`d|${b.dataId}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
+      return { id, t: this.watch(b.dataId, b.condition, b.hitCondition, `dap-data-${id}`) };
     });
     const statuses = await this.sendBreakpoints();
     response.body = { breakpoints: this.dataSpecs.map((s) => this.verdict(s.id, s.t, statuses)) };
@@ -298,21 +328,28 @@ export class NetworkDebugSession extends DebugSession {
 
   /** A line of the JSON that holds weights or biases watches each of them (a line with none is unverified). */
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
+    if (!this.run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
     const sameFile = args.source.path !== undefined && path.resolve(args.source.path) === this.program;
-    const wanted = sameFile ? args.breakpoints ?? [] : [];
-    this.lineSpecs = wanted.map((b) => {
-      const id = this.nextId++;
+    if (!sameFile) {
+      // Another JSON file's breakpoints: not this session's, and they leave this file's alone.
+      response.body = { breakpoints: (args.breakpoints ?? []).map((b) => ({ verified: false, line: b.line, message: 'not the network file this session debugs' })) };
+      this.sendResponse(response);
+      return;
+    }
+    this.lineSpecs = (args.breakpoints ?? []).map((b) => {
+      const id = this.idFor(`l|${b.line}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
       const line = this.convertClientLineToDebugger(b.line) - 1;
       const indices = this.lines ? parametersOnLine(this.lines, line) : [];
-      const names = indices.map((i) => this.network!.parameters[i].name);
-      const t: Translated[] = names.length
-        ? names.map((name, k) => watchBreakpoint(name, b.condition, b.hitCondition, `dap-line-${id}-${k}`))
-        : [{ error: 'no weight or bias is written on this line: a line breakpoint watches the parameters on its line' }];
+      // The line's trainable parameters (the others never change).
+      const trainable = indices.filter((i) => this.network!.training.trainable[i] === 1).map((i) => this.network!.parameters[i].name);
+      const t: Translated[] = trainable.length
+        ? trainable.map((name, k) => this.watch(name, b.condition, b.hitCondition, `dap-line-${id}-${k}`))
+        : [{ error: indices.length ? `${indices.map((i) => this.network!.parameters[i].name).join(', ')} ${indices.length === 1 ? 'is' : 'are'} not trainable: nothing on this line changes` : 'no weight or bias is written on this line: a line breakpoint watches the parameters on its line' }];
       return { id, line: b.line, t };
     });
     const statuses = await this.sendBreakpoints();
     response.body = {
-      breakpoints: (sameFile ? this.lineSpecs : (args.breakpoints ?? []).map((b) => ({ id: this.nextId++, line: b.line, t: [{ error: 'not the network file this session debugs' } as Translated] })))
+      breakpoints: this.lineSpecs
         .map((s) => {
           const verdicts = s.t.map((t) => this.verdict(s.id, t, statuses));
           const bad = verdicts.find((v) => !v.verified);
@@ -326,6 +363,7 @@ export class NetworkDebugSession extends DebugSession {
   }
 
   protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
+    if (!this.run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
     const { builtins, errors } = exceptionSettings(args);
     this.exceptionBuiltins = builtins;
     await this.sendBreakpoints();
@@ -342,6 +380,14 @@ export class NetworkDebugSession extends DebugSession {
   }
 
   private exceptionBuiltins: ReturnType<typeof exceptionSettings>['builtins'] = {};
+
+  /** A watch on `name`, unless it can never fire: an unknown or untrainable parameter never changes. */
+  private watch(name: string, condition: string | undefined, hitCondition: string | undefined, id: string): Translated {
+    const p = this.network && findParameter(this.network, name);
+    if (!p) return { error: `${name} is not a parameter of this network` };
+    if (this.network!.training.trainable[p.index] !== 1) return { error: `${name} is not trainable (see "trainable" in the file): its value never changes` };
+    return watchBreakpoint(name, condition, hitCondition, id);
+  }
 
   /** Every DAP breakpoint the run checks, with the editor's own. */
   private sendBreakpoints(): Promise<BreakpointStatus[]> {
@@ -361,6 +407,12 @@ export class NetworkDebugSession extends DebugSession {
   }
 
   /** The DAP id of the run's breakpoint `specId` (`dap-function-3`, `dap-line-7-0`: 3, 7). */
+  private idFor(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) { id = this.nextId++; this.ids.set(key, id); }
+    return id;
+  }
+
   private dapId(specId: string): number | undefined {
     const m = /^dap-(?:function|data|line)-(\d+)/.exec(specId);
     return m ? Number(m[1]) : undefined;

@@ -36,6 +36,8 @@ export class Run {
   specs: BreakpointSpec[] = [];
   builtins: BuiltinSettings = defaultBuiltins();
   statuses: BreakpointStatus[] = [];
+  /** A debug session drives this run (one at a time: the debugger's breakpoints have one slot). */
+  debugged = false;
   /** VS Code's debugger's breakpoints and conditions (see setDebuggerBreakpoints). */
   private debuggerSpecs: BreakpointSpec[] = [];
   private debuggerBuiltins: Partial<BuiltinSettings> = {};

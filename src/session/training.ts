@@ -43,6 +43,8 @@ export interface TrainingStatus {
 
 /** How many steps a slice takes between looks at the clock, to start with; it adapts to ~1 ms. */
 const FIRST_CHUNK = 64;
+/** How far past the newest step Go to Step trains, in one go in the worker. */
+export const GO_TO_AHEAD = 1_000_000;
 const CHUNK_MS = 1;
 
 export class TrainingSession {
@@ -279,9 +281,19 @@ export class TrainingSession {
     const h = this.history;
     if (step <= h.latest) h.restore(step);
     else {
-      // Past the furthest step: from there on, training is new.
+      // Past the furthest step: from there on, training is new. It runs in one go in the worker,
+      // so it is bounded (Continue, in slices that Pause can stop, goes further) and ends early
+      // where the loss stops being a number.
       if (this.trainer.stepCount < h.latest) h.restore(h.latest);
-      while (this.trainer.stepCount < step) this.takeStep();
+      const target = Math.min(step, h.latest + GO_TO_AHEAD);
+      while (this.trainer.stepCount < target) {
+        this.takeStep();
+        if (!Number.isFinite(this.trainer.loss)) { this.stopReason = 'diverged'; break; }
+      }
+      if (this.trainer.stepCount < step) {
+        const why = this.stopReason === 'diverged' ? 'the loss stopped being a number on the way' : `Go to Step trains at most ${GO_TO_AHEAD.toLocaleString('en-US')} steps past the newest; Continue with a breakpoint at ${step} goes on from here`;
+        return this.stop('goto', [], why);
+      }
     }
     return this.stop('goto');
   }
@@ -398,6 +410,10 @@ export class TrainingSession {
    * (a name), or wrote the run's own parameters into the file.
    */
   rename(network: Network): void {
+    // Parameters written into the file (Write Parameters) are the file's now: Reset goes to them.
+    const before = this.network.initialParameters;
+    const after = network.initialParameters;
+    if (before.length !== after.length || before.some((v, i) => v !== after[i])) this.rebased = true;
     this.trainer.retrain(network);
   }
 
@@ -427,7 +443,7 @@ export function stopText(reason: StopKind, step: number, phase: Phase | null, hi
     case 'breakpoint': return `Paused at ${at}: ${hits.map((h) => h.description).join('; ')}`;
     case 'pause': return `Paused at ${at}`;
     case 'step': return `Paused at ${at}`;
-    case 'goto': return `Went to step ${step}`;
+    case 'goto': return `Went to step ${step}${note ? ` (${note})` : ''}`;
     case 'set': return `Set ${note ?? 'a parameter'} at step ${step}: the loss and gradients are at the new value`;
     case 'reverse': return `Back at step ${step}: ${note ?? 'the start of the history'}`;
     case 'reset': return `Reset to step ${step}: the file's parameters`;

@@ -1,10 +1,11 @@
 /** The training session: Continue, Step, Step Into and Out, Step Back, Reverse Continue, Go to Step, edits. */
 import assert from 'node:assert/strict';
-import { Trainer } from '../../src/core';
+import { loadNetwork, Trainer, writeParameters } from '../../src/core';
 import type { BreakpointSpec } from '../../src/session/breakpointTypes';
 import { nextPhase, type Phase } from '../../src/session/stepper';
-import { TrainingSession } from '../../src/session/training';
-import { loadExample } from './helpers';
+import { GO_TO_AHEAD, TrainingSession } from '../../src/session/training';
+import { readFileSync } from 'node:fs';
+import { examplePath, loadExample } from './helpers';
 import { after, dosageWith, fakeClock, runToStop } from './session';
 
 const dosage = loadExample('dosage-all.nn.json');
@@ -120,6 +121,24 @@ describe('training session', () => {
     const fresh = new Trainer(faster);
     fresh.step();
     assert.deepEqual(session.trainer.params, fresh.params);
+  });
+
+  it('Go to Step trains on at most GO_TO_AHEAD steps past the newest, and says so', () => {
+    const session = new TrainingSession(dosageWith({ maxSteps: 1e12, minStepSize: 0 }));
+    const stop = session.goTo(GO_TO_AHEAD + 5000);
+    assert.equal(stop.step, GO_TO_AHEAD);
+    assert.match(stop.text, /^Went to step 1000000 \(Go to Step trains at most 1,000,000 steps past the newest; Continue with a breakpoint at 1005000 goes on from here\)$/);
+  });
+
+  it('Reset goes to the parameters the file holds now, after Write Parameters put the trained ones there', () => {
+    const session = new TrainingSession(dosage);
+    for (let i = 0; i < 5; i++) session.step();
+    const written = loadNetwork(writeParameters(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'), session.trainer.params));
+    session.rename(written);
+    assert.equal(session.trainer.stepCount, 5, 'writing keeps the step');
+    session.reset();
+    assert.equal(session.trainer.stepCount, 0);
+    assert.deepEqual(Array.from(session.trainer.params), Array.from(written.initialParameters));
   });
 
   it('Set Value is a what-if: the loss and gradients follow at once, and Reset goes back to the file', () => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { installVsix, launchVSCode, openFile, openGraph, ROOT, runCommand, screenshot, type VSCodeSession, waitForWorkbench } from '../harness/vscode';
+import { installVsix, launchVSCode, openFile, openGraph, ROOT, runCommand, screenshot, type VSCodeSession, waitForWorkbench, webviewFrame } from '../harness/vscode';
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 const work = mkdtempSync(path.join(tmpdir(), 'backprop-package-'));
@@ -86,6 +86,10 @@ describe('the packaged extension (.vsix)', () => {
       await openFile(page, 'shape.nn.json');
       await runCommand(page, 'Problems: Focus on Problems View');
       await page.locator('.markers-panel', { hasText: 'layers[1].weights[0] has 1 weight but the layer before has 2 units' }).first().waitFor({ timeout: 30_000 });
+      // The network editor's page shows the problem too. Waiting for it also lets that webview
+      // finish loading before the next test closes it and opens another (VS Code for the browser
+      // can fail to boot a webview created while another is still loading).
+      await webviewFrame(page, '.banner[role="alert"]:not([hidden]), .not-network:not([hidden])');
       await screenshot(page, 'installed-vsix-problems');
     });
 

@@ -14,7 +14,8 @@ export type Difference =
   /** Anything else: `why` says what, for "restarted: the data changed". */
   | { kind: 'restart'; why: string };
 
-function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+/** Element by element (Object.is, so NaN equals NaN and -0 differs from 0). */
+export function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;

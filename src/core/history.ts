@@ -171,13 +171,7 @@ export class History {
       throw new RangeError(`step ${step} is outside the history (${this.baseStep}..${this.latest})`);
     }
     const t = this.trainer;
-    if (this.inRing(step)) {
-      const at = (step % this.recentSlots) * this.size;
-      t.setParameters(this.recentParams.subarray(at, at + this.size));
-      t.stepCount = step;
-      t.lastStepSize = 0;
-      return 0;
-    }
+    if (this.putFromRing(t, step)) return 0;
     const { step: from, params: source } = this.checkpointAtOrBefore(step);
     t.setParameters(source);
     t.stepCount = from;
@@ -202,19 +196,23 @@ export class History {
     if (!Number.isInteger(step) || step < this.baseStep || step > this.latest) {
       throw new RangeError(`step ${step} is outside the history (${this.baseStep}..${this.latest})`);
     }
-    if (this.inRing(step)) {
-      const at = (step % this.recentSlots) * this.size;
-      scratch.setParameters(this.recentParams.subarray(at, at + this.size));
-      scratch.stepCount = step;
-      scratch.lastStepSize = 0;
-      return 0;
-    }
+    if (this.putFromRing(scratch, step)) return 0;
     const from = this.checkpointAtOrBefore(step);
     scratch.setParameters(from.params);
     scratch.stepCount = from.step;
     while (scratch.stepCount < step) scratch.step();
     scratch.lastStepSize = 0;
     return step - from.step;
+  }
+
+  /** Puts `t` at `step` straight from the ring of recent states, when the ring holds it. */
+  private putFromRing(t: Trainer, step: number): boolean {
+    if (!this.inRing(step)) return false;
+    const at = (step % this.recentSlots) * this.size;
+    t.setParameters(this.recentParams.subarray(at, at + this.size));
+    t.stepCount = step;
+    t.lastStepSize = 0;
+    return true;
   }
 
   /** The latest checkpoint at or before `step` (the base state if none). */

@@ -10,7 +10,7 @@ import type { DocumentRuns } from '../editor/documentRuns';
 import { VIEW_TYPE } from '../protocol';
 import type { Run } from '../run/run';
 import { networkLines } from './positions';
-import { type LaunchArguments, NetworkDebugSession, type NetworkSource } from './session';
+import { fmt, type LaunchArguments, NetworkDebugSession, type NetworkSource } from './session';
 
 export const DEBUG_TYPE = 'backprop';
 
@@ -69,7 +69,6 @@ function runWithLines(runs: DocumentRuns, document: vscode.TextDocument): { run:
   }
 }
 
-const short = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
 
 /** While a session is stopped: each weight and bias written in the file shows its value now and its gradient. */
 class InlineValues implements vscode.InlineValuesProvider {
@@ -86,7 +85,7 @@ class InlineValues implements vscode.InlineValuesProvider {
       if (!p || p.line < viewport.start.line || p.line > viewport.end.line) return;
       const name = found.run.structure!.params[i].name;
       const end = new vscode.Position(p.line, p.column + p.length);
-      out.push(new vscode.InlineValueText(new vscode.Range(end, end), `${name} = ${short(values[i])}, d${sym}/d${name} = ${short(gradients[i])}`));
+      out.push(new vscode.InlineValueText(new vscode.Range(end, end), `${name} = ${fmt(values[i], 4)}, d${sym}/d${name} = ${fmt(gradients[i], 4)}`));
     });
     return out;
   }

@@ -59,7 +59,8 @@ class References {
   reset(): void { this.map.clear(); }
 }
 
-const fmt = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v));
+/** A number as the debugger's views show it: `digits` significant digits, no trailing zeros. */
+export const fmt = (v: number, digits = 6): string => (Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : String(v));
 
 export class NetworkDebugSession extends DebugSession {
   private run: Run | undefined;

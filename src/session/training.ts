@@ -9,7 +9,7 @@
  * gradients and unit values at those parameters. A stop at step k shows that state, the same
  * numbers as `backprop train FILE --steps k`.
  */
-import { History, type HistoryOptions, type Network, type StopReason, Trainer } from '../core';
+import { History, type HistoryOptions, type Network, sameArray, type StopReason, Trainer } from '../core';
 import { Breakpoints } from './breakpoints';
 import type { BreakpointHit, BreakpointSpec, BreakpointStatus, BuiltinSettings } from './breakpointTypes';
 import { compileExpression, type ExprState } from './expr/compile';
@@ -255,10 +255,9 @@ export class TrainingSession {
       // The history starts past the file's parameters (an edit of the training settings, or Set
       // Value): the file's state starts a new one.
       const t = this.trainer;
-      t.params.set(this.network.initialParameters);
+      t.setParameters(this.network.initialParameters);
       t.stepCount = 0;
       t.lastStepSize = 0;
-      t.invalidate();
       this.history = new History(t, this.historyOptions);
       this.scratch = undefined;
       this.rebased = false;
@@ -380,7 +379,6 @@ export class TrainingSession {
     this.phase = null;
     this.trainer.params[index] = value;
     this.trainer.invalidate();
-    this.trainer.evaluate();
     this.history = new History(this.trainer, this.historyOptions);
     this.rebased = true;
     this.scratch = undefined;
@@ -411,9 +409,7 @@ export class TrainingSession {
    */
   rename(network: Network): void {
     // Parameters written into the file (Write Parameters) are the file's now: Reset goes to them.
-    const before = this.network.initialParameters;
-    const after = network.initialParameters;
-    if (before.length !== after.length || before.some((v, i) => v !== after[i])) this.rebased = true;
+    if (!sameArray(this.network.initialParameters, network.initialParameters)) this.rebased = true;
     this.trainer.retrain(network);
   }
 

@@ -13,6 +13,7 @@ import { BreakpointSpecSchema, BuiltinSettingsSchema } from './session/breakpoin
 import type { BreakpointSpec, BreakpointStatus, BuiltinInfo, BuiltinKind, BuiltinSettings } from './session/breakpointTypes';
 import type { Phase } from './session/stepper';
 import type { Stop } from './session/training';
+import { CHART_PANELS, type ChartData } from './session/chartTypes';
 
 export const VIEW_TYPE = 'backprop.networkEditor';
 
@@ -111,6 +112,11 @@ export interface TrainingFrame {
   explanations: Record<string, ExplanationView> | null;
   /** Each breakpoint's status and hit count. */
   breakpoints: BreakpointStatus[];
+  /**
+   * What the open chart panels draw, when a page asked for charts: with every stopped frame, and
+   * while Continue runs at a throttled rate (frames in between leave the charts as they are).
+   */
+  charts?: ChartData;
 }
 
 /** At most this many parameters travel exactly in every frame (a 20,000-parameter frame is about 0.8 MB of JSON). */
@@ -144,10 +150,24 @@ export interface FileProblem {
 
 const ParameterName = v.pipe(v.string(), v.regex(/^[wb][1-9][0-9]{0,8}$/));
 
+const ChartPanelSchema = v.picklist(CHART_PANELS);
+
 const ViewStateSchema = v.strictObject({
   mode: v.picklist(['weights', 'gradients']),
   notation: v.picklist(['statquest', '3b1b']),
   pinned: v.nullable(ParameterName),
+  /**
+   * The chart strip: which panels are open, where the strip sits (under the graph or beside it),
+   * its size in CSS pixels, and the second parameter of the contour map. Optional: views stored
+   * before the charts existed have none.
+   */
+  charts: v.optional(v.strictObject({
+    open: v.pipe(v.array(ChartPanelSchema), v.maxLength(CHART_PANELS.length)),
+    place: v.picklist(['below', 'beside']),
+    size: v.pipe(v.number(), v.minValue(80), v.maxValue(4000)),
+    second: v.nullable(ParameterName),
+    logScale: v.boolean(),
+  })),
 });
 /** How a person has set up the view; kept by the host too, since a reload may drop webview state. */
 export type ViewState = v.InferOutput<typeof ViewStateSchema>;
@@ -185,6 +205,9 @@ export type HostMessage =
   | { type: 'viewStateSaved'; state: ViewState }
   | { type: 'breakpoints'; breakpoints: BreakpointsView };
 
+/** The largest export a page may send: a PNG of a large chart or a CSV of a long series (characters). */
+export const EXPORT_LIMIT = 32 * 1024 * 1024;
+
 const RequestId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
 const WebviewMessageSchema = v.variant('type', [
@@ -210,6 +233,19 @@ const WebviewMessageSchema = v.variant('type', [
   v.strictObject({ type: v.literal('setBreakpoints'), specs: v.pipe(v.array(BreakpointSpecSchema), v.maxLength(500)), builtins: BuiltinSettingsSchema }),
   /** Write Parameters to File. */
   v.strictObject({ type: v.literal('writeParameters') }),
+  /** The open chart panels and the selected parameters (one, or two for the contour map): the worker computes what they draw. */
+  v.strictObject({
+    type: v.literal('charts'),
+    panels: v.pipe(v.array(ChartPanelSchema), v.maxLength(CHART_PANELS.length)),
+    parameters: v.pipe(v.array(ParameterName), v.maxLength(2)),
+  }),
+  /** Save a chart: its picture (a PNG data URL) or its data (CSV text), through the host's save dialog. */
+  v.strictObject({
+    type: v.literal('export'),
+    format: v.picklist(['png', 'csv']),
+    name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$/)),
+    data: v.pipe(v.string(), v.maxLength(EXPORT_LIMIT)),
+  }),
 ]);
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 

@@ -11,3 +11,4 @@ export * from './trace';
 export * from './scaffold';
 export * from './compare';
 export * from './writeback';
+export * from './curves';

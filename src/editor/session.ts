@@ -159,6 +159,12 @@ export class EditorSession implements vscode.Disposable {
       case 'writeParameters':
         await this.writeParameters();
         return;
+      case 'charts':
+        await run.setCharts(message.panels.length > 0 ? { panels: message.panels, parameters: message.parameters } : null);
+        return;
+      case 'export':
+        await this.export(message.format, message.name, message.data);
+        return;
       case 'goToError':
         await this.revealProblem();
         return;
@@ -208,6 +214,28 @@ export class EditorSession implements vscode.Disposable {
     const edit = new vscode.WorkspaceEdit();
     edit.replace(this.document.uri, new vscode.Range(this.document.positionAt(change.offset), this.document.positionAt(change.offset + change.length)), change.content);
     return vscode.workspace.applyEdit(edit);
+  }
+
+  /**
+   * Saves a chart the page drew: its picture or its data, where the person chooses in the save
+   * dialog (beside the network file by default). Nothing is written unless they choose a place.
+   */
+  async export(format: 'png' | 'csv', name: string, data: string): Promise<vscode.Uri | undefined> {
+    let bytes: Uint8Array;
+    if (format === 'png') {
+      const m = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/.exec(data);
+      if (!m) { this.log.warn('ignored a chart picture that is not a PNG data URL'); return undefined; }
+      bytes = Buffer.from(m[1], 'base64');
+    } else bytes = new TextEncoder().encode(data);
+    const defaultUri = vscode.Uri.joinPath(this.document.uri, '..', `${name}.${format}`);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri,
+      filters: format === 'png' ? { 'PNG image': ['png'] } : { 'CSV (comma-separated values)': ['csv'] },
+      title: `Save the chart's ${format === 'png' ? 'picture' : 'data'}`,
+    });
+    if (!target) return undefined;
+    await vscode.workspace.fs.writeFile(target, bytes);
+    return target;
   }
 
   /**

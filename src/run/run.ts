@@ -14,6 +14,7 @@ import type { TrainingWorker, WorkerRun } from '../training/client';
 import type { Reply, UpdateReply } from '../training/protocol';
 import type { LayerStats } from '../session/inspect';
 import { Emitter } from './emitter';
+import type { ChartRequest } from '../session/chartTypes';
 
 /** Where a run keeps its breakpoints between sessions (the workspace's storage, never the network file). */
 export interface BreakpointStore {
@@ -36,6 +37,8 @@ export class Run {
   specs: BreakpointSpec[] = [];
   builtins: BuiltinSettings = defaultBuiltins();
   statuses: BreakpointStatus[] = [];
+  /** What the pages' charts ask for; sent again when the worker restarts. */
+  chartRequest: ChartRequest | null = null;
   /** A debug session drives this run (one at a time: the debugger's breakpoints have one slot). */
   debugged = false;
   /** VS Code's debugger's breakpoints and conditions (see setDebuggerBreakpoints). */
@@ -147,7 +150,7 @@ export class Run {
 
   private async apply(text: string): Promise<TextOutcome> {
     if (!this.loaded) {
-      const reply = await this.handle.request('load', { text, file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins() });
+      const reply = await this.handle.request('load', { text, file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins(), charts: this.chartRequest });
       if (!reply.ok) { this.problem = reply.message; return 'failed'; }
       this.loaded = true;
       this.problem = undefined;
@@ -246,6 +249,15 @@ export class Run {
   /** Set Value: a what-if edit of the run's parameter `index`; the file is not touched. */
   async setParameter(index: number, value: number): Promise<Stop | null> {
     return (await this.settled()) ? this.handle.request('setParameter', { index, value }) : null;
+  }
+
+  /**
+   * What the charts of the pages showing this run draw (the last page to ask sets it; null when
+   * none is open). The worker sends a frame with them at once, then with every frame that needs them.
+   */
+  async setCharts(request: ChartRequest | null): Promise<void> {
+    this.chartRequest = request;
+    if (await this.settled()) await this.handle.request('charts', { request });
   }
 
   async layerStats(): Promise<LayerStats[]> {

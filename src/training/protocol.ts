@@ -7,6 +7,7 @@ import type { ExplanationView, NetworkStructure, TrainingAction, TrainingFrame, 
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
 import type { LayerStats } from '../session/inspect';
 import type { Stop } from '../session/training';
+import type { ChartRequest } from '../session/chartTypes';
 
 /** What loading a network's text came to: its structure, or why it cannot be trained. */
 export type LoadReply = { ok: true; structure: NetworkStructure } | { ok: false; message: string };
@@ -25,7 +26,7 @@ export type UpdateReply =
 /** Every request, its parameters and its reply. */
 export interface WorkerRequests {
   /** (Re)load a network from its text: training starts from the file's parameters. */
-  load: { params: { text: string; file: string; breakpoints: BreakpointSpec[]; builtins: BuiltinSettings }; reply: LoadReply };
+  load: { params: { text: string; file: string; breakpoints: BreakpointSpec[]; builtins: BuiltinSettings; charts: ChartRequest | null }; reply: LoadReply };
   /** The document changed: keep, retrain or restart (see UpdateReply). */
   update: { params: { text: string }; reply: UpdateReply };
   control: { params: { action: TrainingAction }; reply: Stop | null };
@@ -37,6 +38,8 @@ export interface WorkerRequests {
   evaluate: { params: { expression: string }; reply: { ok: true; value: number } | { ok: false; message: string; column: number | null } };
   /** Set Value: a what-if edit of one parameter (by index) in the run, never in the file. */
   setParameter: { params: { index: number; value: number }; reply: Stop };
+  /** What the pages' open charts ask for (null: none is open); a frame with the charts follows at once. */
+  charts: { params: { request: ChartRequest | null }; reply: null };
   /** Each layer's gradient norm, mean |gradient|, dead and saturated shares. */
   layerStats: { params: Record<string, never>; reply: LayerStats[] };
   /** Parameters and gradients from `start`, for a debugger paging through a large network. */

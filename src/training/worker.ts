@@ -12,12 +12,19 @@ import { buildFrame, buildStructure, explainView, unitView } from '../session/fr
 import { type Stop, TrainingSession } from '../session/training';
 import { ExpressionError } from '../session/expr/parse';
 import { layerStats } from '../session/inspect';
+import { SessionCharts } from '../session/charts';
+import type { ChartRequest } from '../session/chartTypes';
 import type { FromWorker, Reply, RequestKind, RunEvent, ToWorker } from './protocol';
 
 /** How long one round of Continue runs before the worker looks at its messages again. */
 const SLICE_MS = 8;
 /** The fastest frame rate during Continue; a frame that takes longer to build makes frames rarer. */
 const FRAME_MS = 50;
+/**
+ * The fastest chart rate during Continue: charts cost more than a frame (sweeps, the fit, new
+ * samples of the series), and each refresh spends at most a twentieth of the time training.
+ */
+const CHARTS_MS = 250;
 
 interface Entry {
   session: TrainingSession;
@@ -26,6 +33,14 @@ interface Entry {
   frameCost: number;
   /** Starting parameters the run may take as its own when a file says them: where it started, what it wrote. */
   known: Float64Array[];
+  charts: SessionCharts;
+  /** What the pages' charts ask for (null: no chart is open), and when Continue next refreshes them. */
+  chartRequest: ChartRequest | null;
+  nextCharts: number;
+}
+
+function entryFor(session: TrainingSession, network: Network, chartRequest: ChartRequest | null): Entry {
+  return { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0 };
 }
 
 const runs = new Map<number, Entry>();
@@ -45,11 +60,17 @@ function frameOf(entry: Entry): RunEvent & { type: 'frame' } {
   const ended = performance.now();
   entry.frameCost = ended - started;
   entry.nextFrame = ended + Math.max(FRAME_MS, 10 * entry.frameCost);
+  if (entry.chartRequest && (!entry.running || ended >= entry.nextCharts)) {
+    frame.charts = entry.charts.compute(entry.chartRequest);
+    const cost = performance.now() - ended;
+    entry.nextCharts = performance.now() + Math.max(CHARTS_MS, 20 * cost);
+  }
   return { type: 'frame', frame };
 }
 
 function stopped(run: number, entry: Entry, stop: Stop): void {
   entry.running = false;
+  if (stop.reason === 'breakpoint') entry.charts.hit(stop.step);
   stop.stoppedAt = performance.timeOrigin + performance.now();
   emit(run, { type: 'stopped', stop, frame: frameOf(entry).frame });
 }
@@ -107,7 +128,7 @@ function handle(m: ToWorker): unknown {
       const previous = runs.get(m.run);
       const session = new TrainingSession(network);
       session.setBreakpoints(m.params.breakpoints, m.params.builtins);
-      const entry: Entry = { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)] };
+      const entry = entryFor(session, network, m.params.charts);
       runs.set(m.run, entry);
       if (previous?.running) previous.running = false;
       emit(m.run, { type: 'stopped', stop: session.lastStop, frame: frameOf(entry).frame });
@@ -128,7 +149,7 @@ function handle(m: ToWorker): unknown {
       if (d.kind === 'restart') {
         const session = new TrainingSession(network);
         session.setBreakpoints(entry.session.breakpointSpecs, entry.session.builtinSettings);
-        const fresh: Entry = { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)] };
+        const fresh = entryFor(session, network, entry.chartRequest);
         runs.set(m.run, fresh);
         emit(m.run, { type: 'stopped', stop: session.lastStop, frame: frameOf(fresh).frame });
         return { outcome: 'restarted', structure: buildStructure(network), why: d.why };
@@ -213,6 +234,14 @@ function handle(m: ToWorker): unknown {
       const stop = entry.session.setParameter(m.params.index, m.params.value);
       stopped(m.run, entry, stop);
       return stop;
+    }
+    case 'charts': {
+      const entry = entryOf(m.run);
+      entry.chartRequest = m.params.request;
+      // Drawn at once (during Continue too): a page that opens a panel or selects a parameter sees it now.
+      entry.nextCharts = 0;
+      if (m.params.request) emit(m.run, frameOf(entry));
+      return null;
     }
     case 'layerStats': {
       const { session } = entryOf(m.run);

@@ -1,0 +1,428 @@
+/**
+ * The curves the charts draw, computed by the core so the webview only draws them: the loss along
+ * one parameter with the others held (StatQuest's pink SSR curve), the loss over two parameters
+ * (the contour map), the network's output over its input range with each last-hidden unit's
+ * contribution (the blue, orange and green curves), the loss history thinned for drawing, and the
+ * largest eigenvalue of the loss's Hessian (what says whether a learning rate can converge).
+ * Pure: each function reads a network and parameter values and touches no caller's trainer.
+ */
+import type { Network } from './network';
+import { Trainer } from './train';
+
+// ---- the loss along one parameter, and over two ---------------------------------------------------
+
+/**
+ * One scratch trainer per network for sweeps and the Hessian, so the caller's trainer keeps its
+ * cached values. Weak, so it goes with the network.
+ */
+const scratches = new WeakMap<Network, Trainer>();
+
+function scratchAt(network: Network, params: ArrayLike<number>): Trainer {
+  if (params.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} parameters, got ${params.length}`);
+  let t = scratches.get(network);
+  if (!t) {
+    t = new Trainer(network, Float64Array.from(params));
+    scratches.set(network, t);
+  } else t.setParameters(params);
+  return t;
+}
+
+/**
+ * The range a sweep of one parameter covers: where it started, where it is, where the next step
+ * takes it, and a margin of at least 3 either side. Anchored at the start, so the curve stays put
+ * while the point walks down it.
+ */
+export function sweepRange(current: number, start: number, gradient: number, learningRate: number): [number, number] {
+  const next = current - learningRate * gradient;
+  const points = Number.isFinite(next) && Math.abs(next - current) < 1e6 ? [current, start, next] : [current, start];
+  const lo = Math.min(...points);
+  const hi = Math.max(...points);
+  const margin = Math.max(3, 0.5 * (hi - lo));
+  return [lo - margin, hi + margin];
+}
+
+/** The loss at `points` evenly spaced values of parameter `index` from lo to hi, every other parameter at `params`. */
+export function lossSweep(network: Network, params: ArrayLike<number>, index: number, lo: number, hi: number, points = 121): { xs: Float64Array; losses: Float64Array } {
+  const t = scratchAt(network, params);
+  const xs = new Float64Array(points);
+  const losses = new Float64Array(points);
+  for (let k = 0; k < points; k++) {
+    const x = points === 1 ? lo : lo + ((hi - lo) * k) / (points - 1);
+    xs[k] = x;
+    losses[k] = lossWith(t, index, x);
+  }
+  return { xs, losses };
+}
+
+function lossWith(t: Trainer, index: number, value: number): number {
+  t.params[index] = value;
+  t.invalidate();
+  return t.lossOnly();
+}
+
+/**
+ * The lowest loss along parameter `index` within [lo, hi], the others at `params`: the sweep's
+ * lowest sample, refined by golden-section search between its neighbours (where StatQuest's
+ * pink curve bottoms out: b3 = 2.61 for the dosage network).
+ */
+export function sweepMinimum(network: Network, params: ArrayLike<number>, index: number, lo: number, hi: number, points = 121): { x: number; loss: number } {
+  const { xs, losses } = lossSweep(network, params, index, lo, hi, points);
+  let best = 0;
+  for (let k = 1; k < points; k++) if (losses[k] < losses[best] || !(losses[best] === losses[best])) best = k;
+  let a = xs[Math.max(0, best - 1)];
+  let b = xs[Math.min(points - 1, best + 1)];
+  const t = scratchAt(network, params);
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  let c = b - ratio * (b - a);
+  let d = a + ratio * (b - a);
+  let fc = lossWith(t, index, c);
+  let fd = lossWith(t, index, d);
+  for (let i = 0; i < 80 && b - a > 1e-12 * Math.max(1, Math.abs(a)); i++) {
+    if (fc < fd) { b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = lossWith(t, index, c); }
+    else { a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = lossWith(t, index, d); }
+  }
+  const x = (a + b) / 2;
+  return { x, loss: lossWith(t, index, x) };
+}
+
+/**
+ * The loss over a grid of two parameters' values (the others at `params`): `losses[r * n + c]` at
+ * parameter i = xs[c], parameter j = ys[r]. What the contour map draws.
+ */
+export function lossSurface(network: Network, params: ArrayLike<number>, i: number, j: number, rangeI: [number, number], rangeJ: [number, number], n = 41): { xs: Float64Array; ys: Float64Array; losses: Float64Array } {
+  const t = scratchAt(network, params);
+  const xs = grid(rangeI[0], rangeI[1], n);
+  const ys = grid(rangeJ[0], rangeJ[1], n);
+  const losses = new Float64Array(n * n);
+  for (let r = 0; r < n; r++) {
+    t.params[j] = ys[r];
+    for (let c = 0; c < n; c++) {
+      t.params[i] = xs[c];
+      t.invalidate();
+      losses[r * n + c] = t.lossOnly();
+    }
+  }
+  return { xs, ys, losses };
+}
+
+function grid(lo: number, hi: number, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) out[k] = n === 1 ? lo : lo + ((hi - lo) * k) / (n - 1);
+  return out;
+}
+
+// ---- the fit ----------------------------------------------------------------------------------
+
+/** The data as the network sees it now: each sample's inputs, observed and predicted outputs. */
+export interface FitSamples {
+  inputs: number[][];
+  observed: number[][];
+  predicted: number[][];
+  /** Sum over samples and outputs of (observed - predicted)^2: the SSR the residuals add up to. */
+  sumOfSquares: number;
+}
+
+/** One input, one output: the network's curve over the input range, and what makes it up. */
+export interface FitCurve {
+  xs: number[];
+  /** The output at each x: StatQuest's green squiggle. */
+  ys: number[];
+  /**
+   * Each last-hidden unit's contribution, weight x activation, at each x (StatQuest's blue and
+   * orange curves), and the output's bias: with an identity output they add up to `ys`. Null when
+   * there is no hidden layer, or the output's activation bends the sum.
+   */
+  contributions: { unit: number; weight: string; values: number[] }[] | null;
+  bias: { name: string; value: number } | null;
+}
+
+/** Two inputs: the outputs over a grid of the input plane (`values[output][r * n + c]`, input 1 = xs[c], input 2 = ys[r]). */
+export interface FitPlane {
+  xs: number[];
+  ys: number[];
+  values: number[][];
+  /** Whether `values` are softmax probabilities (cross-entropy), else the raw outputs. */
+  probabilities: boolean;
+}
+
+/** The samples' predictions now, and their sum of squared residuals. */
+export function fitSamples(network: Network, params: ArrayLike<number>): FitSamples {
+  const t = scratchAt(network, params);
+  t.lossOnly();
+  const nIn = network.inputNames.length;
+  const nOut = network.outputNames.length;
+  const { samples, inputs, targets } = network.data;
+  const predicted = t.predicted;
+  const rows = (a: ArrayLike<number>, width: number): number[][] => Array.from({ length: samples }, (_, i) => Array.from({ length: width }, (_, k) => a[i * width + k]));
+  let sumOfSquares = 0;
+  for (let i = 0; i < samples * nOut; i++) sumOfSquares += (targets[i] - predicted[i]) ** 2;
+  return { inputs: rows(inputs, nIn), observed: rows(targets, nOut), predicted: rows(predicted, nOut), sumOfSquares };
+}
+
+/** The input range a fit draws: the data's, widened by a tenth either side (by 1 if the data sit at one point). */
+export function inputRange(network: Network, input: number): [number, number] {
+  const { samples, inputs } = network.data;
+  const width = network.inputNames.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < samples; i++) {
+    const v = inputs[i * width + input];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(lo <= hi)) return [-1, 1];
+  const pad = hi > lo ? 0.1 * (hi - lo) : 1;
+  return [lo - pad, hi + pad];
+}
+
+/** Trainers whose data is a grid of inputs: one forward pass gives the network's output over the grid. */
+const gridTrainers = new WeakMap<Network, Map<string, Trainer>>();
+
+function gridTrainer(network: Network, key: string, inputs: Float64Array, samples: number): Trainer {
+  let byKey = gridTrainers.get(network);
+  if (!byKey) { byKey = new Map(); gridTrainers.set(network, byKey); }
+  let t = byKey.get(key);
+  if (!t) {
+    const net: Network = { ...network, data: { samples, inputs, targets: new Float64Array(samples * network.outputNames.length) } };
+    // The TypeScript engine: a grid is evaluated forward only, a few times a second at most.
+    t = new Trainer(net, network.initialParameters, { engine: 'js' });
+    byKey.set(key, t);
+  }
+  return t;
+}
+
+/** The network's output over its input's range (one input, one output), with the last hidden layer's contributions. */
+export function fitCurve(network: Network, params: ArrayLike<number>, points = 101): FitCurve {
+  if (network.inputNames.length !== 1 || network.outputNames.length !== 1) throw new RangeError('a fit curve needs one input and one output');
+  const [lo, hi] = inputRange(network, 0);
+  const xs = grid(lo, hi, points);
+  const t = gridTrainer(network, `curve ${points}`, xs, points);
+  t.setParameters(params);
+  t.lossOnly();
+  const L = network.layers.length;
+  const out = network.layers[L - 1];
+  let contributions: FitCurve['contributions'] = null;
+  let bias: FitCurve['bias'] = null;
+  if (L >= 2 && out.activation === 'identity') {
+    const hidden = network.layers[L - 2];
+    const y = t.y[L - 2];
+    contributions = [];
+    for (let k = 0; k < hidden.units; k++) {
+      const w = out.weightOffset + k;
+      const weight = params[w];
+      contributions.push({ unit: k, weight: network.parameters[w].name, values: Array.from({ length: points }, (_, g) => weight * y[g * hidden.units + k]) });
+    }
+    bias = { name: network.parameters[out.biasOffset].name, value: params[out.biasOffset] };
+  }
+  return { xs: Array.from(xs), ys: Array.from(t.predicted), contributions, bias };
+}
+
+/** The network's outputs over the plane of its two inputs, n x n points. */
+export function fitPlane(network: Network, params: ArrayLike<number>, n = 48): FitPlane {
+  if (network.inputNames.length !== 2) throw new RangeError('a fit plane needs two inputs');
+  const xs = grid(...inputRange(network, 0), n);
+  const ys = grid(...inputRange(network, 1), n);
+  const inputs = new Float64Array(n * n * 2);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) { inputs[(r * n + c) * 2] = xs[c]; inputs[(r * n + c) * 2 + 1] = ys[r]; }
+  }
+  const t = gridTrainer(network, `plane ${n}`, inputs, n * n);
+  t.setParameters(params);
+  t.lossOnly();
+  const nOut = network.outputNames.length;
+  const probabilities = network.loss === 'cross-entropy';
+  const predicted = t.predicted;
+  const values = Array.from({ length: nOut }, () => new Array<number>(n * n));
+  for (let g = 0; g < n * n; g++) {
+    let max = -Infinity;
+    let sum = 0;
+    if (probabilities) {
+      for (let k = 0; k < nOut; k++) max = Math.max(max, predicted[g * nOut + k]);
+      for (let k = 0; k < nOut; k++) sum += Math.exp(predicted[g * nOut + k] - max);
+    }
+    for (let k = 0; k < nOut; k++) values[k][g] = probabilities ? Math.exp(predicted[g * nOut + k] - max) / sum : predicted[g * nOut + k];
+  }
+  return { xs: Array.from(xs), ys: Array.from(ys), values, probabilities };
+}
+
+// ---- thinning a long series for drawing ---------------------------------------------------------
+
+/**
+ * Largest-Triangle-Three-Buckets (Steinarsson, 2013): at most `threshold` points of a series that
+ * keep its shape (peaks, dips, the first and last point), so a million steps of loss draw within
+ * a frame. `xs` ascending; every y finite.
+ */
+export function decimate(xs: ArrayLike<number>, ys: ArrayLike<number>, threshold: number): { xs: number[]; ys: number[] } {
+  const n = Math.min(xs.length, ys.length);
+  if (threshold >= n || threshold < 3) return { xs: Array.from({ length: n }, (_, i) => xs[i]), ys: Array.from({ length: n }, (_, i) => ys[i]) };
+  const outX = [xs[0]];
+  const outY = [ys[0]];
+  const every = (n - 2) / (threshold - 2);
+  let a = 0;
+  for (let b = 0; b < threshold - 2; b++) {
+    // The next bucket's average is the third corner of the triangles this bucket's points make.
+    const nextStart = Math.floor((b + 1) * every) + 1;
+    const nextEnd = Math.min(Math.floor((b + 2) * every) + 1, n);
+    let avgX = 0;
+    let avgY = 0;
+    for (let i = nextStart; i < nextEnd; i++) { avgX += xs[i]; avgY += ys[i]; }
+    const count = nextEnd - nextStart;
+    avgX /= count;
+    avgY /= count;
+    const start = Math.floor(b * every) + 1;
+    const end = Math.floor((b + 1) * every) + 1;
+    let best = start;
+    let bestArea = -1;
+    for (let i = start; i < end; i++) {
+      const area = Math.abs((xs[a] - avgX) * (ys[i] - ys[a]) - (xs[a] - xs[i]) * (avgY - ys[a]));
+      if (area > bestArea) { bestArea = area; best = i; }
+    }
+    outX.push(xs[best]);
+    outY.push(ys[best]);
+    a = best;
+  }
+  outX.push(xs[n - 1]);
+  outY.push(ys[n - 1]);
+  return { xs: outX, ys: outY };
+}
+
+// ---- curvature --------------------------------------------------------------------------------
+
+/** Hessians past this many trainable parameters are not computed (each costs 4n gradient passes and n^2 numbers). */
+export const HESSIAN_LIMIT = 300;
+
+/**
+ * The Hessian of the loss over the parameters `indices` (the trainable ones: gradient descent moves
+ * only those), n x n row-major. Each column is a central difference of the chain rule's exact
+ * gradient, Richardson-extrapolated (error of order h^4), then the matrix is symmetrised.
+ */
+export function hessian(network: Network, params: ArrayLike<number>, indices: readonly number[]): Float64Array {
+  const n = indices.length;
+  const t = scratchAt(network, params);
+  const H = new Float64Array(n * n);
+  const plus = new Float64Array(n);
+  const minus = new Float64Array(n);
+  const column = (j: number, h: number, into: Float64Array): void => {
+    const p = indices[j];
+    const base = params[p];
+    t.params[p] = base + h;
+    t.invalidate();
+    t.evaluate();
+    for (let r = 0; r < n; r++) plus[r] = t.gradients[indices[r]];
+    t.params[p] = base - h;
+    t.invalidate();
+    t.evaluate();
+    for (let r = 0; r < n; r++) minus[r] = t.gradients[indices[r]];
+    t.params[p] = base;
+    for (let r = 0; r < n; r++) into[r] = (plus[r] - minus[r]) / (2 * h);
+  };
+  const wide = new Float64Array(n);
+  const narrow = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const h = 1e-3 * Math.max(1, Math.abs(params[indices[j]]));
+    column(j, h, wide);
+    column(j, h / 2, narrow);
+    for (let r = 0; r < n; r++) H[r * n + j] = (4 * narrow[r] - wide[r]) / 3;
+  }
+  for (let r = 0; r < n; r++) {
+    for (let c = r + 1; c < n; c++) {
+      const m = (H[r * n + c] + H[c * n + r]) / 2;
+      H[r * n + c] = m;
+      H[c * n + r] = m;
+    }
+  }
+  t.invalidate();
+  return H;
+}
+
+/** Matrices up to this size get every eigenvalue (Jacobi); larger ones the top one by power iteration. */
+const JACOBI_LIMIT = 64;
+
+/** The largest (most positive) eigenvalue of the symmetric n x n matrix `m`. */
+export function largestEigenvalue(m: Float64Array, n: number): number {
+  if (n === 0) return 0;
+  if (n <= JACOBI_LIMIT) return Math.max(...symmetricEigenvalues(m, n));
+  // Power iteration finds the eigenvalue largest in size; if that is negative, the largest one is
+  // the top of m - dominant x I, whose eigenvalues are all >= 0.
+  const dominant = powerIteration(m, n, 0);
+  return dominant >= 0 ? dominant : powerIteration(m, n, dominant) + dominant;
+}
+
+function powerIteration(m: Float64Array, n: number, shift: number): number {
+  let v = new Float64Array(n).map((_, i) => 1 + ((i * 7919) % 13) / 13);
+  let w = new Float64Array(n);
+  let lambda = 0;
+  for (let it = 0; it < 2000; it++) {
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += v[i] * v[i];
+    norm = Math.sqrt(norm);
+    if (norm === 0) return 0;
+    for (let i = 0; i < n; i++) v[i] /= norm;
+    for (let r = 0; r < n; r++) {
+      let s = -shift * v[r];
+      for (let c = 0; c < n; c++) s += m[r * n + c] * v[c];
+      w[r] = s;
+    }
+    let rayleigh = 0;
+    for (let i = 0; i < n; i++) rayleigh += v[i] * w[i];
+    const done = Math.abs(rayleigh - lambda) <= 1e-13 * Math.max(1, Math.abs(rayleigh));
+    lambda = rayleigh;
+    [v, w] = [w, v];
+    if (done && it > 10) break;
+  }
+  return lambda;
+}
+
+/** Every eigenvalue of the symmetric n x n matrix `m` (cyclic Jacobi rotations; m is not changed). */
+export function symmetricEigenvalues(m: Float64Array, n: number): number[] {
+  const a = Float64Array.from(m);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        const v = a[r * n + c] * a[r * n + c];
+        total += v;
+        if (r !== c) off += v;
+      }
+    }
+    if (off <= 1e-30 * total || off === 0) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        if (apq === 0) continue;
+        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+        const tan = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const cos = 1 / Math.sqrt(tan * tan + 1);
+        const sin = tan * cos;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p];
+          const akq = a[k * n + q];
+          a[k * n + p] = cos * akp - sin * akq;
+          a[k * n + q] = sin * akp + cos * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k];
+          const aqk = a[q * n + k];
+          a[p * n + k] = cos * apk - sin * aqk;
+          a[q * n + k] = sin * apk + cos * aqk;
+        }
+      }
+    }
+  }
+  return Array.from({ length: n }, (_, i) => a[i * n + i]);
+}
+
+/** The indices of the parameters gradient descent moves. */
+export function trainableIndices(network: Network): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < network.parameterCount; i++) if (network.training.trainable[i] === 1) out.push(i);
+  return out;
+}
+
+/** The top eigenvalue of the loss's Hessian over the trainable parameters, or null past HESSIAN_LIMIT of them. */
+export function sharpness(network: Network, params: ArrayLike<number>): number | null {
+  const indices = trainableIndices(network);
+  if (indices.length > HESSIAN_LIMIT) return null;
+  return largestEigenvalue(hessian(network, params, indices), indices.length);
+}

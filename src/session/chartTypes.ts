@@ -1,0 +1,112 @@
+/**
+ * What the charts draw, as the worker computes it and the webview receives it: plain data (it
+ * crosses two thread boundaries), no behaviour. The webview imports these types only.
+ */
+import type { FitCurve, FitPlane, FitSamples } from '../core/curves';
+
+/** The panels, in the order the strip shows them. */
+export const CHART_PANELS = ['loss', 'profile', 'fit', 'trajectories', 'instruments'] as const;
+export type ChartPanel = (typeof CHART_PANELS)[number];
+
+/** What a page asks the charts for: which panels are open, and which parameters (one or two) are selected. */
+export interface ChartRequest {
+  panels: ChartPanel[];
+  parameters: string[];
+}
+
+/** The loss over steps: thinned for drawing, with where breakpoints hit. */
+export interface LossChart {
+  steps: number[];
+  losses: number[];
+  /** The first and current step and loss: what the text alternative says. */
+  first: { step: number; loss: number };
+  current: { step: number; loss: number };
+  /** The newest step the history reaches (the current step may be before it, after going back). */
+  latest: number;
+  earliest: number;
+  /** How many steps the series holds before thinning. */
+  recorded: number;
+  /** The step where the loss stopped being a finite number, if it did. */
+  divergedAt: number | null;
+  /** Steps where a breakpoint stopped the run (the latest few hundred). */
+  hits: number[];
+}
+
+/** The loss against one parameter, the others held: StatQuest's pink curve with its tangent. */
+export interface ProfileChart {
+  parameter: string;
+  value: number;
+  loss: number;
+  /** dLoss/dparameter here: the tangent's slope. */
+  slope: number;
+  learningRate: number;
+  trainable: boolean;
+  /** One step down the tangent: value - learningRate x slope (the value itself when not trainable). */
+  next: number;
+  /** The loss there (on the curve, not the tangent). */
+  nextLoss: number;
+  xs: number[];
+  losses: number[];
+  /** The curve's lowest point in its range. */
+  minimum: { x: number; loss: number };
+}
+
+/** The loss over two parameters, with the path gradient descent took across it. */
+export interface SurfaceChart {
+  parameters: [string, string];
+  xs: number[];
+  ys: number[];
+  /** Row-major: losses[r * xs.length + c] at (xs[c], ys[r]). */
+  losses: number[];
+  path: { xs: number[]; ys: number[] };
+  current: { x: number; y: number; loss: number };
+}
+
+export interface FitChart {
+  inputs: string[];
+  outputs: string[];
+  samples: FitSamples;
+  /** The loss as the file defines it, beside the SSR the residuals add up to. */
+  loss: number;
+  lossSymbol: string;
+  curve: FitCurve | null;
+  plane: FitPlane | null;
+}
+
+/** Instruments for the whole network or one layer, at each sampled step. */
+export interface InstrumentSeries {
+  /** ‖gradient‖ over the trainable parameters. */
+  gradientNorm: number[];
+  /** ‖learning rate x gradient‖: the size of the next update. */
+  updateSize: number[];
+  /** ‖update‖ / ‖parameters‖. */
+  updateRatio: number[];
+  /** Shares of units dead (ReLU) and saturated (sigmoid, tanh). */
+  dead: number[];
+  saturated: number[];
+}
+
+/** Parameters, their gradients and the instruments over steps, sampled at every `stride` steps. */
+export interface SeriesChart {
+  steps: number[];
+  stride: number;
+  parameters: { name: string; values: number[]; gradients: number[] }[];
+  network: InstrumentSeries & {
+    /** ‖parameters - where the run began‖. */
+    distance: number[];
+    /** The largest eigenvalue of the loss's Hessian (null past HESSIAN_LIMIT trainable parameters). */
+    sharpness: number[] | null;
+  };
+  layers: InstrumentSeries[];
+  /** Gradient descent on a quadratic diverges once the sharpness passes 2 / learning rate. */
+  stabilityLimit: number;
+}
+
+export interface ChartData {
+  step: number;
+  loss?: LossChart;
+  profile?: ProfileChart;
+  surface?: SurfaceChart;
+  fit?: FitChart;
+  series?: SeriesChart;
+}

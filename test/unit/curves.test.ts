@@ -1,0 +1,261 @@
+/** The core's curves for the charts: the numbers StatQuest draws, the fit, the thinning and the Hessian. */
+import assert from 'node:assert/strict';
+import {
+  decimate, findParameter, fitCurve, fitPlane, fitSamples, hessian, largestEigenvalue, lossSurface, lossSweep, sharpness,
+  sweepMinimum, sweepRange, symmetricEigenvalues, trainableIndices, Trainer,
+} from '../../src/core';
+import { SessionCharts } from '../../src/session/charts';
+import { TrainingSession } from '../../src/session/training';
+import { close, EXAMPLES, loadExample, withParameters } from './helpers';
+
+describe('curves: the loss along one parameter (the pink SSR curve)', () => {
+  const net = loadExample('dosage-b3.nn.json');
+  const b3 = findParameter(net, 'b3')!.index;
+
+  it('gives the SSR StatQuest reads off the curve at b3 = 0, 2 and 3', () => {
+    const { xs, losses } = lossSweep(net, net.initialParameters, b3, 0, 3, 4);
+    assert.deepEqual(Array.from(xs), [0, 1, 2, 3]);
+    assert.equal(losses[0].toFixed(1), '20.4');
+    assert.equal(losses[2].toFixed(2), '1.11');
+    assert.equal(losses[3].toFixed(2), '0.46');
+  });
+
+  it('bottoms out at b3 = 2.61, inside the range the chart draws from b3 = 0', () => {
+    const t = new Trainer(net);
+    t.evaluate();
+    const [lo, hi] = sweepRange(0, 0, t.gradients[b3], 0.1);
+    assert.ok(lo < 0 && hi > 2.61, `range ${lo}..${hi}`);
+    const min = sweepMinimum(net, net.initialParameters, b3, lo, hi);
+    assert.equal(min.x.toFixed(2), '2.61');
+    // The bottom of a parabola in b3: where dSSR/db3 = 0.
+    const at = new Trainer(net, withParameters(net, { b3: min.x }));
+    at.evaluate();
+    assert.ok(Math.abs(at.gradients[b3]) < 1e-8, `slope at the bottom ${at.gradients[b3]}`);
+  });
+
+  it("has the tangent's slope -15.7 at b3 = 0, the same as the sweep's own finite difference", () => {
+    const session = new TrainingSession(net);
+    const profile = new SessionCharts(session).compute({ panels: ['profile'], parameters: ['b3'] }).profile!;
+    assert.equal(profile.parameter, 'b3');
+    assert.equal(profile.slope.toFixed(1), '-15.7');
+    assert.equal(profile.loss.toFixed(1), '20.4');
+    // One step down the tangent: 0 - 0.1 x (-15.66) = 1.566.
+    assert.equal(profile.next.toFixed(3), '1.566');
+    const h = 1e-5;
+    const { losses } = lossSweep(net, net.initialParameters, b3, -h, h, 2);
+    assert.ok(close((losses[1] - losses[0]) / (2 * h), profile.slope, 1e-7));
+    assert.equal(profile.minimum.x.toFixed(2), '2.61');
+    assert.equal(profile.xs.length, profile.losses.length);
+    assert.ok(profile.xs[0] < 0 && profile.xs[profile.xs.length - 1] > 2.61);
+  });
+
+  it('moves the point down the curve as gradient descent steps, the curve staying put', () => {
+    const session = new TrainingSession(net);
+    const charts = new SessionCharts(session);
+    const before = charts.compute({ panels: ['profile'], parameters: ['b3'] }).profile!;
+    session.step();
+    const after = charts.compute({ panels: ['profile'], parameters: ['b3'] }).profile!;
+    assert.equal(after.value, before.next);
+    assert.ok(after.loss < before.loss);
+    assert.equal(after.xs[0], before.xs[0], 'the range is anchored where the run began');
+  });
+
+  it('draws the loss over two parameters, each cell the loss there', () => {
+    const all = loadExample('dosage-w3-w4-b3.nn.json');
+    const [w3, b] = [findParameter(all, 'w3')!.index, findParameter(all, 'b3')!.index];
+    const s = lossSurface(all, all.initialParameters, w3, b, [-3, 1], [-1, 3], 5);
+    const t = new Trainer(all, withParameters(all, { w3: s.xs[1], b3: s.ys[3] }));
+    assert.equal(s.losses[3 * 5 + 1], t.evaluate());
+  });
+});
+
+describe('curves: the fit (the green squiggle)', () => {
+  const net = loadExample('dosage-b3.nn.json');
+
+  it("adds the blue and orange curves and b3 into the network's output, and its SSR is the loss", () => {
+    const curve = fitCurve(net, net.initialParameters);
+    assert.equal(curve.xs.length, 101);
+    assert.deepEqual(curve.contributions!.map((c) => c.weight), ['w3', 'w4']);
+    assert.equal(curve.bias!.name, 'b3');
+    for (let g = 0; g < curve.xs.length; g++) {
+      const sum = curve.contributions![0].values[g] + curve.contributions![1].values[g] + curve.bias!.value;
+      assert.ok(close(sum, curve.ys[g], 1e-12), `at x = ${curve.xs[g]}`);
+    }
+    const samples = fitSamples(net, net.initialParameters);
+    const t = new Trainer(net);
+    assert.ok(close(samples.sumOfSquares, t.evaluate(), 1e-12));
+    assert.deepEqual(samples.observed, [[0], [1], [0]]);
+    // Each point of the curve is the network's output at its x.
+    const at = new Trainer({ ...net, data: { samples: 1, inputs: Float64Array.of(curve.xs[37]), targets: new Float64Array(1) } }, net.initialParameters, { engine: 'js' });
+    at.evaluate();
+    assert.ok(close(at.predicted[0], curve.ys[37], 1e-12));
+  });
+
+  it('draws every example: a curve for one input, a plane for two, probabilities for cross-entropy', () => {
+    for (const name of EXAMPLES) {
+      const n = loadExample(name);
+      const s = fitSamples(n, n.initialParameters);
+      assert.equal(s.predicted.length, n.data.samples);
+      if (n.inputNames.length === 1 && n.outputNames.length === 1) assert.equal(fitCurve(n, n.initialParameters).ys.length, 101);
+      if (n.inputNames.length === 2) {
+        const plane = fitPlane(n, n.initialParameters, 10);
+        assert.equal(plane.values.length, n.outputNames.length);
+        assert.equal(plane.probabilities, n.loss === 'cross-entropy');
+        if (plane.probabilities) for (let g = 0; g < 100; g++) assert.ok(close(plane.values.reduce((a, v) => a + v[g], 0), 1, 1e-12));
+      }
+    }
+  });
+});
+
+describe('curves: thinning a long loss history (LTTB)', () => {
+  it('keeps the first and last point, the spikes, and at most the points asked for', () => {
+    const n = 1_000_000;
+    const xs = new Float64Array(n).map((_, i) => i);
+    const ys = new Float64Array(n).map((_, i) => 10 * Math.exp(-i / 1e5) + (i === 654_321 ? 50 : 0) + (i === 123_456 ? -3 : 0));
+    const thin = decimate(xs, ys, 1000);
+    assert.equal(thin.xs.length, 1000);
+    assert.equal(thin.xs[0], 0);
+    assert.equal(thin.xs[999], n - 1);
+    assert.ok(thin.xs.includes(654_321), 'the spike is kept');
+    assert.ok(thin.xs.includes(123_456), 'the dip is kept');
+    for (let i = 1; i < thin.xs.length; i++) assert.ok(thin.xs[i] > thin.xs[i - 1]);
+  });
+
+  it('leaves a short series as it is', () => {
+    assert.deepEqual(decimate([1, 2, 3], [4, 5, 6], 1000), { xs: [1, 2, 3], ys: [4, 5, 6] });
+  });
+});
+
+describe('curves: the Hessian and its largest eigenvalue', () => {
+  /** The Hessian from the loss alone (second differences, Richardson-extrapolated): independent of the chain rule. */
+  function lossHessian(net: ReturnType<typeof loadExample>, params: Float64Array, indices: number[]): Float64Array {
+    const t = new Trainer(net, Float64Array.from(params), { engine: 'js' });
+    const L = (di: number, hi: number, dj: number, hj: number): number => {
+      t.setParameters(params);
+      t.params[indices[di]] += hi;
+      t.params[indices[dj]] += hj;
+      return t.lossOnly();
+    };
+    const n = indices.length;
+    const H = new Float64Array(n * n);
+    const second = (i: number, j: number, h: number): number => (L(i, h, j, h) - L(i, h, j, -h) - L(i, -h, j, h) + L(i, -h, j, -h)) / (4 * h * h);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const h = 1e-3;
+        H[i * n + j] = (16 * second(i, j, h / 2) - second(i, j, h)) / 15;
+      }
+    }
+    return H;
+  }
+
+  it('is 6 for b3 alone on the dosage network (SSR over three samples: d²/db3² = 2 x 3)', () => {
+    const net = loadExample('dosage-b3.nn.json');
+    assert.ok(close(sharpness(net, net.initialParameters)!, 6, 1e-9));
+  });
+
+  for (const name of ['dosage-all.nn.json', 'xor.nn.json', 'classifier.nn.json', '3b1b-chain.nn.json']) {
+    it(`matches a finite-difference Hessian of the loss to 1e-6 on ${name}`, () => {
+      const net = loadExample(name);
+      const session = new TrainingSession(net);
+      for (let i = 0; i < 25; i++) session.step();
+      const params = Float64Array.from(session.trainer.params);
+      const indices = trainableIndices(net);
+      const H = hessian(net, params, indices);
+      const F = lossHessian(net, params, indices);
+      const n = indices.length;
+      const top = largestEigenvalue(H, n);
+      const reference = Math.max(...symmetricEigenvalues(F, n));
+      assert.ok(close(top, reference, 1e-6), `${top} against ${reference}`);
+    });
+  }
+
+  it('finds the most positive eigenvalue by power iteration on a large matrix, a negative one dominating', () => {
+    const n = 80;
+    // A symmetric matrix with eigenvalues -9, 4 and values in [0, 3], rotated by a Householder reflection.
+    const d = Array.from({ length: n }, (_, i) => (i === 0 ? -9 : i === 1 ? 4 : (3 * i) / n));
+    const v = Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+    const vv = v.reduce((a, x) => a + x * x, 0);
+    const m = new Float64Array(n * n);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) {
+          const qr = (r === k ? 1 : 0) - (2 * v[r] * v[k]) / vv;
+          const qc = (c === k ? 1 : 0) - (2 * v[c] * v[k]) / vv;
+          s += qr * d[k] * qc;
+        }
+        m[r * n + c] = s;
+      }
+    }
+    assert.ok(close(largestEigenvalue(m, n), 4, 1e-9));
+    assert.ok(close(Math.max(...symmetricEigenvalues(m, n)), 4, 1e-9));
+  });
+
+  it('puts the sharpness beside 2 / learning rate over the steps, with the other instruments', () => {
+    const net = loadExample('dosage-all.nn.json');
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 500; i++) session.step();
+    const series = new SessionCharts(session).compute({ panels: ['instruments'], parameters: [] }).series!;
+    assert.equal(series.stabilityLimit, 20);
+    assert.equal(series.steps[0], 0);
+    assert.equal(series.steps[series.steps.length - 1], 500);
+    assert.equal(series.stride, 2);
+    assert.equal(series.network.sharpness!.length, series.steps.length);
+    assert.equal(series.network.distance[0], 0);
+    // Each sample is the state after that step, recomputed from the history.
+    const t = new Trainer(net);
+    for (let i = 0; i < 100; i++) t.step();
+    t.evaluate();
+    const k = series.steps.indexOf(100);
+    let norm = 0;
+    for (const g of t.gradients) norm += g * g;
+    assert.ok(close(series.network.gradientNorm[k], Math.sqrt(norm), 1e-12));
+    assert.ok(close(series.network.updateSize[k], 0.1 * Math.sqrt(norm), 1e-12));
+    assert.ok(close(series.network.sharpness![k], sharpness(net, t.params)!, 1e-12));
+    assert.deepEqual(series.parameters.map((p) => p.name), ['w1', 'w2', 'w3', 'w4', 'b1', 'b2', 'b3']);
+    assert.equal(series.parameters[2].values[k], t.params[2]);
+    assert.equal(series.layers.length, 2);
+  });
+
+  it('marks where a run with too large a learning rate passed 2 / learning rate', () => {
+    const net = loadExample('dosage-b3.nn.json');
+    // b3 alone: the SSR is a parabola with curvature 6, so learning rate 0.4 > 2/6 diverges.
+    const fast = { ...net, training: { ...net.training, learningRate: 0.4 } };
+    const session = new TrainingSession(fast);
+    for (let i = 0; i < 20; i++) session.step();
+    const data = new SessionCharts(session).compute({ panels: ['loss', 'instruments'], parameters: [] });
+    assert.ok(close(data.series!.network.sharpness![0], 6, 1e-9));
+    assert.equal(data.series!.stabilityLimit, 5);
+    const losses = data.loss!.losses;
+    assert.ok(losses[losses.length - 1] > losses[0], 'the loss grows');
+  });
+});
+
+describe('charts: the loss history', () => {
+  it('holds every step of a short run, the current one last, and the first and current loss', () => {
+    const net = loadExample('dosage-b3.nn.json');
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 30; i++) session.step();
+    const charts = new SessionCharts(session);
+    const loss = charts.compute({ panels: ['loss'], parameters: [] }).loss!;
+    assert.equal(loss.steps.length, 31);
+    assert.deepEqual(loss.first, { step: 0, loss: new Trainer(net).evaluate() });
+    assert.equal(loss.current.step, 30);
+    assert.equal(loss.losses[30], session.trainer.loss);
+    session.goTo(10);
+    const back = charts.compute({ panels: ['loss'], parameters: [] }).loss!;
+    assert.equal(back.current.step, 10);
+    assert.equal(back.latest, 30);
+  });
+
+  it('thins a history of a million steps to the points a chart draws', function () {
+    this.timeout(60_000);
+    const net = loadExample('dosage-all.nn.json');
+    const session = new TrainingSession({ ...net, training: { ...net.training, maxSteps: 2_000_000, minStepSize: 0 } });
+    session.goTo(1_000_000);
+    const loss = new SessionCharts(session).compute({ panels: ['loss'], parameters: [] }).loss!;
+    assert.ok(loss.steps.length <= 1000);
+    assert.ok(loss.recorded > 250_000, `${loss.recorded} states recorded`);
+    assert.equal(loss.steps[loss.steps.length - 1], 1_000_000);
+  });
+});

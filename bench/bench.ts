@@ -17,6 +17,7 @@ import { benchActivation } from './activation';
 import { benchEditorContinue, benchPause, type EditorFigures } from './editor';
 import { benchAdapter } from './adapter';
 import { ARMED, benchBreakpointCost, benchGoTo, frameSizes } from './debugger';
+import { benchCharts, EVERY_PANEL } from './charts';
 
 const ROOT = path.resolve(__dirname, '..');
 const json = process.argv.includes('--json');
@@ -190,6 +191,10 @@ async function main(): Promise<void> {
   say(`editor Continue with those breakpoints armed (training worker): ${int(editorArmed.stepsPerSecond)} steps/s ${mark(editorArmed.stepsPerSecond >= 1e6, '>= 1,000,000')}`);
   const pause = await benchPause(JSON.stringify(dosageFile), quick ? 10 : 40);
   say(`Pause under Continue (${pause.rounds} times): the worker stopped ${pause.workerMedianMs.toFixed(2)} ms median, ${pause.workerWorstMs.toFixed(2)} ms worst after the host sent it; the host had the stop ${pause.hostMedianMs.toFixed(2)} ms median, ${pause.hostWorstMs.toFixed(2)} ms worst ${mark(pause.hostWorstMs <= 50, '<= 50 ms')}; frames after a stop: ${pause.framesAfterStop}`);
+  const editorCharts = await benchEditorContinue(JSON.stringify(dosageFile), quick ? 1 : 3, [], EVERY_PANEL);
+  say(`editor Continue with every chart panel open (the contour map of w3 and b3 too; training worker): ${int(editorCharts.stepsPerSecond)} steps/s ${mark(editorCharts.stepsPerSecond >= 1e6, '>= 1,000,000')}, the charts refreshed in ${editorCharts.chartFrames} frames`);
+  const chartCost = benchCharts(endless, MILLION, quick ? 10 : 40);
+  say(`every chart's data in a ${int(chartCost.steps)}-step dosage history: ${chartCost.firstMs.toFixed(1)} ms the first time, then ${chartCost.medianMs.toFixed(2)} ms median, ${chartCost.worstMs.toFixed(2)} ms worst per refresh; the loss drawn as ${chartCost.lossPoints} points (LTTB), ${(chartCost.bytes / 1024).toFixed(1)} KB in all ${mark(chartCost.worstMs < 16, '< 16 ms, a frame')}`);
   const goTo = benchGoTo(endless, MILLION, quick ? 20 : 100);
   say(`Go to Step in a ${int(goTo.steps)}-step dosage history (${goTo.medianMs.toFixed(2)} ms median, ${goTo.worstMs.toFixed(2)} ms worst ${mark(goTo.worstMs < 100, '< 100 ms')}; ${goTo.exact ? 'every step exactly as first trained' : 'A STEP CAME BACK DIFFERENT'}); the history keeps ${mb(goTo.historyBytes)} ${mark(goTo.historyBytes <= goTo.maxBytes, `its cap, ${mb(goTo.maxBytes)}`)}, a checkpoint every ${goTo.checkpointInterval} steps`);
   if (!goTo.exact) failed = true;
@@ -202,7 +207,7 @@ async function main(): Promise<void> {
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter } }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter }, charts: { editor: editorCharts, compute: chartCost } }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

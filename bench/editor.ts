@@ -11,9 +11,12 @@ import { RunRegistry } from '../src/run/registry';
 import type { Run } from '../src/run/run';
 import type { BreakpointSpec, BuiltinSettings } from '../src/session/breakpointTypes';
 import { TrainingWorker } from '../src/training/client';
+import type { ChartRequest } from '../src/session/chartTypes';
 
 export interface EditorFigures {
   stepsPerSecond: number;
+  /** Frames that carried the charts' data while Continue ran (0 without charts). */
+  chartFrames: number;
   medianCommandMs: number;
   maxCommandMs: number;
   maxEventLoopDelayMs: number;
@@ -54,10 +57,11 @@ async function openRun(text: string, breakpoints: BreakpointSpec[] = []): Promis
 }
 
 /** `text` is a network file whose stopping rules will not fire during the run; `breakpoints` are armed but never hit. */
-export async function benchEditorContinue(text: string, seconds: number, breakpoints: BreakpointSpec[] = []): Promise<EditorFigures> {
+export async function benchEditorContinue(text: string, seconds: number, breakpoints: BreakpointSpec[] = [], charts: ChartRequest | null = null): Promise<EditorFigures> {
   const { run, worker, close } = await openRun(text, breakpoints);
-  const frames: { at: number; step: number; running: boolean }[] = [];
-  run.onFrame.on((f) => frames.push({ at: performance.now(), step: f.step, running: f.running }));
+  if (charts) await run.setCharts(charts);
+  const frames: { at: number; step: number; running: boolean; charts: boolean }[] = [];
+  run.onFrame.on((f) => frames.push({ at: performance.now(), step: f.step, running: f.running, charts: f.charts !== undefined }));
   const delay = monitorEventLoopDelay({ resolution: 1 });
   await run.control('continue');
   await sleep(300); // let the worker's JIT settle before measuring
@@ -81,6 +85,7 @@ export async function benchEditorContinue(text: string, seconds: number, breakpo
   latencies.sort((x, y) => x - y);
   return {
     stepsPerSecond: (b.step - a.step) / ((b.at - a.at) / 1000),
+    chartFrames: during.filter((f) => f.charts).length,
     medianCommandMs: latencies[latencies.length >> 1],
     maxCommandMs: latencies[latencies.length - 1],
     maxEventLoopDelayMs: delay.max / 1e6,

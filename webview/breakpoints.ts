@@ -75,6 +75,19 @@ export class BreakpointsPanel {
     this.render();
   }
 
+  /** The breakpoints at a step, for the loss chart's gutter (disabled ones drawn hollow). */
+  get stepBreakpoints(): { step: number; enabled: boolean }[] {
+    return (this.view?.specs ?? []).flatMap((s) => (s.kind === 'step' ? [{ step: s.step, enabled: s.enabled }] : []));
+  }
+
+  /** The loss chart's gutter: sets a breakpoint at `step`, or clears the one there (as a click in the editor's gutter does). */
+  toggleStep(step: number): void {
+    this.update((specs) => {
+      const here = specs.filter((s) => s.kind === 'step' && s.step === step);
+      return here.length > 0 ? specs.filter((s) => !here.includes(s)) : [...specs, { id: `bp${this.nextId++}`, enabled: true, kind: 'step', step }];
+    });
+  }
+
   private update(change: (specs: BreakpointSpec[]) => BreakpointSpec[], builtins?: BuiltinSettings): void {
     if (!this.view) return;
     this.send(change([...this.view.specs]), builtins ?? this.view.builtins);

@@ -19,6 +19,7 @@ import { StopLine } from './stopline';
 import { PhasePanel } from './phase';
 import { modelOf } from './store';
 import { Toolbar } from './toolbar';
+import { ChartStrip, DEFAULT_STRIP, type StripState } from './charts/strip';
 
 interface ViewState {
   mode: EdgeMode;
@@ -29,6 +30,8 @@ interface ViewState {
   legend: boolean;
   /** The breakpoints list is open. */
   breakpoints: boolean;
+  /** The chart strip: open panels, place, size, the contour map's second parameter, the loss axis. */
+  charts: StripState;
 }
 
 const saved = getState() as Partial<ViewState> | undefined;
@@ -39,6 +42,7 @@ const state: ViewState = {
   transform: saved?.transform ?? null,
   legend: saved?.legend === true,
   breakpoints: saved?.breakpoints !== false,
+  charts: saved?.charts && Array.isArray(saved.charts.open) ? saved.charts : DEFAULT_STRIP,
 };
 /**
  * Whether the person's own notation is known (kept by the page or by the host): until it is, the
@@ -50,7 +54,7 @@ let notationChosen = saved?.notation !== undefined;
 let told = '';
 function save(): void {
   setState(state);
-  const view: HostViewState = { mode: state.mode, notation: state.notation, pinned: state.pinned };
+  const view: HostViewState = { mode: state.mode, notation: state.notation, pinned: state.pinned, charts: state.charts };
   const key = JSON.stringify(view);
   if (key === told) return;
   told = key;
@@ -96,16 +100,26 @@ const inspector = new Inspector(() => pin(null));
 const phasePanel = new PhasePanel();
 side.append(breakpoints.element, phasePanel.element, inspector.element);
 main.append(graphHost, side);
+const strip = new ChartStrip(state.charts, {
+  request: (panels, parameters) => post({ type: 'charts', panels, parameters }),
+  saveState: (charts) => { state.charts = charts; save(); },
+  export: (format, name, data) => post({ type: 'export', format, name, data }),
+  toggleBreakpoint: (step) => breakpoints.toggleStep(step),
+  goTo: (step) => post({ type: 'goTo', step }),
+});
+/** The graph and its side panel, with the chart strip under them or beside them. */
+const workspace = h('div', 'workspace');
+workspace.append(main, strip.splitter, strip.element);
 const card = new HoverCard((ready) => { if (ready) app.dataset.cardsReady = 'true'; else delete app.dataset.cardsReady; });
 
-app.replaceChildren(toolbar.element, stopLine.element, problems.banner, main, problems.page, card.element);
+app.replaceChildren(toolbar.element, stopLine.element, problems.banner, workspace, problems.page, card.element);
 app.classList.remove('is-loading');
 app.removeAttribute('aria-busy');
 
 const graph = new GraphView(graphHost, {
-  hoverParam: (name, at) => { hovered = { kind: 'param', id: name, at }; showCard(); },
+  hoverParam: (name, at) => { hovered = { kind: 'param', id: name, at }; showCard(); strip.select(state.pinned, name); },
   hoverUnit: (id, at) => { hovered = { kind: 'unit', id, at }; showCard(); },
-  leave: () => { hovered = undefined; card.hide(); },
+  leave: () => { hovered = undefined; card.hide(); strip.select(state.pinned, null); },
   pin: (name) => pin(name),
   // Only a view the person chose is worth restoring; a fitted one is re-fitted to the new size.
   transformChanged: (t, auto) => { state.transform = auto ? null : t; save(); },
@@ -137,6 +151,7 @@ function pin(name: string | null): void {
   state.pinned = name;
   save();
   renderInspector();
+  strip.select(name, hovered?.kind === 'param' ? hovered.id : null);
 }
 
 function showCard(): void {
@@ -167,9 +182,9 @@ function showProblem(message: Problem | undefined): void {
   problem = message;
   if (!message) {
     problems.clear();
-    main.hidden = false;
+    workspace.hidden = false;
   } else {
-    main.hidden = problems.show(message, model !== undefined);
+    workspace.hidden = problems.show(message, model !== undefined);
   }
   showState();
 }
@@ -206,7 +221,11 @@ function render(): void {
   if (!m.training.running) card.prerender(m, state.notation);
   else if (!wasRunning) card.prerender(undefined, state.notation);
   if (hovered) showCard();
+  if (frame.charts && frame.charts !== drawnCharts) { drawnCharts = frame.charts; strip.update(frame.charts); }
 }
+
+/** The charts last drawn: frames during Continue carry charts only now and then. */
+let drawnCharts: TrainingFrame['charts'];
 
 onMessage((message) => {
   switch (message.type) {
@@ -215,7 +234,8 @@ onMessage((message) => {
       state.notation = message.state.notation;
       state.pinned = message.state.pinned;
       notationChosen = true;
-      told = JSON.stringify(message.state);
+      if (message.state.charts) { state.charts = message.state.charts; strip.restore(state.charts); }
+      told = JSON.stringify({ ...message.state, charts: state.charts });
       setState(state);
       toolbar.refreshToggles();
       if (model) { setMode(state.mode); graph.setNotation(state.notation); card.prerender(model.training.running ? undefined : model, state.notation); renderInspector(); }
@@ -227,6 +247,7 @@ onMessage((message) => {
       // A frame belongs to one structure: until the new structure's first frame comes, draw nothing new.
       structure = message.structure;
       restartedBecause = message.why;
+      strip.setNetwork(structure.params.map((p) => p.name), structure.lossSymbol);
       frame = undefined;
       return;
     case 'frame':
@@ -238,6 +259,7 @@ onMessage((message) => {
       return;
     case 'breakpoints':
       breakpoints.show(message.breakpoints, frame?.stop?.reason === 'breakpoint' ? frame.stop.hits.map((h) => h.id) : []);
+      strip.setBreakpoints(breakpoints.stepBreakpoints);
       return;
     case 'pin': pin(message.parameter); return;
     default: {
@@ -248,7 +270,7 @@ onMessage((message) => {
 });
 
 window.addEventListener('keydown', (ev) => {
-  const inField = (ev.target as HTMLElement).closest?.('input, textarea');
+  const inField = (ev.target as HTMLElement).closest?.('input, textarea, select');
   if (inField) return;
   switch (ev.key) {
     case 'Escape': if (state.pinned) pin(null); card.hide(); break;

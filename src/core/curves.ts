@@ -250,12 +250,14 @@ export function fitPlane(network: Network, params: ArrayLike<number>, n = 48): F
 /**
  * Largest-Triangle-Three-Buckets (Steinarsson, 2013): at most `threshold` points of a series that
  * keep its shape (peaks, dips, the first and last point), so a million steps of loss draw within
- * a frame. `xs` ascending; every y finite.
+ * a frame. The series is the first `count` values of `ys`, at x = x0, x0 + dx, ... (the loss
+ * history's states are evenly spaced), every one finite. One pass, reading the array in place.
  */
-export function decimate(xs: ArrayLike<number>, ys: ArrayLike<number>, threshold: number): { xs: number[]; ys: number[] } {
-  const n = Math.min(xs.length, ys.length);
-  if (threshold >= n || threshold < 3) return { xs: Array.from({ length: n }, (_, i) => xs[i]), ys: Array.from({ length: n }, (_, i) => ys[i]) };
-  const outX = [xs[0]];
+export function decimate(ys: Float64Array, count: number, x0: number, dx: number, threshold: number): { xs: number[]; ys: number[] } {
+  const n = Math.min(count, ys.length);
+  if (threshold >= n || threshold < 3) return { xs: Array.from({ length: n }, (_, i) => x0 + i * dx), ys: Array.from(ys.subarray(0, n)) };
+  // Areas are compared within a bucket, so x is measured in samples (dx > 0 scales every area alike).
+  const outX = [x0];
   const outY = [ys[0]];
   const every = (n - 2) / (threshold - 2);
   let a = 0;
@@ -263,25 +265,25 @@ export function decimate(xs: ArrayLike<number>, ys: ArrayLike<number>, threshold
     // The next bucket's average is the third corner of the triangles this bucket's points make.
     const nextStart = Math.floor((b + 1) * every) + 1;
     const nextEnd = Math.min(Math.floor((b + 2) * every) + 1, n);
-    let avgX = 0;
     let avgY = 0;
-    for (let i = nextStart; i < nextEnd; i++) { avgX += xs[i]; avgY += ys[i]; }
+    for (let i = nextStart; i < nextEnd; i++) avgY += ys[i];
     const count = nextEnd - nextStart;
-    avgX /= count;
     avgY /= count;
+    const avgX = (nextStart + nextEnd - 1) / 2;
     const start = Math.floor(b * every) + 1;
     const end = Math.floor((b + 1) * every) + 1;
+    const ya = ys[a];
     let best = start;
     let bestArea = -1;
     for (let i = start; i < end; i++) {
-      const area = Math.abs((xs[a] - avgX) * (ys[i] - ys[a]) - (xs[a] - xs[i]) * (avgY - ys[a]));
+      const area = Math.abs((a - avgX) * (ys[i] - ya) - (a - i) * (avgY - ya));
       if (area > bestArea) { bestArea = area; best = i; }
     }
-    outX.push(xs[best]);
+    outX.push(x0 + best * dx);
     outY.push(ys[best]);
     a = best;
   }
-  outX.push(xs[n - 1]);
+  outX.push(x0 + (n - 1) * dx);
   outY.push(ys[n - 1]);
   return { xs: outX, ys: outY };
 }

@@ -86,26 +86,23 @@ export class SessionCharts {
     let n = values.length;
     let divergedAt: number | null = null;
     for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(values[i])) { divergedAt = h.baseStep + i * stride; n = i; break; }
+      if (!(values[i] - values[i] === 0)) { divergedAt = h.baseStep + i * stride; n = i; break; }
     }
-    const steps = new Float64Array(n + 1);
-    const losses = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) { steps[i] = h.baseStep + i * stride; losses[i] = values[i]; }
-    let count = n;
-    if (divergedAt === null && t.stepCount === h.latest && Number.isFinite(t.loss) && (n === 0 || steps[n - 1] < t.stepCount)) {
-      steps[count] = t.stepCount;
-      losses[count] = t.loss;
-      count++;
-    } else if (divergedAt === null && t.stepCount === h.latest && !Number.isFinite(t.loss)) divergedAt = t.stepCount;
-    const thin = decimate(steps.subarray(0, count), losses.subarray(0, count), LOSS_POINTS);
+    const thin = decimate(values, n, h.baseStep, stride, LOSS_POINTS - 1);
+    let recorded = n;
+    const lastDrawn = n > 0 ? h.baseStep + (n - 1) * stride : -1;
+    if (divergedAt === null && t.stepCount === h.latest && lastDrawn < t.stepCount) {
+      if (Number.isFinite(t.loss)) { thin.xs.push(t.stepCount); thin.ys.push(t.loss); recorded++; }
+      else divergedAt = t.stepCount;
+    }
     return {
       steps: thin.xs,
       losses: thin.ys,
-      first: { step: h.baseStep, loss: count > 0 ? losses[0] : t.loss },
+      first: { step: h.baseStep, loss: n > 0 ? values[0] : t.loss },
       current: { step: t.stepCount, loss: t.loss },
       latest: h.latest,
       earliest: h.baseStep,
-      recorded: count,
+      recorded,
       divergedAt,
       hits: [...this.hits],
     };

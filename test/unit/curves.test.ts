@@ -110,19 +110,20 @@ describe('curves: the fit (the green squiggle)', () => {
 describe('curves: thinning a long loss history (LTTB)', () => {
   it('keeps the first and last point, the spikes, and at most the points asked for', () => {
     const n = 1_000_000;
-    const xs = new Float64Array(n).map((_, i) => i);
-    const ys = new Float64Array(n).map((_, i) => 10 * Math.exp(-i / 1e5) + (i === 654_321 ? 50 : 0) + (i === 123_456 ? -3 : 0));
-    const thin = decimate(xs, ys, 1000);
+    const ys = new Float64Array(n + 10).map((_, i) => 10 * Math.exp(-i / 1e5) + (i === 654_321 ? 50 : 0) + (i === 123_456 ? -3 : 0));
+    // States 100, 102, 104, ...: the history's loss series at stride 2.
+    const thin = decimate(ys, n, 100, 2, 1000);
     assert.equal(thin.xs.length, 1000);
-    assert.equal(thin.xs[0], 0);
-    assert.equal(thin.xs[999], n - 1);
-    assert.ok(thin.xs.includes(654_321), 'the spike is kept');
-    assert.ok(thin.xs.includes(123_456), 'the dip is kept');
+    assert.equal(thin.xs[0], 100);
+    assert.equal(thin.xs[999], 100 + 2 * (n - 1));
+    assert.ok(thin.xs.includes(100 + 2 * 654_321), 'the spike is kept');
+    assert.ok(thin.xs.includes(100 + 2 * 123_456), 'the dip is kept');
+    assert.equal(thin.ys[thin.xs.indexOf(100 + 2 * 654_321)], ys[654_321]);
     for (let i = 1; i < thin.xs.length; i++) assert.ok(thin.xs[i] > thin.xs[i - 1]);
   });
 
   it('leaves a short series as it is', () => {
-    assert.deepEqual(decimate([1, 2, 3], [4, 5, 6], 1000), { xs: [1, 2, 3], ys: [4, 5, 6] });
+    assert.deepEqual(decimate(Float64Array.of(4, 5, 6, 7), 3, 1, 1, 1000), { xs: [1, 2, 3], ys: [4, 5, 6] });
   });
 });
 

@@ -1,6 +1,6 @@
 /** The breakpoint expression language: parsed with columns, compiled once, evaluated over the trainer's own arrays. */
 import assert from 'node:assert/strict';
-import { Trainer } from '../../src/core';
+import { sharpness, Trainer } from '../../src/core';
 import { compileExpression, type ExprState, knownNames } from '../../src/session/expr/compile';
 import { ExpressionError, parseExpression } from '../../src/session/expr/parse';
 import { loadExample } from './helpers';
@@ -26,6 +26,17 @@ function error(source: string): string {
 }
 
 describe('breakpoint expressions', () => {
+  it("reads the charts' instruments by name: gradient norm, update ratio, distance, unit shares, sharpness", () => {
+    const norm = Math.sqrt(trainer.gradients.reduce((a, v) => a + v * v, 0));
+    const size = Math.sqrt(trainer.params.reduce((a, v) => a + v * v, 0));
+    assert.equal(value('gradientNorm'), norm);
+    assert.ok(Math.abs(value('updateRatio') - (0.1 * norm) / size) < 1e-15);
+    assert.equal(value('distance'), 0);
+    assert.equal(value('deadShare + saturatedShare'), 0);
+    assert.equal(value('sharpness'), sharpness(net, trainer.params));
+    assert.equal(value('sharpness > 2 / learningRate'), sharpness(net, trainer.params)! > 20 ? 1 : 0);
+  });
+
   it('evaluates the examples the issue names', () => {
     assert.equal(value('loss < 0.01'), scalars.loss < 0.01 ? 1 : 0);
     assert.equal(value('abs(dw1) > 10 && step > 100'), Math.abs(g('w1')) > 10 && scalars.step > 100 ? 1 : 0);

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
 import { launchBrowser, ROOT } from '../harness/vscode';
-import { THEMES } from './themes';
+import { type ThemeName, THEMES } from './themes';
 
 export interface WebviewPage {
   page: Page;
@@ -20,7 +20,7 @@ export interface WebviewPage {
   close(): Promise<void>;
 }
 
-export async function openWebview(theme: 'dark' | 'light' = 'dark', browser?: Browser): Promise<WebviewPage> {
+export async function openWebview(theme: ThemeName = 'dark', browser?: Browser): Promise<WebviewPage> {
   const own = !browser;
   const launched = browser ? { browser, page: await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage() } : await launchBrowser();
   const { page } = launched;

@@ -5,6 +5,7 @@
  *
  * Names (see README "Breakpoints"):
  * - step, loss, stepSize (the last step's largest |learning rate x gradient|), learningRate;
+ * - the charts' instruments: gradientNorm, updateRatio, distance, deadShare, saturatedShare, sharpness;
  * - a parameter by name (w3, b1) and its gradient (dw3 is dLoss/dw3, db1 is dLoss/db1);
  * - groups, for the group functions: W2 and B2 (layer 2's weights and biases), dW2 and dB2 (their
  *   gradients), X2 and Y2 (every x_{j,i} and y_{j,i} of layer 2), X2[1] and Y2[1] (unit 1 of
@@ -12,7 +13,8 @@
  * Functions: abs, sqrt, exp, log, isfinite, min and max of numbers; over a group: norm (the L2
  * norm), mean, sum, max, min, each also of abs(group), as in max(abs(W1)).
  */
-import type { Network } from '../../core';
+import { type Network, sharpness } from '../../core';
+import { isDead, isSaturated } from '../inspect';
 import { ExpressionError, type Node, parseExpression, type Span } from './parse';
 
 /** What conditions read. The arrays are views that live as long as the trainer; `scalars` is refreshed before each check. */
@@ -42,12 +44,14 @@ interface Group { array: Float64Array; start: number; count: number; stride: num
 type Value = { kind: 'number'; fn: () => number; evaluated: boolean } | { kind: 'group'; group: Group; abs: boolean };
 
 const SCALARS = ['step', 'loss', 'stepSize', 'learningRate'] as const;
+/** The charts' instruments, for the whole network (see instrument()). */
+const INSTRUMENTS = ['gradientNorm', 'updateRatio', 'distance', 'deadShare', 'saturatedShare', 'sharpness'] as const;
 const SCALAR_FUNCTIONS = ['abs', 'sqrt', 'exp', 'log', 'isfinite', 'min', 'max'] as const;
 const AGGREGATES = ['norm', 'mean', 'sum', 'max', 'min'] as const;
 
 /** Every name a condition may use for `network`, for suggestions and completion. */
 export function knownNames(network: Network): string[] {
-  const names: string[] = [...SCALARS];
+  const names: string[] = [...SCALARS, ...INSTRUMENTS];
   for (const p of network.parameters) names.push(p.name, `d${p.name}`);
   network.layers.forEach((_, l) => names.push(`W${l + 1}`, `B${l + 1}`, `dW${l + 1}`, `dB${l + 1}`, `X${l + 1}`, `Y${l + 1}`));
   return names;
@@ -124,6 +128,10 @@ class Compiler {
         case 'stepSize': this.names.add(name); return { kind: 'number', fn: () => s.stepSize, evaluated: false };
         case 'learningRate': this.names.add(name); return { kind: 'number', fn: () => s.learningRate, evaluated: false };
       }
+      if ((INSTRUMENTS as readonly string[]).includes(name)) {
+        this.names.add(name);
+        return { kind: 'number', fn: this.instrument(name as (typeof INSTRUMENTS)[number]), evaluated: true };
+      }
       const param = /^(d?)([wb][1-9][0-9]*)$/.exec(name);
       if (param) {
         const p = net.parameters.find((q) => q.name === param[2]);
@@ -156,6 +164,45 @@ class Compiler {
       }
     }
     throw new ExpressionError(`unknown name '${name}'${suggest(name, knownNames(net))}`, at);
+  }
+
+  /**
+   * The instruments the charts plot, over the trainable parameters: ‖gradient‖, ‖learning rate x
+   * gradient‖ / ‖parameters‖, the distance from the file's parameters, the shares of hidden units
+   * dead (ReLU) or saturated (sigmoid, tanh), and the sharpness (the loss's Hessian's largest
+   * eigenvalue: 4n gradient passes each time, so a condition on it slows Continue down).
+   */
+  private instrument(name: (typeof INSTRUMENTS)[number]): () => number {
+    const net = this.network;
+    const { params: p, gradients: g, y } = this.state;
+    const s = this.state.scalars;
+    const { trainable } = net.training;
+    const n = net.parameterCount;
+    const hidden = net.layers.length - 1;
+    let units = 0;
+    for (let l = 0; l < hidden; l++) units += net.layers[l].units;
+    const share = (test: (l: number, j: number) => boolean) => (): number => {
+      if (units === 0) return 0;
+      let count = 0;
+      for (let l = 0; l < hidden; l++) for (let j = 0; j < net.layers[l].units; j++) if (test(l, j)) count++;
+      return count / units;
+    };
+    switch (name) {
+      case 'gradientNorm': return () => { let q = 0; for (let i = 0; i < n; i++) if (trainable[i] === 1) q += g[i] * g[i]; return Math.sqrt(q); };
+      case 'updateRatio': return () => {
+        let q = 0;
+        let w = 0;
+        for (let i = 0; i < n; i++) if (trainable[i] === 1) { q += g[i] * g[i]; w += p[i] * p[i]; }
+        return (s.learningRate * Math.sqrt(q)) / Math.sqrt(w);
+      };
+      case 'distance': {
+        const start = net.initialParameters;
+        return () => { let q = 0; for (let i = 0; i < n; i++) q += (p[i] - start[i]) ** 2; return Math.sqrt(q); };
+      }
+      case 'deadShare': return share((l, j) => isDead(net, y, l, j));
+      case 'saturatedShare': return share((l, j) => isSaturated(net, y, l, j, 1e-7, 0.5));
+      case 'sharpness': return () => sharpness(net, p) ?? NaN;
+    }
   }
 
   private call(node: Extract<Node, { kind: 'call' }>): Value {

@@ -1,0 +1,230 @@
+/**
+ * The fit. One input and one output: the data, the network's curve over the input's range
+ * (StatQuest's green squiggle), each last-hidden unit's contribution (weight x activation: the
+ * blue and orange curves) and the residuals as dashed vertical lines, with the SSR they add up
+ * to. Two inputs: the output over the input plane as a heat map with the data on it (as
+ * TensorFlow Playground draws). Any other shape: predicted against observed, per output.
+ */
+import type { Plugin } from 'chart.js';
+import type { FitChart } from '../../src/session/chartTypes';
+import { compact, fmt } from '../format';
+import { csvRow, Panel, type PanelActions, points } from './panel';
+import { type Palette, withAlpha } from './theme';
+
+/** Samples named one by one in the text alternative; past this many, a count. */
+const SPOKEN_SAMPLES = 20;
+
+export class FitPanel extends Panel {
+  private data: FitChart | undefined;
+  private shape: 'curve' | 'plane' | 'scatter' | undefined;
+
+  constructor(open: boolean, palette: Palette, actions: PanelActions) {
+    super('fit', 'The fit', open, palette, actions);
+  }
+
+  update(data: FitChart): void {
+    const shape = data.curve ? 'curve' : data.plane ? 'plane' : 'scatter';
+    if (shape !== this.shape) { this.chart?.destroy(); this.chart = undefined; this.shape = shape; }
+    this.data = data;
+    this.redraw();
+  }
+
+  redraw(): void {
+    const d = this.data;
+    if (!d) return;
+    this.describeData(d);
+    this.element.dataset.samples = String(d.samples.inputs.length);
+    if (d.curve) this.drawCurve(d);
+    else if (d.plane) this.drawPlane(d);
+    else this.drawScatter(d);
+  }
+
+  private describeData(d: FitChart): void {
+    const s = d.samples;
+    const spoken = s.inputs.slice(0, SPOKEN_SAMPLES).map((inputs, i) => {
+      const ins = inputs.map((v, k) => `${d.inputs[k]} ${compact(v)}`).join(', ');
+      const outs = d.outputs.map((o, k) => `observed ${o} ${compact(s.observed[i][k])}, predicted ${fmt(s.predicted[i][k])}`).join('; ');
+      return `${ins}: ${outs}`;
+    });
+    const more = s.inputs.length > SPOKEN_SAMPLES ? `; and ${s.inputs.length - SPOKEN_SAMPLES} more samples` : '';
+    const ssr = `SSR ${fmt(s.sumOfSquares)}${d.lossSymbol !== 'SSR' ? ` (the loss, ${d.lossSymbol}, is ${fmt(d.loss)})` : ''}`;
+    const what = d.curve ? `The fit: the network's curve through ${s.inputs.length} samples` : d.plane ? `The fit: the network's output over the plane of ${d.inputs.join(' and ')}, with ${s.inputs.length} samples` : `The fit: predicted against observed for ${s.inputs.length} samples`;
+    const c = d.curve;
+    const sum = c?.contributions && c.bias ? `green = ${c.contributions.map((u, k) => `${u.weight} × y${k + 1}`).join(' + ')} + ${c.bias.name} (${fmt(c.bias.value)})` : '';
+    this.describe(`${what}. ${spoken.join('; ')}${more}. The residuals' squares add up to ${ssr}.${sum ? ` The curve: ${sum}.` : ''}`, `${ssr}   ${s.inputs.length} samples${sum ? `   ${sum}` : ''}`);
+  }
+
+  private drawCurve(d: FitChart): void {
+    const p = this.palette;
+    const c = d.curve!;
+    const s = d.samples;
+    const colours = [p.blue, p.orange, ...p.series.slice(3)];
+    const datasets = [
+      { label: `Predicted ${d.outputs[0]}`, data: points(c.xs, c.ys), borderColor: p.green, borderWidth: 2.5, pointRadius: 0 },
+      ...(c.contributions ?? []).map((u, k) => ({
+        label: `${u.weight} × y${k + 1}`, data: points(c.xs, u.values), borderColor: colours[k % colours.length], borderWidth: 1.5, pointRadius: 0,
+      })),
+      {
+        label: 'observed', type: 'scatter' as const, data: s.inputs.map((x, i) => ({ x: x[0], y: s.observed[i][0] })),
+        pointRadius: 5, borderColor: p.foreground, backgroundColor: p.foreground,
+      },
+    ];
+    const options = this.baseOptions(d.inputs[0], d.outputs[0]);
+    const scales = options.scales as Record<string, Record<string, unknown>>;
+    scales.x.min = c.xs[0];
+    scales.x.max = c.xs[c.xs.length - 1];
+    const plugins = options.plugins as Record<string, Record<string, unknown>>;
+    plugins.legend.display = true;
+    plugins.legend.position = 'bottom';
+    this.draw({ type: 'line', data: { datasets }, options }, [this.residuals()]);
+  }
+
+  /** The residuals: a dashed line from each observed value to the curve's prediction. */
+  private residuals(): Plugin {
+    return {
+      id: 'residuals',
+      beforeDatasetsDraw: (chart) => {
+        const d = this.data;
+        if (!d?.curve) return;
+        const { ctx, scales } = chart;
+        ctx.save();
+        ctx.strokeStyle = this.palette.red;
+        ctx.lineWidth = 1.5;
+        ctx.setLineDash([4, 3]);
+        d.samples.inputs.forEach((x, i) => {
+          const px = scales.x.getPixelForValue(x[0]);
+          ctx.beginPath();
+          ctx.moveTo(px, scales.y.getPixelForValue(d.samples.observed[i][0]));
+          ctx.lineTo(px, scales.y.getPixelForValue(d.samples.predicted[i][0]));
+          ctx.stroke();
+        });
+        ctx.restore();
+      },
+    };
+  }
+
+  /** Each class's colour (cross-entropy), or the sign colours of one output (blue positive, orange negative). */
+  private classColour(k: number): string {
+    const p = this.palette;
+    return p.series[k % p.series.length];
+  }
+
+  private drawPlane(d: FitChart): void {
+    const plane = d.plane!;
+    const s = d.samples;
+    const classes = plane.probabilities;
+    const colourOf = (i: number): string => {
+      if (classes) {
+        let best = 0;
+        s.observed[i].forEach((v, k) => { if (v > s.observed[i][best]) best = k; });
+        return this.classColour(best);
+      }
+      return s.observed[i][0] >= 0.5 ? this.palette.blue : this.palette.orange;
+    };
+    const options = this.baseOptions(d.inputs[0], d.inputs[1]);
+    const scales = options.scales as Record<string, Record<string, unknown>>;
+    scales.x.min = plane.xs[0];
+    scales.x.max = plane.xs[plane.xs.length - 1];
+    scales.y.min = plane.ys[0];
+    scales.y.max = plane.ys[plane.ys.length - 1];
+    this.draw({
+      type: 'scatter',
+      data: {
+        datasets: [{
+          label: 'samples', data: s.inputs.map((x) => ({ x: x[0], y: x[1] })), pointRadius: 5,
+          backgroundColor: s.inputs.map((_, i) => colourOf(i)), borderColor: this.palette.foreground, borderWidth: 1.5,
+        }],
+      },
+      options,
+    }, [this.heatMap()]);
+  }
+
+  /**
+   * The output over the plane: for one output, blue where it is high and orange where it is low
+   * (its range on the map); for classes, each point in its most likely class's colour, as strong
+   * as that class is likely.
+   */
+  private heatMap(): Plugin {
+    return {
+      id: 'heatMap',
+      beforeDatasetsDraw: (chart) => {
+        const plane = this.data?.plane;
+        if (!plane) return;
+        const { ctx, scales } = chart;
+        const n = plane.xs.length;
+        const [vLo, vHi] = plane.probabilities ? [0, 1] : range(plane.values[0]);
+        const dx = (plane.xs[1] - plane.xs[0]) / 2;
+        const dy = (plane.ys[1] - plane.ys[0]) / 2;
+        ctx.save();
+        for (let r = 0; r < n; r++) {
+          for (let c = 0; c < n; c++) {
+            const g = r * n + c;
+            let colour: string;
+            if (plane.probabilities) {
+              let best = 0;
+              for (let k = 1; k < plane.values.length; k++) if (plane.values[k][g] > plane.values[best][g]) best = k;
+              colour = withAlpha(this.classColour(best), 0.15 + 0.6 * (plane.values[best][g] - 1 / plane.values.length) / (1 - 1 / plane.values.length));
+            } else {
+              const t = vHi > vLo ? (plane.values[0][g] - vLo) / (vHi - vLo) : 0.5;
+              colour = t >= 0.5 ? withAlpha(this.palette.blue, 0.7 * (t - 0.5) * 2 + 0.05) : withAlpha(this.palette.orange, 0.7 * (0.5 - t) * 2 + 0.05);
+            }
+            ctx.fillStyle = colour;
+            const x0 = scales.x.getPixelForValue(plane.xs[c] - dx);
+            const x1 = scales.x.getPixelForValue(plane.xs[c] + dx);
+            const y0 = scales.y.getPixelForValue(plane.ys[r] + dy);
+            const y1 = scales.y.getPixelForValue(plane.ys[r] - dy);
+            ctx.fillRect(x0, y0, x1 - x0 + 0.5, y1 - y0 + 0.5);
+          }
+        }
+        ctx.restore();
+      },
+    };
+  }
+
+  private drawScatter(d: FitChart): void {
+    const p = this.palette;
+    const s = d.samples;
+    const all = s.observed.flat().concat(s.predicted.flat()).filter(Number.isFinite);
+    const [lo, hi] = range(all);
+    const options = this.baseOptions('observed', 'predicted');
+    const plugins = options.plugins as Record<string, Record<string, unknown>>;
+    plugins.legend.display = d.outputs.length > 1;
+    plugins.legend.position = 'bottom';
+    this.draw({
+      type: 'scatter',
+      data: {
+        datasets: [
+          { label: 'predicted = observed', data: [{ x: lo, y: lo }, { x: hi, y: hi }], showLine: true, borderColor: withAlpha(p.muted, 0.6), borderDash: [4, 4], pointRadius: 0 },
+          ...d.outputs.map((o, k) => ({ label: o, data: points(s.observed.map((r) => r[k]), s.predicted.map((r) => r[k])), pointRadius: 4, borderColor: this.classColour(k), backgroundColor: withAlpha(this.classColour(k), 0.6) })),
+        ],
+      },
+      options,
+    });
+  }
+
+  protected csv(): string {
+    const d = this.data;
+    if (!d) return '';
+    const s = d.samples;
+    const head = [...d.inputs, ...d.outputs.map((o) => `observed ${o}`), ...d.outputs.map((o) => `predicted ${o}`), ...d.outputs.map((o) => `residual ${o}`)];
+    const rows = s.inputs.map((x, i) => csvRow([...x, ...s.observed[i], ...s.predicted[i], ...s.observed[i].map((v, k) => v - s.predicted[i][k])]));
+    const lines = [csvRow(head), ...rows];
+    if (d.curve) {
+      const c = d.curve;
+      lines.push('', csvRow([d.inputs[0], `predicted ${d.outputs[0]}`, ...(c.contributions ?? []).map((u, k) => `${u.weight} x y${k + 1}`)]));
+      c.xs.forEach((x, g) => lines.push(csvRow([x, c.ys[g], ...(c.contributions ?? []).map((u) => u.values[g])])));
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  protected fileName(): string {
+    return 'fit';
+  }
+}
+
+function range(values: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}

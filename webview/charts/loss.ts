@@ -1,0 +1,249 @@
+/**
+ * The loss over steps, with the step axis as a breakpoint gutter: hovering it shows a faint dot,
+ * a click sets a red one (a step breakpoint) or clears it; breakpoint hits are marked on the
+ * curve; the current step is a vertical line in the debugger's current-line colour, and dragging
+ * it (or pressing in the plot) goes to that step. Keys do the same: Left/Right go a step, B sets
+ * or clears a breakpoint at the current step.
+ */
+import type { Plugin } from 'chart.js';
+import type { LossChart } from '../../src/session/chartTypes';
+import { fmt } from '../format';
+import { csvRow, Panel, type PanelActions, points, positive } from './panel';
+import { withAlpha, type Palette } from './theme';
+
+export interface LossActions extends PanelActions {
+  toggleBreakpoint(step: number): void;
+  goTo(step: number): void;
+  logScale(on: boolean): void;
+}
+
+/** The gutter's height under the plot, where breakpoint dots sit (CSS pixels). */
+const GUTTER = 14;
+/** How close (CSS pixels) a press must be to the current-step line to grab it. */
+const GRAB = 8;
+/** The fastest rate at which dragging the line asks the run to go to a step. */
+const SCRUB_MS = 120;
+
+export class LossPanel extends Panel {
+  private data: LossChart | undefined;
+  private symbol = 'SSR';
+  private breakpoints: { step: number; enabled: boolean }[] = [];
+  private hoverStep: number | null = null;
+  /** While the current-step line is dragged: where it is. */
+  private dragStep: number | null = null;
+  private lastScrub = 0;
+  private readonly logButton: HTMLButtonElement;
+
+  constructor(open: boolean, private log: boolean, palette: Palette, private readonly loss: LossActions) {
+    super('loss', 'Loss over steps', open, palette, loss);
+    this.logButton = this.tool('symbol-ruler', 'Logarithmic loss axis', () => this.setLog(!this.log), true);
+    this.logButton.setAttribute('aria-pressed', String(log));
+    this.listen();
+  }
+
+  private setLog(on: boolean): void {
+    this.log = on;
+    this.logButton.setAttribute('aria-pressed', String(on));
+    this.loss.logScale(on);
+    this.redraw();
+  }
+
+  update(data: LossChart, lossSymbol: string): void {
+    this.data = data;
+    this.symbol = lossSymbol;
+    this.redraw();
+  }
+
+  setBreakpoints(breakpoints: { step: number; enabled: boolean }[]): void {
+    this.breakpoints = breakpoints;
+    this.element.dataset.breakpoints = breakpoints.map((b) => b.step).join(',');
+    this.chart?.draw();
+    if (this.data) this.describeData(this.data);
+  }
+
+  redraw(): void {
+    const d = this.data;
+    if (!d) return;
+    const p = this.palette;
+    this.describeData(d);
+    this.element.dataset.points = String(d.steps.length);
+    this.element.dataset.current = String(d.current.step);
+    const ys = this.log ? positive(d.losses) : d.losses;
+    const hits = d.hits.filter((s) => s >= d.earliest && s <= d.latest).map((s) => ({ x: s, y: this.lossNear(s) }));
+    const options = this.baseOptions('step', this.symbol);
+    const scales = options.scales as Record<string, Record<string, unknown>>;
+    scales.x.min = d.earliest;
+    scales.x.max = Math.max(d.latest, d.earliest + 1);
+    scales.x.ticks = { ...(scales.x.ticks as object), padding: GUTTER, precision: 0 };
+    if (this.log) scales.y.type = 'logarithmic';
+    this.draw({
+      type: 'line',
+      data: {
+        datasets: [
+          { label: this.symbol, data: points(d.steps, ys), borderColor: p.foreground, borderWidth: 1.5, pointRadius: 0, tension: 0 },
+          { label: 'breakpoint hits', data: hits, type: 'scatter', showLine: false, pointRadius: 4, pointStyle: 'circle', borderColor: p.breakpoint, backgroundColor: p.breakpoint },
+        ],
+      },
+      options,
+    }, [this.overlay()]);
+  }
+
+  private describeData(d: LossChart): void {
+    const bps = this.breakpoints.filter((b) => b.enabled).map((b) => b.step);
+    const s = this.symbol;
+    const summary = `Loss over steps: ${s} ${fmt(d.first.loss)} at step ${d.first.step}, ${s} ${fmt(d.current.loss)} at the current step ${d.current.step}`
+      + (d.latest > d.current.step ? ` (the history reaches step ${d.latest})` : '')
+      + (d.divergedAt !== null ? `; diverged at step ${d.divergedAt}` : '')
+      + `. ${d.recorded.toLocaleString('en-US')} steps recorded, ${d.steps.length} drawn.`
+      + (bps.length ? ` Breakpoints at steps ${bps.join(', ')}.` : '')
+      + (d.hits.length ? ` Breakpoints hit at steps ${d.hits.slice(-10).join(', ')}.` : '')
+      + ' Click the step axis to set or clear a breakpoint; drag the current-step line, or press Left and Right, to go to a step; B sets a breakpoint at the current step.';
+    this.describe(summary, `step ${d.current.step}: ${s} ${fmt(d.current.loss)}   (step ${d.first.step}: ${fmt(d.first.loss)})${d.divergedAt !== null ? `   diverged at ${d.divergedAt}` : ''}`);
+  }
+
+  /** The drawn loss at the drawn step nearest `step`. */
+  private lossNear(step: number): number | null {
+    const d = this.data!;
+    let best = 0;
+    for (let i = 1; i < d.steps.length; i++) if (Math.abs(d.steps[i] - step) < Math.abs(d.steps[best] - step)) best = i;
+    return d.losses[best] ?? null;
+  }
+
+  /** The current-step line, the gutter's dots and the hover dot, drawn over the chart. */
+  private overlay(): Plugin {
+    return {
+      id: 'lossOverlay',
+      afterDraw: (chart) => {
+        const d = this.data;
+        if (!d) return;
+        const { ctx, chartArea: area, scales } = chart;
+        const x = scales.x;
+        const p = this.palette;
+        // Where the plot and its step range are, for whoever drives the page (the tests click the axis by step).
+        this.canvas.dataset.plot = [area.left, area.top, area.right, area.bottom].map((v) => v.toFixed(1)).join(',');
+        this.canvas.dataset.range = `${x.min},${x.max}`;
+        ctx.save();
+        const step = this.dragStep ?? d.current.step;
+        const cx = x.getPixelForValue(step);
+        if (cx >= area.left - 1 && cx <= area.right + 1) {
+          ctx.strokeStyle = p.current;
+          ctx.lineWidth = 2;
+          ctx.beginPath();
+          ctx.moveTo(cx, area.top);
+          ctx.lineTo(cx, area.bottom);
+          ctx.stroke();
+          ctx.fillStyle = p.current;
+          ctx.beginPath();
+          ctx.moveTo(cx - 5, area.top);
+          ctx.lineTo(cx + 5, area.top);
+          ctx.lineTo(cx, area.top + 6);
+          ctx.fill();
+        }
+        const gy = area.bottom + GUTTER / 2 + 1;
+        const dot = (sx: number, color: string, filled: boolean): void => {
+          ctx.beginPath();
+          ctx.arc(sx, gy, 4, 0, 2 * Math.PI);
+          if (filled) { ctx.fillStyle = color; ctx.fill(); } else { ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke(); }
+        };
+        for (const b of this.breakpoints) {
+          const bx = x.getPixelForValue(b.step);
+          if (bx >= area.left - 4 && bx <= area.right + 4) dot(bx, b.enabled ? p.breakpoint : p.breakpointDisabled, b.enabled);
+        }
+        if (this.hoverStep !== null) dot(x.getPixelForValue(this.hoverStep), withAlpha(p.breakpoint, 0.4), true);
+        ctx.restore();
+      },
+    };
+  }
+
+  /** The step at canvas x, within the history. */
+  private stepAt(px: number): number | null {
+    const d = this.data;
+    if (!this.chart || !d) return null;
+    const v = Math.round(this.chart.scales.x.getValueForPixel(px) ?? NaN);
+    if (!Number.isFinite(v)) return null;
+    return Math.min(d.latest, Math.max(d.earliest, v));
+  }
+
+  /** Where on the chart a pointer is: the gutter under the plot, the plot, or elsewhere. */
+  private zone(ev: PointerEvent): 'gutter' | 'plot' | null {
+    if (!this.chart) return null;
+    const r = this.canvas.getBoundingClientRect();
+    const x = ev.clientX - r.left;
+    const y = ev.clientY - r.top;
+    const a = this.chart.chartArea;
+    if (x < a.left - 4 || x > a.right + 4) return null;
+    if (y > a.bottom + 1 && y <= a.bottom + GUTTER + 2) return 'gutter';
+    if (y >= a.top && y <= a.bottom) return 'plot';
+    return null;
+  }
+
+  private listen(): void {
+    const c = this.canvas;
+    const localX = (ev: PointerEvent): number => ev.clientX - c.getBoundingClientRect().left;
+    c.addEventListener('pointermove', (ev) => {
+      if (this.dragStep !== null) {
+        const s = this.stepAt(localX(ev));
+        if (s === null || s === this.dragStep) return;
+        this.dragStep = s;
+        this.chart?.draw();
+        const now = performance.now();
+        if (now - this.lastScrub >= SCRUB_MS) { this.lastScrub = now; this.loss.goTo(s); }
+        return;
+      }
+      const zone = this.zone(ev);
+      const hover = zone === 'gutter' ? this.stepAt(localX(ev)) : null;
+      const nearLine = zone === 'plot' && this.data && this.chart && Math.abs(this.chart.scales.x.getPixelForValue(this.data.current.step) - localX(ev)) <= GRAB;
+      c.style.cursor = zone === 'gutter' ? 'pointer' : nearLine ? 'ew-resize' : zone === 'plot' ? 'crosshair' : '';
+      if (hover !== this.hoverStep) { this.hoverStep = hover; this.chart?.draw(); }
+    });
+    c.addEventListener('pointerleave', () => { if (this.hoverStep !== null) { this.hoverStep = null; this.chart?.draw(); } });
+    c.addEventListener('pointerdown', (ev) => {
+      const zone = this.zone(ev);
+      const step = this.stepAt(localX(ev));
+      if (zone === null || step === null || ev.button !== 0) return;
+      ev.preventDefault();
+      if (zone === 'gutter') { this.loss.toggleBreakpoint(step); return; }
+      // Pressing in the plot grabs the current-step line there: a scrub through time.
+      c.setPointerCapture(ev.pointerId);
+      this.dragStep = step;
+      this.lastScrub = performance.now();
+      this.loss.goTo(step);
+      this.chart?.draw();
+    });
+    const release = (ev: PointerEvent): void => {
+      if (this.dragStep === null) return;
+      const step = this.dragStep;
+      this.dragStep = null;
+      if (c.hasPointerCapture(ev.pointerId)) c.releasePointerCapture(ev.pointerId);
+      if (step !== this.data?.current.step) this.loss.goTo(step);
+      this.chart?.draw();
+    };
+    c.addEventListener('pointerup', release);
+    c.addEventListener('pointercancel', release);
+    c.addEventListener('keydown', (ev) => {
+      const d = this.data;
+      if (!d) return;
+      const go = (s: number): void => { if (s >= d.earliest && s !== d.current.step) this.loss.goTo(s); };
+      switch (ev.key) {
+        case 'ArrowLeft': go(d.current.step - 1); break;
+        case 'ArrowRight': go(d.current.step + 1); break;
+        case 'Home': go(d.earliest); break;
+        case 'End': go(d.latest); break;
+        case 'b': case 'B': this.loss.toggleBreakpoint(d.current.step); break;
+        default: return;
+      }
+      ev.preventDefault();
+      ev.stopPropagation();
+    });
+  }
+
+  protected csv(): string {
+    const d = this.data;
+    if (!d) return '';
+    return [csvRow(['step', this.symbol]), ...d.steps.map((s, i) => csvRow([s, d.losses[i]]))].join('\n') + '\n';
+  }
+
+  protected fileName(): string {
+    return 'loss-over-steps';
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * What every chart panel shares: a header with its title, a fold button and its tools (each
+ * named), a caption with the key numbers in words, a canvas that chart.js draws on with a text
+ * alternative a screen reader reads, and export of the picture (PNG) and the data (CSV), which the
+ * host saves through its save dialog. A panel only draws what the worker computed.
+ */
+import type { ChartConfiguration, ChartOptions, Plugin } from 'chart.js';
+import type { ChartPanel as PanelKind } from '../../src/session/chartTypes';
+import { h } from '../dom';
+import { Chart, type Palette, withAlpha } from './theme';
+
+export interface PanelActions {
+  /** The panel was folded or unfolded. */
+  toggled(panel: PanelKind, open: boolean): void;
+  export(format: 'png' | 'csv', name: string, data: string): void;
+}
+
+export abstract class Panel {
+  readonly element: HTMLElement;
+  protected readonly tools = h('span', 'chart-tools');
+  protected readonly caption = h('div', 'chart-caption');
+  protected readonly body = h('div', 'chart-body');
+  protected readonly canvas = h('canvas', 'chart-canvas');
+  protected chart: Chart | undefined;
+  protected palette: Palette;
+  private readonly fold: HTMLButtonElement;
+  private readonly titleText: HTMLElement;
+  private openState: boolean;
+
+  constructor(readonly kind: PanelKind, title: string, open: boolean, palette: Palette, protected readonly actions: PanelActions) {
+    this.palette = palette;
+    this.openState = open;
+    this.element = h('section', 'chart-panel');
+    this.element.dataset.panel = kind;
+    this.titleText = h('span', 'chart-title', title);
+    this.titleText.id = `chart-title-${kind}`;
+    this.element.setAttribute('aria-labelledby', this.titleText.id);
+    this.fold = h('button', 'chart-fold codicon');
+    this.fold.addEventListener('click', () => this.setOpen(!this.openState, true));
+    const head = h('header', 'chart-head');
+    head.append(this.fold, this.titleText, this.tools);
+    this.tool('device-camera', 'Save the chart as a PNG picture', () => this.exportPng());
+    this.tool('table', "Save the chart's data as CSV", () => this.actions.export('csv', this.fileName(), this.csv()));
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.tabIndex = 0;
+    this.body.append(this.canvas);
+    this.caption.setAttribute('aria-hidden', 'true');
+    this.element.append(head, this.caption, this.body);
+    this.setOpen(open, false);
+  }
+
+  get open(): boolean {
+    return this.openState;
+  }
+
+  setOpen(open: boolean, byPerson: boolean): void {
+    this.openState = open;
+    this.element.classList.toggle('folded', !open);
+    this.body.hidden = !open;
+    this.caption.hidden = !open;
+    this.fold.classList.toggle('codicon-chevron-down', open);
+    this.fold.classList.toggle('codicon-chevron-right', !open);
+    this.fold.setAttribute('aria-expanded', String(open));
+    this.fold.setAttribute('aria-label', `${open ? 'Fold' : 'Unfold'} ${this.titleText.textContent}`);
+    this.fold.title = open ? 'Fold' : 'Unfold';
+    if (byPerson) this.actions.toggled(this.kind, open);
+  }
+
+  protected setTitle(text: string): void {
+    this.titleText.textContent = text;
+    this.fold.setAttribute('aria-label', `${this.openState ? 'Fold' : 'Unfold'} ${text}`);
+  }
+
+  /** A named icon button in the header. */
+  protected tool(icon: string, label: string, run: () => void, first = false): HTMLButtonElement {
+    const b = h('button', `chart-tool codicon codicon-${icon}`);
+    b.title = label;
+    b.setAttribute('aria-label', label);
+    b.addEventListener('click', run);
+    if (first) this.tools.prepend(b);
+    else this.tools.append(b);
+    return b;
+  }
+
+  /** The text alternative: what a screen reader reads for the chart, and the caption's words. */
+  protected describe(summary: string, caption = summary): void {
+    this.canvas.setAttribute('aria-label', summary);
+    this.caption.textContent = caption;
+  }
+
+  /** A theme change: the next draw uses the new colours. */
+  setPalette(p: Palette): void {
+    this.palette = p;
+    this.chart?.destroy();
+    this.chart = undefined;
+    this.redraw();
+  }
+
+  /** Draws the panel's last data again (after a theme change or unfolding). */
+  abstract redraw(): void;
+  /** The chart's data, one row per point, with a header row. */
+  protected abstract csv(): string;
+  protected abstract fileName(): string;
+
+  /** Creates the chart, or gives the one there new data and options (no animation: it runs live). */
+  protected draw(config: ChartConfiguration<'line' | 'scatter', { x: number; y: number | null }[]>, plugins: Plugin[] = []): void {
+    if (!this.openState) return;
+    if (!this.chart) {
+      this.chart = new Chart(this.canvas, { ...config, plugins: [this.backgroundPlugin(), ...plugins] } as ChartConfiguration);
+      return;
+    }
+    this.chart.data = config.data as Chart['data'];
+    this.chart.options = config.options as Chart['options'];
+    this.chart.update('none');
+  }
+
+  /** Options every panel starts from: no animation, the theme's colours and font, a linear x axis. */
+  protected baseOptions(xTitle: string, yTitle: string): ChartOptions<'line'> {
+    const p = this.palette;
+    const font = { family: p.font, size: p.fontSize };
+    const axis = (title: string) => ({
+      type: 'linear' as const,
+      // No tick at an axis's set end (a range like -3..4.2 would print 4.2 beside 4).
+      ticks: { color: p.muted, font, maxTicksLimit: 7, includeBounds: false },
+      grid: { color: withAlpha(p.grid, 0.5) },
+      border: { color: p.grid },
+      title: { display: title !== '', text: title, color: p.foreground, font },
+    });
+    return {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      normalized: true,
+      parsing: false,
+      interaction: { mode: 'nearest', intersect: false },
+      scales: { x: axis(xTitle), y: axis(yTitle) },
+      plugins: {
+        legend: { display: false, labels: { color: p.foreground, font, boxWidth: 14, boxHeight: 2 } },
+        tooltip: {
+          backgroundColor: p.background, titleColor: p.foreground, bodyColor: p.foreground, borderColor: p.grid, borderWidth: 1,
+          titleFont: font, bodyFont: { family: p.monoFont, size: p.fontSize },
+        },
+      },
+    } as ChartOptions<'line'>;
+  }
+
+  /** Fills the canvas with the editor's background first, so an exported PNG reads as it looked. */
+  private backgroundPlugin(): Plugin {
+    return {
+      id: 'background',
+      beforeDraw: (chart) => {
+        const { ctx, width, height } = chart;
+        ctx.save();
+        ctx.fillStyle = this.palette.background;
+        ctx.fillRect(0, 0, width, height);
+        ctx.restore();
+      },
+    };
+  }
+
+  private exportPng(): void {
+    if (!this.chart) return;
+    this.actions.export('png', this.fileName(), this.chart.toBase64Image('image/png', 1));
+  }
+
+  dispose(): void {
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+}
+
+/** A CSV row: numbers as they are (full precision), text quoted when it must be. */
+export function csvRow(cells: readonly (string | number | null | undefined)[]): string {
+  return cells.map((c) => {
+    if (c === null || c === undefined) return '';
+    if (typeof c === 'number') return Number.isFinite(c) ? String(c) : c !== c ? 'NaN' : c > 0 ? 'Infinity' : '-Infinity';
+    return /[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c;
+  }).join(',');
+}
+
+/** Points for chart.js from two arrays. */
+export function points(xs: readonly number[], ys: readonly (number | null)[]): { x: number; y: number | null }[] {
+  return xs.map((x, i) => ({ x, y: ys[i] === null || Number.isFinite(ys[i]) ? ys[i] : null }));
+}
+
+/** Positive values only, for a log scale (0 and below have no place on it). */
+export function positive(ys: readonly number[]): (number | null)[] {
+  return ys.map((y) => (y > 0 && Number.isFinite(y) ? y : null));
+}

@@ -1,0 +1,208 @@
+/**
+ * The panels over steps, drawn from the series the worker samples from the history: the
+ * trajectories of parameters and their gradients, and the instruments that explain why training
+ * fails (after Cockpit and SageMaker Debugger): gradient norm, update size, update-to-weight
+ * ratio, distance from the start, dead and saturated units, and the sharpness (the largest
+ * eigenvalue of the loss's Hessian) against 2 / learning rate, past which gradient descent on a
+ * quadratic diverges.
+ */
+import type { Plugin } from 'chart.js';
+import type { InstrumentSeries, SeriesChart } from '../../src/session/chartTypes';
+import { h } from '../dom';
+import { fmt } from '../format';
+import { csvRow, Panel, type PanelActions, points, positive } from './panel';
+import { type Palette, withAlpha } from './theme';
+
+/** A vertical line at the current step, in the debugger's current-line colour. */
+function currentStep(step: () => number | undefined, colour: () => string): Plugin {
+  return {
+    id: 'currentStep',
+    afterDatasetsDraw: (chart) => {
+      const s = step();
+      if (s === undefined) return;
+      const { ctx, chartArea: a, scales } = chart;
+      const x = scales.x.getPixelForValue(s);
+      if (x < a.left - 1 || x > a.right + 1) return;
+      ctx.save();
+      ctx.strokeStyle = colour();
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(x, a.top);
+      ctx.lineTo(x, a.bottom);
+      ctx.stroke();
+      ctx.restore();
+    },
+  };
+}
+
+export class TrajectoriesPanel extends Panel {
+  private data: SeriesChart | undefined;
+  private step: number | undefined;
+  private symbol = 'SSR';
+
+  constructor(open: boolean, palette: Palette, actions: PanelActions) {
+    super('trajectories', 'Parameters and gradients over steps', open, palette, actions);
+  }
+
+  update(data: SeriesChart, step: number, lossSymbol: string): void {
+    this.data = data;
+    this.step = step;
+    this.symbol = lossSymbol;
+    this.redraw();
+  }
+
+  redraw(): void {
+    const d = this.data;
+    if (!d) return;
+    const p = this.palette;
+    const last = d.steps.length - 1;
+    const k = Math.max(0, d.steps.indexOf(this.step ?? d.steps[last]));
+    this.element.dataset.points = String(d.steps.length);
+    const names = d.parameters.map((q) => q.name);
+    this.element.dataset.parameters = names.join(',');
+    if (d.parameters.length === 0) {
+      this.describe('Parameters over steps: select a parameter in the graph (hover or pin it) to follow it.', 'hover or pin a parameter in the graph to follow it');
+    } else {
+      const said = d.parameters.map((q) => `${q.name} from ${fmt(q.values[0])} to ${fmt(q.values[k])}, d${this.symbol}/d${q.name} from ${fmt(q.gradients[0])} to ${fmt(q.gradients[k])}`);
+      this.describe(`Parameters over steps ${d.steps[0]} to ${d.steps[last]} (every ${d.stride === 1 ? 'step' : `${d.stride} steps`}), solid lines the values, dashed the gradients: ${said.join('; ')}.`,
+        d.parameters.map((q) => `${q.name} ${fmt(q.values[k])}`).join('   '));
+    }
+    const options = this.baseOptions('step', 'value');
+    const scales = options.scales as Record<string, Record<string, unknown>>;
+    scales.y2 = { ...scales.y, position: 'right', title: { ...(scales.y.title as object), text: `d${this.symbol}/dp (dashed)` }, grid: { drawOnChartArea: false } };
+    scales.x.min = d.steps[0];
+    scales.x.max = Math.max(d.steps[last], d.steps[0] + 1);
+    const plugins = options.plugins as Record<string, Record<string, unknown>>;
+    plugins.legend.display = true;
+    plugins.legend.position = 'bottom';
+    const colour = (i: number): string => p.series[i % p.series.length];
+    this.draw({
+      type: 'line',
+      data: {
+        datasets: d.parameters.flatMap((q, i) => [
+          { label: q.name, data: points(d.steps, q.values), borderColor: colour(i), borderWidth: 1.5, pointRadius: 0, yAxisID: 'y' },
+          { label: `d${q.name}`, data: points(d.steps, q.gradients), borderColor: withAlpha(colour(i), 0.8), borderDash: [5, 3], borderWidth: 1, pointRadius: 0, yAxisID: 'y2' },
+        ]),
+      },
+      options,
+    }, [currentStep(() => this.step, () => this.palette.current)]);
+  }
+
+  protected csv(): string {
+    const d = this.data;
+    if (!d) return '';
+    const head = ['step', ...d.parameters.flatMap((q) => [q.name, `d${this.symbol}/d${q.name}`])];
+    return [csvRow(head), ...d.steps.map((s, i) => csvRow([s, ...d.parameters.flatMap((q) => [q.values[i], q.gradients[i]])]))].join('\n') + '\n';
+  }
+
+  protected fileName(): string {
+    return 'parameters-over-steps';
+  }
+}
+
+type Scope = 'network' | number;
+
+export class InstrumentsPanel extends Panel {
+  private data: SeriesChart | undefined;
+  private step: number | undefined;
+  private scope: Scope = 'network';
+  private readonly select = h('select', 'chart-select');
+
+  constructor(open: boolean, palette: Palette, actions: PanelActions) {
+    super('instruments', 'Instruments', open, palette, actions);
+    this.select.setAttribute('aria-label', 'Instruments for the whole network or one layer');
+    this.select.title = 'Instruments for the whole network or one layer';
+    this.select.addEventListener('change', () => {
+      this.scope = this.select.value === 'network' ? 'network' : Number(this.select.value);
+      this.chart?.destroy();
+      this.chart = undefined;
+      this.redraw();
+    });
+    this.tools.prepend(this.select);
+  }
+
+  update(data: SeriesChart, step: number): void {
+    this.data = data;
+    this.step = step;
+    const key = String(data.layers.length);
+    if (this.select.dataset.key !== key) {
+      this.select.dataset.key = key;
+      const options = [['network', 'whole network'], ...data.layers.map((_, l) => [String(l + 1), `layer ${l + 1}`])];
+      this.select.replaceChildren(...options.map(([value, text]) => { const o = h('option', undefined, text); o.value = value; return o; }));
+      if (typeof this.scope === 'number' && this.scope > data.layers.length) this.scope = 'network';
+      this.select.value = String(this.scope);
+    }
+    this.redraw();
+  }
+
+  private series(): InstrumentSeries & { distance?: number[]; sharpness?: number[] | null } {
+    const d = this.data!;
+    return this.scope === 'network' ? d.network : d.layers[this.scope - 1];
+  }
+
+  redraw(): void {
+    const d = this.data;
+    if (!d) return;
+    const p = this.palette;
+    const s = this.series();
+    const last = d.steps.length - 1;
+    const k = Math.max(0, d.steps.indexOf(this.step ?? d.steps[last]));
+    const where = this.scope === 'network' ? 'the whole network' : `layer ${this.scope}`;
+    const sharp = this.scope === 'network' ? d.network.sharpness : null;
+    const verdict = sharp ? (sharp[k] > d.stabilityLimit ? 'above it: gradient descent overshoots along the sharpest direction and can diverge or oscillate' : 'below it: stable') : '';
+    const parts = [
+      `gradient norm ${fmt(s.gradientNorm[k])}`,
+      `update size ${fmt(s.updateSize[k])}`,
+      `update-to-weight ratio ${fmt(s.updateRatio[k])}`,
+      ...(s.distance ? [`distance from the start ${fmt(s.distance[k])}`] : []),
+      `dead units ${Math.round(100 * s.dead[k])}%`,
+      `saturated units ${Math.round(100 * s.saturated[k])}%`,
+    ];
+    this.element.dataset.points = String(d.steps.length);
+    if (sharp) this.element.dataset.sharpness = String(sharp[k]);
+    this.describe(`Instruments for ${where} at step ${d.steps[k]}: ${parts.join(', ')}.`
+      + (sharp ? ` Sharpness (the largest eigenvalue of the loss's Hessian) ${fmt(sharp[k])} against 2 / learning rate = ${fmt(d.stabilityLimit)}: ${verdict}.` : this.scope === 'network' ? ' Sharpness is computed for networks of up to 300 trainable parameters.' : ''),
+    `${parts.slice(0, 3).join('   ')}${sharp ? `   sharpness ${fmt(sharp[k])} vs 2/lr ${fmt(d.stabilityLimit)}` : ''}`);
+    const options = this.baseOptions('step', 'size (log)');
+    const scales = options.scales as Record<string, Record<string, unknown>>;
+    scales.y.type = 'logarithmic';
+    scales.share = { type: 'linear', position: 'right', min: 0, max: 100, ticks: { ...(scales.y.ticks as object), callback: (v: number | string) => `${v}%` }, grid: { drawOnChartArea: false }, border: scales.y.border, title: { ...(scales.y.title as object), text: 'units (%)' } };
+    scales.x.min = d.steps[0];
+    scales.x.max = Math.max(d.steps[last], d.steps[0] + 1);
+    const plugins = options.plugins as Record<string, Record<string, unknown>>;
+    plugins.legend.display = true;
+    plugins.legend.position = 'bottom';
+    const line = (label: string, ys: number[], colour: string, extra: Record<string, unknown> = {}) => ({ label, data: points(d.steps, positive(ys)), borderColor: colour, borderWidth: 1.5, pointRadius: 0, yAxisID: 'y', ...extra });
+    const datasets = [
+      line('‖gradient‖', s.gradientNorm, p.blue),
+      line('update size', s.updateSize, p.orange),
+      line('update / weight', s.updateRatio, p.green),
+      ...(s.distance ? [line('distance from start', s.distance, p.muted)] : []),
+      ...(sharp ? [
+        line('sharpness λmax', sharp, p.purple, { borderWidth: 2 }),
+        line('2 / learning rate', d.steps.map(() => d.stabilityLimit), p.red, { borderDash: [6, 4] }),
+      ] : []),
+      ...(s.dead.some((v) => v > 0) ? [{ label: 'dead units %', data: points(d.steps, s.dead.map((v) => 100 * v)), borderColor: p.yellow, borderWidth: 1, pointRadius: 0, yAxisID: 'share' }] : []),
+      ...(s.saturated.some((v) => v > 0) ? [{ label: 'saturated units %', data: points(d.steps, s.saturated.map((v) => 100 * v)), borderColor: withAlpha(p.yellow, 0.6), borderDash: [2, 2], borderWidth: 1, pointRadius: 0, yAxisID: 'share' }] : []),
+    ];
+    if (!datasets.some((x) => x.yAxisID === 'share')) delete scales.share;
+    this.draw({ type: 'line', data: { datasets }, options }, [currentStep(() => this.step, () => this.palette.current)]);
+  }
+
+  protected csv(): string {
+    const d = this.data;
+    if (!d) return '';
+    const head = ['step', 'gradient norm', 'update size', 'update/weight', 'distance from start', 'dead share', 'saturated share', 'sharpness', '2/learning rate'];
+    d.layers.forEach((_, l) => head.push(`layer ${l + 1} gradient norm`, `layer ${l + 1} update/weight`, `layer ${l + 1} dead share`, `layer ${l + 1} saturated share`));
+    const n = d.network;
+    const rows = d.steps.map((s, i) => csvRow([
+      s, n.gradientNorm[i], n.updateSize[i], n.updateRatio[i], n.distance[i], n.dead[i], n.saturated[i], n.sharpness?.[i] ?? null, d.stabilityLimit,
+      ...d.layers.flatMap((l) => [l.gradientNorm[i], l.updateRatio[i], l.dead[i], l.saturated[i]]),
+    ]));
+    return [csvRow(head), ...rows].join('\n') + '\n';
+  }
+
+  protected fileName(): string {
+    return 'instruments';
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The chart strip: the panels under the graph or beside it, each foldable (and resizable along the
+ * strip), the strip itself resized by its splitter; the choice is kept per file by the host. It
+ * tells the host which panels are open and which parameters are selected (the one hovered or
+ * pinned in the graph, and a second for the contour map), and draws what the worker sends back.
+ */
+import type { ChartData, ChartPanel } from '../../src/session/chartTypes';
+import { h } from '../dom';
+import { FitPanel } from './fit';
+import { LossPanel } from './loss';
+import type { Panel } from './panel';
+import { ProfilePanel } from './profile';
+import { InstrumentsPanel, TrajectoriesPanel } from './series';
+import { onThemeChange, palette } from './theme';
+
+export interface StripState {
+  open: ChartPanel[];
+  place: 'below' | 'beside';
+  size: number;
+  second: string | null;
+  logScale: boolean;
+}
+
+export const DEFAULT_STRIP: StripState = { open: ['loss', 'profile', 'fit'], place: 'below', size: 280, second: null, logScale: false };
+
+export interface StripActions {
+  request(panels: ChartPanel[], parameters: string[]): void;
+  saveState(state: StripState): void;
+  export(format: 'png' | 'csv', name: string, data: string): void;
+  toggleBreakpoint(step: number): void;
+  goTo(step: number): void;
+}
+
+/** The fastest rate at which hovering in the graph asks for another parameter's curve. */
+const REQUEST_MS = 100;
+const MIN_SIZE = 120;
+
+export class ChartStrip {
+  readonly element = h('section', 'chart-strip');
+  readonly splitter = h('div', 'chart-splitter');
+  private readonly panels: Panel[];
+  private readonly loss: LossPanel;
+  private readonly profile: ProfilePanel;
+  private readonly fit: FitPanel;
+  private readonly trajectories: TrajectoriesPanel;
+  private readonly instruments: InstrumentsPanel;
+  private readonly placeButton = h('button', 'chart-tool codicon');
+  private state: StripState;
+  private names: string[] = [];
+  private lossSymbol = 'SSR';
+  private pinned: string | null = null;
+  private hovered: string | null = null;
+  /** The parameter last hovered or pinned: the curve stays on it when the pointer leaves. */
+  private sticky: string | null = null;
+  /** The parameter the curve shows (the worker picks the first trainable one when none is selected). */
+  private shown: string | null = null;
+  private sent = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastSent = 0;
+
+  constructor(state: StripState, private readonly actions: StripActions) {
+    this.state = { ...state };
+    const p = palette();
+    const open = (k: ChartPanel): boolean => state.open.includes(k);
+    const panelActions = {
+      toggled: (kind: ChartPanel, isOpen: boolean) => this.toggled(kind, isOpen),
+      export: actions.export,
+    };
+    this.loss = new LossPanel(open('loss'), state.logScale, p, {
+      ...panelActions,
+      toggleBreakpoint: actions.toggleBreakpoint,
+      goTo: actions.goTo,
+      logScale: (on) => { this.state.logScale = on; this.save(); },
+    });
+    this.profile = new ProfilePanel(open('profile'), p, { ...panelActions, second: (name) => { this.state.second = name; this.save(); this.requestNow(); } });
+    this.fit = new FitPanel(open('fit'), p, panelActions);
+    this.trajectories = new TrajectoriesPanel(open('trajectories'), p, panelActions);
+    this.instruments = new InstrumentsPanel(open('instruments'), p, panelActions);
+    this.panels = [this.loss, this.profile, this.fit, this.trajectories, this.instruments];
+
+    const head = h('div', 'chart-strip-head');
+    const title = h('span', 'chart-strip-title', 'Charts');
+    this.placeButton.addEventListener('click', () => this.place(this.state.place === 'below' ? 'beside' : 'below'));
+    head.append(title, this.placeButton);
+    const body = h('div', 'chart-panels');
+    body.append(...this.panels.map((x) => x.element));
+    this.element.append(head, body);
+    this.element.setAttribute('aria-label', 'Charts');
+    this.splitter.setAttribute('role', 'separator');
+    this.splitter.tabIndex = 0;
+    this.splitter.setAttribute('aria-label', 'Resize the charts');
+    this.listenSplitter();
+    this.layout();
+    onThemeChange(() => { const q = palette(); this.panels.forEach((x) => x.setPalette(q)); });
+  }
+
+  /** Applies a state the host kept for this file (a reload). */
+  restore(state: StripState): void {
+    this.state = { ...state };
+    for (const panel of this.panels) if (panel.open !== state.open.includes(panel.kind)) panel.setOpen(state.open.includes(panel.kind), false);
+    this.layout();
+    this.profile.setParameters(this.names.filter((n) => n !== this.first), this.state.second);
+    this.requestNow();
+    this.panels.forEach((x) => x.redraw());
+  }
+
+  get current(): StripState {
+    return { ...this.state, open: [...this.state.open] };
+  }
+
+  /** The network's parameter names and loss symbol (from its structure). */
+  setNetwork(names: string[], lossSymbol: string): void {
+    this.names = names;
+    this.lossSymbol = lossSymbol;
+    if (this.sticky && !names.includes(this.sticky)) this.sticky = null;
+    if (this.shown && !names.includes(this.shown)) this.shown = null;
+    if (this.state.second && !names.includes(this.state.second)) this.state.second = null;
+    this.profile.setParameters(names.filter((n) => n !== this.first), this.state.second);
+    this.requestNow();
+  }
+
+  /** What the graph selects: the pinned parameter, and the one under the pointer (null when none). */
+  select(pinned: string | null, hovered: string | null): void {
+    this.pinned = pinned;
+    this.hovered = hovered;
+    if (hovered ?? pinned) this.sticky = hovered ?? pinned;
+    this.request();
+  }
+
+  /** The curve's parameter: the one under the pointer, else the pinned one, else the last of those, else the one shown. */
+  private get first(): string | null {
+    return this.hovered ?? this.pinned ?? this.sticky ?? this.shown;
+  }
+
+  setBreakpoints(steps: { step: number; enabled: boolean }[]): void {
+    this.loss.setBreakpoints(steps);
+  }
+
+  update(data: ChartData): void {
+    if (data.loss) this.loss.update(data.loss, this.lossSymbol);
+    if (data.profile) {
+      this.shown = data.profile.parameter;
+      this.profile.update(data.profile, data.surface, this.lossSymbol);
+      this.profile.setParameters(this.names.filter((n) => n !== data.profile!.parameter), this.state.second);
+    }
+    if (data.fit) this.fit.update(data.fit);
+    if (data.series) {
+      this.trajectories.update(data.series, data.step, this.lossSymbol);
+      this.instruments.update(data.series, data.step);
+    }
+  }
+
+  private toggled(kind: ChartPanel, open: boolean): void {
+    this.state.open = this.panels.filter((x) => (x.kind === kind ? open : x.open)).map((x) => x.kind);
+    this.layout();
+    this.save();
+    this.requestNow();
+    if (open) this.panels.find((x) => x.kind === kind)?.redraw();
+  }
+
+  private place(where: 'below' | 'beside'): void {
+    this.state.place = where;
+    this.layout();
+    this.save();
+  }
+
+  private layout(): void {
+    const below = this.state.place === 'below';
+    const anyOpen = this.state.open.length > 0;
+    this.element.dataset.place = this.state.place;
+    this.splitter.dataset.place = this.state.place;
+    this.splitter.setAttribute('aria-orientation', below ? 'horizontal' : 'vertical');
+    this.splitter.hidden = !anyOpen;
+    this.element.style.height = below && anyOpen ? `${this.state.size}px` : '';
+    this.element.style.width = !below ? `${anyOpen ? this.state.size : 40}px` : '';
+    this.placeButton.className = `chart-tool codicon ${below ? 'codicon-layout-sidebar-right' : 'codicon-layout-panel'}`;
+    const label = below ? 'Move the charts beside the graph' : 'Move the charts under the graph';
+    this.placeButton.title = label;
+    this.placeButton.setAttribute('aria-label', label);
+    this.splitter.setAttribute('aria-valuenow', String(this.state.size));
+  }
+
+  private save(): void {
+    this.actions.saveState(this.current);
+  }
+
+  /** Asks for the open panels' data, at most every REQUEST_MS (hovering moves fast). */
+  private request(): void {
+    if (this.timer !== undefined) return;
+    const wait = Math.max(0, this.lastSent + REQUEST_MS - performance.now());
+    this.timer = setTimeout(() => { this.timer = undefined; this.requestNow(); }, wait);
+  }
+
+  private requestNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const first = this.first;
+    const parameters = first ? [first] : [];
+    if (first && this.state.second && this.state.second !== first && this.state.open.includes('profile')) parameters.push(this.state.second);
+    const panels = this.state.open;
+    const key = JSON.stringify([panels, parameters]);
+    if (key === this.sent) return;
+    this.sent = key;
+    this.lastSent = performance.now();
+    this.actions.request(panels, parameters);
+  }
+
+  private listenSplitter(): void {
+    const s = this.splitter;
+    let start: { at: number; size: number } | null = null;
+    const coordinate = (ev: PointerEvent): number => (this.state.place === 'below' ? ev.clientY : ev.clientX);
+    s.addEventListener('pointerdown', (ev) => {
+      start = { at: coordinate(ev), size: this.state.size };
+      s.setPointerCapture(ev.pointerId);
+      ev.preventDefault();
+    });
+    s.addEventListener('pointermove', (ev) => {
+      if (!start) return;
+      this.resize(start.size - (coordinate(ev) - start.at), false);
+    });
+    const end = (ev: PointerEvent): void => {
+      if (!start) return;
+      start = null;
+      if (s.hasPointerCapture(ev.pointerId)) s.releasePointerCapture(ev.pointerId);
+      this.save();
+    };
+    s.addEventListener('pointerup', end);
+    s.addEventListener('pointercancel', end);
+    s.addEventListener('keydown', (ev) => {
+      const grow: Record<string, number> = this.state.place === 'below' ? { ArrowUp: 20, ArrowDown: -20 } : { ArrowLeft: 20, ArrowRight: -20 };
+      const by = grow[ev.key];
+      if (by === undefined) return;
+      this.resize(this.state.size + by, true);
+      ev.preventDefault();
+      ev.stopPropagation();
+    });
+  }
+
+  private resize(size: number, save: boolean): void {
+    const room = this.state.place === 'below' ? window.innerHeight - 160 : window.innerWidth - 320;
+    this.state.size = Math.round(Math.max(MIN_SIZE, Math.min(Math.max(MIN_SIZE, room), size)));
+    this.layout();
+    if (save) this.save();
+  }
+}

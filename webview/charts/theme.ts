@@ -1,0 +1,93 @@
+/**
+ * The charts' colours and fonts, read from the theme VS Code puts on the page (never fixed
+ * colours), and chart.js with only the parts the panels use registered, so the bundle carries
+ * nothing else. A theme change (VS Code swaps the body's class) redraws every chart in the new colours.
+ */
+import {
+  Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Tooltip,
+} from 'chart.js';
+
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
+
+export { Chart };
+
+export interface Palette {
+  foreground: string;
+  muted: string;
+  background: string;
+  grid: string;
+  /** StatQuest's colours for the fit: the first unit blue, the second orange, the sum green. */
+  blue: string;
+  orange: string;
+  green: string;
+  purple: string;
+  red: string;
+  yellow: string;
+  /** More series, through the rest of the chart palette. */
+  series: string[];
+  /** The debugger's current line (the current step) and breakpoint dot. */
+  current: string;
+  breakpoint: string;
+  breakpointDisabled: string;
+  font: string;
+  monoFont: string;
+  fontSize: number;
+}
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim() || getComputedStyle(document.body).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+export function palette(): Palette {
+  const foreground = cssVar('--vscode-foreground', '#cccccc');
+  const blue = cssVar('--vscode-charts-blue', '#3794ff');
+  const orange = cssVar('--vscode-charts-orange', '#d18616');
+  const green = cssVar('--vscode-charts-green', '#89d185');
+  const purple = cssVar('--vscode-charts-purple', '#b180d7');
+  const red = cssVar('--vscode-charts-red', '#f14c4c');
+  const yellow = cssVar('--vscode-charts-yellow', '#cca700');
+  return {
+    foreground,
+    muted: cssVar('--vscode-descriptionForeground', foreground),
+    background: cssVar('--vscode-editor-background', '#1e1e1e'),
+    grid: cssVar('--vscode-editorWidget-border', cssVar('--vscode-widget-border', 'rgba(128, 128, 128, 0.35)')),
+    blue, orange, green, purple, red, yellow,
+    series: [blue, orange, green, purple, red, yellow, cssVar('--vscode-charts-foreground', foreground)],
+    current: cssVar('--vscode-debugIcon-breakpointCurrentStackframeForeground', yellow),
+    breakpoint: cssVar('--vscode-debugIcon-breakpointForeground', '#e51400'),
+    breakpointDisabled: cssVar('--vscode-debugIcon-breakpointDisabledForeground', '#848484'),
+    font: cssVar('--vscode-font-family', 'sans-serif'),
+    monoFont: cssVar('--vscode-editor-font-family', 'monospace'),
+    fontSize: Math.max(11, (parseFloat(cssVar('--vscode-font-size', '13px')) || 13) - 1),
+  };
+}
+
+/** Calls `redraw` whenever VS Code switches the theme (it changes the body's class and the root's variables). */
+export function onThemeChange(redraw: () => void): void {
+  let last = document.body.className;
+  const observer = new MutationObserver(() => {
+    if (document.body.className === last) return;
+    last = document.body.className;
+    redraw();
+  });
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+}
+
+/** `color` at `alpha` (0..1), for any CSS colour the theme gives (hex, rgb(), rgba()). */
+export function withAlpha(color: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(color.trim());
+  if (hex) {
+    let d = hex[1];
+    if (d.length <= 4) d = [...d].map((c) => c + c).join('');
+    const [r, g, b] = [0, 2, 4].map((i) => parseInt(d.slice(i, i + 2), 16));
+    const a = d.length === 8 ? (parseInt(d.slice(6, 8), 16) / 255) * alpha : alpha;
+    return `rgba(${r}, ${g}, ${b}, ${a.toFixed(3)})`;
+  }
+  const rgb = /^rgba?\(([^)]+)\)$/i.exec(color.trim());
+  if (rgb) {
+    const [r, g, b, a = '1'] = rgb[1].split(/[,\s/]+/).filter(Boolean);
+    return `rgba(${r}, ${g}, ${b}, ${(Number(a) * alpha).toFixed(3)})`;
+  }
+  return color;
+}

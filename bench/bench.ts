@@ -18,6 +18,15 @@ import { benchEditorContinue, benchPause, type EditorFigures } from './editor';
 import { benchAdapter } from './adapter';
 import { ARMED, benchBreakpointCost, benchGoTo, frameSizes } from './debugger';
 import { benchCharts, EVERY_PANEL } from './charts';
+import type { DrawFigures } from './webview';
+import { spawnSync } from 'node:child_process';
+
+/** The page's drawing, measured in Chromium by bench/webview.ts (compiled by tsc), in a process of its own. */
+function benchChartDraw(draws: number, panels: readonly string[]): DrawFigures {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'out', 'bench', 'webview.js'), String(draws), panels.join(',')], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`bench/webview.ts failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as DrawFigures;
+}
 
 const ROOT = path.resolve(__dirname, '..');
 const json = process.argv.includes('--json');
@@ -194,7 +203,11 @@ async function main(): Promise<void> {
   const editorCharts = await benchEditorContinue(JSON.stringify(dosageFile), quick ? 1 : 3, [], EVERY_PANEL);
   say(`editor Continue with every chart panel open (the contour map of w3 and b3 too; training worker): ${int(editorCharts.stepsPerSecond)} steps/s ${mark(editorCharts.stepsPerSecond >= 1e6, '>= 1,000,000')}, the charts refreshed in ${editorCharts.chartFrames} frames`);
   const chartCost = benchCharts(endless, MILLION, quick ? 10 : 40);
-  say(`every chart's data in a ${int(chartCost.steps)}-step dosage history: ${chartCost.firstMs.toFixed(1)} ms the first time, then ${chartCost.medianMs.toFixed(2)} ms median, ${chartCost.worstMs.toFixed(2)} ms worst per refresh; the loss drawn as ${chartCost.lossPoints} points (LTTB), ${(chartCost.bytes / 1024).toFixed(1)} KB in all ${mark(chartCost.worstMs < 16, '< 16 ms, a frame')}`);
+  say(`every chart's data in a ${int(chartCost.steps)}-step dosage history, in the worker: ${chartCost.firstMs.toFixed(1)} ms the first time, then ${chartCost.medianMs.toFixed(2)} ms median, ${chartCost.worstMs.toFixed(2)} ms worst per refresh (at most one refresh per 250 ms of Continue); the loss sent as ${chartCost.lossPoints} points (LTTB), ${(chartCost.bytes / 1024).toFixed(1)} KB in all`);
+  const draw = benchChartDraw(quick ? 8 : 30, ['loss']);
+  say(`the page drawing the loss of those ${int(draw.steps)} steps as Continue refreshes it (headless Chromium, 1600x1000): ${draw.medianMs.toFixed(1)} ms median, ${draw.worstMs.toFixed(1)} ms worst over ${draw.draws} refreshes ${mark(draw.worstMs < 16, '< 16 ms, one frame')}`);
+  const drawAll = benchChartDraw(quick ? 8 : 30, EVERY_PANEL.panels);
+  say(`the page drawing every panel (the contour map too): ${drawAll.medianMs.toFixed(1)} ms median, ${drawAll.worstMs.toFixed(1)} ms worst per refresh, at most four refreshes a second`);
   const goTo = benchGoTo(endless, MILLION, quick ? 20 : 100);
   say(`Go to Step in a ${int(goTo.steps)}-step dosage history (${goTo.medianMs.toFixed(2)} ms median, ${goTo.worstMs.toFixed(2)} ms worst ${mark(goTo.worstMs < 100, '< 100 ms')}; ${goTo.exact ? 'every step exactly as first trained' : 'A STEP CAME BACK DIFFERENT'}); the history keeps ${mb(goTo.historyBytes)} ${mark(goTo.historyBytes <= goTo.maxBytes, `its cap, ${mb(goTo.maxBytes)}`)}, a checkpoint every ${goTo.checkpointInterval} steps`);
   if (!goTo.exact) failed = true;
@@ -207,7 +220,7 @@ async function main(): Promise<void> {
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter }, charts: { editor: editorCharts, compute: chartCost } }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll } }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

@@ -16,7 +16,11 @@ export interface BackpropApi {
     params: number[] | null; pinned: string | null; stop: string | null; phase: Phase | null; run: string;
     /** Why the run last restarted from the file ("the data changed"), null if it has not. */
     restartedBecause: string | null;
+    /** What the page's charts asked for, and the latest charts the worker sent (their step, the curve's parameter and slope, the loss's points). */
+    charts: { panels: string[]; parameters: string[]; step: number; profile: { parameter: string; slope: number } | null; lossPoints: number | null } | null;
   }[];
+  /** A message into the network editor of `uri` as if its page had sent it: validated like any. */
+  fromPage(uri: string, message: unknown): Promise<void>;
   /** The runs: one per document, whatever number of editors show it. */
   runs(): { uri: string; attachments: number; step: number | null; running: boolean }[];
   /** Resolves once every frame the training worker sent before this call has reached the editors. */
@@ -113,7 +117,16 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       uri: s.document.uri.toString(), ready: s.ready, readies: s.readies, shown: s.shown, pinned: s.pinned,
       step: s.run.frame?.step ?? null, running: s.running, loss: s.run.frame?.loss ?? null, params: s.run.frame?.values ?? null,
       stop: s.run.frame?.stop?.text ?? null, phase: s.run.frame?.phase ?? null, run: s.run.uri, restartedBecause: s.run.restartedBecause,
+      charts: s.run.chartRequest && s.run.charts ? {
+        ...s.run.chartRequest, step: s.run.charts.step, lossPoints: s.run.charts.loss?.steps.length ?? null,
+        profile: s.run.charts.profile ? { parameter: s.run.charts.profile.parameter, slope: s.run.charts.profile.slope } : null,
+      } : null,
     })),
+    fromPage: async (uri, message) => {
+      const session = [...editors.sessions].find((s) => s.document.uri.toString() === uri);
+      if (!session) throw new Error(`no network editor shows ${uri}`);
+      await session.receive(message);
+    },
     runs: () => editors.runs.registry.all().map((r) => ({ uri: r.uri, attachments: r.attachments, step: r.frame?.step ?? null, running: r.running })),
     sync: () => editors.worker.ping().then(() => undefined),
     exampleCopy: (file) => examples.copyOf(file).fsPath,

@@ -221,11 +221,22 @@ function render(): void {
   if (!m.training.running) card.prerender(m, state.notation);
   else if (!wasRunning) card.prerender(undefined, state.notation);
   if (hovered) showCard();
-  if (frame.charts && frame.charts !== drawnCharts) { drawnCharts = frame.charts; strip.update(frame.charts); }
+  if (frame.charts && frame.charts !== drawnCharts) { drawnCharts = frame.charts; scheduleCharts(); }
 }
 
-/** The charts last drawn: frames during Continue carry charts only now and then. */
+/** The charts last received: frames during Continue carry charts only now and then. */
 let drawnCharts: TrainingFrame['charts'];
+let chartsPending = false;
+
+/**
+ * Draws the charts in the animation frame after the rest of the page: by then the browser has laid
+ * out what the graph and the cards changed, so chart.js reading its canvas's size costs nothing.
+ */
+function scheduleCharts(): void {
+  if (chartsPending) return;
+  chartsPending = true;
+  requestAnimationFrame(() => { chartsPending = false; if (drawnCharts) strip.update(drawnCharts); });
+}
 
 onMessage((message) => {
   switch (message.type) {

@@ -7,6 +7,7 @@
  * Pure: each function reads a network and parameter values and touches no caller's trainer.
  */
 import type { Network } from './network';
+import { softmax } from './math';
 import { Trainer } from './train';
 
 // ---- the loss along one parameter, and over two ---------------------------------------------------
@@ -120,6 +121,12 @@ export interface FitSamples {
   predicted: number[][];
   /** Sum over samples and outputs of (observed - predicted)^2: the SSR the residuals add up to. */
   sumOfSquares: number;
+  /**
+   * For cross-entropy, `predicted` holds each sample's softmax probabilities (what the loss
+   * compares with the targets), and `correct` counts the samples whose likeliest class is the
+   * observed one; null otherwise.
+   */
+  correct: number | null;
 }
 
 /** One input, one output: the network's curve over the input range, and what makes it up. */
@@ -154,9 +161,28 @@ export function fitSamples(network: Network, params: ArrayLike<number>): FitSamp
   const { samples, inputs, targets } = network.data;
   const predicted = t.predicted;
   const rows = (a: ArrayLike<number>, width: number): number[][] => Array.from({ length: samples }, (_, i) => Array.from({ length: width }, (_, k) => a[i * width + k]));
+  const shown = network.loss === 'cross-entropy' ? softmaxRows(predicted, samples, nOut) : predicted;
   let sumOfSquares = 0;
-  for (let i = 0; i < samples * nOut; i++) sumOfSquares += (targets[i] - predicted[i]) ** 2;
-  return { inputs: rows(inputs, nIn), observed: rows(targets, nOut), predicted: rows(predicted, nOut), sumOfSquares };
+  for (let i = 0; i < samples * nOut; i++) sumOfSquares += (targets[i] - shown[i]) ** 2;
+  let correct: number | null = null;
+  if (network.loss === 'cross-entropy') {
+    correct = 0;
+    for (let i = 0; i < samples; i++) if (argmax(shown, i * nOut, nOut) === argmax(targets, i * nOut, nOut)) correct++;
+  }
+  return { inputs: rows(inputs, nIn), observed: rows(targets, nOut), predicted: rows(shown, nOut), sumOfSquares, correct };
+}
+
+/** Each row's softmax probabilities: what cross-entropy compares with the targets. */
+function softmaxRows(values: Float64Array, samples: number, width: number): Float64Array {
+  const out = new Float64Array(samples * width);
+  for (let i = 0; i < samples; i++) out.set(softmax(values.subarray(i * width, (i + 1) * width)), i * width);
+  return out;
+}
+
+function argmax(values: ArrayLike<number>, at: number, width: number): number {
+  let best = 0;
+  for (let k = 1; k < width; k++) if (values[at + k] > values[at + best]) best = k;
+  return best;
 }
 
 /** The input range a fit draws: the data's, widened by a tenth either side (by 1 if the data sit at one point). */
@@ -232,60 +258,88 @@ export function fitPlane(network: Network, params: ArrayLike<number>, n = 48): F
   const nOut = network.outputNames.length;
   const probabilities = network.loss === 'cross-entropy';
   const predicted = t.predicted;
-  const values = Array.from({ length: nOut }, () => new Array<number>(n * n));
-  for (let g = 0; g < n * n; g++) {
-    let max = -Infinity;
-    let sum = 0;
-    if (probabilities) {
-      for (let k = 0; k < nOut; k++) max = Math.max(max, predicted[g * nOut + k]);
-      for (let k = 0; k < nOut; k++) sum += Math.exp(predicted[g * nOut + k] - max);
-    }
-    for (let k = 0; k < nOut; k++) values[k][g] = probabilities ? Math.exp(predicted[g * nOut + k] - max) / sum : predicted[g * nOut + k];
-  }
+  const shown = probabilities ? softmaxRows(predicted, n * n, nOut) : predicted;
+  const values = Array.from({ length: nOut }, (_, k) => Array.from({ length: n * n }, (_, g) => shown[g * nOut + k]));
   return { xs: Array.from(xs), ys: Array.from(ys), values, probabilities };
 }
 
 // ---- thinning a long series for drawing ---------------------------------------------------------
 
+/** Past this many points per point drawn, a min/max pass thins the series before LTTB. */
+const PREFILTER = 16;
+
 /**
  * Largest-Triangle-Three-Buckets (Steinarsson, 2013): at most `threshold` points of a series that
  * keep its shape (peaks, dips, the first and last point), so a million steps of loss draw within
  * a frame. The series is the first `count` values of `ys`, at x = x0, x0 + dx, ... (the loss
- * history's states are evenly spaced), every one finite. One pass, reading the array in place.
+ * history's states are evenly spaced), every one finite.
+ *
+ * A long series is first cut into 8 x threshold buckets, each keeping its lowest and highest point
+ * in order (the M4 idea: every spike and dip survives), and LTTB picks among those: two passes
+ * over the array in place instead of LTTB's triangle over every point.
  */
 export function decimate(ys: Float64Array, count: number, x0: number, dx: number, threshold: number): { xs: number[]; ys: number[] } {
   const n = Math.min(count, ys.length);
   if (threshold >= n || threshold < 3) return { xs: Array.from({ length: n }, (_, i) => x0 + i * dx), ys: Array.from(ys.subarray(0, n)) };
+  const at = n > PREFILTER * threshold ? extremes(ys, n, 8 * threshold) : null;
+  const m = at ? at.length : n;
+  const index = at ? (k: number): number => at[k] : (k: number): number => k;
   // Areas are compared within a bucket, so x is measured in samples (dx > 0 scales every area alike).
   const outX = [x0];
   const outY = [ys[0]];
-  const every = (n - 2) / (threshold - 2);
+  const every = (m - 2) / (threshold - 2);
   let a = 0;
   for (let b = 0; b < threshold - 2; b++) {
     // The next bucket's average is the third corner of the triangles this bucket's points make.
     const nextStart = Math.floor((b + 1) * every) + 1;
-    const nextEnd = Math.min(Math.floor((b + 2) * every) + 1, n);
+    const nextEnd = Math.min(Math.floor((b + 2) * every) + 1, m);
+    let avgX = 0;
     let avgY = 0;
-    for (let i = nextStart; i < nextEnd; i++) avgY += ys[i];
-    const count = nextEnd - nextStart;
-    avgY /= count;
-    const avgX = (nextStart + nextEnd - 1) / 2;
+    for (let k = nextStart; k < nextEnd; k++) { const i = index(k); avgX += i; avgY += ys[i]; }
+    avgX /= nextEnd - nextStart;
+    avgY /= nextEnd - nextStart;
     const start = Math.floor(b * every) + 1;
     const end = Math.floor((b + 1) * every) + 1;
-    const ya = ys[a];
+    const ia = index(a);
+    const ya = ys[ia];
     let best = start;
     let bestArea = -1;
-    for (let i = start; i < end; i++) {
-      const area = Math.abs((a - avgX) * (ys[i] - ya) - (a - i) * (avgY - ya));
-      if (area > bestArea) { bestArea = area; best = i; }
+    for (let k = start; k < end; k++) {
+      const i = index(k);
+      const area = Math.abs((ia - avgX) * (ys[i] - ya) - (ia - i) * (avgY - ya));
+      if (area > bestArea) { bestArea = area; best = k; }
     }
-    outX.push(x0 + best * dx);
-    outY.push(ys[best]);
+    outX.push(x0 + index(best) * dx);
+    outY.push(ys[index(best)]);
     a = best;
   }
   outX.push(x0 + (n - 1) * dx);
   outY.push(ys[n - 1]);
   return { xs: outX, ys: outY };
+}
+
+/** The first and last point, and each of `buckets` buckets' lowest and highest, by index, in order. */
+function extremes(ys: Float64Array, n: number, buckets: number): Int32Array {
+  const out = new Int32Array(2 * buckets + 2);
+  let k = 0;
+  out[k++] = 0;
+  const size = (n - 2) / buckets;
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor(b * size) + 1;
+    const end = Math.floor((b + 1) * size) + 1;
+    let lo = start;
+    let hi = start;
+    for (let i = start + 1; i < end; i++) {
+      const v = ys[i];
+      if (v < ys[lo]) lo = i;
+      else if (v > ys[hi]) hi = i;
+    }
+    if (end <= start) continue;
+    out[k++] = Math.min(lo, hi);
+    if (hi !== lo) out[k++] = Math.max(lo, hi);
+  }
+  out[k++] = n - 1;
+  return out.subarray(0, k);
 }
 
 // ---- curvature --------------------------------------------------------------------------------

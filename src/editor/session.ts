@@ -108,13 +108,14 @@ export class EditorSession implements vscode.Disposable {
     this.post({ type: 'breakpoints', breakpoints: breakpointsView(run.specs, run.builtins, run.statuses) });
   }
 
-  private receive(raw: unknown): void {
+  /** A message from the page: validated, then handled; resolves when it has been. */
+  receive(raw: unknown): Promise<void> {
     const message = parseWebviewMessage(raw);
     if (!message) {
       this.log.warn(`ignored a malformed message from the network editor of ${this.document.uri.fsPath}: ${safeDescribe(raw)}`);
-      return;
+      return Promise.resolve();
     }
-    this.handle(message).catch((e: Error) => {
+    return this.handle(message).catch((e: Error) => {
       if (e instanceof WorkerError) this.log.error(`network editor: ${e.message}`);
       else this.log.error(`network editor: ${e.stack ?? e.message}`);
     });
@@ -132,7 +133,8 @@ export class EditorSession implements vscode.Disposable {
         // What the run shows now, never a reload: a page re-created as its tab shows again picks up here.
         this.postProblem();
         if (run.structure) this.post({ type: 'structure', structure: run.structure, why: run.restartedBecause });
-        if (run.frame) this.post({ type: 'frame', frame: run.frame });
+        // With the latest charts, which a frame sent during Continue may not carry.
+        if (run.frame) this.post({ type: 'frame', frame: run.frame.charts || !run.charts ? run.frame : { ...run.frame, charts: run.charts } });
         this.postBreakpoints();
         return;
       }

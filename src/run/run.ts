@@ -14,7 +14,7 @@ import type { TrainingWorker, WorkerRun } from '../training/client';
 import type { Reply, UpdateReply } from '../training/protocol';
 import type { LayerStats } from '../session/inspect';
 import { Emitter } from './emitter';
-import type { ChartRequest } from '../session/chartTypes';
+import type { ChartData, ChartRequest } from '../session/chartTypes';
 
 /** Where a run keeps its breakpoints between sessions (the workspace's storage, never the network file). */
 export interface BreakpointStore {
@@ -39,6 +39,8 @@ export class Run {
   statuses: BreakpointStatus[] = [];
   /** What the pages' charts ask for; sent again when the worker restarts. */
   chartRequest: ChartRequest | null = null;
+  /** The latest charts the worker sent (frames during Continue carry them only now and then). */
+  charts: ChartData | undefined;
   /** A debug session drives this run (one at a time: the debugger's breakpoints have one slot). */
   debugged = false;
   /** VS Code's debugger's breakpoints and conditions (see setDebuggerBreakpoints). */
@@ -95,6 +97,7 @@ export class Run {
 
   private show(frame: TrainingFrame): void {
     this.frame = frame;
+    if (frame.charts) this.charts = frame.charts;
     this.statuses = frame.breakpoints;
     // A frame belongs to the structure the load or edit's reply brings: held until it is known,
     // so every view sees a structure before the frames drawn on it.

@@ -24,6 +24,8 @@ export interface LossChart {
   /** The newest step the history reaches (the current step may be before it, after going back). */
   latest: number;
   earliest: number;
+  /** The file's step limit: the axis leaves room up to it for breakpoints still ahead. */
+  maxSteps: number;
   /** How many steps the series holds before thinning. */
   recorded: number;
   /** The step where the loss stopped being a finite number, if it did. */

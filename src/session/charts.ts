@@ -102,6 +102,7 @@ export class SessionCharts {
       current: { step: t.stepCount, loss: t.loss },
       latest: h.latest,
       earliest: h.baseStep,
+      maxSteps: this.session.network.training.maxSteps,
       recorded,
       divergedAt,
       hits: [...this.hits],

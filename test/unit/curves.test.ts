@@ -96,6 +96,12 @@ describe('curves: the fit (the green squiggle)', () => {
       const n = loadExample(name);
       const s = fitSamples(n, n.initialParameters);
       assert.equal(s.predicted.length, n.data.samples);
+      if (n.loss === 'cross-entropy') {
+        // Probabilities, as the loss compares them; and the samples whose likeliest class is right.
+        for (const row of s.predicted) assert.ok(close(row.reduce((a, v) => a + v, 0), 1, 1e-12));
+        const right = s.predicted.filter((row, i) => row.indexOf(Math.max(...row)) === s.observed[i].indexOf(Math.max(...s.observed[i]))).length;
+        assert.equal(s.correct, right);
+      } else assert.equal(s.correct, null);
       if (n.inputNames.length === 1 && n.outputNames.length === 1) assert.equal(fitCurve(n, n.initialParameters).ys.length, 101);
       if (n.inputNames.length === 2) {
         const plane = fitPlane(n, n.initialParameters, 10);

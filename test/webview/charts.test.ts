@@ -133,6 +133,14 @@ describe('chart strip (Chromium)', () => {
     const again = await postedOf(view, 'setBreakpoints');
     assert.equal(again.length, 2);
     assert.deepEqual(again[1].specs, []);
+    await view.send({ type: 'breakpoints', breakpoints: breakpointsView([], defaultBuiltins(), []) });
+    // The axis reaches past the newest step (200): a breakpoint still ahead is set the same way.
+    const [, end] = (await view.page.locator('.chart-panel[data-panel="loss"] canvas').getAttribute('data-range'))!.split(',').map(Number);
+    assert.equal(end, 300);
+    const ahead = await lossPoint(view, 260, 'gutter');
+    await view.page.mouse.click(ahead.x, ahead.y);
+    const third = (await postedOf(view, 'setBreakpoints'))[2].specs[0];
+    assert.ok(third.kind === 'step' && Math.abs(third.step - 260) <= 1, JSON.stringify(third));
   });
 
   it('goes to a step when the current-step line is dragged, and with the arrow keys', async () => {
@@ -161,7 +169,7 @@ describe('chart strip (Chromium)', () => {
     assert.equal(await view.page.locator('.chart-panel[data-panel="profile"] .chart-title').textContent(), 'SSR over w3 and b3');
     assert.equal(await data(view, 'profile', 'points'), String(41 * 41));
     assert.match(await label(view, 'profile'), /path starts at w3 = 1\.123, b3 = 0 \(61 points\)/);
-    // Choosing "one parameter" asks for the curve again.
+    // Choosing "alone" asks for the curve again.
     await view.page.locator('.chart-panel[data-panel="profile"] select').selectOption('');
     const asked = await postedOf(view, 'charts');
     assert.deepEqual(asked[asked.length - 1].parameters.length, 1);
@@ -178,6 +186,7 @@ describe('chart strip (Chromium)', () => {
       assert.match(await label(view, 'fit'), new RegExp(net.inputNames.length === 2 ? 'output over the plane' : net.outputNames.length === 1 ? "network's curve" : 'predicted against observed'), name);
       assert.equal(await data(view, 'loss', 'current'), '30', name);
       assert.match(await label(view, 'instruments'), /gradient norm/, name);
+      await screenshot(view.page, `charts-every-panel-${name.replace('.nn.json', '')}`);
     }
   });
 
@@ -222,8 +231,8 @@ describe('chart strip (Chromium)', () => {
       try {
         const session = new TrainingSession(example('dosage-all.nn.json'));
         for (let i = 0; i < 300; i++) session.step();
-        await showCharts(themed, session, ['b3'], ['loss', 'profile', 'fit']);
-        await themed.page.setViewportSize({ width: 1400, height: 900 });
+        await themed.page.setViewportSize({ width: 1800, height: 1000 });
+        await showCharts(themed, session, ['b3']);
         const shot = await screenshot(themed.page, `charts-${theme}`);
         assert.ok(shot.endsWith('.png'));
         // The canvas's pixels under the fit are the theme's background, not a fixed colour.

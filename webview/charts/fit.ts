@@ -9,7 +9,7 @@ import type { Plugin } from 'chart.js';
 import type { FitChart } from '../../src/session/chartTypes';
 import { compact, fmt } from '../format';
 import { csvRow, Panel, type PanelActions, points } from './panel';
-import { type Palette, withAlpha } from './theme';
+import { CellImage, type Palette, rgba, withAlpha } from './theme';
 
 /** Samples named one by one in the text alternative; past this many, a count. */
 const SPOKEN_SAMPLES = 20;
@@ -17,6 +17,9 @@ const SPOKEN_SAMPLES = 20;
 export class FitPanel extends Panel {
   private data: FitChart | undefined;
   private shape: 'curve' | 'plane' | 'scatter' | undefined;
+  private readonly map = new CellImage();
+  /** Counts the data received: the heat map's image is refilled when it changes. */
+  private version = 0;
 
   constructor(open: boolean, palette: Palette, actions: PanelActions) {
     super('fit', 'The fit', open, palette, actions);
@@ -26,6 +29,7 @@ export class FitPanel extends Panel {
     const shape = data.curve ? 'curve' : data.plane ? 'plane' : 'scatter';
     if (shape !== this.shape) { this.chart?.destroy(); this.chart = undefined; this.shape = shape; }
     this.data = data;
+    this.version++;
     this.redraw();
   }
 
@@ -47,11 +51,14 @@ export class FitPanel extends Panel {
       return `${ins}: ${outs}`;
     });
     const more = s.inputs.length > SPOKEN_SAMPLES ? `; and ${s.inputs.length - SPOKEN_SAMPLES} more samples` : '';
-    const ssr = `SSR ${fmt(s.sumOfSquares)}${d.lossSymbol !== 'SSR' ? ` (the loss, ${d.lossSymbol}, is ${fmt(d.loss)})` : ''}`;
+    const ssr = s.correct !== null
+      ? `${d.lossSymbol} ${fmt(d.loss)}, ${s.correct} of ${s.inputs.length} samples in their likeliest class`
+      : `SSR ${fmt(s.sumOfSquares)}${d.lossSymbol !== 'SSR' ? ` (the loss, ${d.lossSymbol}, is ${fmt(d.loss)})` : ''}`;
     const what = d.curve ? `The fit: the network's curve through ${s.inputs.length} samples` : d.plane ? `The fit: the network's output over the plane of ${d.inputs.join(' and ')}, with ${s.inputs.length} samples` : `The fit: predicted against observed for ${s.inputs.length} samples`;
     const c = d.curve;
     const sum = c?.contributions && c.bias ? `green = ${c.contributions.map((u, k) => `${u.weight} × y${k + 1}`).join(' + ')} + ${c.bias.name} (${fmt(c.bias.value)})` : '';
-    this.describe(`${what}. ${spoken.join('; ')}${more}. The residuals' squares add up to ${ssr}.${sum ? ` The curve: ${sum}.` : ''}`, `${ssr}   ${s.inputs.length} samples${sum ? `   ${sum}` : ''}`);
+    const total = s.correct !== null ? `Predicted values are the softmax probabilities; ${ssr}` : `The residuals' squares add up to ${ssr}`;
+    this.describe(`${what}. ${spoken.join('; ')}${more}. ${total}.${sum ? ` The curve: ${sum}.` : ''}`, `${ssr}   ${s.inputs.length} samples${sum ? `   ${sum}` : ''}`);
   }
 
   private drawCurve(d: FitChart): void {
@@ -103,10 +110,11 @@ export class FitPanel extends Panel {
     };
   }
 
-  /** Each class's colour (cross-entropy), or the sign colours of one output (blue positive, orange negative). */
+  /** Each output's colour: its own when it is named for one of the chart colours (a class called "red"), else the palette's next. */
   private classColour(k: number): string {
     const p = this.palette;
-    return p.series[k % p.series.length];
+    const named: Record<string, string> = { red: p.red, green: p.green, blue: p.blue, orange: p.orange, purple: p.purple, yellow: p.yellow };
+    return named[this.data?.outputs[k]?.toLowerCase() ?? ''] ?? p.series[k % p.series.length];
   }
 
   private drawPlane(d: FitChart): void {
@@ -142,7 +150,7 @@ export class FitPanel extends Panel {
   /**
    * The output over the plane: for one output, blue where it is high and orange where it is low
    * (its range on the map); for classes, each point in its most likely class's colour, as strong
-   * as that class is likely.
+   * as that class is likely. One image, refilled only when the data changes.
    */
   private heatMap(): Plugin {
     return {
@@ -150,33 +158,37 @@ export class FitPanel extends Panel {
       beforeDatasetsDraw: (chart) => {
         const plane = this.data?.plane;
         if (!plane) return;
-        const { ctx, scales } = chart;
         const n = plane.xs.length;
+        const k = plane.values.length;
         const [vLo, vHi] = plane.probabilities ? [0, 1] : range(plane.values[0]);
+        type Rgba = [number, number, number, number];
+        const colours = Array.from({ length: k }, (_, i): Rgba => rgba(this.classColour(i)) ?? [128, 128, 128, 1]);
+        const blue: Rgba = rgba(this.palette.blue) ?? [0, 0, 255, 1];
+        const orange: Rgba = rgba(this.palette.orange) ?? [255, 128, 0, 1];
+        const key = `${this.version}:${this.palette.blue}:${this.palette.orange}`;
+        this.map.fill(key, n, n, (r, c, out, at) => {
+          const g = r * n + c;
+          let colour: Rgba;
+          let alpha: number;
+          if (plane.probabilities) {
+            let best = 0;
+            for (let i = 1; i < k; i++) if (plane.values[i][g] > plane.values[best][g]) best = i;
+            colour = colours[best];
+            alpha = 0.15 + (0.6 * (plane.values[best][g] - 1 / k)) / (1 - 1 / k);
+          } else {
+            const t = vHi > vLo ? (plane.values[0][g] - vLo) / (vHi - vLo) : 0.5;
+            colour = t >= 0.5 ? blue : orange;
+            alpha = 0.7 * Math.abs(t - 0.5) * 2 + 0.05;
+          }
+          out[at] = colour[0];
+          out[at + 1] = colour[1];
+          out[at + 2] = colour[2];
+          out[at + 3] = Math.round(255 * colour[3] * alpha);
+        });
+        const { scales } = chart;
         const dx = (plane.xs[1] - plane.xs[0]) / 2;
         const dy = (plane.ys[1] - plane.ys[0]) / 2;
-        ctx.save();
-        for (let r = 0; r < n; r++) {
-          for (let c = 0; c < n; c++) {
-            const g = r * n + c;
-            let colour: string;
-            if (plane.probabilities) {
-              let best = 0;
-              for (let k = 1; k < plane.values.length; k++) if (plane.values[k][g] > plane.values[best][g]) best = k;
-              colour = withAlpha(this.classColour(best), 0.15 + 0.6 * (plane.values[best][g] - 1 / plane.values.length) / (1 - 1 / plane.values.length));
-            } else {
-              const t = vHi > vLo ? (plane.values[0][g] - vLo) / (vHi - vLo) : 0.5;
-              colour = t >= 0.5 ? withAlpha(this.palette.blue, 0.7 * (t - 0.5) * 2 + 0.05) : withAlpha(this.palette.orange, 0.7 * (0.5 - t) * 2 + 0.05);
-            }
-            ctx.fillStyle = colour;
-            const x0 = scales.x.getPixelForValue(plane.xs[c] - dx);
-            const x1 = scales.x.getPixelForValue(plane.xs[c] + dx);
-            const y0 = scales.y.getPixelForValue(plane.ys[r] + dy);
-            const y1 = scales.y.getPixelForValue(plane.ys[r] - dy);
-            ctx.fillRect(x0, y0, x1 - x0 + 0.5, y1 - y0 + 0.5);
-          }
-        }
-        ctx.restore();
+        this.map.draw(chart.ctx, scales.x.getPixelForValue(plane.xs[0] - dx), scales.y.getPixelForValue(plane.ys[n - 1] + dy), scales.x.getPixelForValue(plane.xs[n - 1] + dx), scales.y.getPixelForValue(plane.ys[0] - dy));
       },
     };
   }

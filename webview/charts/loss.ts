@@ -57,8 +57,8 @@ export class LossPanel extends Panel {
   setBreakpoints(breakpoints: { step: number; enabled: boolean }[]): void {
     this.breakpoints = breakpoints;
     this.element.dataset.breakpoints = breakpoints.map((b) => b.step).join(',');
-    this.chart?.draw();
-    if (this.data) this.describeData(this.data);
+    // A breakpoint past the axis's end moves the end.
+    this.redraw();
   }
 
   redraw(): void {
@@ -73,7 +73,7 @@ export class LossPanel extends Panel {
     const options = this.baseOptions('step', this.symbol);
     const scales = options.scales as Record<string, Record<string, unknown>>;
     scales.x.min = d.earliest;
-    scales.x.max = Math.max(d.latest, d.earliest + 1);
+    scales.x.max = this.axisEnd(d);
     scales.x.ticks = { ...(scales.x.ticks as object), padding: GUTTER, precision: 0 };
     if (this.log) scales.y.type = 'logarithmic';
     this.draw({
@@ -86,6 +86,15 @@ export class LossPanel extends Panel {
       },
       options,
     }, [this.overlay()]);
+  }
+
+  /**
+   * Where the step axis ends: past the newest step, with room ahead (half as far again, at least
+   * 100 steps) for breakpoints still to come, and past every breakpoint, up to the step limit.
+   */
+  private axisEnd(d: LossChart): number {
+    const ahead = Math.max(d.latest + 100, Math.round(d.earliest + 1.5 * (d.latest - d.earliest)), ...this.breakpoints.map((b) => Math.ceil(b.step * 1.05)));
+    return Math.max(d.latest, d.earliest + 1, Math.min(d.maxSteps, ahead));
   }
 
   private describeData(d: LossChart): void {
@@ -161,7 +170,7 @@ export class LossPanel extends Panel {
     if (!this.chart || !d) return null;
     const v = Math.round(this.chart.scales.x.getValueForPixel(px) ?? NaN);
     if (!Number.isFinite(v)) return null;
-    return Math.min(d.latest, Math.max(d.earliest, v));
+    return Math.min(this.axisEnd(d), Math.max(d.earliest, v));
   }
 
   /** Where on the chart a pointer is: the gutter under the plot, the plot, or elsewhere. */

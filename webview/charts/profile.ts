@@ -9,7 +9,7 @@ import type { ProfileChart, SurfaceChart } from '../../src/session/chartTypes';
 import { h } from '../dom';
 import { fmt } from '../format';
 import { csvRow, Panel, type PanelActions, points } from './panel';
-import { type Palette, withAlpha } from './theme';
+import { CellImage, type Palette, rgba } from './theme';
 
 export interface ProfileActions extends PanelActions {
   /** The second parameter of the contour map (null: the curve of one). */
@@ -21,6 +21,9 @@ export class ProfilePanel extends Panel {
   private surface: SurfaceChart | undefined;
   private symbol = 'SSR';
   private readonly select = h('select', 'chart-select');
+  private readonly map = new CellImage();
+  /** Counts the data received: the contour map's image is refilled when it changes. */
+  private version = 0;
 
   constructor(open: boolean, palette: Palette, private readonly profileActions: ProfileActions) {
     super('profile', 'Loss against a parameter', open, palette, profileActions);
@@ -32,7 +35,7 @@ export class ProfilePanel extends Panel {
 
   /** The parameters a contour map can pair with the first. */
   setParameters(names: string[], second: string | null): void {
-    const options = [['', 'one parameter'], ...names.map((n) => [n, `with ${n}`])];
+    const options = [['', 'alone'], ...names.map((n) => [n, `with ${n}`])];
     const key = options.map((o) => o[0]).join(',');
     if (this.select.dataset.key !== key) {
       this.select.dataset.key = key;
@@ -46,6 +49,7 @@ export class ProfilePanel extends Panel {
     this.profile = profile;
     this.surface = surface;
     this.symbol = lossSymbol;
+    this.version++;
     if (reshaped) { this.chart?.destroy(); this.chart = undefined; }
     this.redraw();
   }
@@ -118,7 +122,8 @@ export class ProfilePanel extends Panel {
         const tx = Math.min(area.right - w - 2, Math.max(area.left + 2, x + 10));
         const ty = Math.min(area.bottom - 4, Math.max(area.top + p.fontSize + 2, y - 10));
         ctx.fillText(text, tx, ty);
-        if (d.trainable) {
+        // The next value's label, unless the step is too small to tell it from the point (the caption says it).
+        if (d.trainable && Math.abs(scales.x.getPixelForValue(d.next) - x) > w + 8) {
           const nx = scales.x.getPixelForValue(d.next);
           const ny = scales.y.getPixelForValue(d.loss + d.slope * (d.next - d.value));
           const label = `next ${fmt(d.next)}`;
@@ -167,7 +172,7 @@ export class ProfilePanel extends Panel {
 
   /**
    * The map under the path: the loss in bands of equal log-loss (a filled contour map), the lowest
-   * band strongest, in the curve's colour.
+   * band strongest, in the curve's colour; one image, refilled only when the data changes.
    */
   private contours(): Plugin {
     return {
@@ -175,29 +180,25 @@ export class ProfilePanel extends Panel {
       beforeDatasetsDraw: (chart) => {
         const d = this.surface;
         if (!d) return;
-        const { ctx, scales } = chart;
         const n = d.xs.length;
+        const colour = rgba(this.palette.purple) ?? [128, 0, 128, 1];
         const logs = d.losses.map((v) => Math.log(Math.max(v, 1e-12)));
         const finite = logs.filter(Number.isFinite);
         const lo = Math.min(...finite);
         const hi = Math.max(...finite);
         const bands = 12;
-        ctx.save();
+        this.map.fill(`${this.version}:${this.palette.purple}`, n, n, (r, c, out, at) => {
+          const v = logs[r * n + c];
+          const band = Number.isFinite(v) && hi > lo ? Math.min(bands - 1, Math.floor(((v - lo) / (hi - lo)) * bands)) : bands - 1;
+          out[at] = colour[0];
+          out[at + 1] = colour[1];
+          out[at + 2] = colour[2];
+          out[at + 3] = Math.round(255 * colour[3] * (0.85 * (1 - band / bands) + 0.05));
+        });
+        const { scales } = chart;
         const dx = (d.xs[1] - d.xs[0]) / 2;
         const dy = (d.ys[1] - d.ys[0]) / 2;
-        for (let r = 0; r < n; r++) {
-          for (let c = 0; c < n; c++) {
-            const v = logs[r * n + c];
-            const band = Number.isFinite(v) && hi > lo ? Math.min(bands - 1, Math.floor(((v - lo) / (hi - lo)) * bands)) : bands - 1;
-            ctx.fillStyle = withAlpha(this.palette.purple, 0.85 * (1 - band / bands) + 0.05);
-            const x0 = scales.x.getPixelForValue(d.xs[c] - dx);
-            const x1 = scales.x.getPixelForValue(d.xs[c] + dx);
-            const y0 = scales.y.getPixelForValue(d.ys[r] + dy);
-            const y1 = scales.y.getPixelForValue(d.ys[r] - dy);
-            ctx.fillRect(x0, y0, x1 - x0 + 0.5, y1 - y0 + 0.5);
-          }
-        }
-        ctx.restore();
+        this.map.draw(chart.ctx, scales.x.getPixelForValue(d.xs[0] - dx), scales.y.getPixelForValue(d.ys[n - 1] + dy), scales.x.getPixelForValue(d.xs[n - 1] + dx), scales.y.getPixelForValue(d.ys[0] - dy));
       },
     };
   }

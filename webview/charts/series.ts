@@ -166,12 +166,15 @@ export class InstrumentsPanel extends Panel {
     const options = this.baseOptions('step', 'size (log)');
     const scales = options.scales as Record<string, Record<string, unknown>>;
     scales.y.type = 'logarithmic';
+    // Powers of ten only, written short (0.01, 1, 100, 1e+4), as a log axis reads.
+    scales.y.ticks = { ...(scales.y.ticks as object), callback: (v: number | string) => (Math.abs(Math.log10(Number(v)) % 1) < 1e-9 ? fmt(Number(v), 1) : '') };
     scales.share = { type: 'linear', position: 'right', min: 0, max: 100, ticks: { ...(scales.y.ticks as object), callback: (v: number | string) => `${v}%` }, grid: { drawOnChartArea: false }, border: scales.y.border, title: { ...(scales.y.title as object), text: 'units (%)' } };
     scales.x.min = d.steps[0];
     scales.x.max = Math.max(d.steps[last], d.steps[0] + 1);
     const plugins = options.plugins as Record<string, Record<string, unknown>>;
     plugins.legend.display = true;
     plugins.legend.position = 'bottom';
+    plugins.legend.labels = { ...(plugins.legend.labels as object), boxWidth: 10, padding: 6 };
     const line = (label: string, ys: number[], colour: string, extra: Record<string, unknown> = {}) => ({ label, data: points(d.steps, positive(ys)), borderColor: colour, borderWidth: 1.5, pointRadius: 0, yAxisID: 'y', ...extra });
     const datasets = [
       line('‖gradient‖', s.gradientNorm, p.blue),

@@ -74,20 +74,54 @@ export function onThemeChange(redraw: () => void): void {
   observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 }
 
-/** `color` at `alpha` (0..1), for any CSS colour the theme gives (hex, rgb(), rgba()). */
-export function withAlpha(color: string, alpha: number): string {
+/** A CSS colour the theme gives (hex, rgb(), rgba()) as red, green, blue (0..255) and alpha (0..1); null for any other form. */
+export function rgba(color: string): [number, number, number, number] | null {
   const hex = /^#([0-9a-f]{3,8})$/i.exec(color.trim());
   if (hex) {
     let d = hex[1];
     if (d.length <= 4) d = [...d].map((c) => c + c).join('');
     const [r, g, b] = [0, 2, 4].map((i) => parseInt(d.slice(i, i + 2), 16));
-    const a = d.length === 8 ? (parseInt(d.slice(6, 8), 16) / 255) * alpha : alpha;
-    return `rgba(${r}, ${g}, ${b}, ${a.toFixed(3)})`;
+    return [r, g, b, d.length === 8 ? parseInt(d.slice(6, 8), 16) / 255 : 1];
   }
   const rgb = /^rgba?\(([^)]+)\)$/i.exec(color.trim());
   if (rgb) {
     const [r, g, b, a = '1'] = rgb[1].split(/[,\s/]+/).filter(Boolean);
-    return `rgba(${r}, ${g}, ${b}, ${(Number(a) * alpha).toFixed(3)})`;
+    return [Number(r), Number(g), Number(b), Number(a)];
   }
-  return color;
+  return null;
+}
+
+/** `color` at `alpha` (0..1), for any CSS colour the theme gives (hex, rgb(), rgba()). */
+export function withAlpha(color: string, alpha: number): string {
+  const c = rgba(color);
+  return c ? `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${(c[3] * alpha).toFixed(3)})` : color;
+}
+
+/**
+ * A grid of cells drawn as one image: `colour(r, c)` gives each cell's [r, g, b, a] (0..255), row
+ * 0 at the bottom (the lowest y). Drawn into the plot over [x0, x1] x [y0, y1] (pixels), unsmoothed,
+ * so a 48 x 48 map costs one drawImage, not 2,304 rectangles.
+ */
+export class CellImage {
+  private readonly canvas = document.createElement('canvas');
+  private key = '';
+
+  /** Fills the image when `key` (what the cells depend on) changed since the last time. */
+  fill(key: string, rows: number, columns: number, colour: (r: number, c: number, out: Uint8ClampedArray, at: number) => void): void {
+    if (key === this.key) return;
+    this.key = key;
+    this.canvas.width = columns;
+    this.canvas.height = rows;
+    const ctx = this.canvas.getContext('2d')!;
+    const image = ctx.createImageData(columns, rows);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) colour(r, c, image.data, ((rows - 1 - r) * columns + c) * 4);
+    ctx.putImageData(image, 0, 0);
+  }
+
+  draw(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number, y1: number): void {
+    ctx.save();
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.canvas, Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
+    ctx.restore();
+  }
 }

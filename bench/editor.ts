@@ -15,7 +15,7 @@ import type { ChartRequest } from '../src/session/chartTypes';
 
 export interface EditorFigures {
   stepsPerSecond: number;
-  /** Frames that carried the charts' data while Continue ran (0 without charts). */
+  /** How often the charts' data came while Continue ran (0 without charts). */
   chartFrames: number;
   medianCommandMs: number;
   maxCommandMs: number;
@@ -59,13 +59,17 @@ async function openRun(text: string, breakpoints: BreakpointSpec[] = []): Promis
 /** `text` is a network file whose stopping rules will not fire during the run; `breakpoints` are armed but never hit. */
 export async function benchEditorContinue(text: string, seconds: number, breakpoints: BreakpointSpec[] = [], charts: ChartRequest | null = null): Promise<EditorFigures> {
   const { run, worker, close } = await openRun(text, breakpoints);
-  if (charts) await run.setCharts(charts);
-  const frames: { at: number; step: number; running: boolean; charts: boolean }[] = [];
-  run.onFrame.on((f) => frames.push({ at: performance.now(), step: f.step, running: f.running, charts: f.charts !== undefined }));
+  if (charts) await run.setCharts(run, charts);
+  const frames: { at: number; step: number; running: boolean }[] = [];
+  run.onFrame.on((f) => frames.push({ at: performance.now(), step: f.step, running: f.running }));
+  let chartFrames = 0;
+  let measuring = false;
+  run.onCharts.on(() => { if (measuring) chartFrames++; });
   const delay = monitorEventLoopDelay({ resolution: 1 });
   await run.control('continue');
   await sleep(300); // let the worker's JIT settle before measuring
   delay.enable();
+  measuring = true;
   const from = frames.length;
   const latencies: number[] = [];
   const until = performance.now() + seconds * 1000;
@@ -75,6 +79,7 @@ export async function benchEditorContinue(text: string, seconds: number, breakpo
     await sleep(10);
   }
   delay.disable();
+  measuring = false;
   const stop = await run.control('pause');
   if (stop?.reason !== 'pause') throw new Error(`Continue stopped by itself (${stop?.text ?? 'nothing to pause'}): the measurement is not of Continue`);
   await close();
@@ -85,7 +90,7 @@ export async function benchEditorContinue(text: string, seconds: number, breakpo
   latencies.sort((x, y) => x - y);
   return {
     stepsPerSecond: (b.step - a.step) / ((b.at - a.at) / 1000),
-    chartFrames: during.filter((f) => f.charts).length,
+    chartFrames,
     medianCommandMs: latencies[latencies.length >> 1],
     maxCommandMs: latencies[latencies.length - 1],
     maxEventLoopDelayMs: delay.max / 1e6,

@@ -47,8 +47,8 @@ async function main(): Promise<void> {
       if (i > 0) for (let k = 0; k < 1000; k++) session.step();
       // Frames as Continue sends them: running (the page draws them in animation frames, and builds no cards).
       const frame = buildFrame(session, i > 0, []);
-      frame.charts = charts.compute(request);
       await view.send({ type: 'frame', frame });
+      await view.send({ type: 'charts', charts: charts.compute(request) });
       await view.page.locator(`.chart-panel[data-panel="loss"][data-current="${frame.step}"]`).waitFor();
       await view.page.locator(`.chart-strip[data-draw-ms]`).waitFor();
       // The first draw creates the charts; the rest update them, as Continue does.

@@ -17,7 +17,7 @@ export interface BackpropApi {
     /** Why the run last restarted from the file ("the data changed"), null if it has not. */
     restartedBecause: string | null;
     /** What the page's charts asked for, and the latest charts the worker sent (their step, the curve's parameter and slope, the loss's points). */
-    charts: { panels: string[]; parameters: string[]; step: number; profile: { parameter: string; slope: number } | null; lossPoints: number | null } | null;
+    charts: { panels: string[]; parameters: string[]; step: number; pending: boolean; profile: { parameter: string; slope: number } | null; lossPoints: number | null } | null;
   }[];
   /** A message into the network editor of `uri` as if its page had sent it: validated like any. */
   fromPage(uri: string, message: unknown): Promise<void>;
@@ -118,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       step: s.run.frame?.step ?? null, running: s.running, loss: s.run.frame?.loss ?? null, params: s.run.frame?.values ?? null,
       stop: s.run.frame?.stop?.text ?? null, phase: s.run.frame?.phase ?? null, run: s.run.uri, restartedBecause: s.run.restartedBecause,
       charts: s.run.chartRequest && s.run.charts ? {
-        ...s.run.chartRequest, step: s.run.charts.step, lossPoints: s.run.charts.loss?.steps.length ?? null,
+        ...s.run.chartRequest, step: s.run.charts.step, pending: s.run.charts.pending, lossPoints: s.run.charts.loss?.steps.length ?? null,
         profile: s.run.charts.profile ? { parameter: s.run.charts.profile.parameter, slope: s.run.charts.profile.slope } : null,
       } : null,
     })),

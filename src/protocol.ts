@@ -112,11 +112,6 @@ export interface TrainingFrame {
   explanations: Record<string, ExplanationView> | null;
   /** Each breakpoint's status and hit count. */
   breakpoints: BreakpointStatus[];
-  /**
-   * What the open chart panels draw, when a page asked for charts: with every stopped frame, and
-   * while Continue runs at a throttled rate (frames in between leave the charts as they are).
-   */
-  charts?: ChartData;
 }
 
 /** At most this many parameters travel exactly in every frame (a 20,000-parameter frame is about 0.8 MB of JSON). */
@@ -203,7 +198,12 @@ export type HostMessage =
   | { type: 'pin'; parameter: string }
   /** The host has stored this view for the document: it survives a window reload from now on. */
   | { type: 'viewStateSaved'; state: ViewState }
-  | { type: 'breakpoints'; breakpoints: BreakpointsView };
+  | { type: 'breakpoints'; breakpoints: BreakpointsView }
+  /**
+   * What the open chart panels draw: after every stop, and while Continue runs at most four times
+   * a second (less when they cost more).
+   */
+  | { type: 'charts'; charts: ChartData };
 
 /** The largest export a page may send: a PNG of a large chart or a CSV of a long series (characters). */
 export const EXPORT_LIMIT = 32 * 1024 * 1024;
@@ -237,7 +237,7 @@ const WebviewMessageSchema = v.variant('type', [
   v.strictObject({
     type: v.literal('charts'),
     panels: v.pipe(v.array(ChartPanelSchema), v.maxLength(CHART_PANELS.length)),
-    parameters: v.pipe(v.array(ParameterName), v.maxLength(2)),
+    parameters: v.pipe(v.array(ParameterName), v.maxLength(2), v.check((names) => new Set(names).size === names.length, 'the parameters must differ')),
   }),
   /** Save a chart: its picture (a PNG data URL) or its data (CSV text), through the host's save dialog. */
   v.strictObject({

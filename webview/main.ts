@@ -6,6 +6,7 @@
  * survives hiding the tab, and by the host so it survives reloads.
  */
 import type { NetworkModel, NetworkStructure, TrainingFrame, ViewState as HostViewState } from '../src/protocol';
+import type { ChartData } from '../src/session/chartTypes';
 import { BreakpointsPanel } from './breakpoints';
 import { Explanations, HoverCard } from './cards';
 import { h } from './dom';
@@ -221,11 +222,10 @@ function render(): void {
   if (!m.training.running) card.prerender(m, state.notation);
   else if (!wasRunning) card.prerender(undefined, state.notation);
   if (hovered) showCard();
-  if (frame.charts && frame.charts !== drawnCharts) { drawnCharts = frame.charts; scheduleCharts(); }
 }
 
-/** The charts last received: frames during Continue carry charts only now and then. */
-let drawnCharts: TrainingFrame['charts'];
+/** The charts last received, drawn in the next animation frame. */
+let drawnCharts: ChartData | undefined;
 let chartsPending = false;
 
 /**
@@ -273,6 +273,10 @@ onMessage((message) => {
       strip.setBreakpoints(breakpoints.stepBreakpoints);
       return;
     case 'pin': pin(message.parameter); return;
+    case 'charts':
+      drawnCharts = message.charts;
+      scheduleCharts();
+      return;
     default: {
       const never: never = message;
       throw new Error(`unhandled message ${JSON.stringify(never)}`);

@@ -8,25 +8,9 @@
  */
 import type { Network } from './network';
 import { softmax } from './math';
-import { Trainer } from './train';
+import { scratchTrainer, Trainer } from './train';
 
 // ---- the loss along one parameter, and over two ---------------------------------------------------
-
-/**
- * One scratch trainer per network for sweeps and the Hessian, so the caller's trainer keeps its
- * cached values. Weak, so it goes with the network.
- */
-const scratches = new WeakMap<Network, Trainer>();
-
-function scratchAt(network: Network, params: ArrayLike<number>): Trainer {
-  if (params.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} parameters, got ${params.length}`);
-  let t = scratches.get(network);
-  if (!t) {
-    t = new Trainer(network, Float64Array.from(params));
-    scratches.set(network, t);
-  } else t.setParameters(params);
-  return t;
-}
 
 /**
  * The range a sweep of one parameter covers: where it started, where it is, where the next step
@@ -44,7 +28,7 @@ export function sweepRange(current: number, start: number, gradient: number, lea
 
 /** The loss at `points` evenly spaced values of parameter `index` from lo to hi, every other parameter at `params`. */
 export function lossSweep(network: Network, params: ArrayLike<number>, index: number, lo: number, hi: number, points = 121): { xs: Float64Array; losses: Float64Array } {
-  const t = scratchAt(network, params);
+  const t = scratchTrainer(network, params);
   const xs = new Float64Array(points);
   const losses = new Float64Array(points);
   for (let k = 0; k < points; k++) {
@@ -62,23 +46,24 @@ function lossWith(t: Trainer, index: number, value: number): number {
 }
 
 /**
- * The lowest loss along parameter `index` within [lo, hi], the others at `params`: the sweep's
- * lowest sample, refined by golden-section search between its neighbours (where StatQuest's
- * pink curve bottoms out: b3 = 2.61 for the dosage network).
+ * The lowest loss along parameter `index` (the others at `params`), from a sweep of it: the sweep's
+ * lowest sample, refined by golden-section search between its neighbours (where StatQuest's pink
+ * curve bottoms out: b3 = 2.61 for the dosage network).
  */
-export function sweepMinimum(network: Network, params: ArrayLike<number>, index: number, lo: number, hi: number, points = 121): { x: number; loss: number } {
-  const { xs, losses } = lossSweep(network, params, index, lo, hi, points);
+export function sweepMinimum(network: Network, params: ArrayLike<number>, index: number, sweep: { xs: Float64Array; losses: Float64Array }, iterations = 80): { x: number; loss: number } {
+  const { xs, losses } = sweep;
+  const points = xs.length;
   let best = 0;
   for (let k = 1; k < points; k++) if (losses[k] < losses[best] || !(losses[best] === losses[best])) best = k;
   let a = xs[Math.max(0, best - 1)];
   let b = xs[Math.min(points - 1, best + 1)];
-  const t = scratchAt(network, params);
+  const t = scratchTrainer(network, params);
   const ratio = (Math.sqrt(5) - 1) / 2;
   let c = b - ratio * (b - a);
   let d = a + ratio * (b - a);
   let fc = lossWith(t, index, c);
   let fd = lossWith(t, index, d);
-  for (let i = 0; i < 80 && b - a > 1e-12 * Math.max(1, Math.abs(a)); i++) {
+  for (let i = 0; i < iterations && b - a > 1e-12 * Math.max(1, Math.abs(a)); i++) {
     if (fc < fd) { b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = lossWith(t, index, c); }
     else { a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = lossWith(t, index, d); }
   }
@@ -91,7 +76,7 @@ export function sweepMinimum(network: Network, params: ArrayLike<number>, index:
  * parameter i = xs[c], parameter j = ys[r]. What the contour map draws.
  */
 export function lossSurface(network: Network, params: ArrayLike<number>, i: number, j: number, rangeI: [number, number], rangeJ: [number, number], n = 41): { xs: Float64Array; ys: Float64Array; losses: Float64Array } {
-  const t = scratchAt(network, params);
+  const t = scratchTrainer(network, params);
   const xs = grid(rangeI[0], rangeI[1], n);
   const ys = grid(rangeJ[0], rangeJ[1], n);
   const losses = new Float64Array(n * n);
@@ -154,7 +139,7 @@ export interface FitPlane {
 
 /** The samples' predictions now, and their sum of squared residuals. */
 export function fitSamples(network: Network, params: ArrayLike<number>): FitSamples {
-  const t = scratchAt(network, params);
+  const t = scratchTrainer(network, params);
   t.lossOnly();
   const nIn = network.inputNames.length;
   const nOut = network.outputNames.length;
@@ -354,7 +339,7 @@ export const HESSIAN_LIMIT = 300;
  */
 export function hessian(network: Network, params: ArrayLike<number>, indices: readonly number[]): Float64Array {
   const n = indices.length;
-  const t = scratchAt(network, params);
+  const t = scratchTrainer(network, params);
   const H = new Float64Array(n * n);
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
@@ -398,30 +383,37 @@ const JACOBI_LIMIT = 64;
 export function largestEigenvalue(m: Float64Array, n: number): number {
   if (n === 0) return 0;
   if (n <= JACOBI_LIMIT) return Math.max(...symmetricEigenvalues(m, n));
-  // Power iteration finds the eigenvalue largest in size; if that is negative, the largest one is
-  // the top of m - dominant x I, whose eigenvalues are all >= 0.
-  const dominant = powerIteration(m, n, 0);
-  return dominant >= 0 ? dominant : powerIteration(m, n, dominant) + dominant;
+  // Power iteration finds the eigenvalue largest in size. Shifted by a bound on every eigenvalue's
+  // size (Gershgorin: the largest absolute row sum), every eigenvalue of m + shift x I is >= 0, so
+  // the largest in size is the most positive: a saddle's negative curvature cannot take its place.
+  let shift = 0;
+  for (let r = 0; r < n; r++) {
+    let sum = 0;
+    for (let c = 0; c < n; c++) sum += Math.abs(m[r * n + c]);
+    shift = Math.max(shift, sum);
+  }
+  return powerIteration(m, n, shift) - shift;
 }
 
+/** The top eigenvalue of m + shift x I (all of whose eigenvalues are >= 0), by power iteration with the Rayleigh quotient. */
 function powerIteration(m: Float64Array, n: number, shift: number): number {
   let v = new Float64Array(n).map((_, i) => 1 + ((i * 7919) % 13) / 13);
   let w = new Float64Array(n);
   let lambda = 0;
-  for (let it = 0; it < 2000; it++) {
+  for (let it = 0; it < 5000; it++) {
     let norm = 0;
     for (let i = 0; i < n; i++) norm += v[i] * v[i];
     norm = Math.sqrt(norm);
     if (norm === 0) return 0;
     for (let i = 0; i < n; i++) v[i] /= norm;
     for (let r = 0; r < n; r++) {
-      let s = -shift * v[r];
+      let s = shift * v[r];
       for (let c = 0; c < n; c++) s += m[r * n + c] * v[c];
       w[r] = s;
     }
     let rayleigh = 0;
     for (let i = 0; i < n; i++) rayleigh += v[i] * w[i];
-    const done = Math.abs(rayleigh - lambda) <= 1e-13 * Math.max(1, Math.abs(rayleigh));
+    const done = Math.abs(rayleigh - lambda) <= 1e-14 * Math.max(1, Math.abs(rayleigh));
     lambda = rayleigh;
     [v, w] = [w, v];
     if (done && it > 10) break;

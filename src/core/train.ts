@@ -273,11 +273,23 @@ function wasmEngine(network: Network, required: boolean): WasmEngine | null {
 }
 
 /**
- * One scratch trainer per network for finiteDifference: a WebAssembly trainer costs an instance
- * and a memory to create, far more than the two forward passes the explainer asks of it per
- * parameter. Weak, so the scratch goes when the network does.
+ * One scratch trainer per network for whatever looks at other parameter values than a run's own
+ * (finite differences, the charts' sweeps and the Hessian): a WebAssembly trainer costs an instance
+ * and a memory to create, far more than the forward passes asked of it. Weak, so the scratch goes
+ * when the network does.
  */
 const scratchTrainers = new WeakMap<Network, Trainer>();
+
+/** The network's scratch trainer, at `params`: the caller's trainer keeps its cached values. */
+export function scratchTrainer(network: Network, params: ArrayLike<number>): Trainer {
+  if (params.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} parameters, got ${params.length}`);
+  let scratch = scratchTrainers.get(network);
+  if (scratch === undefined) {
+    scratch = new Trainer(network, Float64Array.from(params));
+    scratchTrainers.set(network, scratch);
+  } else scratch.setParameters(params);
+  return scratch;
+}
 
 /**
  * The central finite-difference estimate (L(p + h) - L(p - h)) / 2h of dLoss/dparameter, the
@@ -285,12 +297,7 @@ const scratchTrainers = new WeakMap<Network, Trainer>();
  * caller's cached values stay valid.
  */
 export function finiteDifference(network: Network, params: ArrayLike<number>, index: number, h?: number): number {
-  if (params.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} parameters, got ${params.length}`);
-  let scratch = scratchTrainers.get(network);
-  if (scratch === undefined) {
-    scratch = new Trainer(network, Float64Array.from(params));
-    scratchTrainers.set(network, scratch);
-  } else scratch.setParameters(params);
+  const scratch = scratchTrainer(network, params);
   const base = scratch.params[index];
   const step = h ?? 1e-5 * Math.max(1, Math.abs(base));
   scratch.params[index] = base + step;

@@ -51,6 +51,7 @@ export class EditorSession implements vscode.Disposable {
       run.onStructure.on((structure) => { this.post({ type: 'structure', structure, why: run.restartedBecause }); this.changeEmitter.fire(); }),
       run.onFrame.on((frame) => { this.post({ type: 'frame', frame }); this.changeEmitter.fire(); }),
       run.onBreakpoints.on(() => this.postBreakpoints()),
+      run.onCharts.on((charts) => this.post({ type: 'charts', charts })),
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length > 0) this.schedule();
@@ -133,8 +134,9 @@ export class EditorSession implements vscode.Disposable {
         // What the run shows now, never a reload: a page re-created as its tab shows again picks up here.
         this.postProblem();
         if (run.structure) this.post({ type: 'structure', structure: run.structure, why: run.restartedBecause });
-        // With the latest charts, which a frame sent during Continue may not carry.
-        if (run.frame) this.post({ type: 'frame', frame: run.frame.charts || !run.charts ? run.frame : { ...run.frame, charts: run.charts } });
+        if (run.frame) this.post({ type: 'frame', frame: run.frame });
+        // The latest charts, when some page has charts open (this page asks for its own next).
+        if (run.chartRequest && run.charts) this.post({ type: 'charts', charts: run.charts });
         this.postBreakpoints();
         return;
       }
@@ -162,7 +164,7 @@ export class EditorSession implements vscode.Disposable {
         await this.writeParameters();
         return;
       case 'charts':
-        await run.setCharts(message.panels.length > 0 ? { panels: message.panels, parameters: message.parameters } : null);
+        await run.setCharts(this, message.panels.length > 0 ? { panels: message.panels, parameters: message.parameters } : null);
         return;
       case 'export':
         await this.export(message.format, message.name, message.data);
@@ -277,6 +279,8 @@ export class EditorSession implements vscode.Disposable {
     this.changeEmitter.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.subscriptions.length = 0;
+    // This page's charts are no longer wanted (the run may live on in another editor).
+    void this.run.setCharts(this, null).catch(() => undefined);
     this.attachment.dispose();
     this.onDispose(this);
   }

@@ -14,7 +14,7 @@ import type { TrainingWorker, WorkerRun } from '../training/client';
 import type { Reply, UpdateReply } from '../training/protocol';
 import type { LayerStats } from '../session/inspect';
 import { Emitter } from './emitter';
-import type { ChartData, ChartRequest } from '../session/chartTypes';
+import { CHART_PANELS, type ChartData, type ChartRequest } from '../session/chartTypes';
 
 /** Where a run keeps its breakpoints between sessions (the workspace's storage, never the network file). */
 export interface BreakpointStore {
@@ -37,10 +37,12 @@ export class Run {
   specs: BreakpointSpec[] = [];
   builtins: BuiltinSettings = defaultBuiltins();
   statuses: BreakpointStatus[] = [];
-  /** What the pages' charts ask for; sent again when the worker restarts. */
-  chartRequest: ChartRequest | null = null;
-  /** The latest charts the worker sent (frames during Continue carry them only now and then). */
+  /** The latest charts the worker sent, for a page that comes late. */
   charts: ChartData | undefined;
+  /** Each page's charts request, by the page that made it (see setCharts). */
+  private chartRequests = new Map<object, ChartRequest>();
+  /** The page that asked last: its selection is the one drawn. */
+  private lastAsker: object | undefined;
   /** A debug session drives this run (one at a time: the debugger's breakpoints have one slot). */
   debugged = false;
   /** VS Code's debugger's breakpoints and conditions (see setDebuggerBreakpoints). */
@@ -52,6 +54,7 @@ export class Run {
   readonly onStopped = new Emitter<Stop>();
   readonly onContinued = new Emitter<void>();
   readonly onBreakpoints = new Emitter<void>();
+  readonly onCharts = new Emitter<ChartData>();
   readonly onError = new Emitter<string>();
 
   private handle: WorkerRun;
@@ -74,6 +77,7 @@ export class Run {
       event: (e) => {
         switch (e.type) {
           case 'frame': this.show(e.frame); return;
+          case 'charts': this.charts = e.charts; this.onCharts.fire(e.charts); return;
           case 'continued': this.running = true; this.show(e.frame); this.onContinued.fire(); return;
           case 'stopped':
             this.running = false;
@@ -97,7 +101,6 @@ export class Run {
 
   private show(frame: TrainingFrame): void {
     this.frame = frame;
-    if (frame.charts) this.charts = frame.charts;
     this.statuses = frame.breakpoints;
     // A frame belongs to the structure the load or edit's reply brings: held until it is known,
     // so every view sees a structure before the frames drawn on it.
@@ -255,12 +258,22 @@ export class Run {
   }
 
   /**
-   * What the charts of the pages showing this run draw (the last page to ask sets it; null when
-   * none is open). The worker sends a frame with them at once, then with every frame that needs them.
+   * What the charts of a page showing this run need (null: none of its panels is open, or it
+   * closed). Every page's panels are computed (each page is sent all the charts); the selected
+   * parameters are those of the page that asked last, so two editors of one file show one curve.
    */
-  async setCharts(request: ChartRequest | null): Promise<void> {
-    this.chartRequest = request;
-    if (await this.settled()) await this.handle.request('charts', { request });
+  async setCharts(asker: object, request: ChartRequest | null): Promise<void> {
+    if (request) { this.chartRequests.set(asker, request); this.lastAsker = asker; }
+    else this.chartRequests.delete(asker);
+    if (await this.settled()) await this.handle.request('charts', { request: this.chartRequest });
+  }
+
+  /** The pages' requests together: the union of their panels, the last asker's parameters; null when no page wants charts. */
+  get chartRequest(): ChartRequest | null {
+    if (this.chartRequests.size === 0) return null;
+    const panels = CHART_PANELS.filter((p) => [...this.chartRequests.values()].some((r) => r.panels.includes(p)));
+    const last = (this.lastAsker && this.chartRequests.get(this.lastAsker)) ?? [...this.chartRequests.values()].pop()!;
+    return { panels, parameters: last.parameters };
   }
 
   async layerStats(): Promise<LayerStats[]> {
@@ -280,6 +293,6 @@ export class Run {
 
   dispose(): void {
     this.handle.close();
-    for (const e of [this.onStructure, this.onFrame, this.onStopped, this.onContinued, this.onBreakpoints, this.onError]) (e as Emitter<unknown>).dispose();
+    for (const e of [this.onStructure, this.onFrame, this.onStopped, this.onContinued, this.onBreakpoints, this.onCharts, this.onError]) (e as Emitter<unknown>).dispose();
   }
 }

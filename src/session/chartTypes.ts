@@ -26,8 +26,9 @@ export interface LossChart {
   earliest: number;
   /** The file's step limit: the axis leaves room up to it for breakpoints still ahead. */
   maxSteps: number;
-  /** How many steps the series holds before thinning. */
+  /** How many losses the history keeps before thinning: one every `stride` steps. */
   recorded: number;
+  stride: number;
   /** The step where the loss stopped being a finite number, if it did. */
   divergedAt: number | null;
   /** Steps where a breakpoint stopped the run (the latest few hundred). */
@@ -96,8 +97,11 @@ export interface SeriesChart {
   network: InstrumentSeries & {
     /** ‖parameters - where the run began‖. */
     distance: number[];
-    /** The largest eigenvalue of the loss's Hessian (null past HESSIAN_LIMIT trainable parameters). */
-    sharpness: number[] | null;
+    /**
+     * The largest eigenvalue of the loss's Hessian (null when the instruments are folded, or past
+     * HESSIAN_LIMIT trainable parameters; a null value where the loss was not finite).
+     */
+    sharpness: (number | null)[] | null;
   };
   layers: InstrumentSeries[];
   /** Gradient descent on a quadratic diverges once the sharpness passes 2 / learning rate. */
@@ -106,6 +110,8 @@ export interface SeriesChart {
 
 export interface ChartData {
   step: number;
+  /** Samples of the series are still being computed (a large network's long history): more follows. */
+  pending: boolean;
   loss?: LossChart;
   profile?: ProfileChart;
   surface?: SurfaceChart;

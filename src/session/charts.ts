@@ -1,21 +1,22 @@
 /**
  * The charts' data for one training session, computed in the worker from the core's curve
- * functions: the loss history (thinned by LTTB), the loss along the selected parameter with its
- * tangent, the loss over two parameters with gradient descent's path, the fit, and the
+ * functions: the loss history (thinned for drawing), the loss along the selected parameter with
+ * its tangent, the loss over two parameters with gradient descent's path, the fit, and the
  * parameters, gradients and instruments over steps. Pure (no vscode, no DOM).
  *
  * The series over steps are sampled every `stride` steps, stride a power of two chosen so at most
  * SERIES_POINTS samples cover the history (every step while it is short, so an oscillation shows).
  * A sample is the state after that step, recomputed exactly from the history's checkpoints on a
  * scratch trainer, and kept: while Continue runs only the new samples are computed, and when the
- * stride doubles every other sample is kept.
+ * stride doubles every other sample is kept. Samples are computed within a time budget; what is
+ * left is `pending`, for the next call, so a large network's history never holds the worker up.
  */
 import {
-  decimate, fitCurve, fitPlane, fitSamples, findParameter, hessian, HESSIAN_LIMIT, largestEigenvalue, lossSurface, lossSweep,
-  lossSymbol, type History, type Network, sweepMinimum, sweepRange, trainableIndices, Trainer,
+  decimate, findParameter, fitCurve, fitPlane, fitSamples, hessian, HESSIAN_LIMIT, largestEigenvalue, lossSurface, lossSweep,
+  lossSymbol, type History, sweepMinimum, sweepRange, trainableIndices, Trainer,
 } from '../core';
 import type { ChartData, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
-import { isDead, isSaturated } from './inspect';
+import { distanceFrom, hiddenShare, layerShare, ratio, trainableSquares } from './inspect';
 import type { TrainingSession } from './training';
 
 /** At most this many points of the loss history are drawn (LTTB keeps its shape). */
@@ -24,13 +25,27 @@ export const LOSS_POINTS = 1000;
 export const SERIES_POINTS = 400;
 /** Parameters whose trajectories are drawn without being selected, in a network this small. */
 const ALL_TRAJECTORIES = 8;
+/** Up to this many parameters a sample keeps them all, so selecting another one costs nothing. */
+const KEEP_ALL = 1000;
 /** Breakpoint hits remembered for the loss chart. */
 const HITS_KEPT = 500;
+/** How long one call may spend on new samples of the series (ms); the rest waits for the next call. */
+export const SAMPLE_BUDGET_MS = 40;
+/**
+ * How many forward passes a curve may take, as a share of a budget of about 50 ms: a forward pass
+ * costs about 2 x parameters x samples operations at about 1e9 a second. A teaching network gets
+ * every point; a large one fewer (at least `least`).
+ */
+function passes(network: { parameterCount: number; data: { samples: number } }, most: number, least: number): number {
+  const affordable = Math.floor(2.5e7 / (network.parameterCount * network.data.samples));
+  return Math.max(least, Math.min(most, affordable));
+}
 
 interface Sample {
   loss: number;
-  values: Float64Array;
-  gradients: Float64Array;
+  /** Every parameter and gradient (small networks), or the tracked ones by index. */
+  values: Float64Array | Map<number, number>;
+  gradients: Float64Array | Map<number, number>;
   gradientNorm: number;
   updateSize: number;
   updateRatio: number;
@@ -38,48 +53,65 @@ interface Sample {
   dead: number;
   saturated: number;
   layers: { gradientNorm: number; updateSize: number; updateRatio: number; dead: number; saturated: number }[];
-  sharpness: number | null;
+  /** Computed when the instruments are open (a Hessian per sample), null past HESSIAN_LIMIT. */
+  sharpness: number | null | undefined;
 }
 
 export class SessionCharts {
-  private readonly hits: number[] = [];
+  private hits: number[] = [];
   private samples = new Map<number, Sample>();
-  /** The history and the tracked parameters the samples belong to. */
+  /** The history the samples and hits belong to. */
   private sampledHistory: History | undefined;
-  private trackedKey = '';
+  private hitsHistory: History | undefined;
   private scratch: Trainer | undefined;
   private start: Float64Array | undefined;
 
-  constructor(private readonly session: TrainingSession) {}
+  constructor(private readonly session: TrainingSession, private readonly now: () => number = () => performance.now()) {}
 
   /** A breakpoint stopped the run at `step`: marked on the loss curve. */
   hit(step: number): void {
+    this.syncHits();
     if (this.hits[this.hits.length - 1] === step) return;
     this.hits.push(step);
     if (this.hits.length > HITS_KEPT) this.hits.splice(0, this.hits.length - HITS_KEPT);
   }
 
-  /** What the open panels draw for the state shown now. */
-  compute(request: ChartRequest): ChartData {
+  /** What the open panels draw for the state shown now; `pending` when samples of the series are still to come. */
+  compute(request: ChartRequest, budgetMs = SAMPLE_BUDGET_MS): ChartData {
     const { session } = this;
     const t = session.trainer;
     t.evaluate();
-    const data: ChartData = { step: t.stepCount };
+    const data: ChartData = { step: t.stepCount, pending: false };
     const open = new Set(request.panels);
-    const selected = request.parameters.map((n) => findParameter(session.network, n)).filter((p) => p !== undefined);
+    const selected = [...new Set(request.parameters)].map((n) => findParameter(session.network, n)).filter((p) => p !== undefined);
     if (open.has('loss')) data.loss = this.lossChart();
     if (open.has('profile')) {
       const p = selected[0] ?? session.network.parameters[trainableIndices(session.network)[0] ?? 0];
       data.profile = this.profile(p.index);
-      if (selected.length > 1) data.surface = this.surface(p.index, selected[1].index);
+      if (selected.length > 1) {
+        const path = this.series([p.index, selected[1].index], open.has('instruments'), budgetMs);
+        data.surface = this.surface(p.index, selected[1].index, path);
+        data.pending ||= path.pending;
+      }
     }
     if (open.has('fit')) data.fit = this.fit();
-    if (open.has('trajectories') || open.has('instruments')) data.series = this.series(selected.map((p) => p.index));
+    if (open.has('trajectories') || open.has('instruments')) {
+      const series = this.series(selected.map((p) => p.index), open.has('instruments'), budgetMs);
+      data.series = series;
+      data.pending ||= series.pending;
+    }
     return data;
+  }
+
+  private syncHits(): void {
+    if (this.hitsHistory === this.session.history) return;
+    this.hitsHistory = this.session.history;
+    this.hits = [];
   }
 
   private lossChart(): LossChart {
     const { trainer: t, history: h } = this.session;
+    this.syncHits();
     const { stride, values } = h.losses();
     // The series holds states baseStep, +stride, ... up to the one before the newest; the newest
     // is added when the run is there. It ends where the loss stopped being a number.
@@ -104,6 +136,7 @@ export class SessionCharts {
       earliest: h.baseStep,
       maxSteps: this.session.network.training.maxSteps,
       recorded,
+      stride,
       divergedAt,
       hits: [...this.hits],
     };
@@ -117,31 +150,32 @@ export class SessionCharts {
     const slope = t.gradients[index];
     const { learningRate } = network.training;
     const trainable = network.training.trainable[index] === 1;
-    const [lo, hi] = sweepRange(value, this.startOf(index), slope, learningRate);
-    const { xs, losses } = lossSweep(network, params, index, lo, hi);
+    const [lo, hi] = sweepRange(value, this.startOf()[index], slope, learningRate);
+    const sweep = lossSweep(network, params, index, lo, hi, passes(network, 121, 11));
     const next = trainable ? value - learningRate * slope : value;
     const nextLoss = lossSweep(network, params, index, next, next, 1).losses[0];
     return {
       parameter: network.parameters[index].name,
       value, loss: t.loss, slope, learningRate, trainable, next, nextLoss,
-      xs: Array.from(xs), losses: Array.from(losses),
-      minimum: sweepMinimum(network, params, index, lo, hi),
+      xs: Array.from(sweep.xs), losses: Array.from(sweep.losses),
+      minimum: sweepMinimum(network, params, index, sweep, passes(network, 80, 0)),
     };
   }
 
-  private surface(i: number, j: number): NonNullable<ChartData['surface']> {
+  private surface(i: number, j: number, series: SeriesChart): NonNullable<ChartData['surface']> {
     const { network, trainer: t } = this.session;
-    const series = this.series([i, j]);
     const name = (k: number): string => network.parameters[k].name;
     const pathX = series.parameters.find((p) => p.name === name(i))!.values;
     const pathY = series.parameters.find((p) => p.name === name(j))!.values;
     const range = (path: number[], now: number): [number, number] => {
-      const lo = Math.min(now, ...path);
-      const hi = Math.max(now, ...path);
+      let lo = now;
+      let hi = now;
+      for (const v of path) { if (v < lo) lo = v; if (v > hi) hi = v; }
       const margin = Math.max(1, 0.25 * (hi - lo));
       return [lo - margin, hi + margin];
     };
-    const surface = lossSurface(network, t.params, i, j, range(pathX, t.params[i]), range(pathY, t.params[j]));
+    const side = Math.max(7, Math.min(41, Math.floor(Math.sqrt(passes(network, 41 * 41, 49)))));
+    const surface = lossSurface(network, t.params, i, j, range(pathX, t.params[i]), range(pathY, t.params[j]), side);
     return {
       parameters: [name(i), name(j)],
       xs: Array.from(surface.xs), ys: Array.from(surface.ys), losses: Array.from(surface.losses),
@@ -168,10 +202,10 @@ export class SessionCharts {
 
   // ---- the series over steps ----------------------------------------------------------------------
 
-  /** Where the run began: the history's first state. */
-  private startOf(index: number): number {
+  /** Where the run's history began (the sweep's range is anchored there). */
+  private startOf(): Float64Array {
     this.syncHistory();
-    return this.start![index];
+    return this.start!;
   }
 
   /** Forgets the samples when the history is a new one (Reset after an edit, Set Value, retraining). */
@@ -181,46 +215,55 @@ export class SessionCharts {
     this.sampledHistory = h;
     this.samples.clear();
     this.scratch ??= new Trainer(this.session.network);
-    this.scratch.retrain(this.session.network);
+    if (this.scratch.network !== this.session.network) this.scratch.retrain(this.session.network);
     h.stateAt(h.baseStep, this.scratch);
     this.start = Float64Array.from(this.scratch.params);
   }
 
-  private series(selected: number[]): SeriesChart {
+  /**
+   * The sampled series for the `selected` parameters (every parameter in a small network); with
+   * `sharpness`, the Hessian's top eigenvalue too. Samples not computed within `budgetMs` (at
+   * least one is, each call) are left out, and the series says it is `pending`.
+   */
+  private series(selected: number[], sharpness: boolean, budgetMs: number): SeriesChart & { pending: boolean } {
     const { network, history: h, trainer: t } = this.session;
     this.syncHistory();
     const tracked = network.parameterCount <= ALL_TRAJECTORIES ? network.parameters.map((p) => p.index) : [...new Set(selected)];
-    const key = tracked.join(',');
-    if (key !== this.trackedKey) { this.trackedKey = key; this.samples.clear(); }
     const span = h.latest - h.baseStep;
     let stride = 1;
     while (span / stride > SERIES_POINTS) stride *= 2;
-    const steps: number[] = [];
-    for (let s = Math.ceil(h.baseStep / stride) * stride; s <= h.latest; s += stride) steps.push(s);
-    if (steps[0] !== h.baseStep) steps.unshift(h.baseStep);
-    if (steps[steps.length - 1] !== h.latest) steps.push(h.latest);
-    // The current step is always a sample, so the series ends where the graph is.
-    if (!steps.includes(t.stepCount) && t.stepCount >= h.baseStep && t.stepCount <= h.latest) {
-      steps.push(t.stepCount);
-      steps.sort((a, b) => a - b);
+    const wanted: number[] = [];
+    for (let s = Math.ceil(h.baseStep / stride) * stride; s <= h.latest; s += stride) wanted.push(s);
+    if (wanted[0] !== h.baseStep) wanted.unshift(h.baseStep);
+    if (wanted[wanted.length - 1] !== h.latest) wanted.push(h.latest);
+    // The current step is always a sample, so the series reaches where the graph is.
+    if (!wanted.includes(t.stepCount) && t.stepCount >= h.baseStep && t.stepCount <= h.latest) {
+      wanted.push(t.stepCount);
+      wanted.sort((a, b) => a - b);
     }
-    const wanted = new Set(steps);
-    for (const s of this.samples.keys()) if (!wanted.has(s)) this.samples.delete(s);
-    const rows = steps.map((s) => this.sample(s, tracked));
-    const L = network.layers.length;
-    const column = <K extends keyof Sample>(k: K): Sample[K][] => rows.map((r) => r[k]);
+    const keep = new Set(wanted);
+    for (const s of this.samples.keys()) if (!keep.has(s)) this.samples.delete(s);
+    const pending = !this.fill(wanted, tracked, sharpness, this.now() + budgetMs);
+    const steps = wanted.filter((s) => this.usable(this.samples.get(s), tracked, sharpness));
+    const rows = steps.map((s) => this.samples.get(s)!);
+    const value = (r: Sample, which: 'values' | 'gradients', index: number): number => {
+      const v = r[which];
+      return v instanceof Float64Array ? v[index] : v.get(index)!;
+    };
+    const column = <K extends 'gradientNorm' | 'updateSize' | 'updateRatio' | 'distance' | 'dead' | 'saturated'>(k: K): number[] => rows.map((r) => r[k]);
     const layerColumn = (l: number, k: keyof Sample['layers'][number]): number[] => rows.map((r) => r.layers[l][k]);
-    const sharp = column('sharpness');
+    const sharp = rows.map((r) => r.sharpness);
     return {
       steps,
       stride,
-      parameters: tracked.map((index, k) => ({ name: network.parameters[index].name, values: rows.map((r) => r.values[k]), gradients: rows.map((r) => r.gradients[k]) })),
+      pending,
+      parameters: tracked.map((index) => ({ name: network.parameters[index].name, values: rows.map((r) => value(r, 'values', index)), gradients: rows.map((r) => value(r, 'gradients', index)) })),
       network: {
         gradientNorm: column('gradientNorm'), updateSize: column('updateSize'), updateRatio: column('updateRatio'),
         dead: column('dead'), saturated: column('saturated'), distance: column('distance'),
-        sharpness: sharp.every((v) => v !== null) ? (sharp as number[]) : null,
+        sharpness: sharpness && sharp.some((v) => typeof v === 'number') ? sharp.map((v) => v ?? null) : null,
       },
-      layers: Array.from({ length: L }, (_, l): InstrumentSeries => ({
+      layers: network.layers.map((_, l): InstrumentSeries => ({
         gradientNorm: layerColumn(l, 'gradientNorm'), updateSize: layerColumn(l, 'updateSize'), updateRatio: layerColumn(l, 'updateRatio'),
         dead: layerColumn(l, 'dead'), saturated: layerColumn(l, 'saturated'),
       })),
@@ -228,73 +271,87 @@ export class SessionCharts {
     };
   }
 
-  private sample(step: number, tracked: number[]): Sample {
-    const kept = this.samples.get(step);
-    if (kept) return kept;
+  /** Whether a sample holds what is asked of it: the tracked parameters, and the sharpness when wanted. */
+  private usable(sample: Sample | undefined, tracked: number[], sharpness: boolean): boolean {
+    if (!sample) return false;
+    if (sharpness && sample.sharpness === undefined) return false;
+    const v = sample.values;
+    return v instanceof Float64Array || tracked.every((i) => v.has(i));
+  }
+
+  /**
+   * Computes the wanted samples that are missing, in step order, walking the scratch trainer
+   * forward from one to the next when that is nearer than the checkpoint before it. True when all
+   * are done; false when the deadline came first (after one sample at least, so every call gets on).
+   */
+  private fill(wanted: number[], tracked: number[], sharpness: boolean, deadline: number): boolean {
     const { network, history } = this.session;
     const s = this.scratch!;
     if (s.network !== network) s.retrain(network);
-    history.stateAt(step, s);
-    s.evaluate();
-    const sample = instruments(network, s, this.start!, tracked);
-    this.samples.set(step, sample);
-    return sample;
+    const interval = history.interval;
+    let done = 0;
+    for (const step of wanted) {
+      const kept = this.samples.get(step);
+      if (this.usable(kept, tracked, sharpness)) continue;
+      if (done > 0 && this.now() > deadline) return false;
+      done++;
+      // Only the sharpness is missing, and the sample holds every parameter: no need to recompute the state.
+      if (kept && kept.values instanceof Float64Array && this.usable(kept, tracked, false)) {
+        this.samples.set(step, { ...kept, sharpness: this.sharpnessAt(kept.values) });
+        continue;
+      }
+      // The scratch stays on this history between calls (syncHistory puts it at its start), so a
+      // call goes on walking from where the last one stopped.
+      if (step >= s.stepCount && step - s.stepCount <= interval) {
+        while (s.stepCount < step) s.step();
+      } else history.stateAt(step, s);
+      s.evaluate();
+      this.samples.set(step, this.measure(s, tracked, sharpness, kept));
+    }
+    return true;
   }
-}
 
-/** The instruments at the trainer's state (evaluated), after Cockpit and SageMaker Debugger. */
-function instruments(network: Network, t: Trainer, start: Float64Array, tracked: number[]): Sample {
-  const { trainable, learningRate } = network.training;
-  const p = t.params;
-  const g = t.gradients;
-  const layerOf = (from: number, count: number, acc: number[]): void => {
-    for (let i = from; i < from + count; i++) {
-      if (trainable[i] !== 1) continue;
-      acc[0] += g[i] * g[i];
-      acc[1] += p[i] * p[i];
-    }
-  };
-  let gradSq = 0;
-  let paramSq = 0;
-  let dead = 0;
-  let saturated = 0;
-  let units = 0;
-  const layers = network.layers.map((l, index) => {
-    const acc = [0, 0];
-    layerOf(l.weightOffset, l.units * l.inputs, acc);
-    layerOf(l.biasOffset, l.units, acc);
-    gradSq += acc[0];
-    paramSq += acc[1];
-    let d = 0;
-    let s = 0;
-    for (let j = 0; j < l.units; j++) {
-      if (isDead(network, t.y, index, j)) d++;
-      if (isSaturated(network, t.y, index, j, 1e-7, 0.5)) s++;
-    }
-    // The output layer's units are not hidden units: they are counted per layer but not in the network's share.
-    if (index < network.layers.length - 1) { dead += d; saturated += s; units += l.units; }
-    const norm = Math.sqrt(acc[0]);
-    return { gradientNorm: norm, updateSize: learningRate * norm, updateRatio: ratio(learningRate * norm, Math.sqrt(acc[1])), dead: d / l.units, saturated: s / l.units };
-  });
-  let distance = 0;
-  for (let i = 0; i < p.length; i++) distance += (p[i] - start[i]) ** 2;
-  const gradientNorm = Math.sqrt(gradSq);
-  const indices = trainableIndices(network);
-  return {
-    loss: t.loss,
-    values: Float64Array.from(tracked, (i) => p[i]),
-    gradients: Float64Array.from(tracked, (i) => g[i]),
-    gradientNorm,
-    updateSize: learningRate * gradientNorm,
-    updateRatio: ratio(learningRate * gradientNorm, Math.sqrt(paramSq)),
-    distance: Math.sqrt(distance),
-    dead: units > 0 ? dead / units : 0,
-    saturated: units > 0 ? saturated / units : 0,
-    layers,
-    sharpness: indices.length <= HESSIAN_LIMIT && Number.isFinite(t.loss) ? largestEigenvalue(hessian(network, p, indices), indices.length) : null,
-  };
-}
+  /** The Hessian's top eigenvalue at `params` over the trainable parameters; null past HESSIAN_LIMIT of them or where the loss is not finite. */
+  private sharpnessAt(params: Float64Array): number | null {
+    const network = this.session.network;
+    const indices = trainableIndices(network);
+    if (indices.length > HESSIAN_LIMIT) return null;
+    const H = hessian(network, params, indices);
+    return H.every(Number.isFinite) ? largestEigenvalue(H, indices.length) : null;
+  }
 
-function ratio(a: number, b: number): number {
-  return b > 0 ? a / b : a > 0 ? Infinity : 0;
+  /** The instruments at the trainer's state (evaluated), after Cockpit and SageMaker Debugger; reuses what `kept` has. */
+  private measure(t: Trainer, tracked: number[], sharpness: boolean, kept: Sample | undefined): Sample {
+    const network = this.session.network;
+    const { learningRate } = network.training;
+    const p = t.params;
+    const g = t.gradients;
+    const all = network.parameterCount <= KEEP_ALL;
+    const pick = (a: Float64Array, before: Float64Array | Map<number, number> | undefined): Float64Array | Map<number, number> => {
+      if (all) return Float64Array.from(a);
+      const m = before instanceof Map ? before : new Map<number, number>();
+      for (const i of tracked) m.set(i, a[i]);
+      return m;
+    };
+    const sharp = kept?.sharpness !== undefined ? kept.sharpness : sharpness ? this.sharpnessAt(p) : undefined;
+    if (kept) return { ...kept, values: pick(p, kept.values), gradients: pick(g, kept.gradients), sharpness: sharp };
+    const gradientNorm = Math.sqrt(trainableSquares(network, g));
+    return {
+      loss: t.loss,
+      values: pick(p, undefined),
+      gradients: pick(g, undefined),
+      gradientNorm,
+      updateSize: learningRate * gradientNorm,
+      updateRatio: ratio(learningRate * gradientNorm, Math.sqrt(trainableSquares(network, p))),
+      distance: distanceFrom(p, network.initialParameters),
+      dead: hiddenShare(network, t.y, 'dead'),
+      saturated: hiddenShare(network, t.y, 'saturated'),
+      layers: network.layers.map((l, index) => {
+        const norm = Math.sqrt(trainableSquares(network, g, l.weightOffset, l.units * l.inputs) + trainableSquares(network, g, l.biasOffset, l.units));
+        const size = Math.sqrt(trainableSquares(network, p, l.weightOffset, l.units * l.inputs) + trainableSquares(network, p, l.biasOffset, l.units));
+        return { gradientNorm: norm, updateSize: learningRate * norm, updateRatio: ratio(learningRate * norm, size), dead: layerShare(network, t.y, index, 'dead'), saturated: layerShare(network, t.y, index, 'saturated') };
+      }),
+      sharpness: sharp,
+    };
+  }
 }

@@ -7,7 +7,7 @@ import type { ExplanationView, NetworkStructure, TrainingAction, TrainingFrame, 
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
 import type { LayerStats } from '../session/inspect';
 import type { Stop } from '../session/training';
-import type { ChartRequest } from '../session/chartTypes';
+import type { ChartData, ChartRequest } from '../session/chartTypes';
 
 /** What loading a network's text came to: its structure, or why it cannot be trained. */
 export type LoadReply = { ok: true; structure: NetworkStructure } | { ok: false; message: string };
@@ -38,7 +38,7 @@ export interface WorkerRequests {
   evaluate: { params: { expression: string }; reply: { ok: true; value: number } | { ok: false; message: string; column: number | null } };
   /** Set Value: a what-if edit of one parameter (by index) in the run, never in the file. */
   setParameter: { params: { index: number; value: number }; reply: Stop };
-  /** What the pages' open charts ask for (null: none is open); a frame with the charts follows at once. */
+  /** What the pages' open charts ask for (null: none is open); the charts follow at once (during Continue, with the next frame). */
   charts: { params: { request: ChartRequest | null }; reply: null };
   /** Each layer's gradient norm, mean |gradient|, dead and saturated shares. */
   layerStats: { params: Record<string, never>; reply: LayerStats[] };
@@ -59,6 +59,8 @@ export type ToWorker = { [K in RequestKind]: { kind: K; run: number; requestId: 
 /** Something a run tells of itself, unasked: a frame to show, that it stopped, that it goes on. */
 export type RunEvent =
   | { type: 'frame'; frame: TrainingFrame }
+  /** What the charts draw (after the frame it belongs to), when a page asked for them. */
+  | { type: 'charts'; charts: ChartData }
   | { type: 'stopped'; stop: Stop; frame: TrainingFrame }
   | { type: 'continued'; frame: TrainingFrame };
 

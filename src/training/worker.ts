@@ -25,6 +25,10 @@ const FRAME_MS = 50;
  * samples of the series), and each refresh spends at most a twentieth of the time training.
  */
 const CHARTS_MS = 250;
+/** While stopped, how soon the charts go on with samples a budgeted call left pending. */
+const FOLLOW_UP_MS = 30;
+/** During Continue, how soon after a page's request its charts come (with the next frame past it). */
+const REQUEST_MS = 100;
 
 interface Entry {
   session: TrainingSession;
@@ -37,10 +41,12 @@ interface Entry {
   /** What the pages' charts ask for (null: no chart is open), and when Continue next refreshes them. */
   chartRequest: ChartRequest | null;
   nextCharts: number;
+  /** A refresh of charts left pending while stopped. */
+  followUp: ReturnType<typeof setTimeout> | undefined;
 }
 
 function entryFor(session: TrainingSession, network: Network, chartRequest: ChartRequest | null): Entry {
-  return { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0 };
+  return { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined };
 }
 
 const runs = new Map<number, Entry>();
@@ -52,6 +58,27 @@ function send(message: FromWorker): void {
 
 function emit(run: number, event: RunEvent): void {
   send({ kind: 'event', run, event });
+  if (event.type !== 'charts') chartsAfter(run);
+}
+
+/**
+ * The charts after a frame: at once when the run is stopped (or `force`), at most every CHARTS_MS
+ * during Continue (less often when they cost more: a refresh takes at most a twentieth of the
+ * time). Samples a call left pending follow while the run stays stopped.
+ */
+function chartsAfter(run: number, force = false): void {
+  const entry = runs.get(run);
+  if (!entry?.chartRequest) return;
+  const started = performance.now();
+  if (!force && entry.running && started < entry.nextCharts) return;
+  clearTimeout(entry.followUp);
+  const charts = entry.charts.compute(entry.chartRequest);
+  const ended = performance.now();
+  entry.nextCharts = ended + Math.max(CHARTS_MS, 20 * (ended - started));
+  emit(run, { type: 'charts', charts });
+  if (charts.pending && !entry.running) {
+    entry.followUp = setTimeout(() => { if (runs.get(run) === entry && !entry.running) chartsAfter(run, true); }, FOLLOW_UP_MS);
+  }
 }
 
 function frameOf(entry: Entry): RunEvent & { type: 'frame' } {
@@ -60,11 +87,6 @@ function frameOf(entry: Entry): RunEvent & { type: 'frame' } {
   const ended = performance.now();
   entry.frameCost = ended - started;
   entry.nextFrame = ended + Math.max(FRAME_MS, 10 * entry.frameCost);
-  if (entry.chartRequest && (!entry.running || ended >= entry.nextCharts)) {
-    frame.charts = entry.charts.compute(entry.chartRequest);
-    const cost = performance.now() - ended;
-    entry.nextCharts = performance.now() + Math.max(CHARTS_MS, 20 * cost);
-  }
   return { type: 'frame', frame };
 }
 
@@ -238,9 +260,11 @@ function handle(m: ToWorker): unknown {
     case 'charts': {
       const entry = entryOf(m.run);
       entry.chartRequest = m.params.request;
-      // Drawn at once (during Continue too): a page that opens a panel or selects a parameter sees it now.
-      entry.nextCharts = 0;
-      if (m.params.request) emit(m.run, frameOf(entry));
+      // A page that opens a panel or selects a parameter sees it at once; during Continue, with the
+      // next frame at least REQUEST_MS after the last charts (hovering asks often).
+      if (!m.params.request) clearTimeout(entry.followUp);
+      else if (entry.running) entry.nextCharts = Math.min(entry.nextCharts, performance.now() + REQUEST_MS);
+      else chartsAfter(m.run, true);
       return null;
     }
     case 'layerStats': {
@@ -261,6 +285,7 @@ function handle(m: ToWorker): unknown {
       return params;
     }
     case 'close':
+      clearTimeout(runs.get(m.run)?.followUp);
       runs.delete(m.run);
       return null;
     default: {

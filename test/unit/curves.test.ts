@@ -25,7 +25,7 @@ describe('curves: the loss along one parameter (the pink SSR curve)', () => {
     t.evaluate();
     const [lo, hi] = sweepRange(0, 0, t.gradients[b3], 0.1);
     assert.ok(lo < 0 && hi > 2.61, `range ${lo}..${hi}`);
-    const min = sweepMinimum(net, net.initialParameters, b3, lo, hi);
+    const min = sweepMinimum(net, net.initialParameters, b3, lossSweep(net, net.initialParameters, b3, lo, hi));
     assert.equal(min.x.toFixed(2), '2.61');
     // The bottom of a parabola in b3: where dSSR/db3 = 0.
     const at = new Trainer(net, withParameters(net, { b3: min.x }));
@@ -218,7 +218,7 @@ describe('curves: the Hessian and its largest eigenvalue', () => {
     for (const g of t.gradients) norm += g * g;
     assert.ok(close(series.network.gradientNorm[k], Math.sqrt(norm), 1e-12));
     assert.ok(close(series.network.updateSize[k], 0.1 * Math.sqrt(norm), 1e-12));
-    assert.ok(close(series.network.sharpness![k], sharpness(net, t.params)!, 1e-12));
+    assert.ok(close(series.network.sharpness![k]!, sharpness(net, t.params)!, 1e-12));
     assert.deepEqual(series.parameters.map((p) => p.name), ['w1', 'w2', 'w3', 'w4', 'b1', 'b2', 'b3']);
     assert.equal(series.parameters[2].values[k], t.params[2]);
     assert.equal(series.layers.length, 2);
@@ -231,7 +231,7 @@ describe('curves: the Hessian and its largest eigenvalue', () => {
     const session = new TrainingSession(fast);
     for (let i = 0; i < 20; i++) session.step();
     const data = new SessionCharts(session).compute({ panels: ['loss', 'instruments'], parameters: [] });
-    assert.ok(close(data.series!.network.sharpness![0], 6, 1e-9));
+    assert.ok(close(data.series!.network.sharpness![0]!, 6, 1e-9));
     assert.equal(data.series!.stabilityLimit, 5);
     const losses = data.loss!.losses;
     assert.ok(losses[losses.length - 1] > losses[0], 'the loss grows');
@@ -264,5 +264,57 @@ describe('charts: the loss history', () => {
     assert.ok(loss.steps.length <= 1000);
     assert.ok(loss.recorded > 250_000, `${loss.recorded} states recorded`);
     assert.equal(loss.steps[loss.steps.length - 1], 1_000_000);
+  });
+});
+
+describe('charts: the series over steps, within a time budget', () => {
+  it("leaves what does not fit in the budget pending, and the next calls finish it with the same numbers", () => {
+    const net = loadExample('dosage-all.nn.json');
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 300; i++) session.step();
+    // A clock that moves 1 ms per reading: a 20 ms budget takes about 20 samples a call.
+    let clock = 0;
+    const slow = new SessionCharts(session, () => clock++);
+    const request = { panels: ['instruments' as const], parameters: [] };
+    const first = slow.compute(request, 20);
+    assert.equal(first.pending, true);
+    assert.ok(first.series!.steps.length > 0 && first.series!.steps.length < 301, `${first.series!.steps.length} samples`);
+    let last = first;
+    for (let i = 0; i < 100 && last.pending; i++) last = slow.compute(request, 20);
+    assert.equal(last.pending, false);
+    const whole = new SessionCharts(session).compute(request);
+    assert.deepEqual(last.series, whole.series);
+  });
+
+  it('keeps the instruments when another parameter is selected, and computes the sharpness only for the instruments', () => {
+    const net = loadExample('classifier.nn.json');
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 50; i++) session.step();
+    let readings = 0;
+    const charts = new SessionCharts(session, () => { readings++; return 0; });
+    const trajectories = charts.compute({ panels: ['trajectories'], parameters: ['w1'] }).series!;
+    assert.equal(trajectories.network.sharpness, null, 'no Hessian for the trajectories alone');
+    const before = readings;
+    const other = charts.compute({ panels: ['trajectories'], parameters: ['w7'] }).series!;
+    // 27 parameters: every sample kept them all, so w7 comes without recomputing a sample (the
+    // clock is read once per call for the deadline, and once more per sample computed).
+    assert.equal(readings - before, 1);
+    assert.deepEqual(other.parameters.map((p) => p.name), ['w7']);
+    const t = new Trainer(net);
+    for (let i = 0; i < 20; i++) t.step();
+    assert.equal(other.parameters[0].values[other.steps.indexOf(20)], t.params[6]);
+    const instruments = charts.compute({ panels: ['instruments'], parameters: [] }).series!;
+    assert.equal(instruments.network.sharpness!.length, instruments.steps.length);
+  });
+
+  it('forgets the breakpoint hits of a history that is gone', () => {
+    const net = loadExample('dosage-b3.nn.json');
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 5; i++) session.step();
+    const charts = new SessionCharts(session);
+    charts.hit(3);
+    assert.deepEqual(charts.compute({ panels: ['loss'], parameters: [] }).loss!.hits, [3]);
+    session.setParameter(findParameter(net, 'b3')!.index, 1);
+    assert.deepEqual(charts.compute({ panels: ['loss'], parameters: [] }).loss!.hits, []);
   });
 });

@@ -53,6 +53,48 @@ describe('the run of a document', function () {
     return { run, frames, dispose: () => attachment.dispose() };
   }
 
+  it("sends the charts every page of it needs: their panels together, the last asker's selection, and a stop's at once", async () => {
+    const { run } = await open(ENDLESS);
+    const first = {};
+    const second = {};
+    let charts = next(run.onCharts);
+    await run.setCharts(first, { panels: ['loss', 'profile'], parameters: ['w3'] });
+    let c = await charts;
+    assert.deepEqual([Boolean(c.loss), c.profile?.parameter, Boolean(c.fit)], [true, 'w3', false]);
+    charts = next(run.onCharts);
+    await run.setCharts(second, { panels: ['fit', 'profile'], parameters: ['b3'] });
+    c = await charts;
+    assert.deepEqual([Boolean(c.loss), c.profile?.parameter, Boolean(c.fit)], [true, 'b3', true]);
+    // A step brings the charts of its stop, at once.
+    charts = next(run.onCharts, (x) => x.step === 1);
+    await run.control('step');
+    assert.equal((await charts).loss!.current.step, 1);
+    // The second page closes: its fit is no longer computed.
+    charts = next(run.onCharts);
+    await run.setCharts(second, null);
+    await run.control('step');
+    c = await charts;
+    assert.deepEqual([Boolean(c.loss), Boolean(c.fit)], [true, false]);
+    await run.setCharts(first, null);
+    assert.equal(run.chartRequest, null);
+  });
+
+  it('refreshes the charts during Continue, and draws the stop of a Pause at once', async () => {
+    const { run } = await open(ENDLESS);
+    await run.setCharts(run, { panels: ['loss', 'instruments'], parameters: [] });
+    const during: number[] = [];
+    run.onCharts.on(() => { if (run.running) during.push(performance.now()); });
+    await run.control('continue');
+    // Wait for three refreshes while it runs (states, not time), then pause.
+    await new Promise<void>((resolve) => { const sub = run.onCharts.on(() => { if (during.length >= 3) { sub.dispose(); resolve(); } }); });
+    const stopped = next(run.onCharts, (x) => x.step === run.frame?.step && !run.running);
+    await run.control('pause');
+    const last = await stopped;
+    assert.equal(last.loss!.current.step, run.frame!.step);
+    assert.ok(last.series!.steps.includes(run.frame!.step), 'the series reaches the step paused at');
+    // (How often Continue refreshes them is the bench's to measure: `npm run bench`.)
+  });
+
   it('loads a network and answers Step, Step Back and Reset with the exact state', async () => {
     const { run } = await open();
     assert.equal(run.frame?.step, 0);

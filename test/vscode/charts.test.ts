@@ -48,6 +48,7 @@ describe('charts through the extension host', () => {
       { type: 'charts', panels: ['everything'], parameters: [] },
       { type: 'charts', panels: ['loss'], parameters: ['w1', 'w2', 'w3'] },
       { type: 'charts', panels: ['loss'], parameters: ['w1; rm -rf'] },
+      { type: 'charts', panels: ['profile'], parameters: ['w1', 'w1'] },
       { type: 'export', format: 'png', name: '../../escape', data: 'data:image/png;base64,AAAA' },
     ]) await api().fromPage(uri.toString(), bad);
     await api().sync();

@@ -31,8 +31,8 @@ async function showCharts(view: WebviewPage, session: TrainingSession, parameter
   await view.send({ type: 'structure', structure: buildStructure(net), why: null });
   const frame = buildFrame(session, false, []);
   const request: ChartRequest = { panels, parameters };
-  frame.charts = charts.compute(request);
   await view.send({ type: 'frame', frame });
+  await view.send({ type: 'charts', charts: charts.compute(request) });
   await view.page.locator(`#app[data-step="${frame.step}"]`).waitFor();
   for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor();
 }
@@ -100,9 +100,8 @@ describe('chart strip (Chromium)', () => {
     const charts = new SessionCharts(session);
     await showCharts(view, session, ['b3'], ALL, charts);
     for (let i = 0; i < 40; i++) session.step();
-    const frame = buildFrame(session, false, []);
-    frame.charts = charts.compute({ panels: ALL, parameters: ['b3'] });
-    await view.send({ type: 'frame', frame });
+    await view.send({ type: 'frame', frame: buildFrame(session, false, []) });
+    await view.send({ type: 'charts', charts: charts.compute({ panels: ALL, parameters: ['b3'] }) });
     await view.page.locator('.chart-panel[data-panel="loss"][data-current="40"]').waitFor();
     assert.equal(await data(view, 'loss', 'points'), '41');
     assert.match(await label(view, 'profile'), /held: b3 = 2\.6\d*, SSR = \d\.\d+e−5/);

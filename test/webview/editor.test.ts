@@ -68,9 +68,9 @@ describe('network editor webview (Chromium)', () => {
 
   it('says ready, then draws every parameter and unit with data attributes and labels', async () => {
     const posted = await view.posted();
-    // ready (repeated until answered), then the view it starts with; nothing else unasked.
+    // ready (repeated until answered), the view it starts with, and what its open charts need; nothing else unasked.
     assert.equal(posted[0].type, 'ready');
-    assert.ok(posted.every((m) => m.type === 'ready' || m.type === 'viewState'), JSON.stringify(posted));
+    assert.ok(posted.every((m) => m.type === 'ready' || m.type === 'viewState' || m.type === 'charts'), JSON.stringify(posted));
     const params = await view.page.locator('[data-param]').evaluateAll((els) => els.map((e) => e.getAttribute('data-param')));
     assert.deepEqual(params, ['w1', 'w2', 'w3', 'w4', 'b1', 'b2', 'b3']);
     const units = await view.page.locator('[data-unit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')));
@@ -495,7 +495,7 @@ describe('network editor webview (Chromium)', () => {
     const trainer = new Trainer(big);
     await show(view, big);
     await view.page.locator('[data-param="w45"]').focus();
-    const request = (await view.posted()).at(-1) as { type: string; requestId: number; parameter: string };
+    const request = (await view.posted()).filter((m) => m.type === 'explain').at(-1) as { type: string; requestId: number; parameter: string };
     assert.deepEqual([request.type, request.parameter], ['explain', 'w45']);
     await view.send({ type: 'explanation', requestId: request.requestId, explanation: explainView(big, trainer, 'w45') });
     await view.page.locator('[role="tooltip"] .active.explanation[data-explains="w45"]').waitFor();

@@ -54,7 +54,8 @@ export class FitPanel extends Panel {
     const ssr = s.correct !== null
       ? `${d.lossSymbol} ${fmt(d.loss)}, ${s.correct} of ${s.inputs.length} samples in their likeliest class`
       : `SSR ${fmt(s.sumOfSquares)}${d.lossSymbol !== 'SSR' ? ` (the loss, ${d.lossSymbol}, is ${fmt(d.loss)})` : ''}`;
-    const what = d.curve ? `The fit: the network's curve through ${s.inputs.length} samples` : d.plane ? `The fit: the network's output over the plane of ${d.inputs.join(' and ')}, with ${s.inputs.length} samples` : `The fit: predicted against observed for ${s.inputs.length} samples`;
+    const mapped = d.plane && !d.plane.probabilities && d.outputs.length > 1 ? ` (the map shows ${d.outputs[0]}, the first of ${d.outputs.length} outputs)` : '';
+    const what = d.curve ? `The fit: the network's curve through ${s.inputs.length} samples` : d.plane ? `The fit: the network's output over the plane of ${d.inputs.join(' and ')}${mapped}, with ${s.inputs.length} samples` : `The fit: predicted against observed for ${s.inputs.length} samples`;
     const c = d.curve;
     const sum = c?.contributions && c.bias ? `green = ${c.contributions.map((u, k) => `${u.weight} × y${k + 1}`).join(' + ')} + ${c.bias.name} (${fmt(c.bias.value)})` : '';
     const total = s.correct !== null ? `Predicted values are the softmax probabilities; ${ssr}` : `The residuals' squares add up to ${ssr}`;
@@ -127,7 +128,9 @@ export class FitPanel extends Panel {
         s.observed[i].forEach((v, k) => { if (v > s.observed[i][best]) best = k; });
         return this.classColour(best);
       }
-      return s.observed[i][0] >= 0.5 ? this.palette.blue : this.palette.orange;
+      // On the map's own scale: blue where the output is in the upper half of its range, orange below.
+      const [lo, hi] = range(plane.values[0]);
+      return s.observed[i][0] >= (lo + hi) / 2 ? this.palette.blue : this.palette.orange;
     };
     const options = this.baseOptions(d.inputs[0], d.inputs[1]);
     const scales = options.scales as Record<string, Record<string, unknown>>;

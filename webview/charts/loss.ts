@@ -38,6 +38,9 @@ export class LossPanel extends Panel {
     super('loss', 'Loss over steps', open, palette, loss);
     this.logButton = this.tool('symbol-ruler', 'Logarithmic loss axis', () => this.setLog(!this.log), true);
     this.logButton.setAttribute('aria-pressed', String(log));
+    // The chart takes keys (Left, Right, Home, End go to a step; B sets a breakpoint): a slider over the steps.
+    this.canvas.setAttribute('role', 'slider');
+    this.canvas.setAttribute('aria-orientation', 'horizontal');
     this.listen();
   }
 
@@ -68,6 +71,10 @@ export class LossPanel extends Panel {
     this.describeData(d);
     this.element.dataset.points = String(d.steps.length);
     this.element.dataset.current = String(d.current.step);
+    this.canvas.setAttribute('aria-valuemin', String(d.earliest));
+    this.canvas.setAttribute('aria-valuemax', String(d.latest));
+    this.canvas.setAttribute('aria-valuenow', String(d.current.step));
+    this.canvas.setAttribute('aria-valuetext', `step ${d.current.step}, ${this.symbol} ${fmt(d.current.loss)}`);
     const ys = this.log ? positive(d.losses) : d.losses;
     const hits = d.hits.filter((s) => s >= d.earliest && s <= d.latest).map((s) => ({ x: s, y: this.lossNear(s) }));
     const options = this.baseOptions('step', this.symbol);
@@ -103,7 +110,7 @@ export class LossPanel extends Panel {
     const summary = `Loss over steps: ${s} ${fmt(d.first.loss)} at step ${d.first.step}, ${s} ${fmt(d.current.loss)} at the current step ${d.current.step}`
       + (d.latest > d.current.step ? ` (the history reaches step ${d.latest})` : '')
       + (d.divergedAt !== null ? `; diverged at step ${d.divergedAt}` : '')
-      + `. ${d.recorded.toLocaleString('en-US')} steps recorded, ${d.steps.length} drawn.`
+      + `. The history keeps ${d.recorded.toLocaleString('en-US')} losses (${d.stride === 1 ? 'every step' : `one every ${d.stride} steps`}), ${d.steps.length} drawn.`
       + (bps.length ? ` Breakpoints at steps ${bps.join(', ')}.` : '')
       + (d.hits.length ? ` Breakpoints hit at steps ${d.hits.slice(-10).join(', ')}.` : '')
       + ' Click the step axis to set or clear a breakpoint; drag the current-step line, or press Left and Right, to go to a step; B sets a breakpoint at the current step.';
@@ -164,13 +171,16 @@ export class LossPanel extends Panel {
     };
   }
 
-  /** The step at canvas x, within the history. */
-  private stepAt(px: number): number | null {
+  /**
+   * The step at canvas x: on the axis as far as it reaches (a breakpoint may be set ahead), or
+   * within the history (`reached`: going to a step never trains on from a drag).
+   */
+  private stepAt(px: number, reached = false): number | null {
     const d = this.data;
     if (!this.chart || !d) return null;
     const v = Math.round(this.chart.scales.x.getValueForPixel(px) ?? NaN);
     if (!Number.isFinite(v)) return null;
-    return Math.min(this.axisEnd(d), Math.max(d.earliest, v));
+    return Math.min(reached ? d.latest : this.axisEnd(d), Math.max(d.earliest, v));
   }
 
   /** Where on the chart a pointer is: the gutter under the plot, the plot, or elsewhere. */
@@ -191,7 +201,7 @@ export class LossPanel extends Panel {
     const localX = (ev: PointerEvent): number => ev.clientX - c.getBoundingClientRect().left;
     c.addEventListener('pointermove', (ev) => {
       if (this.dragStep !== null) {
-        const s = this.stepAt(localX(ev));
+        const s = this.stepAt(localX(ev), true);
         if (s === null || s === this.dragStep) return;
         this.dragStep = s;
         this.chart?.draw();
@@ -208,7 +218,7 @@ export class LossPanel extends Panel {
     c.addEventListener('pointerleave', () => { if (this.hoverStep !== null) { this.hoverStep = null; this.chart?.draw(); } });
     c.addEventListener('pointerdown', (ev) => {
       const zone = this.zone(ev);
-      const step = this.stepAt(localX(ev));
+      const step = this.stepAt(localX(ev), zone === 'plot');
       if (zone === null || step === null || ev.button !== 0) return;
       ev.preventDefault();
       if (zone === 'gutter') { this.loss.toggleBreakpoint(step); return; }
@@ -232,7 +242,7 @@ export class LossPanel extends Panel {
     c.addEventListener('keydown', (ev) => {
       const d = this.data;
       if (!d) return;
-      const go = (s: number): void => { if (s >= d.earliest && s !== d.current.step) this.loss.goTo(s); };
+      const go = (s: number): void => { if (s >= d.earliest && s <= d.latest && s !== d.current.step) this.loss.goTo(s); };
       switch (ev.key) {
         case 'ArrowLeft': go(d.current.step - 1); break;
         case 'ArrowRight': go(d.current.step + 1); break;

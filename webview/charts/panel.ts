@@ -42,6 +42,7 @@ export abstract class Panel {
     this.tool('device-camera', 'Save the chart as a PNG picture', () => this.exportPng());
     this.tool('table', "Save the chart's data as CSV", () => this.actions.export('csv', this.fileName(), this.csv()));
     this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', `${title}: no data yet`);
     this.canvas.tabIndex = 0;
     this.body.append(this.canvas);
     this.caption.setAttribute('aria-hidden', 'true');
@@ -169,12 +170,17 @@ export abstract class Panel {
   }
 }
 
-/** A CSV row: numbers as they are (full precision), text quoted when it must be. */
+/**
+ * A CSV row: numbers as they are (full precision), text quoted when it must be. Text that a
+ * spreadsheet would take for a formula (a name from the file starting with =, +, - or @) gets a
+ * leading apostrophe.
+ */
 export function csvRow(cells: readonly (string | number | null | undefined)[]): string {
   return cells.map((c) => {
     if (c === null || c === undefined) return '';
     if (typeof c === 'number') return Number.isFinite(c) ? String(c) : c !== c ? 'NaN' : c > 0 ? 'Infinity' : '-Infinity';
-    return /[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c;
+    const text = /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   }).join(',');
 }
 
@@ -184,6 +190,6 @@ export function points(xs: readonly number[], ys: readonly (number | null)[]): {
 }
 
 /** Positive values only, for a log scale (0 and below have no place on it). */
-export function positive(ys: readonly number[]): (number | null)[] {
-  return ys.map((y) => (y > 0 && Number.isFinite(y) ? y : null));
+export function positive(ys: readonly (number | null)[]): (number | null)[] {
+  return ys.map((y) => (y !== null && y > 0 && Number.isFinite(y) ? y : null));
 }

@@ -11,6 +11,9 @@ import { fmt } from '../format';
 import { csvRow, Panel, type PanelActions, points } from './panel';
 import { CellImage, type Palette, rgba } from './theme';
 
+/** Parameters listed for the contour map's second one (a list of 150,000 helps nobody). */
+const SELECTABLE = 200;
+
 export interface ProfileActions extends PanelActions {
   /** The second parameter of the contour map (null: the curve of one). */
   second(name: string | null): void;
@@ -33,9 +36,13 @@ export class ProfilePanel extends Panel {
     this.tools.prepend(this.select);
   }
 
-  /** The parameters a contour map can pair with the first. */
+  /**
+   * The parameters a contour map can pair with the first: every one in a network of up to
+   * SELECTABLE, else the first SELECTABLE and the one chosen (pin a parameter, hover another).
+   */
   setParameters(names: string[], second: string | null): void {
-    const options = [['', 'alone'], ...names.map((n) => [n, `with ${n}`])];
+    const listed = names.length <= SELECTABLE ? names : [...new Set([...names.slice(0, SELECTABLE), ...(second ? [second] : [])])];
+    const options = [['', 'alone'], ...listed.map((n) => [n, `with ${n}`])];
     const key = options.map((o) => o[0]).join(',');
     if (this.select.dataset.key !== key) {
       this.select.dataset.key = key;
@@ -70,7 +77,6 @@ export class ProfilePanel extends Panel {
     // The tangent over a sixth of the range either side: long enough to read its slope.
     const half = span / 6;
     const tangent = [{ x: d.value - half, y: d.loss - d.slope * half }, { x: d.value + half, y: d.loss + d.slope * half }];
-    const nextOnTangent = d.loss + d.slope * (d.next - d.value);
     const finite = d.losses.filter(Number.isFinite);
     const lo = Math.min(...finite, d.loss);
     // High enough for the point and the next one with room above, and for a quarter of the curve's
@@ -94,7 +100,8 @@ export class ProfilePanel extends Panel {
         datasets: [
           { label: `${s}(${d.parameter})`, data: points(d.xs, d.losses), borderColor: p.purple, borderWidth: 2, pointRadius: 0 },
           { label: `tangent, slope ${fmt(d.slope)}`, data: tangent, borderColor: p.foreground, borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0 },
-          { label: 'next value', data: d.trainable ? [{ x: d.next, y: nextOnTangent }] : [], type: 'scatter', pointRadius: 5, borderColor: p.foreground, backgroundColor: 'transparent', borderWidth: 1.5 },
+          // Where one step takes the parameter, on the curve (as StatQuest moves the point); the tangent says how far.
+          { label: 'next value', data: d.trainable ? [{ x: d.next, y: d.nextLoss }] : [], type: 'scatter', pointRadius: 5, borderColor: p.foreground, backgroundColor: 'transparent', borderWidth: 1.5 },
           { label: 'now', data: [{ x: d.value, y: d.loss }], type: 'scatter', pointRadius: 6, borderColor: p.current, backgroundColor: p.current },
         ],
       },
@@ -125,7 +132,7 @@ export class ProfilePanel extends Panel {
         // The next value's label, unless the step is too small to tell it from the point (the caption says it).
         if (d.trainable && Math.abs(scales.x.getPixelForValue(d.next) - x) > w + 8) {
           const nx = scales.x.getPixelForValue(d.next);
-          const ny = scales.y.getPixelForValue(d.loss + d.slope * (d.next - d.value));
+          const ny = scales.y.getPixelForValue(d.nextLoss);
           const label = `next ${fmt(d.next)}`;
           const lw = ctx.measureText(label).width;
           ctx.fillStyle = p.muted;

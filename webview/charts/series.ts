@@ -135,7 +135,7 @@ export class InstrumentsPanel extends Panel {
     this.redraw();
   }
 
-  private series(): InstrumentSeries & { distance?: number[]; sharpness?: number[] | null } {
+  private series(): InstrumentSeries & { distance?: number[]; sharpness?: (number | null)[] | null } {
     const d = this.data!;
     return this.scope === 'network' ? d.network : d.layers[this.scope - 1];
   }
@@ -149,7 +149,8 @@ export class InstrumentsPanel extends Panel {
     const k = Math.max(0, d.steps.indexOf(this.step ?? d.steps[last]));
     const where = this.scope === 'network' ? 'the whole network' : `layer ${this.scope}`;
     const sharp = this.scope === 'network' ? d.network.sharpness : null;
-    const verdict = sharp ? (sharp[k] > d.stabilityLimit ? 'above it: gradient descent overshoots along the sharpest direction and can diverge or oscillate' : 'below it: stable') : '';
+    const sharpNow = sharp?.[k] ?? null;
+    const verdict = sharpNow !== null ? (sharpNow > d.stabilityLimit ? 'above it: gradient descent overshoots along the sharpest direction and can diverge or oscillate' : 'below it: stable') : '';
     const parts = [
       `gradient norm ${fmt(s.gradientNorm[k])}`,
       `update size ${fmt(s.updateSize[k])}`,
@@ -159,10 +160,10 @@ export class InstrumentsPanel extends Panel {
       `saturated units ${Math.round(100 * s.saturated[k])}%`,
     ];
     this.element.dataset.points = String(d.steps.length);
-    if (sharp) this.element.dataset.sharpness = String(sharp[k]);
+    if (sharpNow !== null) this.element.dataset.sharpness = String(sharpNow);
     this.describe(`Instruments for ${where} at step ${d.steps[k]}: ${parts.join(', ')}.`
-      + (sharp ? ` Sharpness (the largest eigenvalue of the loss's Hessian) ${fmt(sharp[k])} against 2 / learning rate = ${fmt(d.stabilityLimit)}: ${verdict}.` : this.scope === 'network' ? ' Sharpness is computed for networks of up to 300 trainable parameters.' : ''),
-    `${parts.slice(0, 3).join('   ')}${sharp ? `   sharpness ${fmt(sharp[k])} vs 2/lr ${fmt(d.stabilityLimit)}` : ''}`);
+      + (sharpNow !== null ? ` Sharpness (the largest eigenvalue of the loss's Hessian) ${fmt(sharpNow)} against 2 / learning rate = ${fmt(d.stabilityLimit)}: ${verdict}.` : this.scope === 'network' && !sharp ? ' Sharpness is computed for networks of up to 300 trainable parameters.' : ''),
+    `${parts.slice(0, 3).join('   ')}${sharpNow !== null ? `   sharpness ${fmt(sharpNow)} vs 2/lr ${fmt(d.stabilityLimit)}` : ''}`);
     const options = this.baseOptions('step', 'size (log)');
     const scales = options.scales as Record<string, Record<string, unknown>>;
     scales.y.type = 'logarithmic';
@@ -175,7 +176,7 @@ export class InstrumentsPanel extends Panel {
     plugins.legend.display = true;
     plugins.legend.position = 'bottom';
     plugins.legend.labels = { ...(plugins.legend.labels as object), boxWidth: 10, padding: 6 };
-    const line = (label: string, ys: number[], colour: string, extra: Record<string, unknown> = {}) => ({ label, data: points(d.steps, positive(ys)), borderColor: colour, borderWidth: 1.5, pointRadius: 0, yAxisID: 'y', ...extra });
+    const line = (label: string, ys: (number | null)[], colour: string, extra: Record<string, unknown> = {}) => ({ label, data: points(d.steps, positive(ys)), borderColor: colour, borderWidth: 1.5, pointRadius: 0, yAxisID: 'y', ...extra });
     const datasets = [
       line('‖gradient‖', s.gradientNorm, p.blue),
       line('update size', s.updateSize, p.orange),

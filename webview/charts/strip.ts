@@ -34,6 +34,8 @@ export interface StripActions {
 /** The fastest rate at which hovering in the graph asks for another parameter's curve. */
 const REQUEST_MS = 100;
 const MIN_SIZE = 120;
+/** The largest size kept (the host's view state takes up to 4000). */
+const MAX_SIZE = 4000;
 
 export class ChartStrip {
   readonly element = h('section', 'chart-strip');
@@ -185,6 +187,8 @@ export class ChartStrip {
     this.placeButton.title = label;
     this.placeButton.setAttribute('aria-label', label);
     this.splitter.setAttribute('aria-valuenow', String(this.state.size));
+    this.splitter.setAttribute('aria-valuemin', String(MIN_SIZE));
+    this.splitter.setAttribute('aria-valuemax', String(MAX_SIZE));
   }
 
   private save(): void {
@@ -202,7 +206,8 @@ export class ChartStrip {
     clearTimeout(this.timer);
     this.timer = undefined;
     const first = this.first;
-    const parameters = first ? [first] : [];
+    const uses = this.state.open.some((p) => p === 'profile' || p === 'trajectories' || p === 'instruments');
+    const parameters = first && uses ? [first] : [];
     if (first && this.state.second && this.state.second !== first && this.state.open.includes('profile')) parameters.push(this.state.second);
     const panels = this.state.open;
     const key = JSON.stringify([panels, parameters]);
@@ -245,7 +250,7 @@ export class ChartStrip {
 
   private resize(size: number, save: boolean): void {
     const room = this.state.place === 'below' ? window.innerHeight - 160 : window.innerWidth - 320;
-    this.state.size = Math.round(Math.max(MIN_SIZE, Math.min(Math.max(MIN_SIZE, room), size)));
+    this.state.size = Math.round(Math.max(MIN_SIZE, Math.min(MAX_SIZE, Math.max(MIN_SIZE, room), size)));
     this.layout();
     if (save) this.save();
   }

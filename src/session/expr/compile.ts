@@ -14,7 +14,7 @@
  * norm), mean, sum, max, min, each also of abs(group), as in max(abs(W1)).
  */
 import { type Network, sharpness } from '../../core';
-import { isDead, isSaturated } from '../inspect';
+import { distanceFrom, hiddenShare, ratio, trainableSquares } from '../inspect';
 import { ExpressionError, type Node, parseExpression, type Span } from './parse';
 
 /** What conditions read. The arrays are views that live as long as the trainer; `scalars` is refreshed before each check. */
@@ -176,31 +176,12 @@ class Compiler {
     const net = this.network;
     const { params: p, gradients: g, y } = this.state;
     const s = this.state.scalars;
-    const { trainable } = net.training;
-    const n = net.parameterCount;
-    const hidden = net.layers.length - 1;
-    let units = 0;
-    for (let l = 0; l < hidden; l++) units += net.layers[l].units;
-    const share = (test: (l: number, j: number) => boolean) => (): number => {
-      if (units === 0) return 0;
-      let count = 0;
-      for (let l = 0; l < hidden; l++) for (let j = 0; j < net.layers[l].units; j++) if (test(l, j)) count++;
-      return count / units;
-    };
     switch (name) {
-      case 'gradientNorm': return () => { let q = 0; for (let i = 0; i < n; i++) if (trainable[i] === 1) q += g[i] * g[i]; return Math.sqrt(q); };
-      case 'updateRatio': return () => {
-        let q = 0;
-        let w = 0;
-        for (let i = 0; i < n; i++) if (trainable[i] === 1) { q += g[i] * g[i]; w += p[i] * p[i]; }
-        return (s.learningRate * Math.sqrt(q)) / Math.sqrt(w);
-      };
-      case 'distance': {
-        const start = net.initialParameters;
-        return () => { let q = 0; for (let i = 0; i < n; i++) q += (p[i] - start[i]) ** 2; return Math.sqrt(q); };
-      }
-      case 'deadShare': return share((l, j) => isDead(net, y, l, j));
-      case 'saturatedShare': return share((l, j) => isSaturated(net, y, l, j, 1e-7, 0.5));
+      case 'gradientNorm': return () => Math.sqrt(trainableSquares(net, g));
+      case 'updateRatio': return () => ratio(s.learningRate * Math.sqrt(trainableSquares(net, g)), Math.sqrt(trainableSquares(net, p)));
+      case 'distance': return () => distanceFrom(p, net.initialParameters);
+      case 'deadShare': return () => hiddenShare(net, y, 'dead');
+      case 'saturatedShare': return () => hiddenShare(net, y, 'saturated');
       case 'sharpness': return () => sharpness(net, p) ?? NaN;
     }
   }

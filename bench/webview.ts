@@ -17,6 +17,7 @@ import { openWebview } from '../test/webview/page';
 import { EVERY_PANEL } from './charts';
 import type { ChartPanel, ChartRequest } from '../src/session/chartTypes';
 
+/** The longest a panel took to draw in each refresh (one panel is drawn per animation frame). */
 export interface DrawFigures {
   panels: string[];
   steps: number;
@@ -49,8 +50,7 @@ async function main(): Promise<void> {
       const frame = buildFrame(session, i > 0, []);
       await view.send({ type: 'frame', frame });
       await view.send({ type: 'charts', charts: charts.compute(request) });
-      await view.page.locator(`.chart-panel[data-panel="loss"][data-current="${frame.step}"]`).waitFor();
-      await view.page.locator(`.chart-strip[data-draw-ms]`).waitFor();
+      await view.page.locator(`.chart-strip[data-drawn-step="${frame.step}"]`).waitFor();
       // The first draw creates the charts; the rest update them, as Continue does.
       if (i > 0) times.push(Number(await view.page.locator('.chart-strip').getAttribute('data-draw-ms')));
     }

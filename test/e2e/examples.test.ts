@@ -109,7 +109,9 @@ describe('examples in VS Code (e2e)', () => {
 
   it("the editor title's controls follow the run: Step Back and Reset only once there is a step to undo", async () => {
     const { page } = vscode;
-    const frame = await openGraph(page, 'dosage-b3.nn.json');
+    // Not dosage-b3: the broken-character test above edited it, and after the window reload in the
+    // test before, VS Code for the browser has once brought back its broken text from a backup.
+    const frame = await openGraph(page, 'dosage-w3-w4-b3.nn.json');
     const title = (name: RegExp) => page.locator('.editor-actions').getByRole('button', { name });
     const disabled = async (name: RegExp): Promise<boolean> => (await title(name).getAttribute('aria-disabled')) === 'true';
     await until('Step Back disabled at step 0', async () => await disabled(/^Step Back/) && await disabled(/^Reset/));

@@ -43,10 +43,12 @@ interface Entry {
   nextCharts: number;
   /** A refresh of charts left pending while stopped. */
   followUp: ReturnType<typeof setTimeout> | undefined;
+  /** Charts are due after the current message is answered. */
+  chartsQueued: boolean;
 }
 
 function entryFor(session: TrainingSession, network: Network, chartRequest: ChartRequest | null): Entry {
-  return { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined };
+  return { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined, chartsQueued: false };
 }
 
 const runs = new Map<number, Entry>();
@@ -58,7 +60,12 @@ function send(message: FromWorker): void {
 
 function emit(run: number, event: RunEvent): void {
   send({ kind: 'event', run, event });
-  if (event.type !== 'charts') chartsAfter(run);
+  if (event.type === 'charts') return;
+  // After the reply to whatever made this frame (a stop answers Pause before its charts are drawn).
+  const entry = runs.get(run);
+  if (!entry?.chartRequest || entry.chartsQueued) return;
+  entry.chartsQueued = true;
+  setImmediate(() => { entry.chartsQueued = false; if (runs.get(run) === entry) chartsAfter(run); });
 }
 
 /**

@@ -468,9 +468,13 @@ export function trainableIndices(network: Network): number[] {
   return out;
 }
 
-/** The top eigenvalue of the loss's Hessian over the trainable parameters, or null past HESSIAN_LIMIT of them. */
+/**
+ * The top eigenvalue of the loss's Hessian over the trainable parameters; null past HESSIAN_LIMIT
+ * of them, or where the Hessian is not finite (a diverged state).
+ */
 export function sharpness(network: Network, params: ArrayLike<number>): number | null {
   const indices = trainableIndices(network);
   if (indices.length > HESSIAN_LIMIT) return null;
-  return largestEigenvalue(hessian(network, params, indices), indices.length);
+  const H = hessian(network, params, indices);
+  return H.every(Number.isFinite) ? largestEigenvalue(H, indices.length) : null;
 }

@@ -108,6 +108,11 @@ export class History {
     this.lossValues = new Float64Array(Math.min(this.lossLimit, 1024));
   }
 
+  /** The state the history began at (step baseStep): a view, not to be written. */
+  get baseParameters(): Float64Array {
+    return this.base;
+  }
+
   /** Bytes held by the history's buffers (what the cap bounds). */
   get bytes(): number {
     return (this.base.length + this.recentParams.length + this.checkpointParams.length + this.checkpointSteps.length + this.lossValues.length) * 8;

@@ -12,8 +12,8 @@
  * left is `pending`, for the next call, so a large network's history never holds the worker up.
  */
 import {
-  decimate, findParameter, fitCurve, fitPlane, fitSamples, hessian, HESSIAN_LIMIT, largestEigenvalue, lossSurface, lossSweep,
-  lossSymbol, type History, sweepMinimum, sweepRange, trainableIndices, Trainer,
+  decimate, findParameter, fitCurve, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
+  sweepMinimum, sweepRange, trainableIndices, Trainer,
 } from '../core';
 import type { ChartData, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
 import { distanceFrom, hiddenShare, layerShare, ratio, trainableSquares } from './inspect';
@@ -61,16 +61,15 @@ export class SessionCharts {
   private hits: number[] = [];
   private samples = new Map<number, Sample>();
   /** The history the samples and hits belong to. */
-  private sampledHistory: History | undefined;
-  private hitsHistory: History | undefined;
+  private history: History | undefined;
+  /** The trainer samples are recomputed on; it stays on the history between calls. */
   private scratch: Trainer | undefined;
-  private start: Float64Array | undefined;
 
   constructor(private readonly session: TrainingSession, private readonly now: () => number = () => performance.now()) {}
 
   /** A breakpoint stopped the run at `step`: marked on the loss curve. */
   hit(step: number): void {
-    this.syncHits();
+    this.sync();
     if (this.hits[this.hits.length - 1] === step) return;
     this.hits.push(step);
     if (this.hits.length > HITS_KEPT) this.hits.splice(0, this.hits.length - HITS_KEPT);
@@ -81,6 +80,7 @@ export class SessionCharts {
     const { session } = this;
     const t = session.trainer;
     t.evaluate();
+    this.sync();
     const data: ChartData = { step: t.stepCount, pending: false };
     const open = new Set(request.panels);
     const selected = [...new Set(request.parameters)].map((n) => findParameter(session.network, n)).filter((p) => p !== undefined);
@@ -103,15 +103,18 @@ export class SessionCharts {
     return data;
   }
 
-  private syncHits(): void {
-    if (this.hitsHistory === this.session.history) return;
-    this.hitsHistory = this.session.history;
+  /** Forgets the samples and the hits of a history that is gone (Reset after an edit, Set Value, retraining). */
+  private sync(): void {
+    const h = this.session.history;
+    if (h === this.history) return;
+    this.history = h;
+    this.samples.clear();
     this.hits = [];
+    if (this.scratch) h.stateAt(h.baseStep, this.scratch);
   }
 
   private lossChart(): LossChart {
     const { trainer: t, history: h } = this.session;
-    this.syncHits();
     const { stride, values } = h.losses();
     // The series holds states baseStep, +stride, ... up to the one before the newest; the newest
     // is added when the run is there. It ends where the loss stopped being a number.
@@ -150,7 +153,7 @@ export class SessionCharts {
     const slope = t.gradients[index];
     const { learningRate } = network.training;
     const trainable = network.training.trainable[index] === 1;
-    const [lo, hi] = sweepRange(value, this.startOf()[index], slope, learningRate);
+    const [lo, hi] = sweepRange(value, this.session.history.baseParameters[index], slope, learningRate);
     const sweep = lossSweep(network, params, index, lo, hi, passes(network, 121, 11));
     const next = trainable ? value - learningRate * slope : value;
     const nextLoss = lossSweep(network, params, index, next, next, 1).losses[0];
@@ -202,24 +205,6 @@ export class SessionCharts {
 
   // ---- the series over steps ----------------------------------------------------------------------
 
-  /** Where the run's history began (the sweep's range is anchored there). */
-  private startOf(): Float64Array {
-    this.syncHistory();
-    return this.start!;
-  }
-
-  /** Forgets the samples when the history is a new one (Reset after an edit, Set Value, retraining). */
-  private syncHistory(): void {
-    const h = this.session.history;
-    if (h === this.sampledHistory && this.start) return;
-    this.sampledHistory = h;
-    this.samples.clear();
-    this.scratch ??= new Trainer(this.session.network);
-    if (this.scratch.network !== this.session.network) this.scratch.retrain(this.session.network);
-    h.stateAt(h.baseStep, this.scratch);
-    this.start = Float64Array.from(this.scratch.params);
-  }
-
   /**
    * The sampled series for the `selected` parameters (every parameter in a small network); with
    * `sharpness`, the Hessian's top eigenvalue too. Samples not computed within `budgetMs` (at
@@ -227,7 +212,6 @@ export class SessionCharts {
    */
   private series(selected: number[], sharpness: boolean, budgetMs: number): SeriesChart & { pending: boolean } {
     const { network, history: h, trainer: t } = this.session;
-    this.syncHistory();
     const tracked = network.parameterCount <= ALL_TRAJECTORIES ? network.parameters.map((p) => p.index) : [...new Set(selected)];
     const span = h.latest - h.baseStep;
     let stride = 1;
@@ -286,7 +270,8 @@ export class SessionCharts {
    */
   private fill(wanted: number[], tracked: number[], sharpness: boolean, deadline: number): boolean {
     const { network, history } = this.session;
-    const s = this.scratch!;
+    this.scratch ??= new Trainer(network);
+    const s = this.scratch;
     if (s.network !== network) s.retrain(network);
     const interval = history.interval;
     let done = 0;
@@ -297,10 +282,10 @@ export class SessionCharts {
       done++;
       // Only the sharpness is missing, and the sample holds every parameter: no need to recompute the state.
       if (kept && kept.values instanceof Float64Array && this.usable(kept, tracked, false)) {
-        this.samples.set(step, { ...kept, sharpness: this.sharpnessAt(kept.values) });
+        this.samples.set(step, { ...kept, sharpness: sharpnessAt(network, kept.values) });
         continue;
       }
-      // The scratch stays on this history between calls (syncHistory puts it at its start), so a
+      // The scratch stays on this history between calls (sync() puts it at its start), so a
       // call goes on walking from where the last one stopped.
       if (step >= s.stepCount && step - s.stepCount <= interval) {
         while (s.stepCount < step) s.step();
@@ -309,15 +294,6 @@ export class SessionCharts {
       this.samples.set(step, this.measure(s, tracked, sharpness, kept));
     }
     return true;
-  }
-
-  /** The Hessian's top eigenvalue at `params` over the trainable parameters; null past HESSIAN_LIMIT of them or where the loss is not finite. */
-  private sharpnessAt(params: Float64Array): number | null {
-    const network = this.session.network;
-    const indices = trainableIndices(network);
-    if (indices.length > HESSIAN_LIMIT) return null;
-    const H = hessian(network, params, indices);
-    return H.every(Number.isFinite) ? largestEigenvalue(H, indices.length) : null;
   }
 
   /** The instruments at the trainer's state (evaluated), after Cockpit and SageMaker Debugger; reuses what `kept` has. */
@@ -333,7 +309,7 @@ export class SessionCharts {
       for (const i of tracked) m.set(i, a[i]);
       return m;
     };
-    const sharp = kept?.sharpness !== undefined ? kept.sharpness : sharpness ? this.sharpnessAt(p) : undefined;
+    const sharp = kept?.sharpness !== undefined ? kept.sharpness : sharpness ? sharpnessAt(network, p) : undefined;
     if (kept) return { ...kept, values: pick(p, kept.values), gradients: pick(g, kept.gradients), sharpness: sharp };
     const gradientNorm = Math.sqrt(trainableSquares(network, g));
     return {

@@ -6,16 +6,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { api, closeAllEditors, examplePath, scratchFile, waitFor } from './util';
+import { api, closeAllEditors, openNetworkEditor, examplePath, scratchFile, waitFor } from './util';
 
 const editorOf = (uri: vscode.Uri) => api().editors().find((e) => e.uri === uri.toString());
 const state = (): string => JSON.stringify(api().editors().map(({ params: _p, ...e }) => e));
-
-async function opened(uri: vscode.Uri): Promise<void> {
-  await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor');
-  await waitFor('the network editor to show the graph', () => editorOf(uri)?.ready && editorOf(uri)?.shown === 'model', 30_000, state);
-  await waitFor('the network editor to be active', async () => (await vscode.commands.executeCommand<{ uri: string } | undefined>('backprop.trainingStatus'))?.uri === uri.toString());
-}
 
 describe('charts through the extension host', () => {
   afterEach(closeAllEditors);
@@ -23,7 +17,7 @@ describe('charts through the extension host', () => {
   it("draws the page's panels from the worker: the SSR curve of b3 with slope -15.7, the loss growing with each step", async () => {
     const text = readFileSync(examplePath('dosage-b3.nn.json'), 'utf8');
     const uri = scratchFile('charts-b3.nn.json', text);
-    await opened(uri);
+    await openNetworkEditor(uri);
     // The page opens with the loss, the curve and the fit; with nothing selected, the curve is the first trainable parameter's.
     const first = await waitFor('the charts of step 0', () => { const c = editorOf(uri)?.charts; return c?.profile ? c : undefined; }, 30_000, state);
     assert.deepEqual(first.panels, ['loss', 'profile', 'fit']);
@@ -40,7 +34,7 @@ describe('charts through the extension host', () => {
 
   it('asks for what a page selects, and ignores a request that is not one', async () => {
     const uri = scratchFile('charts-all.nn.json', readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
-    await opened(uri);
+    await openNetworkEditor(uri);
     await waitFor('the first charts', () => editorOf(uri)?.charts?.profile, 30_000, state);
     await api().fromPage(uri.toString(), { type: 'charts', panels: ['profile', 'instruments'], parameters: ['w3'] });
     await waitFor('the curve of w3', () => editorOf(uri)?.charts?.profile?.parameter === 'w3' && editorOf(uri)?.charts?.lossPoints === null, 20_000, state);
@@ -57,7 +51,7 @@ describe('charts through the extension host', () => {
 
   it('saves a chart where the save dialog says: the picture as PNG bytes, the data as text; nothing when cancelled', async () => {
     const uri = scratchFile('charts-export.nn.json', readFileSync(examplePath('dosage-b3.nn.json'), 'utf8'));
-    await opened(uri);
+    await openNetworkEditor(uri);
     const png = scratchFile('chart.png', '');
     const csv = scratchFile('chart.csv', '');
     const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };

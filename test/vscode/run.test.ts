@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { loadNetwork, Trainer } from '../../src/core';
-import { api, closeAllEditors, examplePath, scratchFile, waitFor } from './util';
+import { api, closeAllEditors, openNetworkEditor, examplePath, scratchFile, waitFor } from './util';
 
 type Status = { uri: string; step: number; running: boolean; stop: string | null } | undefined;
 
@@ -16,18 +16,6 @@ const editorsOf = (uri: vscode.Uri) => api().editors().filter((e) => e.uri === u
 const editorOf = (uri: vscode.Uri) => editorsOf(uri)[0];
 const runOf = (uri: vscode.Uri) => api().runs().find((r) => r.uri === uri.toString());
 const state = (): string => JSON.stringify({ editors: api().editors().map(({ params: _p, ...e }) => e), runs: api().runs() });
-
-/**
- * Opens `uri` in the network editor and waits until every editor of it has a page that said ready
- * (as editor.test.ts explains, VS Code for the browser can fail to boot a webview created while
- * another is still loading, which a person opening editors by hand does not run into).
- */
-async function opened(uri: vscode.Uri, column = vscode.ViewColumn.Active): Promise<void> {
-  const before = editorsOf(uri).length;
-  await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor', column);
-  await waitFor('the network editor to show the graph', () => editorsOf(uri).length > before && editorsOf(uri).every((e) => e.ready && e.shown === 'model'), 30_000, state);
-  await waitFor('the network editor to be active', async () => (await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.uri === uri.toString());
-}
 
 /** An example's text as it is, or with some of its training settings changed. */
 function network(name: string, training?: Record<string, unknown>): string {
@@ -53,8 +41,8 @@ describe('one run per network document', () => {
 
   it('two editors of one file show and drive one run, whichever was focused last', async () => {
     const uri = scratchFile('run-two.nn.json', network('dosage-all.nn.json'));
-    await opened(uri);
-    await opened(uri, vscode.ViewColumn.Beside);
+    await openNetworkEditor(uri);
+    await openNetworkEditor(uri, vscode.ViewColumn.Beside);
     await waitFor('two editors of the file', () => editorsOf(uri).length === 2 && editorsOf(uri).every((e) => e.ready), 30_000, state);
     assert.equal(runOf(uri)?.attachments, 2, 'one run, attached twice');
     for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('backprop.step');
@@ -71,7 +59,7 @@ describe('one run per network document', () => {
 
   it('Pause from the command palette stops a 50,000,000-step Continue at once, and no step comes after', async () => {
     const uri = scratchFile('run-pause.nn.json', network('xor.nn.json', { minStepSize: 0, maxSteps: 50_000_000 }));
-    await opened(uri);
+    await openNetworkEditor(uri);
     await vscode.commands.executeCommand('backprop.continue');
     await waitFor('Continue to be under way', () => runOf(uri)?.running && (runOf(uri)!.step ?? 0) > 20_000, 30_000, state);
     await vscode.commands.executeCommand('backprop.pause');
@@ -87,7 +75,7 @@ describe('one run per network document', () => {
   it('a broken edit during Continue pauses the run where it is, in sight; the repaired file goes on from there', async () => {
     const text = network('xor.nn.json', { minStepSize: 0, maxSteps: 50_000_000 });
     const uri = scratchFile('run-broken.nn.json', text);
-    await opened(uri);
+    await openNetworkEditor(uri);
     await vscode.commands.executeCommand('backprop.continue');
     await waitFor('Continue to be under way', () => runOf(uri)?.running && (runOf(uri)!.step ?? 0) > 1000, 30_000, state);
     await replace(uri, '"layers"', '"layers');
@@ -107,7 +95,7 @@ describe('one run per network document', () => {
 
   it('a tab hidden and shown again keeps its run, its step and its place inside a step', async () => {
     const uri = scratchFile('run-hidden.nn.json', network('dosage-all.nn.json'));
-    await opened(uri);
+    await openNetworkEditor(uri);
     await vscode.commands.executeCommand('backprop.step');
     await vscode.commands.executeCommand('backprop.stepInto');
     await waitFor('inside step 1', () => editorOf(uri)?.step === 1 && editorOf(uri)?.phase !== null);
@@ -124,7 +112,7 @@ describe('one run per network document', () => {
   it('Step Into walks the forward pass, the loss, the backward pass and the update; Step Out finishes the step', async () => {
     const text = network('dosage-all.nn.json');
     const uri = scratchFile('run-step-into.nn.json', text);
-    await opened(uri);
+    await openNetworkEditor(uri);
     const phases: unknown[] = [];
     for (let i = 0; i < 7; i++) {
       await vscode.commands.executeCommand('backprop.stepInto');
@@ -151,7 +139,7 @@ describe('one run per network document', () => {
   it('Write Parameters to File is one edit that undo takes back, and the run keeps its step', async () => {
     const text = network('dosage-b3.nn.json');
     const uri = scratchFile('run-write.nn.json', text);
-    await opened(uri);
+    await openNetworkEditor(uri);
     for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('backprop.step');
     await api().sync();
     const trained = editorOf(uri)!.params!;
@@ -172,7 +160,7 @@ describe('one run per network document', () => {
   it('an edit of the training settings goes on from the step; an edit of anything else restarts, saying why', async () => {
     const text = network('dosage-b3.nn.json');
     const uri = scratchFile('run-edit.nn.json', text);
-    await opened(uri);
+    await openNetworkEditor(uri);
     for (let i = 0; i < 2; i++) await vscode.commands.executeCommand('backprop.step');
     await api().sync();
     // Spaces change nothing the run depends on.

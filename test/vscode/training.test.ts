@@ -3,19 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { loadNetwork, Trainer } from '../../src/core';
-import { api, closeAllEditors, examplePath, scratchFile, waitFor } from './util';
+import { api, closeAllEditors, openNetworkEditor, examplePath, scratchFile, waitFor } from './util';
 
 type Status = { uri: string; step: number; loss: number; running: boolean; stopReason: string | null } | undefined;
 
 function editorOf(uri: vscode.Uri) {
   return api().editors().find((e) => e.uri === uri.toString());
-}
-
-async function opened(uri: vscode.Uri): Promise<void> {
-  await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor');
-  await waitFor('the network editor to show the graph', () => editorOf(uri)?.shown === 'model' && editorOf(uri)?.step === 0, 30_000, () => JSON.stringify(api().editors()));
-  // The commands act on the active network editor.
-  await waitFor('the network editor to be active', async () => (await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.uri === uri.toString());
 }
 
 describe('training from the network editor', () => {
@@ -24,7 +17,7 @@ describe('training from the network editor', () => {
   it('steps, steps back and resets with the exact numbers, and never touches the file', async () => {
     const text = readFileSync(examplePath('dosage-all.nn.json'), 'utf8');
     const uri = scratchFile('training-steps.nn.json', text);
-    await opened(uri);
+    await openNetworkEditor(uri);
     for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('backprop.step');
     await waitFor('step 3', () => editorOf(uri)?.step === 3);
     const reference = new Trainer(loadNetwork(text));
@@ -43,7 +36,7 @@ describe('training from the network editor', () => {
     const file = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
     file.training = { learningRate: 0.01, maxSteps: 1e12, minStepSize: 0 };
     const uri = scratchFile('training-continue.nn.json', JSON.stringify(file, null, 2));
-    await opened(uri);
+    await openNetworkEditor(uri);
     await vscode.commands.executeCommand('backprop.continue');
     await waitFor('Continue to be under way', () => editorOf(uri)?.running && editorOf(uri)!.step! > 10_000);
     // A command issued during Continue is answered, and training is still going when it is.
@@ -61,7 +54,7 @@ describe('training from the network editor', () => {
 
   it('the commands reach the network editor from elsewhere (the walkthrough\'s buttons): Explain pins a parameter', async () => {
     const uri = scratchFile('training-explain.nn.json', readFileSync(examplePath('dosage-b3.nn.json'), 'utf8'));
-    await opened(uri);
+    await openNetworkEditor(uri);
     await vscode.commands.executeCommand('vscode.open', scratchFile('elsewhere.txt', 'focus is here now'));
     await vscode.commands.executeCommand('backprop.explainParameter', 'b3');
     await waitFor('b3 pinned', () => editorOf(uri)?.pinned === 'b3', 20_000, () => JSON.stringify(api().editors()));

@@ -56,3 +56,18 @@ export async function closeAllEditors(): Promise<void> {
   await waitFor('every tab to close', () => vscode.window.tabGroups.all.every((g) => g.tabs.length === 0));
   await waitFor('every network editor to be disposed', () => api().editors().length === 0, 20_000, () => JSON.stringify(api().editors()));
 }
+
+/**
+ * Opens `uri` in the network editor and waits until every editor of it has a page that said ready
+ * and shows the graph, and the training commands act on it (VS Code for the browser can fail to
+ * boot a webview created while another is still loading, which a person opening editors by hand
+ * does not run into).
+ */
+export async function openNetworkEditor(uri: vscode.Uri, column = vscode.ViewColumn.Active): Promise<void> {
+  const editorsOf = () => api().editors().filter((e) => e.uri === uri.toString());
+  const before = editorsOf().length;
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor', column);
+  await waitFor('the network editor to show the graph', () => editorsOf().length > before && editorsOf().every((e) => e.ready && e.shown === 'model'), 30_000,
+    () => JSON.stringify({ editors: api().editors().map(({ params: _p, ...e }) => e), runs: api().runs() }));
+  await waitFor('the network editor to be active', async () => (await vscode.commands.executeCommand<{ uri: string } | undefined>('backprop.trainingStatus'))?.uri === uri.toString());
+}

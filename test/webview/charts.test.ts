@@ -6,22 +6,21 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { loadNetwork, type Network } from '../../src/core';
-import type { ChartPanel, ChartRequest } from '../../src/session/chartTypes';
+import { CHART_PANELS, type ChartPanel, type ChartRequest } from '../../src/session/chartTypes';
 import { SessionCharts } from '../../src/session/charts';
 import { buildFrame, buildStructure } from '../../src/session/frame';
 import { TrainingSession } from '../../src/session/training';
 import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import type { WebviewMessage } from '../../src/protocol';
-import { launchBrowser, ROOT, screenshot } from '../harness/vscode';
-import { openWebview, type WebviewPage } from './page';
+import { ROOT, screenshot } from '../harness/vscode';
+import { openWebview, useChromium, type WebviewPage } from './page';
 import type { ThemeName } from './themes';
 import { EXAMPLE_FILES } from '../../src/exampleFiles';
 
 const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
-const ALL: ChartPanel[] = ['loss', 'profile', 'fit', 'trajectories', 'instruments'];
+const ALL: ChartPanel[] = [...CHART_PANELS];
 
 /** Shows `session` with every panel open and the charts the worker would send for `parameters`. */
 async function showCharts(view: WebviewPage, session: TrainingSession, parameters: string[] = [], panels = ALL, charts = new SessionCharts(session)): Promise<void> {
@@ -54,20 +53,14 @@ async function lossPoint(view: WebviewPage, step: number, where: 'gutter' | 'plo
 }
 
 describe('chart strip (Chromium)', () => {
-  let browser: Browser;
   let view: WebviewPage;
 
-  before(async function () {
-    this.timeout(5 * 60_000);
-    ({ browser } = await launchBrowser());
-  });
-  after(() => browser?.close());
+  const chromium = useChromium('charts', () => view);
   beforeEach(async function () {
     this.timeout(120_000);
-    view = await openWebview('dark', browser);
+    view = await openWebview('dark', chromium());
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(view.page, `FAILED-charts-${this.currentTest.title.replace(/\W+/g, '-')}`);
     await view.close();
   });
 
@@ -207,6 +200,17 @@ describe('chart strip (Chromium)', () => {
     assert.equal(Number(lines[1].split(',')[1]).toFixed(4), '20.4236');
   });
 
+  it('brings back the view the host kept: the log-scale loss axis, the strip beside the graph, a folded panel', async () => {
+    const session = new TrainingSession(example('dosage-b3.nn.json'));
+    await showCharts(view, session, ['b3']);
+    await view.send({ type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, charts: { open: ['loss', 'profile'], place: 'beside', size: 400, second: null, logScale: true } } });
+    await view.page.locator('.chart-panel[data-panel="loss"] button[aria-label="Logarithmic loss axis"][aria-pressed="true"]').waitFor();
+    assert.equal(await view.page.locator('.chart-strip').getAttribute('data-place'), 'beside');
+    assert.equal(await view.page.locator('.chart-panel[data-panel="fit"] .chart-fold').getAttribute('aria-expanded'), 'false');
+    // Restoring is not a change of the person's: nothing is sent back.
+    assert.ok((await postedOf(view, 'viewState')).every((m) => m.state.charts?.logScale !== true));
+  });
+
   it('folds a panel, keeps the choice with the host, and moves the strip beside the graph', async () => {
     const session = new TrainingSession(example('dosage-b3.nn.json'));
     await showCharts(view, session, ['b3']);
@@ -226,7 +230,7 @@ describe('chart strip (Chromium)', () => {
 
   for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
     it(`draws the strip in the ${theme} theme's colours`, async () => {
-      const themed = await openWebview(theme, browser);
+      const themed = await openWebview(theme, chromium());
       try {
         const session = new TrainingSession(example('dosage-all.nn.json'));
         for (let i = 0; i < 300; i++) session.step();

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { explain, findParameter, loadNetwork, type Network, Trainer } from '../../src/core';
 import { buildFrame, buildStructure, explainView } from '../../src/session/frame';
 import { type Stop, TrainingSession } from '../../src/session/training';
@@ -14,8 +13,8 @@ import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { modelOf as viewModel } from '../../webview/store';
 import { fmt, signed } from '../../webview/format';
-import { launchBrowser, ROOT, screenshot } from '../harness/vscode';
-import { openWebview, type WebviewPage } from './page';
+import { ROOT, screenshot } from '../harness/vscode';
+import { openWebview, useChromium, type WebviewPage } from './page';
 
 const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
 /** What the page draws for `net` at step 0, stopped. */
@@ -43,26 +42,20 @@ const broken = (message: string, line: number, column: number, offset: number, l
 const four = (v: number): string => v.toPrecision(4).replace('-', '−');
 
 describe('network editor webview (Chromium)', () => {
-  let browser: Browser;
   let view: WebviewPage;
   const dosage = example('dosage-b3.nn.json');
 
-  before(async function () {
-    this.timeout(5 * 60_000);
-    ({ browser } = await launchBrowser());
-  });
-  after(() => browser?.close());
+  const chromium = useChromium('webview', () => view);
 
   beforeEach(async function () {
     // The first page of a fresh Chromium can take long to load its fonts and styles on a cold
     // machine (seen once in a clean CI clone); a limit, not a measure.
     this.timeout(120_000);
-    view = await openWebview('dark', browser);
+    view = await openWebview('dark', chromium());
     await show(view, dosage);
     await view.page.locator('#app[data-cards-ready]').waitFor();
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(view.page, `FAILED-webview-${this.currentTest.title.replace(/\W+/g, '-')}`);
     await view.close();
   });
 
@@ -331,7 +324,7 @@ describe('network editor webview (Chromium)', () => {
   });
 
   it('explains what a network file is when the file is something else', async () => {
-    const fresh = await openWebview('light', browser);
+    const fresh = await openWebview('light', chromium());
     try {
       await fresh.send(broken('the file must be a network object, not an array', 1, 1, 0, 1, true));
       const panel = fresh.page.locator('.not-network');
@@ -441,7 +434,7 @@ describe('network editor webview (Chromium)', () => {
   });
 
   it("opens in the notation the file asks for, unless the person chose one", async () => {
-    const fresh = await openWebview('dark', browser);
+    const fresh = await openWebview('dark', chromium());
     try {
       await show(fresh, example('3b1b-chain.nn.json'));
       assert.equal(await fresh.page.locator('vscode-toolbar-button[title^="3Blue1Brown"]').evaluate((b) => (b as unknown as { checked: boolean }).checked), true);
@@ -456,7 +449,7 @@ describe('network editor webview (Chromium)', () => {
   });
 
   it('offers to create a network in an empty file', async () => {
-    const fresh = await openWebview('light', browser);
+    const fresh = await openWebview('light', chromium());
     try {
       await fresh.send(broken('the file is empty: expected a network object', 1, 1, 0, 0, true, true));
       const panel = fresh.page.locator('.not-network');
@@ -716,7 +709,7 @@ describe('network editor webview (Chromium)', () => {
   });
 
   it('draws a phase and the breakpoints list in the light theme too, in its own colours', async () => {
-    const light = await openWebview('light', browser);
+    const light = await openWebview('light', chromium());
     try {
       const net = example('dosage-all.nn.json');
       const session = new TrainingSession(net);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
-import { launchBrowser, ROOT } from '../harness/vscode';
+import { launchBrowser, ROOT, screenshot } from '../harness/vscode';
 import { type ThemeName, THEMES } from './themes';
 
 export interface WebviewPage {
@@ -63,4 +63,23 @@ export async function openWebview(theme: ThemeName = 'dark', browser?: Browser):
       else await page.context().close();
     },
   };
+}
+
+/**
+ * One Chromium for a suite (launched before it, closed after), and a screenshot named after each
+ * test that fails, of the page `current()` shows; returns the browser.
+ */
+export function useChromium(name: string, current: () => WebviewPage | undefined): () => Browser {
+  let browser: Browser | undefined;
+  before(async function () {
+    this.timeout(5 * 60_000);
+    ({ browser } = await launchBrowser());
+  });
+  after(() => browser?.close());
+  // Registered before the suite's own afterEach, so it runs first, while the page is open.
+  afterEach(async function () {
+    const view = current();
+    if (this.currentTest?.state === 'failed' && view) await screenshot(view.page, `FAILED-${name}-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+  return () => browser!;
 }

@@ -9,6 +9,18 @@ const common = {
   '--vscode-editor-font-size': '14px',
 };
 
+/** The chart and debugger colours Default Dark Modern and Default High Contrast share. */
+const darkCharts = {
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-debugIcon-breakpointForeground': '#e51400',
+    '--vscode-debugIcon-breakpointCurrentStackframeForeground': '#ffcc00',
+};
+
 export type ThemeName = 'dark' | 'light' | 'high-contrast';
 
 export const THEMES: Record<ThemeName, Record<string, string>> = {
@@ -25,14 +37,7 @@ export const THEMES: Record<ThemeName, Record<string, string>> = {
     '--vscode-widget-border': '#313131',
     '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
     '--vscode-focusBorder': '#0078d4',
-    '--vscode-charts-blue': '#3794ff',
-    '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-green': '#89d185',
-    '--vscode-charts-purple': '#b180d7',
-    '--vscode-charts-red': '#f14c4c',
-    '--vscode-charts-yellow': '#cca700',
-    '--vscode-debugIcon-breakpointForeground': '#e51400',
-    '--vscode-debugIcon-breakpointCurrentStackframeForeground': '#ffcc00',
+    ...darkCharts,
     '--vscode-dropdown-background': '#313131',
     '--vscode-dropdown-foreground': '#cccccc',
     '--vscode-dropdown-border': '#3c3c3c',
@@ -108,14 +113,7 @@ export const THEMES: Record<ThemeName, Record<string, string>> = {
     '--vscode-contrastBorder': '#6fc3df',
     '--vscode-contrastActiveBorder': '#f38518',
     '--vscode-focusBorder': '#f38518',
-    '--vscode-charts-blue': '#3794ff',
-    '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-green': '#89d185',
-    '--vscode-charts-purple': '#b180d7',
-    '--vscode-charts-red': '#f14c4c',
-    '--vscode-charts-yellow': '#cca700',
-    '--vscode-debugIcon-breakpointForeground': '#e51400',
-    '--vscode-debugIcon-breakpointCurrentStackframeForeground': '#ffcc00',
+    ...darkCharts,
     '--vscode-dropdown-background': '#000000',
     '--vscode-dropdown-foreground': '#ffffff',
     '--vscode-dropdown-border': '#6fc3df',

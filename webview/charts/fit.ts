@@ -9,7 +9,7 @@ import type { Plugin } from 'chart.js';
 import type { FitChart } from '../../src/session/chartTypes';
 import { compact, fmt } from '../format';
 import { csvRow, Panel, type PanelActions, points } from './panel';
-import { CellImage, type Palette, rgba, withAlpha } from './theme';
+import { CellImage, type Palette, type Rgba, rgba, withAlpha } from './theme';
 
 /** Samples named one by one in the text alternative; past this many, a count. */
 const SPOKEN_SAMPLES = 20;
@@ -77,10 +77,7 @@ export class FitPanel extends Panel {
         pointRadius: 5, borderColor: p.foreground, backgroundColor: p.foreground,
       },
     ];
-    const options = this.baseOptions(d.inputs[0], d.outputs[0]);
-    const scales = options.scales as Record<string, Record<string, unknown>>;
-    scales.x.min = c.xs[0];
-    scales.x.max = c.xs[c.xs.length - 1];
+    const options = this.baseOptions(d.inputs[0], d.outputs[0], { x: [c.xs[0], c.xs[c.xs.length - 1]] });
     const plugins = options.plugins as Record<string, Record<string, unknown>>;
     plugins.legend.display = true;
     plugins.legend.position = 'bottom';
@@ -132,12 +129,7 @@ export class FitPanel extends Panel {
       const [lo, hi] = range(plane.values[0]);
       return s.observed[i][0] >= (lo + hi) / 2 ? this.palette.blue : this.palette.orange;
     };
-    const options = this.baseOptions(d.inputs[0], d.inputs[1]);
-    const scales = options.scales as Record<string, Record<string, unknown>>;
-    scales.x.min = plane.xs[0];
-    scales.x.max = plane.xs[plane.xs.length - 1];
-    scales.y.min = plane.ys[0];
-    scales.y.max = plane.ys[plane.ys.length - 1];
+    const options = this.baseOptions(d.inputs[0], d.inputs[1], { x: [plane.xs[0], plane.xs[plane.xs.length - 1]], y: [plane.ys[0], plane.ys[plane.ys.length - 1]] });
     this.draw({
       type: 'scatter',
       data: {
@@ -164,34 +156,21 @@ export class FitPanel extends Panel {
         const n = plane.xs.length;
         const k = plane.values.length;
         const [vLo, vHi] = plane.probabilities ? [0, 1] : range(plane.values[0]);
-        type Rgba = [number, number, number, number];
         const colours = Array.from({ length: k }, (_, i): Rgba => rgba(this.classColour(i)) ?? [128, 128, 128, 1]);
         const blue: Rgba = rgba(this.palette.blue) ?? [0, 0, 255, 1];
         const orange: Rgba = rgba(this.palette.orange) ?? [255, 128, 0, 1];
         const key = `${this.version}:${this.palette.blue}:${this.palette.orange}`;
-        this.map.fill(key, n, n, (r, c, out, at) => {
+        this.map.fill(key, n, n, (r, c) => {
           const g = r * n + c;
-          let colour: Rgba;
-          let alpha: number;
           if (plane.probabilities) {
             let best = 0;
             for (let i = 1; i < k; i++) if (plane.values[i][g] > plane.values[best][g]) best = i;
-            colour = colours[best];
-            alpha = 0.15 + (0.6 * (plane.values[best][g] - 1 / k)) / (1 - 1 / k);
-          } else {
-            const t = vHi > vLo ? (plane.values[0][g] - vLo) / (vHi - vLo) : 0.5;
-            colour = t >= 0.5 ? blue : orange;
-            alpha = 0.7 * Math.abs(t - 0.5) * 2 + 0.05;
+            return [colours[best], 0.15 + (0.6 * (plane.values[best][g] - 1 / k)) / (1 - 1 / k)];
           }
-          out[at] = colour[0];
-          out[at + 1] = colour[1];
-          out[at + 2] = colour[2];
-          out[at + 3] = Math.round(255 * colour[3] * alpha);
+          const t = vHi > vLo ? (plane.values[0][g] - vLo) / (vHi - vLo) : 0.5;
+          return [t >= 0.5 ? blue : orange, 0.7 * Math.abs(t - 0.5) * 2 + 0.05];
         });
-        const { scales } = chart;
-        const dx = (plane.xs[1] - plane.xs[0]) / 2;
-        const dy = (plane.ys[1] - plane.ys[0]) / 2;
-        this.map.draw(chart.ctx, scales.x.getPixelForValue(plane.xs[0] - dx), scales.y.getPixelForValue(plane.ys[n - 1] + dy), scales.x.getPixelForValue(plane.xs[n - 1] + dx), scales.y.getPixelForValue(plane.ys[0] - dy));
+        this.map.drawOver(chart, plane.xs, plane.ys);
       },
     };
   }

@@ -36,7 +36,7 @@ export class LossPanel extends Panel {
 
   constructor(open: boolean, private log: boolean, palette: Palette, private readonly loss: LossActions) {
     super('loss', 'Loss over steps', open, palette, loss);
-    this.logButton = this.tool('symbol-ruler', 'Logarithmic loss axis', () => this.setLog(!this.log), true);
+    this.logButton = this.tool('symbol-ruler', 'Logarithmic loss axis', () => this.setLog(!this.log, true), true);
     this.logButton.setAttribute('aria-pressed', String(log));
     // The chart takes keys (Left, Right, Home, End go to a step; B sets a breakpoint): a slider over the steps.
     this.canvas.setAttribute('role', 'slider');
@@ -44,10 +44,11 @@ export class LossPanel extends Panel {
     this.listen();
   }
 
-  private setLog(on: boolean): void {
+  /** The log-scale toggle: set by the person (`byPerson`: kept with the view) or restored from the kept view. */
+  setLog(on: boolean, byPerson = false): void {
     this.log = on;
     this.logButton.setAttribute('aria-pressed', String(on));
-    this.loss.logScale(on);
+    if (byPerson) this.loss.logScale(on);
     this.redraw();
   }
 
@@ -77,10 +78,8 @@ export class LossPanel extends Panel {
     this.canvas.setAttribute('aria-valuetext', `step ${d.current.step}, ${this.symbol} ${fmt(d.current.loss)}`);
     const ys = this.log ? positive(d.losses) : d.losses;
     const hits = d.hits.filter((s) => s >= d.earliest && s <= d.latest).map((s) => ({ x: s, y: this.lossNear(s) }));
-    const options = this.baseOptions('step', this.symbol);
+    const options = this.baseOptions('step', this.symbol, { x: [d.earliest, this.axisEnd(d)] });
     const scales = options.scales as Record<string, Record<string, unknown>>;
-    scales.x.min = d.earliest;
-    scales.x.max = this.axisEnd(d);
     scales.x.ticks = { ...(scales.x.ticks as object), padding: GUTTER, precision: 0 };
     if (this.log) scales.y.type = 'logarithmic';
     this.draw({
@@ -117,12 +116,16 @@ export class LossPanel extends Panel {
     this.describe(summary, `step ${d.current.step}: ${s} ${fmt(d.current.loss)}   (step ${d.first.step}: ${fmt(d.first.loss)})${d.divergedAt !== null ? `   diverged at ${d.divergedAt}` : ''}`);
   }
 
-  /** The drawn loss at the drawn step nearest `step`. */
+  /** The drawn loss at the drawn step nearest `step` (the drawn steps ascend: a binary search). */
   private lossNear(step: number): number | null {
-    const d = this.data!;
-    let best = 0;
-    for (let i = 1; i < d.steps.length; i++) if (Math.abs(d.steps[i] - step) < Math.abs(d.steps[best] - step)) best = i;
-    return d.losses[best] ?? null;
+    const { steps, losses } = this.data!;
+    let lo = 0;
+    let hi = steps.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (steps[mid] <= step) lo = mid; else hi = mid;
+    }
+    return losses[Math.abs(steps[hi] - step) < Math.abs(steps[lo] - step) ? hi : lo] ?? null;
   }
 
   /** The current-step line, the gutter's dots and the hover dot, drawn over the chart. */

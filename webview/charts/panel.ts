@@ -115,12 +115,14 @@ export abstract class Panel {
     this.chart.update('none');
   }
 
-  /** Options every panel starts from: no animation, the theme's colours and font, a linear x axis. */
-  protected baseOptions(xTitle: string, yTitle: string): ChartOptions<'line'> {
+  /** Options every panel starts from: no animation, the theme's colours and font, linear axes over `range` where given. */
+  protected baseOptions(xTitle: string, yTitle: string, range: { x?: [number, number]; y?: [number, number] } = {}): ChartOptions<'line'> {
     const p = this.palette;
     const font = { family: p.font, size: p.fontSize };
-    const axis = (title: string) => ({
+    const axis = (title: string, bounds?: [number, number]) => ({
       type: 'linear' as const,
+      min: bounds?.[0],
+      max: bounds?.[1],
       // No tick at an axis's set end (a range like -3..4.2 would print 4.2 beside 4).
       ticks: { color: p.muted, font, maxTicksLimit: 7, includeBounds: false },
       grid: { color: withAlpha(p.grid, 0.5) },
@@ -134,7 +136,7 @@ export abstract class Panel {
       normalized: true,
       parsing: false,
       interaction: { mode: 'nearest', intersect: false },
-      scales: { x: axis(xTitle), y: axis(yTitle) },
+      scales: { x: axis(xTitle, range.x), y: axis(yTitle, range.y) },
       plugins: {
         legend: { display: false, labels: { color: p.foreground, font, boxWidth: 14, boxHeight: 2 } },
         tooltip: {

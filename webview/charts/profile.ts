@@ -9,7 +9,7 @@ import type { ProfileChart, SurfaceChart } from '../../src/session/chartTypes';
 import { h } from '../dom';
 import { fmt } from '../format';
 import { csvRow, Panel, type PanelActions, points } from './panel';
-import { CellImage, type Palette, rgba } from './theme';
+import { CellImage, type Palette, type Rgba, rgba } from './theme';
 
 /** Parameters listed for the contour map's second one (a list of 150,000 helps nobody). */
 const SELECTABLE = 200;
@@ -79,16 +79,12 @@ export class ProfilePanel extends Panel {
     const tangent = [{ x: d.value - half, y: d.loss - d.slope * half }, { x: d.value + half, y: d.loss + d.slope * half }];
     const finite = d.losses.filter(Number.isFinite);
     const lo = Math.min(...finite, d.loss);
+    const top = Math.max(...finite, d.loss);
     // High enough for the point and the next one with room above, and for a quarter of the curve's
     // height, so the bowl around the point stays readable when the range's ends climb steeply.
-    const hi = Math.min(Math.max(...finite, d.loss), Math.max(lo + 1.6 * (Math.max(d.loss, d.nextLoss) - lo), lo + 0.25 * (Math.max(...finite) - lo)));
+    const hi = Math.min(top, Math.max(lo + 1.6 * (Math.max(d.loss, d.nextLoss) - lo), lo + 0.25 * (top - lo)));
     const pad = 0.06 * (hi - lo || 1);
-    const options = this.baseOptions(d.parameter, s);
-    const scales = options.scales as Record<string, Record<string, unknown>>;
-    scales.x.min = d.xs[0];
-    scales.x.max = d.xs[d.xs.length - 1];
-    scales.y.min = lo - pad;
-    scales.y.max = hi + pad;
+    const options = this.baseOptions(d.parameter, s, { x: [d.xs[0], d.xs[d.xs.length - 1]], y: [lo - pad, hi + pad] });
     const slopeText = `d${s}/d${d.parameter} = ${fmt(d.slope)}`;
     const summary = `${s} against ${d.parameter}, the other parameters held: ${d.parameter} = ${fmt(d.value)}, ${s} = ${fmt(d.loss)}, slope ${slopeText}.`
       + (d.trainable ? ` One step down the tangent (learning rate ${fmt(d.learningRate)}): ${d.parameter} = ${fmt(d.next)}, where ${s} = ${fmt(d.nextLoss)}.` : ` ${d.parameter} does not train.`)
@@ -153,12 +149,7 @@ export class ProfilePanel extends Panel {
     this.setTitle(`${s} over ${a} and ${b}`);
     this.element.dataset.parameter = a;
     this.element.dataset.points = String(d.losses.length);
-    const options = this.baseOptions(a, b);
-    const scales = options.scales as Record<string, Record<string, unknown>>;
-    scales.x.min = d.xs[0];
-    scales.x.max = d.xs[d.xs.length - 1];
-    scales.y.min = d.ys[0];
-    scales.y.max = d.ys[d.ys.length - 1];
+    const options = this.baseOptions(a, b, { x: [d.xs[0], d.xs[d.xs.length - 1]], y: [d.ys[0], d.ys[d.ys.length - 1]] });
     const first = { x: d.path.xs[0], y: d.path.ys[0] };
     const summary = `${s} over ${a} and ${b}, the other parameters held: now ${a} = ${fmt(d.current.x)}, ${b} = ${fmt(d.current.y)}, ${s} = ${fmt(d.current.loss)}.`
       + ` Gradient descent's path starts at ${a} = ${fmt(first.x)}, ${b} = ${fmt(first.y)} (${d.path.xs.length} points).`
@@ -188,24 +179,18 @@ export class ProfilePanel extends Panel {
         const d = this.surface;
         if (!d) return;
         const n = d.xs.length;
-        const colour = rgba(this.palette.purple) ?? [128, 0, 128, 1];
+        const colour: Rgba = rgba(this.palette.purple) ?? [128, 0, 128, 1];
         const logs = d.losses.map((v) => Math.log(Math.max(v, 1e-12)));
         const finite = logs.filter(Number.isFinite);
         const lo = Math.min(...finite);
         const hi = Math.max(...finite);
         const bands = 12;
-        this.map.fill(`${this.version}:${this.palette.purple}`, n, n, (r, c, out, at) => {
+        this.map.fill(`${this.version}:${this.palette.purple}`, n, n, (r, c) => {
           const v = logs[r * n + c];
           const band = Number.isFinite(v) && hi > lo ? Math.min(bands - 1, Math.floor(((v - lo) / (hi - lo)) * bands)) : bands - 1;
-          out[at] = colour[0];
-          out[at + 1] = colour[1];
-          out[at + 2] = colour[2];
-          out[at + 3] = Math.round(255 * colour[3] * (0.85 * (1 - band / bands) + 0.05));
+          return [colour, 0.85 * (1 - band / bands) + 0.05];
         });
-        const { scales } = chart;
-        const dx = (d.xs[1] - d.xs[0]) / 2;
-        const dy = (d.ys[1] - d.ys[0]) / 2;
-        this.map.draw(chart.ctx, scales.x.getPixelForValue(d.xs[0] - dx), scales.y.getPixelForValue(d.ys[n - 1] + dy), scales.x.getPixelForValue(d.xs[n - 1] + dx), scales.y.getPixelForValue(d.ys[0] - dy));
+        this.map.drawOver(chart, d.xs, d.ys);
       },
     };
   }

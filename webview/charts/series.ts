@@ -2,7 +2,7 @@
  * The panels over steps, drawn from the series the worker samples from the history: the
  * trajectories of parameters and their gradients, and the instruments that explain why training
  * fails (after Cockpit and SageMaker Debugger): gradient norm, update size, update-to-weight
- * ratio, distance from the start, dead and saturated units, and the sharpness (the largest
+ * ratio, distance from the file's parameters, dead and saturated units, and the sharpness (the largest
  * eigenvalue of the loss's Hessian) against 2 / learning rate, past which gradient descent on a
  * quadratic diverges.
  */
@@ -12,6 +12,11 @@ import { h } from '../dom';
 import { fmt } from '../format';
 import { csvRow, Panel, type PanelActions, points, positive } from './panel';
 import { type Palette, withAlpha } from './theme';
+
+/** The steps the series cover, at least one wide. */
+function stepRange(d: SeriesChart): [number, number] {
+  return [d.steps[0], Math.max(d.steps[d.steps.length - 1], d.steps[0] + 1)];
+}
 
 /** A vertical line at the current step, in the debugger's current-line colour. */
 function currentStep(step: () => number | undefined, colour: () => string): Plugin {
@@ -67,11 +72,9 @@ export class TrajectoriesPanel extends Panel {
       this.describe(`Parameters over steps ${d.steps[0]} to ${d.steps[last]} (every ${d.stride === 1 ? 'step' : `${d.stride} steps`}), solid lines the values, dashed the gradients: ${said.join('; ')}.`,
         d.parameters.map((q) => `${q.name} ${fmt(q.values[k])}`).join('   '));
     }
-    const options = this.baseOptions('step', 'value');
+    const options = this.baseOptions('step', 'value', { x: stepRange(d) });
     const scales = options.scales as Record<string, Record<string, unknown>>;
     scales.y2 = { ...scales.y, position: 'right', title: { ...(scales.y.title as object), text: `d${this.symbol}/dp (dashed)` }, grid: { drawOnChartArea: false } };
-    scales.x.min = d.steps[0];
-    scales.x.max = Math.max(d.steps[last], d.steps[0] + 1);
     const plugins = options.plugins as Record<string, Record<string, unknown>>;
     plugins.legend.display = true;
     plugins.legend.position = 'bottom';
@@ -155,7 +158,7 @@ export class InstrumentsPanel extends Panel {
       `gradient norm ${fmt(s.gradientNorm[k])}`,
       `update size ${fmt(s.updateSize[k])}`,
       `update-to-weight ratio ${fmt(s.updateRatio[k])}`,
-      ...(s.distance ? [`distance from the start ${fmt(s.distance[k])}`] : []),
+      ...(s.distance ? [`distance from the file's parameters ${fmt(s.distance[k])}`] : []),
       `dead units ${Math.round(100 * s.dead[k])}%`,
       `saturated units ${Math.round(100 * s.saturated[k])}%`,
     ];
@@ -164,14 +167,12 @@ export class InstrumentsPanel extends Panel {
     this.describe(`Instruments for ${where} at step ${d.steps[k]}: ${parts.join(', ')}.`
       + (sharpNow !== null ? ` Sharpness (the largest eigenvalue of the loss's Hessian) ${fmt(sharpNow)} against 2 / learning rate = ${fmt(d.stabilityLimit)}: ${verdict}.` : this.scope === 'network' && !sharp ? ' Sharpness is computed for networks of up to 300 trainable parameters.' : ''),
     `${parts.slice(0, 3).join('   ')}${sharpNow !== null ? `   sharpness ${fmt(sharpNow)} vs 2/lr ${fmt(d.stabilityLimit)}` : ''}`);
-    const options = this.baseOptions('step', 'size (log)');
+    const options = this.baseOptions('step', 'size (log)', { x: stepRange(d) });
     const scales = options.scales as Record<string, Record<string, unknown>>;
     scales.y.type = 'logarithmic';
     // Powers of ten only, written short (0.01, 1, 100, 1e+4), as a log axis reads.
     scales.y.ticks = { ...(scales.y.ticks as object), callback: (v: number | string) => (Math.abs(Math.log10(Number(v)) % 1) < 1e-9 ? fmt(Number(v), 1) : '') };
     scales.share = { type: 'linear', position: 'right', min: 0, max: 100, ticks: { ...(scales.y.ticks as object), callback: (v: number | string) => `${v}%` }, grid: { drawOnChartArea: false }, border: scales.y.border, title: { ...(scales.y.title as object), text: 'units (%)' } };
-    scales.x.min = d.steps[0];
-    scales.x.max = Math.max(d.steps[last], d.steps[0] + 1);
     const plugins = options.plugins as Record<string, Record<string, unknown>>;
     plugins.legend.display = true;
     plugins.legend.position = 'bottom';
@@ -181,7 +182,7 @@ export class InstrumentsPanel extends Panel {
       line('‖gradient‖', s.gradientNorm, p.blue),
       line('update size', s.updateSize, p.orange),
       line('update / weight', s.updateRatio, p.green),
-      ...(s.distance ? [line('distance from start', s.distance, p.muted)] : []),
+      ...(s.distance ? [line('distance from the file', s.distance, p.muted)] : []),
       ...(sharp ? [
         line('sharpness λmax', sharp, p.purple, { borderWidth: 2 }),
         line('2 / learning rate', d.steps.map(() => d.stabilityLimit), p.red, { borderDash: [6, 4] }),
@@ -196,7 +197,7 @@ export class InstrumentsPanel extends Panel {
   protected csv(): string {
     const d = this.data;
     if (!d) return '';
-    const head = ['step', 'gradient norm', 'update size', 'update/weight', 'distance from start', 'dead share', 'saturated share', 'sharpness', '2/learning rate'];
+    const head = ['step', 'gradient norm', 'update size', 'update/weight', 'distance from the file\'s parameters', 'dead share', 'saturated share', 'sharpness', '2/learning rate'];
     d.layers.forEach((_, l) => head.push(`layer ${l + 1} gradient norm`, `layer ${l + 1} update/weight`, `layer ${l + 1} dead share`, `layer ${l + 1} saturated share`));
     const n = d.network;
     const rows = d.steps.map((s, i) => csvRow([

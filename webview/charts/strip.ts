@@ -100,6 +100,7 @@ export class ChartStrip {
   restore(state: StripState): void {
     this.state = { ...state };
     for (const panel of this.panels) if (panel.open !== state.open.includes(panel.kind)) panel.setOpen(state.open.includes(panel.kind), false);
+    this.loss.setLog(state.logScale);
     this.layout();
     this.profile.setParameters(this.names.filter((n) => n !== this.first), this.state.second);
     this.requestNow();

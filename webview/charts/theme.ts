@@ -97,28 +97,47 @@ export function withAlpha(color: string, alpha: number): string {
   return c ? `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${(c[3] * alpha).toFixed(3)})` : color;
 }
 
+export type Rgba = [number, number, number, number];
+
 /**
- * A grid of cells drawn as one image: `colour(r, c)` gives each cell's [r, g, b, a] (0..255), row
- * 0 at the bottom (the lowest y). Drawn into the plot over [x0, x1] x [y0, y1] (pixels), unsmoothed,
- * so a 48 x 48 map costs one drawImage, not 2,304 rectangles.
+ * A grid of cells drawn as one image under a chart's data: `cell(r, c)` gives cell (r, c)'s colour
+ * and opacity, row 0 at the lowest y. The image is refilled only when `key` (what the cells depend
+ * on) changes, and drawn unsmoothed over the plot, each cell centred on its grid point: a 48 x 48
+ * map costs one drawImage, not 2,304 rectangles.
  */
 export class CellImage {
   private readonly canvas = document.createElement('canvas');
   private key = '';
 
-  /** Fills the image when `key` (what the cells depend on) changed since the last time. */
-  fill(key: string, rows: number, columns: number, colour: (r: number, c: number, out: Uint8ClampedArray, at: number) => void): void {
+  fill(key: string, rows: number, columns: number, cell: (r: number, c: number) => [Rgba, number]): void {
     if (key === this.key) return;
     this.key = key;
     this.canvas.width = columns;
     this.canvas.height = rows;
     const ctx = this.canvas.getContext('2d')!;
     const image = ctx.createImageData(columns, rows);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) colour(r, c, image.data, ((rows - 1 - r) * columns + c) * 4);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < columns; c++) {
+        const [colour, alpha] = cell(r, c);
+        const at = ((rows - 1 - r) * columns + c) * 4;
+        image.data[at] = colour[0];
+        image.data[at + 1] = colour[1];
+        image.data[at + 2] = colour[2];
+        image.data[at + 3] = Math.round(255 * colour[3] * alpha);
+      }
+    }
     ctx.putImageData(image, 0, 0);
   }
 
-  draw(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number, y1: number): void {
+  /** Draws the image over the grid `xs` x `ys` (evenly spaced, ascending) on `chart`'s scales. */
+  drawOver(chart: Chart, xs: readonly number[], ys: readonly number[]): void {
+    const { ctx, scales } = chart;
+    const dx = (xs[1] - xs[0]) / 2;
+    const dy = (ys[1] - ys[0]) / 2;
+    const x0 = scales.x.getPixelForValue(xs[0] - dx);
+    const x1 = scales.x.getPixelForValue(xs[xs.length - 1] + dx);
+    const y0 = scales.y.getPixelForValue(ys[ys.length - 1] + dy);
+    const y1 = scales.y.getPixelForValue(ys[0] - dy);
     ctx.save();
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.canvas, Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));

@@ -21,7 +21,7 @@ export interface BreakpointCost {
 }
 
 /**
- * Continue's loop (TrainingSession.run) with and without ARMED, in turns of ~20 ms so a noisy
+ * Continue's loop (TrainingSession.advance) with and without ARMED, in turns of ~20 ms so a noisy
  * neighbour slows both alike; the median of each.
  */
 export function benchBreakpointCost(network: Network, seconds: number): BreakpointCost {
@@ -32,7 +32,7 @@ export function benchBreakpointCost(network: Network, seconds: number): Breakpoi
   const rate = (s: TrainingSession): number => {
     const from = s.trainer.stepCount;
     const t0 = performance.now();
-    const stop = s.run(20, () => performance.now());
+    const stop = s.advance(20, () => performance.now());
     if (stop) throw new Error(`Continue stopped in the bench: ${stop.text}`);
     return (s.trainer.stepCount - from) / ((performance.now() - t0) / 1000);
   };

@@ -1,12 +1,8 @@
-/** Numbers as the editor shows them: 4 significant digits, so columns do not jump while running. */
+import { formatNumber } from '../src/core/numbers';
+
+/** Numbers as the editor shows them: 4 significant digits, zeros kept, so columns do not jump while running. */
 export function fmt(v: number, digits = 4): string {
-  // Webview messages travel as JSON, where NaN and ±Infinity become null.
-  if (typeof v !== 'number') return 'not finite';
-  if (v === 0) return '0';
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '−∞';
-  const a = Math.abs(v);
-  const s = a < 1e-4 || a >= 1e6 ? v.toExponential(digits - 1) : v.toPrecision(digits);
-  return s.replace('-', '−');
+  return formatNumber(v, { digits, keepZeros: true, typeset: true });
 }
 
 /** With an explicit sign, so colour is never the only carrier of it. */
@@ -16,8 +12,7 @@ export function signed(v: number, digits = 4): string {
 
 /** Data as written: no trailing zeros (0.5, not 0.5000), since data never changes while running. */
 export function compact(v: number): string {
-  if (!Number.isFinite(v)) return fmt(v);
-  return String(Number(v.toPrecision(6))).replace('-', '−');
+  return formatNumber(v, { typeset: true });
 }
 
 /**

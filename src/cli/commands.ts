@@ -11,7 +11,7 @@ import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type Bu
 import { TrainingSession } from '../session/training';
 import { explainView } from '../session/frame';
 import { renderExplanation } from './explanation';
-import { formatNumber as n, renderTable } from './table';
+import { n, renderTable } from './table';
 
 export interface CliIo {
   readFile(path: string): string;
@@ -277,7 +277,7 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
   }
   const trainer = session.trainer;
   const before = trainer.evaluate();
-  const stop = session.startContinue() ?? session.run(Infinity, () => performance.now())!;
+  const stop = session.continueToStop();
   const loss = trainer.evaluate();
   const stopReason = stop.reason === 'breakpoint' ? 'breakpoint' : session.stopReason ?? stop.reason;
   let wrote: string | undefined;

@@ -1,7 +1,7 @@
 /** The chain-rule explanation as text, shared by the CLI and the debugger's console. */
 import type { Network } from '../core';
 import type { ExplanationView } from '../protocol';
-import { formatNumber as n, renderTable } from './table';
+import { n, renderTable } from './table';
 
 /**
  * The chain rule behind one derivative as text, every factor with its number, per sample and

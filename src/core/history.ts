@@ -47,7 +47,9 @@ export interface LossSeries {
 
 export class History {
   private readonly size: number;
-  private readonly cap: number;
+  private cap: number;
+  /** How many recent steps were asked for (the cap may allow fewer). */
+  private readonly recentWanted: number;
   /** The state the history began at, and its step number. */
   private readonly base: Float64Array;
   readonly baseStep: number;
@@ -56,8 +58,8 @@ export class History {
 
   // The parameters of the steps last visited: step s lives in slot s % recentSlots for s in
   // recentFrom..recentTo (at most recentSlots of them, the latest the trainer has been at).
-  private readonly recentSlots: number;
-  private readonly recentParams: Float64Array;
+  private recentSlots: number;
+  private recentParams: Float64Array;
   private recentFrom: number;
   private recentTo: number;
   /** The next step that gets a checkpoint, and the next state whose loss the series keeps. */
@@ -66,14 +68,14 @@ export class History {
 
   // Checkpoints: step numbers ascending, parameters in the same order.
   private checkpointEvery: number;
-  private readonly checkpointLimit: number;
+  private checkpointLimit: number;
   private checkpointSteps: Float64Array;
   private checkpointParams: Float64Array;
   private checkpointCount = 0;
 
   // The loss of state i x lossStride at lossValues[i], for the first lossCount states.
   private lossStride = 1;
-  private readonly lossLimit: number;
+  private lossLimit: number;
   private lossValues: Float64Array;
   private lossCount = 0;
 
@@ -92,6 +94,7 @@ export class History {
     // to K steps takes microseconds and the recent copies would only slow every step down.
     const cheap = size * trainer.network.data.samples < CHEAP_STEP;
     const recent = options.recent ?? (cheap ? 0 : HISTORY_DEFAULTS.recent);
+    this.recentWanted = recent;
     this.recentSlots = Math.max(0, Math.min(recent, Math.floor(budget / 4 / bytesPerState)));
     this.recentParams = new Float64Array(this.recentSlots * size);
     // The ring starts with the base state.
@@ -172,9 +175,16 @@ export class History {
    * steps after it stay: going forward again finds them). Returns how many steps were recomputed.
    */
   restore(step: number): number {
-    if (!Number.isInteger(step) || step < this.baseStep || step > this.latest) {
-      throw new RangeError(`step ${step} is outside the history (${this.baseStep}..${this.latest})`);
-    }
+    return drain(this.restoring(step));
+  }
+
+  /**
+   * restore() one recomputed step at a time: yields after each step how far it has got (0..1), so
+   * a caller can work a long replay (a large network, a wide checkpoint interval) in slices and
+   * stop between them. Abandoned half way, it leaves the trainer at an earlier state of this history.
+   */
+  *restoring(step: number): Generator<number, number, void> {
+    this.check(step);
     const t = this.trainer;
     if (this.putFromRing(t, step)) return 0;
     const { step: from, params: source } = this.checkpointAtOrBefore(step);
@@ -187,6 +197,7 @@ export class History {
       t.step();
       const s = t.stepCount;
       if (this.recentSlots > 0 && s >= keepFrom) this.keepRecent(s, t.params);
+      yield (s - from) / (step - from);
     }
     t.lastStepSize = 0;
     return step - from;
@@ -198,16 +209,28 @@ export class History {
    * past on a scratch trainer). Returns how many steps were recomputed.
    */
   stateAt(step: number, scratch: Trainer): number {
-    if (!Number.isInteger(step) || step < this.baseStep || step > this.latest) {
-      throw new RangeError(`step ${step} is outside the history (${this.baseStep}..${this.latest})`);
-    }
+    return drain(this.stateAtSteps(step, scratch));
+  }
+
+  /** stateAt() one recomputed step at a time (see restoring). */
+  *stateAtSteps(step: number, scratch: Trainer): Generator<number, number, void> {
+    this.check(step);
     if (this.putFromRing(scratch, step)) return 0;
     const from = this.checkpointAtOrBefore(step);
     scratch.setParameters(from.params);
     scratch.stepCount = from.step;
-    while (scratch.stepCount < step) scratch.step();
+    while (scratch.stepCount < step) {
+      scratch.step();
+      yield (scratch.stepCount - from.step) / (step - from.step);
+    }
     scratch.lastStepSize = 0;
     return step - from.step;
+  }
+
+  private check(step: number): void {
+    if (!Number.isInteger(step) || step < this.baseStep || step > this.latest) {
+      throw new RangeError(`step ${step} is outside the history (${this.baseStep}..${this.latest})`);
+    }
   }
 
   /** Puts `t` at `step` straight from the ring of recent states, when the ring holds it. */
@@ -239,13 +262,7 @@ export class History {
       if (this.lossValues.length < this.lossLimit) {
         this.lossValues = grow(this.lossValues, Math.min(this.lossLimit, this.lossValues.length * 2));
       } else {
-        // Keep states 0, 2 x stride, 4 x stride, ...
-        const v = this.lossValues;
-        let n = 0;
-        for (let i = 0; i < this.lossCount; i += 2) v[n++] = v[i];
-        this.lossCount = n;
-        this.lossStride *= 2;
-        this.nextLossState = this.baseStep + n * this.lossStride;
+        this.thinLosses();
         if (state !== this.nextLossState) return;
       }
     }
@@ -272,6 +289,61 @@ export class History {
     this.checkpointCount++;
   }
 
+  /** Keeps the loss of states 0, 2 x stride, 4 x stride, ...: the stride doubles. */
+  private thinLosses(): void {
+    const v = this.lossValues;
+    let n = 0;
+    for (let i = 0; i < this.lossCount; i += 2) v[n++] = v[i];
+    this.lossCount = n;
+    this.lossStride *= 2;
+    this.nextLossState = this.baseStep + n * this.lossStride;
+  }
+
+  /**
+   * Sets a new cap (the worker shares one budget among the runs it holds, so each run's share
+   * changes as files open and close). A lower cap thins what is kept as record() would have: the
+   * checkpoints (K doubles), the loss series (its stride doubles) and the ring of recent steps
+   * (the latest stay); nothing is recomputed and every step stays reachable.
+   */
+  setMaxBytes(maxBytes: number): void {
+    const bytesPerState = this.size * 8;
+    this.cap = Math.max(maxBytes, 2 * bytesPerState + 1024);
+    const budget = this.cap - bytesPerState;
+    const slots = Math.max(0, Math.min(this.recentWanted, Math.floor(budget / 4 / bytesPerState)));
+    if (slots !== this.recentSlots) this.resizeRing(slots);
+    this.checkpointLimit = Math.max(0, Math.floor(budget / 2 / (bytesPerState + 8)));
+    while (this.checkpointCount > this.checkpointLimit) this.thinCheckpoints();
+    if (this.checkpointSteps.length > this.checkpointLimit) {
+      this.checkpointSteps = this.checkpointSteps.slice(0, this.checkpointLimit);
+      this.checkpointParams = this.checkpointParams.slice(0, this.checkpointLimit * this.size);
+    }
+    const since = this.latest - this.baseStep;
+    this.nextCheckpoint = this.checkpointLimit === 0 ? Infinity : this.baseStep + (Math.floor(since / this.checkpointEvery) + 1) * this.checkpointEvery;
+    this.lossLimit = Math.max(2, Math.floor(budget / 4 / 8));
+    while (this.lossCount > this.lossLimit) this.thinLosses();
+    if (this.lossValues.length > this.lossLimit) this.lossValues = this.lossValues.slice(0, this.lossLimit);
+  }
+
+  /** A ring of `slots` recent steps, keeping the latest of those the old ring held. */
+  private resizeRing(slots: number): void {
+    const old = this.recentParams;
+    const oldSlots = this.recentSlots;
+    this.recentSlots = slots;
+    this.recentParams = new Float64Array(slots * this.size);
+    if (oldSlots === 0 || slots === 0) {
+      // Empty (from past to) until the next step is kept.
+      this.recentTo = this.latest;
+      this.recentFrom = this.latest + 1;
+      return;
+    }
+    const from = Math.max(this.recentFrom, this.recentTo - slots + 1);
+    for (let s = from; s <= this.recentTo; s++) {
+      const at = (s % oldSlots) * this.size;
+      this.recentParams.set(old.subarray(at, at + this.size), (s % slots) * this.size);
+    }
+    this.recentFrom = from;
+  }
+
   /** Doubles K and keeps only the checkpoints on the new grid. */
   private thinCheckpoints(): void {
     this.checkpointEvery *= 2;
@@ -293,6 +365,14 @@ export class History {
 function copy(from: Float64Array, to: Float64Array, at: number, n: number): void {
   if (n > 32) { to.set(from, at); return; }
   for (let i = 0; i < n; i++) to[at + i] = from[i];
+}
+
+/** Runs a generator to its end; its return value. */
+export function drain<R>(work: Iterator<unknown, R>): R {
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+  }
 }
 
 function grow(from: Float64Array, length: number): Float64Array {

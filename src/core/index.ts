@@ -12,3 +12,4 @@ export * from './scaffold';
 export * from './compare';
 export * from './writeback';
 export * from './curves';
+export * from './numbers';

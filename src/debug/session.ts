@@ -11,7 +11,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
-import { findParameter, loadNetwork, type Network } from '../core';
+import { findParameter, formatNumber, loadNetwork, type Network, plural } from '../core';
 import { renderExplanation } from '../cli/explanation';
 import type { NetworkStructure, TrainingAction, TrainingFrame } from '../protocol';
 import type { Run } from '../run/run';
@@ -60,7 +60,7 @@ class References {
 }
 
 /** A number as the debugger's views show it: `digits` significant digits, no trailing zeros. */
-export const fmt = (v: number, digits = 6): string => (Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : String(v));
+export const fmt = (v: number, digits = 6): string => formatNumber(v, { digits });
 
 export class NetworkDebugSession extends DebugSession {
   private run: Run | undefined;
@@ -526,7 +526,7 @@ export class NetworkDebugSession extends DebugSession {
         return [
           this.variable(`d${sym}/d${p.name}`, fmt(gradients[0]), { evaluateName: `d${p.name}` }),
           this.variable('next value', fmt(next), { evaluateName: p.trainable ? `${p.name} - learningRate * d${p.name}` : p.name, type: p.trainable ? `${p.name} − ${fmt(s.learningRate)} × d${sym}/d${p.name}` : 'not trainable: it stays' }),
-          this.variable('chain rule', `Σ over ${s.samples} samples, factor by factor`, { variablesReference: this.refs.create({ kind: 'terms', index: ref.index }) }),
+          this.variable('chain rule', `Σ over ${plural(s.samples, 'sample')}, factor by factor`, { variablesReference: this.refs.create({ kind: 'terms', index: ref.index }) }),
         ];
       }
       case 'terms': {

@@ -196,6 +196,19 @@ export class Run {
     return (await this.settled()) ? this.handle.request('control', { action }) : null;
   }
 
+  /**
+   * The stop a control came to: its reply when it ended at once, else the stop that ends what it
+   * started (Continue, or a long Step Back, Go to Step or Reverse Continue).
+   */
+  async untilStopped(reply: Promise<Stop | null>): Promise<Stop> {
+    // The worker sends a control's reply before any event of what it started, and this listens
+    // before the next message is read.
+    const stop = await reply;
+    if (stop) return stop;
+    return new Promise<Stop>((resolve) => { const sub = this.onStopped.on((s) => { sub.dispose(); resolve(s); }); });
+  }
+
+  /** Go to Step: its stop if it ended at once, null when it goes on in slices (its stop is an event). */
   async goTo(step: number): Promise<Stop | null> {
     return (await this.settled()) ? this.handle.request('goTo', { step }) : null;
   }

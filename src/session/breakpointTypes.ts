@@ -3,6 +3,7 @@
  * the CLI. Plain data (it crosses to the worker and the webview), no behaviour: that is in
  * breakpoints.ts, which runs in the worker.
  */
+import { plural } from '../core/numbers';
 
 /**
  * A breakpoint of the person's: at a step, every N steps, on a condition, or on a watched
@@ -96,7 +97,7 @@ export interface BreakpointHit {
 export function describeBreakpoint(b: BreakpointSpec): string {
   switch (b.kind) {
     case 'step': return `step ${b.step}`;
-    case 'every': return `every ${b.every} steps`;
+    case 'every': return `every ${plural(b.every, 'step')}`;
     case 'condition': return b.expression;
     case 'watch':
       return b.watch === 'sign' ? `${b.parameter} changes sign` : b.watch === 'cross' ? `${b.parameter} crosses ${b.value}` : `${b.parameter} moves by more than ${b.value}`;

@@ -10,7 +10,7 @@
  * at its step, an every-N one at each multiple of N. Hit counts count every firing; a hit condition
  * decides which firings break.
  */
-import { findParameter, type Network } from '../core';
+import { findParameter, formatNumber, type Network, plural } from '../core';
 import { compileExpression, type Compiled, type ExprState, truthy } from './expr/compile';
 import { ExpressionError } from './expr/parse';
 import { isDead, isSaturated } from './inspect';
@@ -172,7 +172,7 @@ export class Breakpoints {
       case 'every': {
         if (!Number.isSafeInteger(spec.every) || spec.every < 1) throw new BreakpointError(`every N steps needs N of 1 or more, not ${spec.every}`);
         const n = spec.every;
-        return { ...base, fires: () => s.step > 0 && s.step % n === 0, describe: () => `breakpoint \`every ${n} steps\` hit` };
+        return { ...base, fires: () => s.step > 0 && s.step % n === 0, describe: () => `breakpoint \`every ${plural(n, 'step')}\` hit` };
       }
       case 'condition': {
         const compiled: Compiled = compileExpression(spec.expression, this.network, this.state);
@@ -237,7 +237,7 @@ export class Breakpoints {
       if (loss < this.bestLoss) { this.bestLoss = loss; this.bestStep = s.scalars.step; }
       const n = b.plateau.threshold ?? 100;
       if (s.scalars.step - this.bestStep >= n) {
-        hits = this.fire(hits, 'plateau', `the loss has not gone below ${fmt(this.bestLoss)} for ${n} steps`);
+        hits = this.fire(hits, 'plateau', `the loss has not gone below ${fmt(this.bestLoss)} for ${plural(n, 'step')}`);
         this.bestStep = s.scalars.step;
       }
     }
@@ -259,7 +259,7 @@ export class Breakpoints {
       for (let i = 0; i < s.params.length; i++) {
         if (trainable[i] === 0) continue;
         if (Math.abs(s.params[i] - this.previousParams[i]) < t) {
-          if (++this.stalledFor[i] === n) hits = this.fire(hits, 'stalled', `${this.network.parameters[i].name} has moved by less than ${fmt(t)} per step for ${n} steps`);
+          if (++this.stalledFor[i] === n) hits = this.fire(hits, 'stalled', `${this.network.parameters[i].name} has moved by less than ${fmt(t)} per step for ${plural(n, 'step')}`);
         } else this.stalledFor[i] = 0;
       }
     }
@@ -370,12 +370,7 @@ export class Breakpoints {
 
 class BreakpointError extends Error {}
 
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a < 1e-3 || a >= 1e5 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
-}
+const fmt = (v: number): string => formatNumber(v, { digits: 4 });
 
 /** What a built-in condition does, with its thresholds filled in: for lists and the CLI's help. */
 export function explainBuiltin(kind: BuiltinKind, setting: { threshold?: number; threshold2?: number }): string {

@@ -75,8 +75,12 @@ export class SessionCharts {
     if (this.hits.length > HITS_KEPT) this.hits.splice(0, this.hits.length - HITS_KEPT);
   }
 
-  /** What the open panels draw for the state shown now; `pending` when samples of the series are still to come. */
-  compute(request: ChartRequest, budgetMs = SAMPLE_BUDGET_MS): ChartData {
+  /**
+   * What the open panels draw for the state shown now. Samples of the series are computed for at
+   * most `budgetMs` (the worker passes SAMPLE_BUDGET_MS); `pending` when some are still to come, for
+   * the next call. Without a budget the answer is whole, whatever the machine's speed.
+   */
+  compute(request: ChartRequest, budgetMs = Infinity): ChartData {
     const { session } = this;
     const t = session.trainer;
     t.evaluate();
@@ -275,6 +279,14 @@ export class SessionCharts {
     if (s.network !== network) s.retrain(network);
     const interval = history.interval;
     let done = 0;
+    // The state shown comes first, from the session's own trainer (no replay): the series reaches
+    // where the graph is, whatever the budget leaves for the rest.
+    const t = this.session.trainer;
+    if (wanted.includes(t.stepCount) && !this.usable(this.samples.get(t.stepCount), tracked, sharpness)) {
+      t.evaluate();
+      this.samples.set(t.stepCount, this.measure(t, tracked, sharpness, this.samples.get(t.stepCount)));
+      done++;
+    }
     for (const step of wanted) {
       const kept = this.samples.get(step);
       if (this.usable(kept, tracked, sharpness)) continue;

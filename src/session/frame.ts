@@ -5,7 +5,7 @@
  * few and cheap. Pure (no vscode import): the worker builds these, the tests check them.
  */
 import { explain, finiteDifference, findParameter, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
-import { EXACT_FRAME_LIMIT, type ExplanationView, type NetworkStructure, type TrainingFrame, type UnitView } from '../protocol';
+import { EXACT_FRAME_LIMIT, type ExplanationView, type NetworkStructure, type TrainingFrame, type UnitView } from './views';
 import type { BreakpointStatus } from './breakpointTypes';
 import { progressOf } from './stepper';
 import type { TrainingSession } from './training';
@@ -73,6 +73,7 @@ export function buildFrame(session: TrainingSession, running: boolean, breakpoin
     phase: session.phase,
     progress: progressOf(network, session.phase),
     stop: running ? null : session.lastStop,
+    activity: running ? session.activity : null,
     stopReason: session.stopReason,
     earliest: session.history.baseStep,
     values: exact ? Array.from(trainer.params) : null,

@@ -1,20 +1,26 @@
 /**
  * One network being trained the way a program is debugged: Step (over a whole step), Step Into and
- * Step Out (through a step's phases), Continue (in slices, so whoever drives it stays responsive)
- * with breakpoints checked inside the step loop, Pause, Step Back, Reverse Continue, Go to Step and
- * Reset, with the history that makes going back cheap and exact. Pure: the extension's training
- * worker, the CLI, the bench and the tests drive it.
+ * Step Out (through a step's phases), Continue with breakpoints checked inside the step loop, Pause,
+ * and time travel (Step Back, Reverse Continue, Go to Step, Reset: see timeline.ts). Pure: the
+ * extension's training worker, the CLI, the bench and the tests drive it.
+ *
+ * Anything that can take long is a motion (Continue, Go to Step, Step Back across a replay, Reverse
+ * Continue): started, then advanced in slices whose length a clock decides, so the worker answers
+ * Pause and other files' runs between slices. Where a motion ends never depends on the clock, only
+ * how many slices it takes. Pause ends a motion: Continue and training ahead stop where they got;
+ * a replay or a search of the past puts back the state it started from.
  *
  * A breakpoint is checked on the state after each step: the parameters after k steps, and the loss,
  * gradients and unit values at those parameters. A stop at step k shows that state, the same
- * numbers as `backprop train FILE --steps k`.
+ * numbers as `backprop train FILE --steps k`. Every step a person or Continue takes, whether from a
+ * step's boundary or finishing one Step Into is inside, is checked by one function (afterStep).
  */
-import { History, type HistoryOptions, type Network, sameArray, type StopReason, Trainer } from '../core';
+import { type HistoryOptions, type History, type Network, sameArray, type StopReason, Trainer } from '../core';
 import { Breakpoints } from './breakpoints';
 import type { BreakpointHit, BreakpointSpec, BreakpointStatus, BuiltinSettings } from './breakpointTypes';
 import { compileExpression, type ExprState } from './expr/compile';
 import { describePhase, nextPhase, type Phase } from './stepper';
-
+import { type Scalars, Timeline } from './timeline';
 /** Why the run is where it is. */
 export type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'converged' | 'max-steps' | 'diverged' | 'goto' | 'reverse' | 'reset' | 'set';
 
@@ -41,37 +47,61 @@ export interface TrainingStatus {
   earliest: number;
 }
 
-/** How many steps a slice takes between looks at the clock, to start with; it adapts to ~1 ms. */
-const FIRST_CHUNK = 64;
-/** How far past the newest step Go to Step trains, in one go in the worker. */
-export const GO_TO_AHEAD = 1_000_000;
+export type MotionKind = 'continue' | 'goto' | 'back' | 'reverse';
+
+/** What is under way, as the page, the status bar and VS Code's progress say it: "Going to step 200,000: 41%". */
+export interface Activity {
+  kind: MotionKind;
+  /** "Going to step 200,000" (Continue: "Running"). */
+  label: string;
+  /** How far it has got, 0..1; null when it cannot tell (Continue). */
+  fraction: number | null;
+}
+
+/** A motion under way: its work (null for Continue, whose loop is the session's own) and what Pause puts back. */
+interface Motion {
+  activity: Activity;
+  work: Iterator<number, Stop, void> | null;
+  /** The state before it, put back if it is paused (a replay, a search); null once there is nothing to undo. */
+  saved: { params: Float64Array; step: number; lastStepSize: number } | null;
+}
+
+/** How long a chunk of steps runs between looks at the clock, which it adapts to (ms). */
 const CHUNK_MS = 1;
+/**
+ * Work (parameters x samples) a chunk's first size is sized for: 64 steps of a teaching network, one
+ * step of a large one (whose single step can take 20 ms), so the first look at the clock comes soon.
+ */
+const FIRST_CHUNK_WORK = 200_000;
 
 export class TrainingSession {
   readonly trainer: Trainer;
-  history: History;
+  readonly timeline: Timeline;
   readonly breakpoints: Breakpoints;
   /** What conditions read besides the trainer's arrays, refreshed before each check. */
-  readonly scalars = { step: 0, loss: NaN, stepSize: 0, learningRate: 0 };
+  readonly scalars: Scalars = { step: 0, loss: NaN, stepSize: 0, learningRate: 0 };
   /** Where Step Into has got to within the current step; null at a step's boundary. */
   phase: Phase | null = null;
   /** Why training last stopped by a rule (converged, max-steps, diverged), for the toolbar. */
   stopReason: StopReason | null = null;
   /** The last stop, with its sentence. */
   lastStop: Stop;
-  private chunk = FIRST_CHUNK;
-  /** A second trainer for searching the past (Reverse Continue), made when first needed. */
-  private scratch: { trainer: Trainer; breakpoints: Breakpoints; scalars: TrainingSession['scalars'] } | undefined;
+  private motion: Motion | null = null;
+  private chunk: number;
   private specs: readonly BreakpointSpec[] = [];
-  /** The history no longer starts at the file's parameters (retrain, Set Value): Reset starts a new one. */
-  private rebased = false;
   private builtins: BuiltinSettings | undefined;
 
-  constructor(network: Network, private readonly historyOptions: HistoryOptions = {}) {
+  constructor(network: Network, historyOptions: HistoryOptions = {}) {
     this.trainer = new Trainer(network);
-    this.history = new History(this.trainer, historyOptions);
+    this.timeline = new Timeline(this.trainer, historyOptions, (trainer, scalars) => {
+      // Looking back asks where a breakpoint fires; hit counts belong to going forward.
+      const b = new Breakpoints(this.network, this.exprState(trainer, scalars), { everyHit: true });
+      b.set(this.specs, this.builtins);
+      return b;
+    });
     this.breakpoints = new Breakpoints(network, this.exprState(this.trainer, this.scalars));
     this.scalars.learningRate = network.training.learningRate;
+    this.chunk = Math.max(1, Math.min(64, Math.floor(FIRST_CHUNK_WORK / (network.parameterCount * network.data.samples))));
     this.lastStop = this.stopHere('entry');
   }
 
@@ -79,7 +109,11 @@ export class TrainingSession {
     return this.trainer.network;
   }
 
-  private exprState(t: Trainer, scalars: TrainingSession['scalars']): ExprState {
+  get history(): History {
+    return this.timeline.history;
+  }
+
+  private exprState(t: Trainer, scalars: Scalars): ExprState {
     return { params: t.params, gradients: t.gradients, x: t.x, y: t.y, scalars };
   }
 
@@ -88,8 +122,11 @@ export class TrainingSession {
   setBreakpoints(specs: readonly BreakpointSpec[], builtins?: BuiltinSettings): BreakpointStatus[] {
     this.specs = specs;
     if (builtins) this.builtins = builtins;
-    this.scratch = undefined;
-    return this.breakpoints.set(specs, this.builtins);
+    this.timeline.forgetBreakpoints();
+    const statuses = this.breakpoints.set(specs, this.builtins);
+    // Set during Continue, they take effect at once: "before" is the state here.
+    if (this.motion?.activity.kind === 'continue') this.primeBreakpoints();
+    return statuses;
   }
 
   get breakpointSpecs(): BreakpointSpec[] {
@@ -100,8 +137,8 @@ export class TrainingSession {
     return this.builtins;
   }
 
-  /** Takes the state here as "before" for the breakpoints (set while Continue runs). */
-  primeBreakpoints(): void {
+  /** Takes the state here as "before" for the breakpoints: the state the next step starts from. */
+  private primeBreakpoints(): void {
     if (!this.breakpoints.active) return;
     if (this.breakpoints.needsEvaluation) this.trainer.evaluate();
     this.refreshScalars(this.trainer.lastStepSize);
@@ -115,117 +152,67 @@ export class TrainingSession {
    * for it); inside a step (after Step Into), on to the next phase.
    */
   step(): Stop {
+    this.endMotion();
     if (this.phase !== null) return this.stepInto();
-    const size = this.takeStep();
-    const rule = this.rule(size);
-    this.stopReason = rule;
-    return this.stop(rule ?? 'step');
+    return this.oneStep();
   }
 
   /** Step Into: into the step's phases, one phase at a time; after the update phase, the step is applied. */
   stepInto(): Stop {
+    this.endMotion();
     if (this.phase === null) this.trainer.evaluate();
     const next = nextPhase(this.network, this.phase);
     if (next !== null) {
       this.phase = next;
       return this.stop('step');
     }
-    return this.finishStep();
+    return this.oneStep();
   }
 
   /** Step Out: finishes the step Step Into is inside (a whole step at a boundary). */
   stepOut(): Stop {
-    return this.phase === null ? this.step() : this.finishStep();
-  }
-
-  private finishStep(): Stop {
-    this.phase = null;
-    const size = this.takeStep();
-    const rule = this.rule(size);
-    this.stopReason = rule;
-    return this.stop(rule ?? 'step');
-  }
-
-  /** One step recorded in the history; the largest step size. */
-  private takeStep(): number {
-    const size = this.trainer.step();
-    this.history.record();
-    return size;
+    this.endMotion();
+    return this.oneStep();
   }
 
   /**
-   * Prepares Continue: finishes a step Step Into is inside, and takes the state here as "before"
-   * for conditions that break when they become true. Returns a stop if there is nothing to run.
+   * One whole step a person asked for (from a boundary, or finishing the step Step Into is in: its
+   * phases changed nothing, so the state before it is the trainer's). Checked as Continue checks
+   * each step; a breakpoint it lands on says so.
    */
-  startContinue(): Stop | null {
-    if (this.phase !== null) {
-      this.phase = null;
-      const rule = this.rule(this.takeStep());
-      if (rule) { this.stopReason = rule; return this.stop(rule); }
-    }
-    const t = this.trainer;
-    if (t.stepCount >= this.network.training.maxSteps) { this.stopReason = 'max-steps'; return this.stop('max-steps'); }
-    this.stopReason = null;
+  private oneStep(): Stop {
     this.primeBreakpoints();
-    return null;
+    this.phase = null;
+    this.stopReason = null;
+    return this.takeStep(this.network.training.maxSteps) ?? this.stop('step');
+  }
+
+  /** One step, recorded and checked: its stop, if a breakpoint or a stopping rule ends it. */
+  private takeStep(maxSteps: number): Stop | null {
+    const size = this.trainer.step();
+    this.timeline.history.record();
+    return this.afterStep(size, maxSteps);
   }
 
   /**
-   * Continue for about `budgetMs`: steps until the budget is spent (null) or something stops it
-   * (a breakpoint or a stopping rule). The clock is read once per chunk of steps, sized so a chunk
-   * takes about a millisecond, since reading it costs more than a step of a small network.
+   * The state after a step, checked: the one place that decides whether a step stops training.
+   * A breakpoint that fires (on the state after the step, evaluated there; the next step reuses
+   * the evaluation), else a stopping rule: diverged, converged (if that built-in is on), the step limit.
    */
-  run(budgetMs: number, now: () => number): Stop | null {
-    const t = this.trainer;
-    const h = this.history;
-    const bp = this.breakpoints;
-    const maxSteps = this.network.training.maxSteps;
-    const deadline = now() + budgetMs;
-    for (;;) {
-      const started = now();
-      const chunk = this.chunk;
-      if (!bp.active) {
-        for (let i = 0; i < chunk; i++) {
-          const size = t.step();
-          h.record();
-          const rule = this.rule(size, maxSteps);
-          if (rule) { this.stopReason = rule; return this.stop(rule); }
-        }
-      } else {
-        const evaluate = bp.needsEvaluation;
-        for (let i = 0; i < chunk; i++) {
-          const size = t.step();
-          h.record();
-          const rule = this.rule(size, maxSteps);
-          // The state after the step, evaluated at its parameters; the next step reuses the evaluation.
-          if (evaluate) t.evaluate();
-          this.refreshScalars(size);
-          const hits = bp.check();
-          if (hits) { this.stopReason = rule; return this.stop('breakpoint', hits); }
-          if (rule) { this.stopReason = rule; return this.stop(rule); }
-        }
-      }
-      const ended = now();
-      const took = ended - started;
-      // Aim the next chunk at about CHUNK_MS, growing or shrinking by at most 2x at a time.
-      if (took < CHUNK_MS / 2 && chunk < 1 << 20) this.chunk = chunk * 2;
-      else if (took > CHUNK_MS * 2 && chunk > 1) this.chunk = chunk >> 1;
-      if (ended >= deadline) return null;
-    }
-  }
-
-  /** Pause: where Continue is now. */
-  pause(): Stop {
-    return this.stop('pause');
-  }
-
-  /** The stopping rules for the step just taken: diverged, converged (if that built-in is on), the step limit. */
-  private rule(size: number, maxSteps = this.network.training.maxSteps): StopReason | null {
+  private afterStep(size: number, maxSteps: number): Stop | null {
     const t = this.trainer;
     const reason = t.stopAfter(size);
-    if (reason === 'diverged') return reason;
-    if (reason === 'converged' && this.breakpoints.converges) return reason;
-    return t.stepCount >= maxSteps ? 'max-steps' : null;
+    const rule: StopReason | null = reason === 'diverged' || (reason === 'converged' && this.breakpoints.converges) ? reason
+      : t.stepCount >= maxSteps ? 'max-steps' : null;
+    const bp = this.breakpoints;
+    if (bp.active) {
+      if (bp.needsEvaluation) t.evaluate();
+      this.refreshScalars(size);
+      const hits = bp.check();
+      if (hits) { this.stopReason = rule; return this.stop('breakpoint', hits); }
+    }
+    if (rule) { this.stopReason = rule; return this.stop(rule); }
+    return null;
   }
 
   private refreshScalars(size: number): void {
@@ -237,123 +224,220 @@ export class TrainingSession {
     s.learningRate = this.network.training.learningRate;
   }
 
-  // ---- time travel ------------------------------------------------------------------------------
+  // ---- motions ----------------------------------------------------------------------------------
 
-  /** Goes back `count` steps (not before the history's start). */
-  stepBack(count = 1): Stop {
-    const from = this.phase !== null ? this.trainer.stepCount : this.trainer.stepCount - count;
-    this.phase = null;
-    this.history.restore(Math.max(this.history.baseStep, from));
-    this.stopReason = null;
-    return this.stop('step');
+  /** What is under way (null when stopped). */
+  get activity(): Activity | null {
+    return this.motion ? { ...this.motion.activity } : null;
   }
 
-  /** Back to the parameters the session began with. */
-  reset(): Stop {
-    this.phase = null;
-    if (this.rebased) {
-      // The history starts past the file's parameters (an edit of the training settings, or Set
-      // Value): the file's state starts a new one.
-      const t = this.trainer;
-      t.setParameters(this.network.initialParameters);
-      t.stepCount = 0;
-      t.lastStepSize = 0;
-      this.history = new History(t, this.historyOptions);
-      this.scratch = undefined;
-      this.rebased = false;
-    } else {
-      this.history.restore(this.history.baseStep);
+  /**
+   * Starts Continue: finishes a step Step Into is inside (checked like any other), then steps in
+   * advance() until a breakpoint or a stopping rule. Returns the stop if it is over at once, null
+   * when it is under way.
+   */
+  startContinue(): Stop | null {
+    this.endMotion();
+    this.stopReason = null;
+    const max = this.network.training.maxSteps;
+    if (this.phase !== null) {
+      this.primeBreakpoints();
+      this.phase = null;
+      const stop = this.takeStep(max);
+      if (stop) return stop;
+    } else if (this.trainer.stepCount >= max) {
+      this.stopReason = 'max-steps';
+      return this.stop('max-steps');
+    } else this.primeBreakpoints();
+    this.motion = { activity: { kind: 'continue', label: 'Running', fraction: null }, work: null, saved: null };
+    return null;
+  }
+
+  /**
+   * Works the motion under way for about `budgetMs`: its stop when it ends, null when it goes on
+   * (then call again). The clock is read once per chunk of steps, sized so a chunk takes about a
+   * millisecond, since reading it costs more than a step of a small network.
+   */
+  advance(budgetMs: number, now: () => number): Stop | null {
+    const m = this.motion;
+    if (!m) throw new Error('nothing is under way to advance');
+    const deadline = now() + budgetMs;
+    for (;;) {
+      const started = now();
+      const chunk = this.chunk;
+      const stop = m.work === null ? this.continueChunk(chunk) : this.workChunk(m, chunk);
+      if (stop) {
+        if (this.motion === m) this.motion = null;
+        return stop;
+      }
+      const ended = now();
+      const took = ended - started;
+      // Aim the next chunk at about CHUNK_MS, growing or shrinking by at most 2x at a time.
+      if (took < CHUNK_MS / 2 && chunk < 1 << 20) this.chunk = chunk * 2;
+      else if (took > CHUNK_MS * 2 && chunk > 1) this.chunk = chunk >> 1;
+      if (ended >= deadline) return null;
     }
+  }
+
+  /** `chunk` steps of Continue; the stop if one ends it. */
+  private continueChunk(chunk: number): Stop | null {
+    const max = this.network.training.maxSteps;
+    for (let i = 0; i < chunk; i++) {
+      const stop = this.takeStep(max);
+      if (stop) return stop;
+    }
+    return null;
+  }
+
+  /** `chunk` units of a motion's work (a step recomputed, trained or searched); its stop when it is done. */
+  private workChunk(m: Motion, chunk: number): Stop | null {
+    const work = m.work!;
+    for (let i = 0; i < chunk; i++) {
+      const r = work.next();
+      if (r.done) return r.value;
+      m.activity.fraction = r.value;
+    }
+    return null;
+  }
+
+  /** Works the motion under way to its end at once (the CLI, tests). */
+  private finish(started: Stop | null): Stop {
+    return started ?? this.advance(Infinity, () => 0)!;
+  }
+
+  /** Starts a motion that replays or searches: Pause puts back the state here. */
+  private begin(kind: MotionKind, label: string, work: (m: Motion) => Iterator<number, Stop, void>): null {
+    const t = this.trainer;
+    const m: Motion = { activity: { kind, label, fraction: 0 }, work: null, saved: { params: Float64Array.from(t.params), step: t.stepCount, lastStepSize: t.lastStepSize } };
+    m.work = work(m);
+    this.motion = m;
+    return null;
+  }
+
+  /**
+   * Pause: ends what is under way. Continue and training ahead stop where they got; a replay or
+   * a search of the past puts back the state it started from.
+   */
+  pause(): Stop {
+    const m = this.motion;
+    this.motion = null;
+    if (!m || m.activity.kind === 'continue') return this.stop('pause');
+    const { label, fraction } = m.activity;
+    if (m.saved) {
+      this.putBack(m.saved);
+      return this.stop('pause', [], `${lower(label)} stopped; nothing changed`);
+    }
+    return this.stop('pause', [], `${lower(label)} stopped at ${Math.floor((fraction ?? 0) * 100)}%`);
+  }
+
+  /** Ends what is under way without a stop of its own: a step, an edit or Set Value comes instead. */
+  private endMotion(): void {
+    if (this.motion) this.pause();
+  }
+
+  private putBack(saved: NonNullable<Motion['saved']>): void {
+    const t = this.trainer;
+    t.setParameters(saved.params);
+    t.stepCount = saved.step;
+    t.lastStepSize = saved.lastStepSize;
+  }
+
+  // ---- time travel ------------------------------------------------------------------------------
+
+  /** Starts going back `count` steps (not before the history's start); out of a step Step Into is in, to where it began. */
+  startStepBack(count = 1): Stop | null {
+    this.endMotion();
+    this.stopReason = null;
+    if (this.phase !== null) {
+      // Step Into's phases change nothing until the update: the step's start is the trainer's state.
+      this.phase = null;
+      return this.stop('step');
+    }
+    const target = Math.max(this.history.baseStep, this.trainer.stepCount - count);
+    return this.begin('back', `Going back to step ${int(target)}`, () => this.restoreThen(target, () => this.stop('step')));
+  }
+
+  /**
+   * Starts Go to Step: any step in the history, recomputed exactly from the nearest checkpoint; a
+   * step past the newest is reached by training on from it (breakpoints do not stop it; Pause
+   * does, there).
+   */
+  startGoTo(step: number): Stop | null {
+    const h = this.history;
+    if (!Number.isSafeInteger(step) || step < h.baseStep) throw new RangeError(`step ${step} is before the history's start (${h.baseStep})`);
+    this.endMotion();
+    this.phase = null;
+    this.stopReason = null;
+    const label = `Going to step ${int(step)}`;
+    if (step <= h.latest) return this.begin('goto', label, () => this.restoreThen(step, () => this.stop('goto')));
+    return this.begin('goto', label, (m) => this.goingAhead(m, step));
+  }
+
+  private *restoreThen(step: number, then: () => Stop): Generator<number, Stop, void> {
+    yield* this.timeline.restoring(step);
+    return then();
+  }
+
+  private *goingAhead(m: Motion, step: number): Generator<number, Stop, void> {
+    const h = this.history;
+    const t = this.trainer;
+    const from = t.stepCount;
+    const total = step - from;
+    // From the newest state (replayed if the trainer is behind it) training is new.
+    if (t.stepCount < h.latest) {
+      for (const f of this.timeline.restoring(h.latest)) yield f * (h.latest - from) / total;
+    }
+    m.saved = null;
+    const ahead = this.timeline.trainingTo(step);
+    const start = t.stepCount;
+    for (let r = ahead.next(); ; r = ahead.next()) {
+      if (r.done) {
+        if (r.value === 'diverged') {
+          this.stopReason = 'diverged';
+          return this.stop('goto', [], `the loss stopped being a number at step ${int(t.stepCount)}, on the way`);
+        }
+        return this.stop('goto');
+      }
+      yield (start - from + r.value * (step - start)) / total;
+    }
+  }
+
+  /** Back to the parameters the file holds, at step 0 (never long: the history keeps its start). */
+  reset(): Stop {
+    this.endMotion();
+    this.phase = null;
+    this.timeline.reset(this.network);
     this.stopReason = null;
     this.breakpoints.resetHits();
     return this.stop('reset');
   }
 
   /**
-   * Go to Step: any step in the history, recomputed exactly from the nearest checkpoint; a step
-   * past the latest is reached by training on (breakpoints do not stop it).
+   * Starts Reverse Continue: back to the latest earlier step where a breakpoint would have broken
+   * (the past is replayed on a scratch trainer, newest stretch first); the history's start if none
+   * would have.
    */
-  goTo(step: number): Stop {
-    if (!Number.isSafeInteger(step) || step < this.history.baseStep) throw new RangeError(`step ${step} is before the history's start (${this.history.baseStep})`);
-    this.phase = null;
-    this.stopReason = null;
-    const h = this.history;
-    if (step <= h.latest) h.restore(step);
-    else {
-      // Past the furthest step: from there on, training is new. It runs in one go in the worker,
-      // so it is bounded (Continue, in slices that Pause can stop, goes further) and ends early
-      // where the loss stops being a number.
-      if (this.trainer.stepCount < h.latest) h.restore(h.latest);
-      const target = Math.min(step, h.latest + GO_TO_AHEAD);
-      while (this.trainer.stepCount < target) {
-        this.takeStep();
-        if (!Number.isFinite(this.trainer.loss)) { this.stopReason = 'diverged'; break; }
-      }
-      if (this.trainer.stepCount < step) {
-        const why = this.stopReason === 'diverged' ? 'the loss stopped being a number on the way' : `Go to Step trains at most ${GO_TO_AHEAD.toLocaleString('en-US')} steps past the newest; Continue with a breakpoint at ${step} goes on from here`;
-        return this.stop('goto', [], why);
-      }
-    }
-    return this.stop('goto');
-  }
-
-  /**
-   * Reverse Continue: back to the latest earlier step where a breakpoint would have broken
-   * (gradient descent is deterministic, so the past is replayed from checkpoints on a scratch
-   * trainer, newest stretch first); the history's start if none would have.
-   */
-  reverseContinue(): Stop {
+  startReverseContinue(): Stop | null {
+    this.endMotion();
     this.phase = null;
     this.stopReason = null;
     const current = this.trainer.stepCount;
-    const found = this.searchBack(current);
-    if (found === null) {
-      this.history.restore(this.history.baseStep);
-      return this.stop('reverse', [], `no breakpoint would have stopped before step ${current}`);
-    }
-    this.history.restore(found.step);
-    return this.stop('breakpoint', found.hits);
+    return this.begin('reverse', 'Searching back for a breakpoint', () => this.reversing(current));
   }
 
-  /** The latest step before `before` at which a breakpoint would fire (hit counts aside), with what it hit. */
-  private searchBack(before: number): { step: number; hits: BreakpointHit[] } | null {
-    if (!this.breakpoints.active) return null;
-    const scratch = this.scratchTrainer();
-    const starts = this.history.checkpoints().filter((s) => s < before);
-    let end = before;
-    for (let k = starts.length - 1; k >= 0; k--) {
-      // A stretch [start, end): begin one state early, so "became true" is judged as going forward would.
-      const start = starts[k];
-      const from = Math.max(this.history.baseStep, start - 1);
-      this.history.stateAt(from, scratch.trainer);
-      scratch.trainer.evaluate();
-      Object.assign(scratch.scalars, { step: from, loss: scratch.trainer.loss, stepSize: 0, learningRate: this.network.training.learningRate });
-      scratch.breakpoints.prime();
-      let last: { step: number; hits: BreakpointHit[] } | null = null;
-      while (scratch.trainer.stepCount < end - 1) {
-        const size = scratch.trainer.step();
-        scratch.trainer.evaluate();
-        Object.assign(scratch.scalars, { step: scratch.trainer.stepCount, loss: scratch.trainer.loss, stepSize: size });
-        const hits = scratch.breakpoints.check();
-        if (hits && scratch.trainer.stepCount >= start && scratch.trainer.stepCount < before) last = { step: scratch.trainer.stepCount, hits };
-      }
-      if (last) return last;
-      end = start;
-    }
-    return null;
+  private *reversing(current: number): Generator<number, Stop, void> {
+    const found = this.breakpoints.active ? yield* scaled(this.timeline.searchBack(current, this.network.training.learningRate), 0, 0.9) : null;
+    const target = found?.step ?? this.history.baseStep;
+    yield* scaled(this.timeline.restoring(target), 0.9, 1);
+    return found ? this.stop('breakpoint', found.hits) : this.stop('reverse', [], `no breakpoint would have stopped before step ${current}`);
   }
 
-  private scratchTrainer(): NonNullable<TrainingSession['scratch']> {
-    if (!this.scratch) {
-      const trainer = new Trainer(this.network);
-      const scalars = { step: 0, loss: NaN, stepSize: 0, learningRate: this.network.training.learningRate };
-      // Looking back asks where a breakpoint fires; hit counts belong to going forward.
-      const breakpoints = new Breakpoints(this.network, this.exprState(trainer, scalars), { everyHit: true });
-      breakpoints.set(this.specs, this.builtins);
-      this.scratch = { trainer, breakpoints, scalars };
-    }
-    return this.scratch;
-  }
+  // The same motions worked to their end at once: for the CLI, the bench and the tests.
+  stepBack(count = 1): Stop { return this.finish(this.startStepBack(count)); }
+  goTo(step: number): Stop { return this.finish(this.startGoTo(step)); }
+  reverseContinue(): Stop { return this.finish(this.startReverseContinue()); }
+  /** Continue until something stops it. */
+  continueToStop(): Stop { return this.finish(this.startContinue()); }
 
   // ---- what the debugger asks ---------------------------------------------------------------------
 
@@ -376,12 +460,12 @@ export class TrainingSession {
    */
   setParameter(index: number, value: number): Stop {
     if (!Number.isFinite(value)) throw new RangeError(`${this.network.parameters[index].name} must be a finite number`);
+    this.endMotion();
     this.phase = null;
     this.trainer.params[index] = value;
     this.trainer.invalidate();
-    this.history = new History(this.trainer, this.historyOptions);
-    this.rebased = true;
-    this.scratch = undefined;
+    this.timeline.beginHere();
+    this.timeline.rebased = true;
     this.stopReason = null;
     return this.stop('set', [], `${this.network.parameters[index].name} = ${value}`);
   }
@@ -391,16 +475,17 @@ export class TrainingSession {
   /**
    * Trains on from here with `network`'s training settings (an edit that changed only them). The
    * history starts again here: the steps before were taken with the old settings, so recomputing
-   * them with the new ones would not give them back.
+   * them with the new ones would not give them back. Continue goes on; any other motion ends (its
+   * history is gone): the caller reports that stop.
    */
-  retrain(network: Network): void {
+  retrain(network: Network): Stop | null {
+    const ended = this.motion && this.motion.activity.kind !== 'continue' ? this.pause() : null;
     this.phase = null;
     this.trainer.retrain(network);
-    this.history = new History(this.trainer, this.historyOptions);
-    this.rebased = this.trainer.stepCount > 0;
+    this.timeline.beginHere();
     this.scalars.learningRate = network.training.learningRate;
-    this.scratch = undefined;
     this.stopReason = null;
+    return ended;
   }
 
   /**
@@ -409,7 +494,7 @@ export class TrainingSession {
    */
   rename(network: Network): void {
     // Parameters written into the file (Write Parameters) are the file's now: Reset goes to them.
-    if (!sameArray(this.network.initialParameters, network.initialParameters)) this.rebased = true;
+    if (!sameArray(this.network.initialParameters, network.initialParameters)) this.timeline.rebased = true;
     this.trainer.retrain(network);
   }
 
@@ -431,13 +516,24 @@ export class TrainingSession {
   }
 }
 
+/** A generator's fractions mapped into [lo, hi] of a larger motion; its return value passed on. */
+function* scaled<R>(work: Generator<number, R, void>, lo: number, hi: number): Generator<number, R, void> {
+  for (let r = work.next(); ; r = work.next()) {
+    if (r.done) return r.value;
+    yield lo + r.value * (hi - lo);
+  }
+}
+
+const int = (n: number): string => n.toLocaleString('en-US');
+const lower = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
 /** The sentence a stop reads as, wherever it is shown. */
 export function stopText(reason: StopKind, step: number, phase: Phase | null, hits: readonly BreakpointHit[], network: Network, note?: string): string {
   const at = `step ${step}${phase ? `, in ${describePhase(phase)}` : ''}`;
   switch (reason) {
     case 'entry': return `At step ${step}: the file's parameters`;
     case 'breakpoint': return `Paused at ${at}: ${hits.map((h) => h.description).join('; ')}`;
-    case 'pause': return `Paused at ${at}`;
+    case 'pause': return `Paused at ${at}${note ? ` (${note})` : ''}`;
     case 'step': return `Paused at ${at}`;
     case 'goto': return `Went to step ${step}${note ? ` (${note})` : ''}`;
     case 'set': return `Set ${note ?? 'a parameter'} at step ${step}: the loss and gradients are at the new value`;

@@ -12,7 +12,7 @@ import { buildFrame, buildStructure, explainView, unitView } from '../session/fr
 import { type Stop, TrainingSession } from '../session/training';
 import { ExpressionError } from '../session/expr/parse';
 import { layerStats } from '../session/inspect';
-import { SessionCharts } from '../session/charts';
+import { SAMPLE_BUDGET_MS, SessionCharts } from '../session/charts';
 import type { ChartRequest } from '../session/chartTypes';
 import type { FromWorker, Reply, RequestKind, RunEvent, ToWorker } from './protocol';
 
@@ -79,7 +79,7 @@ function chartsAfter(run: number, force = false): void {
   const started = performance.now();
   if (!force && entry.running && started < entry.nextCharts) return;
   clearTimeout(entry.followUp);
-  const charts = entry.charts.compute(entry.chartRequest);
+  const charts = entry.charts.compute(entry.chartRequest, SAMPLE_BUDGET_MS);
   const ended = performance.now();
   entry.nextCharts = ended + Math.max(CHARTS_MS, 20 * (ended - started));
   emit(run, { type: 'charts', charts });
@@ -97,6 +97,12 @@ function frameOf(entry: Entry): RunEvent & { type: 'frame' } {
   return { type: 'frame', frame };
 }
 
+/** A control that ended at once: its stop, shown. */
+function done(run: number, entry: Entry, stop: Stop): Stop {
+  stopped(run, entry, stop);
+  return stop;
+}
+
 function stopped(run: number, entry: Entry, stop: Stop): void {
   entry.running = false;
   if (stop.reason === 'breakpoint') entry.charts.hit(stop.step);
@@ -104,17 +110,34 @@ function stopped(run: number, entry: Entry, stop: Stop): void {
   emit(run, { type: 'stopped', stop, frame: frameOf(entry).frame });
 }
 
+const clock = (): number => performance.now();
+
 function tick(): void {
   scheduled = false;
   const running = [...runs].filter(([, e]) => e.running);
   if (running.length === 0) return;
   const slice = SLICE_MS / running.length;
   for (const [id, entry] of running) {
-    const stop = entry.session.run(slice, () => performance.now());
+    const stop = entry.session.advance(slice, clock);
     if (stop) stopped(id, entry, stop);
     else if (performance.now() >= entry.nextFrame) emit(id, frameOf(entry));
   }
   schedule();
+}
+
+/**
+ * What a control that may take long (Go to Step, Step Back, Reverse Continue) came to: its stop
+ * when it ended at once, or null when it goes on in slices, as Continue does (its stop is an event).
+ * Its first slice is worked here, so a short jump answers with its stop and no flash of "running".
+ */
+function started(run: number, entry: Entry, stop: Stop | null): Stop | null {
+  const done = stop ?? entry.session.advance(SLICE_MS, clock);
+  if (done) { stopped(run, entry, done); return done; }
+  entry.running = true;
+  entry.nextFrame = performance.now() + FRAME_MS;
+  emit(run, { type: 'continued', frame: frameOf(entry).frame });
+  schedule();
+  return null;
 }
 
 function schedule(): void {
@@ -183,8 +206,11 @@ function handle(m: ToWorker): unknown {
         emit(m.run, { type: 'stopped', stop: session.lastStop, frame: frameOf(fresh).frame });
         return { outcome: 'restarted', structure: buildStructure(network), why: d.why };
       }
-      if (d.kind === 'training') entry.session.retrain(network);
-      else entry.session.rename(network);
+      if (d.kind === 'training') {
+        // Continue goes on with the new settings; a jump through the old history ends here.
+        const ended = entry.session.retrain(network);
+        if (ended) stopped(m.run, entry, ended);
+      } else entry.session.rename(network);
       emit(m.run, frameOf(entry));
       return { outcome: d.kind === 'training' ? 'retrained' : 'kept', structure: buildStructure(entry.session.network) };
     }
@@ -208,38 +234,27 @@ function handle(m: ToWorker): unknown {
         stopped(m.run, entry, stop);
         return stop;
       }
-      entry.running = false;
-      const stop = ((): Stop => {
-        switch (action) {
-          case 'step': return s.step();
-          case 'stepInto': return s.stepInto();
-          case 'stepOut': return s.stepOut();
-          case 'stepBack': return s.stepBack(1);
-          case 'reverseContinue': return s.reverseContinue();
-          case 'reset': return s.reset();
-          default: {
-            const never: never = action;
-            throw new Error(`unknown action ${String(never)}`);
-          }
+      if (entry.running) stopped(m.run, entry, s.pause());
+      switch (action) {
+        case 'step': return done(m.run, entry, s.step());
+        case 'stepInto': return done(m.run, entry, s.stepInto());
+        case 'stepOut': return done(m.run, entry, s.stepOut());
+        case 'reset': return done(m.run, entry, s.reset());
+        case 'stepBack': return started(m.run, entry, s.startStepBack(1));
+        case 'reverseContinue': return started(m.run, entry, s.startReverseContinue());
+        default: {
+          const never: never = action;
+          throw new Error(`unknown action ${String(never)}`);
         }
-      })();
-      stopped(m.run, entry, stop);
-      return stop;
+      }
     }
     case 'goTo': {
       const entry = entryOf(m.run);
-      entry.running = false;
-      const stop = entry.session.goTo(m.params.step);
-      stopped(m.run, entry, stop);
-      return stop;
+      if (entry.running) stopped(m.run, entry, entry.session.pause());
+      return started(m.run, entry, entry.session.startGoTo(m.params.step));
     }
-    case 'setBreakpoints': {
-      const entry = entryOf(m.run);
-      const statuses = entry.session.setBreakpoints(m.params.breakpoints, m.params.builtins);
-      // Breakpoints set during Continue take effect at once: "before" is the state here.
-      if (entry.running) entry.session.primeBreakpoints();
-      return statuses;
-    }
+    case 'setBreakpoints':
+      return entryOf(m.run).session.setBreakpoints(m.params.breakpoints, m.params.builtins);
     case 'explain': {
       const entry = entryOf(m.run);
       return explainView(entry.session.network, entry.session.trainer, m.params.parameter);
@@ -259,10 +274,7 @@ function handle(m: ToWorker): unknown {
     }
     case 'setParameter': {
       const entry = entryOf(m.run);
-      entry.running = false;
-      const stop = entry.session.setParameter(m.params.index, m.params.value);
-      stopped(m.run, entry, stop);
-      return stop;
+      return done(m.run, entry, entry.session.setParameter(m.params.index, m.params.value));
     }
     case 'charts': {
       const entry = entryOf(m.run);

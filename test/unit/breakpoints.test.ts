@@ -60,7 +60,7 @@ const CASES: Case[] = [
   { kind: 'vanishing', setting: { threshold: 1e-4 }, fires: { doc: dosage({ minStepSize: 0, maxSteps: 20000 }), step: 726, says: /layer 1's gradients vanish \(mean \|gradient\| 9\.768e-5\)/ }, quiet: dosage({ maxSteps: 300 }) },
   { kind: 'exploding', fires: { doc: dosage({ learningRate: 5 }), step: 2, says: /layer 2's gradients explode \(mean \|gradient\| 3225\)/ }, quiet: dosage() },
   { kind: 'updateRatio', fires: { doc: dosage({ learningRate: 1 }), step: 1, says: /layer 1's weights moved by 4\.729 of their size in one step/ }, quiet: example('xor.nn.json') },
-  { kind: 'stalled', setting: { threshold: 1e-7, threshold2: 20 }, fires: { doc: dosage({ minStepSize: 0, maxSteps: 20000 }), step: 1378, says: /w2 has moved by less than 1\.000e-7 per step for 20 steps/ }, quiet: dosage({ maxSteps: 300 }) },
+  { kind: 'stalled', setting: { threshold: 1e-7, threshold2: 20 }, fires: { doc: dosage({ minStepSize: 0, maxSteps: 20000 }), step: 1378, says: /w2 has moved by less than 1e-7 per step for 20 steps/ }, quiet: dosage({ maxSteps: 300 }) },
 ];
 
 describe('built-in conditions', () => {

@@ -107,7 +107,7 @@ describe('the run of a document', function () {
     reference.step();
     assert.equal(stop?.text, 'Paused at step 2');
     assert.deepEqual([run.frame?.step, run.frame?.values, run.frame?.loss], [2, Array.from(reference.params), reference.evaluate()]);
-    await run.control('stepBack');
+    await run.untilStopped(run.control('stepBack'));
     assert.equal(run.frame?.step, 1);
     assert.equal((await run.explain('w3'))?.parameter, 'w3');
     assert.equal((await run.unit(1, 0))?.x.length, 3);
@@ -189,7 +189,7 @@ describe('the run of a document', function () {
     assert.deepEqual(values, run.frame?.values);
     assert.equal(await run.setText(writeParameters(TEXT, values)), 'kept');
     assert.equal(run.frame?.step, 30);
-    await run.control('stepBack');
+    await run.untilStopped(run.control('stepBack'));
     assert.equal(run.frame?.step, 29, 'the history is still there');
     // Parameters the run did not write are a new start.
     assert.equal(await run.setText(writeParameters(TEXT, values.map((v) => v + 1))), 'restarted');

@@ -15,7 +15,7 @@ export function runToStop(session: TrainingSession): Stop {
   const start = session.startContinue();
   if (start) return start;
   let stop: Stop | null = null;
-  while (!stop) stop = session.run(5, fakeClock(1));
+  while (!stop) stop = session.advance(5, fakeClock(1));
   return stop;
 }
 

@@ -1,9 +1,9 @@
 /** The training session: Continue, Step, Step Into and Out, Step Back, Reverse Continue, Go to Step, edits. */
 import assert from 'node:assert/strict';
 import { loadNetwork, Trainer, writeParameters } from '../../src/core';
-import type { BreakpointSpec } from '../../src/session/breakpointTypes';
+import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { nextPhase, type Phase } from '../../src/session/stepper';
-import { GO_TO_AHEAD, TrainingSession } from '../../src/session/training';
+import { TrainingSession } from '../../src/session/training';
 import { readFileSync } from 'node:fs';
 import { examplePath, loadExample } from './helpers';
 import { after, dosageWith, fakeClock, runToStop } from './session';
@@ -35,10 +35,10 @@ describe('training session', () => {
     const network = dosageWith({ maxSteps: 1e9, minStepSize: 0 });
     const session = new TrainingSession(network);
     assert.equal(session.startContinue(), null);
-    assert.equal(session.run(10, fakeClock(1)), null);
+    assert.equal(session.advance(10, fakeClock(1)), null);
     const first = session.trainer.stepCount;
     assert.ok(first > 0);
-    assert.equal(session.run(10, fakeClock(1)), null);
+    assert.equal(session.advance(10, fakeClock(1)), null);
     assert.ok(session.trainer.stepCount > first);
     assert.deepEqual(session.trainer.params, after(network, session.trainer.stepCount).params);
   });
@@ -123,11 +123,49 @@ describe('training session', () => {
     assert.deepEqual(session.trainer.params, fresh.params);
   });
 
-  it('Go to Step trains on at most GO_TO_AHEAD steps past the newest, and says so', () => {
-    const session = new TrainingSession(dosageWith({ maxSteps: 1e12, minStepSize: 0 }));
-    const stop = session.goTo(GO_TO_AHEAD + 5000);
-    assert.equal(stop.step, GO_TO_AHEAD);
-    assert.match(stop.text, /^Went to step 1000000 \(Go to Step trains at most 1,000,000 steps past the newest; Continue with a breakpoint at 1005000 goes on from here\)$/);
+  it('Go to Step far ahead runs in slices that Pause stops where they got, with no cap on how far', () => {
+    const network = dosageWith({ maxSteps: 1e12, minStepSize: 0 });
+    const session = new TrainingSession(network);
+    assert.equal(session.startGoTo(3_000_000), null, 'under way, not done at once');
+    assert.equal(session.advance(5, fakeClock(1)), null);
+    const got = session.activity!;
+    assert.equal(got.kind, 'goto');
+    assert.equal(got.label, 'Going to step 3,000,000');
+    assert.ok(got.fraction! > 0 && got.fraction! < 1, `fraction ${got.fraction}`);
+    const paused = session.pause();
+    const at = session.trainer.stepCount;
+    assert.ok(at > 0 && at < 3_000_000);
+    assert.equal(paused.reason, 'pause');
+    assert.match(paused.text, new RegExp(`^Paused at step ${at} \\(going to step 3,000,000 stopped at \\d+%\\)$`));
+    assert.equal(session.activity, null);
+    assert.deepEqual(session.trainer.params, after(network, at).params, 'where it stopped is a real state of the run');
+    // Worked to its end (as the CLI does), it gets there, past any old cap.
+    assert.equal(session.goTo(1_500_000).step, 1_500_000);
+  });
+
+  it('Pause during a replay (Step Back, Go to Step back, Reverse Continue) puts back the state it started from', () => {
+    const network = dosageWith({ maxSteps: 1e9, minStepSize: 0 });
+    // No ring of recent steps and a wide checkpoint interval: going back one step replays many.
+    const session = new TrainingSession(network, { checkpointEvery: 4096, recent: 0 });
+    // A breakpoint long past, so Reverse Continue has most of the history to search.
+    session.setBreakpoints([{ id: 'early', enabled: true, kind: 'step', step: 5 }]);
+    for (let i = 0; i < 4000; i++) session.step();
+    const at4000 = Float64Array.from(session.trainer.params);
+    for (const start of [() => session.startStepBack(1), () => session.startGoTo(3999), () => session.startReverseContinue()]) {
+      assert.equal(start(), null);
+      assert.equal(session.advance(1, fakeClock(1)), null, 'one slice is not enough');
+      assert.ok(session.activity!.fraction! < 1);
+      const paused = session.pause();
+      assert.match(paused.text, /^Paused at step 4000 \((going back to step 3,999|going to step 3,999|searching back for a breakpoint) stopped; nothing changed\)$/);
+      assert.equal(session.trainer.stepCount, 4000);
+      assert.deepEqual(session.trainer.params, at4000);
+    }
+    // Left to finish, Step Back gets there exactly.
+    assert.equal(session.startStepBack(1), null);
+    let stop = null;
+    while (!stop) stop = session.advance(1, fakeClock(1));
+    assert.equal(stop.step, 3999);
+    assert.deepEqual(session.trainer.params, after(network, 3999).params);
   });
 
   it('Reset goes to the parameters the file holds now, after Write Parameters put the trained ones there', () => {
@@ -231,6 +269,50 @@ describe('breakpoints in the run', () => {
     const session = new TrainingSession(slow);
     session.setBreakpoints([{ ...bp({ kind: 'step', step: 5 }), enabled: false }, bp({ kind: 'step', step: 9 }, 'on')]);
     assert.equal(runToStop(session).step, 9);
+  });
+
+  it('Continue started inside a step checks that step: a step breakpoint, a condition, a watch and a built-in', () => {
+    const i = slow.parameters.find((p) => p.name === 'b3')!.index;
+    const loss175 = after(slow, 175).loss;
+    const b3at175 = after(slow, 175).params[i];
+    const cases: [string, BreakpointSpec[], Record<string, unknown>?][] = [
+      ['step 175', [bp({ kind: 'step', step: 175 })]],
+      ['a condition that becomes true on that step', [bp({ kind: 'condition', expression: `loss <= ${loss175}` })]],
+      ['a watch crossed on that step', [bp({ kind: 'watch', parameter: 'b3', watch: 'cross', value: b3at175 })]],
+      ['every 25 steps', [bp({ kind: 'every', every: 25 })]],
+    ];
+    for (const [what, specs] of cases) {
+      const session = new TrainingSession(slow);
+      session.setBreakpoints(specs);
+      session.goTo(174);
+      session.stepInto();
+      session.stepInto();
+      const stop = runToStop(session);
+      assert.deepEqual([stop.reason, stop.step], ['breakpoint', 175], what);
+      assert.deepEqual(session.trainer.params, after(slow, 175).params, what);
+    }
+    // A built-in condition: the loss went up, on the step finished from inside.
+    const steep = dosageWith({ learningRate: 0.3, maxSteps: 1e9, minStepSize: 0 });
+    const probe = new Trainer(steep);
+    let up = 0;
+    for (let prev = probe.evaluate(); up === 0 && probe.stepCount < 10_000;) { probe.step(); const now = probe.evaluate(); if (now > prev) up = probe.stepCount; prev = now; }
+    assert.ok(up >= 1, 'the loss goes up somewhere at this learning rate');
+    const session = new TrainingSession(steep);
+    session.setBreakpoints([], { ...defaultBuiltins(), lossUp: { enabled: true, threshold: 0 } });
+    session.goTo(up - 1);
+    session.stepInto();
+    const stop = runToStop(session);
+    assert.deepEqual([stop.reason, stop.step], ['breakpoint', up]);
+  });
+
+  it('Step lands on a breakpoint and says so; the hit is counted as Continue would', () => {
+    const session = new TrainingSession(slow);
+    session.setBreakpoints([bp({ kind: 'step', step: 3 })]);
+    session.step();
+    session.step();
+    const stop = session.step();
+    assert.equal(stop.text, 'Paused at step 3: breakpoint `step 3` hit');
+    assert.equal(session.breakpoints.status()[0].hits, 1);
   });
 
   it('steps back and forward to identical numbers', () => {

@@ -49,8 +49,7 @@ describe('one run per network document', () => {
     // Focus goes back to the first group: the commands act on the same run, and both show it.
     await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
     await vscode.commands.executeCommand('backprop.stepBack');
-    await api().sync();
-    assert.deepEqual(editorsOf(uri).map((e) => e.step), [2, 2], state());
+    await waitFor('both editors at step 2', () => editorsOf(uri).every((e) => e.step === 2), undefined, state);
     assert.equal(new Set(editorsOf(uri).map((e) => e.run)).size, 1);
     const reference = new Trainer(loadNetwork(network('dosage-all.nn.json')));
     reference.step(); reference.step();

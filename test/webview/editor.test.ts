@@ -32,7 +32,7 @@ async function show(view: WebviewPage, net: Network, tweak: (f: TrainingFrame) =
 /** Continue until something stops it (slices of 10,000 steps by a clock that ticks per reading). */
 function runToStop(session: TrainingSession): Stop {
   let t = 0;
-  const stop = session.startContinue() ?? (() => { for (;;) { const s = session.run(5, () => (t += 1)); if (s) return s; } })();
+  const stop = session.startContinue() ?? (() => { for (;;) { const s = session.advance(5, () => (t += 1)); if (s) return s; } })();
   return stop;
 }
 /** The host's message for a file that is not (yet) a valid network. */

@@ -6,6 +6,7 @@
  * TensorFlow Playground draws). Any other shape: predicted against observed, per output.
  */
 import type { Plugin } from 'chart.js';
+import { plural } from '../../src/core/numbers';
 import type { FitChart } from '../../src/session/chartTypes';
 import { compact, fmt } from '../format';
 import { csvRow, Panel, type PanelActions, points } from './panel';
@@ -52,14 +53,14 @@ export class FitPanel extends Panel {
     });
     const more = s.inputs.length > SPOKEN_SAMPLES ? `; and ${s.inputs.length - SPOKEN_SAMPLES} more samples` : '';
     const ssr = s.correct !== null
-      ? `${d.lossSymbol} ${fmt(d.loss)}, ${s.correct} of ${s.inputs.length} samples in their likeliest class`
+      ? `${d.lossSymbol} ${fmt(d.loss)}, ${s.correct} of ${plural(s.inputs.length, 'sample')} in their likeliest class`
       : `SSR ${fmt(s.sumOfSquares)}${d.lossSymbol !== 'SSR' ? ` (the loss, ${d.lossSymbol}, is ${fmt(d.loss)})` : ''}`;
     const mapped = d.plane && !d.plane.probabilities && d.outputs.length > 1 ? ` (the map shows ${d.outputs[0]}, the first of ${d.outputs.length} outputs)` : '';
-    const what = d.curve ? `The fit: the network's curve through ${s.inputs.length} samples` : d.plane ? `The fit: the network's output over the plane of ${d.inputs.join(' and ')}${mapped}, with ${s.inputs.length} samples` : `The fit: predicted against observed for ${s.inputs.length} samples`;
+    const what = d.curve ? `The fit: the network's curve through ${plural(s.inputs.length, 'sample')}` : d.plane ? `The fit: the network's output over the plane of ${d.inputs.join(' and ')}${mapped}, with ${plural(s.inputs.length, 'sample')}` : `The fit: predicted against observed for ${plural(s.inputs.length, 'sample')}`;
     const c = d.curve;
     const sum = c?.contributions && c.bias ? `green = ${c.contributions.map((u, k) => `${u.weight} × y${k + 1}`).join(' + ')} + ${c.bias.name} (${fmt(c.bias.value)})` : '';
     const total = s.correct !== null ? `Predicted values are the softmax probabilities; ${ssr}` : `The residuals' squares add up to ${ssr}`;
-    this.describe(`${what}. ${spoken.join('; ')}${more}. ${total}.${sum ? ` The curve: ${sum}.` : ''}`, `${ssr}   ${s.inputs.length} samples${sum ? `   ${sum}` : ''}`);
+    this.describe(`${what}. ${spoken.join('; ')}${more}. ${total}.${sum ? ` The curve: ${sum}.` : ''}`, `${ssr}   ${plural(s.inputs.length, 'sample')}${sum ? `   ${sum}` : ''}`);
   }
 
   private drawCurve(d: FitChart): void {

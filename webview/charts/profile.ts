@@ -8,6 +8,7 @@ import type { Plugin } from 'chart.js';
 import type { ProfileChart, SurfaceChart } from '../../src/session/chartTypes';
 import { h } from '../dom';
 import { fmt } from '../format';
+import { plural } from '../../src/core/numbers';
 import { csvRow, Panel, type PanelActions, points } from './panel';
 import { CellImage, type Palette, type Rgba, rgba } from './theme';
 
@@ -152,7 +153,7 @@ export class ProfilePanel extends Panel {
     const options = this.baseOptions(a, b, { x: [d.xs[0], d.xs[d.xs.length - 1]], y: [d.ys[0], d.ys[d.ys.length - 1]] });
     const first = { x: d.path.xs[0], y: d.path.ys[0] };
     const summary = `${s} over ${a} and ${b}, the other parameters held: now ${a} = ${fmt(d.current.x)}, ${b} = ${fmt(d.current.y)}, ${s} = ${fmt(d.current.loss)}.`
-      + ` Gradient descent's path starts at ${a} = ${fmt(first.x)}, ${b} = ${fmt(first.y)} (${d.path.xs.length} points).`
+      + ` Gradient descent's path starts at ${a} = ${fmt(first.x)}, ${b} = ${fmt(first.y)} (${plural(d.path.xs.length, 'point')}).`
       + ` Lowest ${s} on the map: ${fmt(Math.min(...d.losses.filter(Number.isFinite)))}.`;
     this.describe(summary, `${a} = ${fmt(d.current.x)}   ${b} = ${fmt(d.current.y)}   ${s} = ${fmt(d.current.loss)}`);
     this.draw({

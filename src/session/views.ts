@@ -1,0 +1,127 @@
+/**
+ * What the worker sends to show a run, as types (and the one limit that sizes a frame): the
+ * structure, the frames, the explanations and unit values. Pure and free of schemas, so the worker's
+ * bundle carries neither valibot nor the webview's messages (src/protocol.ts re-exports these for
+ * the page, which imports types only).
+ */
+import type { Explanation, ParameterKind, StopReason, Activation, Loss } from '../core';
+import type { BreakpointStatus } from './breakpointTypes';
+import type { Phase } from './stepper';
+import type { Activity, Stop } from './training';
+
+/** A parameter as the graph and the cards need it: where it is, and its value and gradient now. */
+export interface ParamView {
+  name: string;
+  kind: ParameterKind;
+  /** Layer from 1; unit and input from 0 (input -1 for a bias). */
+  layer: number;
+  unit: number;
+  input: number;
+  value: number;
+  /** dLoss/dparameter at the current state. */
+  gradient: number;
+  trainable: boolean;
+}
+
+/** One unit's values for every sample: StatQuest's x_{j,i} (into the activation) and y_{j,i} (out of it). */
+export interface UnitView {
+  /** 0 for the inputs, then 1.. for the layers. */
+  layer: number;
+  unit: number;
+  x: number[];
+  y: number[];
+}
+
+export interface ExplanationView extends Explanation {
+  /** Central finite-difference estimate of the same derivative: the independent check. */
+  finiteDifference: number;
+  learningRate: number;
+  trainable: boolean;
+  /** value - learningRate x derivative (the value itself when not trainable). */
+  nextValue: number;
+}
+
+/** A parameter's place and whether it trains: sent with the structure, not with every frame. */
+export type ParamInfo = Omit<ParamView, 'value' | 'gradient'>;
+
+/**
+ * What does not change while training runs: names, shape, data, parameter places. Sent when a
+ * network is loaded (or its training settings change), never with each frame.
+ */
+export interface NetworkStructure {
+  name: string;
+  description: string;
+  /** The notation the file asks to be read in (`"notation"`), null for the default. */
+  notation: 'statquest' | '3b1b' | null;
+  inputs: string[];
+  outputs: string[];
+  layers: { units: number; activation: Activation }[];
+  loss: Loss;
+  /** SSR, MSE or CE: the name the loss goes by in formulas. */
+  lossSymbol: string;
+  learningRate: number;
+  maxSteps: number;
+  samples: number;
+  /** [samples][inputs] and [samples][outputs]. */
+  data: { inputs: number[][]; targets: number[][] };
+  params: ParamInfo[];
+}
+
+/**
+ * What changes as training runs: the step, the loss, the parameters, the stop. Values travel
+ * exactly for networks up to EXACT_FRAME_LIMIT parameters; past that, biases exactly and each
+ * weight as a byte (its sign and a square-root-scaled magnitude: what the graph draws), and exact
+ * numbers for what is asked for (a card).
+ */
+export interface TrainingFrame {
+  step: number;
+  loss: number;
+  running: boolean;
+  phase: Phase | null;
+  /**
+   * Inside a step (Step Into), how far it has got: layers 1..unitsThrough have their unit values,
+   * layers gradientsFrom..L their gradients. Null at a step's boundary, where all are computed.
+   */
+  progress: { unitsThrough: number; gradientsFrom: number } | null;
+  /** The last stop (null while Continue runs). */
+  stop: Stop | null;
+  /** What is under way (Continue, Go to Step, Step Back, Reverse Continue) and how far it has got; null when stopped. */
+  activity: Activity | null;
+  /** Why training last stopped by a rule, if one fired. */
+  stopReason: StopReason | null;
+  /** The earliest step Step Back can reach. */
+  earliest: number;
+  values: number[] | null;
+  gradients: number[] | null;
+  biases?: { values: number[]; gradients: number[] };
+  /** Base64 of one signed byte per weight: sign x round(127 x sqrt(|v| / largest)). */
+  weightStyles?: { values: string; gradients: string; largestValue: number; largestGradient: number };
+  /** Every unit's x and y, when few enough; otherwise a card asks for its unit. */
+  units: UnitView[] | null;
+  /** Every parameter's explanation, when stopped and cheap enough; otherwise a card asks for its own. */
+  explanations: Record<string, ExplanationView> | null;
+  /** Each breakpoint's status and hit count. */
+  breakpoints: BreakpointStatus[];
+}
+
+/** At most this many parameters travel exactly in every frame (a 20,000-parameter frame is about 0.8 MB of JSON). */
+export const EXACT_FRAME_LIMIT = 20_000;
+
+/**
+ * The view model the webview draws: the structure and the latest frame, put together. The webview
+ * builds it (see `modelOf`); the host's tests and the bench use it too.
+ */
+export interface NetworkModel extends Omit<NetworkStructure, 'params' | 'maxSteps'> {
+  lossValue: number;
+  step: number;
+  training: { running: boolean; stopReason: StopReason | null; earliest: number; maxSteps: number };
+  phase: Phase | null;
+  progress: TrainingFrame['progress'];
+  stop: Stop | null;
+  params: ParamView[];
+  units: UnitView[];
+  /** Whether the weights' values are the frame's bytes, not exact numbers (large networks). */
+  approximate: boolean;
+  explanations: Record<string, ExplanationView> | null;
+}
+

@@ -37,8 +37,8 @@ export async function benchAdapter(text: string, params: number, rounds: number)
   const server = net.createServer((socket) => {
     const session = new NetworkDebugSession({
       open: async (file) => {
-        const run = registry.get(`file://${file}`, file);
-        const attachment = run.attach();
+        const attachment = registry.attach(`file://${file}`, file);
+        const { run } = attachment;
         await run.setText(text);
         return { run, text: () => text, release: () => attachment.dispose() };
       },

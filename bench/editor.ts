@@ -44,8 +44,8 @@ async function openRun(text: string, breakpoints: BreakpointSpec[] = []): Promis
   const worker = new TrainingWorker(path.resolve(__dirname, '..', 'dist', 'worker.js'), (m) => console.error(m));
   let saved: { specs: BreakpointSpec[]; builtins: BuiltinSettings } | undefined;
   const registry = new RunRegistry(worker, () => ({ load: () => saved, save: (specs, builtins) => { saved = { specs, builtins }; } }));
-  const run = registry.get('bench:/network.nn.json', 'network.nn.json');
-  const attachment = run.attach();
+  const attachment = registry.attach('bench:/network.nn.json', 'network.nn.json');
+  const { run } = attachment;
   const outcome = await run.setText(text);
   if (outcome !== 'loaded') throw new Error(`the bench's network did not load: ${run.problem}`);
   if (breakpoints.length > 0) {

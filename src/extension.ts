@@ -3,17 +3,20 @@ import * as vscode from 'vscode';
 import { activateDebugger, DEBUG_TYPE, launchConfiguration } from './debug/activate';
 import { NetworkDiagnostics } from './diagnostics';
 import { NetworkEditorProvider } from './editor/provider';
-import { openTextBeside } from './editor/session';
+import { openTextBeside } from './editor/panel';
 import { Examples } from './examples';
 import { newNetwork } from './newNetwork';
 import { type TrainingAction, VIEW_TYPE } from './protocol';
 import type { Phase } from './session/stepper';
+import type { Activity } from './session/training';
 
 /** What the extension hands to whoever asks for its exports: the integration tests look inside. */
 export interface BackpropApi {
   editors(): {
     uri: string; ready: boolean; readies: number; shown: 'nothing' | 'model' | 'invalid'; step: number | null; running: boolean; loss: number | null;
     params: number[] | null; pinned: string | null; stop: string | null; phase: Phase | null; run: string;
+    /** What is under way (Continue, a long Go to Step...) and how far it has got. */
+    activity: Activity | null;
     /** Why the run last restarted from the file ("the data changed"), null if it has not. */
     restartedBecause: string | null;
     /** What the page's charts asked for, and the latest charts the worker sent (their step, the curve's parameter and slope, the loss's points). */
@@ -23,7 +26,9 @@ export interface BackpropApi {
   fromPage(uri: string, message: unknown): Promise<void>;
   /** The runs: one per document, whatever number of editors show it. */
   runs(): { uri: string; attachments: number; step: number | null; running: boolean }[];
-  /** Resolves once every frame the training worker sent before this call has reached the editors. */
+  /** How many runs the training worker is working on now (answered between its slices). */
+  workerRunning(): Promise<number>;
+  /** Resolves once every edit typed so far has reached its run and every frame the worker sent before has reached the editors. */
   sync(): Promise<void>;
   /** Where Open Example Network keeps the copy of `file`. */
   exampleCopy(file: string): string;
@@ -59,25 +64,25 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       return openTextBeside(target);
     }),
     ...TRAINING_COMMANDS.map(([command, action]) => vscode.commands.registerCommand(command, async () => {
-      const session = editors.active;
-      if (!session) return noEditor();
-      await session.control(action);
+      const panel = editors.active;
+      if (!panel) return noEditor();
+      await panel.control(action);
       return undefined;
     })),
     vscode.commands.registerCommand('backprop.goToStep', async (step?: unknown) => {
-      const session = editors.active;
+      const panel = editors.active;
       const debug = vscode.debug.activeDebugSession;
       // With no network editor open, Go to Step acts on the run VS Code's debugger shows.
-      if (!session?.run.frame && debug?.type === DEBUG_TYPE) {
+      if (!panel?.run.frame && debug?.type === DEBUG_TYPE) {
         const program = typeof debug.configuration.program === 'string' ? vscode.Uri.file(debug.configuration.program).toString() : '';
         const f = editors.runs.registry.find(program)?.frame;
         const target = typeof step === 'number' ? step : await askStep(f?.step ?? 0, f?.earliest ?? 0);
         if (target !== undefined) await debug.customRequest('goToStep', { step: target });
         return undefined;
       }
-      if (!session?.run.frame) return noEditor();
-      const target = typeof step === 'number' ? step : await askStep(session.run.frame.step, session.run.frame.earliest);
-      if (target !== undefined) await session.run.goTo(target);
+      if (!panel?.run.frame) return noEditor();
+      const target = typeof step === 'number' ? step : await askStep(panel.run.frame.step, panel.run.frame.earliest);
+      if (target !== undefined) await panel.run.goTo(target);
       return undefined;
     }),
     // F5 in the network editor: VS Code's own debugger on this network, training on to the first breakpoint.
@@ -87,48 +92,51 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), launchConfiguration(target, false));
     }),
     vscode.commands.registerCommand('backprop.writeParameters', async () => {
-      const session = editors.active;
-      if (!session) return noEditor();
-      return session.writeParameters();
+      const panel = editors.active;
+      if (!panel) return noEditor();
+      return panel.writeParameters();
     }),
     vscode.commands.registerCommand('backprop.trainingStatus.reveal', () => {
-      const session = editors.active;
-      if (session) return vscode.commands.executeCommand('vscode.openWith', session.document.uri, VIEW_TYPE);
+      const panel = editors.active;
+      if (panel) return vscode.commands.executeCommand('vscode.openWith', panel.document.uri, VIEW_TYPE);
       return undefined;
     }),
     vscode.commands.registerCommand('backprop.explainParameter', async (name?: unknown) => {
-      const session = editors.active;
-      const structure = session?.run.structure;
-      if (!session || !structure) return noEditor();
+      const panel = editors.active;
+      const structure = panel?.run.structure;
+      if (!panel || !structure) return noEditor();
       const parameter = typeof name === 'string' ? name : (await vscode.window.showQuickPick(structure.params.map((p) => ({ label: p.name, description: p.kind })), { title: 'Explain the derivative of...' }))?.label;
-      if (parameter) await session.pin(parameter);
+      if (parameter) await panel.pin(parameter);
       return undefined;
     }),
     // What the active network editor's run shows: its step, loss, whether Continue is under way, its last stop.
     vscode.commands.registerCommand('backprop.trainingStatus', () => {
-      const session = editors.active;
-      const f = session?.run.frame;
-      return session && f ? { uri: session.document.uri.toString(), step: f.step, loss: f.loss, running: f.running, stopReason: f.stopReason, stop: f.stop?.text ?? null, phase: f.phase } : undefined;
+      const panel = editors.active;
+      const f = panel?.run.frame;
+      return panel && f ? { uri: panel.document.uri.toString(), step: f.step, loss: f.loss, running: f.running, stopReason: f.stopReason, stop: f.stop?.text ?? null, phase: f.phase } : undefined;
     }),
   );
   openRequested().catch((e: Error) => log.error(`BACKPROP_OPEN: ${e.message}`));
   return {
-    editors: () => [...editors.sessions].map((s) => ({
+    editors: () => [...editors.panels].map((s) => ({
       uri: s.document.uri.toString(), ready: s.ready, readies: s.readies, shown: s.shown, pinned: s.pinned,
       step: s.run.frame?.step ?? null, running: s.running, loss: s.run.frame?.loss ?? null, params: s.run.frame?.values ?? null,
       stop: s.run.frame?.stop?.text ?? null, phase: s.run.frame?.phase ?? null, run: s.run.uri, restartedBecause: s.run.restartedBecause,
+      activity: s.run.frame?.running ? s.run.frame.activity : null,
       charts: s.run.chartRequest && s.run.charts ? {
         ...s.run.chartRequest, step: s.run.charts.step, pending: s.run.charts.pending, lossPoints: s.run.charts.loss?.steps.length ?? null,
         profile: s.run.charts.profile ? { parameter: s.run.charts.profile.parameter, slope: s.run.charts.profile.slope } : null,
       } : null,
     })),
     fromPage: async (uri, message) => {
-      const session = [...editors.sessions].find((s) => s.document.uri.toString() === uri);
-      if (!session) throw new Error(`no network editor shows ${uri}`);
-      await session.receive(message);
+      const panel = [...editors.panels].find((s) => s.document.uri.toString() === uri);
+      if (!panel) throw new Error(`no network editor shows ${uri}`);
+      await panel.receive(message);
     },
     runs: () => editors.runs.registry.all().map((r) => ({ uri: r.uri, attachments: r.attachments, step: r.frame?.step ?? null, running: r.running })),
-    sync: () => editors.worker.ping().then(() => undefined),
+    workerRunning: () => editors.worker.ping().then((p) => p.running),
+    // Edits still in their debounce go first, so the runs follow the texts as they are.
+    sync: () => { editors.runs.flushAll(); return editors.worker.ping().then(() => undefined); },
     exampleCopy: (file) => examples.copyOf(file).fsPath,
   };
 }

@@ -18,9 +18,10 @@ export const VIEW_TYPE = 'backprop.networkEditor';
 export const TRAINING_ACTIONS = ['step', 'stepInto', 'stepOut', 'continue', 'pause', 'stepBack', 'reverseContinue', 'reset'] as const;
 export type TrainingAction = (typeof TRAINING_ACTIONS)[number];
 
-export type { ParamView, UnitView, ExplanationView, ParamInfo, NetworkStructure, TrainingFrame, NetworkModel } from './session/views';
+export type { ParamView, UnitView, ExplanationView, ParamInfo, NetworkStructure, TrainingFrame, NetworkModel, Explained } from './session/views';
 export { EXACT_FRAME_LIMIT } from './session/views';
-import type { NetworkStructure, TrainingFrame, ExplanationView, UnitView } from './session/views';
+import type { Explained, NetworkStructure, TrainingFrame, ExplanationView, UnitView } from './session/views';
+import type { ReplyMessage } from './rpc';
 
 export interface FileProblem {
   message: string;
@@ -54,6 +55,12 @@ const ViewStateSchema = v.strictObject({
 /** How a person has set up the view; kept by the host too, since a reload may drop webview state. */
 export type ViewState = v.InferOutput<typeof ViewStateSchema>;
 
+/** A view state read back from storage, if it is one (stored state is only data, like a page's message). */
+export function parseViewState(raw: unknown): ViewState | undefined {
+  const result = v.safeParse(ViewStateSchema, raw);
+  return result.success ? result.output : undefined;
+}
+
 /**
  * The breakpoints of a document and their state, as the list shows them, with what the page needs
  * to say them (it imports no code from the extension): each breakpoint's label, and the built-in
@@ -79,8 +86,12 @@ export type HostMessage =
    * network there). The run keeps its last frame meanwhile, paused.
    */
   | { type: 'problem'; problem: FileProblem | null; notNetwork: boolean; empty: boolean }
-  | { type: 'explanation'; requestId: number; explanation: ExplanationView | null }
-  | { type: 'unit'; requestId: number; unit: UnitView | null }
+  /** The answer to one of the page's requests (see PageRequests), on the page's channel. */
+  | ReplyMessage
+  /** The explanations of the parameters the page watches (pinned, hovered), with the step they are of. */
+  | { type: 'explained'; explained: Explained }
+  /** The training worker gave up (it kept stopping): the page says so and offers Retry; null when it is back. */
+  | { type: 'worker'; failure: string | null }
   /** Pin this parameter's explanation in the inspector (the Explain command, the walkthrough). */
   | { type: 'pin'; parameter: string }
   /** The host has stored this view for the document: it survives a window reload from now on. */
@@ -96,13 +107,32 @@ export type HostMessage =
 export const EXPORT_LIMIT = 32 * 1024 * 1024;
 
 const RequestId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const Channel = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,100}$/));
+const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+
+/** What the page asks the host, each kind with what it takes and what its reply holds. */
+export type PageRequests = {
+  /** One parameter's explanation (large networks, or a running one, do not send them all). */
+  explain: { params: { parameter: string }; reply: ExplanationView | null };
+  /** A unit's x and y for every sample (large networks do not send them all). */
+  unit: { params: { layer: number; unit: number }; reply: UnitView | null };
+};
+
+/** The page's requests, one schema per kind (the reply's type is PageRequests'). */
+const PageRequestSchema = v.variant('kind', [
+  v.strictObject({ type: v.literal('request'), channel: Channel, id: RequestId, kind: v.literal('explain'), params: v.strictObject({ parameter: ParameterName }) }),
+  v.strictObject({ type: v.literal('request'), channel: Channel, id: RequestId, kind: v.literal('unit'), params: v.strictObject({ layer: Count, unit: Count }) }),
+]);
 
 const WebviewMessageSchema = v.variant('type', [
   /** Sent once the page has loaded, and again by a re-created webview: the host answers with what it shows. */
   v.strictObject({ type: v.literal('ready') }),
-  v.strictObject({ type: v.literal('explain'), requestId: RequestId, parameter: ParameterName }),
-  /** A unit's x and y for every sample (large networks do not send them all). */
-  v.strictObject({ type: v.literal('unit'), requestId: RequestId, layer: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), unit: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }),
+  /** A request with a reply (PageRequests): an explanation, a unit's values. */
+  PageRequestSchema,
+  /** The parameters whose explanations the page shows (pinned, hovered): the host sends them as training goes. */
+  v.strictObject({ type: v.literal('watch'), parameters: v.pipe(v.array(ParameterName), v.maxLength(4)) }),
+  /** Start the training worker again after it gave up. */
+  v.strictObject({ type: v.literal('retryWorker') }),
   /** Reveal the current problem's position in the text. */
   v.strictObject({ type: v.literal('goToError') }),
   /** Open the document's text beside the graph. */

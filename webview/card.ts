@@ -67,6 +67,14 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   const left = h('span', 'card-title');
   left.append(tex(`${names.param(e.parameter)} = ${texNum(e.value)}`));
   left.dataset.value = String(e.value);
+  root.dataset.step = String(e.step);
+  // Numbers of another step than the one shown are never shown without saying so.
+  if (e.step !== model.step) {
+    root.classList.add('other-step');
+    root.append(h('p', 'card-note card-step', model.training.running
+      ? `At step ${e.step.toLocaleString('en-US')}: training has gone on (these numbers follow a few times a second).`
+      : `At step ${e.step.toLocaleString('en-US')}, not the step shown (${model.step.toLocaleString('en-US')}).`));
+  }
   const right = h('span', 'card-derivative');
   right.append(tex(`${names.inlineDerivative(names.loss(), names.param(e.parameter))} = ${texNum(e.derivative)}`));
   right.dataset.derivative = String(e.derivative);

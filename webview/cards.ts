@@ -5,7 +5,7 @@
  * frame. Keyed by parameter and notation; the first PRERENDER_LIMIT parameters are built ahead,
  * the rest on first hover.
  */
-import type { ExplanationView, NetworkModel } from '../src/protocol';
+import type { Explained, ExplanationView, NetworkModel } from '../src/protocol';
 import { renderExplanation, renderUnit } from './card';
 import { h } from './dom';
 import type { Anchor } from './graph/view';
@@ -20,17 +20,45 @@ function progressKey(model: NetworkModel): string {
   return model.progress ? `${model.progress.unitsThrough}-${model.progress.gradientsFrom}` : '';
 }
 
-/** One model's explanations: from the model when it carries them all, else asked for and kept. */
+/**
+ * What a card of `e` looks like with `model`: the parameter, the notation, how far Step Into has
+ * got, the step the numbers are of and the step shown (a card says when those differ).
+ */
+export function cardKey(e: ExplanationView, model: NetworkModel, notation: Notation): string {
+  return `${e.parameter}|${notation}|${progressKey(model)}|${e.step}|${model.step}`;
+}
+
+/**
+ * One model's explanations: the model's own when it carries them all (a stopped teaching network);
+ * while training runs, the latest the host sent of the parameters the page watches (each with the
+ * step it is of: nothing is asked, so training is not slowed); when stopped, asked for and kept.
+ * null: none has come yet (it comes with the next update).
+ */
 export class Explanations {
-  private readonly asked = new Map<string, ExplanationView>();
+  private readonly asked = new Map<string, Promise<ExplanationView | null>>();
 
-  constructor(readonly model: NetworkModel) {}
+  constructor(readonly model: NetworkModel, private readonly sent: () => Explained | undefined) {}
 
-  get(name: string): ExplanationView | Promise<ExplanationView | null> {
-    const local = this.model.explanations?.[name] ?? this.asked.get(name);
-    if (local) return local;
-    return requestExplanation(name).then((e) => { if (e) this.asked.set(name, e); return e; });
+  get(name: string): ExplanationView | Promise<ExplanationView | null> | null {
+    const own = this.model.explanations?.[name];
+    if (own) return own;
+    const sent = this.sent()?.explanations[name];
+    if (this.model.training.running) return sent ?? null;
+    if (sent && sent.step === this.model.step) return sent;
+    let asked = this.asked.get(name);
+    if (!asked) {
+      asked = requestExplanation(name);
+      this.asked.set(name, asked);
+      // A failed request may be asked again (the worker came back, the file was fixed).
+      asked.catch(() => this.asked.delete(name));
+    }
+    return asked;
   }
+}
+
+/** A card that waits: for numbers that come with the next update, or that could not be computed. */
+export function waitingCard(text: string): HTMLElement {
+  return h('div', 'card-waiting', text);
 }
 
 export class HoverCard {
@@ -62,8 +90,8 @@ export class HoverCard {
       if (run !== this.run) return;
       const started = performance.now();
       while (names.length > 0 && performance.now() - started < 8) {
-        const name = names.shift()!;
-        this.content(`${name}|${notation}|${progressKey(model)}`, () => renderExplanation(explanations[name], model, notation));
+        const e = explanations[names.shift()!];
+        this.content(cardKey(e, model, notation), () => renderExplanation(e, model, notation));
       }
       if (names.length > 0) setTimeout(next, 0);
       else this.onReady(true);
@@ -74,17 +102,18 @@ export class HoverCard {
   showParam(name: string, at: Anchor, explanations: Explanations, notation: Notation): void {
     const token = {};
     this.current = token;
-    const key = `${name}|${notation}|${progressKey(explanations.model)}`;
-    const ready = this.built.get(key);
-    if (ready) { this.place(ready, at); return; }
     const e = explanations.get(name);
     const model = explanations.model;
-    if (e instanceof Promise) {
-      this.place(this.content(`waiting ${name}`, () => h('div', 'card-waiting', `${name}: computing…`)), at);
-      void e.then((value) => { if (this.current === token && value) this.place(this.content(key, () => renderExplanation(value, model, notation)), at); });
-    } else {
-      this.place(this.content(key, () => renderExplanation(e, model, notation)), at);
-    }
+    const show = (value: ExplanationView): void => this.place(this.content(cardKey(value, model, notation), () => renderExplanation(value, model, notation)), at);
+    if (e === null) {
+      this.place(this.content(`waiting ${name}`, () => waitingCard(`${name}: its numbers come with the next update while training runs…`)), at);
+    } else if (e instanceof Promise) {
+      this.place(this.content(`waiting ${name}`, () => waitingCard(`${name}: computing…`)), at);
+      e.then(
+        (value) => { if (this.current === token && value) show(value); },
+        (error: Error) => { if (this.current === token) this.place(this.content(`failed ${name} ${error.message}`, () => waitingCard(`${name}: could not be computed (${firstLine(error.message)})`)), at); },
+      );
+    } else show(e);
   }
 
   showUnit(id: string, at: Anchor, model: NetworkModel, notation: Notation): void {
@@ -98,7 +127,10 @@ export class HoverCard {
     if (view) { this.place(this.content(key, () => renderUnit(view, model, notation)), at); return; }
     // A large network's units are asked for one at a time.
     this.place(this.content(`waiting ${id}`, () => h('div', 'card-waiting', 'computing…')), at);
-    void requestUnit(layer, unit - 1).then((v) => { if (this.current === token && v) this.place(this.content(key, () => renderUnit(v, model, notation)), at); });
+    requestUnit(layer, unit - 1).then(
+      (v) => { if (this.current === token && v) this.place(this.content(key, () => renderUnit(v, model, notation)), at); },
+      (error: Error) => { if (this.current === token) this.place(this.content(`failed ${id} ${error.message}`, () => waitingCard(`could not be computed (${firstLine(error.message)})`)), at); },
+    );
   }
 
   hide(): void {
@@ -108,10 +140,15 @@ export class HoverCard {
     this.active = undefined;
   }
 
-  /** The card content for `key`, built and laid out once, then reused. */
+  /** The card content for `key`, built and laid out once, then reused (only the newest of one parameter's is kept). */
   private content(key: string, build: () => HTMLElement): HTMLElement {
     let content = this.built.get(key);
     if (!content) {
+      // While training runs, each update brings a parameter's card at a new step: the older go.
+      const prefix = key.split('|', 2).join('|');
+      for (const [k, old] of this.built) {
+        if (k.startsWith(`${prefix}|`) && old !== this.active) { old.remove(); this.built.delete(k); }
+      }
       content = build();
       content.classList.add('card-content');
       this.element.append(content);
@@ -136,4 +173,8 @@ export class HoverCard {
     const spot = placeCard(content.offsetWidth, content.offsetHeight, at, at.avoid, view, at.prefer);
     this.element.style.transform = `translate(${spot.x}px, ${spot.y}px)`;
   }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0];
 }

@@ -1,9 +1,10 @@
 /**
  * The page's side of the conversation with the extension host: posting, the ready -> model
- * handshake, and explanations asked for one at a time. Everything the host sends arrives through
+ * handshake, and requests (explanations, unit values) asked one at a time. Everything the host sends arrives through
  * `onMessage`; nothing here interprets it.
  */
-import type { ExplanationView, HostMessage, UnitView, WebviewMessage } from '../src/protocol';
+import type { ExplanationView, HostMessage, PageRequests, UnitView, WebviewMessage } from '../src/protocol';
+import { Requests } from '../src/rpc';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -26,33 +27,28 @@ export function setState(state: unknown): void {
   api.setState(state);
 }
 
-let nextRequest = 1;
-const pending = new Map<number, (reply: unknown) => void>();
+/**
+ * The page's requests to the host, on a channel of its own: a re-created page gets a new one, so a
+ * reply meant for its predecessor never settles one of its requests. Each is answered, with its
+ * value or an error (the one request/reply helper, src/rpc.ts).
+ */
+const requests = new Requests<PageRequests>((m) => post(m));
 
-/** Asks the host for one parameter's explanation (large networks, or a running one, do not send them all). */
+/** Asks the host for one parameter's explanation (large networks do not send them all). */
 export function requestExplanation(parameter: string): Promise<ExplanationView | null> {
-  const requestId = nextRequest++;
-  post({ type: 'explain', requestId, parameter });
-  return new Promise((resolve) => pending.set(requestId, resolve as (reply: unknown) => void));
+  return requests.request('explain', { parameter });
 }
 
 /** Asks the host for one unit's x and y for every sample (large networks do not send them all). */
 export function requestUnit(layer: number, unit: number): Promise<UnitView | null> {
-  const requestId = nextRequest++;
-  post({ type: 'unit', requestId, layer, unit });
-  return new Promise((resolve) => pending.set(requestId, resolve as (reply: unknown) => void));
+  return requests.request('unit', { layer, unit });
 }
 
 /** Routes each host message to `handle`, settling requests on the way. */
-export function onMessage(handle: (message: Exclude<HostMessage, { type: 'explanation' | 'unit' }>) => void): void {
+export function onMessage(handle: (message: Exclude<HostMessage, { type: 'reply' }>) => void): void {
   window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     const message = event.data;
-    if (message.type === 'explanation' || message.type === 'unit') {
-      const resolve = pending.get(message.requestId);
-      pending.delete(message.requestId);
-      resolve?.(message.type === 'explanation' ? message.explanation : message.unit);
-      return;
-    }
+    if (message.type === 'reply') { requests.settle(message); return; }
     handle(message);
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { NetworkModel } from '../src/protocol';
 import { renderExplanation } from './card';
-import type { Explanations } from './cards';
+import { cardKey, type Explanations } from './cards';
 import { h } from './dom';
 import { fmt } from './format';
 import type { Notation } from './notation';
@@ -12,36 +12,55 @@ import type { Notation } from './notation';
 export class Inspector {
   readonly element = h('aside', 'inspector');
   private run = 0;
+  /** What is drawn now, and the explanation it was drawn from: rebuilt only when either changes (frames come many times a second while training). */
+  private drawn = '';
+  private drawnFrom: object | undefined;
 
   constructor(private readonly unpin: () => void) {
     this.element.setAttribute('aria-label', 'Inspector');
   }
 
   render(model: NetworkModel | undefined, pinned: string | null, explanations: Explanations | undefined, notation: Notation): void {
-    const run = ++this.run;
-    this.element.replaceChildren();
-    const heading = h('div', 'inspector-heading', 'Inspector');
-    this.element.append(heading);
-    if (!model || !explanations) return;
+    if (!model || !explanations) { this.draw('empty', () => []); return; }
     if (!pinned || !model.params.some((p) => p.name === pinned)) {
-      this.element.append(h('p', 'hint', 'Hover a weight or bias to see how backpropagation computes its derivative; click it (or press Enter) to pin it here. Escape unpins.'), summary(model));
+      this.draw(`summary|${model.step}|${model.lossValue}|${model.training.running}`, () => [h('p', 'hint', 'Hover a weight or bias to see how backpropagation computes its derivative; click it (or press Enter) to pin it here. Escape unpins.'), summary(model)]);
       return;
     }
-    const unpin = document.createElement('vscode-toolbar-button') as HTMLElement & { icon: string; label: string };
-    unpin.icon = 'pin';
-    unpin.label = `Unpin ${pinned} (Escape)`;
-    unpin.title = unpin.label;
-    unpin.classList.add('unpin');
-    unpin.addEventListener('click', this.unpin);
-    heading.append(unpin);
     const e = explanations.get(pinned);
-    if (e instanceof Promise) {
+    if (e === null) {
+      this.draw(`waiting|${pinned}`, () => [h('p', 'hint', `${pinned}: its numbers come with the next update while training runs…`)], pinned);
+    } else if (e instanceof Promise) {
+      const key = `asking|${pinned}|${model.step}|${notation}`;
+      if (key === this.drawn) return;
       const waiting = h('p', 'hint', `${pinned}: computing…`);
-      this.element.append(waiting);
-      void e.then((value) => { if (run === this.run && value) waiting.replaceWith(this.explanation(value, model, notation)); });
+      this.draw(key, () => [waiting], pinned);
+      const run = this.run;
+      e.then(
+        (value) => { if (run === this.run && value) waiting.replaceWith(this.explanation(value, model, notation)); },
+        (error: Error) => { if (run === this.run) waiting.textContent = `${pinned}: could not be computed (${error.message.split('\n', 1)[0]})`; },
+      );
     } else {
-      this.element.append(this.explanation(e, model, notation));
+      this.draw(`${cardKey(e, model, notation)}|${model.training.running}`, () => [this.explanation(e, model, notation)], pinned, e);
     }
+  }
+
+  /** Replaces what is shown when `key` differs from what is drawn. */
+  private draw(key: string, build: () => HTMLElement[], pinned?: string, from?: object): void {
+    if (key === this.drawn && from === this.drawnFrom) return;
+    this.drawn = key;
+    this.drawnFrom = from;
+    this.run++;
+    const heading = h('div', 'inspector-heading', 'Inspector');
+    if (pinned) {
+      const unpin = document.createElement('vscode-toolbar-button') as HTMLElement & { icon: string; label: string };
+      unpin.icon = 'pin';
+      unpin.label = `Unpin ${pinned} (Escape)`;
+      unpin.title = unpin.label;
+      unpin.classList.add('unpin');
+      unpin.addEventListener('click', this.unpin);
+      heading.append(unpin);
+    }
+    this.element.replaceChildren(heading, ...build());
   }
 
   /**

@@ -5,7 +5,7 @@
  * computes a gradient. View state (modes, pin, zoom, legend) is kept with getState/setState so it
  * survives hiding the tab, and by the host so it survives reloads.
  */
-import type { NetworkModel, NetworkStructure, TrainingFrame, ViewState as HostViewState } from '../src/protocol';
+import type { Explained, NetworkModel, NetworkStructure, TrainingFrame, ViewState as HostViewState } from '../src/protocol';
 import type { ChartData } from '../src/session/chartTypes';
 import { BreakpointsPanel } from './breakpoints';
 import { Explanations, HoverCard } from './cards';
@@ -15,7 +15,7 @@ import { getState, onMessage, post, sayReady, setState } from './host';
 import { Inspector } from './inspector';
 import { Legend } from './legend';
 import type { Notation } from './notation';
-import { type Problem, ProblemView } from './problem';
+import { type Problem, ProblemView, WorkerBanner } from './problem';
 import { StopLine } from './stopline';
 import { PhasePanel } from './phase';
 import { modelOf } from './store';
@@ -68,6 +68,8 @@ let frame: TrainingFrame | undefined;
 let model: NetworkModel | undefined;
 let problem: Problem | undefined;
 let explanations: Explanations | undefined;
+/** The latest explanations the host sent of the parameters this page watches (pinned, hovered). */
+let explained: Explained | undefined;
 let hovered: { kind: 'param' | 'unit'; id: string; at: Parameters<HoverCard['showUnit']>[1] } | undefined;
 
 // ---- the page ---------------------------------------------------------------------------------
@@ -91,6 +93,7 @@ const toolbar = new Toolbar({
 ]);
 const stopLine = new StopLine((step) => post({ type: 'goTo', step }));
 const problems = new ProblemView();
+const workerBanner = new WorkerBanner(() => post({ type: 'retryWorker' }));
 const main = h('div', 'main');
 const graphHost = h('div', 'graph-host');
 graphHost.tabIndex = -1;
@@ -113,14 +116,14 @@ const workspace = h('div', 'workspace');
 workspace.append(main, strip.splitter, strip.element);
 const card = new HoverCard((ready) => { if (ready) app.dataset.cardsReady = 'true'; else delete app.dataset.cardsReady; });
 
-app.replaceChildren(toolbar.element, stopLine.element, problems.banner, workspace, problems.page, card.element);
+app.replaceChildren(toolbar.element, stopLine.element, workerBanner.element, problems.banner, workspace, problems.page, card.element);
 app.classList.remove('is-loading');
 app.removeAttribute('aria-busy');
 
 const graph = new GraphView(graphHost, {
-  hoverParam: (name, at) => { hovered = { kind: 'param', id: name, at }; showCard(); strip.select(state.pinned, name); },
-  hoverUnit: (id, at) => { hovered = { kind: 'unit', id, at }; showCard(); },
-  leave: () => { hovered = undefined; card.hide(); strip.select(state.pinned, null); },
+  hoverParam: (name, at) => { hovered = { kind: 'param', id: name, at }; watch(); showCard(); strip.select(state.pinned, name); },
+  hoverUnit: (id, at) => { hovered = { kind: 'unit', id, at }; watch(); showCard(); },
+  leave: () => { hovered = undefined; watch(); card.hide(); strip.select(state.pinned, null); },
   pin: (name) => pin(name),
   // Only a view the person chose is worth restoring; a fitted one is re-fitted to the new size.
   transformChanged: (t, auto) => { state.transform = auto ? null : t; save(); },
@@ -148,8 +151,19 @@ function setNotation(n: Notation, chosen: boolean): void {
   phasePanel.render(model, n);
 }
 
+/** Tells the host which parameters' explanations this page shows, when that changes. */
+let watching = '';
+function watch(): void {
+  const names = [...new Set([state.pinned, hovered?.kind === 'param' ? hovered.id : null].filter((n): n is string => n !== null))];
+  const key = names.join(',');
+  if (key === watching) return;
+  watching = key;
+  post({ type: 'watch', parameters: names });
+}
+
 function pin(name: string | null): void {
   state.pinned = name;
+  watch();
   save();
   renderInspector();
   strip.select(name, hovered?.kind === 'param' ? hovered.id : null);
@@ -206,7 +220,7 @@ function render(): void {
   const m = modelOf(structure, frame);
   const wasRunning = model?.training.running ?? true;
   model = m;
-  explanations = new Explanations(m);
+  explanations = new Explanations(m, () => explained);
   if (!notationChosen && m.notation && m.notation !== state.notation) {
     state.notation = m.notation;
     toolbar.refreshToggles();
@@ -226,6 +240,8 @@ function render(): void {
 
 /** The charts last received, drawn in the next animation frame. */
 let drawnCharts: ChartData | undefined;
+/** How many charts messages have come: the strip says which it has drawn (data-drawn-seq). */
+let chartsReceived = 0;
 let chartsPending = false;
 
 /**
@@ -235,7 +251,7 @@ let chartsPending = false;
 function scheduleCharts(): void {
   if (chartsPending) return;
   chartsPending = true;
-  requestAnimationFrame(() => { chartsPending = false; if (drawnCharts) strip.update(drawnCharts); });
+  requestAnimationFrame(() => { chartsPending = false; if (drawnCharts) strip.update(drawnCharts, chartsReceived); });
 }
 
 onMessage((message) => {
@@ -258,6 +274,7 @@ onMessage((message) => {
       // A frame belongs to one structure: until the new structure's first frame comes, draw nothing new.
       structure = message.structure;
       restartedBecause = message.why;
+      explained = undefined;
       strip.setNetwork(structure.params.map((p) => p.name), structure.lossSymbol);
       frame = undefined;
       return;
@@ -274,8 +291,18 @@ onMessage((message) => {
       return;
     case 'pin': pin(message.parameter); return;
     case 'charts':
+      chartsReceived++;
       drawnCharts = message.charts;
       scheduleCharts();
+      return;
+    case 'explained':
+      explained = message.explained;
+      // The pinned card and a hovered one follow (each says the step its numbers are of).
+      renderInspector();
+      if (hovered?.kind === 'param') showCard();
+      return;
+    case 'worker':
+      workerBanner.show(message.failure);
       return;
     default: {
       const never: never = message;

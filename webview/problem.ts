@@ -68,3 +68,26 @@ export class ProblemView {
     this.page.hidden = true;
   }
 }
+
+/**
+ * The training worker gave up (it kept stopping): the page says so, keeps the last graph, and
+ * offers Retry, which starts it again and loads the file afresh.
+ */
+export class WorkerBanner {
+  readonly element = h('div', 'worker-banner');
+
+  constructor(private readonly retry: () => void) {
+    this.element.setAttribute('role', 'alert');
+    this.element.hidden = true;
+  }
+
+  show(failure: string | null): void {
+    this.element.hidden = failure === null;
+    if (failure === null) { this.element.replaceChildren(); return; }
+    this.element.replaceChildren(
+      h('span', 'codicon codicon-error'),
+      h('span', 'banner-text', `${failure} Training is stopped; the graph shows the last state.`),
+      button('Retry', this.retry),
+    );
+  }
+}

@@ -11,6 +11,8 @@ export class StopLine {
   private readonly text = h('span', 'stop-text');
   private readonly form = h('span', 'goto');
   private readonly input = h('input', 'goto-input');
+  /** How far a long jump (Go to Step, Step Back, Reverse Continue) has got. */
+  private readonly progress = h('progress', 'motion-progress');
 
   constructor(private readonly goTo: (step: number) => void) {
     this.text.setAttribute('role', 'status');
@@ -31,19 +33,29 @@ export class StopLine {
       this.form.hidden = true;
       this.goTo(Number(text));
     });
-    this.element.append(this.text, this.form);
+    this.progress.max = 100;
+    this.progress.hidden = true;
+    this.element.append(this.text, this.progress, this.form);
   }
 
   /** Says where `frame`'s run is; `problem` when the text is broken, `restarted` when the run last restarted and why. */
   show(frame: TrainingFrame | undefined, problem: string | null, restarted: string | null): void {
     let text = '';
+    const activity = frame?.running ? frame.activity : null;
+    const fraction = activity && activity.kind !== 'continue' ? activity.fraction : null;
     if (frame) {
-      if (frame.running) text = `Running from step ${frame.step}`;
+      if (fraction !== null) text = `${activity!.label}: ${Math.floor(fraction * 100)}% (step ${frame.step.toLocaleString('en-US')}; Pause stops it)`;
+      else if (frame.running) text = `Running from step ${frame.step}`;
       else if (restarted && frame.stop?.reason === 'entry') text = `Restarted at step ${frame.step}: ${restarted}`;
       else text = frame.stop?.text ?? `At step ${frame.step}`;
       if (problem) text = `${frame.running ? 'Running' : `Paused at step ${frame.step}`}: the file has an error (${problem})`;
     }
     this.text.textContent = text;
+    this.progress.hidden = fraction === null;
+    if (fraction !== null) {
+      this.progress.value = Math.floor(fraction * 100);
+      this.progress.setAttribute('aria-label', activity!.label);
+    }
     this.element.title = text;
     this.element.classList.toggle('hit', frame?.stop?.reason === 'breakpoint');
   }

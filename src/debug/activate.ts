@@ -50,10 +50,13 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
 function sourceOf(runs: DocumentRuns): NetworkSource {
   return {
     open: async (program) => {
-      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(program));
+      const uri = vscode.Uri.file(program);
+      const document = await vscode.workspace.openTextDocument(uri);
       const attachment = runs.attach(document);
-      await attachment.run.setText(document.getText());
-      return { run: attachment.run, text: () => document.getText(), release: () => attachment.dispose() };
+      await attachment.run.setText(document.getText(), document.version);
+      // The document by its URI each time: VS Code may close this one and open another for the file.
+      const text = (): string => (vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? document).getText();
+      return { run: attachment.run, text, release: () => attachment.dispose() };
     },
   };
 }

@@ -2,24 +2,29 @@
  * The debug adapter: VS Code's debugger (the Debug Adapter Protocol) as one more front-end of the
  * run of a network file, as mock-debug's session is of its runtime. It only translates: requests
  * become the run's controls, breakpoints and questions; the run's events become DAP events. The
- * network editor drives the same run, so stepping in one moves the other. No vscode import: the
- * tests drive it through DAP messages alone.
+ * network editor drives the same run, so stepping in one moves the other. As mock-debug's, it is
+ * one of three parts: this translation, the Variables view (variables.ts) and the breakpoints'
+ * bookkeeping (breakpointBook.ts). It drives the run through the claim it holds, so it can only
+ * ever release its own hold and breakpoints. No vscode import: the tests drive it through DAP
+ * messages alone.
  */
 import {
-  Breakpoint, ContinuedEvent, DebugSession, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent,
-  TerminatedEvent, Thread,
+  ContinuedEvent, DebugSession, InitializedEvent, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Source, StackFrame,
+  StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
-import { findParameter, formatNumber, loadNetwork, type Network, plural } from '../core';
+import { findParameter, loadNetwork, type Network } from '../core';
 import { renderExplanation } from '../cli/explanation';
-import type { NetworkStructure, TrainingAction, TrainingFrame } from '../protocol';
-import type { Run } from '../run/run';
-import type { BreakpointSpec, BreakpointStatus } from '../session/breakpointTypes';
-import { describePhase } from '../session/stepper';
+import type { TrainingAction } from '../protocol';
+import type { TrainingFrame } from '../session/views';
+import type { DebugClaim, Run } from '../run/run';
+import type { BreakpointStatus } from '../session/breakpointTypes';
 import type { Stop } from '../session/training';
-import { exceptionFilters, exceptionSettings, FILTER_KINDS, functionBreakpoint, type Translated, watchBreakpoint } from './breakpoints';
-import { networkLines, type NetworkLines, parametersOnLine } from './positions';
+import { BreakpointBook, dapId } from './breakpointBook';
+import { exceptionFilters, FILTER_KINDS } from './breakpoints';
+import { networkLines, type NetworkLines } from './positions';
+import { fmt, VariablesTree } from './variables';
 
 /** Where the adapter gets a file's run: the extension's runs of open documents, or a test's own. */
 export interface NetworkSource {
@@ -38,53 +43,33 @@ const THREAD = 1;
 /** Frame ids: the step, and the phase inside it (when Step Into is in one). */
 const STEP_FRAME = 1;
 const PHASE_FRAME = 2;
-/** Children listed at once before VS Code pages them (indexedVariables). */
-const PAGE = 100;
 
-/** What a variables reference stands for. */
-type Ref =
-  | { kind: 'training' } | { kind: 'parameters' } | { kind: 'parameter'; index: number } | { kind: 'terms'; index: number }
-  | { kind: 'term'; index: number; sample: number } | { kind: 'layers' } | { kind: 'layer'; layer: number }
-  | { kind: 'samples' } | { kind: 'sample'; sample: number };
-
-/**
- * Variables references: cleared on each stop, numbered on (never reused), so a reference VS Code
- * kept from before a stop misses instead of naming something else.
- */
-class References {
-  private readonly map = new Map<number, Ref>();
-  private next = 1000;
-  create(ref: Ref): number { this.map.set(this.next, ref); return this.next++; }
-  get(id: number): Ref | undefined { return this.map.get(id); }
-  reset(): void { this.map.clear(); }
-}
-
-/** A number as the debugger's views show it: `digits` significant digits, no trailing zeros. */
-export const fmt = (v: number, digits = 6): string => formatNumber(v, { digits });
+export { fmt };
 
 export class NetworkDebugSession extends DebugSession {
   private run: Run | undefined;
+  /** The session's hold on the run: its breakpoints, and letting go. */
+  private claim: DebugClaim | undefined;
+  private tree: VariablesTree | undefined;
+  private readonly book = new BreakpointBook();
   private program = '';
   private readText: () => string = () => '';
   private release: () => void = () => undefined;
   private lines: NetworkLines | undefined;
   private network: Network | undefined;
-  private readonly refs = new References();
   /** The session ended (or is ending): nothing it opens afterwards is kept. */
   private disposed = false;
-  /** Stable numbers for DAP breakpoints, by what they are, so re-sending them keeps their hit counts. */
-  private readonly ids = new Map<string, number>();
   private readonly subscriptions: { dispose(): void }[] = [];
-  /** DAP's breakpoints (numbered) and the run's specs behind them, by kind of breakpoint. */
-  private nextId = 1;
-  private functionSpecs: { id: number; t: Translated }[] = [];
-  private dataSpecs: { id: number; t: Translated }[] = [];
-  private lineSpecs: { id: number; line: number; t: Translated[] }[] = [];
   /** Events the run sent while a request was being answered: DAP wants the response first. */
   private answering = 0;
   private held: DebugProtocol.Event[] = [];
   private stopOnEntry = true;
   private configured = false;
+  /** The client shows progress (VS Code does): a long jump reports how far it has got. */
+  private progressReporting = false;
+  /** The progress of the long jump under way, if one is. */
+  private progress: { id: string; percent: number } | undefined;
+  private progressCount = 0;
 
   constructor(private readonly source: NetworkSource) {
     super();
@@ -94,7 +79,8 @@ export class NetworkDebugSession extends DebugSession {
 
   // ---- the session ------------------------------------------------------------------------------
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.progressReporting = args.supportsProgressReporting === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsStepBack: true,
@@ -121,9 +107,11 @@ export class NetworkDebugSession extends DebugSession {
       this.stopOnEntry = args.stopOnEntry !== false;
       const opened = await this.source.open(this.program);
       if (this.disposed) { opened.release(); return; }
-      if (opened.run.debugged) { opened.release(); throw new Error(`${path.basename(this.program)} is already being debugged: one session per network file`); }
+      const claim = opened.run.claimDebugger();
+      if (!claim) { opened.release(); throw new Error(`${path.basename(this.program)} is already being debugged: one session per network file`); }
       this.run = opened.run;
-      this.run.debugged = true;
+      this.claim = claim;
+      this.tree = new VariablesTree(opened.run);
       this.readText = opened.text;
       this.release = opened.release;
       if (!this.run.structure) throw new Error(`${this.program} is not a network yet: ${this.run.problem ?? 'it could not be loaded'}`);
@@ -159,16 +147,43 @@ export class NetworkDebugSession extends DebugSession {
   private subscribe(run: Run): void {
     this.subscriptions.push(
       run.onStopped.on((stop) => {
+        this.endProgress();
         if (!this.configured) return;
         // Variables references belong to one stop: VS Code asks for scopes again after each.
-        this.refs.reset();
+        this.tree?.reset();
         this.post(this.stoppedEvent(stop));
         // The Debug Console says why, as a program's output would.
         if (stop.reason !== 'step') this.post(new OutputEvent(`${stop.text}\n`, 'console'));
       }),
       run.onContinued.on(() => { if (this.configured) this.post(new ContinuedEvent(THREAD, true)); }),
+      run.onFrame.on((frame) => this.reportProgress(frame)),
       run.onStructure.on(() => this.reload()),
     );
+  }
+
+  /** A long jump (Go to Step, Step Back, Reverse Continue) under way: VS Code's progress says how far it has got. */
+  private reportProgress(frame: TrainingFrame): void {
+    const a = frame.running ? frame.activity : null;
+    if (!this.progressReporting || !this.configured || !a || a.kind === 'continue' || a.fraction === null) return;
+    const percent = Math.floor(a.fraction * 100);
+    if (!this.progress) {
+      this.progress = { id: `backprop-${++this.progressCount}`, percent };
+      const start = new ProgressStartEvent(this.progress.id, a.label) as DebugProtocol.ProgressStartEvent;
+      start.body.percentage = percent;
+      start.body.cancellable = false;
+      this.sendEvent(start);
+    } else if (percent !== this.progress.percent) {
+      this.progress.percent = percent;
+      const update = new ProgressUpdateEvent(this.progress.id, `step ${frame.step.toLocaleString('en-US')}`) as DebugProtocol.ProgressUpdateEvent;
+      update.body.percentage = percent;
+      this.sendEvent(update);
+    }
+  }
+
+  private endProgress(): void {
+    if (!this.progress) return;
+    this.sendEvent(new ProgressEndEvent(this.progress.id));
+    this.progress = undefined;
   }
 
   /** The file's text and network, for the Call Stack's sources and line breakpoints (again after each edit). */
@@ -211,7 +226,7 @@ export class NetworkDebugSession extends DebugSession {
     event.body.text = stop?.text;
     event.body.allThreadsStopped = true;
     if (stop?.reason === 'breakpoint') {
-      const ids = stop.hits.map((h) => this.dapId(h.id)).filter((id): id is number => id !== undefined);
+      const ids = stop.hits.map((h) => dapId(h.id)).filter((id): id is number => id !== undefined);
       if (ids.length) event.body.hitBreakpointIds = ids;
     }
     return event;
@@ -276,13 +291,15 @@ export class NetworkDebugSession extends DebugSession {
   private async end(): Promise<void> {
     this.disposed = true;
     const run = this.run;
-    if (!run) return;
+    const claim = this.claim;
+    if (!run || !claim) return;
     this.run = undefined;
-    run.debugged = false;
+    this.claim = undefined;
     this.subscriptions.splice(0).forEach((s) => s.dispose());
     try {
       if (run.running) await run.control('pause');
-      await run.setDebuggerBreakpoints([], {});
+      // This session's breakpoints go; another session's (if one claims the run next) are its own.
+      await claim.release();
     } finally {
       this.release();
     }
@@ -299,15 +316,14 @@ export class NetworkDebugSession extends DebugSession {
   // ---- breakpoints ------------------------------------------------------------------------------
 
   protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
-    if (!this.run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
-    this.functionSpecs = args.breakpoints.map((b) => { const id = this.idFor(`f|${b.name}|${b.condition ?? ''}|${b.hitCondition ?? ''}`); return { id, t: functionBreakpoint(b, `dap-function-${id}`) }; });
-    const statuses = await this.sendBreakpoints();
-    response.body = { breakpoints: this.functionSpecs.map((s) => this.verdict(s.id, s.t, statuses)) };
+    if (!this.claim) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
+    this.book.setFunctions(args.breakpoints);
+    response.body = { breakpoints: this.book.functionVerdicts(await this.sendBreakpoints()) };
     this.sendResponse(response);
   }
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
-    const ref = args.variablesReference !== undefined ? this.refs.get(args.variablesReference) : undefined;
+    const ref = args.variablesReference !== undefined ? this.tree?.get(args.variablesReference) : undefined;
     const name = args.name;
     const isParameter = this.network !== undefined && findParameter(this.network, name) !== undefined && (ref === undefined || ref.kind === 'parameters');
     response.body = isParameter
@@ -317,19 +333,15 @@ export class NetworkDebugSession extends DebugSession {
   }
 
   protected override async setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): Promise<void> {
-    if (!this.run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
-    this.dataSpecs = args.breakpoints.map((b) => {
-      const id = this.idFor(`d|${b.dataId}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
-      return { id, t: this.watch(b.dataId, b.condition, b.hitCondition, `dap-data-${id}`) };
-    });
-    const statuses = await this.sendBreakpoints();
-    response.body = { breakpoints: this.dataSpecs.map((s) => this.verdict(s.id, s.t, statuses)) };
+    if (!this.claim) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
+    this.book.setData(args.breakpoints, this.network);
+    response.body = { breakpoints: this.book.dataVerdicts(await this.sendBreakpoints()) };
     this.sendResponse(response);
   }
 
   /** A line of the JSON that holds weights or biases watches each of them (a line with none is unverified). */
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
-    if (!this.run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
+    if (!this.claim) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
     const sameFile = args.source.path !== undefined && path.resolve(args.source.path) === this.program;
     if (!sameFile) {
       // Another JSON file's breakpoints: not this session's, and they leave this file's alone.
@@ -337,86 +349,22 @@ export class NetworkDebugSession extends DebugSession {
       this.sendResponse(response);
       return;
     }
-    this.lineSpecs = (args.breakpoints ?? []).map((b) => {
-      const id = this.idFor(`l|${b.line}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
-      const line = this.convertClientLineToDebugger(b.line) - 1;
-      const indices = this.lines ? parametersOnLine(this.lines, line) : [];
-      // The line's trainable parameters (the others never change).
-      const trainable = indices.filter((i) => this.network!.training.trainable[i] === 1).map((i) => this.network!.parameters[i].name);
-      const t: Translated[] = trainable.length
-        ? trainable.map((name, k) => this.watch(name, b.condition, b.hitCondition, `dap-line-${id}-${k}`))
-        : [{ error: indices.length ? `${indices.map((i) => this.network!.parameters[i].name).join(', ')} ${indices.length === 1 ? 'is' : 'are'} not trainable: nothing on this line changes` : 'no weight or bias is written on this line: a line breakpoint watches the parameters on its line' }];
-      return { id, line: b.line, t };
-    });
-    const statuses = await this.sendBreakpoints();
-    response.body = {
-      breakpoints: this.lineSpecs
-        .map((s) => {
-          const verdicts = s.t.map((t) => this.verdict(s.id, t, statuses));
-          const bad = verdicts.find((v) => !v.verified);
-          const bp = bad ?? verdicts[0];
-          if (!bad && this.network) bp.message = `watches ${s.t.map((t) => ('spec' in t && t.spec.kind === 'watch' ? t.spec.parameter : '')).join(', ')}`;
-          bp.line = s.line;
-          return bp;
-        }),
-    };
+    this.book.setLines(args.breakpoints ?? [], (line: number) => this.convertClientLineToDebugger(line) - 1, this.lines, this.network);
+    response.body = { breakpoints: this.book.lineVerdicts(await this.sendBreakpoints()) };
     this.sendResponse(response);
   }
 
   protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
-    if (!this.run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
-    const { builtins, errors } = exceptionSettings(args);
-    this.exceptionBuiltins = builtins;
+    if (!this.claim) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
+    this.book.setExceptions(args);
     await this.sendBreakpoints();
-    const order = [...(args.filterOptions ?? []).map((o) => o.filterId), ...args.filters];
-    response.body = {
-      breakpoints: order.map((f) => {
-        const error = errors.get(f);
-        const b = new Breakpoint(error === undefined) as DebugProtocol.Breakpoint;
-        if (error) b.message = error;
-        return b;
-      }),
-    };
+    response.body = { breakpoints: this.book.exceptionVerdicts(args) };
     this.sendResponse(response);
   }
 
-  private exceptionBuiltins: ReturnType<typeof exceptionSettings>['builtins'] = {};
-
-  /** A watch on `name`, unless it can never fire: an unknown or untrainable parameter never changes. */
-  private watch(name: string, condition: string | undefined, hitCondition: string | undefined, id: string): Translated {
-    const p = this.network && findParameter(this.network, name);
-    if (!p) return { error: `${name} is not a parameter of this network` };
-    if (this.network!.training.trainable[p.index] !== 1) return { error: `${name} is not trainable (see "trainable" in the file): its value never changes` };
-    return watchBreakpoint(name, condition, hitCondition, id);
-  }
-
-  /** Every DAP breakpoint the run checks, with the editor's own. */
+  /** Every DAP breakpoint, checked by the run with the editor's own. */
   private sendBreakpoints(): Promise<BreakpointStatus[]> {
-    const specs: BreakpointSpec[] = [];
-    for (const s of [...this.functionSpecs, ...this.dataSpecs]) if ('spec' in s.t) specs.push(s.t.spec);
-    for (const s of this.lineSpecs) for (const t of s.t) if ('spec' in t) specs.push(t.spec);
-    return this.run!.setDebuggerBreakpoints(specs, this.exceptionBuiltins);
-  }
-
-  private verdict(id: number, t: Translated, statuses: BreakpointStatus[]): DebugProtocol.Breakpoint {
-    const status = 'spec' in t ? statuses.find((s) => s.id === t.spec.id) : undefined;
-    const message = 'error' in t ? t.error : status?.verified === false ? status.message : undefined;
-    const b = new Breakpoint(message === undefined) as DebugProtocol.Breakpoint;
-    b.id = id;
-    if (message !== undefined) b.message = message;
-    return b;
-  }
-
-  /** The DAP id of the run's breakpoint `specId` (`dap-function-3`, `dap-line-7-0`: 3, 7). */
-  private idFor(key: string): number {
-    let id = this.ids.get(key);
-    if (id === undefined) { id = this.nextId++; this.ids.set(key, id); }
-    return id;
-  }
-
-  private dapId(specId: string): number | undefined {
-    const m = /^dap-(?:function|data|line)-(\d+)/.exec(specId);
-    return m ? Number(m[1]) : undefined;
+    return this.claim!.setBreakpoints(this.book.specs, this.book.builtins);
   }
 
   // ---- where the run is -------------------------------------------------------------------------
@@ -446,164 +394,23 @@ export class NetworkDebugSession extends DebugSession {
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
-    const s = this.run?.structure;
-    const scope = (name: string, ref: Ref, named?: number, indexed?: number): DebugProtocol.Scope => {
-      const sc = new Scope(name, this.refs.create(ref), false) as DebugProtocol.Scope;
-      if (named !== undefined) sc.namedVariables = named;
-      if (indexed !== undefined) sc.indexedVariables = indexed;
-      return sc;
-    };
-    response.body = {
-      scopes: s ? [
-        scope('Training', { kind: 'training' }),
-        s.params.length > PAGE ? scope('Parameters', { kind: 'parameters' }, undefined, s.params.length) : scope('Parameters', { kind: 'parameters' }, s.params.length),
-        scope('Layers', { kind: 'layers' }, s.layers.length),
-        s.samples > PAGE ? scope('Samples', { kind: 'samples' }, undefined, s.samples) : scope('Samples', { kind: 'samples' }, s.samples),
-      ] : [],
-    };
+    response.body = { scopes: this.tree?.scopes() ?? [] };
     this.sendResponse(response);
   }
 
   protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     try {
-      const ref = this.refs.get(args.variablesReference);
-      response.body = { variables: ref ? await this.variables(ref, args.start ?? 0, args.count ?? 0) : [] };
+      response.body = { variables: (await this.tree?.children(args.variablesReference, args.start ?? 0, args.count ?? 0)) ?? [] };
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, { id: 4, format: (e as Error).message });
     }
   }
 
-  private variable(name: string, value: string, more: Partial<DebugProtocol.Variable> = {}): DebugProtocol.Variable {
-    return { name, value, variablesReference: 0, ...more };
-  }
-
-  /** Parameters and gradients from `start`: the frame's own when it carries them, else the worker's. */
-  private async parameterValues(start: number, count: number): Promise<{ values: number[]; gradients: number[] }> {
-    const f = this.run!.frame!;
-    if (f.values && f.gradients) return { values: f.values.slice(start, start + count), gradients: f.gradients.slice(start, start + count) };
-    return (await this.run!.slice(start, count)) ?? { values: [], gradients: [] };
-  }
-
-  private async variables(ref: Ref, start: number, count: number): Promise<DebugProtocol.Variable[]> {
-    const run = this.run;
-    const s = run?.structure;
-    const f = run?.frame;
-    if (!run || !s || !f) return [];
-    const sym = s.lossSymbol;
-    switch (ref.kind) {
-      case 'training': {
-        const stepSize = await run.evaluate('stepSize');
-        return [
-          this.variable('step', String(f.step), { evaluateName: 'step' }),
-          this.variable('loss', fmt(f.loss), { evaluateName: 'loss', type: sym }),
-          this.variable('step size', stepSize?.ok ? fmt(stepSize.value) : '?', { evaluateName: 'stepSize' }),
-          this.variable('learning rate', fmt(s.learningRate), { evaluateName: 'learningRate' }),
-          this.variable('phase', f.phase ? describePhase(f.phase) : 'between steps'),
-          this.variable('stop', f.stop?.text ?? (f.running ? 'running' : ''), { presentationHint: { attributes: ['readOnly'] } }),
-          this.variable('stop reason', f.stopReason ?? 'none'),
-        ];
-      }
-      case 'parameters': {
-        const total = s.params.length;
-        const from = Math.min(start, total);
-        const n = count > 0 ? Math.min(count, total - from) : total - from;
-        const { values, gradients } = await this.parameterValues(from, n);
-        return values.map((v, k) => {
-          const p = s.params[from + k];
-          return this.variable(p.name, fmt(v), {
-            evaluateName: p.name, type: `${p.kind}${p.trainable ? '' : ', not trainable'}; d${sym}/d${p.name} = ${fmt(gradients[k])}`,
-            variablesReference: this.refs.create({ kind: 'parameter', index: from + k }), namedVariables: 4,
-          });
-        });
-      }
-      case 'parameter': {
-        // Cheap children first; the chain rule (an explanation over every sample and path, half a
-        // second on a 100,000-parameter network) is worked out only when it is expanded.
-        const p = s.params[ref.index];
-        const { values, gradients } = await this.parameterValues(ref.index, 1);
-        const next = p.trainable ? values[0] - s.learningRate * gradients[0] : values[0];
-        return [
-          this.variable(`d${sym}/d${p.name}`, fmt(gradients[0]), { evaluateName: `d${p.name}` }),
-          this.variable('next value', fmt(next), { evaluateName: p.trainable ? `${p.name} - learningRate * d${p.name}` : p.name, type: p.trainable ? `${p.name} − ${fmt(s.learningRate)} × d${sym}/d${p.name}` : 'not trainable: it stays' }),
-          this.variable('chain rule', `Σ over ${plural(s.samples, 'sample')}, factor by factor`, { variablesReference: this.refs.create({ kind: 'terms', index: ref.index }) }),
-        ];
-      }
-      case 'terms': {
-        const e = await run.explain(s.params[ref.index].name);
-        if (!e) return [];
-        return [
-          this.variable('formula', e.formula, { type: e.expandedFormula }),
-          this.variable('finite difference', fmt(e.finiteDifference), { type: `the independent check of ${e.derivativeLabel} = ${fmt(e.derivative)}` }),
-          ...e.terms.map((t) => this.variable(`i = ${t.sample}`, fmt(t.value), {
-            type: t.factors.map((x) => `${x.label} ${fmt(x.value)}`).join(' × '),
-            variablesReference: this.refs.create({ kind: 'term', index: ref.index, sample: t.sample }), namedVariables: t.factors.length + 1,
-          })),
-        ];
-      }
-      case 'term': {
-        const e = await run.explain(s.params[ref.index].name);
-        const t = e?.terms.find((x) => x.sample === ref.sample);
-        if (!t) return [];
-        return [...t.factors.map((x) => this.variable(x.label, fmt(x.value), { type: x.expression })), this.variable('product', fmt(t.value))];
-      }
-      case 'layers': {
-        const stats = await run.layerStats();
-        return stats.map((l) => this.variable(`layer ${l.layer}`, `${l.activation}, ‖d${sym}/d·‖ ${fmt(l.gradientNorm)}`, { variablesReference: this.refs.create({ kind: 'layer', layer: l.layer }), namedVariables: 4 }));
-      }
-      case 'layer': {
-        const l = (await run.layerStats())[ref.layer - 1];
-        if (!l) return [];
-        const share = (v: number): string => `${Math.round(v * 1000) / 10}%`;
-        return [
-          this.variable('gradient norm', fmt(l.gradientNorm), { evaluateName: `norm(dW${l.layer})` }),
-          this.variable('mean |gradient|', fmt(l.meanAbsGradient)),
-          this.variable('dead units', l.activation === 'relu' ? share(l.dead) : 'none (not ReLU)'),
-          this.variable('saturated units', l.activation === 'sigmoid' || l.activation === 'tanh' ? share(l.saturated) : 'none (not sigmoid or tanh)'),
-        ];
-      }
-      case 'samples': {
-        const from = Math.min(start, s.samples);
-        const n = count > 0 ? Math.min(count, s.samples - from) : s.samples - from;
-        return Array.from({ length: n }, (_, k) => {
-          const i = from + k;
-          return this.variable(`i = ${i + 1}`, s.inputs.map((name, c) => `${name} ${fmt(s.data.inputs[i][c])}`).join(', '), { variablesReference: this.refs.create({ kind: 'sample', sample: i }) });
-        });
-      }
-      case 'sample': return this.sample(s, f, ref.sample);
-    }
-  }
-
-  /** Sample i: its inputs, observed and predicted values, and every unit's x_{j,i} and y_{j,i}. */
-  private async sample(s: NetworkStructure, f: TrainingFrame, i: number): Promise<DebugProtocol.Variable[]> {
-    const out: DebugProtocol.Variable[] = [];
-    s.inputs.forEach((name, c) => out.push(this.variable(name, fmt(s.data.inputs[i][c]), { type: 'input' })));
-    const last = s.layers.length;
-    const unitValues = async (layer: number, unit: number): Promise<{ x: number; y: number } | undefined> => {
-      const u = f.units?.find((x) => x.layer === layer && x.unit === unit) ?? await this.run!.unit(layer, unit);
-      return u ? { x: u.x[i], y: u.y[i] } : undefined;
-    };
-    for (let k = 0; k < s.outputs.length; k++) {
-      const predicted = await unitValues(last, k);
-      out.push(this.variable(`observed ${s.outputs[k]}`, fmt(s.data.targets[i][k])));
-      out.push(this.variable(`predicted ${s.outputs[k]}`, predicted ? fmt(predicted.y) : '?'));
-    }
-    for (let l = 1; l < last; l++) {
-      const units = s.layers[l - 1].units;
-      for (let j = 0; j < Math.min(units, PAGE); j++) {
-        const v = await unitValues(l, j);
-        if (!v) continue;
-        out.push(this.variable(`x${l === 1 && last === 2 ? '' : `(${l})`}_${j + 1},${i + 1}`, fmt(v.x), { type: `layer ${l}, unit ${j + 1}: the weighted sum` }));
-        out.push(this.variable(`y${l === 1 && last === 2 ? '' : `(${l})`}_${j + 1},${i + 1}`, fmt(v.y), { type: `${s.layers[l - 1].activation}(x)` }));
-      }
-    }
-    return out;
-  }
-
   // ---- what-if and questions --------------------------------------------------------------------
 
   protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
-    const ref = this.refs.get(args.variablesReference);
+    const ref = this.tree?.get(args.variablesReference);
     const s = this.run?.structure;
     const index = s?.params.findIndex((p) => p.name === args.name) ?? -1;
     const value = Number(args.value);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RunRegistry } from '../run/registry';
+import { type Attachment, RunRegistry } from '../run/registry';
 import type { BreakpointStore, Run } from '../run/run';
 import { BreakpointSpecSchema, BuiltinSettingsSchema } from '../session/breakpointSchemas';
 import type { BreakpointSpec, BuiltinSettings } from '../session/breakpointTypes';
@@ -11,6 +11,13 @@ const UPDATE_DELAY_MS = 40;
 
 const SavedBreakpoints = v.object({ specs: v.array(BreakpointSpecSchema), builtins: BuiltinSettingsSchema });
 
+interface Feed {
+  subscription: vscode.Disposable;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Sends the document's text now. */
+  flush(): void;
+}
+
 /**
  * Ties runs to documents: one run per document, fed the document's text as it changes (once, however
  * many editors show it), with its breakpoints kept in the workspace's state (never in the network
@@ -18,18 +25,18 @@ const SavedBreakpoints = v.object({ specs: v.array(BreakpointSpecSchema), builti
  */
 export class DocumentRuns implements vscode.Disposable {
   readonly registry: RunRegistry;
-  private readonly feeds = new Map<string, { subscription: vscode.Disposable; timer: ReturnType<typeof setTimeout> | undefined }>();
+  private readonly feeds = new Map<string, Feed>();
 
-  constructor(worker: TrainingWorker, private readonly state: vscode.Memento, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly worker: TrainingWorker, private readonly state: vscode.Memento, private readonly log: vscode.LogOutputChannel) {
     this.registry = new RunRegistry(worker, (uri) => this.store(uri));
   }
 
   /** The document's run, kept while the returned attachment is. */
-  attach(document: vscode.TextDocument): { run: Run; dispose(): void } {
+  attach(document: vscode.TextDocument): Attachment {
     const uri = document.uri.toString();
-    const run = this.registry.get(uri, document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path);
-    const attachment = run.attach();
-    if (!this.feeds.has(uri)) this.feed(document, run);
+    const attachment = this.registry.attach(uri, document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path);
+    const { run } = attachment;
+    if (!this.feeds.has(uri)) this.feed(document.uri, run);
     return {
       run,
       dispose: () => {
@@ -39,24 +46,51 @@ export class DocumentRuns implements vscode.Disposable {
     };
   }
 
-  /** Sends the text now and after each edit, a little after typing stops. */
-  private feed(document: vscode.TextDocument, run: Run): void {
-    const uri = document.uri.toString();
+  /**
+   * Sends the text now and after each edit, a little after typing stops. The document is looked up
+   * by its URI each time: VS Code may close a document and open a new one for the same file while
+   * the run lives on (held by a debug session), and an old TextDocument's text is no longer the file's.
+   */
+  private feed(uri: vscode.Uri, run: Run): void {
+    const key = uri.toString();
     const send = (): void => {
-      run.setText(document.getText()).catch((e: Error) => this.log.error(`training ${uri}: ${e.message}`));
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      if (!document) return;
+      run.setText(document.getText(), document.version).catch((e: Error) => this.log.error(`training ${key}: ${e.message}`));
     };
     const errors = run.onError.on((message) => { void vscode.window.showErrorMessage(`Backprop Debugger: ${message}`); });
     const changes = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.uri.toString() !== uri || e.contentChanges.length === 0) return;
+      if (e.document.uri.toString() !== key || e.contentChanges.length === 0) return;
       clearTimeout(entry.timer);
       entry.timer = setTimeout(send, UPDATE_DELAY_MS);
     });
-    const entry: { subscription: vscode.Disposable; timer: ReturnType<typeof setTimeout> | undefined } = {
+    // A document opened again (after VS Code closed it) is the file's text now.
+    const opened = vscode.workspace.onDidOpenTextDocument((d) => { if (d.uri.toString() === key) send(); });
+    const entry: Feed = {
       timer: undefined,
-      subscription: { dispose: () => { changes.dispose(); errors.dispose(); } },
+      flush: send,
+      subscription: { dispose: () => { changes.dispose(); opened.dispose(); errors.dispose(); } },
     };
-    this.feeds.set(uri, entry);
+    this.feeds.set(key, entry);
     send();
+  }
+
+  /** Sends a document's pending edit now (Write Parameters, a test's sync): the run then follows its text. */
+  flush(uri: vscode.Uri): void {
+    const entry = this.feeds.get(uri.toString());
+    if (entry?.timer !== undefined) entry.flush();
+  }
+
+  /** After the training worker gave up: start it again, every run loading its text. */
+  retryWorker(): void {
+    this.worker.retry();
+  }
+
+  /** Every pending edit, now. */
+  flushAll(): void {
+    for (const entry of this.feeds.values()) if (entry.timer !== undefined) entry.flush();
   }
 
   private stopFeeding(uri: string): void {

@@ -3,7 +3,7 @@ import { VIEW_TYPE } from '../protocol';
 import type { Run } from '../run/run';
 import { TrainingWorker } from '../training/client';
 import { DocumentRuns } from './documentRuns';
-import { EditorSession } from './session';
+import { NetworkEditorPanel } from './panel';
 import { ViewStates } from './viewStates';
 
 /**
@@ -28,12 +28,12 @@ const CONTEXT = {
  * Every editor of a document shows and drives that document's one run.
  */
 export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, vscode.Disposable {
-  readonly sessions = new Set<EditorSession>();
+  readonly panels = new Set<NetworkEditorPanel>();
   /**
    * The network editor the training commands act on: the one last focused, while it is open (so
    * the walkthrough's buttons, clicked on the Welcome page, still reach it).
    */
-  active: EditorSession | undefined;
+  active: NetworkEditorPanel | undefined;
   /** One training worker for every run: on two cores, one thread trains while the other serves. */
   readonly worker: TrainingWorker;
   readonly runs: DocumentRuns;
@@ -64,14 +64,14 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
     return provider;
   }
 
-  resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
-    const session = new EditorSession(document, panel, this.extensionUri, this.log, this.views, this.runs, (s) => {
-      this.sessions.delete(s);
-      if (this.active === s) this.setActive([...this.sessions].pop());
+  resolveCustomTextEditor(document: vscode.TextDocument, webviewPanel: vscode.WebviewPanel): void {
+    const panel = new NetworkEditorPanel(document, webviewPanel, this.extensionUri, this.log, this.views, this.runs, (s) => {
+      this.panels.delete(s);
+      if (this.active === s) this.setActive([...this.panels].pop());
     });
-    this.sessions.add(session);
-    if (panel.active || !this.active) this.setActive(session);
-    panel.onDidChangeViewState(() => { if (panel.active) this.setActive(session); });
+    this.panels.add(panel);
+    if (webviewPanel.active || !this.active) this.setActive(panel);
+    webviewPanel.onDidChangeViewState(() => { if (webviewPanel.active) this.setActive(panel); });
   }
 
   /** The run the commands act on: the active network editor's. */
@@ -79,11 +79,11 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
     return this.active?.run;
   }
 
-  private setActive(session: EditorSession | undefined): void {
-    if (this.active === session) return;
-    this.active = session;
+  private setActive(panel: NetworkEditorPanel | undefined): void {
+    if (this.active === panel) return;
+    this.active = panel;
     this.activeSubscriptions.forEach((s) => s.dispose());
-    this.activeSubscriptions = session ? [session.onDidChange(() => this.updateContext())] : [];
+    this.activeSubscriptions = panel ? [panel.onDidChange(() => this.updateContext())] : [];
     this.updateContext();
   }
 
@@ -107,8 +107,15 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
     const f = s?.run.frame;
     if (!s || !f) { this.status.hide(); return; }
     const name = s.document.uri.path.split('/').pop();
-    this.status.text = f.running ? `$(debug-pause) ${name}: step ${f.step}, running` : `$(debug-stackframe) ${name}: step ${f.step}`;
-    this.status.tooltip = f.running ? `Training ${name}: Continue is under way (F6 pauses)` : f.stop?.text ?? `${name} at step ${f.step}`;
+    const a = f.running ? f.activity : null;
+    if (a && a.kind !== 'continue' && a.fraction !== null) {
+      // A long jump says how far it has got, as the page does.
+      this.status.text = `$(sync~spin) ${name}: ${a.label}: ${Math.floor(a.fraction * 100)}%`;
+      this.status.tooltip = `${a.label} (at step ${f.step.toLocaleString('en-US')}): F6 or Pause stops it`;
+    } else {
+      this.status.text = f.running ? `$(debug-pause) ${name}: step ${f.step}, running` : `$(debug-stackframe) ${name}: step ${f.step}`;
+      this.status.tooltip = f.running ? `Training ${name}: Continue is under way (F6 pauses)` : f.stop?.text ?? `${name} at step ${f.step}`;
+    }
     this.status.show();
   }
 

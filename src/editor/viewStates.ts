@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ViewState } from '../protocol';
+import { parseViewState, type ViewState } from '../protocol';
 
 /** Documents whose view is remembered; the oldest is forgotten past this. */
 const LIMIT = 200;
@@ -23,8 +23,17 @@ export class ViewStates {
   private load(): Promise<Map<string, ViewState>> {
     this.states ??= (async () => {
       try {
-        const raw = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(this.file))) as Record<string, ViewState>;
-        return new Map(Object.entries(raw));
+        // The file is only data: each entry is checked as a page's message would be, and one that
+        // is not a view state (an older or damaged file) is dropped, not trusted.
+        const raw: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(this.file)));
+        const states = new Map<string, ViewState>();
+        if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+          for (const [key, value] of Object.entries(raw)) {
+            const state = parseViewState(value);
+            if (state) states.set(key, state);
+          }
+        }
+        return states;
       } catch {
         // No file yet, or one we cannot read: start afresh rather than fail to open an editor.
         return new Map<string, ViewState>();
@@ -44,11 +53,13 @@ export class ViewStates {
     states.set(document, state);
     while (states.size > LIMIT) states.delete(states.keys().next().value!);
     const text = JSON.stringify(Object.fromEntries(states));
-    // One write at a time, in order, so a later state never loses to an earlier one.
-    this.writing = this.writing.then(async () => {
+    // One write at a time, in order, so a later state never loses to an earlier one; a write that
+    // failed (a full disk) fails its own caller and leaves the chain whole for the next.
+    const write = this.writing.then(async () => {
       await vscode.workspace.fs.createDirectory(this.folder);
       await vscode.workspace.fs.writeFile(this.file, new TextEncoder().encode(text));
     });
-    await this.writing;
+    this.writing = write.catch(() => undefined);
+    await write;
   }
 }

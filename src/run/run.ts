@@ -1,17 +1,22 @@
 /**
  * One run per network document, shared by every surface that shows or drives it: the network
- * editors open on the document (any number of them), the commands, the status bar, and later VS
- * Code's debugger and the charts. It owns the worker's handle, the text it loaded, the breakpoints,
- * and the last structure and frame, so a view that comes late (a re-created webview) is shown what
- * the run shows, never a reload. No vscode import: the host's glue (src/editor/documentRuns.ts)
- * feeds it the document's text and keeps its breakpoints.
+ * editors open on the document (any number of them), the commands, the status bar, VS Code's
+ * debugger and the charts. It owns the worker's link, the text it loaded (and that text's document
+ * version), the breakpoints, and the last structure and frame, so a view that comes late (a
+ * re-created webview) is shown what the run shows, never a reload. No vscode import: the host's glue
+ * (src/editor/documentRuns.ts) feeds it the document's text and keeps its breakpoints.
+ *
+ * Runs are handed out only through the registry's attach (a run with no attachment is disposed),
+ * and a debug session drives one only through the claim it holds (DebugClaim), which owns the
+ * session's breakpoints and its release: one session ending can never clear another's.
  */
-import type { NetworkStructure, TrainingAction, TrainingFrame, UnitView, ExplanationView } from '../protocol';
+import type { TrainingAction } from '../protocol';
+import type { NetworkStructure, TrainingFrame, UnitView, ExplanationView } from '../session/views';
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
 import { defaultBuiltins } from '../session/breakpointTypes';
 import type { Stop } from '../session/training';
-import type { TrainingWorker, WorkerRun } from '../training/client';
-import type { Reply, UpdateReply } from '../training/protocol';
+import { type TrainingWorker, WorkerError, type WorkerLink } from '../training/client';
+import type { Explained, Reply, UpdateReply } from '../training/protocol';
 import type { LayerStats } from '../session/inspect';
 import { Emitter } from './emitter';
 import { CHART_PANELS, type ChartData, type ChartRequest } from '../session/chartTypes';
@@ -24,6 +29,14 @@ export interface BreakpointStore {
 
 export type TextOutcome = UpdateReply['outcome'] | 'loaded';
 
+/** A debug session's hold on a run: the breakpoints it set, and letting go (once). */
+export interface DebugClaim {
+  /** VS Code's breakpoints for the run, checked with the editor's own (see Run.allSpecs). */
+  setBreakpoints(specs: BreakpointSpec[], builtins: Partial<BuiltinSettings>): Promise<BreakpointStatus[]>;
+  /** Lets go: this claim's breakpoints go, and another session may claim the run. Only ever this claim's. */
+  release(): Promise<void>;
+}
+
 export class Run {
   /** The last structure (names, shape, data) and why it last restarted, if it did. */
   structure: NetworkStructure | undefined;
@@ -34,20 +47,23 @@ export class Run {
   running = false;
   /** The text is not a valid network (the run waits, paused, where it was). */
   problem: string | undefined;
+  /** The training worker gave up on this run (it kept stopping): Retry starts it again. */
+  failure: string | null = null;
   specs: BreakpointSpec[] = [];
   builtins: BuiltinSettings = defaultBuiltins();
   statuses: BreakpointStatus[] = [];
   /** The latest charts the worker sent, for a page that comes late. */
   charts: ChartData | undefined;
+  /** The latest explanations of the parameters the pages show (pinned, hovered), with their step. */
+  explained: Explained | undefined;
   /** Each page's charts request, by the page that made it (see setCharts). */
   private chartRequests = new Map<object, ChartRequest>();
   /** The page that asked last: its selection is the one drawn. */
   private lastAsker: object | undefined;
-  /** A debug session drives this run (one at a time: the debugger's breakpoints have one slot). */
-  debugged = false;
-  /** VS Code's debugger's breakpoints and conditions (see setDebuggerBreakpoints). */
-  private debuggerSpecs: BreakpointSpec[] = [];
-  private debuggerBuiltins: Partial<BuiltinSettings> = {};
+  /** The parameters each page shows an explanation of (see setWatched). */
+  private watched = new Map<object, string[]>();
+  /** The debug session's claim on this run, if one holds it, with its breakpoints. */
+  private claim: { specs: BreakpointSpec[]; builtins: Partial<BuiltinSettings> } | undefined;
 
   readonly onStructure = new Emitter<NetworkStructure>();
   readonly onFrame = new Emitter<TrainingFrame>();
@@ -55,10 +71,15 @@ export class Run {
   readonly onContinued = new Emitter<void>();
   readonly onBreakpoints = new Emitter<void>();
   readonly onCharts = new Emitter<ChartData>();
+  readonly onExplained = new Emitter<Explained>();
   readonly onError = new Emitter<string>();
+  /** The worker gave up on the run (a message), or came back (null). */
+  readonly onFailure = new Emitter<string | null>();
 
-  private handle: WorkerRun;
+  private link: WorkerLink;
   private text: string | undefined;
+  /** The document version of the text the worker's network came from (see parameters()). */
+  private loadedVersion: number | undefined;
   private loaded = false;
   private attached = 0;
   /** Texts fed in order: one at a time, so an edit never overtakes the load before it. */
@@ -66,18 +87,17 @@ export class Run {
   /** A load or edit is with the worker: its frames wait for its structure. */
   private feeding = false;
 
-  constructor(readonly uri: string, private readonly worker: TrainingWorker, readonly file: string, private readonly store: BreakpointStore, private readonly onUnused: (run: Run) => void) {
+  /** @internal Made by the registry, which hands runs out only through attach. */
+  constructor(readonly uri: string, worker: TrainingWorker, readonly file: string, private readonly store: BreakpointStore, private readonly onUnused: (run: Run) => void) {
     const saved = store.load();
     if (saved) { this.specs = saved.specs; this.builtins = saved.builtins; }
-    this.handle = this.open();
-  }
-
-  private open(): WorkerRun {
-    return this.worker.open({
+    this.failure = worker.failure;
+    this.link = worker.open({
       event: (e) => {
         switch (e.type) {
           case 'frame': this.show(e.frame); return;
           case 'charts': this.charts = e.charts; this.onCharts.fire(e.charts); return;
+          case 'explained': this.explained = e.explained; this.onExplained.fire(e.explained); return;
           case 'continued': this.running = true; this.show(e.frame); this.onContinued.fire(); return;
           case 'stopped':
             this.running = false;
@@ -91,12 +111,26 @@ export class Run {
           }
         }
       },
-      workerRestarted: (again, message) => {
+      // Whatever the worker knew of this run is gone: load again from the text (a new worker), or
+      // wait, failed, for Retry (a worker that gave up).
+      workerLost: (failure) => {
         this.running = false;
-        this.onError.fire(message);
-        if (again && this.text !== undefined) { this.loaded = false; void this.setText(this.text); }
+        this.loaded = false;
+        this.failure = failure;
+        this.onError.fire(failure ?? 'The training worker stopped; training starts again from the file.');
+        if (failure) this.onFailure.fire(failure);
+        else this.reload();
+      },
+      workerBack: () => {
+        this.failure = null;
+        this.onFailure.fire(null);
+        this.reload();
       },
     });
+  }
+
+  private reload(): void {
+    if (this.text !== undefined) void this.setText(this.text, this.loadedVersion).catch((e: Error) => this.onError.fire(e.message));
   }
 
   private show(frame: TrainingFrame): void {
@@ -109,7 +143,7 @@ export class Run {
 
   // ---- who is attached --------------------------------------------------------------------------
 
-  /** Something shows or drives this run; when the last lets go, the run ends. */
+  /** @internal The registry's: something shows or drives this run; when the last lets go, the run ends. */
   attach(): { dispose(): void } {
     this.attached++;
     let done = false;
@@ -126,27 +160,62 @@ export class Run {
     return this.attached;
   }
 
+  /**
+   * A debug session's hold on the run, or undefined when another session holds it (one session per
+   * file). The claim sets VS Code's breakpoints and releases only itself.
+   */
+  claimDebugger(): DebugClaim | undefined {
+    if (this.claim) return undefined;
+    const mine = { specs: [] as BreakpointSpec[], builtins: {} as Partial<BuiltinSettings> };
+    this.claim = mine;
+    let released = false;
+    return {
+      setBreakpoints: (specs, builtins) => {
+        if (released || this.claim !== mine) return Promise.resolve([]);
+        mine.specs = specs;
+        mine.builtins = builtins;
+        return this.sendBreakpoints();
+      },
+      release: async () => {
+        if (released) return;
+        released = true;
+        if (this.claim !== mine) return;
+        this.claim = undefined;
+        await this.sendBreakpoints();
+      },
+    };
+  }
+
+  /** Whether a debug session holds the run. */
+  get debugged(): boolean {
+    return this.claim !== undefined;
+  }
+
   // ---- the document -----------------------------------------------------------------------------
 
   /**
-   * The document's text, after each edit. The first loads it; later ones keep the run, retrain it
-   * from its step (training settings only) or restart it (anything else), as the worker decides. A
-   * text that is not a network pauses Continue and leaves the run where it was.
+   * The document's text (at document `version`), after each edit. The first loads it; later ones
+   * keep the run, retrain it from its step (training settings only) or restart it (anything else),
+   * as the worker decides. A text that is not a network pauses Continue and leaves the run where it
+   * was (and its version where it was: the network in the worker is still the older text's).
    */
-  setText(text: string): Promise<TextOutcome> {
-    const next = this.queue.then(() => this.feed(text));
+  setText(text: string, version?: number): Promise<TextOutcome> {
+    const next = this.queue.then(() => this.feed(text, version));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async feed(text: string): Promise<TextOutcome> {
-    if (this.loaded && text === this.text) return 'kept';
+  private async feed(text: string, version: number | undefined): Promise<TextOutcome> {
+    if (this.loaded && text === this.text) { this.loadedVersion = version; return 'kept'; }
+    if (this.failure) return 'failed';
     this.text = text;
     this.feeding = true;
     const framed = this.frame;
     const structured = this.structure;
     try {
-      return await this.apply(text);
+      const outcome = await this.apply(text);
+      if (outcome !== 'failed') this.loadedVersion = version;
+      return outcome;
     } finally {
       this.feeding = false;
       // A view drops its frame when a structure comes, so a new structure is always followed by one.
@@ -156,14 +225,14 @@ export class Run {
 
   private async apply(text: string): Promise<TextOutcome> {
     if (!this.loaded) {
-      const reply = await this.handle.request('load', { text, file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins(), charts: this.chartRequest });
+      const reply = await this.link.request('load', { text, file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins(), charts: this.chartRequest, watched: this.watchedNames });
       if (!reply.ok) { this.problem = reply.message; return 'failed'; }
       this.loaded = true;
       this.problem = undefined;
       this.setStructure(reply.structure, null);
       return 'loaded';
     }
-    const reply = await this.handle.request('update', { text });
+    const reply = await this.link.request('update', { text });
     switch (reply.outcome) {
       case 'failed': this.problem = reply.message; return 'failed';
       case 'restarted': this.problem = undefined; this.setStructure(reply.structure, reply.why); return 'restarted';
@@ -186,14 +255,22 @@ export class Run {
    */
   private async settled(): Promise<boolean> {
     await this.queue;
+    // A worker that gave up answers nothing: say why rather than act as if there were no network.
+    if (this.failure) throw new WorkerError(this.failure);
     return this.loaded;
+  }
+
+  /** settled() for what is kept here too (breakpoints, what the pages show): a failed worker just gets none. */
+  private async loadedNow(): Promise<boolean> {
+    await this.queue;
+    return this.loaded && !this.failure;
   }
 
   /** A control (Pause included); the stop it came to, null when it started Continue or there was nothing to do. */
   async control(action: TrainingAction): Promise<Stop | null> {
     // Pause is never kept waiting behind an edit: it goes at once.
-    if (action === 'pause') return this.loaded ? this.handle.request('control', { action }) : null;
-    return (await this.settled()) ? this.handle.request('control', { action }) : null;
+    if (action === 'pause') return this.loaded ? this.link.request('control', { action }) : null;
+    return (await this.settled()) ? this.link.request('control', { action }) : null;
   }
 
   /**
@@ -210,7 +287,7 @@ export class Run {
 
   /** Go to Step: its stop if it ended at once, null when it goes on in slices (its stop is an event). */
   async goTo(step: number): Promise<Stop | null> {
-    return (await this.settled()) ? this.handle.request('goTo', { step }) : null;
+    return (await this.settled()) ? this.link.request('goTo', { step }) : null;
   }
 
   async setBreakpoints(specs: BreakpointSpec[], builtins: BuiltinSettings = this.builtins): Promise<BreakpointStatus[]> {
@@ -221,24 +298,18 @@ export class Run {
   }
 
   /**
-   * VS Code's debugger's breakpoints (function, data and line breakpoints, and the built-in
-   * conditions it switched on as exception filters): checked with the editor's own, but kept by VS
-   * Code, so neither stored here nor listed in the editor. `builtins` switches conditions on
-   * (with its thresholds); it never switches off one the editor's list has on.
+   * The breakpoints checked: the editor's list, and VS Code's (function, data and line
+   * breakpoints) while a debug session holds the run. VS Code's are kept by VS Code, so neither
+   * stored here nor listed in the editor.
    */
-  async setDebuggerBreakpoints(specs: BreakpointSpec[], builtins: Partial<BuiltinSettings>): Promise<BreakpointStatus[]> {
-    this.debuggerSpecs = specs;
-    this.debuggerBuiltins = builtins;
-    return this.sendBreakpoints();
-  }
-
   private allSpecs(): BreakpointSpec[] {
-    return [...this.specs, ...this.debuggerSpecs];
+    return [...this.specs, ...(this.claim?.specs ?? [])];
   }
 
   private allBuiltins(): BuiltinSettings {
     const all = { ...this.builtins };
-    for (const [kind, setting] of Object.entries(this.debuggerBuiltins) as [keyof BuiltinSettings, BuiltinSettings[keyof BuiltinSettings]][]) {
+    // VS Code's exception filters switch conditions on (with their thresholds), never off.
+    for (const [kind, setting] of Object.entries(this.claim?.builtins ?? {}) as [keyof BuiltinSettings, BuiltinSettings[keyof BuiltinSettings]][]) {
       if (setting?.enabled && !all[kind].enabled) all[kind] = setting;
     }
     return all;
@@ -246,28 +317,28 @@ export class Run {
 
   private async sendBreakpoints(): Promise<BreakpointStatus[]> {
     const specs = this.allSpecs();
-    if (await this.settled()) this.statuses = await this.handle.request('setBreakpoints', { breakpoints: specs, builtins: this.allBuiltins() });
+    if (await this.loadedNow()) this.statuses = await this.link.request('setBreakpoints', { breakpoints: specs, builtins: this.allBuiltins() });
     else this.statuses = specs.map((s) => ({ id: s.id, verified: true, hits: 0 }));
     this.onBreakpoints.fire();
     return this.statuses;
   }
 
   async explain(parameter: string): Promise<ExplanationView | null> {
-    return (await this.settled()) ? this.handle.request('explain', { parameter }) : null;
+    return (await this.settled()) ? this.link.request('explain', { parameter }) : null;
   }
 
   async unit(layer: number, unit: number): Promise<UnitView | null> {
-    return (await this.settled()) ? this.handle.request('unit', { layer, unit }) : null;
+    return (await this.settled()) ? this.link.request('unit', { layer, unit }) : null;
   }
 
   /** An expression of the condition language on the state shown now (see WorkerRequests.evaluate). */
   async evaluate(expression: string): Promise<Reply<'evaluate'> | null> {
-    return (await this.settled()) ? this.handle.request('evaluate', { expression }) : null;
+    return (await this.settled()) ? this.link.request('evaluate', { expression }) : null;
   }
 
   /** Set Value: a what-if edit of the run's parameter `index`; the file is not touched. */
   async setParameter(index: number, value: number): Promise<Stop | null> {
-    return (await this.settled()) ? this.handle.request('setParameter', { index, value }) : null;
+    return (await this.settled()) ? this.link.request('setParameter', { index, value }) : null;
   }
 
   /**
@@ -278,7 +349,7 @@ export class Run {
   async setCharts(asker: object, request: ChartRequest | null): Promise<void> {
     if (request) { this.chartRequests.set(asker, request); this.lastAsker = asker; }
     else this.chartRequests.delete(asker);
-    if (await this.settled()) await this.handle.request('charts', { request: this.chartRequest });
+    if (await this.loadedNow()) await this.link.request('charts', { request: this.chartRequest });
   }
 
   /** The pages' requests together: the union of their panels, the last asker's parameters; null when no page wants charts. */
@@ -289,23 +360,43 @@ export class Run {
     return { panels, parameters: last.parameters };
   }
 
+  /**
+   * The parameters a page shows an explanation of (pinned, hovered; none when it closed): the
+   * worker sends theirs with each stop and, while training, a few times a second, each tagged with
+   * its step. Every page's are sent.
+   */
+  async setWatched(asker: object, parameters: string[]): Promise<void> {
+    if (parameters.length) this.watched.set(asker, parameters);
+    else this.watched.delete(asker);
+    if (await this.loadedNow()) await this.link.request('watch', { parameters: this.watchedNames });
+  }
+
+  private get watchedNames(): string[] {
+    return [...new Set([...this.watched.values()].flat())];
+  }
+
   async layerStats(): Promise<LayerStats[]> {
-    return (await this.settled()) ? this.handle.request('layerStats', {}) : [];
+    return (await this.settled()) ? this.link.request('layerStats', {}) : [];
   }
 
   /** Parameters and gradients from `start` (a debugger paging through a large network). */
   async slice(start: number, count: number): Promise<Reply<'slice'> | null> {
-    return (await this.settled()) ? this.handle.request('slice', { start, count }) : null;
+    return (await this.settled()) ? this.link.request('slice', { start, count }) : null;
   }
 
-  /** The parameters now, by index: what Write Parameters to File writes (the run then takes that file as its own). */
-  async parameters(): Promise<number[]> {
+  /**
+   * The parameters now, by index, and the document version of the text the run's network came
+   * from: what Write Parameters to File writes, into that version only (the run then takes the
+   * file that holds its own parameters as its own).
+   */
+  async parameters(): Promise<{ values: number[]; version: number | undefined }> {
     if (!(await this.settled())) throw new Error('the file is not a network yet: there are no parameters to write');
-    return this.handle.request('parameters', {});
+    const values = await this.link.request('parameters', {});
+    return { values, version: this.loadedVersion };
   }
 
   dispose(): void {
-    this.handle.close();
-    for (const e of [this.onStructure, this.onFrame, this.onStopped, this.onContinued, this.onBreakpoints, this.onCharts, this.onError]) (e as Emitter<unknown>).dispose();
+    this.link.close();
+    for (const e of [this.onStructure, this.onFrame, this.onStopped, this.onContinued, this.onBreakpoints, this.onCharts, this.onExplained, this.onError, this.onFailure]) (e as Emitter<unknown>).dispose();
   }
 }

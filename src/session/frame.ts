@@ -38,6 +38,11 @@ export function explanationCost(network: Network): number {
   return cost * network.data.samples;
 }
 
+/** Whether a stopped frame carries every parameter's explanation (see EXPLAIN_ALL_LIMIT). */
+export function carriesExplanations(network: Network): boolean {
+  return explanationCost(network) <= EXPLAIN_ALL_LIMIT;
+}
+
 export function buildStructure(network: Network): NetworkStructure {
   const { samples } = network.data;
   const nIn = network.inputNames.length;
@@ -79,7 +84,7 @@ export function buildFrame(session: TrainingSession, running: boolean, breakpoin
     values: exact ? Array.from(trainer.params) : null,
     gradients: exact ? Array.from(trainer.gradients) : null,
     units: unitValueCount(network) <= UNITS_LIMIT ? allUnits(network, trainer) : null,
-    explanations: !running && explanationCost(network) <= EXPLAIN_ALL_LIMIT ? allExplanations(network, trainer) : null,
+    explanations: !running && carriesExplanations(network) ? allExplanations(network, trainer) : null,
     breakpoints,
   };
   if (!exact) {
@@ -155,6 +160,7 @@ export function explainView(network: Network, trainer: Trainer, name: string): E
   const { learningRate } = network.training;
   return {
     ...e,
+    step: trainer.stepCount,
     finiteDifference: finiteDifference(network, trainer.params, p.index),
     learningRate,
     trainable,

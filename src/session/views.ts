@@ -33,6 +33,8 @@ export interface UnitView {
 }
 
 export interface ExplanationView extends Explanation {
+  /** The step whose state this explains: a card says so when it is not the step shown. */
+  step: number;
   /** Central finite-difference estimate of the same derivative: the independent check. */
   finiteDifference: number;
   learningRate: number;
@@ -102,6 +104,12 @@ export interface TrainingFrame {
   explanations: Record<string, ExplanationView> | null;
   /** Each breakpoint's status and hit count. */
   breakpoints: BreakpointStatus[];
+}
+
+/** The explanations of the parameters the pages show (pinned, hovered), all at one step. */
+export interface Explained {
+  step: number;
+  explanations: Record<string, ExplanationView>;
 }
 
 /** At most this many parameters travel exactly in every frame (a 20,000-parameter frame is about 0.8 MB of JSON). */

@@ -3,11 +3,14 @@
  * the type of its reply, and the events a run sends of itself. Both ends are ours and run the same
  * build, so these are typed, not parsed; the webview's messages were validated before they got here.
  */
-import type { ExplanationView, NetworkStructure, TrainingAction, TrainingFrame, UnitView } from '../protocol';
+import type { TrainingAction } from '../protocol';
+import type { Explained, ExplanationView, NetworkStructure, TrainingFrame, UnitView } from '../session/views';
+export type { Explained };
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
 import type { LayerStats } from '../session/inspect';
 import type { Stop } from '../session/training';
 import type { ChartData, ChartRequest } from '../session/chartTypes';
+import type { AnyRequest, ReplyMessage } from '../rpc';
 
 /** What loading a network's text came to: its structure, or why it cannot be trained. */
 export type LoadReply = { ok: true; structure: NetworkStructure } | { ok: false; message: string };
@@ -26,7 +29,7 @@ export type UpdateReply =
 /** Every request, its parameters and its reply. */
 export interface WorkerRequests {
   /** (Re)load a network from its text: training starts from the file's parameters. */
-  load: { params: { text: string; file: string; breakpoints: BreakpointSpec[]; builtins: BuiltinSettings; charts: ChartRequest | null }; reply: LoadReply };
+  load: { params: { text: string; file: string; breakpoints: BreakpointSpec[]; builtins: BuiltinSettings; charts: ChartRequest | null; watched: string[] }; reply: LoadReply };
   /** The document changed: keep, retrain or restart (see UpdateReply). */
   update: { params: { text: string }; reply: UpdateReply };
   control: { params: { action: TrainingAction }; reply: Stop | null };
@@ -40,6 +43,11 @@ export interface WorkerRequests {
   setParameter: { params: { index: number; value: number }; reply: Stop };
   /** What the pages' open charts ask for (null: none is open); the charts follow at once (during Continue, with the next frame). */
   charts: { params: { request: ChartRequest | null }; reply: null };
+  /**
+   * The parameters the pages show an explanation of: theirs come with each stop (when the frame does
+   * not carry them all) and, during Continue, a few times a second (an `explained` event).
+   */
+  watch: { params: { parameters: string[] }; reply: null };
   /** Each layer's gradient norm, mean |gradient|, dead and saturated shares. */
   layerStats: { params: Record<string, never>; reply: LayerStats[] };
   /** Parameters and gradients from `start`, for a debugger paging through a large network. */
@@ -54,17 +62,18 @@ export interface WorkerRequests {
 export type RequestKind = keyof WorkerRequests;
 export type Reply<K extends RequestKind> = WorkerRequests[K]['reply'];
 
-export type ToWorker = { [K in RequestKind]: { kind: K; run: number; requestId: number; params: WorkerRequests[K]['params'] } }[RequestKind];
+/** The requests as they travel: each names the run it is for (0 for the worker itself). */
+export type WorkerRequestMap = { [K in RequestKind]: { params: WorkerRequests[K]['params'] & { run: number }; reply: Reply<K> } };
+export type ToWorker = AnyRequest<WorkerRequestMap>;
 
 /** Something a run tells of itself, unasked: a frame to show, that it stopped, that it goes on. */
 export type RunEvent =
   | { type: 'frame'; frame: TrainingFrame }
   /** What the charts draw (after the frame it belongs to), when a page asked for them. */
   | { type: 'charts'; charts: ChartData }
+  /** The watched parameters' explanations, at the step they name. */
+  | { type: 'explained'; explained: Explained }
   | { type: 'stopped'; stop: Stop; frame: TrainingFrame }
   | { type: 'continued'; frame: TrainingFrame };
 
-export type FromWorker =
-  | { kind: 'reply'; requestId: number; ok: true; value: unknown }
-  | { kind: 'reply'; requestId: number; ok: false; error: string }
-  | { kind: 'event'; run: number; event: RunEvent };
+export type FromWorker = ReplyMessage | { type: 'event'; run: number; event: RunEvent };

@@ -2,21 +2,29 @@
  * The training worker: a worker thread that owns every run's training session, so Continue never
  * runs on the extension host's thread. On two cores there is one such worker.
  *
- * Continue runs in slices of a few milliseconds; between slices the worker's event loop reads new
- * messages, so Pause, Step Back or an explanation are answered within a slice. Breakpoints are
- * checked inside the slices, with no round trip.
+ * Whatever can take long (Continue, Go to Step, Step Back across a replay, Reverse Continue) runs in
+ * slices of a few milliseconds; between slices the worker's event loop reads new messages, so Pause,
+ * another file's run or an explanation are answered within a slice. Breakpoints are checked inside
+ * the slices, with no round trip.
+ *
+ * Every request gets a reply (or an error reply: the one request/reply helper, src/rpc.ts). What a
+ * request made the run do is sent before its reply (a stop); what comes of what it started comes
+ * after (frames, the stop that ends a motion), and what is costly and can wait (charts, the watched
+ * explanations) after that, so Pause and Step are answered first.
  */
 import { parentPort } from 'node:worker_threads';
-import { difference, loadNetwork, type Network, NetworkFileError } from '../core';
-import { buildFrame, buildStructure, explainView, unitView } from '../session/frame';
+import { difference, HISTORY_DEFAULTS, loadNetwork, type Network, NetworkFileError, sameArray } from '../core';
+import { buildFrame, buildStructure, carriesExplanations, explainView, unitView } from '../session/frame';
 import { type Stop, TrainingSession } from '../session/training';
 import { ExpressionError } from '../session/expr/parse';
 import { layerStats } from '../session/inspect';
 import { SAMPLE_BUDGET_MS, SessionCharts } from '../session/charts';
 import type { ChartRequest } from '../session/chartTypes';
+import type { ExplanationView } from '../session/views';
+import { replyTo } from '../rpc';
 import type { FromWorker, Reply, RequestKind, RunEvent, ToWorker } from './protocol';
 
-/** How long one round of Continue runs before the worker looks at its messages again. */
+/** How long one round of slices runs before the worker looks at its messages again. */
 const SLICE_MS = 8;
 /** The fastest frame rate during Continue; a frame that takes longer to build makes frames rarer. */
 const FRAME_MS = 50;
@@ -25,17 +33,25 @@ const FRAME_MS = 50;
  * samples of the series), and each refresh spends at most a twentieth of the time training.
  */
 const CHARTS_MS = 250;
+/** The fastest rate of the watched explanations during Continue (each with a finite-difference check): at most a twentieth of the time, too. */
+const EXPLAINED_MS = 250;
 /** While stopped, how soon the charts go on with samples a budgeted call left pending. */
 const FOLLOW_UP_MS = 30;
-/** During Continue, how soon after a page's request its charts come (with the next frame past it). */
+/** During Continue, how soon after a page's request its charts or explanations come. */
 const REQUEST_MS = 100;
+/**
+ * What the histories of every run this worker holds may keep together: each run's share is this
+ * over the number of runs, at most a history's own default cap.
+ */
+export const HISTORIES_BYTES = 256 * 1024 * 1024;
+/** Parameters a run remembers writing (Write Parameters), besides those it started from. */
+const KNOWN_WRITES = 8;
 
 interface Entry {
   session: TrainingSession;
   running: boolean;
   nextFrame: number;
-  frameCost: number;
-  /** Starting parameters the run may take as its own when a file says them: where it started, what it wrote. */
+  /** Starting parameters the run may take as its own when a file says them: where it started, what it wrote (the latest few). */
   known: Float64Array[];
   charts: SessionCharts;
   /** What the pages' charts ask for (null: no chart is open), and when Continue next refreshes them. */
@@ -43,29 +59,51 @@ interface Entry {
   nextCharts: number;
   /** A refresh of charts left pending while stopped. */
   followUp: ReturnType<typeof setTimeout> | undefined;
-  /** Charts are due after the current message is answered. */
-  chartsQueued: boolean;
-}
-
-function entryFor(session: TrainingSession, network: Network, chartRequest: ChartRequest | null): Entry {
-  return { session, running: false, nextFrame: 0, frameCost: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined, chartsQueued: false };
+  /** The parameters the pages show an explanation of, and when Continue next sends theirs. */
+  watched: string[];
+  nextExplained: number;
+  /** Charts and explanations are due after the current message is answered. */
+  afterQueued: boolean;
 }
 
 const runs = new Map<number, Entry>();
 let scheduled = false;
+const clock = (): number => performance.now();
+
+function entryFor(network: Network, specs: Parameters<TrainingSession['setBreakpoints']>, chartRequest: ChartRequest | null, watched: string[]): Entry {
+  const session = new TrainingSession(network, { maxBytes: historyShare(runs.size + 1) });
+  session.setBreakpoints(...specs);
+  return { session, running: false, nextFrame: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined, watched, nextExplained: 0, afterQueued: false };
+}
+
+/** Each run's share of HISTORIES_BYTES when there are `count` runs. */
+function historyShare(count: number): number {
+  return Math.min(HISTORY_DEFAULTS.maxBytes, Math.floor(HISTORIES_BYTES / Math.max(1, count)));
+}
+
+/** Gives every run its share again (a run came or went). */
+function rebalance(): void {
+  const share = historyShare(runs.size);
+  for (const entry of runs.values()) entry.session.timeline.setMaxBytes(share);
+}
 
 function send(message: FromWorker): void {
   parentPort!.postMessage(message);
 }
 
 function emit(run: number, event: RunEvent): void {
-  send({ kind: 'event', run, event });
-  if (event.type === 'charts') return;
+  send({ type: 'event', run, event });
+  if (event.type === 'charts' || event.type === 'explained') return;
   // After the reply to whatever made this frame (a stop answers Pause before its charts are drawn).
   const entry = runs.get(run);
-  if (!entry?.chartRequest || entry.chartsQueued) return;
-  entry.chartsQueued = true;
-  setImmediate(() => { entry.chartsQueued = false; if (runs.get(run) === entry) chartsAfter(run); });
+  if (!entry || (!entry.chartRequest && entry.watched.length === 0) || entry.afterQueued) return;
+  entry.afterQueued = true;
+  setImmediate(() => {
+    entry.afterQueued = false;
+    if (runs.get(run) !== entry) return;
+    chartsAfter(run);
+    explainedAfter(run);
+  });
 }
 
 /**
@@ -88,12 +126,33 @@ function chartsAfter(run: number, force = false): void {
   }
 }
 
+/**
+ * The watched parameters' explanations after a frame: at once when stopped (unless the frame
+ * carried every explanation), at most every EXPLAINED_MS during Continue (less often when they
+ * cost more), each tagged with its step.
+ */
+function explainedAfter(run: number, force = false): void {
+  const entry = runs.get(run);
+  if (!entry || entry.watched.length === 0) return;
+  const started = performance.now();
+  // While stopped, a frame that carries every explanation has these already.
+  if (entry.running ? !force && started < entry.nextExplained : carriesExplanations(entry.session.network)) return;
+  const { network, trainer } = entry.session;
+  const explanations: Record<string, ExplanationView> = {};
+  for (const name of entry.watched) {
+    const e = explainView(network, trainer, name);
+    if (e) explanations[name] = e;
+  }
+  const ended = performance.now();
+  entry.nextExplained = ended + Math.max(EXPLAINED_MS, 20 * (ended - started));
+  emit(run, { type: 'explained', explained: { step: trainer.stepCount, explanations } });
+}
+
 function frameOf(entry: Entry): RunEvent & { type: 'frame' } {
   const started = performance.now();
   const frame = buildFrame(entry.session, entry.running, entry.session.breakpoints.status());
   const ended = performance.now();
-  entry.frameCost = ended - started;
-  entry.nextFrame = ended + Math.max(FRAME_MS, 10 * entry.frameCost);
+  entry.nextFrame = ended + Math.max(FRAME_MS, 10 * (ended - started));
   return { type: 'frame', frame };
 }
 
@@ -110,8 +169,6 @@ function stopped(run: number, entry: Entry, stop: Stop): void {
   emit(run, { type: 'stopped', stop, frame: frameOf(entry).frame });
 }
 
-const clock = (): number => performance.now();
-
 function tick(): void {
   scheduled = false;
   const running = [...runs].filter(([, e]) => e.running);
@@ -125,25 +182,25 @@ function tick(): void {
   schedule();
 }
 
+function schedule(): void {
+  if (scheduled || ![...runs.values()].some((e) => e.running)) return;
+  scheduled = true;
+  setImmediate(tick);
+}
+
 /**
- * What a control that may take long (Go to Step, Step Back, Reverse Continue) came to: its stop
- * when it ended at once, or null when it goes on in slices, as Continue does (its stop is an event).
- * Its first slice is worked here, so a short jump answers with its stop and no flash of "running".
+ * What a control that may take long came to: its stop when it ended at once, or null when it goes
+ * on in slices (its stop comes as an event). A jump's first slice is worked here, so a short one
+ * answers with its stop and no flash of "running"; Continue's first slice comes after its reply.
  */
-function started(run: number, entry: Entry, stop: Stop | null): Stop | null {
-  const done = stop ?? entry.session.advance(SLICE_MS, clock);
-  if (done) { stopped(run, entry, done); return done; }
+function started(run: number, entry: Entry, stop: Stop | null, firstSlice: boolean): Stop | null {
+  const ended = stop ?? (firstSlice ? entry.session.advance(SLICE_MS, clock) : null);
+  if (ended) return done(run, entry, ended);
   entry.running = true;
   entry.nextFrame = performance.now() + FRAME_MS;
   emit(run, { type: 'continued', frame: frameOf(entry).frame });
   schedule();
   return null;
-}
-
-function schedule(): void {
-  if (scheduled || ![...runs.values()].some((e) => e.running)) return;
-  scheduled = true;
-  setImmediate(tick);
 }
 
 function entryOf(run: number): Entry {
@@ -166,6 +223,7 @@ class LoadError extends Error {}
 /** Handles one request; its reply, typed by the request's kind. */
 function handle<K extends RequestKind>(m: ToWorker & { kind: K }): Reply<K>;
 function handle(m: ToWorker): unknown {
+  const run = m.params.run;
   switch (m.kind) {
     case 'ping':
       return { running: [...runs.values()].filter((e) => e.running).length };
@@ -177,71 +235,58 @@ function handle(m: ToWorker): unknown {
         if (e instanceof LoadError) return { ok: false, message: e.message };
         throw e;
       }
-      const previous = runs.get(m.run);
-      const session = new TrainingSession(network);
-      session.setBreakpoints(m.params.breakpoints, m.params.builtins);
-      const entry = entryFor(session, network, m.params.charts);
-      runs.set(m.run, entry);
-      if (previous?.running) previous.running = false;
-      emit(m.run, { type: 'stopped', stop: session.lastStop, frame: frameOf(entry).frame });
+      const previous = runs.get(run);
+      if (previous) previous.running = false;
+      const entry = entryFor(network, [m.params.breakpoints, m.params.builtins], m.params.charts, m.params.watched);
+      runs.set(run, entry);
+      rebalance();
+      emit(run, { type: 'stopped', stop: entry.session.lastStop, frame: frameOf(entry).frame });
       return { ok: true, structure: buildStructure(network) };
     }
     case 'update': {
-      const entry = entryOf(m.run);
+      const entry = entryOf(run);
       let network: Network;
       try {
         network = load(m.params.text, 'network');
       } catch (e) {
         if (!(e instanceof LoadError)) throw e;
         // A broken edit stops Continue, in sight: the run waits where it is for a valid file.
-        if (entry.running) stopped(m.run, entry, entry.session.pause());
+        if (entry.running) stopped(run, entry, entry.session.pause());
         return { outcome: 'failed', message: e.message };
       }
       const d = difference(entry.session.network, network, entry.known);
       if (d.kind === 'restart') {
-        const session = new TrainingSession(network);
-        session.setBreakpoints(entry.session.breakpointSpecs, entry.session.builtinSettings);
-        const fresh = entryFor(session, network, entry.chartRequest);
-        runs.set(m.run, fresh);
-        emit(m.run, { type: 'stopped', stop: session.lastStop, frame: frameOf(fresh).frame });
+        const { session } = entry;
+        const fresh = entryFor(network, [session.breakpointSpecs, session.builtinSettings], entry.chartRequest, entry.watched);
+        clearTimeout(entry.followUp);
+        runs.set(run, fresh);
+        rebalance();
+        emit(run, { type: 'stopped', stop: fresh.session.lastStop, frame: frameOf(fresh).frame });
         return { outcome: 'restarted', structure: buildStructure(network), why: d.why };
       }
       if (d.kind === 'training') {
         // Continue goes on with the new settings; a jump through the old history ends here.
         const ended = entry.session.retrain(network);
-        if (ended) stopped(m.run, entry, ended);
+        if (ended) stopped(run, entry, ended);
       } else entry.session.rename(network);
-      emit(m.run, frameOf(entry));
+      emit(run, frameOf(entry));
       return { outcome: d.kind === 'training' ? 'retrained' : 'kept', structure: buildStructure(entry.session.network) };
     }
     case 'control': {
-      const entry = entryOf(m.run);
+      const entry = entryOf(run);
       const s = entry.session;
       const action = m.params.action;
-      if (action === 'continue') {
-        if (entry.running) return null;
-        const stop = s.startContinue();
-        if (stop) { stopped(m.run, entry, stop); return stop; }
-        entry.running = true;
-        entry.nextFrame = performance.now() + FRAME_MS;
-        emit(m.run, { type: 'continued', frame: frameOf(entry).frame });
-        schedule();
-        return null;
-      }
-      if (action === 'pause') {
-        if (!entry.running) return null;
-        const stop = s.pause();
-        stopped(m.run, entry, stop);
-        return stop;
-      }
-      if (entry.running) stopped(m.run, entry, s.pause());
+      if (action === 'pause') return entry.running ? done(run, entry, s.pause()) : null;
+      if (action === 'continue') return entry.running ? null : started(run, entry, s.startContinue(), false);
+      // Any other control ends what is under way first (a jump is put back or stopped where it got).
+      if (entry.running) stopped(run, entry, s.pause());
       switch (action) {
-        case 'step': return done(m.run, entry, s.step());
-        case 'stepInto': return done(m.run, entry, s.stepInto());
-        case 'stepOut': return done(m.run, entry, s.stepOut());
-        case 'reset': return done(m.run, entry, s.reset());
-        case 'stepBack': return started(m.run, entry, s.startStepBack(1));
-        case 'reverseContinue': return started(m.run, entry, s.startReverseContinue());
+        case 'step': return done(run, entry, s.step());
+        case 'stepInto': return done(run, entry, s.stepInto());
+        case 'stepOut': return done(run, entry, s.stepOut());
+        case 'reset': return done(run, entry, s.reset());
+        case 'stepBack': return started(run, entry, s.startStepBack(1), true);
+        case 'reverseContinue': return started(run, entry, s.startReverseContinue(), true);
         default: {
           const never: never = action;
           throw new Error(`unknown action ${String(never)}`);
@@ -249,22 +294,22 @@ function handle(m: ToWorker): unknown {
       }
     }
     case 'goTo': {
-      const entry = entryOf(m.run);
-      if (entry.running) stopped(m.run, entry, entry.session.pause());
-      return started(m.run, entry, entry.session.startGoTo(m.params.step));
+      const entry = entryOf(run);
+      if (entry.running) stopped(run, entry, entry.session.pause());
+      return started(run, entry, entry.session.startGoTo(m.params.step), true);
     }
     case 'setBreakpoints':
-      return entryOf(m.run).session.setBreakpoints(m.params.breakpoints, m.params.builtins);
+      return entryOf(run).session.setBreakpoints(m.params.breakpoints, m.params.builtins);
     case 'explain': {
-      const entry = entryOf(m.run);
+      const entry = entryOf(run);
       return explainView(entry.session.network, entry.session.trainer, m.params.parameter);
     }
     case 'unit': {
-      const entry = entryOf(m.run);
+      const entry = entryOf(run);
       return unitView(entry.session.network, entry.session.trainer, m.params.layer, m.params.unit);
     }
     case 'evaluate': {
-      const entry = entryOf(m.run);
+      const entry = entryOf(run);
       try {
         return { ok: true, value: entry.session.evaluate(m.params.expression) };
       } catch (e) {
@@ -273,39 +318,54 @@ function handle(m: ToWorker): unknown {
       }
     }
     case 'setParameter': {
-      const entry = entryOf(m.run);
-      return done(m.run, entry, entry.session.setParameter(m.params.index, m.params.value));
+      const entry = entryOf(run);
+      if (entry.running) stopped(run, entry, entry.session.pause());
+      return done(run, entry, entry.session.setParameter(m.params.index, m.params.value));
     }
     case 'charts': {
-      const entry = entryOf(m.run);
+      const entry = entryOf(run);
       entry.chartRequest = m.params.request;
       // A page that opens a panel or selects a parameter sees it at once; during Continue, with the
       // next frame at least REQUEST_MS after the last charts (hovering asks often).
       if (!m.params.request) clearTimeout(entry.followUp);
       else if (entry.running) entry.nextCharts = Math.min(entry.nextCharts, performance.now() + REQUEST_MS);
-      else chartsAfter(m.run, true);
+      else setImmediate(() => { if (runs.get(run) === entry) chartsAfter(run, true); });
+      return null;
+    }
+    case 'watch': {
+      const entry = entryOf(run);
+      const added = m.params.parameters.some((p) => !entry.watched.includes(p));
+      entry.watched = m.params.parameters;
+      if (added && entry.running) entry.nextExplained = Math.min(entry.nextExplained, performance.now() + REQUEST_MS);
+      else if (added) setImmediate(() => { if (runs.get(run) === entry) explainedAfter(run, true); });
       return null;
     }
     case 'layerStats': {
-      const { session } = entryOf(m.run);
+      const { session } = entryOf(run);
       session.trainer.evaluate();
       const s = session.builtinSettings?.saturated;
       return layerStats(session.network, session.trainer.gradients, session.trainer.y, s?.threshold, s?.threshold2);
     }
     case 'slice': {
-      const { trainer } = entryOf(m.run).session;
+      const { trainer } = entryOf(run).session;
       const end = Math.min(trainer.params.length, m.params.start + m.params.count);
       return { values: Array.from(trainer.params.subarray(m.params.start, end)), gradients: Array.from(trainer.gradients.subarray(m.params.start, end)) };
     }
     case 'parameters': {
-      const entry = entryOf(m.run);
-      const params = Array.from(entry.session.trainer.params);
-      entry.known.push(Float64Array.from(params));
-      return params;
+      const entry = entryOf(run);
+      const params = Float64Array.from(entry.session.trainer.params);
+      // The file may come back holding these: the run takes it as its own then (the start and the
+      // latest few writes are remembered, not every write).
+      if (!entry.known.some((k) => sameArray(k, params))) {
+        entry.known.push(params);
+        if (entry.known.length > KNOWN_WRITES + 1) entry.known.splice(1, 1);
+      }
+      return Array.from(params);
     }
     case 'close':
-      clearTimeout(runs.get(m.run)?.followUp);
-      runs.delete(m.run);
+      clearTimeout(runs.get(run)?.followUp);
+      runs.delete(run);
+      rebalance();
       return null;
     default: {
       const never: never = m;
@@ -315,9 +375,7 @@ function handle(m: ToWorker): unknown {
 }
 
 parentPort!.on('message', (m: ToWorker) => {
-  try {
-    send({ kind: 'reply', requestId: m.requestId, ok: true, value: handle(m) });
-  } catch (e) {
-    send({ kind: 'reply', requestId: m.requestId, ok: false, error: (e as Error).stack ?? String(e) });
-  }
+  // Answered at once: events a request caused (a stop) are sent before its reply, and the events
+  // of what it started (slices of Continue) after it.
+  send(replyTo(m, () => handle(m)));
 });

@@ -49,8 +49,8 @@ describe('the debug adapter (DAP)', function () {
     const source: NetworkSource = {
       open: async (program) => {
         const text = readFileSync(program, 'utf8');
-        const run = registry.get(`file://${program}`, program);
-        const attachment = run.attach();
+        const attachment = registry.attach(`file://${program}`, program);
+        const { run } = attachment;
         await run.setText(text);
         runs.set(program, run);
         return { run, text: () => text, release: () => attachment.dispose() };

@@ -151,9 +151,10 @@ describe('webview messages are validated, never trusted', () => {
     { id: 'c', enabled: true, kind: 'condition', expression: 'abs(dw1) > 10 && step > 100' }, { id: 'd', enabled: true, kind: 'watch', parameter: 'w3', watch: 'cross', value: 0.5 },
   ];
   it('accepts each well-formed message', () => {
-    for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'newNetwork' }, { type: 'explain', requestId: 7, parameter: 'w3' },
+    for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'newNetwork' }, { type: 'request', channel: 'c0ffee-1', id: 7, kind: 'explain', params: { parameter: 'w3' } },
       { type: 'viewState', state: { mode: 'gradients', notation: '3b1b', pinned: 'b3' } }, { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null } },
-      ...TRAINING_ACTIONS.map((action) => ({ type: 'control', action })), { type: 'goTo', step: 175 }, { type: 'writeParameters' }, { type: 'unit', requestId: 2, layer: 1, unit: 0 },
+      ...TRAINING_ACTIONS.map((action) => ({ type: 'control', action })), { type: 'goTo', step: 175 }, { type: 'writeParameters' }, { type: 'request', channel: 'c0ffee-1', id: 2, kind: 'unit', params: { layer: 1, unit: 0 } },
+      { type: 'watch', parameters: ['w3', 'b1'] }, { type: 'watch', parameters: [] }, { type: 'retryWorker' },
       { type: 'setBreakpoints', specs: goodSpecs, builtins: defaultBuiltins() }]) {
       assert.deepEqual(parseWebviewMessage(m), m);
     }
@@ -170,13 +171,15 @@ describe('webview messages are validated, never trusted', () => {
     ['an unknown built-in', { type: 'setBreakpoints', specs: [], builtins: { ...defaultBuiltins(), rmrf: { enabled: true } } }],
     ['5,000 breakpoints', { type: 'setBreakpoints', specs: Array.from({ length: 5000 }, (_, i) => ({ id: `b${i}`, enabled: true, kind: 'step', step: i + 1 })), builtins: defaultBuiltins() }],
     ['null', null], ['a string', 'ready'], ['an array', [{ type: 'ready' }]], ['an unknown type', { type: 'rm -rf' }],
-    ['an extra key', { type: 'ready', evil: true }], ['a missing requestId', { type: 'explain', parameter: 'w1' }],
-    ['a fractional requestId', { type: 'explain', requestId: 1.5, parameter: 'w1' }], ['a negative requestId', { type: 'explain', requestId: -1, parameter: 'w1' }],
-    ['a parameter that is not a name', { type: 'explain', requestId: 1, parameter: '__proto__' }], ['a parameter w0', { type: 'explain', requestId: 1, parameter: 'w0' }],
-    ['a numeric parameter', { type: 'explain', requestId: 1, parameter: 3 }],
+    ['an extra key', { type: 'ready', evil: true }], ['a missing request id', { type: 'request', channel: 'c', kind: 'explain', params: { parameter: 'w1' } }],
+    ['a fractional request id', { type: 'request', channel: 'c', id: 1.5, kind: 'explain', params: { parameter: 'w1' } }], ['a negative request id', { type: 'request', channel: 'c', id: -1, kind: 'explain', params: { parameter: 'w1' } }],
+    ['a request without a channel', { type: 'request', id: 1, kind: 'explain', params: { parameter: 'w1' } }], ['a channel that is not a token', { type: 'request', channel: '<b>', id: 1, kind: 'explain', params: { parameter: 'w1' } }],
+    ['an unknown request', { type: 'request', channel: 'c', id: 1, kind: 'eval', params: {} }], ['a request with an extra parameter', { type: 'request', channel: 'c', id: 1, kind: 'unit', params: { layer: 1, unit: 0, x: 1 } }],
+    ['a parameter that is not a name', { type: 'request', channel: 'c', id: 1, kind: 'explain', params: { parameter: '__proto__' } }], ['a parameter w0', { type: 'request', channel: 'c', id: 1, kind: 'explain', params: { parameter: 'w0' } }],
+    ['a numeric parameter', { type: 'request', channel: 'c', id: 1, kind: 'explain', params: { parameter: 3 } }], ['five watched parameters', { type: 'watch', parameters: ['w1', 'w2', 'w3', 'w4', 'b1'] }],
     ['a view state with an unknown mode', { type: 'viewState', state: { mode: 'x', notation: 'statquest', pinned: null } }],
     ['a view state pinning a non-parameter', { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: 'constructor' } }],
-    ['a view state with an extra field', { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, html: '<script>' } }], ['an enormous parameter number', { type: 'explain', requestId: 1, parameter: 'w12345678901' }],
+    ['a view state with an extra field', { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, html: '<script>' } }], ['an enormous parameter number', { type: 'request', channel: 'c', id: 1, kind: 'explain', params: { parameter: 'w12345678901' } }],
   ];
   for (const [what, raw] of bad) it(`rejects ${what}`, () => assert.equal(parseWebviewMessage(raw), undefined));
 });

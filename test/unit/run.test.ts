@@ -44,8 +44,8 @@ describe('the run of a document', function () {
   afterEach(async () => { await worker.dispose(); });
 
   async function open(text = TEXT, uri = 'test:/dosage.nn.json'): Promise<{ run: Run; frames: TrainingFrame[]; dispose(): void }> {
-    const run = registry.get(uri, 'dosage.nn.json');
-    const attachment = run.attach();
+    const attachment = registry.attach(uri, 'dosage.nn.json');
+    const { run } = attachment;
     const frames: TrainingFrame[] = [];
     run.onFrame.on((f) => frames.push(f));
     const outcome = await run.setText(text);
@@ -117,17 +117,19 @@ describe('the run of a document', function () {
 
   it('is one run per document, shared by everything attached, and ends when the last lets go', async () => {
     const a = await open();
-    const b = registry.get('test:/dosage.nn.json', 'dosage.nn.json');
+    const second = registry.attach('test:/dosage.nn.json', 'dosage.nn.json');
+    const b = second.run;
     assert.equal(b, a.run, 'the same run');
-    const second = b.attach();
     await b.control('step');
     assert.equal(a.run.frame?.step, 1, 'a control from one surface moves what every surface shows');
     a.dispose();
     assert.equal(registry.find('test:/dosage.nn.json'), a.run, 'still attached once');
     second.dispose();
     assert.equal(registry.find('test:/dosage.nn.json'), undefined, 'the last one let go: the run ended');
-    const fresh = registry.get('test:/dosage.nn.json', 'dosage.nn.json');
-    assert.notEqual(fresh, a.run);
+    const fresh = registry.attach('test:/dosage.nn.json', 'dosage.nn.json');
+    assert.notEqual(fresh.run, a.run);
+    fresh.dispose();
+    assert.equal(registry.all().length, 0, 'no run outlives its attachments');
   });
 
   it('runs Continue off the calling thread; Pause stops it where the last frame says, and no frame comes after', async () => {
@@ -185,7 +187,7 @@ describe('the run of a document', function () {
   it('writes its parameters into the text without restarting: the run keeps its step and history', async () => {
     const { run } = await open();
     for (let i = 0; i < 30; i++) await run.control('step');
-    const values = await run.parameters();
+    const { values } = await run.parameters();
     assert.deepEqual(values, run.frame?.values);
     assert.equal(await run.setText(writeParameters(TEXT, values)), 'kept');
     assert.equal(run.frame?.step, 30);
@@ -214,8 +216,9 @@ describe('the run of a document', function () {
     assert.deepEqual(run.frame?.values, Array.from(reference.params), 'the numbers of train --steps 175');
     // Kept in the store (the workspace's state in VS Code), and given to the next run of the document.
     assert.deepEqual(stores.get('test:/dosage.nn.json')?.specs.map((s) => s.id), ['at', 'bad']);
-    const other = registry.get('test:/other.nn.json', 'other.nn.json');
-    assert.deepEqual(other.specs, []);
+    const other = registry.attach('test:/other.nn.json', 'other.nn.json');
+    assert.deepEqual(other.run.specs, []);
+    other.dispose();
   });
 
   it('fails a request the worker cannot answer, and loads itself again when the worker dies', async () => {
@@ -223,11 +226,73 @@ describe('the run of a document', function () {
     await run.control('step');
     const errors = next(run.onError);
     const reloaded = next(run.onFrame, (f) => f.step === 0);
-    await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await worker.kill();
     assert.match(await errors, /training worker stopped; training starts again from the file/);
     await reloaded;
     assert.equal((await run.control('step'))?.step, 1, 'it trains again in the new worker');
     await worker.dispose();
     await assert.rejects(run.control('step'), WorkerError);
+  });
+
+  it('after a worker that keeps stopping gives up, is a failed state (no worker starts behind it) until Retry', async () => {
+    const { run } = await open();
+    const failed = next(run.onFailure, (f) => f !== null);
+    // Four deaths within the minute: the fourth is one too many.
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) await next(run.onFrame, (f) => f.step === 0);
+      await worker.kill();
+    }
+    assert.match((await failed)!, /keeps stopping/);
+    assert.match(run.failure!, /keeps stopping/);
+    await assert.rejects(run.control('step'), /keeps stopping/);
+    assert.equal(worker.started, false, 'a request does not start a worker that knows no run');
+    assert.equal(await run.setText(ENDLESS), 'failed', 'nor does an edit');
+    const back = next(run.onFailure, (f) => f === null);
+    const loaded = next(run.onFrame, (f) => f.step === 0);
+    worker.retry();
+    await back;
+    await loaded;
+    assert.equal(run.failure, null);
+    assert.equal((await run.control('step'))?.step, 1, 'Retry loads the file again and trains');
+  });
+
+  it('hands a debug session a claim that releases only itself', async () => {
+    const { run } = await open();
+    const first = run.claimDebugger()!;
+    assert.equal(run.claimDebugger(), undefined, 'one session per file');
+    await first.setBreakpoints([{ id: 'dap-function-1', enabled: true, kind: 'step', step: 3 }], {});
+    assert.deepEqual(run.statuses.map((s) => s.id), ['dap-function-1']);
+    await first.release();
+    const second = run.claimDebugger()!;
+    await second.setBreakpoints([{ id: 'dap-function-7', enabled: true, kind: 'step', step: 5 }], {});
+    // The first session ending again (a late disconnect) cannot touch the second's breakpoints.
+    await first.release();
+    await first.setBreakpoints([], {});
+    assert.deepEqual(run.statuses.map((s) => s.id), ['dap-function-7']);
+    await second.release();
+    assert.deepEqual(run.statuses, []);
+  });
+
+  it('tags its parameters with the document version they belong to; a broken text keeps the older version', async () => {
+    const { run } = await open(TEXT);
+    assert.equal(await run.setText(TEXT.replace('"learningRate": 0.1', '"learningRate": 0.2'), 5), 'retrained');
+    assert.equal((await run.parameters()).version, 5);
+    assert.equal(await run.setText('{ "broken', 6), 'failed');
+    assert.equal((await run.parameters()).version, 5, 'the network in the worker is still version 5');
+  });
+
+  it('sends the explanations of the watched parameters with each stop, tagged with their step, and a few times a second while training', async () => {
+    const { run } = await open(ENDLESS);
+    const page = {};
+    const later = next(run.onExplained, (e) => e.step > 0);
+    await run.setWatched(page, ['w3']);
+    // The dosage network's frames carry every explanation while stopped: the watched come during Continue.
+    await run.control('continue');
+    const during = await later;
+    assert.ok(during.explanations.w3, 'w3 explained');
+    assert.equal(during.explanations.w3.step, during.step);
+    assert.ok(during.step > 0);
+    await run.control('pause');
+    await run.setWatched(page, []);
   });
 });

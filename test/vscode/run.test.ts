@@ -156,6 +156,69 @@ describe('one run per network document', () => {
     assert.equal(editorOf(uri)!.step, 3, 'nor is its undo');
   });
 
+  it('a long Go to Step runs in slices: it shows its progress, another file is answered, Pause stops it, closing the tab cancels it', async () => {
+    const far = scratchFile('run-goto-far.nn.json', network('xor.nn.json', { minStepSize: 0, maxSteps: 1e12 }));
+    const other = scratchFile('run-goto-other.nn.json', network('dosage-all.nn.json'));
+    await openNetworkEditor(other);
+    await openNetworkEditor(far);
+    // Two thousand million steps: hours of work, which no single call could hold the worker for.
+    await vscode.commands.executeCommand('backprop.goToStep', 2_000_000_000);
+    const going = await waitFor('the jump to show its progress', () => {
+      const a = editorOf(far)?.activity;
+      return a && a.kind === 'goto' && (editorOf(far)!.step ?? 0) > 1000 ? a : undefined;
+    }, 30_000, state);
+    assert.equal(going.label, 'Going to step 2,000,000,000');
+    const status = await waitFor('the status bar to say how far', async () => (await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.running);
+    assert.equal(status, true);
+    // Closing the tab ends the run, and with it the jump in the worker.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await waitFor('the run to end with its last editor', () => runOf(far) === undefined, 20_000, state);
+    assert.equal(await api().workerRunning(), 0, 'closing the tab cancelled the jump in the worker');
+    // Again, and this time another file's run is answered between the jump's slices, then Pause
+    // stops the jump where it got, and says so.
+    await openNetworkEditor(far);
+    await vscode.commands.executeCommand('backprop.goToStep', 2_000_000_000);
+    await waitFor('the jump under way again', () => editorOf(far)?.activity?.kind === 'goto' && (editorOf(far)!.step ?? 0) > 1000, 30_000, state);
+    await vscode.commands.executeCommand('vscode.openWith', other, 'backprop.networkEditor');
+    await waitFor('the other file in front', async () => (await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.uri === other.toString());
+    await vscode.commands.executeCommand('backprop.step');
+    await waitFor('the other file to step while the jump goes on', () => editorOf(other)?.step === 1 && runOf(far)?.running, 20_000, state);
+    await vscode.commands.executeCommand('vscode.openWith', far, 'backprop.networkEditor');
+    await waitFor('the jumping file in front', async () => (await vscode.commands.executeCommand<Status>('backprop.trainingStatus'))?.uri === far.toString());
+    await vscode.commands.executeCommand('backprop.pause');
+    assert.equal(runOf(far)?.running, false, state());
+    const at = editorOf(far)!.step!;
+    assert.match(editorOf(far)!.stop!, new RegExp(`^Paused at step ${at} \\(going to step 2,000,000,000 stopped at \\d+%\\)$`));
+    await api().sync();
+    assert.equal(editorOf(far)!.step, at, 'nothing trains after Pause');
+    assert.equal(await api().workerRunning(), 0);
+  });
+
+  it('Write Parameters never overwrites what is typed meanwhile: a setting typed during the write stays, and so does a number typed just before', async () => {
+    const text = network('dosage-b3.nn.json');
+    const uri = scratchFile('run-write-typing.nn.json', text);
+    await openNetworkEditor(uri);
+    for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('backprop.step');
+    await api().sync();
+    const trained = editorOf(uri)!.params!;
+    const document = await vscode.workspace.openTextDocument(uri);
+    // Typed while the write waits for the run's parameters: the write goes into the new text.
+    const writing = vscode.commands.executeCommand<boolean>('backprop.writeParameters');
+    await replace(uri, '"learningRate": 0.1', '"learningRate": 0.05');
+    assert.equal(await writing, true);
+    await waitFor('both in the file', () => document.getText().includes('"learningRate": 0.05') && loadNetwork(document.getText()).initialParameters.every((v, i) => v === trained[i]), 20_000, () => document.getText());
+    // A parameter typed a moment before the command (still in the 40 ms before the run follows the
+    // text): the run takes the typed number first, and the write does not put an older one back.
+    const now = loadNetwork(document.getText());
+    const b3 = now.parameters.find((p) => p.name === 'b3')!;
+    const at = now.parameterPositions[b3.index]!;
+    const written = document.getText().slice(at.offset, at.offset + at.length);
+    await replace(uri, written, '2.5');
+    assert.equal(await vscode.commands.executeCommand<boolean>('backprop.writeParameters'), true);
+    const after = loadNetwork(document.getText());
+    assert.equal(after.initialParameters[b3.index], 2.5, document.getText());
+  });
+
   it('an edit of the training settings goes on from the step; an edit of anything else restarts, saying why', async () => {
     const text = network('dosage-b3.nn.json');
     const uri = scratchFile('run-edit.nn.json', text);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadNetwork, type Network } from '../../src/core';
-import { CHART_PANELS, type ChartPanel, type ChartRequest } from '../../src/session/chartTypes';
+import { CHART_PANELS, type ChartData, type ChartPanel, type ChartRequest } from '../../src/session/chartTypes';
 import { SessionCharts } from '../../src/session/charts';
 import { buildFrame, buildStructure } from '../../src/session/frame';
 import { TrainingSession } from '../../src/session/training';
@@ -22,7 +22,18 @@ import { EXAMPLE_FILES } from '../../src/exampleFiles';
 const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
 const ALL: ChartPanel[] = [...CHART_PANELS];
 
-/** Shows `session` with every panel open and the charts the worker would send for `parameters`. */
+/** How many charts messages each page was sent (the page counts them too: data-drawn-seq). */
+const sentCharts = new WeakMap<WebviewPage, number>();
+
+/** Sends charts to the page and waits until every panel has drawn them (one panel per animation frame). */
+async function sendCharts(view: WebviewPage, charts: ChartData): Promise<void> {
+  const seq = (sentCharts.get(view) ?? 0) + 1;
+  sentCharts.set(view, seq);
+  await view.send({ type: 'charts', charts });
+  await view.page.locator(`.chart-strip[data-drawn-seq="${seq}"]`).waitFor();
+}
+
+/** Shows `session` with every panel open and the charts the worker would send for `parameters`, drawn. */
 async function showCharts(view: WebviewPage, session: TrainingSession, parameters: string[] = [], panels = ALL, charts = new SessionCharts(session)): Promise<void> {
   const net = session.network;
   await view.send({ type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, charts: { open: panels, place: 'below', size: 340, second: parameters[1] ?? null, logScale: false } } });
@@ -31,8 +42,8 @@ async function showCharts(view: WebviewPage, session: TrainingSession, parameter
   const frame = buildFrame(session, false, []);
   const request: ChartRequest = { panels, parameters };
   await view.send({ type: 'frame', frame });
-  await view.send({ type: 'charts', charts: charts.compute(request) });
   await view.page.locator(`#app[data-step="${frame.step}"]`).waitFor();
+  await sendCharts(view, charts.compute(request));
   for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor();
 }
 
@@ -94,7 +105,7 @@ describe('chart strip (Chromium)', () => {
     await showCharts(view, session, ['b3'], ALL, charts);
     for (let i = 0; i < 40; i++) session.step();
     await view.send({ type: 'frame', frame: buildFrame(session, false, []) });
-    await view.send({ type: 'charts', charts: charts.compute({ panels: ALL, parameters: ['b3'] }) });
+    await sendCharts(view, charts.compute({ panels: ALL, parameters: ['b3'] }));
     await view.page.locator('.chart-panel[data-panel="loss"][data-current="40"]').waitFor();
     assert.equal(await data(view, 'loss', 'points'), '41');
     assert.match(await label(view, 'profile'), /held: b3 = 2\.6\d*, SSR = \d\.\d+e−5/);

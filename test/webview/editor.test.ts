@@ -88,7 +88,7 @@ describe('network editor webview (Chromium)', () => {
       return { prebuilt: built !== null, shown: card.classList.contains('shown'), active: card.querySelector('.active') === built };
     });
     assert.deepEqual(sync, { prebuilt: true, shown: true, active: true });
-    assert.deepEqual((await view.posted()).filter((m) => m.type === 'explain'), [], 'no round trip to the host');
+    assert.deepEqual((await view.posted()).filter((m) => m.type === 'request'), [], 'no round trip to the host');
     const card = page.locator('[role="tooltip"] .active');
     const core = explain(new Trainer(dosage), findParameter(dosage, 'w3')!);
     assert.equal(await card.locator('.card-derivative').getAttribute('data-derivative'), String(core.derivative));
@@ -482,16 +482,54 @@ describe('network editor webview (Chromium)', () => {
     assert.equal(await view.page.locator('#app').getAttribute('data-view-saved'), JSON.stringify({ mode: 'gradients', notation: 'statquest', pinned: 'w3' }));
   });
 
-  it('asks the host for explanations of a large network, one at a time', async () => {
-    // 1-30-30-1: 960 edges (still SVG), 1021 parameters x 10 samples: past EXPLAIN_ALL_LIMIT.
-    const big = loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [{ units: 30, activation: 'tanh' }, { units: 30, activation: 'tanh' }, { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i / 10, y: i / 10 })) }));
-    const trainer = new Trainer(big);
-    await show(view, big);
+  // 1-30-30-1: 960 edges (still SVG), 1021 parameters x 10 samples: past EXPLAIN_ALL_LIMIT.
+  const big = (): Network => loadNetwork(JSON.stringify({ inputs: ['x'], outputs: ['y'], layers: [{ units: 30, activation: 'tanh' }, { units: 30, activation: 'tanh' }, { units: 1, activation: 'identity' }], data: Array.from({ length: 10 }, (_, i) => ({ x: i / 10, y: i / 10 })) }));
+  /** The page's last request to the host, once it has made one. */
+  const lastRequest = async (): Promise<Extract<WebviewMessage, { type: 'request' }>> => {
+    await view.page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'request'));
+    return (await view.posted()).filter((m): m is Extract<WebviewMessage, { type: 'request' }> => m.type === 'request').at(-1)!;
+  };
+
+  it('asks the host for explanations of a large network, one at a time, on a channel of its own', async () => {
+    const net = big();
+    const trainer = new Trainer(net);
+    await show(view, net);
     await view.page.locator('[data-param="w45"]').focus();
-    const request = (await view.posted()).filter((m) => m.type === 'explain').at(-1) as { type: string; requestId: number; parameter: string };
-    assert.deepEqual([request.type, request.parameter], ['explain', 'w45']);
-    await view.send({ type: 'explanation', requestId: request.requestId, explanation: explainView(big, trainer, 'w45') });
+    const request = await lastRequest();
+    assert.deepEqual([request.kind, request.params], ['explain', { parameter: 'w45' }]);
+    // A reply on another channel (a page this one replaced) with the same number settles nothing.
+    await view.send({ type: 'reply', channel: 'an-older-page-1', id: request.id, ok: true, value: explainView(net, trainer, 'w1') });
+    await view.send({ type: 'reply', channel: request.channel, id: request.id, ok: true, value: explainView(net, trainer, 'w45') });
     await view.page.locator('[role="tooltip"] .active.explanation[data-explains="w45"]').waitFor();
+    assert.equal(await view.page.locator('[role="tooltip"] .explanation[data-explains="w1"]').count(), 0);
+  });
+
+  it('says so when a request fails, instead of computing for ever', async () => {
+    await show(view, big());
+    await view.page.locator('[data-param="w45"]').focus();
+    const request = await lastRequest();
+    await view.send({ type: 'reply', channel: request.channel, id: request.id, ok: false, error: 'no network is loaded for run 3\n    at handle (worker.js:1:1)' });
+    await view.page.locator('[role="tooltip"] .active.card-waiting', { hasText: 'w45: could not be computed (no network is loaded for run 3)' }).waitFor();
+  });
+
+  it('while training runs, asks nothing and shows the watched explanations the host sends, saying their step', async () => {
+    const net = big();
+    const session = new TrainingSession(net);
+    await show(view, net, (f) => ({ ...f, running: true }));
+    await view.page.locator('[data-param="w45"]').focus();
+    await view.page.locator('[role="tooltip"] .active.card-waiting', { hasText: 'its numbers come with the next update' }).waitFor();
+    const watched = (await view.posted()).filter((m) => m.type === 'watch').at(-1);
+    assert.deepEqual(watched, { type: 'watch', parameters: ['w45'] });
+    for (let i = 0; i < 5; i++) session.step();
+    const at5 = explainView(net, session.trainer, 'w45')!;
+    for (let i = 0; i < 5; i++) session.step();
+    await view.send({ type: 'frame', frame: { ...buildFrame(session, true, []) } });
+    await view.page.locator('#app[data-step="10"]').waitFor();
+    await view.send({ type: 'explained', explained: { step: 5, explanations: { w45: at5 } } });
+    const card = view.page.locator('[role="tooltip"] .active.explanation[data-explains="w45"]');
+    await card.locator('.card-step', { hasText: 'At step 5: training has gone on' }).waitFor();
+    assert.equal(await card.getAttribute('data-step'), '5');
+    assert.deepEqual((await view.posted()).filter((m) => m.type === 'request'), [], 'no request while training runs');
   });
 
   it('draws thousands of edges on a canvas and still hovers them', async () => {

@@ -143,7 +143,8 @@ export class ChartStrip {
    * Draws new charts one panel per animation frame (the newest data wins over panels not yet
    * drawn), so a refresh during Continue never holds a frame up for more than one chart's drawing.
    */
-  update(data: ChartData): void {
+  /** `seq` counts the charts the page received: drawn, it is the strip's data-drawn-seq (what tests wait for). */
+  update(data: ChartData, seq = 0): void {
     const tasks: (() => void)[] = [];
     if (data.loss) tasks.push(() => this.loss.update(data.loss!, this.lossSymbol));
     if (data.profile) {
@@ -162,12 +163,14 @@ export class ChartStrip {
     this.queue = tasks;
     this.longest = 0;
     this.drawing = data.step;
+    this.drawingSeq = seq;
     if (first) this.drawNext();
   }
 
   private queue: (() => void)[] = [];
-  /** The step of the charts being drawn. */
+  /** The step of the charts being drawn, and which charts message they came in. */
   private drawing = 0;
+  private drawingSeq = 0;
   /** The longest one panel took to draw in the last update: what the bench reads (chart.js draws synchronously with animation off). */
   private longest = 0;
 
@@ -181,6 +184,7 @@ export class ChartStrip {
     else {
       this.element.dataset.drawMs = this.longest.toFixed(2);
       this.element.dataset.drawnStep = String(this.drawing);
+      this.element.dataset.drawnSeq = String(this.drawingSeq);
     }
   }
 

@@ -5,6 +5,7 @@ import { type FileProblem, type HostMessage, parseWebviewMessage, type TrainingA
 import type { Run } from '../run/run';
 import { breakpointsView } from '../session/breakpoints';
 import { WorkerError } from '../training/client';
+import { replyLater } from '../rpc';
 import type { DocumentRuns } from './documentRuns';
 import { renderHtml } from './html';
 import type { ViewStates } from './viewStates';
@@ -19,7 +20,7 @@ const CHECK_DELAY_MS = 40;
  * controls to the run, tells the page whether the text is a network, and never trusts what the
  * page sends.
  */
-export class EditorSession implements vscode.Disposable {
+export class NetworkEditorPanel implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly attachment: { run: Run; dispose(): void };
@@ -39,8 +40,8 @@ export class EditorSession implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly views: ViewStates,
-    runs: DocumentRuns,
-    private readonly onDispose: (s: EditorSession) => void,
+    private readonly runs: DocumentRuns,
+    private readonly onDispose: (s: NetworkEditorPanel) => void,
   ) {
     this.attachment = runs.attach(document);
     const run = this.run;
@@ -52,6 +53,8 @@ export class EditorSession implements vscode.Disposable {
       run.onFrame.on((frame) => { this.post({ type: 'frame', frame }); this.changeEmitter.fire(); }),
       run.onBreakpoints.on(() => this.postBreakpoints()),
       run.onCharts.on((charts) => this.post({ type: 'charts', charts })),
+      run.onExplained.on((explained) => this.post({ type: 'explained', explained })),
+      run.onFailure.on((failure) => this.post({ type: 'worker', failure })),
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length > 0) this.schedule();
@@ -137,6 +140,7 @@ export class EditorSession implements vscode.Disposable {
         if (run.frame) this.post({ type: 'frame', frame: run.frame });
         // The latest charts, when some page has charts open (this page asks for its own next).
         if (run.chartRequest && run.charts) this.post({ type: 'charts', charts: run.charts });
+        if (run.failure) this.post({ type: 'worker', failure: run.failure });
         this.postBreakpoints();
         return;
       }
@@ -145,11 +149,20 @@ export class EditorSession implements vscode.Disposable {
         await this.views.set(this.viewKey, message.state);
         this.post({ type: 'viewStateSaved', state: message.state });
         return;
-      case 'explain':
-        this.post({ type: 'explanation', requestId: message.requestId, explanation: this.problem ? null : await run.explain(message.parameter) });
+      case 'request':
+        // Every request is answered, with its value or an error the page shows (never a silence).
+        this.post(await replyLater(message, async () => {
+          switch (message.kind) {
+            case 'explain': return this.problem ? null : run.explain(message.params.parameter);
+            case 'unit': return run.unit(message.params.layer, message.params.unit);
+          }
+        }));
         return;
-      case 'unit':
-        this.post({ type: 'unit', requestId: message.requestId, unit: await run.unit(message.layer, message.unit) });
+      case 'watch':
+        await run.setWatched(this, message.parameters);
+        return;
+      case 'retryWorker':
+        this.runs.retryWorker();
         return;
       case 'control':
         await this.control(message.action);
@@ -198,26 +211,40 @@ export class EditorSession implements vscode.Disposable {
    * Write Parameters to File: the run's parameters into the document as one edit (undo takes it
    * back), the file's formatting and comments kept byte for byte outside the numbers. The run
    * keeps its step and history: it takes the file that holds its own parameters as its own.
+   *
+   * The parameters come tagged with the document version the run's network came from, and are
+   * written into that version only: the edit is computed on the text read right before it is
+   * applied, with no await between (VS Code itself refuses an edit of a document that changed
+   * since). A keystroke not yet sent to the run goes first, so what a person typed is never
+   * overwritten by older numbers; if the text keeps changing, nothing is written and they are told.
    */
   async writeParameters(): Promise<boolean> {
     if (!this.hasNetwork) {
       void vscode.window.showWarningMessage('The file has an error; fix it before writing the parameters into it.');
       return false;
     }
-    const text = this.document.getText();
-    let next: string;
-    try {
-      next = writeParameters(text, await this.run.parameters());
-    } catch (e) {
-      if (!(e instanceof RangeError || e instanceof NetworkFileError)) throw e;
-      void vscode.window.showErrorMessage(`Backprop Debugger: cannot write the parameters: ${e.message}`);
-      return false;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      this.runs.flush(this.document.uri);
+      const { values, version } = await this.run.parameters();
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.document.uri.toString()) ?? this.document;
+      if (document.version !== version) continue;
+      const text = document.getText();
+      let next: string;
+      try {
+        next = writeParameters(text, values);
+      } catch (e) {
+        if (!(e instanceof RangeError || e instanceof NetworkFileError)) throw e;
+        void vscode.window.showErrorMessage(`Backprop Debugger: cannot write the parameters: ${e.message}`);
+        return false;
+      }
+      const change = minimalEdit(text, next);
+      if (change.length === 0 && change.content === '') return true;
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, new vscode.Range(document.positionAt(change.offset), document.positionAt(change.offset + change.length)), change.content);
+      if (await vscode.workspace.applyEdit(edit)) return true;
     }
-    const change = minimalEdit(text, next);
-    if (change.length === 0 && change.content === '') return true;
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(this.document.uri, new vscode.Range(this.document.positionAt(change.offset), this.document.positionAt(change.offset + change.length)), change.content);
-    return vscode.workspace.applyEdit(edit);
+    void vscode.window.showWarningMessage('Backprop Debugger: the file kept changing while the parameters were read, so nothing was written. Write them again when it is still.');
+    return false;
   }
 
   /**
@@ -279,8 +306,9 @@ export class EditorSession implements vscode.Disposable {
     this.changeEmitter.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.subscriptions.length = 0;
-    // This page's charts are no longer wanted (the run may live on in another editor).
+    // This page's charts and explanations are no longer wanted (the run may live on in another editor).
     void this.run.setCharts(this, null).catch(() => undefined);
+    void this.run.setWatched(this, []).catch(() => undefined);
     this.attachment.dispose();
     this.onDispose(this);
   }

@@ -1,0 +1,131 @@
+/**
+ * The debug session's breakpoints, kept by kind as VS Code sends them (function, data, line,
+ * exception filters), each with a stable DAP id (by what it is, so re-sending keeps its hit count),
+ * translated into the run's breakpoint specs, and the verdicts VS Code shows for them. No vscode
+ * import and no DAP session: the session passes requests in and sends the answers.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { Breakpoint } from '@vscode/debugadapter';
+import { findParameter, type Network } from '../core';
+import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
+import { exceptionSettings, functionBreakpoint, type Translated, watchBreakpoint } from './breakpoints';
+import { type NetworkLines, parametersOnLine } from './positions';
+
+export class BreakpointBook {
+  /** Stable numbers for DAP breakpoints, by what they are. */
+  private readonly ids = new Map<string, number>();
+  private nextId = 1;
+  private functions: { id: number; t: Translated }[] = [];
+  private data: { id: number; t: Translated }[] = [];
+  private lines: { id: number; line: number; t: Translated[] }[] = [];
+  private exceptions: Partial<BuiltinSettings> = {};
+  private exceptionErrors = new Map<string, string>();
+
+  /** What the run checks for these: every translated breakpoint, and the exception filters' conditions. */
+  get specs(): BreakpointSpec[] {
+    const specs: BreakpointSpec[] = [];
+    for (const s of [...this.functions, ...this.data]) if ('spec' in s.t) specs.push(s.t.spec);
+    for (const s of this.lines) for (const t of s.t) if ('spec' in t) specs.push(t.spec);
+    return specs;
+  }
+
+  get builtins(): Partial<BuiltinSettings> {
+    return this.exceptions;
+  }
+
+  setFunctions(breakpoints: DebugProtocol.FunctionBreakpoint[]): void {
+    this.functions = breakpoints.map((b) => {
+      const id = this.idFor(`f|${b.name}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
+      return { id, t: functionBreakpoint(b, `dap-function-${id}`) };
+    });
+  }
+
+  functionVerdicts(statuses: BreakpointStatus[]): DebugProtocol.Breakpoint[] {
+    return this.functions.map((s) => verdict(s.id, s.t, statuses));
+  }
+
+  setData(breakpoints: DebugProtocol.DataBreakpoint[], network: Network | undefined): void {
+    this.data = breakpoints.map((b) => {
+      const id = this.idFor(`d|${b.dataId}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
+      return { id, t: watchOf(network, b.dataId, b.condition, b.hitCondition, `dap-data-${id}`) };
+    });
+  }
+
+  dataVerdicts(statuses: BreakpointStatus[]): DebugProtocol.Breakpoint[] {
+    return this.data.map((s) => verdict(s.id, s.t, statuses));
+  }
+
+  /**
+   * Line breakpoints of the network file: a line that holds weights or biases watches each of its
+   * trainable ones (a line with none is unverified). `line` is the client's line, `toLine` turns
+   * it into the file's line from 0.
+   */
+  setLines(breakpoints: DebugProtocol.SourceBreakpoint[], toLine: (clientLine: number) => number, lines: NetworkLines | undefined, network: Network | undefined): void {
+    this.lines = breakpoints.map((b) => {
+      const id = this.idFor(`l|${b.line}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
+      const indices = lines && network ? parametersOnLine(lines, toLine(b.line)) : [];
+      // The line's trainable parameters (the others never change).
+      const trainable = indices.filter((i) => network!.training.trainable[i] === 1).map((i) => network!.parameters[i].name);
+      const t: Translated[] = trainable.length
+        ? trainable.map((name, k) => watchOf(network, name, b.condition, b.hitCondition, `dap-line-${id}-${k}`))
+        : [{ error: indices.length ? `${indices.map((i) => network!.parameters[i].name).join(', ')} ${indices.length === 1 ? 'is' : 'are'} not trainable: nothing on this line changes` : 'no weight or bias is written on this line: a line breakpoint watches the parameters on its line' }];
+      return { id, line: b.line, t };
+    });
+  }
+
+  lineVerdicts(statuses: BreakpointStatus[]): DebugProtocol.Breakpoint[] {
+    return this.lines.map((s) => {
+      const verdicts = s.t.map((t) => verdict(s.id, t, statuses));
+      const bad = verdicts.find((v) => !v.verified);
+      const bp = bad ?? verdicts[0];
+      if (!bad) bp.message = `watches ${s.t.map((t) => ('spec' in t && t.spec.kind === 'watch' ? t.spec.parameter : '')).join(', ')}`;
+      bp.line = s.line;
+      return bp;
+    });
+  }
+
+  setExceptions(args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const { builtins, errors } = exceptionSettings(args);
+    this.exceptions = builtins;
+    this.exceptionErrors = errors;
+  }
+
+  exceptionVerdicts(args: DebugProtocol.SetExceptionBreakpointsArguments): DebugProtocol.Breakpoint[] {
+    const order = [...(args.filterOptions ?? []).map((o) => o.filterId), ...args.filters];
+    return order.map((f) => {
+      const error = this.exceptionErrors.get(f);
+      const b = new Breakpoint(error === undefined) as DebugProtocol.Breakpoint;
+      if (error) b.message = error;
+      return b;
+    });
+  }
+
+  private idFor(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) { id = this.nextId++; this.ids.set(key, id); }
+    return id;
+  }
+}
+
+/** The DAP id of the run's breakpoint `specId` (`dap-function-3`, `dap-line-7-0`: 3, 7), if it is one of VS Code's. */
+export function dapId(specId: string): number | undefined {
+  const m = /^dap-(?:function|data|line)-(\d+)/.exec(specId);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** A watch on `name`, unless it can never fire: an unknown or untrainable parameter never changes. */
+function watchOf(network: Network | undefined, name: string, condition: string | undefined, hitCondition: string | undefined, id: string): Translated {
+  const p = network && findParameter(network, name);
+  if (!p) return { error: `${name} is not a parameter of this network` };
+  if (network!.training.trainable[p.index] !== 1) return { error: `${name} is not trainable (see "trainable" in the file): its value never changes` };
+  return watchBreakpoint(name, condition, hitCondition, id);
+}
+
+function verdict(id: number, t: Translated, statuses: BreakpointStatus[]): DebugProtocol.Breakpoint {
+  const status = 'spec' in t ? statuses.find((s) => s.id === t.spec.id) : undefined;
+  const message = 'error' in t ? t.error : status?.verified === false ? status.message : undefined;
+  const b = new Breakpoint(message === undefined) as DebugProtocol.Breakpoint;
+  b.id = id;
+  if (message !== undefined) b.message = message;
+  return b;
+}

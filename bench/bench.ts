@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { type Activation, ChainRuleTrace, History, loadNetwork, type Network, SeededRandom, Trainer } from '../src/core';
 import { initTensorFlow, tensorFlowTrainer } from './tfjs';
 import { benchActivation } from './activation';
-import { benchEditorContinue, benchPause, type EditorFigures } from './editor';
+import { benchEditorContinue, benchPause, benchPauseDuringGoTo, type EditorFigures } from './editor';
+import { statSync } from 'node:fs';
 import { benchAdapter } from './adapter';
 import { ARMED, benchBreakpointCost, benchGoTo, frameSizes } from './debugger';
 import { benchCharts, EVERY_PANEL } from './charts';
@@ -91,6 +92,12 @@ function rates(steps: (() => void)[], seconds = SECONDS): number[] {
     });
   }
   return samples.map((r) => r.sort((a, b) => a - b)[r.length >> 1]);
+}
+
+/** dist/worker.js: its size, and whether the webview's schemas reached it (they must not). */
+function workerBundleFigures(): { bytes: number; sources: number; schemas: boolean } {
+  const map = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'worker.js.map'), 'utf8')) as { sources: string[] };
+  return { bytes: statSync(path.join(ROOT, 'dist', 'worker.js')).size, sources: map.sources.length, schemas: map.sources.some((s) => /valibot|src\/protocol\.ts/.test(s)) };
 }
 
 /** Forward, backward to the weights and backward to the activations: about 6 flops per weight per sample. */
@@ -213,6 +220,15 @@ async function main(): Promise<void> {
   if (!goTo.exact) failed = true;
   const frames = [frameSizes(cases[0].name, dosage), frameSizes(cases[3].name, cases[3].network)];
   for (const f of frames) say(`frames of ${f.name} (${int(f.params)} parameters): structure ${(f.structureBytes / 1024).toFixed(1)} KB once, then ${(f.runningFrameBytes / 1024).toFixed(1)} KB per frame while running, ${(f.stoppedFrameBytes / 1024).toFixed(1)} KB at a stop ${mark(f.stoppedFrameBytes < 1024 * 1024 && f.runningFrameBytes < 1024 * 1024, '< 1 MB')}`);
+  const pauseGoTo = await benchPauseDuringGoTo(cases[3].text!, quick ? 5 : 15);
+  say(`Pause during Go to Step on ${cases[3].name} (a million steps ahead, ${pauseGoTo.rounds} times): the worker stopped ${pauseGoTo.workerMedianMs.toFixed(1)} ms median, ${pauseGoTo.workerWorstMs.toFixed(1)} ms worst after the host sent it; the host had the stop ${pauseGoTo.hostMedianMs.toFixed(1)} ms median ${mark(pauseGoTo.hostMedianMs <= 100, '<= 100 ms')}, ${pauseGoTo.hostWorstMs.toFixed(1)} ms worst; frames after a stop: ${pauseGoTo.framesAfterStop}`);
+  const wide = dense('64-128-64-1 tanh', [64, 128, 64, 1], 'tanh', 256, 14);
+  const bare = await benchEditorContinue(wide.text!, quick ? 1 : 3);
+  const pinned = await benchEditorContinue(wide.text!, quick ? 1 : 3, [], null, ['w1']);
+  const pinnedCost = (bare.stepsPerSecond / pinned.stepsPerSecond - 1) * 100;
+  say(`editor Continue on ${wide.name} with w1 pinned (its chain rule and finite-difference check sent a few times a second): ${int(pinned.stepsPerSecond)} steps/s against ${int(bare.stepsPerSecond)} with nothing pinned, ${pinnedCost >= 0 ? '+' : ''}${pinnedCost.toFixed(1)}% ${mark(pinnedCost <= 10, '<= 10%')}`);
+  const workerBundle = workerBundleFigures();
+  say(`the training worker's bundle: ${(workerBundle.bytes / 1024).toFixed(0)} KB, ${workerBundle.sources} sources, ${workerBundle.schemas ? 'WITH the webview\'s schemas (valibot)' : "without the webview's schemas (no valibot, no src/protocol.ts)"}`);
   const adapter = await benchAdapter(cases[3].text!, cases[3].network.parameterCount, quick ? 3 : 10);
   const ms = (f: { medianMs: number; worstMs: number }): string => `${f.medianMs.toFixed(1)} ms median, ${f.worstMs.toFixed(1)} ms worst`;
   say(`VS Code's debugger on ${cases[3].name} (${int(adapter.params)} parameters, through DAP, ${quick ? 3 : 10} stops): a page of 100 parameters ${ms(adapter.parametersPage)}; a parameter expanded ${ms(adapter.parameter)}; its chain rule expanded ${ms(adapter.chainRule)}; the Layers scope ${ms(adapter.layers)}; a sample's units ${ms(adapter.sample)}`);
@@ -220,7 +236,7 @@ async function main(): Promise<void> {
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll } }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll } }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

@@ -57,9 +57,11 @@ async function openRun(text: string, breakpoints: BreakpointSpec[] = []): Promis
 }
 
 /** `text` is a network file whose stopping rules will not fire during the run; `breakpoints` are armed but never hit. */
-export async function benchEditorContinue(text: string, seconds: number, breakpoints: BreakpointSpec[] = [], charts: ChartRequest | null = null): Promise<EditorFigures> {
+export async function benchEditorContinue(text: string, seconds: number, breakpoints: BreakpointSpec[] = [], charts: ChartRequest | null = null, watched: string[] = []): Promise<EditorFigures> {
   const { run, worker, close } = await openRun(text, breakpoints);
   if (charts) await run.setCharts(run, charts);
+  // A page with these pinned or hovered: their explanations come during Continue.
+  if (watched.length) await run.setWatched(run, watched);
   const frames: { at: number; step: number; running: boolean }[] = [];
   run.onFrame.on((f) => frames.push({ at: performance.now(), step: f.step, running: f.running }));
   let chartFrames = 0;
@@ -123,6 +125,43 @@ export async function benchPause(text: string, rounds: number): Promise<PauseFig
     worker.push(stop.stoppedAt - sent);
     host.push(hostAt - sent);
     await sleep(60); // a frame still on its way would arrive in this time
+  }
+  await close();
+  return {
+    rounds,
+    workerMedianMs: median(worker), workerWorstMs: Math.max(...worker),
+    hostMedianMs: median(host), hostWorstMs: Math.max(...host),
+    framesAfterStop,
+  };
+}
+
+/**
+ * Pause while Go to Step trains far ahead (a jump of a million steps past the newest), `rounds`
+ * times: the same figures as benchPause, for a motion that is not Continue. On a large network one
+ * step is one uninterruptible engine call, so a slice holds at least one step.
+ */
+export async function benchPauseDuringGoTo(text: string, rounds: number): Promise<PauseFigures> {
+  const { run, close } = await openRun(text);
+  const worker: number[] = [];
+  const host: number[] = [];
+  let framesAfterStop = 0;
+  let stopped = false;
+  run.onFrame.on(() => { if (stopped) framesAfterStop++; });
+  for (let i = 0; i < rounds; i++) {
+    stopped = false;
+    const from = run.frame?.step ?? 0;
+    const started = await run.goTo(from + 1_000_000);
+    if (started) throw new Error(`Go to Step ended at once: ${started.text}`);
+    await sleep(100 + ((i * 37) % 100));
+    const sent = wallClock();
+    const atHost = new Promise<number>((resolve) => { const once = run.onStopped.on(() => { once.dispose(); resolve(wallClock()); }); });
+    const stop = await run.control('pause');
+    const hostAt = await atHost;
+    stopped = true;
+    if (stop?.reason !== 'pause' || stop.stoppedAt === undefined) throw new Error(`Pause did not stop the jump: ${stop?.text ?? 'nothing was under way'}`);
+    worker.push(stop.stoppedAt - sent);
+    host.push(hostAt - sent);
+    await sleep(60);
   }
   await close();
   return {

@@ -215,8 +215,12 @@ function scheduleRender(): void {
   requestAnimationFrame(() => { pending = false; render(); });
 }
 
+/** How many frames have come: the page says which it has drawn (data-frame-seq), so a test waits for exactly that one. */
+let framesReceived = 0;
+
 function render(): void {
   if (!structure || !frame) return;
+  app.dataset.frameSeq = String(framesReceived);
   const m = modelOf(structure, frame);
   const wasRunning = model?.training.running ?? true;
   model = m;
@@ -279,6 +283,7 @@ onMessage((message) => {
       frame = undefined;
       return;
     case 'frame':
+      framesReceived++;
       frame = message.frame;
       scheduleRender();
       return;

@@ -33,8 +33,13 @@ const FRAME_MS = 50;
  * samples of the series), and each refresh spends at most a twentieth of the time training.
  */
 const CHARTS_MS = 250;
-/** The fastest rate of the watched explanations during Continue (each with a finite-difference check): at most a twentieth of the time, too. */
+/**
+ * The fastest rate of the watched explanations during Continue. Each holds a finite-difference
+ * check (two more forward passes) and, deep in a wide network, hundreds of paths, so a refresh
+ * spends at most a fortieth of the time: pinning a parameter costs Continue a few percent at most.
+ */
 const EXPLAINED_MS = 250;
+const EXPLAINED_SHARE = 40;
 /** While stopped, how soon the charts go on with samples a budgeted call left pending. */
 const FOLLOW_UP_MS = 30;
 /** During Continue, how soon after a page's request its charts or explanations come. */
@@ -144,7 +149,7 @@ function explainedAfter(run: number, force = false): void {
     if (e) explanations[name] = e;
   }
   const ended = performance.now();
-  entry.nextExplained = ended + Math.max(EXPLAINED_MS, 20 * (ended - started));
+  entry.nextExplained = ended + Math.max(EXPLAINED_MS, EXPLAINED_SHARE * (ended - started));
   emit(run, { type: 'explained', explained: { step: trainer.stepCount, explanations } });
 }
 

@@ -22,15 +22,10 @@ import { EXAMPLE_FILES } from '../../src/exampleFiles';
 const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
 const ALL: ChartPanel[] = [...CHART_PANELS];
 
-/** How many charts messages each page was sent (the page counts them too: data-drawn-seq). */
-const sentCharts = new WeakMap<WebviewPage, number>();
-
-/** Sends charts to the page and waits until every panel has drawn them (one panel per animation frame). */
+/** Sends charts to the page and waits until every panel has drawn them (one panel per animation frame; the page counts the charts it was sent). */
 async function sendCharts(view: WebviewPage, charts: ChartData): Promise<void> {
-  const seq = (sentCharts.get(view) ?? 0) + 1;
-  sentCharts.set(view, seq);
   await view.send({ type: 'charts', charts });
-  await view.page.locator(`.chart-strip[data-drawn-seq="${seq}"]`).waitFor();
+  await view.page.locator(`.chart-strip[data-drawn-seq="${view.sentCount('charts')}"]`).waitFor();
 }
 
 /** Shows `session` with every panel open and the charts the worker would send for `parameters`, drawn. */

@@ -26,8 +26,9 @@ async function show(view: WebviewPage, net: Network, tweak: (f: TrainingFrame) =
   await view.send({ type: 'problem', problem: null, notNetwork: false, empty: false });
   await view.send({ type: 'structure', structure: buildStructure(net), why: null });
   await view.send({ type: 'frame', frame });
-  // A running frame is drawn on the next animation frame: wait for the page to show it.
-  await view.page.locator(`#app[data-step="${frame.step}"][data-running="${frame.running}"]`).waitFor();
+  // A running frame is drawn on the next animation frame: wait for the page to have drawn this one
+  // (it counts the frames it was sent), not one before it at the same step.
+  await view.page.locator(`#app[data-frame-seq="${view.sentCount('frame')}"][data-step="${frame.step}"][data-running="${frame.running}"]`).waitFor();
 }
 /** Continue until something stops it (slices of 10,000 steps by a clock that ticks per reading). */
 function runToStop(session: TrainingSession): Stop {

@@ -17,6 +17,8 @@ export interface WebviewPage {
   /** What the webview posted to the host so far. */
   posted(): Promise<WebviewMessage[]>;
   send(message: HostMessage): Promise<void>;
+  /** How many messages of `type` this page was sent (the page counts frames and charts too, and says which it has drawn). */
+  sentCount(type: HostMessage['type']): number;
   close(): Promise<void>;
 }
 
@@ -50,11 +52,14 @@ export async function openWebview(theme: ThemeName = 'dark', browser?: Browser):
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
+  const sent = new Map<string, number>();
   return {
     page,
     // These callbacks run in the page, where globalThis is the window.
     posted: () => page.evaluate(() => (globalThis as unknown as { __posted: WebviewMessage[] }).__posted),
+    sentCount: (type) => sent.get(type) ?? 0,
     send: async (message) => {
+      sent.set(message.type, (sent.get(message.type) ?? 0) + 1);
       await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message);
       if (errors.length) throw new Error(`the webview reported: ${errors.join('; ')}`);
     },

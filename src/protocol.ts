@@ -109,6 +109,8 @@ export const EXPORT_LIMIT = 32 * 1024 * 1024;
 const RequestId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const Channel = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,100}$/));
 const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** When the person clicked, in epoch milliseconds: carried to the frame that answers, for measuring only (see ControlTiming). */
+const Epoch = v.pipe(v.number(), v.finite(), v.minValue(0));
 
 /** What the page asks the host, each kind with what it takes and what its reply holds. */
 export type PageRequests = {
@@ -143,9 +145,9 @@ const WebviewMessageSchema = v.variant('type', [
   /** The view changed (edge mode, notation, pinned parameter): the host remembers it per document. */
   v.strictObject({ type: v.literal('viewState'), state: ViewStateSchema }),
   /** A training control. */
-  v.strictObject({ type: v.literal('control'), action: v.picklist(TRAINING_ACTIONS) }),
+  v.strictObject({ type: v.literal('control'), action: v.picklist(TRAINING_ACTIONS), at: v.optional(Epoch) }),
   /** Go to Step... with the step typed. */
-  v.strictObject({ type: v.literal('goTo'), step: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }),
+  v.strictObject({ type: v.literal('goTo'), step: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), at: v.optional(Epoch) }),
   /** The whole list of breakpoints as the person edited it, and the built-in conditions. */
   v.strictObject({ type: v.literal('setBreakpoints'), specs: v.pipe(v.array(BreakpointSpecSchema), v.maxLength(500)), builtins: BuiltinSettingsSchema }),
   /** Write Parameters to File. */

@@ -76,7 +76,7 @@ let hovered: { kind: 'param' | 'unit'; id: string; at: Parameters<HoverCard['sho
 
 const app = document.getElementById('app')!;
 const toolbar = new Toolbar({
-  control: (action) => post({ type: 'control', action }),
+  control: (action, at) => post({ type: 'control', action, at }),
   goTo: () => stopLine.askStep(),
   writeParameters: () => post({ type: 'writeParameters' }),
   fit: () => graph.fit(),
@@ -91,7 +91,7 @@ const toolbar = new Toolbar({
     { icon: 'symbol-operator', text: '3Blue1Brown', label: "3Blue1Brown's notation (C, z, a, w^(L)_jk)", checked: () => state.notation === '3b1b', select: () => setNotation('3b1b', true) },
   ],
 ]);
-const stopLine = new StopLine((step) => post({ type: 'goTo', step }));
+const stopLine = new StopLine((step, at) => post({ type: 'goTo', step, at }));
 const problems = new ProblemView();
 const workerBanner = new WorkerBanner(() => post({ type: 'retryWorker' }));
 const main = h('div', 'main');
@@ -218,6 +218,23 @@ function scheduleRender(): void {
 /** How many frames have come: the page says which it has drawn (data-frame-seq), so a test waits for exactly that one. */
 let framesReceived = 0;
 
+/** Epoch milliseconds, the clock the host and the worker share with the page. */
+const epoch = (): number => performance.timeOrigin + performance.now();
+/** The last frame that answered a person's control, and when it came. */
+let received: { frame: TrainingFrame; at: number } | undefined;
+
+/**
+ * A frame that answers a control is drawn: when the page had it, when its status line changed,
+ * and when the browser painted it (the next animation frame), beside the hops it took, for the
+ * bench to read (data-control-timing). Measuring only.
+ */
+function recordTiming(drawn: TrainingFrame): void {
+  if (!received || received.frame !== drawn || !drawn.timing) return;
+  const t = { ...drawn.timing, pageReceived: received.at, shown: epoch(), step: drawn.step, running: drawn.running };
+  received = undefined;
+  requestAnimationFrame(() => { app.dataset.controlTiming = JSON.stringify({ ...t, painted: epoch() }); });
+}
+
 function render(): void {
   if (!structure || !frame) return;
   app.dataset.frameSeq = String(framesReceived);
@@ -234,6 +251,7 @@ function render(): void {
   if (state.transform && !restored) { graph.setTransform(state.transform); restored = true; }
   breakpoints.setRun(frame.stop?.reason === 'breakpoint' ? frame.stop.hits.map((h) => h.id) : [], frame.breakpoints);
   showState();
+  recordTiming(frame);
   renderInspector();
   phasePanel.render(m, state.notation);
   // Cards are built ahead only when the run rests: during Continue each would be stale at once.
@@ -285,6 +303,7 @@ onMessage((message) => {
     case 'frame':
       framesReceived++;
       frame = message.frame;
+      if (frame.timing) received = { frame, at: epoch() };
       scheduleRender();
       return;
     case 'problem':

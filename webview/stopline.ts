@@ -14,7 +14,7 @@ export class StopLine {
   /** How far a long jump (Go to Step, Step Back, Reverse Continue) has got. */
   private readonly progress = h('progress', 'motion-progress');
 
-  constructor(private readonly goTo: (step: number) => void) {
+  constructor(private readonly goTo: (step: number, at: number) => void) {
     this.text.setAttribute('role', 'status');
     this.text.setAttribute('aria-live', 'polite');
     this.input.type = 'text';
@@ -31,7 +31,7 @@ export class StopLine {
       if (!/^\d+$/.test(text)) { this.input.setAttribute('aria-invalid', 'true'); this.input.title = 'a whole number of steps'; return; }
       this.input.removeAttribute('aria-invalid');
       this.form.hidden = true;
-      this.goTo(Number(text));
+      this.goTo(Number(text), performance.timeOrigin + ev.timeStamp);
     });
     this.progress.max = 100;
     this.progress.hidden = true;

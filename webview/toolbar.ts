@@ -14,7 +14,8 @@ import { fmt } from './format';
 type ToolbarButton = HTMLElement & { icon: string; label: string; checked: boolean; toggleable: boolean };
 
 export interface ToolbarActions {
-  control(action: TrainingAction): void;
+  /** `at`: when the person clicked, in epoch milliseconds (see ControlTiming). */
+  control(action: TrainingAction, at: number): void;
   goTo(): void;
   writeParameters(): void;
   fit(): void;
@@ -48,13 +49,13 @@ export class Toolbar {
   constructor(actions: ToolbarActions, toggleGroups: Toggle[][]) {
     // The debugger's controls, in its toolbar's order, with its icons and keys.
     this.buttons = {
-      continue: this.action('debug-continue', 'Continue (F5)', () => actions.control(this.running ? 'pause' : 'continue')),
-      step: this.action('debug-step-over', 'Step Over: one step (F10)', () => actions.control('step')),
-      stepInto: this.action('debug-step-into', 'Step Into: the forward pass, the loss, the backward pass and the update, one phase at a time (F11)', () => actions.control('stepInto')),
-      stepOut: this.action('debug-step-out', 'Step Out: finish this step (Shift+F11)', () => actions.control('stepOut')),
-      stepBack: this.action('debug-step-back', 'Step Back', () => actions.control('stepBack')),
-      reverseContinue: this.action('debug-reverse-continue', 'Reverse Continue: back to the last step where a breakpoint would have stopped', () => actions.control('reverseContinue')),
-      reset: this.action('debug-restart', "Reset to the file's parameters", () => actions.control('reset')),
+      continue: this.action('debug-continue', 'Continue (F5)', (at) => actions.control(this.running ? 'pause' : 'continue', at)),
+      step: this.action('debug-step-over', 'Step Over: one step (F10)', (at) => actions.control('step', at)),
+      stepInto: this.action('debug-step-into', 'Step Into: the forward pass, the loss, the backward pass and the update, one phase at a time (F11)', (at) => actions.control('stepInto', at)),
+      stepOut: this.action('debug-step-out', 'Step Out: finish this step (Shift+F11)', (at) => actions.control('stepOut', at)),
+      stepBack: this.action('debug-step-back', 'Step Back', (at) => actions.control('stepBack', at)),
+      reverseContinue: this.action('debug-reverse-continue', 'Reverse Continue: back to the last step where a breakpoint would have stopped', (at) => actions.control('reverseContinue', at)),
+      reset: this.action('debug-restart', "Reset to the file's parameters", (at) => actions.control('reset', at)),
       goTo: this.action('history', 'Go to Step...', actions.goTo),
       write: this.action('save', 'Write the parameters to the file (one edit; undo takes it back)', actions.writeParameters),
     };
@@ -124,12 +125,13 @@ export class Toolbar {
     b.dataset.control = running ? 'pause' : 'continue';
   }
 
-  private action(icon: string, label: string, run: () => void): ToolbarButton {
+  /** A button; `run` is told when it was clicked, in epoch milliseconds (the event's own time, not when it was handled). */
+  private action(icon: string, label: string, run: (at: number) => void): ToolbarButton {
     const b = document.createElement('vscode-toolbar-button') as ToolbarButton;
     b.icon = icon;
     b.label = label;
     b.title = label;
-    b.addEventListener('click', () => { if (!b.hasAttribute('disabled')) run(); });
+    b.addEventListener('click', (ev) => { if (!b.hasAttribute('disabled')) run(performance.timeOrigin + ev.timeStamp); });
     return b;
   }
 

@@ -3,6 +3,7 @@ import { looksLikeNetwork, minimalEdit, NetworkFileError, writeParameters } from
 import { parseDocument } from '../documents';
 import { type FileProblem, type HostMessage, parseWebviewMessage, type TrainingAction, type WebviewMessage } from '../protocol';
 import type { Run } from '../run/run';
+import type { ControlTiming } from '../session/views';
 import { breakpointsView } from '../session/breakpoints';
 import { WorkerError } from '../training/client';
 import { replyLater } from '../rpc';
@@ -50,7 +51,11 @@ export class NetworkEditorPanel implements vscode.Disposable {
     panel.webview.html = renderHtml(panel.webview, bundle);
     this.subscriptions.push(
       run.onStructure.on((structure) => { this.post({ type: 'structure', structure, why: run.restartedBecause }); this.changeEmitter.fire(); }),
-      run.onFrame.on((frame) => { this.post({ type: 'frame', frame }); this.changeEmitter.fire(); }),
+      run.onFrame.on((frame) => {
+        if (frame.timing) frame.timing.hostPosted = performance.timeOrigin + performance.now();
+        this.post({ type: 'frame', frame });
+        this.changeEmitter.fire();
+      }),
       run.onBreakpoints.on(() => this.postBreakpoints()),
       run.onCharts.on((charts) => this.post({ type: 'charts', charts })),
       run.onExplained.on((explained) => this.post({ type: 'explained', explained })),
@@ -165,10 +170,10 @@ export class NetworkEditorPanel implements vscode.Disposable {
         this.runs.retryWorker();
         return;
       case 'control':
-        await this.control(message.action);
+        await this.control(message.action, this.timing(message.at));
         return;
       case 'goTo':
-        if (this.hasNetwork) await run.goTo(message.step);
+        if (this.hasNetwork) await run.goTo(message.step, this.timing(message.at));
         return;
       case 'setBreakpoints':
         await run.setBreakpoints(message.specs, message.builtins);
@@ -202,9 +207,14 @@ export class NetworkEditorPanel implements vscode.Disposable {
   }
 
   /** A training control; Pause always reaches the run, the others only while the file is a valid network. */
-  async control(action: TrainingAction): Promise<void> {
+  async control(action: TrainingAction, timing?: ControlTiming): Promise<void> {
     if (action !== 'pause' && !this.hasNetwork) return;
-    await this.run.control(action);
+    await this.run.control(action, timing);
+  }
+
+  /** The timing a page's control starts with: its click, and the host reading it now (see ControlTiming). */
+  private timing(clicked: number | undefined): ControlTiming | undefined {
+    return clicked === undefined ? undefined : { clicked, hostReceived: performance.timeOrigin + performance.now() };
   }
 
   /**

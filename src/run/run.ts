@@ -11,7 +11,7 @@
  * session's breakpoints and its release: one session ending can never clear another's.
  */
 import type { TrainingAction } from '../protocol';
-import type { NetworkStructure, TrainingFrame, UnitView, ExplanationView } from '../session/views';
+import type { ControlTiming, NetworkStructure, TrainingFrame, UnitView, ExplanationView } from '../session/views';
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
 import { defaultBuiltins } from '../session/breakpointTypes';
 import type { Stop } from '../session/training';
@@ -98,8 +98,9 @@ export class Run {
           case 'frame': this.show(e.frame); return;
           case 'charts': this.charts = e.charts; this.onCharts.fire(e.charts); return;
           case 'explained': this.explained = e.explained; this.onExplained.fire(e.explained); return;
-          case 'continued': this.running = true; this.show(e.frame); this.onContinued.fire(); return;
+          case 'continued': this.running = true; this.stamp(e.frame); this.show(e.frame); this.onContinued.fire(); return;
           case 'stopped':
+            this.stamp(e.frame);
             this.running = false;
             this.lastStop = e.stop;
             this.show(e.frame);
@@ -127,6 +128,11 @@ export class Run {
         this.reload();
       },
     });
+  }
+
+  /** A frame that answers a person's control: when the host had it (see ControlTiming). */
+  private stamp(frame: TrainingFrame): void {
+    if (frame.timing) frame.timing.hostHad = performance.timeOrigin + performance.now();
   }
 
   private reload(): void {
@@ -267,10 +273,11 @@ export class Run {
   }
 
   /** A control (Pause included); the stop it came to, null when it started Continue or there was nothing to do. */
-  async control(action: TrainingAction): Promise<Stop | null> {
+  /** `timing` (a page's control) is carried to the frame that answers it, stamped at each hop. */
+  async control(action: TrainingAction, timing?: ControlTiming): Promise<Stop | null> {
     // Pause is never kept waiting behind an edit: it goes at once.
-    if (action === 'pause') return this.loaded ? this.link.request('control', { action }) : null;
-    return (await this.settled()) ? this.link.request('control', { action }) : null;
+    if (action === 'pause') return this.loaded ? this.link.request('control', { action, timing }) : null;
+    return (await this.settled()) ? this.link.request('control', { action, timing }) : null;
   }
 
   /**
@@ -286,8 +293,8 @@ export class Run {
   }
 
   /** Go to Step: its stop if it ended at once, null when it goes on in slices (its stop is an event). */
-  async goTo(step: number): Promise<Stop | null> {
-    return (await this.settled()) ? this.link.request('goTo', { step }) : null;
+  async goTo(step: number, timing?: ControlTiming): Promise<Stop | null> {
+    return (await this.settled()) ? this.link.request('goTo', { step, timing }) : null;
   }
 
   async setBreakpoints(specs: BreakpointSpec[], builtins: BuiltinSettings = this.builtins): Promise<BreakpointStatus[]> {

@@ -104,6 +104,29 @@ export interface TrainingFrame {
   explanations: Record<string, ExplanationView> | null;
   /** Each breakpoint's status and hit count. */
   breakpoints: BreakpointStatus[];
+  /** The control this frame answers, and when it went through each hop (see ControlTiming). */
+  timing?: ControlTiming;
+}
+
+/**
+ * When a person's control went through each hop on its way to the page again, in epoch
+ * milliseconds (the page, the extension host and the worker share the machine's clock): carried by
+ * the frame that answers it, for measuring where the time goes (`npm run bench`), never for
+ * deciding anything.
+ */
+export interface ControlTiming {
+  /** The page's click (or key) event. */
+  clicked?: number;
+  /** The extension host read the page's message. */
+  hostReceived?: number;
+  /** The worker read the host's request. */
+  workerReceived?: number;
+  /** The worker had its answer: the stop, or what it started. */
+  workerAnswered?: number;
+  /** The host had the worker's frame. */
+  hostHad?: number;
+  /** The host posted it to the page. */
+  hostPosted?: number;
 }
 
 /** The explanations of the parameters the pages show (pinned, hovered), all at one step. */

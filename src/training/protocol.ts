@@ -4,7 +4,7 @@
  * build, so these are typed, not parsed; the webview's messages were validated before they got here.
  */
 import type { TrainingAction } from '../protocol';
-import type { Explained, ExplanationView, NetworkStructure, TrainingFrame, UnitView } from '../session/views';
+import type { ControlTiming, Explained, ExplanationView, NetworkStructure, TrainingFrame, UnitView } from '../session/views';
 export type { Explained };
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
 import type { LayerStats } from '../session/inspect';
@@ -32,8 +32,9 @@ export interface WorkerRequests {
   load: { params: { text: string; file: string; breakpoints: BreakpointSpec[]; builtins: BuiltinSettings; charts: ChartRequest | null; watched: string[] }; reply: LoadReply };
   /** The document changed: keep, retrain or restart (see UpdateReply). */
   update: { params: { text: string }; reply: UpdateReply };
-  control: { params: { action: TrainingAction }; reply: Stop | null };
-  goTo: { params: { step: number }; reply: Stop };
+  /** A control: its stop when it ended at once, null when what it started goes on (its stop comes as an event). */
+  control: { params: { action: TrainingAction; timing?: ControlTiming }; reply: Stop | null };
+  goTo: { params: { step: number; timing?: ControlTiming }; reply: Stop | null };
   setBreakpoints: { params: { breakpoints: BreakpointSpec[]; builtins: BuiltinSettings }; reply: BreakpointStatus[] };
   explain: { params: { parameter: string }; reply: ExplanationView | null };
   unit: { params: { layer: number; unit: number }; reply: UnitView | null };

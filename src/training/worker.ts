@@ -20,7 +20,7 @@ import { ExpressionError } from '../session/expr/parse';
 import { layerStats } from '../session/inspect';
 import { SAMPLE_BUDGET_MS, SessionCharts } from '../session/charts';
 import type { ChartRequest } from '../session/chartTypes';
-import type { ExplanationView } from '../session/views';
+import type { ControlTiming, ExplanationView } from '../session/views';
 import { replyTo } from '../rpc';
 import type { FromWorker, Reply, RequestKind, RunEvent, ToWorker } from './protocol';
 
@@ -153,25 +153,29 @@ function explainedAfter(run: number, force = false): void {
   emit(run, { type: 'explained', explained: { step: trainer.stepCount, explanations } });
 }
 
-function frameOf(entry: Entry): RunEvent & { type: 'frame' } {
+/** Epoch milliseconds, the clock the page and the host share with this thread. */
+const epoch = (): number => performance.timeOrigin + performance.now();
+
+function frameOf(entry: Entry, timing?: ControlTiming): RunEvent & { type: 'frame' } {
   const started = performance.now();
   const frame = buildFrame(entry.session, entry.running, entry.session.breakpoints.status());
+  if (timing) frame.timing = { ...timing, workerAnswered: epoch() };
   const ended = performance.now();
   entry.nextFrame = ended + Math.max(FRAME_MS, 10 * (ended - started));
   return { type: 'frame', frame };
 }
 
-/** A control that ended at once: its stop, shown. */
-function done(run: number, entry: Entry, stop: Stop): Stop {
-  stopped(run, entry, stop);
+/** A control that ended at once: its stop, shown (with the control's timing, when it came with one). */
+function done(run: number, entry: Entry, stop: Stop, timing?: ControlTiming): Stop {
+  stopped(run, entry, stop, timing);
   return stop;
 }
 
-function stopped(run: number, entry: Entry, stop: Stop): void {
+function stopped(run: number, entry: Entry, stop: Stop, timing?: ControlTiming): void {
   entry.running = false;
   if (stop.reason === 'breakpoint') entry.charts.hit(stop.step);
-  stop.stoppedAt = performance.timeOrigin + performance.now();
-  emit(run, { type: 'stopped', stop, frame: frameOf(entry).frame });
+  stop.stoppedAt = epoch();
+  emit(run, { type: 'stopped', stop, frame: frameOf(entry, timing).frame });
 }
 
 function tick(): void {
@@ -198,12 +202,12 @@ function schedule(): void {
  * on in slices (its stop comes as an event). A jump's first slice is worked here, so a short one
  * answers with its stop and no flash of "running"; Continue's first slice comes after its reply.
  */
-function started(run: number, entry: Entry, stop: Stop | null, firstSlice: boolean): Stop | null {
+function started(run: number, entry: Entry, stop: Stop | null, firstSlice: boolean, timing?: ControlTiming): Stop | null {
   const ended = stop ?? (firstSlice ? entry.session.advance(SLICE_MS, clock) : null);
-  if (ended) return done(run, entry, ended);
+  if (ended) return done(run, entry, ended, timing);
   entry.running = true;
   entry.nextFrame = performance.now() + FRAME_MS;
-  emit(run, { type: 'continued', frame: frameOf(entry).frame });
+  emit(run, { type: 'continued', frame: frameOf(entry, timing).frame });
   schedule();
   return null;
 }
@@ -281,17 +285,18 @@ function handle(m: ToWorker): unknown {
       const entry = entryOf(run);
       const s = entry.session;
       const action = m.params.action;
-      if (action === 'pause') return entry.running ? done(run, entry, s.pause()) : null;
-      if (action === 'continue') return entry.running ? null : started(run, entry, s.startContinue(), false);
+      const timing = m.params.timing && { ...m.params.timing, workerReceived: epoch() };
+      if (action === 'pause') return entry.running ? done(run, entry, s.pause(), timing) : null;
+      if (action === 'continue') return entry.running ? null : started(run, entry, s.startContinue(), false, timing);
       // Any other control ends what is under way first (a jump is put back or stopped where it got).
       if (entry.running) stopped(run, entry, s.pause());
       switch (action) {
-        case 'step': return done(run, entry, s.step());
-        case 'stepInto': return done(run, entry, s.stepInto());
-        case 'stepOut': return done(run, entry, s.stepOut());
-        case 'reset': return done(run, entry, s.reset());
-        case 'stepBack': return started(run, entry, s.startStepBack(1), true);
-        case 'reverseContinue': return started(run, entry, s.startReverseContinue(), true);
+        case 'step': return done(run, entry, s.step(), timing);
+        case 'stepInto': return done(run, entry, s.stepInto(), timing);
+        case 'stepOut': return done(run, entry, s.stepOut(), timing);
+        case 'reset': return done(run, entry, s.reset(), timing);
+        case 'stepBack': return started(run, entry, s.startStepBack(1), true, timing);
+        case 'reverseContinue': return started(run, entry, s.startReverseContinue(), true, timing);
         default: {
           const never: never = action;
           throw new Error(`unknown action ${String(never)}`);
@@ -300,8 +305,9 @@ function handle(m: ToWorker): unknown {
     }
     case 'goTo': {
       const entry = entryOf(run);
+      const timing = m.params.timing && { ...m.params.timing, workerReceived: epoch() };
       if (entry.running) stopped(run, entry, entry.session.pause());
-      return started(run, entry, entry.session.startGoTo(m.params.step), true);
+      return started(run, entry, entry.session.startGoTo(m.params.step), true, timing);
     }
     case 'setBreakpoints':
       return entryOf(run).session.setBreakpoints(m.params.breakpoints, m.params.builtins);

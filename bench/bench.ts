@@ -20,7 +20,15 @@ import { benchAdapter } from './adapter';
 import { ARMED, benchBreakpointCost, benchGoTo, frameSizes } from './debugger';
 import { benchCharts, EVERY_PANEL } from './charts';
 import type { DrawFigures } from './webview';
+import { type ControlFigures, HOPS } from './vscodePause';
 import { spawnSync } from 'node:child_process';
+
+/** Pause, Step and Step Back clicked in the network editor in real VS Code (bench/vscodePause.ts), in a process of its own. */
+function benchPageControls(rounds: number): ControlFigures[] {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'out', 'bench', 'vscodePause.js'), String(rounds)], { encoding: 'utf8', timeout: 30 * 60_000 });
+  if (r.status !== 0) throw new Error(`bench/vscodePause.ts failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ControlFigures[];
+}
 
 /** The page's drawing, measured in Chromium by bench/webview.ts (compiled by tsc), in a process of its own. */
 function benchChartDraw(draws: number, panels: readonly string[]): DrawFigures {
@@ -233,10 +241,19 @@ async function main(): Promise<void> {
   const ms = (f: { medianMs: number; worstMs: number }): string => `${f.medianMs.toFixed(1)} ms median, ${f.worstMs.toFixed(1)} ms worst`;
   say(`VS Code's debugger on ${cases[3].name} (${int(adapter.params)} parameters, through DAP, ${quick ? 3 : 10} stops): a page of 100 parameters ${ms(adapter.parametersPage)}; a parameter expanded ${ms(adapter.parameter)}; its chain rule expanded ${ms(adapter.chainRule)}; the Layers scope ${ms(adapter.layers)}; a sample's units ${ms(adapter.sample)}`);
   say('');
+  const controls = benchPageControls(quick ? 3 : 7);
+  say(`controls clicked in the network editor in real VS Code (code-server + Chromium, 1600x1000), from the click's event to the frame that paints the answer; each hop from the one before it, medians (ms):`);
+  say(`  ${'network'.padEnd(28)} ${'control'.padEnd(8)} ${'charts'.padEnd(6)} | ${'median'.padStart(6)} ${'worst'.padStart(6)} | ${HOPS.slice(1).map((h) => h.padStart(14)).join('')}`);
+  for (const c of controls) {
+    const target = c.control === 'goTo' ? 100 : c.network.startsWith('784') ? 100 : 50;
+    const ok = c.medianMs <= target && (c.network.startsWith('784') || c.control === 'goTo' || c.worstMs <= 100);
+    say(`  ${c.network.padEnd(28)} ${c.control.padEnd(8)} ${(c.charts ? 'open' : 'closed').padEnd(6)} | ${c.medianMs.toFixed(0).padStart(6)} ${c.worstMs.toFixed(0).padStart(6)} | ${HOPS.slice(1).map((h) => c.hops[h].toFixed(1).padStart(14)).join('')} ${ok ? '' : ` (target ${target} ms median${c.network.startsWith('784') || c.control === 'goTo' ? '' : ', 100 worst'}: MISSED)`}`);
+  }
+  say('');
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll } }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll }, controls }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

@@ -20,7 +20,7 @@ import { type Frame, launchVSCode, openGraph, type Page, ROOT, until, waitForWor
 type PageTiming = ControlTiming & { pageReceived: number; shown: number; painted: number; step: number; running: boolean };
 
 /** The hops, in order: each is the time from the one before it (ms). */
-export const HOPS = ['clicked', 'hostReceived', 'workerReceived', 'workerAnswered', 'hostHad', 'hostPosted', 'pageReceived', 'shown', 'painted'] as const;
+export const HOPS = ['clicked', 'pageSent', 'hostReceived', 'workerReceived', 'workerAnswered', 'hostHad', 'hostPosted', 'pageReceived', 'shown', 'painted'] as const;
 
 export interface ControlFigures {
   network: string;
@@ -143,6 +143,9 @@ async function main(): Promise<void> {
   writeFileSync(path.join(workspace, 'large-784-128-64-10.nn.json'), dense([784, 128, 64, 10], 'tanh', 256, 13));
   files.push({ file: 'large-784-128-64-10.nn.json', name: '784-128-64-10, 256 samples', large: true });
 
+  // BENCH_NETWORKS=classifier,xor measures those alone (a name's start).
+  const only = process.env.BENCH_NETWORKS?.split(',');
+  if (only) files.splice(0, files.length, ...files.filter((f) => only.some((o) => f.name.startsWith(o))));
   const session = await launchVSCode({ workspace, installExtension: true, settings: { 'files.autoSave': 'off' } });
   const results: ControlFigures[] = [];
   try {

@@ -22,6 +22,7 @@ export type { ParamView, UnitView, ExplanationView, ParamInfo, NetworkStructure,
 export { EXACT_FRAME_LIMIT } from './session/views';
 import type { Explained, NetworkStructure, TrainingFrame, ExplanationView, UnitView } from './session/views';
 import type { ReplyMessage } from './rpc';
+import type { BulkPart } from './editor/bulkLane';
 
 export interface FileProblem {
   message: string;
@@ -88,6 +89,8 @@ export type HostMessage =
   | { type: 'problem'; problem: FileProblem | null; notNetwork: boolean; empty: boolean }
   /** The answer to one of the page's requests (see PageRequests), on the page's channel. */
   | ReplyMessage
+  /** A part of a large message (charts, a stop's explanations): the page puts the parts together (see BulkLane). */
+  | BulkPart
   /** The explanations of the parameters the page watches (pinned, hovered), with the step they are of. */
   | { type: 'explained'; explained: Explained }
   /** The training worker gave up (it kept stopping): the page says so and offers Retry; null when it is back. */
@@ -133,6 +136,10 @@ const WebviewMessageSchema = v.variant('type', [
   PageRequestSchema,
   /** The parameters whose explanations the page shows (pinned, hovered): the host sends them as training goes. */
   v.strictObject({ type: v.literal('watch'), parameters: v.pipe(v.array(ParameterName), v.maxLength(4)) }),
+  /** The page has drawn frame `seq`: the host sends the next (see FramePacer). */
+  v.strictObject({ type: v.literal('drawn'), seq: Count }),
+  /** The page has part `part` of large message `id`: the host sends the next (see BulkLane). */
+  v.strictObject({ type: v.literal('got'), id: Count, part: Count }),
   /** Start the training worker again after it gave up. */
   v.strictObject({ type: v.literal('retryWorker') }),
   /** Reveal the current problem's position in the text. */
@@ -145,9 +152,9 @@ const WebviewMessageSchema = v.variant('type', [
   /** The view changed (edge mode, notation, pinned parameter): the host remembers it per document. */
   v.strictObject({ type: v.literal('viewState'), state: ViewStateSchema }),
   /** A training control. */
-  v.strictObject({ type: v.literal('control'), action: v.picklist(TRAINING_ACTIONS), at: v.optional(Epoch) }),
+  v.strictObject({ type: v.literal('control'), action: v.picklist(TRAINING_ACTIONS), at: v.optional(Epoch), sent: v.optional(Epoch) }),
   /** Go to Step... with the step typed. */
-  v.strictObject({ type: v.literal('goTo'), step: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), at: v.optional(Epoch) }),
+  v.strictObject({ type: v.literal('goTo'), step: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), at: v.optional(Epoch), sent: v.optional(Epoch) }),
   /** The whole list of breakpoints as the person edited it, and the built-in conditions. */
   v.strictObject({ type: v.literal('setBreakpoints'), specs: v.pipe(v.array(BreakpointSpecSchema), v.maxLength(500)), builtins: BuiltinSettingsSchema }),
   /** Write Parameters to File. */

@@ -14,6 +14,8 @@ import type { Notation } from './notation';
 import { placeCard } from './placement';
 
 const PRERENDER_LIMIT = 150;
+/** A page never idle (a chart redrawn every frame) still gets a card built this often (ms). */
+const IDLE_LIMIT_MS = 500;
 
 /** Where Step Into is, for card keys: a card shows only what has been computed so far. */
 function progressKey(model: NetworkModel): string {
@@ -37,7 +39,7 @@ export function cardKey(e: ExplanationView, model: NetworkModel, notation: Notat
 export class Explanations {
   private readonly asked = new Map<string, Promise<ExplanationView | null>>();
 
-  constructor(readonly model: NetworkModel, private readonly sent: () => Explained | undefined) {}
+  constructor(readonly model: NetworkModel, private readonly sent: () => (Explained & { kind: 'watched' }) | undefined) {}
 
   get(name: string): ExplanationView | Promise<ExplanationView | null> | null {
     const own = this.model.explanations?.[name];
@@ -86,17 +88,19 @@ export class HoverCard {
     if (!model?.explanations) { if (model) this.onReady(true); return; }
     const explanations = model.explanations;
     const names = model.params.slice(0, PRERENDER_LIMIT).map((p) => p.name);
-    const next = (): void => {
+    // Built only while the page has nothing else to do (a card takes tens of milliseconds): a click,
+    // or the next stop arriving, is handled at once, never after a queue of cards.
+    const next = (deadline: IdleDeadline): void => {
       if (run !== this.run) return;
-      const started = performance.now();
-      while (names.length > 0 && performance.now() - started < 8) {
+      while (names.length > 0 && (deadline.timeRemaining() > 2 || deadline.didTimeout)) {
         const e = explanations[names.shift()!];
         this.content(cardKey(e, model, notation), () => renderExplanation(e, model, notation));
+        if (deadline.didTimeout) break;
       }
-      if (names.length > 0) setTimeout(next, 0);
+      if (names.length > 0) requestIdleCallback(next, { timeout: IDLE_LIMIT_MS });
       else this.onReady(true);
     };
-    setTimeout(next, 0);
+    requestIdleCallback(next, { timeout: IDLE_LIMIT_MS });
   }
 
   showParam(name: string, at: Anchor, explanations: Explanations, notation: Notation): void {

@@ -44,11 +44,31 @@ export function requestUnit(layer: number, unit: number): Promise<UnitView | nul
   return requests.request('unit', { layer, unit });
 }
 
-/** Routes each host message to `handle`, settling requests on the way. */
-export function onMessage(handle: (message: Exclude<HostMessage, { type: 'reply' }>) => void): void {
+/** Large messages being put together from their parts (see BulkLane), by id. */
+const partial = new Map<number, string[]>();
+
+/**
+ * Routes each host message to `handle`, settling requests on the way and putting large messages
+ * together from their parts (each part acknowledged, so the host sends the next).
+ */
+export function onMessage(handle: (message: Exclude<HostMessage, { type: 'reply' | 'bulk' }>) => void): void {
   window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     const message = event.data;
     if (message.type === 'reply') { requests.settle(message); return; }
+    if (message.type === 'bulk') {
+      post({ type: 'got', id: message.id, part: message.part });
+      const parts = partial.get(message.id) ?? [];
+      parts[message.part] = message.data;
+      partial.set(message.id, parts);
+      if (message.part !== message.parts - 1) {
+        // A message the host gave up on (a newer one of its kind came) is dropped with the next.
+        for (const id of partial.keys()) if (id < message.id) partial.delete(id);
+        return;
+      }
+      partial.delete(message.id);
+      handle(JSON.parse(parts.join('')) as Exclude<HostMessage, { type: 'reply' | 'bulk' }>);
+      return;
+    }
     handle(message);
   });
 }

@@ -5,7 +5,8 @@
  * computes a gradient. View state (modes, pin, zoom, legend) is kept with getState/setState so it
  * survives hiding the tab, and by the host so it survives reloads.
  */
-import type { Explained, NetworkModel, NetworkStructure, TrainingFrame, ViewState as HostViewState } from '../src/protocol';
+import type { Explained, ExplanationView, NetworkModel, NetworkStructure, TrainingFrame, ViewState as HostViewState } from '../src/protocol';
+import { unpackExplanations } from '../src/session/packing';
 import type { ChartData } from '../src/session/chartTypes';
 import { BreakpointsPanel } from './breakpoints';
 import { Explanations, HoverCard } from './cards';
@@ -62,6 +63,9 @@ function save(): void {
   post({ type: 'viewState', state: view });
 }
 
+/** Epoch milliseconds, the clock the host and the worker share with the page. */
+const epoch = (): number => performance.timeOrigin + performance.now();
+
 let structure: NetworkStructure | undefined;
 let restartedBecause: string | null = null;
 let frame: TrainingFrame | undefined;
@@ -69,14 +73,16 @@ let model: NetworkModel | undefined;
 let problem: Problem | undefined;
 let explanations: Explanations | undefined;
 /** The latest explanations the host sent of the parameters this page watches (pinned, hovered). */
-let explained: Explained | undefined;
+let explained: (Explained & { kind: 'watched' }) | undefined;
+/** Every parameter's explanation at the last stop of a teaching network (they follow the stop's frame), unpacked. */
+let stopExplained: { seq: number; explanations: Record<string, ExplanationView> } | undefined;
 let hovered: { kind: 'param' | 'unit'; id: string; at: Parameters<HoverCard['showUnit']>[1] } | undefined;
 
 // ---- the page ---------------------------------------------------------------------------------
 
 const app = document.getElementById('app')!;
 const toolbar = new Toolbar({
-  control: (action, at) => post({ type: 'control', action, at }),
+  control: (action, at) => post({ type: 'control', action, at, sent: epoch() }),
   goTo: () => stopLine.askStep(),
   writeParameters: () => post({ type: 'writeParameters' }),
   fit: () => graph.fit(),
@@ -91,7 +97,7 @@ const toolbar = new Toolbar({
     { icon: 'symbol-operator', text: '3Blue1Brown', label: "3Blue1Brown's notation (C, z, a, w^(L)_jk)", checked: () => state.notation === '3b1b', select: () => setNotation('3b1b', true) },
   ],
 ]);
-const stopLine = new StopLine((step, at) => post({ type: 'goTo', step, at }));
+const stopLine = new StopLine((step, at) => post({ type: 'goTo', step, at, sent: epoch() }));
 const problems = new ProblemView();
 const workerBanner = new WorkerBanner(() => post({ type: 'retryWorker' }));
 const main = h('div', 'main');
@@ -206,20 +212,42 @@ function showProblem(message: Problem | undefined): void {
 
 let restored = false;
 
-/** Draws the newest frame. While Continue runs, frames are drawn at most once per animation frame (the newest wins), so the page never falls behind; a stop is drawn at once. */
+/**
+ * Draws the newest frame. While Continue runs, frames are drawn at most once per animation frame
+ * (the newest wins), and the host sends the next only once this one is drawn, so the page never
+ * falls behind; a stop is drawn at once. Where drawing takes longer than a frame (a large network's
+ * canvas), a stop's status line and toolbar are painted first and the graph follows, so the person
+ * sees the stop within a frame of its arrival.
+ */
 let pending = false;
+/** How long the last full render took (ms). */
+let renderMs = 0;
+/** A stop was just drawn: the charts wait a frame, so the stop is painted before them. */
+let stopJustDrawn = false;
 function scheduleRender(): void {
-  if (!frame?.running) { render(); return; }
+  // A stop, or the first frame of what a click started (a long jump's progress): at once, the
+  // words first where the graph is slow to draw.
+  if (!frame?.running || frame.timing) {
+    if (renderMs > 16 && model) { showStopFirst(frame!); requestAnimationFrame(() => setTimeout(render, 0)); return; }
+    render();
+    return;
+  }
   if (pending) return;
   pending = true;
   requestAnimationFrame(() => { pending = false; render(); });
 }
 
+/** A stop's status line and toolbar, from the frame alone (no graph): what the person looks for first. */
+function showStopFirst(f: TrainingFrame): void {
+  const m = model!;
+  toolbar.show({ ...m, step: f.step, lossValue: f.loss, phase: f.phase, stop: f.stop, training: { ...m.training, running: f.running, stopReason: f.stopReason, earliest: f.earliest } }, problem !== undefined);
+  stopLine.show(f, problem ? problem.problem.message : null, restartedBecause);
+  recordTiming(f);
+}
+
 /** How many frames have come: the page says which it has drawn (data-frame-seq), so a test waits for exactly that one. */
 let framesReceived = 0;
 
-/** Epoch milliseconds, the clock the host and the worker share with the page. */
-const epoch = (): number => performance.timeOrigin + performance.now();
 /** The last frame that answered a person's control, and when it came. */
 let received: { frame: TrainingFrame; at: number } | undefined;
 
@@ -237,8 +265,9 @@ function recordTiming(drawn: TrainingFrame): void {
 
 function render(): void {
   if (!structure || !frame) return;
+  const started = performance.now();
   app.dataset.frameSeq = String(framesReceived);
-  const m = modelOf(structure, frame);
+  const m = modelOf(structure, frame, stopExplained);
   const wasRunning = model?.training.running ?? true;
   model = m;
   explanations = new Explanations(m, () => explained);
@@ -255,8 +284,24 @@ function render(): void {
   renderInspector();
   phasePanel.render(m, state.notation);
   // Cards are built ahead only when the run rests: during Continue each would be stale at once.
-  if (!m.training.running) card.prerender(m, state.notation);
+  // A teaching network's explanations follow its stop: its cards are built when they come.
+  if (!m.training.running) card.prerender(m.explanations || !structure.explainedAtStops ? m : undefined, state.notation);
   else if (!wasRunning) card.prerender(undefined, state.notation);
+  if (hovered) showCard();
+  renderMs = performance.now() - started;
+  stopJustDrawn = !frame.running;
+  // The host sends the next frame once this one is drawn (see FramePacer).
+  post({ type: 'drawn', seq: frame.seq });
+}
+
+/** Every explanation of the stop shown has come: the model holds them, the cards are built from them. */
+function explainStop(): void {
+  if (!structure || !frame) return;
+  const m = modelOf(structure, frame, stopExplained);
+  model = m;
+  explanations = new Explanations(m, () => explained);
+  renderInspector();
+  card.prerender(m, state.notation);
   if (hovered) showCard();
 }
 
@@ -273,7 +318,13 @@ let chartsPending = false;
 function scheduleCharts(): void {
   if (chartsPending) return;
   chartsPending = true;
-  requestAnimationFrame(() => { chartsPending = false; if (drawnCharts) strip.update(drawnCharts, chartsReceived); });
+  const draw = (): void => { chartsPending = false; if (drawnCharts) strip.update(drawnCharts, chartsReceived); };
+  // After a stop, a frame goes by first: the stop is painted before any chart is drawn.
+  requestAnimationFrame(() => {
+    if (!stopJustDrawn) { draw(); return; }
+    stopJustDrawn = false;
+    requestAnimationFrame(draw);
+  });
 }
 
 onMessage((message) => {
@@ -297,6 +348,7 @@ onMessage((message) => {
       structure = message.structure;
       restartedBecause = message.why;
       explained = undefined;
+      stopExplained = undefined;
       strip.setNetwork(structure.params.map((p) => p.name), structure.lossSymbol);
       frame = undefined;
       return;
@@ -320,6 +372,12 @@ onMessage((message) => {
       scheduleCharts();
       return;
     case 'explained':
+      if (message.explained.kind === 'stop') {
+        // Every card of the stop shown: built ahead, so a hover answers within a frame.
+        stopExplained = { seq: message.explained.seq, explanations: unpackExplanations(message.explained.packed) };
+        if (frame && !frame.running && message.explained.seq === frame.seq) explainStop();
+        return;
+      }
       explained = message.explained;
       // The pinned card and a hovered one follow (each says the step its numbers are of).
       renderInspector();

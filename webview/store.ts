@@ -2,7 +2,7 @@
  * The page's model: the structure the host sent on load and the latest frame, put together into
  * what the graph and the cards draw. Pure (no DOM), so it is unit-tested in Node.
  */
-import type { NetworkModel, NetworkStructure, TrainingFrame } from '../src/protocol';
+import type { ExplanationView, NetworkModel, NetworkStructure, TrainingFrame } from '../src/protocol';
 
 /** The bytes of `weightStyles`, from base64. */
 function weightBytes(base64: string): Int8Array {
@@ -13,11 +13,12 @@ function weightBytes(base64: string): Int8Array {
 }
 
 /**
- * The view model from a structure and a frame. Pure (the webview calls it on every frame); for
- * large networks the weights' numbers are the frame's bytes turned back into magnitudes, close
- * enough to draw, and marked `approximate`.
+ * The view model from a structure, a frame and, for a stopped teaching network, every explanation
+ * at that frame (they follow its stop in a message of their own). Pure (the webview calls it on
+ * every frame); for large networks the weights' numbers are the frame's bytes turned back into
+ * magnitudes, close enough to draw, and marked `approximate`.
  */
-export function modelOf(s: NetworkStructure, f: TrainingFrame): NetworkModel {
+export function modelOf(s: NetworkStructure, f: TrainingFrame, explained?: { seq: number; explanations: Record<string, ExplanationView> }): NetworkModel {
   let value: (i: number) => number;
   let gradient: (i: number) => number;
   const weights = s.params.filter((p) => p.kind === 'weight').length;
@@ -31,8 +32,10 @@ export function modelOf(s: NetworkStructure, f: TrainingFrame): NetworkModel {
     const vb = weightBytes(styles.values);
     const gb = weightBytes(styles.gradients);
     const back = (b: number, largest: number): number => Math.sign(b) * largest * (b / 127) ** 2;
-    value = (i) => (i < weights ? back(vb[i], styles.largestValue) : f.biases!.values[i - weights]);
-    gradient = (i) => (i < weights ? back(gb[i], styles.largestGradient) : f.biases!.gradients[i - weights]);
+    // A page whose edges show one mode is sent only that mode's bytes (the host's forMode): the
+    // other's weights are unknown (NaN) until it switches.
+    value = (i) => (i < weights ? (i < vb.length ? back(vb[i], styles.largestValue) : NaN) : f.biases!.values[i - weights]);
+    gradient = (i) => (i < weights ? (i < gb.length ? back(gb[i], styles.largestGradient) : NaN) : f.biases!.gradients[i - weights]);
   }
   const { params, maxSteps, ...rest } = s;
   return {
@@ -46,6 +49,6 @@ export function modelOf(s: NetworkStructure, f: TrainingFrame): NetworkModel {
     params: params.map((p, i) => ({ ...p, value: value(i), gradient: gradient(i) })),
     units: f.units ?? [],
     approximate: !f.values,
-    explanations: f.explanations,
+    explanations: !f.running && explained?.seq === f.seq ? explained.explanations : null,
   };
 }

@@ -266,7 +266,24 @@ const PREFILTER = 16;
 export function decimate(ys: Float64Array, count: number, x0: number, dx: number, threshold: number): { xs: number[]; ys: number[] } {
   const n = Math.min(count, ys.length);
   if (threshold >= n || threshold < 3) return { xs: Array.from({ length: n }, (_, i) => x0 + i * dx), ys: Array.from(ys.subarray(0, n)) };
-  const at = n > PREFILTER * threshold ? extremes(ys, n, 8 * threshold) : null;
+  return lttb(ys, n, n > PREFILTER * threshold ? extremes(ys, n, 8 * threshold) : null, x0, dx, threshold);
+}
+
+/**
+ * decimate() of the first `count` values of a series a SeriesDigest has read: LTTB among the
+ * digest's candidates (each block's lowest and highest point), thinned again by the same min/max
+ * pass when there are many, so a refresh costs what the new values cost, not the whole series.
+ */
+export function decimateDigest(ys: Float64Array, digest: SeriesDigest, count: number, x0: number, dx: number, threshold: number): { xs: number[]; ys: number[] } {
+  const n = Math.min(count, ys.length);
+  if (threshold >= n || threshold < 3) return decimate(ys, n, x0, dx, threshold);
+  const candidates = digest.candidates(n);
+  const at = candidates.length > PREFILTER * threshold ? extremesAt(ys, candidates, 8 * threshold) : candidates;
+  return lttb(ys, n, at, x0, dx, threshold);
+}
+
+/** LTTB over the points `at` (indices into ys, ascending, the first and last included), or every point. */
+function lttb(ys: Float64Array, n: number, at: Int32Array | null, x0: number, dx: number, threshold: number): { xs: number[]; ys: number[] } {
   const m = at ? at.length : n;
   const index = at ? (k: number): number => at[k] : (k: number): number => k;
   // Areas are compared within a bucket, so x is measured in samples (dx > 0 scales every area alike).
@@ -325,6 +342,96 @@ function extremes(ys: Float64Array, n: number, buckets: number): Int32Array {
   }
   out[k++] = n - 1;
   return out.subarray(0, k);
+}
+
+/** extremes() over the points `at` (ascending indices into ys) rather than over every point. */
+function extremesAt(ys: Float64Array, at: Int32Array, buckets: number): Int32Array {
+  const out = new Int32Array(2 * buckets + 2);
+  let k = 0;
+  out[k++] = at[0];
+  const m = at.length;
+  const size = (m - 2) / buckets;
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor(b * size) + 1;
+    const end = Math.floor((b + 1) * size) + 1;
+    if (end <= start) continue;
+    let lo = at[start];
+    let hi = at[start];
+    for (let j = start + 1; j < end; j++) {
+      const i = at[j];
+      if (ys[i] < ys[lo]) lo = i;
+      else if (ys[i] > ys[hi]) hi = i;
+    }
+    out[k++] = Math.min(lo, hi);
+    if (hi !== lo) out[k++] = Math.max(lo, hi);
+  }
+  out[k++] = at[m - 1];
+  return out.subarray(0, k);
+}
+
+/** Values a digest block holds: its lowest and highest point become candidates. */
+const BLOCK = 32;
+
+/**
+ * What a growing series holds, read once: each block of BLOCK values' lowest and highest point (by
+ * index, in order), and where the series stops being finite. The loss history grows by a value a
+ * step; a chart refresh then reads only the new values, however long the series (a run of millions
+ * of steps keeps millions of losses). When the series is thinned (its stride doubles) or starts
+ * again, the digest starts again with it.
+ */
+export class SeriesDigest {
+  private stride = 0;
+  private source: Float64Array | undefined;
+  /** Values read so far (whole blocks), and the candidates they gave. */
+  private read = 0;
+  private found: number[] = [];
+  /** The first value that is not a finite number, or -1. */
+  private nonFinite = -1;
+
+  /** Reads what is new in the first `count` values of `values` (a series at `stride`). */
+  update(values: Float64Array, count: number, stride: number): void {
+    if (stride !== this.stride || values.buffer !== this.source?.buffer || count < this.read) {
+      this.stride = stride;
+      this.source = values;
+      this.read = 0;
+      this.found = [];
+      this.nonFinite = -1;
+    }
+    this.source = values;
+    if (this.nonFinite >= 0) return;
+    const whole = count - (count % BLOCK);
+    for (let start = this.read; start < whole; start += BLOCK) {
+      let lo = start;
+      let hi = start;
+      for (let i = start; i < start + BLOCK; i++) {
+        const v = values[i];
+        if (!(v - v === 0)) { this.nonFinite = i; this.read = start; return; }
+        if (v < values[lo]) lo = i;
+        else if (v > values[hi]) hi = i;
+      }
+      this.found.push(Math.min(lo, hi));
+      if (hi !== lo) this.found.push(Math.max(lo, hi));
+      this.read = start + BLOCK;
+    }
+    for (let i = this.read; i < count; i++) {
+      const v = values[i];
+      if (!(v - v === 0)) { this.nonFinite = i; return; }
+    }
+  }
+
+  /** The first value that is not finite (-1 if all are). */
+  get firstNonFinite(): number {
+    return this.nonFinite;
+  }
+
+  /** Candidate points among the first `n` values (all finite): 0, each block's extremes, the values after the last whole block, n - 1. */
+  candidates(n: number): Int32Array {
+    const out: number[] = [0];
+    for (const i of this.found) { if (i >= n) break; if (i > out[out.length - 1]) out.push(i); }
+    for (let i = Math.max(this.read, out[out.length - 1] + 1); i < n; i++) out.push(i);
+    if (out[out.length - 1] !== n - 1) out.push(n - 1);
+    return Int32Array.from(out);
+  }
 }
 
 // ---- curvature --------------------------------------------------------------------------------

@@ -3,10 +3,12 @@ import { looksLikeNetwork, minimalEdit, NetworkFileError, writeParameters } from
 import { parseDocument } from '../documents';
 import { type FileProblem, type HostMessage, parseWebviewMessage, type TrainingAction, type WebviewMessage } from '../protocol';
 import type { Run } from '../run/run';
-import type { ControlTiming } from '../session/views';
+import type { ControlTiming, TrainingFrame } from '../session/views';
 import { breakpointsView } from '../session/breakpoints';
 import { WorkerError } from '../training/client';
 import { replyLater } from '../rpc';
+import { BulkLane } from './bulkLane';
+import { FramePacer } from './framePacer';
 import type { DocumentRuns } from './documentRuns';
 import { renderHtml } from './html';
 import type { ViewStates } from './viewStates';
@@ -23,11 +25,22 @@ const CHECK_DELAY_MS = 40;
  */
 export class NetworkEditorPanel implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Frames go to the page at the pace it draws them (see FramePacer). */
+  private readonly pacer = new FramePacer((frame) => {
+    if (frame.timing) frame.timing.hostPosted = performance.timeOrigin + performance.now();
+    this.post({ type: 'frame', frame: forMode(frame, this.mode) });
+    // A stop has the channel to itself for a moment: the person may step again at once.
+    if (!frame.running) this.bulk.quiet();
+  });
+  /** What is large and can wait (charts, a stop's explanations) goes in parts, beside the frames (see BulkLane). */
+  private readonly bulk = new BulkLane((part) => this.post(part));
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly attachment: { run: Run; dispose(): void };
   private problem: { problem: FileProblem; notNetwork: boolean; empty: boolean } | undefined;
   /** The parameter pinned in the inspector, as the page last reported it. */
   pinned: string | null = null;
+  /** What the page's edges show, as it last reported it (null until it has). */
+  private mode: 'weights' | 'gradients' | null = null;
   /** For tests and status: whether the page said ready (and how often: a re-created webview says it again). */
   ready = false;
   readies = 0;
@@ -52,13 +65,15 @@ export class NetworkEditorPanel implements vscode.Disposable {
     this.subscriptions.push(
       run.onStructure.on((structure) => { this.post({ type: 'structure', structure, why: run.restartedBecause }); this.changeEmitter.fire(); }),
       run.onFrame.on((frame) => {
-        if (frame.timing) frame.timing.hostPosted = performance.timeOrigin + performance.now();
-        this.post({ type: 'frame', frame });
+        this.pacer.offer(frame);
         this.changeEmitter.fire();
       }),
       run.onBreakpoints.on(() => this.postBreakpoints()),
-      run.onCharts.on((charts) => this.post({ type: 'charts', charts })),
-      run.onExplained.on((explained) => this.post({ type: 'explained', explained })),
+      run.onCharts.on((charts) => this.bulk.put('charts', { type: 'charts', charts })),
+      run.onExplained.on((explained) => {
+        if (explained.kind === 'stop') this.bulk.put('explained', { type: 'explained', explained });
+        else this.post({ type: 'explained', explained });
+      }),
       run.onFailure.on((failure) => this.post({ type: 'worker', failure })),
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -133,6 +148,12 @@ export class NetworkEditorPanel implements vscode.Disposable {
   private async handle(message: WebviewMessage): Promise<void> {
     const run = this.run;
     switch (message.type) {
+      case 'drawn':
+        this.pacer.drawn(message.seq);
+        return;
+      case 'got':
+        this.bulk.got(message.id, message.part);
+        return;
       case 'ready': {
         this.log.debug(`network editor ready: ${this.document.uri.toString()}`);
         this.ready = true;
@@ -141,16 +162,25 @@ export class NetworkEditorPanel implements vscode.Disposable {
         if (state) { this.pinned = state.pinned; this.post({ type: 'viewState', state }); }
         // What the run shows now, never a reload: a page re-created as its tab shows again picks up here.
         this.postProblem();
+        this.pacer.reset();
+        this.bulk.reset();
         if (run.structure) this.post({ type: 'structure', structure: run.structure, why: run.restartedBecause });
         if (run.frame) this.post({ type: 'frame', frame: run.frame });
+        // A teaching network's explanations of the stop shown, for its hover cards.
+        if (run.stopExplained && run.frame?.seq === run.stopExplained.seq) this.bulk.put('explained', { type: 'explained', explained: run.stopExplained });
         // The latest charts, when some page has charts open (this page asks for its own next).
-        if (run.chartRequest && run.charts) this.post({ type: 'charts', charts: run.charts });
+        if (run.chartRequest && run.charts) this.bulk.put('charts', { type: 'charts', charts: run.charts });
         if (run.failure) this.post({ type: 'worker', failure: run.failure });
         this.postBreakpoints();
         return;
       }
       case 'viewState':
         this.pinned = message.state.pinned;
+        if (message.state.mode !== this.mode) {
+          this.mode = message.state.mode;
+          // A large network's frame carries the bytes of the edges the page draws: the other mode's now.
+          if (run.frame?.weightStyles) this.post({ type: 'frame', frame: forMode(run.frame, this.mode) });
+        }
         await this.views.set(this.viewKey, message.state);
         this.post({ type: 'viewStateSaved', state: message.state });
         return;
@@ -170,10 +200,10 @@ export class NetworkEditorPanel implements vscode.Disposable {
         this.runs.retryWorker();
         return;
       case 'control':
-        await this.control(message.action, this.timing(message.at));
+        await this.control(message.action, this.timing(message.at, message.sent));
         return;
       case 'goTo':
-        if (this.hasNetwork) await run.goTo(message.step, this.timing(message.at));
+        if (this.hasNetwork) await run.goTo(message.step, this.timing(message.at, message.sent));
         return;
       case 'setBreakpoints':
         await run.setBreakpoints(message.specs, message.builtins);
@@ -213,8 +243,8 @@ export class NetworkEditorPanel implements vscode.Disposable {
   }
 
   /** The timing a page's control starts with: its click, and the host reading it now (see ControlTiming). */
-  private timing(clicked: number | undefined): ControlTiming | undefined {
-    return clicked === undefined ? undefined : { clicked, hostReceived: performance.timeOrigin + performance.now() };
+  private timing(clicked: number | undefined, pageSent: number | undefined): ControlTiming | undefined {
+    return clicked === undefined ? undefined : { clicked, pageSent, hostReceived: performance.timeOrigin + performance.now() };
   }
 
   /**
@@ -313,6 +343,8 @@ export class NetworkEditorPanel implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.pacer.dispose();
+    this.bulk.dispose();
     this.changeEmitter.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.subscriptions.length = 0;
@@ -335,4 +367,17 @@ function safeDescribe(raw: unknown): string {
   } catch {
     return typeof raw;
   }
+}
+
+/**
+ * A large network's frame for a page whose edges show `mode`: the bytes of the other mode's edges
+ * stay behind (half the frame, a hundred kilobytes on a 100,000-weight network), since the page
+ * draws only these; it is sent the other's when it switches. Exact values (biases, small networks)
+ * are untouched.
+ */
+function forMode(frame: TrainingFrame, mode: 'weights' | 'gradients' | null): TrainingFrame {
+  const styles = frame.weightStyles;
+  // Inside a step, the phase panel shows both (a layer's values and the gradients it receives).
+  if (!styles || mode === null || frame.phase !== null) return frame;
+  return { ...frame, weightStyles: mode === 'weights' ? { ...styles, gradients: '' } : { ...styles, values: '' } };
 }

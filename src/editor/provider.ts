@@ -11,6 +11,9 @@ import { ViewStates } from './viewStates';
  * enable Step, Continue, Pause, Step Back and Reset from them, so the title's buttons follow the
  * run's real state as the page's own toolbar does.
  */
+/** How often the status bar follows a run while it trains (ms). */
+const STATUS_MS = 250;
+
 const CONTEXT = {
   running: 'backprop.training.running',
   hasNetwork: 'backprop.training.hasNetwork',
@@ -88,6 +91,8 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
   }
 
   private readonly context = new Map<string, boolean>();
+  private statusAt = 0;
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
 
   private updateContext(): void {
     const s = this.active;
@@ -101,11 +106,23 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
     this.updateStatus();
   }
 
-  /** The status bar: the active run's step and state, a click away from its editor. */
+  /**
+   * The status bar: the active run's step and state, a click away from its editor. While training
+   * runs it changes at most every STATUS_MS (each change is a message to the workbench, which also
+   * carries the page's messages); a stop shows at once.
+   */
   private updateStatus(): void {
     const s = this.active;
     const f = s?.run.frame;
     if (!s || !f) { this.status.hide(); return; }
+    const now = performance.now();
+    if (f.running && now - this.statusAt < STATUS_MS) {
+      clearTimeout(this.statusTimer);
+      this.statusTimer = setTimeout(() => this.updateStatus(), STATUS_MS);
+      return;
+    }
+    clearTimeout(this.statusTimer);
+    this.statusAt = now;
     const name = s.document.uri.path.split('/').pop();
     const a = f.running ? f.activity : null;
     if (a && a.kind !== 'continue' && a.fraction !== null) {
@@ -127,6 +144,7 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
   }
 
   dispose(): void {
+    clearTimeout(this.statusTimer);
     this.activeSubscriptions.forEach((s) => s.dispose());
     this.subscriptions.forEach((s) => s.dispose());
     void this.worker.dispose();

@@ -55,7 +55,9 @@ export class Run {
   /** The latest charts the worker sent, for a page that comes late. */
   charts: ChartData | undefined;
   /** The latest explanations of the parameters the pages show (pinned, hovered), with their step. */
-  explained: Explained | undefined;
+  explained: (Explained & { kind: 'watched' }) | undefined;
+  /** Every explanation of the last stop (a teaching network's), for a page that comes late. */
+  stopExplained: (Explained & { kind: 'stop' }) | undefined;
   /** Each page's charts request, by the page that made it (see setCharts). */
   private chartRequests = new Map<object, ChartRequest>();
   /** The page that asked last: its selection is the one drawn. */
@@ -97,7 +99,11 @@ export class Run {
         switch (e.type) {
           case 'frame': this.show(e.frame); return;
           case 'charts': this.charts = e.charts; this.onCharts.fire(e.charts); return;
-          case 'explained': this.explained = e.explained; this.onExplained.fire(e.explained); return;
+          case 'explained':
+            if (e.explained.kind === 'stop') this.stopExplained = e.explained;
+            else this.explained = e.explained;
+            this.onExplained.fire(e.explained);
+            return;
           case 'continued': this.running = true; this.stamp(e.frame); this.show(e.frame); this.onContinued.fire(); return;
           case 'stopped':
             this.stamp(e.frame);

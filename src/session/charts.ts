@@ -12,10 +12,13 @@
  * left is `pending`, for the next call, so a large network's history never holds the worker up.
  */
 import {
-  decimate, findParameter, fitCurve, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
-  sweepMinimum, sweepRange, trainableIndices, Trainer,
+  decimateDigest, findParameter, fitCurve, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
+  SeriesDigest, sweepMinimum, sweepRange, trainableIndices, Trainer,
 } from '../core';
-import type { ChartData, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
+import type { ChartData, ChartPanel, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
+
+/** The charts computed together: the series over steps serve two panels. */
+const CHART_PARTS: readonly (readonly ChartPanel[])[] = [['loss'], ['profile'], ['fit'], ['trajectories', 'instruments']];
 import { distanceFrom, hiddenShare, layerShare, ratio, trainableSquares } from './inspect';
 import type { TrainingSession } from './training';
 
@@ -64,6 +67,8 @@ export class SessionCharts {
   private history: History | undefined;
   /** The trainer samples are recomputed on; it stays on the history between calls. */
   private scratch: Trainer | undefined;
+  /** The loss history, read once (see SeriesDigest). */
+  private digest = new SeriesDigest();
 
   constructor(private readonly session: TrainingSession, private readonly now: () => number = () => performance.now()) {}
 
@@ -81,30 +86,50 @@ export class SessionCharts {
    * the next call. Without a budget the answer is whole, whatever the machine's speed.
    */
   compute(request: ChartRequest, budgetMs = Infinity): ChartData {
+    const data: ChartData = { step: this.session.trainer.stepCount, pending: false };
+    for (const part of CHART_PARTS) this.computePart(request, part, data, budgetMs);
+    return data;
+  }
+
+  /**
+   * compute() a part at a time (CHART_PARTS: the loss, the curve, the fit, the series), with a yield
+   * after each: the worker answers a control that comes between two parts.
+   */
+  *computing(request: ChartRequest, budgetMs: number): Generator<void, ChartData, void> {
+    const data: ChartData = { step: this.session.trainer.stepCount, pending: false };
+    for (const part of CHART_PARTS) {
+      this.computePart(request, part, data, budgetMs);
+      yield;
+    }
+    return data;
+  }
+
+  /** The panels of `part` (those of them `request` opens) into `data`. */
+  private computePart(request: ChartRequest, part: readonly ChartPanel[], data: ChartData, budgetMs: number): void {
     const { session } = this;
     const t = session.trainer;
     t.evaluate();
     this.sync();
-    const data: ChartData = { step: t.stepCount, pending: false };
-    const open = new Set(request.panels);
+    const open = new Set(request.panels.filter((p) => part.includes(p)));
+    if (open.size === 0) return;
+    const instruments = request.panels.includes('instruments');
     const selected = [...new Set(request.parameters)].map((n) => findParameter(session.network, n)).filter((p) => p !== undefined);
     if (open.has('loss')) data.loss = this.lossChart();
     if (open.has('profile')) {
       const p = selected[0] ?? session.network.parameters[trainableIndices(session.network)[0] ?? 0];
       data.profile = this.profile(p.index);
       if (selected.length > 1) {
-        const path = this.series([p.index, selected[1].index], open.has('instruments'), budgetMs);
+        const path = this.series([p.index, selected[1].index], instruments, budgetMs);
         data.surface = this.surface(p.index, selected[1].index, path);
         data.pending ||= path.pending;
       }
     }
     if (open.has('fit')) data.fit = this.fit();
     if (open.has('trajectories') || open.has('instruments')) {
-      const series = this.series(selected.map((p) => p.index), open.has('instruments'), budgetMs);
+      const series = this.series(selected.map((p) => p.index), instruments, budgetMs);
       data.series = series;
       data.pending ||= series.pending;
     }
-    return data;
   }
 
   /** Forgets the samples and the hits of a history that is gone (Reset after an edit, Set Value, retraining). */
@@ -112,6 +137,7 @@ export class SessionCharts {
     const h = this.session.history;
     if (h === this.history) return;
     this.history = h;
+    this.digest = new SeriesDigest();
     this.samples.clear();
     this.hits = [];
     if (this.scratch) h.stateAt(h.baseStep, this.scratch);
@@ -121,13 +147,13 @@ export class SessionCharts {
     const { trainer: t, history: h } = this.session;
     const { stride, values } = h.losses();
     // The series holds states baseStep, +stride, ... up to the one before the newest; the newest
-    // is added when the run is there. It ends where the loss stopped being a number.
+    // is added when the run is there. It ends where the loss stopped being a number. The digest
+    // reads only what is new since the last refresh.
+    this.digest.update(values, values.length, stride);
     let n = values.length;
     let divergedAt: number | null = null;
-    for (let i = 0; i < n; i++) {
-      if (!(values[i] - values[i] === 0)) { divergedAt = h.baseStep + i * stride; n = i; break; }
-    }
-    const thin = decimate(values, n, h.baseStep, stride, LOSS_POINTS - 1);
+    if (this.digest.firstNonFinite >= 0) { n = this.digest.firstNonFinite; divergedAt = h.baseStep + n * stride; }
+    const thin = decimateDigest(values, this.digest, n, h.baseStep, stride, LOSS_POINTS - 1);
     let recorded = n;
     const lastDrawn = n > 0 ? h.baseStep + (n - 1) * stride : -1;
     if (divergedAt === null && t.stepCount === h.latest && lastDrawn < t.stepCount) {

@@ -5,14 +5,16 @@
  * few and cheap. Pure (no vscode import): the worker builds these, the tests check them.
  */
 import { explain, finiteDifference, findParameter, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
-import { EXACT_FRAME_LIMIT, type ExplanationView, type NetworkStructure, type TrainingFrame, type UnitView } from './views';
+import { EXACT_FRAME_LIMIT, type Explained, type ExplanationView, type NetworkStructure, type TrainingFrame, type UnitView } from './views';
 import type { BreakpointStatus } from './breakpointTypes';
 import { progressOf } from './stepper';
+import { packExplanations } from './packing';
 import type { TrainingSession } from './training';
 
 /**
- * Every explanation travels with a stopped frame while building them all is cheap, so a hover
- * answers within a frame with no round trip; past that the webview asks for one at a time. The cost
+ * Every explanation follows a stopped frame (in a message of its own, right after it) while building
+ * them all is cheap, so a hover answers within a frame with no round trip; past that the webview
+ * asks for one at a time. The cost
  * is counted, not timed, so the same network gets the same frames on every machine: the factors all
  * the explanations hold, nested paths included (see explanationCost).
  */
@@ -61,13 +63,14 @@ export function buildStructure(network: Network): NetworkStructure {
     learningRate: network.training.learningRate,
     maxSteps: network.training.maxSteps,
     samples,
+    explainedAtStops: carriesExplanations(network),
     data: { inputs: rows(network.data.inputs, nIn), targets: rows(network.data.targets, nOut) },
     params: network.parameters.map((p) => ({ name: p.name, kind: p.kind, layer: p.layer, unit: p.unit, input: p.input, trainable: network.training.trainable[p.index] === 1 })),
   };
 }
 
-/** The frame showing `session` now. */
-export function buildFrame(session: TrainingSession, running: boolean, breakpoints: BreakpointStatus[]): TrainingFrame {
+/** The frame showing `session` now; `seq` numbers it (see TrainingFrame.seq). */
+export function buildFrame(session: TrainingSession, running: boolean, breakpoints: BreakpointStatus[], seq = 0): TrainingFrame {
   const { trainer, network } = session;
   const loss = trainer.evaluate();
   const exact = network.parameterCount <= EXACT_FRAME_LIMIT;
@@ -84,7 +87,7 @@ export function buildFrame(session: TrainingSession, running: boolean, breakpoin
     values: exact ? Array.from(trainer.params) : null,
     gradients: exact ? Array.from(trainer.gradients) : null,
     units: unitValueCount(network) <= UNITS_LIMIT ? allUnits(network, trainer) : null,
-    explanations: !running && carriesExplanations(network) ? allExplanations(network, trainer) : null,
+    seq,
     breakpoints,
   };
   if (!exact) {
@@ -145,10 +148,27 @@ function allUnits(network: Network, trainer: Trainer): UnitView[] {
   return units;
 }
 
-function allExplanations(network: Network, trainer: Trainer): Record<string, ExplanationView> {
+/** Every parameter's explanation at the state shown, for the stopped frame `seq`, packed (see carriesExplanations). */
+export function stopExplained(session: TrainingSession, seq: number): Explained & { kind: 'stop' } {
+  const work = explainingStop(session, seq);
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * stopExplained one parameter at a time (a yield after each), so the worker answers a control that
+ * comes meanwhile: a teaching network's explanations take tens of milliseconds in all.
+ */
+export function* explainingStop(session: TrainingSession, seq: number): Generator<void, Explained & { kind: 'stop' }, void> {
+  const { network, trainer } = session;
   const explanations: Record<string, ExplanationView> = {};
-  for (const p of network.parameters) explanations[p.name] = explainView(network, trainer, p.name)!;
-  return explanations;
+  for (const p of network.parameters) {
+    explanations[p.name] = explainView(network, trainer, p.name)!;
+    yield;
+  }
+  return { kind: 'stop', step: trainer.stepCount, seq, packed: packExplanations(explanations) };
 }
 
 /** One parameter's chain-rule breakdown with its finite-difference check and next value. */

@@ -8,6 +8,7 @@ import type { Explanation, ParameterKind, StopReason, Activation, Loss } from '.
 import type { BreakpointStatus } from './breakpointTypes';
 import type { Phase } from './stepper';
 import type { Activity, Stop } from './training';
+import type { Packed } from './packing';
 
 /** A parameter as the graph and the cards need it: where it is, and its value and gradient now. */
 export interface ParamView {
@@ -64,6 +65,8 @@ export interface NetworkStructure {
   learningRate: number;
   maxSteps: number;
   samples: number;
+  /** Every parameter's explanation follows each stop (a teaching network's are cheap): the page builds every card from them. */
+  explainedAtStops: boolean;
   /** [samples][inputs] and [samples][outputs]. */
   data: { inputs: number[][]; targets: number[][] };
   params: ParamInfo[];
@@ -100,8 +103,12 @@ export interface TrainingFrame {
   weightStyles?: { values: string; gradients: string; largestValue: number; largestGradient: number };
   /** Every unit's x and y, when few enough; otherwise a card asks for its unit. */
   units: UnitView[] | null;
-  /** Every parameter's explanation, when stopped and cheap enough; otherwise a card asks for its own. */
-  explanations: Record<string, ExplanationView> | null;
+  /**
+   * Which frame this is (the worker counts them): the explanations of a stop say which frame they
+   * explain. A stop's frame is light, so the page shows the stop at once; every explanation, when
+   * they are cheap, follows in an `explained` message of its own.
+   */
+  seq: number;
   /** Each breakpoint's status and hit count. */
   breakpoints: BreakpointStatus[];
   /** The control this frame answers, and when it went through each hop (see ControlTiming). */
@@ -117,6 +124,8 @@ export interface TrainingFrame {
 export interface ControlTiming {
   /** The page's click (or key) event. */
   clicked?: number;
+  /** The page posted the control (after the click's handler ran). */
+  pageSent?: number;
   /** The extension host read the page's message. */
   hostReceived?: number;
   /** The worker read the host's request. */
@@ -129,10 +138,19 @@ export interface ControlTiming {
   hostPosted?: number;
 }
 
-/** The explanations of the parameters the pages show (pinned, hovered), all at one step. */
-export interface Explained {
-  step: number;
-  explanations: Record<string, ExplanationView>;
+/**
+ * Explanations the worker sends unasked, all at one step: the parameters the pages show (pinned,
+ * hovered), or every parameter's for the stopped frame `seq` (a teaching network's, right after its
+ * stop), packed (see packing.ts: their terms share a few shapes, and the numbers travel as bytes).
+ */
+export type Explained =
+  | { kind: 'watched'; step: number; explanations: Record<string, ExplanationView> }
+  | { kind: 'stop'; step: number; seq: number; packed: PackedExplanations };
+
+/** Every explanation of a stop, packed: all but the terms as they are, the terms of all of them packed together. */
+export interface PackedExplanations {
+  heads: Record<string, Omit<ExplanationView, 'terms'> & { terms: [from: number, count: number] }>;
+  terms: Packed;
 }
 
 /** At most this many parameters travel exactly in every frame (a 20,000-parameter frame is about 0.8 MB of JSON). */

@@ -14,18 +14,21 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { difference, HISTORY_DEFAULTS, loadNetwork, type Network, NetworkFileError, sameArray } from '../core';
-import { buildFrame, buildStructure, carriesExplanations, explainView, unitView } from '../session/frame';
+import { buildFrame, buildStructure, carriesExplanations, explainingStop, explainView, unitView } from '../session/frame';
 import { type Stop, TrainingSession } from '../session/training';
 import { ExpressionError } from '../session/expr/parse';
 import { layerStats } from '../session/inspect';
 import { SAMPLE_BUDGET_MS, SessionCharts } from '../session/charts';
-import type { ChartRequest } from '../session/chartTypes';
+import type { ChartData, ChartRequest } from '../session/chartTypes';
 import type { ControlTiming, ExplanationView } from '../session/views';
 import { replyTo } from '../rpc';
 import type { FromWorker, Reply, RequestKind, RunEvent, ToWorker } from './protocol';
 
-/** How long one round of slices runs before the worker looks at its messages again. */
-const SLICE_MS = 8;
+/**
+ * How long one round of slices runs before the worker looks at its messages again: what Pause waits
+ * for at most (a large network's single step aside), and a tenth of the 50 ms a person's click may take.
+ */
+const SLICE_MS = 4;
 /** The fastest frame rate during Continue; a frame that takes longer to build makes frames rarer. */
 const FRAME_MS = 50;
 /**
@@ -40,6 +43,8 @@ const CHARTS_MS = 250;
  */
 const EXPLAINED_MS = 250;
 const EXPLAINED_SHARE = 40;
+/** After a stop, how long the charts and the explanations wait before they are computed (ms). */
+const AFTER_STOP_MS = 120;
 /** While stopped, how soon the charts go on with samples a budgeted call left pending. */
 const FOLLOW_UP_MS = 30;
 /** During Continue, how soon after a page's request its charts or explanations come. */
@@ -69,16 +74,24 @@ interface Entry {
   nextExplained: number;
   /** Charts and explanations are due after the current message is answered. */
   afterQueued: boolean;
+  /** The stopped frame whose explanations are still to be sent (0: none). */
+  unexplained: number;
+  /** The last frame built. */
+  frameSeq: number;
+  /** The charts and explanations of a stop, waiting their moment. */
+  afterStop: ReturnType<typeof setTimeout> | undefined;
 }
 
 const runs = new Map<number, Entry>();
 let scheduled = false;
+/** Frames numbered across every run, so explanations name the very frame they explain. */
+let frames = 0;
 const clock = (): number => performance.now();
 
 function entryFor(network: Network, specs: Parameters<TrainingSession['setBreakpoints']>, chartRequest: ChartRequest | null, watched: string[]): Entry {
   const session = new TrainingSession(network, { maxBytes: historyShare(runs.size + 1) });
   session.setBreakpoints(...specs);
-  return { session, running: false, nextFrame: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined, watched, nextExplained: 0, afterQueued: false };
+  return { session, running: false, nextFrame: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined, watched, nextExplained: 0, afterQueued: false, unexplained: 0, frameSeq: 0, afterStop: undefined };
 }
 
 /** Each run's share of HISTORIES_BYTES when there are `count` runs. */
@@ -99,16 +112,28 @@ function send(message: FromWorker): void {
 function emit(run: number, event: RunEvent): void {
   send({ type: 'event', run, event });
   if (event.type === 'charts' || event.type === 'explained') return;
-  // After the reply to whatever made this frame (a stop answers Pause before its charts are drawn).
+  // After the reply to whatever made this frame: during Continue, right after; after a stop, a
+  // moment later (the page takes them only after a moment too: see BulkLane), so a control that
+  // follows at once (Step, Step, Step) is answered before their computing begins.
   const entry = runs.get(run);
-  if (!entry || (!entry.chartRequest && entry.watched.length === 0) || entry.afterQueued) return;
-  entry.afterQueued = true;
-  setImmediate(() => {
+  if (!entry || (!entry.chartRequest && entry.watched.length === 0 && entry.unexplained === 0)) return;
+  const after = (): void => {
     entry.afterQueued = false;
+    entry.afterStop = undefined;
     if (runs.get(run) !== entry) return;
     chartsAfter(run);
     explainedAfter(run);
-  });
+  };
+  if (!entry.running) {
+    // Each stop pushes the moment back: stepping again and again is never held up by the last stop's charts.
+    clearTimeout(entry.afterStop);
+    entry.afterQueued = true;
+    entry.afterStop = setTimeout(after, AFTER_STOP_MS);
+    return;
+  }
+  if (entry.afterQueued) return;
+  entry.afterQueued = true;
+  setImmediate(after);
 }
 
 /**
@@ -122,25 +147,59 @@ function chartsAfter(run: number, force = false): void {
   const started = performance.now();
   if (!force && entry.running && started < entry.nextCharts) return;
   clearTimeout(entry.followUp);
-  const charts = entry.charts.compute(entry.chartRequest, SAMPLE_BUDGET_MS);
-  const ended = performance.now();
-  entry.nextCharts = ended + Math.max(CHARTS_MS, 20 * (ended - started));
-  emit(run, { type: 'charts', charts });
-  if (charts.pending && !entry.running) {
-    entry.followUp = setTimeout(() => { if (runs.get(run) === entry && !entry.running) chartsAfter(run, true); }, FOLLOW_UP_MS);
-  }
+  const sent = (charts: ChartData): void => {
+    const ended = performance.now();
+    entry.nextCharts = ended + Math.max(CHARTS_MS, 20 * (ended - started));
+    emit(run, { type: 'charts', charts });
+    if (charts.pending && !entry.running) {
+      entry.followUp = setTimeout(() => { if (runs.get(run) === entry && !entry.running) chartsAfter(run, true); }, FOLLOW_UP_MS);
+    }
+  };
+  if (entry.running) { sent(entry.charts.compute(entry.chartRequest, SAMPLE_BUDGET_MS)); return; }
+  // Stopped: a part at a time, so a control that comes meanwhile is answered between parts (and
+  // makes these charts of a state that is gone: they are dropped, and that control's own follow).
+  const seq = entry.frameSeq;
+  const work = entry.charts.computing(entry.chartRequest, SAMPLE_BUDGET_MS);
+  const slice = (): void => {
+    if (runs.get(run) !== entry || entry.frameSeq !== seq || entry.running) return;
+    const r = work.next();
+    if (r.done) sent(r.value);
+    else setImmediate(slice);
+  };
+  slice();
 }
 
 /**
- * The watched parameters' explanations after a frame: at once when stopped (unless the frame
- * carried every explanation), at most every EXPLAINED_MS during Continue (less often when they
- * cost more), each tagged with its step.
+ * Explanations after a frame. After a stop of a network whose explanations are cheap, every
+ * parameter's (the page builds every hover card from them, so a hover answers within a frame); else
+ * the watched parameters' (pinned, hovered): at once when stopped, at most every EXPLAINED_MS during
+ * Continue (less often when they cost more). Each is tagged with its step. They come after the
+ * stop's own frame, which is light, so the page shows the stop before it reads them.
  */
 function explainedAfter(run: number, force = false): void {
   const entry = runs.get(run);
-  if (!entry || entry.watched.length === 0) return;
+  if (!entry) return;
+  if (!entry.running && entry.unexplained !== 0) {
+    const seq = entry.unexplained;
+    entry.unexplained = 0;
+    // A few milliseconds at a time: a control that comes meanwhile is answered between them, and
+    // makes these explanations of a stop that is gone, so they are dropped.
+    const work = explainingStop(entry.session, seq);
+    const slice = (): void => {
+      if (runs.get(run) !== entry || entry.frameSeq !== seq) return;
+      const until = performance.now() + 2;
+      for (;;) {
+        const r = work.next();
+        if (r.done) { emit(run, { type: 'explained', explained: r.value }); return; }
+        if (performance.now() >= until) { setImmediate(slice); return; }
+      }
+    };
+    slice();
+    return;
+  }
+  if (entry.watched.length === 0) return;
   const started = performance.now();
-  // While stopped, a frame that carries every explanation has these already.
+  // While stopped, the stop's own explanations hold these already.
   if (entry.running ? !force && started < entry.nextExplained : carriesExplanations(entry.session.network)) return;
   const { network, trainer } = entry.session;
   const explanations: Record<string, ExplanationView> = {};
@@ -150,7 +209,7 @@ function explainedAfter(run: number, force = false): void {
   }
   const ended = performance.now();
   entry.nextExplained = ended + Math.max(EXPLAINED_MS, EXPLAINED_SHARE * (ended - started));
-  emit(run, { type: 'explained', explained: { step: trainer.stepCount, explanations } });
+  emit(run, { type: 'explained', explained: { kind: 'watched', step: trainer.stepCount, explanations } });
 }
 
 /** Epoch milliseconds, the clock the page and the host share with this thread. */
@@ -158,8 +217,11 @@ const epoch = (): number => performance.timeOrigin + performance.now();
 
 function frameOf(entry: Entry, timing?: ControlTiming): RunEvent & { type: 'frame' } {
   const started = performance.now();
-  const frame = buildFrame(entry.session, entry.running, entry.session.breakpoints.status());
+  const frame = buildFrame(entry.session, entry.running, entry.session.breakpoints.status(), ++frames);
+  entry.frameSeq = frame.seq;
   if (timing) frame.timing = { ...timing, workerAnswered: epoch() };
+  // A stopped teaching network's every explanation follows this frame (see explainedAfter).
+  entry.unexplained = !entry.running && carriesExplanations(entry.session.network) ? frame.seq : 0;
   const ended = performance.now();
   entry.nextFrame = ended + Math.max(FRAME_MS, 10 * (ended - started));
   return { type: 'frame', frame };
@@ -268,6 +330,7 @@ function handle(m: ToWorker): unknown {
         const { session } = entry;
         const fresh = entryFor(network, [session.breakpointSpecs, session.builtinSettings], entry.chartRequest, entry.watched);
         clearTimeout(entry.followUp);
+        clearTimeout(entry.afterStop);
         runs.set(run, fresh);
         rebalance();
         emit(run, { type: 'stopped', stop: fresh.session.lastStop, frame: frameOf(fresh).frame });
@@ -375,6 +438,7 @@ function handle(m: ToWorker): unknown {
     }
     case 'close':
       clearTimeout(runs.get(run)?.followUp);
+      clearTimeout(runs.get(run)?.afterStop);
       runs.delete(run);
       rebalance();
       return null;

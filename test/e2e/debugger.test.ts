@@ -53,6 +53,45 @@ describe('debugging training in VS Code (e2e)', () => {
     await screenshot(page, 'debugger-paused');
   });
 
+  it('shows the stop of a Pause before anything after it: the page paints the paused step, every hop in order, and no later frame moves it', async () => {
+    const { page } = vscode;
+    const file = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'classifier.nn.json'), 'utf8'));
+    file.training = { ...file.training, minStepSize: 0, maxSteps: 1e12 };
+    writeFileSync(path.join(vscode.workspace, 'classifier-long.nn.json'), JSON.stringify(file, null, 2));
+    const frame = await openGraph(page, 'classifier-long.nn.json');
+    await frame.locator('[data-control="continue"]').click();
+    await until('Continue to be under way', async () => (await attr(frame, 'data-running')) === 'true' && Number(await attr(frame, 'data-step')) > 1000, 30_000);
+    // Everything the page draws from here on, in order: the step, whether it runs, the status line.
+    await frame.evaluate(() => {
+      const app = document.getElementById('app')!;
+      const log: { step: string | undefined; running: string | undefined; status: string }[] = [];
+      (globalThis as unknown as { drawn: typeof log }).drawn = log;
+      new MutationObserver(() => log.push({ step: app.dataset.step, running: app.dataset.running, status: document.querySelector('[role="status"]')?.textContent ?? '' }))
+        .observe(app, { attributes: true, attributeFilter: ['data-step', 'data-running'], subtree: false });
+    });
+    await frame.locator('[data-control="pause"]').click();
+    await until('the page to say where it paused', async () => /^Paused at step \d+$/.test(await status(frame)));
+    const timing = JSON.parse((await attr(frame, 'data-control-timing'))!) as Record<string, number | boolean>;
+    // Any frame still on its way would have been drawn by now (the host and the worker are idle).
+    await frame.locator('[data-control="step"]').waitFor();
+    const drawn = await frame.evaluate(() => (globalThis as unknown as { drawn: { step: string; running: string; status: string }[] }).drawn);
+    const stopAt = drawn.findIndex((d) => d.running === 'false');
+    assert.ok(stopAt >= 0, JSON.stringify(drawn));
+    const stop = drawn[stopAt];
+    assert.equal(stop.step, String(timing.step), 'the frame that answers the click is the one painted as the stop');
+    assert.equal(await status(frame), `Paused at step ${stop.step}`);
+    assert.deepEqual(drawn.slice(stopAt + 1).filter((d) => d.running !== 'false' || d.step !== stop.step), [], 'nothing after the stop moves it');
+    // The answer went through every hop in order: page, host, worker, host, page, status line, paint.
+    // The browser and the extension host read the machine's clock each from their own start, which
+    // may differ by a millisecond or two: hops that cross between them are allowed that.
+    const hops = ['clicked', 'hostReceived', 'workerReceived', 'workerAnswered', 'hostHad', 'hostPosted', 'pageReceived', 'shown', 'painted'];
+    const crossing = new Set(['hostReceived', 'pageReceived']);
+    for (let i = 1; i < hops.length; i++) {
+      const slack = crossing.has(hops[i]) ? 3 : 0;
+      assert.ok((timing[hops[i]] as number) + slack >= (timing[hops[i - 1]] as number), `${hops[i - 1]} before ${hops[i]}: ${JSON.stringify(timing)}`);
+    }
+  });
+
   it('a breakpoint typed into the list stops Continue at its step, with the numbers of `backprop train --steps`, and is kept outside the file', async () => {
     const { page } = vscode;
     const text = readFileSync(path.join(vscode.workspace, 'dosage-b3.nn.json'), 'utf8');

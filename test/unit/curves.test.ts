@@ -1,8 +1,8 @@
 /** The core's curves for the charts: the numbers StatQuest draws, the fit, the thinning and the Hessian. */
 import assert from 'node:assert/strict';
 import {
-  decimate, findParameter, fitCurve, fitPlane, fitSamples, hessian, largestEigenvalue, lossSurface, lossSweep, sharpness,
-  sweepMinimum, sweepRange, symmetricEigenvalues, trainableIndices, Trainer,
+  decimate, decimateDigest, findParameter, fitCurve, fitPlane, fitSamples, hessian, largestEigenvalue, lossSurface, lossSweep, sharpness,
+  SeriesDigest, sweepMinimum, sweepRange, symmetricEigenvalues, trainableIndices, Trainer,
 } from '../../src/core';
 import { SessionCharts } from '../../src/session/charts';
 import { TrainingSession } from '../../src/session/training';
@@ -130,6 +130,32 @@ describe('curves: thinning a long loss history (LTTB)', () => {
 
   it('leaves a short series as it is', () => {
     assert.deepEqual(decimate(Float64Array.of(4, 5, 6, 7), 3, 1, 1, 1000), { xs: [1, 2, 3], ys: [4, 5, 6] });
+  });
+
+  it('reads a growing series once (a digest) and thins it as a whole read would: spikes, ends, order, where it stops being finite', () => {
+    const n = 1_000_000;
+    const ys = new Float64Array(n).map((_, i) => 10 * Math.exp(-i / 1e5) + (i === 654_321 ? 50 : 0) + (i === 123_456 ? -3 : 0));
+    const digest = new SeriesDigest();
+    // Read as Continue grows it: in uneven pieces, each refresh reading only what is new.
+    for (let count = 1; count < n; count = Math.min(n, count * 3 + 7)) digest.update(ys, count, 2);
+    digest.update(ys, n, 2);
+    const thin = decimateDigest(ys, digest, n, 100, 2, 1000);
+    assert.ok(thin.xs.length <= 1000 && thin.xs.length > 900, `${thin.xs.length} points`);
+    assert.deepEqual([thin.xs[0], thin.xs[thin.xs.length - 1]], [100, 100 + 2 * (n - 1)]);
+    assert.ok(thin.xs.includes(100 + 2 * 654_321), 'the spike is kept');
+    assert.ok(thin.xs.includes(100 + 2 * 123_456), 'the dip is kept');
+    for (let i = 1; i < thin.xs.length; i++) assert.ok(thin.xs[i] > thin.xs[i - 1]);
+    const fresh = new SeriesDigest();
+    fresh.update(ys, n, 2);
+    assert.deepEqual(decimateDigest(ys, fresh, n, 100, 2, 1000), thin, 'the same as one read of the whole');
+    // A value that is not a number ends what is drawn; a thinned series (another stride) is read afresh.
+    ys[777_777] = NaN;
+    const broken = new SeriesDigest();
+    broken.update(ys, n, 2);
+    assert.equal(broken.firstNonFinite, 777_777);
+    digest.update(ys.subarray(0, n / 2), n / 2, 4);
+    assert.equal(digest.firstNonFinite, -1);
+    assert.equal(decimateDigest(ys, digest, n / 2, 100, 4, 1000).xs.length <= 1000, true);
   });
 });
 

@@ -1,10 +1,11 @@
 /** The pure parts of the network editor: layout, the protocol's validation, the model, the notation. */
 import assert from 'node:assert/strict';
 import { explain, findParameter, loadNetwork, type Network, Trainer } from '../../src/core';
-import { buildFrame, buildStructure, EXPLAIN_ALL_LIMIT, explanationCost, explainView } from '../../src/session/frame';
+import { buildFrame, buildStructure, carriesExplanations, EXPLAIN_ALL_LIMIT, explanationCost, explainView, stopExplained } from '../../src/session/frame';
 import { TrainingSession } from '../../src/session/training';
 import { modelOf } from '../../webview/store';
-import { parseWebviewMessage, TRAINING_ACTIONS } from '../../src/protocol';
+import { type ExplanationView, parseWebviewMessage, TRAINING_ACTIONS } from '../../src/protocol';
+import { unpackExplanations } from '../../src/session/packing';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { type Box, type GraphLayout, LABEL_HEIGHT, labelWidth, layoutNetwork, obstacles, overlaps, placeLabels, segmentHitsBox } from '../../webview/graph/layout';
 import { placeCard, type Rect } from '../../webview/placement';
@@ -184,9 +185,19 @@ describe('webview messages are validated, never trusted', () => {
   for (const [what, raw] of bad) it(`rejects ${what}`, () => assert.equal(parseWebviewMessage(raw), undefined));
 });
 
-/** What the webview draws for a network at step 0, stopped: the structure and a frame, put together as the page does. */
+/**
+ * What the webview draws for a network at step 0, stopped: the structure, a frame and (for a
+ * teaching network) every explanation that follows the stop, put together as the page does.
+ */
 function buildModel(network: Network) {
-  return modelOf(buildStructure(network), buildFrame(new TrainingSession(network), false, []));
+  const session = new TrainingSession(network);
+  const frame = buildFrame(session, false, [], 7);
+  return modelOf(buildStructure(network), frame, carriesExplanations(network) ? unpacked(stopExplained(session, frame.seq)) : undefined);
+}
+
+/** A stop's explanations as the page has them, unpacked. */
+function unpacked(e: ReturnType<typeof stopExplained>): { seq: number; explanations: Record<string, ExplanationView> } {
+  return { seq: e.seq, explanations: unpackExplanations(e.packed) };
 }
 
 describe('the model the webview shows', () => {
@@ -274,7 +285,7 @@ describe('the model the webview shows', () => {
       assert.ok(bytes(f) < 1024 * 1024, `${bytes(f)} bytes`);
       assert.equal(f.values, null, 'weights travel as a byte each');
       assert.equal(f.units, null, 'unit values are asked for');
-      assert.equal(f.explanations, null, 'explanations are asked for');
+      assert.equal(carriesExplanations(mnist), false, 'explanations are asked for');
       assert.equal(f.biases!.values.length, 128 + 64 + 10);
     }
     // What the page rebuilds from the bytes is close enough to draw: sign exact, size within a step of the byte scale.
@@ -289,10 +300,17 @@ describe('the model the webview shows', () => {
     assert.equal(m.params[mnist.weightCount].value, session.trainer.params[mnist.weightCount], 'biases exact');
   });
 
-  it('sends no explanations while Continue runs: they would be stale at once', () => {
-    const frame = buildFrame(new TrainingSession(net), true, []);
-    assert.equal(frame.explanations, null);
-    assert.ok(frame.values && frame.units, 'a small network\'s numbers and units still travel exactly');
+  it('keeps a stop\'s frame light: the explanations follow it, for that very frame, and never while Continue runs', () => {
+    const session = new TrainingSession(net);
+    const stopped = buildFrame(session, false, [], 3);
+    assert.ok(Buffer.byteLength(JSON.stringify(stopped)) < 8 * 1024, 'no explanation in the frame');
+    const all = unpacked(stopExplained(session, stopped.seq));
+    assert.equal(Object.keys(all.explanations).length, net.parameterCount);
+    assert.ok(modelOf(buildStructure(net), stopped, all).explanations, 'the page puts them with the frame they name');
+    assert.equal(modelOf(buildStructure(net), { ...stopped, seq: 4 }, all).explanations, null, 'not with another frame at the same step');
+    const running = buildFrame(session, true, [], 5);
+    assert.equal(modelOf(buildStructure(net), running, { ...all, seq: 5 }).explanations, null, 'nor while running');
+    assert.ok(running.values && running.units, 'a small network\'s numbers and units still travel exactly');
   });
 
   it('leaves explanations to be asked for when the network is large', () => {

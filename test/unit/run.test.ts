@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadNetwork, Trainer } from '../../src/core';
 import { writeParameters } from '../../src/core/writeback';
-import type { TrainingFrame } from '../../src/protocol';
+import type { Explained, TrainingFrame } from '../../src/protocol';
 import { RunRegistry } from '../../src/run/registry';
 import type { BreakpointStore, Run } from '../../src/run/run';
 import type { BreakpointSpec, BuiltinSettings } from '../../src/session/breakpointTypes';
@@ -284,7 +284,7 @@ describe('the run of a document', function () {
   it('sends the explanations of the watched parameters with each stop, tagged with their step, and a few times a second while training', async () => {
     const { run } = await open(ENDLESS);
     const page = {};
-    const later = next(run.onExplained, (e) => e.step > 0);
+    const later = next(run.onExplained, (e): e is Explained & { kind: 'watched' } => e.kind === 'watched' && e.step > 0) as Promise<Explained & { kind: 'watched' }>;
     await run.setWatched(page, ['w3']);
     // The dosage network's frames carry every explanation while stopped: the watched come during Continue.
     await run.control('continue');

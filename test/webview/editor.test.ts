@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { explain, findParameter, loadNetwork, type Network, Trainer } from '../../src/core';
-import { buildFrame, buildStructure, explainView } from '../../src/session/frame';
+import { buildFrame, buildStructure, carriesExplanations, explainView, stopExplained } from '../../src/session/frame';
+import { unpackExplanations } from '../../src/session/packing';
 import { type Stop, TrainingSession } from '../../src/session/training';
 import type { NetworkModel, TrainingFrame, WebviewMessage } from '../../src/protocol';
 import { breakpointsView } from '../../src/session/breakpoints';
@@ -18,17 +19,24 @@ import { openWebview, useChromium, type WebviewPage } from './page';
 
 const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
 /** What the page draws for `net` at step 0, stopped. */
-const modelOf = (net: Network): NetworkModel => viewModel(buildStructure(net), buildFrame(new TrainingSession(net), false, []));
+const modelOf = (net: Network): NetworkModel => {
+  const session = new TrainingSession(net);
+  const frame = buildFrame(session, false, []);
+  const e = stopExplained(session, frame.seq);
+  return viewModel(buildStructure(net), frame, { seq: e.seq, explanations: unpackExplanations(e.packed) });
+};
 
 /** What the host sends when it shows `net`: its structure, then a frame of `session` (a new one at step 0 unless given), changed by `tweak`. */
 async function show(view: WebviewPage, net: Network, tweak: (f: TrainingFrame) => TrainingFrame = (f) => f, session = new TrainingSession(net)): Promise<void> {
-  const frame = tweak(buildFrame(session, false, []));
+  const frame = tweak(buildFrame(session, false, [], view.sentCount('frame') + 1));
   await view.send({ type: 'problem', problem: null, notNetwork: false, empty: false });
   await view.send({ type: 'structure', structure: buildStructure(net), why: null });
   await view.send({ type: 'frame', frame });
   // A running frame is drawn on the next animation frame: wait for the page to have drawn this one
   // (it counts the frames it was sent), not one before it at the same step.
   await view.page.locator(`#app[data-frame-seq="${view.sentCount('frame')}"][data-step="${frame.step}"][data-running="${frame.running}"]`).waitFor();
+  // A stopped teaching network's explanations follow its frame, as the worker sends them.
+  if (!frame.running && carriesExplanations(net)) await view.send({ type: 'explained', explained: stopExplained(session, frame.seq) });
 }
 /** Continue until something stops it (slices of 10,000 steps by a clock that ticks per reading). */
 function runToStop(session: TrainingSession): Stop {
@@ -62,9 +70,11 @@ describe('network editor webview (Chromium)', () => {
 
   it('says ready, then draws every parameter and unit with data attributes and labels', async () => {
     const posted = await view.posted();
-    // ready (repeated until answered), the view it starts with, and what its open charts need; nothing else unasked.
+    // ready (repeated until answered), the view it starts with, what its open charts need, and
+    // that it drew the frame (so the host sends the next); nothing else unasked.
     assert.equal(posted[0].type, 'ready');
-    assert.ok(posted.every((m) => m.type === 'ready' || m.type === 'viewState' || m.type === 'charts'), JSON.stringify(posted));
+    assert.ok(posted.every((m) => m.type === 'ready' || m.type === 'viewState' || m.type === 'charts' || m.type === 'drawn'), JSON.stringify(posted));
+    assert.deepEqual(posted.filter((m) => m.type === 'drawn'), [{ type: 'drawn', seq: view.sentCount('frame') }]);
     const params = await view.page.locator('[data-param]').evaluateAll((els) => els.map((e) => e.getAttribute('data-param')));
     assert.deepEqual(params, ['w1', 'w2', 'w3', 'w4', 'b1', 'b2', 'b3']);
     const units = await view.page.locator('[data-unit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')));
@@ -526,7 +536,7 @@ describe('network editor webview (Chromium)', () => {
     for (let i = 0; i < 5; i++) session.step();
     await view.send({ type: 'frame', frame: { ...buildFrame(session, true, []) } });
     await view.page.locator('#app[data-step="10"]').waitFor();
-    await view.send({ type: 'explained', explained: { step: 5, explanations: { w45: at5 } } });
+    await view.send({ type: 'explained', explained: { kind: 'watched', step: 5, explanations: { w45: at5 } } });
     const card = view.page.locator('[role="tooltip"] .active.explanation[data-explains="w45"]');
     await card.locator('.card-step', { hasText: 'At step 5: training has gone on' }).waitFor();
     assert.equal(await card.getAttribute('data-step'), '5');
@@ -788,6 +798,10 @@ describe('network editor webview (Chromium)', () => {
     assert.equal(await input.getAttribute('aria-invalid'), 'true');
     await input.fill('12');
     await input.press('Enter');
-    assert.deepEqual((await view.posted()).at(-1), { type: 'goTo', step: 12 });
+    const goTo = (await view.posted()).at(-1) as Extract<WebviewMessage, { type: 'goTo' }>;
+    assert.deepEqual({ ...goTo, at: undefined, sent: undefined }, { type: 'goTo', step: 12, at: undefined, sent: undefined });
+    // When the person pressed Enter and when the page sent it, for measuring where the time goes
+    // (ControlTiming): a moment ago, in that order, on the clock every process shares.
+    assert.ok(goTo.at! <= goTo.sent! && goTo.sent! <= Date.now() + 1 && goTo.at! > Date.now() - 60_000, JSON.stringify(goTo));
   });
 });

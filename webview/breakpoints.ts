@@ -14,6 +14,12 @@ export class BreakpointsPanel {
   readonly element = document.createElement('details');
   private readonly list = h('div', 'bp-list');
   private readonly builtinList = h('div', 'bp-builtins');
+  /**
+   * The built-in conditions, folded under one line that says which are on: nine rows of thresholds
+   * took the side column's room from the pinned card. A hit opens it, so the stop's cause shows.
+   */
+  private readonly builtins = document.createElement('details');
+  private readonly builtinSummary = document.createElement('summary');
   private view: BreakpointsView | undefined;
   /** The breakpoints that stopped the run last: their rows are highlighted like the current line. */
   private hit = new Set<string>();
@@ -36,7 +42,9 @@ export class BreakpointsPanel {
       this.tool('close-all', 'Remove every breakpoint', () => this.update(() => [])),
     );
     summary.append(tools);
-    this.element.append(summary, this.list, h('div', 'bp-section', 'Built-in conditions'), this.builtinList);
+    this.builtins.className = 'bp-builtins-section';
+    this.builtins.append(this.builtinSummary, this.builtinList);
+    this.element.append(summary, this.list, this.builtins);
     this.element.addEventListener('toggle', () => onToggle(this.element.open));
   }
 
@@ -65,13 +73,13 @@ export class BreakpointsPanel {
    * Redrawn only when they changed, so a breakpoint or threshold being typed is left alone.
    */
   setRun(hits: readonly string[], statuses: readonly BreakpointStatus[]): void {
-    const key = JSON.stringify([hits, statuses.map((s) => [s.id, s.hits])]);
+    const key = JSON.stringify([hits, statuses.map((s) => [s.id, s.hits, s.trueNow])]);
     if (key === this.runKey) return;
     this.runKey = key;
     this.hit = new Set(hits);
     if (!this.view) return;
-    const counts = new Map(statuses.map((s) => [s.id, s.hits]));
-    this.view = { ...this.view, statuses: this.view.statuses.map((s) => ({ ...s, hits: counts.get(s.id) ?? s.hits })) };
+    const now = new Map(statuses.map((s) => [s.id, s]));
+    this.view = { ...this.view, statuses: this.view.statuses.map((s) => ({ ...s, hits: now.get(s.id)?.hits ?? s.hits, trueNow: now.get(s.id)?.trueNow })) };
     this.render();
   }
 
@@ -148,6 +156,17 @@ export class BreakpointsPanel {
         error.setAttribute('role', 'alert');
         this.list.append(error);
       }
+      // A condition that already holds breaks only once it has stopped holding and holds again:
+      // say so, and offer the other rule.
+      if (spec.kind === 'condition' && !spec.whileTrue && spec.enabled && status?.trueNow) {
+        const note = h('div', 'bp-note', 'true now: stops when it next becomes true ');
+        const instead = h('button', 'bp-link', 'stop while true');
+        instead.type = 'button';
+        instead.setAttribute('aria-label', `Stop at every step while ${spec.expression} holds`);
+        instead.addEventListener('click', () => this.update((specs) => specs.map((s) => (s.id === spec.id && s.kind === 'condition' ? { ...s, whileTrue: true } : s))));
+        note.append(instead);
+        this.list.append(note);
+      }
     }
     if (this.editing === 'new') this.list.append(this.editor(undefined));
     if (view.specs.length === 0 && this.editing !== 'new') this.list.append(h('div', 'bp-empty', 'No breakpoints. + adds one: a step (175), every N steps (every 50), a condition (abs(dw1) > 10 && step > 100), or watch w3.'));
@@ -197,6 +216,9 @@ export class BreakpointsPanel {
   }
 
   private renderBuiltins(view: BreakpointsView): void {
+    const on = view.catalog.filter(({ kind }) => view.builtins[kind].enabled).map(({ info }) => info.title);
+    this.builtinSummary.textContent = `Built-in conditions: ${on.length === 0 ? 'none on' : on.join(', ')}`;
+    if (view.catalog.some(({ kind }) => this.hit.has(kind))) this.builtins.open = true;
     this.builtinList.replaceChildren();
     for (const { kind, info, explains } of view.catalog) {
       const setting = view.builtins[kind];

@@ -136,6 +136,50 @@ const graph = new GraphView(graphHost, {
 });
 graphHost.append(legend.element);
 
+// ---- room for the graph -----------------------------------------------------------------------
+
+/** The label font in graph units (main.css: .edge-label), and the smallest share of the height the graph keeps. */
+const LABEL_UNITS = 12;
+const GRAPH_SHARE = 0.5;
+/** Below this the strip is not worth showing open (its panels' plots would be slivers). */
+const STRIP_LEAST = 240;
+/** The strip's head alone, and the splitter. */
+const STRIP_HEAD = 26;
+
+/**
+ * The graph first: it keeps at least half of the editor's height, and, where its labels are drawn,
+ * the height at which they read at the editor's font size less 2 px when fitted (if the width
+ * allows that at all). The chart strip gives way: it shrinks, goes beside the graph when the
+ * editor is wide and short, or folds to its head. F5 opening the Run and Debug view and the debug
+ * toolbar, or the text beside, are what usually take the room.
+ */
+function makeRoom(): void {
+  const drawing = graph.drawing;
+  // In a narrow editor the side column goes under the graph (main.css), taking height, not width.
+  const narrow = window.matchMedia('(max-width: 760px)').matches;
+  const height = workspace.clientHeight - (narrow ? side.getBoundingClientRect().height : 0);
+  const width = workspace.clientWidth;
+  if (!drawing || height === 0 || width === 0) { strip.setRoom({ size: null, beside: false, folded: false }); return; }
+  const font = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-font-size')) || 14;
+  const scale = (font - 2) / LABEL_UNITS;
+  const sideWidth = side.getBoundingClientRect().width;
+  const graphWidth = width - (narrow ? 0 : sideWidth);
+  // The height at which a fitted graph's labels read (capped: beyond the width's limit, more height does not help).
+  const readable = drawing.labelled && graphWidth / drawing.width >= scale ? drawing.height * scale : 0;
+  const needs = Math.min(height - STRIP_HEAD, Math.max(height * GRAPH_SHARE, readable));
+  const left = height - needs - STRIP_HEAD;
+  if (left >= STRIP_LEAST) { strip.setRoom({ size: left, beside: false, folded: false }); return; }
+  // Wide and short: beside the graph, if the graph then still reads.
+  const besideWidth = Math.max(STRIP_LEAST * 2, Math.min(420, width * 0.3));
+  const narrower = graphWidth - besideWidth;
+  if (width > height * 1.6 && (!drawing.labelled || narrower / drawing.width >= Math.min(scale, graphWidth / drawing.width)) && narrower > 320) {
+    strip.setRoom({ size: besideWidth, beside: true, folded: false });
+    return;
+  }
+  strip.setRoom({ size: null, beside: false, folded: true });
+}
+new ResizeObserver(() => makeRoom()).observe(workspace);
+
 // ---- behaviour --------------------------------------------------------------------------------
 
 function setMode(mode: EdgeMode): void {
@@ -275,7 +319,9 @@ function render(): void {
     state.notation = m.notation;
     toolbar.refreshToggles();
   }
+  const drew = JSON.stringify(graph.drawing);
   graph.render(m, state.mode, state.notation);
+  if (JSON.stringify(graph.drawing) !== drew) makeRoom();
   setMode(state.mode);
   if (state.transform && !restored) { graph.setTransform(state.transform); restored = true; }
   breakpoints.setRun(frame.stop?.reason === 'breakpoint' ? frame.stop.hits.map((h) => h.id) : [], frame.breakpoints);

@@ -32,8 +32,11 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
         void vscode.window.showInformationMessage('Open a network file (.nn.json) to debug its training.');
         return undefined;
       }
-      return { type: DEBUG_TYPE, request: 'launch', name: 'Debug training', program: file.fsPath, stopOnEntry: false };
+      return { type: DEBUG_TYPE, request: 'launch', name: 'Debug training', program: file.fsPath, stopOnEntry: false, internalConsoleOptions: 'neverOpen' };
     }
+    // The graph keeps its room: the Debug Console opens only when the configuration asks for it
+    // (VS Code's own `internalConsoleOptions`); the stop's sentence is in the page and the Call Stack.
+    config.internalConsoleOptions ??= 'neverOpen';
     if (!config.program) {
       const file = activeNetworkFile();
       if (!file) {
@@ -127,5 +130,5 @@ export function activateDebugger(context: vscode.ExtensionContext, runs: Documen
 
 /** A launch configuration for `file`, as the tests and the walkthrough start one. */
 export function launchConfiguration(file: vscode.Uri, stopOnEntry = true): vscode.DebugConfiguration & LaunchArguments {
-  return { type: DEBUG_TYPE, request: 'launch', name: 'Debug training', program: file.fsPath, stopOnEntry };
+  return { type: DEBUG_TYPE, request: 'launch', name: 'Debug training', program: file.fsPath, stopOnEntry, internalConsoleOptions: 'neverOpen' };
 }

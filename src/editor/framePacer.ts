@@ -3,8 +3,9 @@
  * a newer one waits (and replaces an older one waiting), so a page that draws slower than frames
  * come (a large network's canvas) never falls behind with a queue of stale frames in VS Code's
  * message channel, and a stop is never stuck behind them. After the page has drawn a frame, the
- * next waits REST times as long as that one took from here to drawn: the channel and the page are
- * busy a quarter of the time at most, so a Pause (and its stop) mostly finds them free. A stopped
+ * next waits as long as that one took from here to drawn (REST times as long): the channel and the
+ * page are busy half the time at most, so a Pause (and its stop) finds them free as often as not,
+ * and a teaching network still moves at ten frames a second or so. A stopped
  * frame, or one that answers a person's control, goes at once. The page says which frame it has
  * drawn; if it never does (its webview went away mid-frame), the next frame goes after
  * ACK_LIMIT_MS all the same. No vscode import: the unit tests drive it.
@@ -12,7 +13,7 @@
 import type { TrainingFrame } from '../session/views';
 
 /** How many times as long as a frame took to be drawn the channel then rests (see the header). */
-export const REST = 3;
+export const REST = 1;
 
 /** How long a frame may go unacknowledged before the next is sent anyway (a page that stopped answering). */
 export const ACK_LIMIT_MS = 2000;

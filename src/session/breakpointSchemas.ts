@@ -15,7 +15,7 @@ export const BreakpointSpecSchema = v.variant('kind', [
   v.strictObject({ ...common, kind: v.literal('step'), step: count }),
   v.strictObject({ ...common, kind: v.literal('every'), every: count }),
   /** An expression of the breakpoint language (README "Breakpoints"); breaks when it becomes true. */
-  v.strictObject({ ...common, kind: v.literal('condition'), expression: v.pipe(v.string(), v.maxLength(1000)) }),
+  v.strictObject({ ...common, kind: v.literal('condition'), expression: v.pipe(v.string(), v.maxLength(1000)), whileTrue: v.optional(v.boolean()) }),
   /** A data breakpoint on one parameter: it changes sign, crosses `value`, or moves by more than `value` in one step. */
   v.strictObject({ ...common, kind: v.literal('watch'), parameter: v.pipe(v.string(), v.regex(/^[wb][1-9][0-9]{0,8}$/)), watch: v.picklist(['sign', 'cross', 'move']), value: v.optional(v.pipe(v.number(), v.finite())) }),
 ]);

@@ -6,7 +6,8 @@ import type { BreakpointSpec } from './breakpointTypes';
 
 /**
  * What a person types as a breakpoint: `175` or `step 175`, `every 50`, `watch w3` (sign change),
- * `watch w3 crosses 0.5`, `watch w3 moves 0.1`, or any condition (`loss < 0.01`).
+ * `watch w3 crosses 0.5`, `watch w3 moves 0.1`, any condition (`loss < 0.01`: when it becomes
+ * true), or `while` and a condition (at every step it holds).
  */
 export function parseBreakpointText(text: string, id: string, enabled = true, hitCondition?: string): BreakpointSpec {
   const t = text.trim();
@@ -15,6 +16,8 @@ export function parseBreakpointText(text: string, id: string, enabled = true, hi
   if (m) return { ...base, kind: 'step', step: Number(m[1]) };
   m = /^every\s+(\d+)(?:\s+steps?)?$/i.exec(t);
   if (m) return { ...base, kind: 'every', every: Number(m[1]) };
+  m = /^while\s+(.+)$/i.exec(t);
+  if (m) return { ...base, kind: 'condition', expression: m[1].trim(), whileTrue: true };
   m = /^watch\s+([wb]\d+)(?:\s+(sign|crosses|moves)(?:\s+(-?[\d.]+(?:e-?\d+)?))?)?$/i.exec(t);
   if (m) {
     const watch = m[2]?.toLowerCase() === 'crosses' ? 'cross' : m[2]?.toLowerCase() === 'moves' ? 'move' : 'sign';
@@ -28,7 +31,7 @@ export function typedBreakpoint(spec: BreakpointSpec): string {
   switch (spec.kind) {
     case 'step': return String(spec.step);
     case 'every': return `every ${spec.every}`;
-    case 'condition': return spec.expression;
+    case 'condition': return spec.whileTrue ? `while ${spec.expression}` : spec.expression;
     case 'watch': return `watch ${spec.parameter}${spec.watch === 'sign' ? '' : ` ${spec.watch === 'cross' ? 'crosses' : 'moves'} ${spec.value}`}`;
   }
 }

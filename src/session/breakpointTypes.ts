@@ -19,8 +19,11 @@ export type BreakpointSpec = {
 } & (
   | { kind: 'step'; step: number }
   | { kind: 'every'; every: number }
-  /** An expression of the breakpoint language (README "Breakpoints"); breaks when it becomes true. */
-  | { kind: 'condition'; expression: string }
+  /**
+   * An expression of the breakpoint language (docs/debugging.md); breaks when it becomes true, or,
+   * with `whileTrue`, at every step it holds (typed `while loss < 0.7`).
+   */
+  | { kind: 'condition'; expression: string; whileTrue?: boolean }
   /** A data breakpoint on one parameter: it changes sign, crosses `value`, or moves by more than `value` in one step. */
   | { kind: 'watch'; parameter: string; watch: 'sign' | 'cross' | 'move'; value?: number }
 );
@@ -83,6 +86,11 @@ export interface BreakpointStatus {
   /** The column (from 1) of the problem in what was typed. */
   column?: number;
   hits: number;
+  /**
+   * A condition that holds at the state shown: one that breaks when it becomes true will not stop
+   * until it has stopped holding first (the list says so, and offers to stop while it holds).
+   */
+  trueNow?: boolean;
 }
 
 /** A breakpoint that fired: which, and a sentence saying what happened. */
@@ -98,7 +106,7 @@ export function describeBreakpoint(b: BreakpointSpec): string {
   switch (b.kind) {
     case 'step': return `step ${b.step}`;
     case 'every': return `every ${plural(b.every, 'step')}`;
-    case 'condition': return b.expression;
+    case 'condition': return b.whileTrue ? `while ${b.expression}` : b.expression;
     case 'watch':
       return b.watch === 'sign' ? `${b.parameter} changes sign` : b.watch === 'cross' ? `${b.parameter} crosses ${b.value}` : `${b.parameter} moves by more than ${b.value}`;
   }

@@ -29,6 +29,8 @@ interface Armed {
   hits: number;
   needsEvaluation: boolean;
   describe(): string;
+  /** A condition: whether it holds at the state now. */
+  holds?(): boolean;
 }
 
 /** "5", ">= 5", "% 5" (or none: every hit breaks), as a test of the hit count; an error message if malformed. */
@@ -107,6 +109,15 @@ export class Breakpoints {
     return this.statuses.map((s) => ({ ...s, hits: hits.get(s.id) ?? s.hits }));
   }
 
+  /**
+   * status() with, for each condition, whether it holds at the state now: the caller has the state
+   * evaluated and the scalars fresh (TrainingSession.breakpointStatus).
+   */
+  statusNow(): BreakpointStatus[] {
+    const holding = new Map(this.armed.filter((a) => a.holds).map((a) => [a.spec.id, a.holds!()]));
+    return this.status().map((s) => (holding.has(s.id) ? { ...s, trueNow: holding.get(s.id) } : s));
+  }
+
   get converges(): boolean {
     return this.builtins.converged.enabled;
   }
@@ -177,12 +188,15 @@ export class Breakpoints {
       case 'condition': {
         const compiled: Compiled = compileExpression(spec.expression, this.network, this.state);
         let before = false;
+        const holds = (): boolean => truthy(compiled.evaluate());
         return {
           ...base,
           needsEvaluation: compiled.needsEvaluation,
-          prime: () => { before = truthy(compiled.evaluate()); },
-          fires: () => { const now = truthy(compiled.evaluate()); const became = now && !before; before = now; return became; },
-          describe: () => `breakpoint \`${spec.expression}\` hit`,
+          holds,
+          prime: () => { before = holds(); },
+          // While true: every step it holds. Otherwise: when it becomes true (false at the state before).
+          fires: spec.whileTrue ? holds : () => { const now = holds(); const became = now && !before; before = now; return became; },
+          describe: () => `breakpoint \`${spec.whileTrue ? `while ${spec.expression}` : spec.expression}\` hit`,
         };
       }
       case 'watch': {

@@ -129,6 +129,15 @@ export class TrainingSession {
     return statuses;
   }
 
+  /** Each breakpoint's status at the state shown, with whether each condition holds there. */
+  breakpointStatus(): BreakpointStatus[] {
+    if (this.breakpoints.active) {
+      this.trainer.evaluate();
+      this.refreshScalars(this.trainer.lastStepSize);
+    }
+    return this.breakpoints.statusNow();
+  }
+
   get breakpointSpecs(): BreakpointSpec[] {
     return [...this.specs];
   }

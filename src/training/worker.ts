@@ -217,7 +217,7 @@ const epoch = (): number => performance.timeOrigin + performance.now();
 
 function frameOf(entry: Entry, timing?: ControlTiming): RunEvent & { type: 'frame' } {
   const started = performance.now();
-  const frame = buildFrame(entry.session, entry.running, entry.session.breakpoints.status(), ++frames);
+  const frame = buildFrame(entry.session, entry.running, entry.session.breakpointStatus(), ++frames);
   entry.frameSeq = frame.seq;
   if (timing) frame.timing = { ...timing, workerAnswered: epoch() };
   // A stopped teaching network's every explanation follows this frame (see explainedAfter).

@@ -92,6 +92,38 @@ describe('debugging training in VS Code (e2e)', () => {
     }
   });
 
+  it('F5 keeps the graph readable: the Debug Console stays closed, the charts give way, no label under the editor font less 2 px', async () => {
+    const { page } = vscode;
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    const file = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'dosage-all.nn.json'), 'utf8'));
+    file.training = { ...file.training, minStepSize: 0, maxSteps: 1e12 };
+    writeFileSync(path.join(vscode.workspace, 'dosage-room.nn.json'), JSON.stringify(file, null, 2));
+    const frame = await openGraph(page, 'dosage-room.nn.json');
+    await frame.locator('.graph-host').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor();
+    await until('training under way in the debugger', async () => (await attr(frame, 'data-running')) === 'true');
+    assert.equal(await page.locator('.repl').isVisible(), false, 'the Debug Console did not open over the graph');
+    const measure = async (): Promise<{ graph: number; workspace: number; smallest: number; text: string }> => frame.evaluate(() => {
+      const graph = document.querySelector('.graph-host')!.getBoundingClientRect().height;
+      const workspace = document.querySelector('.workspace')!.getBoundingClientRect().height;
+      let smallest = { size: Infinity, text: '' };
+      for (const el of Array.from(document.querySelectorAll<SVGGraphicsElement>('.graph-host svg text'))) {
+        if (!el.textContent?.trim() || el.getClientRects().length === 0) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize) * (el.getScreenCTM()?.a ?? 1);
+        if (size < smallest.size) smallest = { size, text: el.textContent };
+      }
+      const font = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-font-size')) || 14;
+      return { graph, workspace, smallest: smallest.size - (font - 2), text: smallest.text };
+    });
+    await until('the graph to keep its room', async () => { const m = await measure(); return m.graph >= m.workspace * 0.5 - 1; });
+    const m = await measure();
+    assert.ok(m.smallest >= -0.05, `"${m.text}" reads ${m.smallest.toFixed(2)} px under the editor font less 2 px (${JSON.stringify(m)})`);
+    await screenshot(page, 'debugger-f5-room');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+  });
+
   it('a breakpoint typed into the list stops Continue at its step, with the numbers of `backprop train --steps`, and is kept outside the file', async () => {
     const { page } = vscode;
     const text = readFileSync(path.join(vscode.workspace, 'dosage-b3.nn.json'), 'utf8');

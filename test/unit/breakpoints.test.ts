@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadNetwork } from '../../src/core';
+import { parseBreakpointText, typedBreakpoint } from '../../src/session/breakpointText';
 import { BUILTIN_KINDS, BUILTINS, type BuiltinKind, type BuiltinSetting, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { explainBuiltin } from '../../src/session/breakpoints';
 import { type Stop, TrainingSession } from '../../src/session/training';
@@ -100,5 +101,20 @@ describe('built-in conditions', () => {
     const next = runToStop(session);
     assert.equal(next.reason, 'converged', next.text);
     assert.ok(next.step > 10);
+  });
+});
+
+describe('a breakpoint as a person types it', () => {
+  it('reads each kind, and types each back as it was written', () => {
+    const cases: [string, object][] = [
+      ['175', { kind: 'step', step: 175 }], ['step 175', { kind: 'step', step: 175 }], ['every 50', { kind: 'every', every: 50 }],
+      ['watch w3', { kind: 'watch', parameter: 'w3', watch: 'sign' }], ['watch w3 crosses 0.5', { kind: 'watch', parameter: 'w3', watch: 'cross', value: 0.5 }],
+      ['loss < 0.7', { kind: 'condition', expression: 'loss < 0.7' }], ['while loss < 0.7', { kind: 'condition', expression: 'loss < 0.7', whileTrue: true }],
+    ];
+    for (const [text, spec] of cases) {
+      const parsed = parseBreakpointText(text, 'b');
+      assert.deepEqual(parsed, { id: 'b', enabled: true, ...spec }, text);
+      assert.deepEqual(parseBreakpointText(typedBreakpoint(parsed), 'b'), parsed, `${text} typed back`);
+    }
   });
 });

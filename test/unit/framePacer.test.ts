@@ -26,7 +26,7 @@ function testClock(): { now(): number; advance(ms: number): void; schedule(run: 
 }
 
 describe('frames to a page', () => {
-  it('rests REST times as long as the last frame took from sending to drawn, so the page is busy a quarter of the time at most', () => {
+  it('rests REST times as long as the last frame took from sending to drawn, so the page is busy half the time at most', () => {
     const clock = testClock();
     const sent: number[] = [];
     const pacer = new FramePacer((f) => sent.push(f.seq), clock.now, clock.schedule);

@@ -231,6 +231,18 @@ describe('breakpoints in the run', () => {
     assert.equal(runToStop(session).step, stop.step + 100, 'still true: it does not break again');
   });
 
+  it('says when a condition already holds, and "while" breaks at every step it holds', () => {
+    const session = new TrainingSession(slow);
+    const loss0 = session.trainer.evaluate();
+    // True at the start: "becomes true" does not stop until it has stopped holding; the status says so.
+    session.setBreakpoints([bp({ kind: 'condition', expression: `loss <= ${loss0}` }, 'now'), bp({ kind: 'condition', expression: 'loss > 1e9' }, 'never')]);
+    assert.deepEqual(session.breakpointStatus().map((s) => [s.id, s.trueNow]), [['now', true], ['never', false]]);
+    session.setBreakpoints([bp({ kind: 'condition', expression: `loss <= ${loss0}`, whileTrue: true }, 'while'), bp({ kind: 'step', step: 4 }, 'end')]);
+    const stops = [runToStop(session), runToStop(session), runToStop(session)].map((s) => [s.step, s.hits.map((h) => h.id).join(',')]);
+    assert.deepEqual(stops, [[1, 'while'], [2, 'while'], [3, 'while']]);
+    assert.equal(runToStop(session).text, 'Paused at step 4: breakpoint `while loss <= ' + loss0 + '` hit; breakpoint `step 4` hit');
+  });
+
   it('breaks on a sign change, a crossing and a move of a watched parameter', () => {
     const session = new TrainingSession(slow);
     session.setBreakpoints([bp({ kind: 'watch', parameter: 'b3', watch: 'cross', value: 0.5 })]);

@@ -39,7 +39,7 @@ async function showCharts(view: WebviewPage, session: TrainingSession, parameter
   await view.send({ type: 'frame', frame });
   await view.page.locator(`#app[data-step="${frame.step}"]`).waitFor();
   await sendCharts(view, charts.compute(request));
-  for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor();
+  for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor({ state: 'attached' });
 }
 
 const label = (view: WebviewPage, panel: ChartPanel): Promise<string> => view.page.locator(`.chart-panel[data-panel="${panel}"] canvas`).getAttribute('aria-label').then((s) => s ?? '');
@@ -222,7 +222,7 @@ describe('chart strip (Chromium)', () => {
     await showCharts(view, session, ['b3']);
     await view.page.locator('.chart-panel[data-panel="fit"] .chart-fold').click();
     assert.equal(await view.page.locator('.chart-panel[data-panel="fit"] .chart-fold').getAttribute('aria-expanded'), 'false');
-    await view.page.locator('.chart-strip-head button').click();
+    await view.page.locator('.chart-strip-head button[aria-label="Move the charts beside the graph"]').click();
     const views = await postedOf(view, 'viewState');
     const last = views[views.length - 1].state.charts!;
     assert.deepEqual(last.open, ['loss', 'profile', 'trajectories', 'instruments']);
@@ -232,6 +232,66 @@ describe('chart strip (Chromium)', () => {
     // Every control in the strip has a name.
     const unnamed = await view.page.$$eval('.chart-strip button, .chart-strip select, .chart-strip [role="separator"]', (els) => els.filter((e) => !e.getAttribute('aria-label')).length);
     assert.equal(unnamed, 0);
+  });
+
+  it('keeps the graph readable with the strip open: half the height at least, no label under the editor font less 2 px', async () => {
+    for (const [width, height] of [[1280, 600], [1600, 1000], [1280, 420]]) {
+      await view.page.setViewportSize({ width, height });
+      const session = new TrainingSession(example('dosage-all.nn.json'));
+      await showCharts(view, session, ['b3']);
+      // The strip gives way once the page has measured its room (a resize is observed, not timed).
+      await view.page.waitForFunction(() => {
+        const host = document.querySelector('.graph-host')!.getBoundingClientRect().height;
+        const workspace = document.querySelector('.workspace')!.getBoundingClientRect().height;
+        return host >= workspace * 0.5 - 1;
+      });
+      const measured = await view.page.evaluate(() => {
+        const host = document.querySelector('.graph-host')!.getBoundingClientRect();
+        const workspace = document.querySelector('.workspace')!.getBoundingClientRect();
+        let smallest = { size: Infinity, text: '', script: false };
+        for (const el of Array.from(document.querySelectorAll<SVGGraphicsElement>('.graph-host svg text, .graph-host svg tspan'))) {
+          if (!el.textContent?.trim() || el.getClientRects().length === 0) continue;
+          const size = parseFloat(getComputedStyle(el).fontSize) * (el.getScreenCTM()?.a ?? 1);
+          const script = el.classList.contains('script');
+          if (size / (script ? 10 / 12 : 1) < smallest.size / (smallest.script ? 10 / 12 : 1)) smallest = { size, text: el.textContent, script };
+        }
+        const strip = document.querySelector('.chart-strip')!;
+        return { host: host.height, workspace: workspace.height, smallest, folded: strip.hasAttribute('data-folded'), place: strip.getAttribute('data-place') };
+      });
+      const where = `${width}x${height}: ${JSON.stringify(measured)}`;
+      assert.ok(measured.host >= measured.workspace * 0.5 - 1, `the graph keeps half the height (${where})`);
+      // The test theme's editor font is 14 px: labels at 12 px at least, subscripts in proportion (10 of 12).
+      const least = measured.smallest.script ? 12 * 10 / 12 : 12;
+      assert.ok(measured.smallest.size >= least - 0.05, `"${measured.smallest.text}" at ${measured.smallest.size.toFixed(2)} px (${where})`);
+      await screenshot(view.page, `charts-room-${width}x${height}`);
+    }
+  });
+
+  it('clips nothing a person must read with every panel open: titles, captions and legends wrap or fold, lists scroll with a bar', async () => {
+    for (const [width, height] of [[1280, 600], [1600, 1000]]) {
+      await view.page.setViewportSize({ width, height });
+      const session = new TrainingSession(example('dosage-all.nn.json'));
+      for (let i = 0; i < 200; i++) session.step();
+      await view.send({ type: 'breakpoints', breakpoints: breakpointsView([{ id: 'a', enabled: true, kind: 'step', step: 175 }, { id: 'b', enabled: true, kind: 'condition', expression: 'abs(dw1) > 10 && step > 100' }], defaultBuiltins(), []) });
+      await showCharts(view, session, ['b3']);
+      await view.send({ type: 'pin', parameter: 'w1' });
+      const clipped = await view.page.evaluate(() => {
+        const out: string[] = [];
+        for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+          if (el.getClientRects().length === 0 || el.closest('.katex, svg')) continue;
+          if (!Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
+          const style = getComputedStyle(el);
+          // A scroll container shows its bar (main.css styles them): what it holds is reachable.
+          if (/auto|scroll/.test(style.overflowX + style.overflowY)) continue;
+          if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) out.push(`${el.className}: "${el.textContent!.trim().slice(0, 40)}"`);
+        }
+        return out;
+      });
+      assert.deepEqual(clipped, [], `${width}x${height}`);
+      // The scroll bars are drawn (VS Code's colours), not overlays that hide until hovered.
+      assert.equal(await view.page.evaluate(() => getComputedStyle(document.querySelector('.bp-panel')!, '::-webkit-scrollbar').width), '10px');
+      await screenshot(view.page, `charts-every-panel-${width}x${height}`);
+    }
   });
 
   for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {

@@ -713,6 +713,9 @@ describe('network editor webview (Chromium)', () => {
     await answer(sent.specs, sent.builtins);
 
     // A built-in condition: switched on, its threshold changed; a threshold that is not a number is refused where it was typed.
+    // They are folded under one line that says which are on.
+    assert.equal(await panel.locator('.bp-builtins-section > summary').textContent(), 'Built-in conditions: Converged');
+    await panel.locator('.bp-builtins-section > summary').click();
     await panel.locator('[data-builtin="plateau"] input[type="checkbox"]').check();
     sent = await posted();
     assert.equal(sent.builtins.plateau.enabled, true);
@@ -755,6 +758,22 @@ describe('network editor webview (Chromium)', () => {
     assert.equal(await input.evaluate((e) => e === document.activeElement), true, 'still focused');
     await input.pressSequentially(' 0.5');
     assert.equal(await input.inputValue(), 'loss < 0.5');
+  });
+
+  it('says a condition holds already, so it will not stop until it next becomes true, and offers to stop while it holds', async () => {
+    const { page } = view;
+    const session = new TrainingSession(dosage);
+    const specs: BreakpointSpec[] = [{ id: 'bp1', enabled: true, kind: 'condition', expression: 'loss < 100' }, { id: 'bp2', enabled: true, kind: 'condition', expression: 'loss < 0.01' }];
+    await view.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, defaultBuiltins(), session.setBreakpoints(specs, defaultBuiltins())) });
+    await show(view, dosage, (f) => ({ ...f, breakpoints: session.breakpointStatus() }), session);
+    const note = page.locator('.bp-note');
+    await note.waitFor();
+    assert.equal(await note.count(), 1, 'only the condition that holds');
+    assert.match((await note.textContent())!, /^true now: stops when it next becomes true/);
+    await note.locator('button', { hasText: 'stop while true' }).click();
+    const sent = (await view.posted()).filter((m): m is Extract<WebviewMessage, { type: 'setBreakpoints' }> => m.type === 'setBreakpoints').at(-1)!;
+    assert.deepEqual(sent.specs[0], { id: 'bp1', enabled: true, kind: 'condition', expression: 'loss < 100', whileTrue: true });
+    assert.deepEqual(sent.specs[1], specs[1]);
   });
 
   it('draws a phase and the breakpoints list in the light theme too, in its own colours', async () => {

@@ -23,6 +23,14 @@ export abstract class Panel {
   protected readonly canvas = h('canvas', 'chart-canvas');
   protected chart: Chart | undefined;
   protected palette: Palette;
+  /**
+   * The legend, as text under the chart (a canvas legend took up to 40% of a small panel and could
+   * not be read aloud): folded when the panel is short, each entry a toggle of its line.
+   */
+  private readonly legend = h('details', 'chart-legend');
+  private legendChosen = false;
+  /** Lines the person switched off in the legend, by label. */
+  private readonly hidden = new Set<string>();
   private readonly fold: HTMLButtonElement;
   private readonly titleText: HTMLElement;
   private openState: boolean;
@@ -46,7 +54,9 @@ export abstract class Panel {
     this.canvas.tabIndex = 0;
     this.body.append(this.canvas);
     this.caption.setAttribute('aria-hidden', 'true');
-    this.element.append(head, this.caption, this.body);
+    this.legend.hidden = true;
+    this.legend.addEventListener('toggle', () => { this.legendChosen = true; });
+    this.element.append(head, this.caption, this.body, this.legend);
     this.setOpen(open, false);
   }
 
@@ -59,6 +69,7 @@ export abstract class Panel {
     this.element.classList.toggle('folded', !open);
     this.body.hidden = !open;
     this.caption.hidden = !open;
+    if (!open) this.legend.hidden = true;
     this.fold.classList.toggle('codicon-chevron-down', open);
     this.fold.classList.toggle('codicon-chevron-right', !open);
     this.fold.setAttribute('aria-expanded', String(open));
@@ -106,6 +117,12 @@ export abstract class Panel {
   /** Creates the chart, or gives the one there new data and options (no animation: it runs live). */
   protected draw(config: ChartConfiguration<'line' | 'scatter', { x: number; y: number | null }[]>, plugins: Plugin[] = []): void {
     if (!this.openState) return;
+    // The panel's legend, if it wants one, is drawn as text (see `legend`), not on the canvas.
+    const legend = (config.options?.plugins?.legend ?? {}) as { display?: boolean };
+    const wanted = legend.display === true;
+    legend.display = false;
+    for (const d of config.data.datasets) if (d.label !== undefined) d.hidden = this.hidden.has(d.label);
+    this.showLegend(wanted ? config.data.datasets : []);
     if (!this.chart) {
       this.chart = new Chart(this.canvas, { ...config, plugins: [this.backgroundPlugin(), ...plugins] } as ChartConfiguration);
       return;
@@ -145,6 +162,37 @@ export abstract class Panel {
         },
       },
     } as ChartOptions<'line'>;
+  }
+
+  /** The legend's entries: a swatch of each line (dashed where it is) and its name, a toggle each. */
+  private showLegend(datasets: ChartConfiguration<'line' | 'scatter'>['data']['datasets']): void {
+    const named = datasets.filter((d) => d.label);
+    this.legend.hidden = named.length === 0;
+    if (named.length === 0) return;
+    if (!this.legendChosen) this.legend.open = this.body.getBoundingClientRect().height >= 220;
+    const summary = h('summary', '', `Legend (${named.length})`);
+    const items = h('div', 'legend-items');
+    for (const d of named) {
+      const label = d.label!;
+      const item = h('button', 'legend-item');
+      item.setAttribute('aria-pressed', String(!this.hidden.has(label)));
+      item.title = `Show or hide ${label}`;
+      const swatch = h('span', 'legend-swatch');
+      const colour = String((d as { borderColor?: unknown }).borderColor ?? (d as { backgroundColor?: unknown }).backgroundColor ?? 'currentColor');
+      const dashed = Array.isArray((d as { borderDash?: unknown }).borderDash) && ((d as { borderDash: unknown[] }).borderDash.length > 0);
+      swatch.style.borderTop = `2px ${dashed ? 'dashed' : 'solid'} ${colour}`;
+      item.append(swatch, document.createTextNode(label));
+      item.addEventListener('click', () => {
+        if (this.hidden.has(label)) this.hidden.delete(label); else this.hidden.add(label);
+        item.setAttribute('aria-pressed', String(!this.hidden.has(label)));
+        const chart = this.chart;
+        if (!chart) return;
+        chart.data.datasets.forEach((x, i) => { if (x.label === label) chart.setDatasetVisibility(i, !this.hidden.has(label)); });
+        chart.update('none');
+      });
+      items.append(item);
+    }
+    this.legend.replaceChildren(summary, items);
   }
 
   /** Fills the canvas with the editor's background first, so an exported PNG reads as it looked. */

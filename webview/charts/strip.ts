@@ -31,6 +31,21 @@ export interface StripActions {
   goTo(step: number): void;
 }
 
+/**
+ * What the graph leaves the strip (the page works it out: see makeRoom in main.ts). The graph comes
+ * first, so the strip gives way: to at most `size`, beside the graph (a wide, short editor), or
+ * folded to its head. None of it changes what the person chose (kept by the host); it lasts until
+ * the room comes back, or until they ask for the charts anyway.
+ */
+export interface StripRoom {
+  /** The most the strip may take (height below the graph, width beside it); null: what it likes. */
+  size: number | null;
+  /** Beside the graph, whatever the person chose. */
+  beside: boolean;
+  /** Folded to its head (the graph needs the rest). */
+  folded: boolean;
+}
+
 /** The fastest rate at which hovering in the graph asks for another parameter's curve. */
 const REQUEST_MS = 100;
 const MIN_SIZE = 120;
@@ -59,6 +74,10 @@ export class ChartStrip {
   private sent = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastSent = 0;
+  private room: StripRoom = { size: null, beside: false, folded: false };
+  /** The person asked for the charts while the graph had taken their room: they stay until the room changes. */
+  private shownAnyway = false;
+  private readonly roomNote = h('span', 'chart-strip-room');
 
   constructor(state: StripState, private readonly actions: StripActions) {
     this.state = { ...state };
@@ -83,7 +102,12 @@ export class ChartStrip {
     const head = h('div', 'chart-strip-head');
     const title = h('span', 'chart-strip-title', 'Charts');
     this.placeButton.addEventListener('click', () => this.place(this.state.place === 'below' ? 'beside' : 'below'));
-    head.append(title, this.placeButton);
+    const anyway = h('button', 'chart-tool chart-show-anyway', 'Show');
+    anyway.setAttribute('aria-label', 'Show the charts anyway (the graph gets less room)');
+    anyway.title = anyway.getAttribute('aria-label')!;
+    anyway.addEventListener('click', () => { this.shownAnyway = true; this.layout(); this.panels.forEach((x) => x.redraw()); });
+    this.roomNote.append(h('span', '', 'folded to give the graph room'), anyway);
+    head.append(title, this.roomNote, this.placeButton);
     const body = h('div', 'chart-panels');
     body.append(...this.panels.map((x) => x.element));
     this.element.append(head, body);
@@ -202,15 +226,37 @@ export class ChartStrip {
     this.save();
   }
 
+  /** What the graph leaves the strip now (see StripRoom). */
+  setRoom(room: StripRoom): void {
+    if (room.size === this.room.size && room.beside === this.room.beside && room.folded === this.room.folded) return;
+    // A change of room (the editor grew or shrank) ends "show anyway": the graph comes first again.
+    if (room.folded !== this.room.folded || room.beside !== this.room.beside) this.shownAnyway = false;
+    this.room = room;
+    this.layout();
+    this.panels.forEach((x) => x.redraw());
+  }
+
+  /** Where the strip is (the person's choice, unless the graph needs the room) and how big. */
+  get placed(): { place: 'below' | 'beside'; size: number; folded: boolean } {
+    const folded = this.room.folded && !this.shownAnyway;
+    const place = this.room.beside && !this.shownAnyway ? 'beside' : this.state.place;
+    const size = this.room.size !== null && !this.shownAnyway ? Math.min(this.state.size, this.room.size) : this.state.size;
+    return { place, size, folded };
+  }
+
   private layout(): void {
-    const below = this.state.place === 'below';
+    const { place, size, folded } = this.placed;
+    const below = place === 'below';
     const anyOpen = this.state.open.length > 0;
-    this.element.dataset.place = this.state.place;
-    this.splitter.dataset.place = this.state.place;
+    this.element.dataset.place = place;
+    this.element.toggleAttribute('data-squeezed', folded || size < this.state.size || place !== this.state.place);
+    this.element.toggleAttribute('data-folded', folded);
+    this.roomNote.hidden = !folded;
+    this.splitter.dataset.place = place;
     this.splitter.setAttribute('aria-orientation', below ? 'horizontal' : 'vertical');
-    this.splitter.hidden = !anyOpen;
-    this.element.style.height = below && anyOpen ? `${this.state.size}px` : '';
-    this.element.style.width = !below ? `${anyOpen ? this.state.size : 40}px` : '';
+    this.splitter.hidden = !anyOpen || folded;
+    this.element.style.height = below && anyOpen && !folded ? `${size}px` : '';
+    this.element.style.width = !below ? `${anyOpen && !folded ? size : 40}px` : '';
     this.placeButton.className = `chart-tool codicon ${below ? 'codicon-layout-sidebar-right' : 'codicon-layout-panel'}`;
     const label = below ? 'Move the charts beside the graph' : 'Move the charts under the graph';
     this.placeButton.title = label;

@@ -83,6 +83,15 @@ export class GraphView {
     this.paint();
   }
 
+  /**
+   * The size the network is laid out at (graph units: a label's font is 12 of them), and whether
+   * its edges are labelled (drawn in SVG); null before the first network.
+   */
+  get drawing(): { width: number; height: number; labelled: boolean } | null {
+    const l = this.state.layout;
+    return l ? { width: l.width, height: l.height, labelled: !this.state.useCanvas } : null;
+  }
+
   get currentTransform(): ViewTransform {
     return { ...this.state.transform };
   }

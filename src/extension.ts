@@ -1,6 +1,7 @@
 /** Activation: registers what the extension contributes, nothing else. */
 import * as vscode from 'vscode';
 import { activateDebugger, DEBUG_TYPE, launchConfiguration } from './debug/activate';
+import { BreakpointSync } from './debug/breakpointSync';
 import { NetworkDiagnostics } from './diagnostics';
 import { NetworkEditorProvider } from './editor/provider';
 import { openTextBeside } from './editor/panel';
@@ -46,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
   const editors = NetworkEditorProvider.register(context, log);
   const examples = new Examples(context.extensionUri, context.globalStorageUri);
   activateDebugger(context, editors.runs);
+  // The editor's list and VS Code's Breakpoints view: one set.
+  context.subscriptions.push(new BreakpointSync(editors.runs, () => editors.active?.document.uri));
   const noEditor = (): Thenable<unknown> => vscode.window.showInformationMessage('Open a network in the Network Debugger first (Backprop Debugger: Open Example Network...).');
   context.subscriptions.push(
     log,

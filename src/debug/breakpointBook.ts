@@ -10,12 +10,14 @@ import { findParameter, type Network } from '../core';
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
 import { exceptionSettings, functionBreakpoint, type Translated, watchBreakpoint } from './breakpoints';
 import { type NetworkLines, parametersOnLine } from './positions';
+import { parseBreakpointName } from './breakpointNames';
+import { typedBreakpoint } from '../session/breakpointText';
 
 export class BreakpointBook {
   /** Stable numbers for DAP breakpoints, by what they are. */
   private readonly ids = new Map<string, number>();
   private nextId = 1;
-  private functions: { id: number; t: Translated }[] = [];
+  private functions: { id: number; t: Translated | { of: 'this' | 'other'; text: string; file: string } }[] = [];
   private data: { id: number; t: Translated }[] = [];
   private lines: { id: number; line: number; t: Translated[] }[] = [];
   private exceptions: Partial<BuiltinSettings> = {};
@@ -33,15 +35,30 @@ export class BreakpointBook {
     return this.exceptions;
   }
 
-  setFunctions(breakpoints: DebugProtocol.FunctionBreakpoint[]): void {
+  /**
+   * VS Code's function breakpoints. One whose name carries a file (`every 50 (dosage-all.nn.json)`)
+   * is that file's, in its run's list already (VS Code's view and the editor's list show one set):
+   * `isThis` says whether the file is the one debugged. The others are the session's own.
+   */
+  setFunctions(breakpoints: DebugProtocol.FunctionBreakpoint[], isThis: (file: string) => boolean): void {
     this.functions = breakpoints.map((b) => {
       const id = this.idFor(`f|${b.name}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
+      const named = parseBreakpointName(b.name);
+      if (named) return { id, t: { of: isThis(named.file) ? 'this' as const : 'other' as const, text: named.text, file: named.file } };
       return { id, t: functionBreakpoint(b, `dap-function-${id}`) };
     });
   }
 
-  functionVerdicts(statuses: BreakpointStatus[]): DebugProtocol.Breakpoint[] {
-    return this.functions.map((s) => verdict(s.id, s.t, statuses));
+  /** The verdicts VS Code shows: a file's breakpoint is as its run's list says (`listed`: the run's breakpoints and their statuses). */
+  functionVerdicts(statuses: BreakpointStatus[], listed: { specs: readonly BreakpointSpec[]; statuses: readonly BreakpointStatus[] }): DebugProtocol.Breakpoint[] {
+    return this.functions.map((s) => {
+      if ('spec' in s.t || 'error' in s.t) return verdict(s.id, s.t, statuses);
+      const t = s.t;
+      if (t.of === 'other') return unverified(s.id, `a breakpoint of ${t.file}, not of the network this session debugs`);
+      const spec = listed.specs.find((x) => typedBreakpoint(x) === t.text);
+      if (!spec) return unverified(s.id, 'not in the network editor\'s list of this file');
+      return verdict(s.id, { spec }, [...listed.statuses]);
+    });
   }
 
   setData(breakpoints: DebugProtocol.DataBreakpoint[], network: Network | undefined): void {
@@ -119,6 +136,13 @@ function watchOf(network: Network | undefined, name: string, condition: string |
   if (!p) return { error: `${name} is not a parameter of this network` };
   if (network!.training.trainable[p.index] !== 1) return { error: `${name} is not trainable (see "trainable" in the file): its value never changes` };
   return watchBreakpoint(name, condition, hitCondition, id);
+}
+
+function unverified(id: number, message: string): DebugProtocol.Breakpoint {
+  const b = new Breakpoint(false) as DebugProtocol.Breakpoint;
+  b.id = id;
+  b.message = message;
+  return b;
 }
 
 function verdict(id: number, t: Translated, statuses: BreakpointStatus[]): DebugProtocol.Breakpoint {

@@ -44,15 +44,21 @@ export function watchBreakpoint(parameter: string, condition: string | undefined
 /** The built-in conditions VS Code offers as exception filters (converged is the file's own stopping rule, not one of them). */
 export const FILTER_KINDS = BUILTIN_KINDS.filter((k) => k !== 'converged');
 
-export function exceptionFilters(): DebugProtocol.ExceptionBreakpointsFilter[] {
-  return FILTER_KINDS.map((kind) => {
+/**
+ * The built-in conditions as exception filters: those `on` only (VS Code: its Breakpoints view shows
+ * the ones switched on, checked; the editor's list is where all of them are), or all of them,
+ * unchecked, for a client that has no such list.
+ */
+export function exceptionFilters(on?: BuiltinSettings): DebugProtocol.ExceptionBreakpointsFilter[] {
+  return FILTER_KINDS.filter((kind) => !on || on[kind].enabled).map((kind) => {
     const info = BUILTINS[kind];
     const thresholds = [info.threshold, info.threshold2].filter((t) => t !== undefined);
+    const setting = on?.[kind];
     return {
       filter: kind,
       label: info.title,
-      description: info.explains.replace('{t}', String(info.threshold?.default)).replace('{t2}', String(info.threshold2?.default)),
-      default: false,
+      description: info.explains.replace('{t}', String(setting?.threshold ?? info.threshold?.default)).replace('{t2}', String(setting?.threshold2 ?? info.threshold2?.default)),
+      default: on !== undefined,
       ...(thresholds.length ? {
         supportsCondition: true,
         conditionDescription: `${thresholds.map((t) => `${t.label} (default ${t.default})`).join(', ')}; separate two with a comma`,

@@ -9,7 +9,7 @@
  * messages alone.
  */
 import {
-  ContinuedEvent, DebugSession, InitializedEvent, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Source, StackFrame,
+  CapabilitiesEvent, ContinuedEvent, DebugSession, InitializedEvent, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Source, StackFrame,
   StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -65,6 +65,10 @@ export class NetworkDebugSession extends DebugSession {
   private held: DebugProtocol.Event[] = [];
   private stopOnEntry = true;
   private configured = false;
+  /** VS Code: its Breakpoints view and the editor's list show one set (see BreakpointSync). */
+  private inVSCode = false;
+  /** The built-in conditions VS Code's view lists as exception filters (the run's, switched on). */
+  private advertised = '';
   /** The client shows progress (VS Code does): a long jump reports how far it has got. */
   private progressReporting = false;
   /** The progress of the long jump under way, if one is. */
@@ -81,6 +85,7 @@ export class NetworkDebugSession extends DebugSession {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.progressReporting = args.supportsProgressReporting === true;
+    this.inVSCode = args.clientID === 'vscode';
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsStepBack: true,
@@ -90,7 +95,9 @@ export class NetworkDebugSession extends DebugSession {
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
       supportsExceptionFilterOptions: true,
-      exceptionBreakpointFilters: exceptionFilters(),
+      // In VS Code the filters are the built-in conditions the run has on (sent once it is known);
+      // elsewhere, every one, unchecked.
+      exceptionBreakpointFilters: this.inVSCode ? [] : exceptionFilters(),
       supportsDataBreakpoints: true,
       supportsSetVariable: true,
       supportsEvaluateForHovers: true,
@@ -118,6 +125,7 @@ export class NetworkDebugSession extends DebugSession {
       this.reload();
       this.subscribe(this.run);
       this.sendResponse(response);
+      this.advertiseBuiltins();
       // VS Code now sends the breakpoints, then configurationDone.
       this.sendEvent(new InitializedEvent());
     } catch (e) {
@@ -158,7 +166,22 @@ export class NetworkDebugSession extends DebugSession {
       run.onContinued.on(() => { if (this.configured) this.post(new ContinuedEvent(THREAD, true)); }),
       run.onFrame.on((frame) => this.reportProgress(frame)),
       run.onStructure.on(() => this.reload()),
+      run.onBreakpoints.on(() => this.advertiseBuiltins()),
     );
+  }
+
+  /**
+   * VS Code's Breakpoints view lists the built-in conditions the run has on, checked (the editor's
+   * list has them all, with their thresholds): sent again whenever that set changes.
+   */
+  private advertiseBuiltins(): void {
+    const run = this.run;
+    if (!this.inVSCode || !run) return;
+    const filters = exceptionFilters(run.builtins);
+    const key = JSON.stringify(filters);
+    if (key === this.advertised) return;
+    this.advertised = key;
+    this.sendEvent(new CapabilitiesEvent({ exceptionBreakpointFilters: filters }));
   }
 
   /** A long jump (Go to Step, Step Back, Reverse Continue) under way: VS Code's progress says how far it has got. */
@@ -317,8 +340,11 @@ export class NetworkDebugSession extends DebugSession {
 
   protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
     if (!this.claim) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
-    this.book.setFunctions(args.breakpoints);
-    response.body = { breakpoints: this.book.functionVerdicts(await this.sendBreakpoints()) };
+    const program = this.program;
+    this.book.setFunctions(args.breakpoints, (file) => program === file || program.endsWith(`${path.sep}${file.split('/').join(path.sep)}`));
+    const statuses = await this.sendBreakpoints();
+    const run = this.run!;
+    response.body = { breakpoints: this.book.functionVerdicts(statuses, { specs: run.specs, statuses: run.statuses }) };
     this.sendResponse(response);
   }
 
@@ -357,14 +383,27 @@ export class NetworkDebugSession extends DebugSession {
   protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
     if (!this.claim) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
     this.book.setExceptions(args);
+    if (this.inVSCode && this.run) {
+      // One set: a filter unchecked in VS Code's view switches the run's condition off; a filter's
+      // condition sets its thresholds.
+      const run = this.run;
+      const listed = new Set(JSON.parse(this.advertised || '[]').map((f: DebugProtocol.ExceptionBreakpointsFilter) => f.filter));
+      const asked = this.book.builtins;
+      const next = { ...run.builtins };
+      for (const kind of FILTER_KINDS) {
+        if (!listed.has(kind)) continue;
+        next[kind] = asked[kind] ?? { ...next[kind], enabled: false };
+      }
+      if (JSON.stringify(next) !== JSON.stringify(run.builtins)) await run.setBreakpoints(run.specs, next);
+    }
     await this.sendBreakpoints();
     response.body = { breakpoints: this.book.exceptionVerdicts(args) };
     this.sendResponse(response);
   }
 
-  /** Every DAP breakpoint, checked by the run with the editor's own. */
+  /** Every DAP breakpoint, checked by the run with the editor's own (in VS Code the conditions are the run's own). */
   private sendBreakpoints(): Promise<BreakpointStatus[]> {
-    return this.claim!.setBreakpoints(this.book.specs, this.book.builtins);
+    return this.claim!.setBreakpoints(this.book.specs, this.inVSCode ? {} : this.book.builtins);
   }
 
   // ---- where the run is -------------------------------------------------------------------------

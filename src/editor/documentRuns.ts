@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { type Attachment, RunRegistry } from '../run/registry';
 import type { BreakpointStore, Run } from '../run/run';
 import { BreakpointSpecSchema, BuiltinSettingsSchema } from '../session/breakpointSchemas';
-import type { BreakpointSpec, BuiltinSettings } from '../session/breakpointTypes';
+import { type BreakpointSpec, type BuiltinSettings, defaultBuiltins } from '../session/breakpointTypes';
 import type { TrainingWorker } from '../training/client';
 import * as v from 'valibot';
 
@@ -31,12 +31,22 @@ export class DocumentRuns implements vscode.Disposable {
     this.registry = new RunRegistry(worker, (uri) => this.store(uri));
   }
 
+  /** A file's breakpoints changed (in a run, or kept for a file with none): VS Code's Breakpoints view follows. */
+  private readonly breakpointsEmitter = new vscode.EventEmitter<string>();
+  readonly onDidChangeBreakpoints = this.breakpointsEmitter.event;
+
   /** The document's run, kept while the returned attachment is. */
   attach(document: vscode.TextDocument): Attachment {
     const uri = document.uri.toString();
     const attachment = this.registry.attach(uri, document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path);
     const { run } = attachment;
-    if (!this.feeds.has(uri)) this.feed(document.uri, run);
+    if (!this.feeds.has(uri)) {
+      this.feed(document.uri, run);
+      const watched = run.onBreakpoints.on(() => this.breakpointsEmitter.fire(uri));
+      const entry = this.feeds.get(uri)!;
+      const inner = entry.subscription;
+      entry.subscription = { dispose: () => { inner.dispose(); watched.dispose(); } };
+    }
     return {
       run,
       dispose: () => {
@@ -101,6 +111,28 @@ export class DocumentRuns implements vscode.Disposable {
     this.feeds.delete(uri);
   }
 
+  // ---- each file's breakpoints, with or without a run (one set, shown in the list and in VS Code's view) ----
+
+  /** The files whose breakpoints are kept, by URI. */
+  breakpointFiles(): string[] {
+    return this.state.keys().filter((k) => k.startsWith('breakpoints:')).map((k) => k.slice('breakpoints:'.length));
+  }
+
+  /** A file's breakpoints: its run's, or those kept for it. */
+  breakpointsOf(uri: string): { specs: BreakpointSpec[]; builtins: BuiltinSettings } {
+    const run = this.registry.find(uri);
+    if (run) return { specs: run.specs, builtins: run.builtins };
+    return this.store(uri).load() ?? { specs: [], builtins: defaultBuiltins() };
+  }
+
+  /** Sets a file's breakpoints: through its run when it has one (which checks them), else kept for it. */
+  async setBreakpointsOf(uri: string, specs: BreakpointSpec[], builtins = this.breakpointsOf(uri).builtins): Promise<void> {
+    const run = this.registry.find(uri);
+    if (run) { await run.setBreakpoints(specs, builtins); return; }
+    this.store(uri).save(specs, builtins);
+    this.breakpointsEmitter.fire(uri);
+  }
+
   /** A document's breakpoints in the workspace's state, checked when read back (the state is only data). */
   private store(uri: string): BreakpointStore {
     const key = `breakpoints:${uri}`;
@@ -115,5 +147,6 @@ export class DocumentRuns implements vscode.Disposable {
 
   dispose(): void {
     for (const uri of [...this.feeds.keys()]) this.stopFeeding(uri);
+    this.breakpointsEmitter.dispose();
   }
 }

@@ -124,6 +124,36 @@ describe('debugging training in VS Code (e2e)', () => {
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
   });
 
+  it("one set of breakpoints: added in the editor's list it shows in VS Code's Breakpoints view, added there it shows in the list, removed in either it goes from both", async () => {
+    const { page } = vscode;
+    const frame = await openGraph(page, 'dosage-w3-w4-b3.nn.json');
+    const list = frame.locator('details.bp-panel');
+    await list.locator('button[aria-label^="Add a breakpoint"]').click();
+    await frame.locator('.bp-input').fill('every 25');
+    await frame.locator('.bp-input').press('Enter');
+    await list.locator('.bp-row .bp-label', { hasText: 'every 25 steps' }).waitFor();
+    await runCommand(page, 'View: Show Run and Debug');
+    const view = page.locator('.debug-breakpoints');
+    await view.locator('.monaco-list-row', { hasText: 'every 25 (dosage-w3-w4-b3.nn.json)' }).waitFor();
+    // Added in VS Code's view, with the network editor in front: it becomes the file's.
+    await page.locator('.tabs-container .tab', { hasText: 'dosage-w3-w4-b3.nn.json' }).first().click();
+    const header = page.locator('.pane-header', { has: page.locator('h3', { hasText: /^Breakpoints$/i }) }).first();
+    await header.hover();
+    await header.getByRole('button', { name: 'Add Function Breakpoint' }).click();
+    await until('the function breakpoint input to take the focus', () => page.evaluate(() => document.activeElement?.closest('.debug-breakpoints') !== null && document.activeElement?.tagName === 'INPUT'));
+    await page.keyboard.type('loss < 0.5');
+    await page.keyboard.press('Enter');
+    await list.locator('.bp-row .bp-label', { hasText: 'loss < 0.5' }).waitFor();
+    await view.locator('.monaco-list-row', { hasText: 'loss < 0.5 (dosage-w3-w4-b3.nn.json)' }).waitFor();
+    // Removed in the list: gone from the view; removed in the view: gone from the list.
+    await list.locator('button[aria-label="Remove the breakpoint every 25 steps"]').click();
+    await view.locator('.monaco-list-row', { hasText: 'every 25 (' }).waitFor({ state: 'detached' });
+    await view.locator('.monaco-list-row', { hasText: 'loss < 0.5 (' }).first().hover();
+    await view.locator('.monaco-list-row', { hasText: 'loss < 0.5 (' }).first().getByRole('button', { name: /Remove Breakpoint/ }).click();
+    await list.locator('.bp-row .bp-label', { hasText: 'loss < 0.5' }).waitFor({ state: 'detached' });
+    await list.locator('.bp-empty').waitFor();
+  });
+
   it('a breakpoint typed into the list stops Continue at its step, with the numbers of `backprop train --steps`, and is kept outside the file', async () => {
     const { page } = vscode;
     const text = readFileSync(path.join(vscode.workspace, 'dosage-b3.nn.json'), 'utf8');

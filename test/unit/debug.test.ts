@@ -17,6 +17,7 @@ import { explainView } from '../../src/session/frame';
 import { RunRegistry } from '../../src/run/registry';
 import type { Run } from '../../src/run/run';
 import { TrainingWorker } from '../../src/training/client';
+import { defaultBuiltins } from '../../src/session/breakpointTypes';
 import { examplePath, ROOT } from './helpers';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'backprop-dap-'));
@@ -311,5 +312,30 @@ describe('the debug adapter (DAP)', function () {
     assert.equal(await value('step'), '40');
     assert.deepEqual((await variables('Parameters')).slice(0, 3).map((v) => v.value), trained(big, 40).slice(0, 3).map(fmt));
     await said;
+  });
+
+  it('in VS Code, shows one set with the editor: its conditions that are on as checked filters, its list\'s breakpoints by name', async () => {
+    const program = file('one-set.nn.json', example('dosage-all.nn.json'));
+    const init = await dc.initializeRequest({ adapterID: 'backprop', clientID: 'vscode', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    assert.deepEqual(init.body?.exceptionBreakpointFilters, [], 'none until the run is known');
+    const listed = (): Promise<DebugProtocol.ExceptionBreakpointsFilter[]> => dc.waitForEvent('capabilities').then((e) => (e as DebugProtocol.CapabilitiesEvent).body.capabilities.exceptionBreakpointFilters ?? []);
+    const first = listed();
+    await Promise.all([dc.waitForEvent('initialized'), dc.launchRequest({ program, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments)]);
+    assert.deepEqual(await first, [], 'only Converged is on, and it is the file\'s stopping rule, not a filter');
+    const run = runs.get(program)!;
+    // The editor's list switches a condition on: VS Code's view lists it, checked.
+    const on = listed();
+    await run.setBreakpoints([{ id: 'bp1', enabled: true, kind: 'step', step: 5 }], { ...defaultBuiltins(), lossUp: { enabled: true, threshold: 0 } });
+    assert.deepEqual((await on).map((f) => [f.filter, f.default]), [['lossUp', true]]);
+    // A function breakpoint named with this file is the list's own (not checked twice); one without a file is the session's.
+    const verdicts = (await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '5 (one-set.nn.json)' }, { name: '7' }, { name: '9 (elsewhere.nn.json)' }] })).body.breakpoints;
+    assert.deepEqual(verdicts.map((v) => v.verified), [true, true, false]);
+    assert.match(verdicts[2].message!, /a breakpoint of elsewhere\.nn\.json/);
+    assert.deepEqual(run.statuses.map((x) => x.id).sort(), ['bp1', 'dap-function-2'].sort());
+    // Unchecked in VS Code's view: switched off in the run (and no longer listed).
+    const off = listed();
+    await dc.setExceptionBreakpointsRequest({ filters: [] });
+    assert.equal(run.builtins.lossUp.enabled, false);
+    assert.deepEqual(await off, []);
   });
 });

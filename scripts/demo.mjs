@@ -40,6 +40,9 @@ function writeUserSettings(userDataDir) {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'update.mode': 'none',
+    // VS Code for the browser saves after a second by default: half-typed JSON and Write Parameters
+    // would land on disk before the person chose to save.
+    'files.autoSave': 'off',
   }, null, 2));
 }
 

@@ -3,13 +3,19 @@ import { EXAMPLE_FILES } from './exampleFiles';
 import { VIEW_TYPE } from './protocol';
 
 /**
- * "Backprop Debugger: Open Example Network...": the shipped examples, each opened from a copy of
- * its own in the extension's storage (`globalStorageUri/examples/`), in the network editor.
+ * "Backprop Debugger: Open Example Network...": the shipped examples, each opened from a copy in
+ * the network editor.
  *
- * A copy is a real file, saved: an edit is an ordinary edit (undo, save, revert), closing the text
- * beside the graph never offers to throw the network away, and the installed extension's own files
- * are never touched. An edited copy is kept, and opened as it is next time; the picker marks it and
- * offers to restore the original.
+ * With a folder open the copy goes into the workspace, where the person can see it, find it again
+ * and keep it: the root holds an unedited copy already → that one opens; otherwise a save dialog
+ * asks where, defaulting to the root under a name no file has (a custom editor cannot retitle its
+ * tab, so two copies must differ by name), and never overwrites. Without a folder the copy lives in
+ * the extension's storage (`globalStorageUri/examples/`); an edited one is kept and opened as it is
+ * next time, and the picker marks it and offers to restore the original.
+ *
+ * Either way a copy is a real file, saved: an edit is an ordinary edit (undo, save, revert),
+ * closing the text beside the graph never offers to throw the network away, and the installed
+ * extension's own files are never touched.
  */
 interface ExampleItem extends vscode.QuickPickItem {
   file: string;
@@ -27,16 +33,48 @@ export class Examples {
 
   /**
    * Opens `name` (asking which when not given) in the network editor, `beside` the active editor
-   * if asked; its copy's URI, or undefined if cancelled.
+   * if asked; its copy's URI, or undefined if cancelled. `to` (for scripts and tests) names the
+   * file to copy into instead of asking; it too is never overwritten.
    */
-  async open(name?: string, beside = false): Promise<vscode.Uri | undefined> {
+  async open(name?: string, beside = false, to?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const file = name ?? await this.pick();
     if (file === undefined) return undefined;
     if (!(EXAMPLE_FILES as readonly string[]).includes(file)) throw new Error(`no example called ${file}; the examples are ${EXAMPLE_FILES.join(', ')}`);
-    const copy = this.copyOf(file);
-    if (!await exists(copy)) await this.restore(file);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const copy = to || folder ? await this.workspaceCopy(file, to, folder) : await this.storageCopy(file);
+    if (!copy) return undefined;
     await vscode.commands.executeCommand('vscode.openWith', copy, VIEW_TYPE, beside ? vscode.ViewColumn.Beside : undefined);
     return copy;
+  }
+
+  private async storageCopy(file: string): Promise<vscode.Uri> {
+    const copy = this.copyOf(file);
+    if (!await exists(copy)) await this.restore(file);
+    return copy;
+  }
+
+  /** The workspace's copy of `file`: the root's if unedited, else a new one where the person says. */
+  private async workspaceCopy(file: string, to: vscode.Uri | undefined, folder: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+    const original = await vscode.workspace.fs.readFile(this.original(file));
+    if (!to && folder) {
+      const atRoot = vscode.Uri.joinPath(folder, file);
+      if (await exists(atRoot) && sameBytes(await vscode.workspace.fs.readFile(atRoot), original)) return atRoot;
+    }
+    let target = to ?? await vscode.window.showSaveDialog({
+      title: `Where to put your copy of ${parseHeader(new TextDecoder().decode(original)).name ?? file}`,
+      defaultUri: await freeName(vscode.Uri.joinPath(folder!, file)),
+      saveLabel: 'Copy Here',
+      filters: { 'Network files': ['json'] },
+    });
+    if (!target) return undefined;
+    // The save dialog asks before replacing a file; a copy of an example still never replaces one.
+    if (await exists(target)) {
+      const taken = target;
+      target = await freeName(target);
+      void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(taken)} is taken, so your copy is ${vscode.workspace.asRelativePath(target)}.`);
+    }
+    await vscode.workspace.fs.writeFile(target, original);
+    return target;
   }
 
   /** Writes a fresh copy of the original. */
@@ -65,7 +103,8 @@ export class Examples {
   private async item(file: string): Promise<ExampleItem> {
     const original = await readText(this.original(file));
     const copy = this.copyOf(file);
-    const edited = await exists(copy) && await readText(copy) !== original;
+    // Only storage copies are kept per example; a workspace's copies are the person's own files.
+    const edited = !vscode.workspace.workspaceFolders?.length && await exists(copy) && await readText(copy) !== original;
     const header = parseHeader(original);
     return {
       label: header.name ?? file,
@@ -107,6 +146,21 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** `uri` if no file has it, else the first of `name-2.nn.json`, `name-3.nn.json`, ... none has. */
+async function freeName(uri: vscode.Uri): Promise<vscode.Uri> {
+  if (!await exists(uri)) return uri;
+  const base = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  const m = /^(.*?)(\.nn\.json|\.json)?$/.exec(base)!;
+  for (let n = 2; ; n++) {
+    const next = vscode.Uri.joinPath(uri, '..', `${m[1]}-${n}${m[2] ?? ''}`);
+    if (!await exists(next)) return next;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 async function readText(uri: vscode.Uri): Promise<string> {

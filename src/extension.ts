@@ -31,8 +31,6 @@ export interface BackpropApi {
   workerRunning(): Promise<number>;
   /** Resolves once every edit typed so far has reached its run and every frame the worker sent before has reached the editors. */
   sync(): Promise<void>;
-  /** Where Open Example Network keeps the copy of `file`. */
-  exampleCopy(file: string): string;
 }
 
 /** The training controls, as commands: the editor toolbar's buttons and keys call these. */
@@ -54,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
     log,
     new NetworkDiagnostics(),
     // The walkthrough passes { beside: true }, so the graph opens next to its steps.
-    vscode.commands.registerCommand('backprop.openExample', (name?: unknown, options?: { beside?: unknown }) => examples.open(typeof name === 'string' ? name : undefined, options?.beside === true)),
+    vscode.commands.registerCommand('backprop.openExample', (name?: unknown, options?: { beside?: unknown; to?: unknown }) =>
+      examples.open(typeof name === 'string' ? name : undefined, options?.beside === true, options?.to instanceof vscode.Uri ? options.to : undefined)),
     vscode.commands.registerCommand('backprop.newNetwork', (uri?: unknown) => newNetwork(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('backprop.openInNetworkDebugger', (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
@@ -140,7 +139,6 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
     workerRunning: () => editors.worker.ping().then((p) => p.running),
     // Edits still in their debounce go first, so the runs follow the texts as they are.
     sync: () => { editors.runs.flushAll(); return editors.worker.ping().then(() => undefined); },
-    exampleCopy: (file) => examples.copyOf(file).fsPath,
   };
 }
 

@@ -68,6 +68,11 @@ describe('npm run demo (VS Code for the browser)', () => {
     await line.click();
     await page.keyboard.press('End');
     await page.keyboard.type(' ');
+    // Saved only when the person saves: the demo turns VS Code for the browser's auto save off.
+    const settings = JSON.parse(readFileSync(path.join(ROOT, '.vscode-test', 'demo', 'user-data', 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(settings['files.autoSave'], 'off');
+    await page.locator('.tabs-container .tab.dirty[aria-label*="dosage-b3.nn.json"]').first().waitFor();
+    assert.equal(readFileSync(copy, 'utf8'), copyBefore, 'typed, not saved');
     await runCommand(page, 'File: Save');
     await until('the copy to be saved', async () => readFileSync(copy, 'utf8') !== copyBefore);
     assert.deepEqual(examples(), original, 'the repository\'s examples are as they were');

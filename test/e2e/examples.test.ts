@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { explain, findParameter, loadNetwork, Trainer } from '../../src/core';
 import { EXAMPLE_FILES as EXAMPLES } from '../../src/exampleFiles';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openFile, openGraph, problemsSummary, ROOT, runCommand, screenshot, until, waitForWorkbench, webviewFrame } from '../harness/vscode';
 import { useVSCode } from './session';
@@ -122,6 +122,24 @@ describe('examples in VS Code (e2e)', () => {
     await screenshot(page, 'editor-title-controls');
   });
 
+  it('Ctrl+Z and Ctrl+Shift+Z with the focus in the graph undo and redo the document', async () => {
+    const { page } = vscode;
+    const frame = await openGraph(page, 'dosage-all.nn.json');
+    const dirty = page.locator('.tabs-container .tab.dirty[aria-label*="dosage-all.nn.json"]');
+    await page.locator('.editor-actions').getByRole('button', { name: /^Step( \(F10\))?$/ }).click();
+    await until('step 1', async () => (await frame.locator('#app').getAttribute('data-step')) === '1');
+    await runCommand(page, 'Backprop Debugger: Write Parameters to File');
+    await dirty.waitFor();
+    await frame.locator('svg.graph').click({ position: { x: 5, y: 5 } });
+    await until('the focus in the graph', () => frame.locator('body').evaluate(() => document.hasFocus()));
+    await page.keyboard.press('Control+z');
+    await dirty.waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+Shift+z');
+    await dirty.waitFor();
+    await page.keyboard.press('Control+z');
+    await dirty.waitFor({ state: 'detached' });
+  });
+
   it('opens an example from the Command Palette, as a graph', async () => {
     const { page } = vscode;
     await runCommand(page, 'Backprop Debugger: Open Example Network...');
@@ -132,6 +150,25 @@ describe('examples in VS Code (e2e)', () => {
     await page.locator('.tabs-container .tab[aria-label*="xor.nn.json"]').first().waitFor();
     const frame = await webviewFrame(page, '[data-param="w9"]');
     assert.match((await frame.locator('.toolbar .title').textContent())!, /XOR/);
+  });
+
+  it('Open Example Network puts an edited example\'s fresh copy in the workspace under a name of its own, asking where', async () => {
+    const { page } = vscode;
+    const edited = path.join(vscode.workspace, 'classifier.nn.json');
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace('"name": "', '"name": "My '));
+    await runCommand(page, 'Backprop Debugger: Open Example Network...');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'classifier.nn.json' }).first().click();
+    // VS Code's save dialog (in the browser, its own file dialog), at the workspace root.
+    await page.locator('.quick-input-widget', { hasText: 'Where to put your copy' }).waitFor();
+    const input = page.locator('.quick-input-widget input');
+    await until('the dialog to offer a name no file has', async () => (await input.inputValue()).endsWith('/classifier-2.nn.json'));
+    await screenshot(page, 'open-example-where');
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab[aria-label*="classifier-2.nn.json"]').first().waitFor();
+    await until('the copy on disk', async () => existsSync(path.join(vscode.workspace, 'classifier-2.nn.json')));
+    assert.equal(readFileSync(path.join(vscode.workspace, 'classifier-2.nn.json'), 'utf8'), readFileSync(path.join(ROOT, 'examples', 'classifier.nn.json'), 'utf8'));
+    assert.match(readFileSync(edited, 'utf8'), /"name": "My /, 'the edited file is as it was');
+    await webviewFrame(page, '[data-param]');
   });
 });
 

@@ -71,11 +71,12 @@ describe('Backprop Debugger in VS Code', () => {
     for (const c of contributed) assert.ok(registered.has(c), `${c} is contributed but not registered`);
   });
 
-  it('opens an example from a saved copy of its own, which closing the text beside it never empties', async () => {
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('backprop.openExample', 'xor.nn.json');
+  it('opens an example from a saved copy of its own in the workspace, which closing the text beside it never empties', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('backprop.openExample', 'xor.nn.json', { to: vscode.Uri.joinPath(folder, 'xor.nn.json') });
     assert.ok(uri, 'an example opened');
     assert.equal(uri.scheme, 'file', 'a real file, not an untitled document');
-    assert.equal(uri.fsPath, api().exampleCopy('xor.nn.json'));
+    assert.equal(uri.fsPath, vscode.Uri.joinPath(folder, 'xor.nn.json').fsPath, 'the copy is in the workspace, not hidden storage');
     const original = readFileSync(examplePath('xor.nn.json'), 'utf8');
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())!;
     assert.equal(document.getText(), original);
@@ -95,18 +96,26 @@ describe('Backprop Debugger in VS Code', () => {
     assert.deepEqual(errors(uri).map((d) => d.message), []);
   });
 
-  it('keeps an edited example copy, and opens it as it is next time', async () => {
-    const uri = (await vscode.commands.executeCommand<vscode.Uri>('backprop.openExample', 'dosage-w3-w4-b3.nn.json'))!;
+  it("opens the workspace's unedited copy of an example again, and never overwrites an edited one", async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const root = vscode.Uri.joinPath(folder, 'dosage-w3-w4-b3.nn.json');
+    const uri = (await vscode.commands.executeCommand<vscode.Uri>('backprop.openExample', 'dosage-w3-w4-b3.nn.json', { to: root }))!;
+    assert.equal(uri.toString(), root.toString());
+    await closeAllEditors();
+    // Unedited at the root: that copy opens, with no question and no second copy.
+    const again = (await vscode.commands.executeCommand<vscode.Uri>('backprop.openExample', 'dosage-w3-w4-b3.nn.json'))!;
+    assert.equal(again.toString(), root.toString());
     const document = await vscode.workspace.openTextDocument(uri);
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(uri, document.lineAt(0).range, document.lineAt(0).text);
     const at = document.getText().indexOf('"learningRate": 0.1');
+    const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, new vscode.Range(document.positionAt(at), document.positionAt(at + '"learningRate": 0.1'.length)), '"learningRate": 0.05');
     await vscode.workspace.applyEdit(edit);
     await document.save();
     await closeAllEditors();
-    const again = (await vscode.commands.executeCommand<vscode.Uri>('backprop.openExample', 'dosage-w3-w4-b3.nn.json'))!;
-    assert.equal(again.toString(), uri.toString());
-    assert.match((await vscode.workspace.openTextDocument(again)).getText(), /"learningRate": 0\.05/, 'the person\'s edit is kept');
+    // Asked to copy onto the edited file: the copy gets a name of its own.
+    const fresh = (await vscode.commands.executeCommand<vscode.Uri>('backprop.openExample', 'dosage-w3-w4-b3.nn.json', { to: root }))!;
+    assert.equal(path.basename(fresh.fsPath), 'dosage-w3-w4-b3-2.nn.json');
+    assert.match(readFileSync(root.fsPath, 'utf8'), /"learningRate": 0\.05/, "the person's edit is kept");
+    assert.equal(readFileSync(fresh.fsPath, 'utf8'), readFileSync(examplePath('dosage-w3-w4-b3.nn.json'), 'utf8'));
   });
 });

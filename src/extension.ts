@@ -6,8 +6,9 @@ import { NetworkDiagnostics } from './diagnostics';
 import { NetworkEditorProvider } from './editor/provider';
 import { openTextBeside } from './editor/panel';
 import { Examples } from './examples';
+import { goToStepCheck, goToStepPrompt } from './goToStep';
 import { newNetwork } from './newNetwork';
-import { type TrainingAction, VIEW_TYPE } from './protocol';
+import { type TrainingAction, type TrainingFrame, VIEW_TYPE } from './protocol';
 import type { Phase } from './session/stepper';
 import type { Activity } from './session/training';
 
@@ -78,12 +79,12 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       if (!panel?.run.frame && debug?.type === DEBUG_TYPE) {
         const program = typeof debug.configuration.program === 'string' ? vscode.Uri.file(debug.configuration.program).toString() : '';
         const f = editors.runs.registry.find(program)?.frame;
-        const target = typeof step === 'number' ? step : await askStep(f?.step ?? 0, f?.earliest ?? 0);
+        const target = typeof step === 'number' ? step : await askStep(f);
         if (target !== undefined) await debug.customRequest('goToStep', { step: target });
         return undefined;
       }
       if (!panel?.run.frame) return noEditor();
-      const target = typeof step === 'number' ? step : await askStep(panel.run.frame.step, panel.run.frame.earliest);
+      const target = typeof step === 'number' ? step : await askStep(panel.run.frame);
       if (target !== undefined) await panel.run.goTo(target);
       return undefined;
     }),
@@ -155,13 +156,17 @@ async function openRequested(): Promise<void> {
   if (!open) await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
 }
 
-/** Go to Step...: a step number from the person, checked as typed. */
-function askStep(current: number, earliest: number): Thenable<number | undefined> {
+/** Go to Step...: a step number from the person, checked as typed, with the range kept. */
+function askStep(f: Pick<TrainingFrame, 'step' | 'earliest' | 'latest' | 'stopReason'> | undefined): Thenable<number | undefined> {
+  const { step = 0, earliest = 0, latest = 0, stopReason = null } = f ?? {};
   return vscode.window.showInputBox({
     title: 'Go to Step',
-    prompt: `A step from ${earliest} on (now at step ${current}); a step past the latest trains on to it`,
-    value: String(current),
-    validateInput: (text) => (/^\s*\d+\s*$/.test(text) && Number(text) >= earliest ? undefined : `a whole number, ${earliest} or more`),
+    prompt: goToStepPrompt(step, earliest, latest),
+    value: String(step),
+    validateInput: (text) => {
+      const check = goToStepCheck(text, earliest, latest, stopReason);
+      return check && { message: check.message, severity: check.severity === 'error' ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info };
+    },
   }).then((text) => (text === undefined ? undefined : Number(text)));
 }
 

@@ -3,6 +3,8 @@
  * "Paused at step 175: breakpoint `step 175`", "Running", "Restarted: the data changed". It is the
  * page's `role="status"`, so a screen reader hears each stop. Go to Step... asks for its step here.
  */
+import { goToStepCheck } from '../src/goToStep';
+import { formatCount } from '../src/core/numbers';
 import type { TrainingFrame } from '../src/protocol';
 import { h } from './dom';
 
@@ -11,6 +13,9 @@ export class StopLine {
   private readonly text = h('span', 'stop-text');
   private readonly form = h('span', 'goto');
   private readonly input = h('input', 'goto-input');
+  /** The steps kept, and what the step typed will do: "0 to 642 kept; beyond trains on". */
+  private readonly hint = h('span', 'goto-hint');
+  private frame: TrainingFrame | undefined;
   /** How far a long jump (Go to Step, Step Back, Reverse Continue) has got. */
   private readonly progress = h('progress', 'motion-progress');
 
@@ -21,17 +26,18 @@ export class StopLine {
     this.input.inputMode = 'numeric';
     this.input.setAttribute('aria-label', 'Go to step');
     this.input.placeholder = 'step';
-    this.form.append(h('span', 'goto-label', 'Go to step'), this.input);
+    this.hint.id = 'goto-hint';
+    this.input.setAttribute('aria-describedby', this.hint.id);
+    this.form.append(h('span', 'goto-label', 'Go to step'), this.input, this.hint);
     this.form.hidden = true;
+    this.input.addEventListener('input', () => this.check(false));
     this.input.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape') { ev.preventDefault(); this.form.hidden = true; return; }
       if (ev.key !== 'Enter') return;
       ev.preventDefault();
-      const text = this.input.value.trim();
-      if (!/^\d+$/.test(text)) { this.input.setAttribute('aria-invalid', 'true'); this.input.title = 'a whole number of steps'; return; }
-      this.input.removeAttribute('aria-invalid');
+      if (!this.check(true)) return;
       this.form.hidden = true;
-      this.goTo(Number(text), performance.timeOrigin + ev.timeStamp);
+      this.goTo(Number(this.input.value.trim()), performance.timeOrigin + ev.timeStamp);
     });
     this.progress.max = 100;
     this.progress.hidden = true;
@@ -40,6 +46,8 @@ export class StopLine {
 
   /** Says where `frame`'s run is; `problem` when the text is broken, `restarted` when the run last restarted and why. */
   show(frame: TrainingFrame | undefined, problem: string | null, restarted: string | null): void {
+    this.frame = frame;
+    if (!this.form.hidden && !frame?.running) this.check(false);
     let text = '';
     const activity = frame?.running ? frame.activity : null;
     const fraction = activity && activity.kind !== 'continue' ? activity.fraction : null;
@@ -64,6 +72,22 @@ export class StopLine {
   askStep(): void {
     this.form.hidden = false;
     this.input.value = '';
+    this.check(false);
     this.input.focus();
+  }
+
+  /** Says the range, or what the typed step will do; false when it cannot be gone to (marked only once `submitted`). */
+  private check(submitted: boolean): boolean {
+    const f = this.frame;
+    const earliest = f?.earliest ?? 0;
+    const latest = f?.latest ?? 0;
+    const text = this.input.value;
+    const verdict = text.trim() === '' && !submitted ? undefined : goToStepCheck(text, earliest, latest, f?.stopReason ?? null);
+    const bad = verdict?.severity === 'error';
+    this.hint.textContent = verdict?.message ?? `${formatCount(earliest)} to ${formatCount(latest)} kept; beyond trains on`;
+    this.hint.classList.toggle('error', bad);
+    if (bad && (submitted || text.trim() !== '')) this.input.setAttribute('aria-invalid', 'true');
+    else this.input.removeAttribute('aria-invalid');
+    return !bad;
   }
 }

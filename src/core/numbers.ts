@@ -30,7 +30,12 @@ export function formatNumber(v: number, { digits = 6, keepZeros = false, typeset
   return typeset ? s.replace(/-/g, '−') : s;
 }
 
+/** A whole number with thousands marked, "200,000", the same on every machine. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 /** "1 step", "3 steps": a count with its noun. */
 export function plural(n: number, noun: string, nouns = `${noun}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : nouns}`;
+  return `${formatCount(n)} ${n === 1 ? noun : nouns}`;
 }

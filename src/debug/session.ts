@@ -479,7 +479,8 @@ export class NetworkDebugSession extends DebugSession {
     if (!reply) { this.sendErrorResponse(response, { id: 9, format: run.problem ?? 'the file is not a network yet' }); return; }
     if (!reply.ok) {
       if (args.context === 'hover') { this.sendErrorResponse(response, { id: 10, format: '' }); return; }
-      this.sendErrorResponse(response, { id: 10, format: reply.message, showUser: args.context === 'repl' });
+      // The Debug Console prints the message where it was typed; a toast as well would say it twice.
+      this.sendErrorResponse(response, { id: 10, format: reply.message });
       return;
     }
     response.body = { result: fmt(reply.value), variablesReference: 0 };

@@ -84,6 +84,7 @@ export function buildFrame(session: TrainingSession, running: boolean, breakpoin
     activity: running ? session.activity : null,
     stopReason: session.stopReason,
     earliest: session.history.baseStep,
+    latest: session.history.latest,
     values: exact ? Array.from(trainer.params) : null,
     gradients: exact ? Array.from(trainer.gradients) : null,
     units: unitValueCount(network) <= UNITS_LIMIT ? allUnits(network, trainer) : null,

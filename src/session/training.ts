@@ -15,7 +15,7 @@
  * numbers as `backprop train FILE --steps k`. Every step a person or Continue takes, whether from a
  * step's boundary or finishing one Step Into is inside, is checked by one function (afterStep).
  */
-import { type HistoryOptions, type History, type Network, sameArray, type StopReason, Trainer } from '../core';
+import { formatCount, type HistoryOptions, type History, type Network, sameArray, type StopReason, Trainer } from '../core';
 import { Breakpoints } from './breakpoints';
 import type { BreakpointHit, BreakpointSpec, BreakpointStatus, BuiltinSettings } from './breakpointTypes';
 import { compileExpression, type ExprState } from './expr/compile';
@@ -533,7 +533,7 @@ function* scaled<R>(work: Generator<number, R, void>, lo: number, hi: number): G
   }
 }
 
-const int = (n: number): string => n.toLocaleString('en-US');
+const int = formatCount;
 const lower = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** The sentence a stop reads as, wherever it is shown. */

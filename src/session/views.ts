@@ -96,6 +96,8 @@ export interface TrainingFrame {
   stopReason: StopReason | null;
   /** The earliest step Step Back can reach. */
   earliest: number;
+  /** The furthest step trained so far: steps earliest..latest are kept; Go to Step beyond trains on. */
+  latest: number;
   values: number[] | null;
   gradients: number[] | null;
   biases?: { values: number[]; gradients: number[] };

@@ -120,6 +120,13 @@ describe('debugging training in VS Code (e2e)', () => {
     const m = await measure();
     assert.ok(m.smallest >= -0.05, `"${m.text}" reads ${m.smallest.toFixed(2)} px under the editor font less 2 px (${JSON.stringify(m)})`);
     await screenshot(page, 'debugger-f5-room');
+    // The console opens when asked; a name it does not know is said once, there, not in a toast too.
+    await runCommand(page, 'Debug Console: Focus on Debug Console View');
+    await page.locator('.repl-input-wrapper .monaco-editor').click();
+    await page.keyboard.type('losss + 1');
+    await page.keyboard.press('Enter');
+    await page.locator('.repl .monaco-list-row', { hasText: "unknown name 'losss'" }).first().waitFor();
+    assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: 'unknown name' }).count(), 0, 'no toast');
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
   });

@@ -1,6 +1,7 @@
 /** Every bad input gets one clear message with the line and column of the offending text. */
 import assert from 'node:assert/strict';
 import { loadNetwork, NetworkFileError, Trainer } from '../../src/core';
+import { goToStepCheck, goToStepPrompt } from '../../src/goToStep';
 
 const GOOD = {
   inputs: ['dosage'],
@@ -180,5 +181,21 @@ describe('loading a network file', () => {
   it('trains a network loaded from any valid variant', () => {
     const t = new Trainer(loadNetwork(variant((d) => { d.loss = 'mse'; })));
     assert.ok(Number.isFinite(t.evaluate()));
+  });
+});
+
+describe('Go to Step words', () => {
+  it('name the steps kept and say that a step beyond trains on', () => {
+    assert.equal(goToStepPrompt(37, 0, 642), 'Steps 0 to 642 are kept (now at 37); a step beyond 642 trains on to it');
+    assert.equal(goToStepPrompt(200000, 1000, 250000), 'Steps 1,000 to 250,000 are kept (now at 200,000); a step beyond 250,000 trains on to it');
+  });
+  it('refuse what is not a step in range, and say what a step beyond does', () => {
+    assert.deepEqual(goToStepCheck('x', 0, 642, null), { message: 'a whole number, 0 or more', severity: 'error' });
+    assert.deepEqual(goToStepCheck('5', 10, 642, null), { message: 'a whole number, 10 or more', severity: 'error' });
+    assert.equal(goToStepCheck(' 642 ', 0, 642, 'converged'), undefined);
+    assert.deepEqual(goToStepCheck('700', 0, 642, null), { message: 'Trains on from step 642 to 700', severity: 'info' });
+    assert.match(goToStepCheck('5000', 0, 642, 'converged')!.message, /^Training converged by step 642: it trains on past convergence to step 5,000/);
+    assert.equal(goToStepCheck('5000', 0, 642, 'converged')!.severity, 'info');
+    assert.equal(goToStepCheck('5000', 0, 642, 'diverged')!.severity, 'error');
   });
 });

@@ -812,9 +812,15 @@ describe('network editor webview (Chromium)', () => {
     assert.equal(stop.text, 'Paused at step 40');
     await page.locator('[data-control="go-to"]').click();
     const input = page.locator('input[aria-label="Go to step"]');
+    const hint = page.locator('#' + (await input.getAttribute('aria-describedby'))!);
+    assert.equal(await hint.textContent(), '0 to 40 kept; beyond trains on');
     await input.fill('ten');
     await input.press('Enter');
     assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    assert.equal(await hint.textContent(), 'a whole number, 0 or more');
+    await input.fill('900');
+    assert.equal(await hint.textContent(), 'Trains on from step 40 to 900');
+    assert.equal(await input.getAttribute('aria-invalid'), null);
     await input.fill('12');
     await input.press('Enter');
     const goTo = (await view.posted()).at(-1) as Extract<WebviewMessage, { type: 'goTo' }>;

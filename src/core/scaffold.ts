@@ -3,7 +3,7 @@
  * outputs), with seeded initial weights written out and a small dataset to edit. Pure, so the
  * command, the tests and anything else make exactly the same file from the same answers.
  */
-import { ACTIVATIONS, type Activation } from './math';
+import { ACTIVATIONS, type Activation, type Loss } from './math';
 import { SeededRandom } from './random';
 
 export interface NetworkShape {
@@ -11,8 +11,35 @@ export interface NetworkShape {
   /** The hidden layers, in order (none is allowed: a linear model). */
   hidden: { units: number; activation: Activation }[];
   outputs: string[];
+  /** The loss to minimise: StatQuest's sum of squared residuals unless said. */
+  loss?: Loss;
+  /** Gradient descent's step size (0.1 unless said). */
+  learningRate?: number;
+  /** The sample data to start from (the first kind that suits the shape unless said). */
+  data?: DataKind;
   /** The seed of the initial weights: the same shape and seed always give the same file. */
   seed?: number;
+}
+
+export type DataKind = 'bump' | 'line' | 'xor';
+
+/** The sample data New Network can write, with what each needs. */
+export const DATA_KINDS: readonly { kind: DataKind; label: string; detail: string; minInputs: number; maxInputs: number }[] = [
+  { kind: 'bump', label: "StatQuest's dosage bump", detail: 'five doses: low and high fail, the middle works (one input)', minInputs: 1, maxInputs: 1 },
+  { kind: 'line', label: 'A straight line', detail: 'the output rises evenly with the inputs: a model with no hidden layer can fit it', minInputs: 1, maxInputs: Infinity },
+  { kind: 'xor', label: 'XOR', detail: 'the corners of the square: one when exactly one of the first two inputs is (two or more inputs)', minInputs: 2, maxInputs: Infinity },
+];
+
+/** The data kinds a network with `inputs` inputs can have, in the order offered. */
+export function dataKindsFor(inputs: number): DataKind[] {
+  return DATA_KINDS.filter((d) => inputs >= d.minInputs && inputs <= d.maxInputs).map((d) => d.kind);
+}
+
+/** A learning rate as typed: a positive finite number, or what is wrong with the text. */
+export function parseLearningRate(text: string): { learningRate: number } | { error: string } {
+  const v = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) return { error: 'a positive number, such as 0.1 (StatQuest uses 0.1)' };
+  return { learningRate: v };
 }
 
 /** At most this many units in a typed hidden layer: New Network makes teaching-sized networks. */
@@ -67,11 +94,18 @@ export function scaffoldNetwork(shape: NetworkShape): string {
     const weights = Array.from({ length: layer.units }, () => Array.from({ length: fanIn }, () => round(random.normal() / Math.sqrt(fanIn))));
     return { units: layer.units, activation: layer.activation, weights, biases: new Array(layer.units).fill(0) };
   });
+  const kind = shape.data ?? dataKindsFor(shape.inputs.length)[0];
+  if (!dataKindsFor(shape.inputs.length).includes(kind)) throw new Error(`${kind} data needs ${kind === 'bump' ? 'one input' : 'two or more inputs'}`);
+  const loss = shape.loss ?? 'ssr';
+  const classes = loss === 'cross-entropy' ? shape.outputs.length : 0;
+  if (loss === 'cross-entropy' && classes < 2) throw new Error('cross-entropy needs two or more outputs, one per class');
   const points = shape.inputs.length === 1 ? [0, 0.25, 0.5, 0.75, 1].map((v) => [v]) : grid(shape.inputs.length);
   const data = points.map((row) => {
     const sample: Record<string, number> = {};
     shape.inputs.forEach((name, k) => { sample[name] = row[k]; });
-    shape.outputs.forEach((name, k) => { sample[name] = round(shape.inputs.length === 1 ? bump(row[0], k) : parity(row, k)); });
+    // Classes: the first output's target (0..1) picks the class, written one-hot.
+    const cls = classes ? Math.min(classes - 1, Math.floor(target(kind, row, 0) * classes)) : -1;
+    shape.outputs.forEach((name, k) => { sample[name] = classes ? Number(k === cls) : round(target(kind, row, k)); });
     return sample;
   });
   const file = {
@@ -81,8 +115,8 @@ export function scaffoldNetwork(shape: NetworkShape): string {
     outputs: shape.outputs,
     layers,
     data,
-    loss: 'ssr',
-    training: { learningRate: 0.1, maxSteps: 1000, minStepSize: 0.0001 },
+    loss,
+    training: { learningRate: shape.learningRate ?? 0.1, maxSteps: 1000, minStepSize: 0.0001 },
   };
   return formatNetwork(file);
 }
@@ -91,6 +125,15 @@ export function scaffoldNetwork(shape: NetworkShape): string {
 function grid(n: number): number[][] {
   const corners = Array.from({ length: Math.min(8, 2 ** n) }, (_, c) => Array.from({ length: n }, (_, k) => (c >> k) & 1));
   return [...corners, new Array(n).fill(0.5)];
+}
+
+/** Output `k`'s target at `row`: each output a little different, so several outputs are not copies. */
+function target(kind: DataKind, row: number[], k: number): number {
+  switch (kind) {
+    case 'bump': return bump(row[0], k);
+    case 'xor': return parity(row, k);
+    case 'line': return row.reduce((a, b) => a + b, 0) / row.length + 0.1 * k;
+  }
 }
 
 /** XOR of the first two inputs at the corners (flipped for every other output), one half in the middle. */

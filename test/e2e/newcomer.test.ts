@@ -103,15 +103,27 @@ describe('the first five minutes (e2e)', () => {
     await screenshot(page, 'empty-file');
     await frame.locator('.not-network vscode-button', { hasText: 'Create a network here' }).click();
     const input = page.locator('.quick-input-widget input');
+    const question = (what: string) => page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: `New Network: ${what}` }) });
     for (const [what, value] of [['Inputs', 'dose'], ['Hidden layers', '3 tanh'], ['Outputs', 'effect']]) {
-      await page.locator('.quick-input-widget', { hasText: what }).waitFor();
+      await question(what).waitFor();
       await input.fill(value);
       await page.keyboard.press('Enter');
     }
+    await question('Loss').waitFor();
+    assert.equal(await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Cross-entropy' }).count(), 0, 'no classes with one output');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'MSE: the mean squared error' }).click();
+    await question('Learning rate').waitFor();
+    await input.fill('0');
+    await page.locator('.quick-input-message', { hasText: 'a positive number' }).waitFor();
+    await input.fill('0.05');
+    await page.keyboard.press('Enter');
+    await question('Data').waitFor();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'A straight line' }).click();
     const filled = await graph(page, '[data-param="w6"]');
     assert.equal(await filled.locator('[data-param]').count(), 3 + 3 + 3 + 1, 'w1..w6, b1..b4');
     assert.match((await filled.locator('[data-unit="0,1"]').getAttribute('aria-label'))!, /input dose/);
     await screenshot(page, 'new-network');
+    assert.match((await filled.locator('.toolbar .status').textContent())!, /MSE/, 'the loss chosen');
     // Undo returns the file to empty.
     await runCommand(page, 'Undo');
     await filled.locator('.not-network', { hasText: 'This file is empty' }).waitFor();

@@ -1,6 +1,6 @@
 /** New Network: the shape a person types becomes a valid network file, the same one every time. */
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, loadNetwork, parseColumnNames, parseHiddenLayers, scaffoldNetwork, Trainer } from '../../src/core';
+import { ACTIVATIONS, dataKindsFor, loadNetwork, parseColumnNames, parseHiddenLayers, parseLearningRate, scaffoldNetwork, Trainer } from '../../src/core';
 
 describe('New Network', () => {
   it('reads hidden layers as typed, and says where a mistake is', () => {
@@ -44,5 +44,42 @@ describe('New Network', () => {
     const text = scaffoldNetwork({ inputs: ['dosage'], hidden: [{ units: 2, activation: 'softplus' }], outputs: ['efficacy'] });
     assert.match(text, /^ {4}\{ "units": 2, "activation": "softplus", "weights": \[\[-?[\d.]+\], \[-?[\d.]+\]\], "biases": \[0, 0\] \},$/m);
     assert.match(text, /^ {4}\{ "dosage": 0\.5, "efficacy": 1 \},$/m);
+  });
+});
+
+describe('New Network: loss, learning rate and data', () => {
+  it('writes the loss, the learning rate and the data kind asked for, each a network that trains', () => {
+    for (const shape of [
+      { inputs: ['dose'], hidden: [{ units: 2, activation: 'softplus' as const }], outputs: ['effect'], loss: 'mse' as const, learningRate: 0.05, data: 'line' as const },
+      { inputs: ['x1', 'x2'], hidden: [{ units: 4, activation: 'tanh' as const }], outputs: ['no', 'yes'], loss: 'cross-entropy' as const, learningRate: 0.5, data: 'xor' as const },
+      { inputs: ['x1', 'x2', 'x3'], hidden: [], outputs: ['low', 'high'], loss: 'cross-entropy' as const, data: 'line' as const },
+    ]) {
+      const network = loadNetwork(scaffoldNetwork(shape));
+      assert.equal(network.loss, shape.loss);
+      assert.equal(network.training.learningRate, shape.learningRate ?? 0.1);
+      const trainer = new Trainer(network);
+      const before = trainer.evaluate();
+      trainer.run(300);
+      assert.ok(trainer.evaluate() < before, `${shape.data} with ${shape.loss} can be fitted`);
+    }
+  });
+
+  it('writes classes one-hot, and a line as the mean of the inputs', () => {
+    const xor = JSON.parse(scaffoldNetwork({ inputs: ['a', 'b'], hidden: [], outputs: ['same', 'different'], loss: 'cross-entropy', data: 'xor' })) as { data: Record<string, number>[] };
+    for (const row of xor.data) {
+      assert.equal(row.same + row.different, 1, 'one class per sample');
+      if (row.a !== 0.5) assert.equal(row.different, Number(row.a !== row.b));
+    }
+    const line = JSON.parse(scaffoldNetwork({ inputs: ['x'], hidden: [], outputs: ['y'], data: 'line' })) as { data: { x: number; y: number }[] };
+    assert.deepEqual(line.data.map((r) => r.y), line.data.map((r) => r.x));
+  });
+
+  it('offers only the data and losses that suit the shape, and says why it refuses the rest', () => {
+    assert.deepEqual(dataKindsFor(1), ['bump', 'line']);
+    assert.deepEqual(dataKindsFor(3), ['line', 'xor']);
+    assert.throws(() => scaffoldNetwork({ inputs: ['x'], hidden: [], outputs: ['y'], data: 'xor' }), /xor data needs two or more inputs/);
+    assert.throws(() => scaffoldNetwork({ inputs: ['x'], hidden: [], outputs: ['y'], loss: 'cross-entropy' }), /cross-entropy needs two or more outputs/);
+    assert.deepEqual(parseLearningRate(' 0.05 '), { learningRate: 0.05 });
+    for (const bad of ['', '0', '-1', 'fast', 'Infinity']) assert.ok('error' in parseLearningRate(bad), bad);
   });
 });

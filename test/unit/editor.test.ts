@@ -7,7 +7,8 @@ import { modelOf } from '../../webview/store';
 import { type ExplanationView, parseWebviewMessage, TRAINING_ACTIONS } from '../../src/protocol';
 import { unpackExplanations } from '../../src/session/packing';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
-import { type Box, type GraphLayout, LABEL_HEIGHT, labelWidth, layoutNetwork, obstacles, overlaps, placeLabels, segmentHitsBox } from '../../webview/graph/layout';
+import { type Box, crossingAt, type GraphLayout, LABEL_HEIGHT, labelWidth, layoutNetwork, obstacles, overlaps, placeLabels, segmentHitsBox } from '../../webview/graph/layout';
+import { DENSE_LABELS } from '../../webview/graph/paint';
 import { placeCard, type Rect } from '../../webview/placement';
 import { texNum } from '../../webview/format';
 import { TexNames, unitSymbol } from '../../webview/notation';
@@ -92,6 +93,36 @@ describe('edge labels', () => {
     const layout = layoutNetwork({ inputs: ['x1', 'x2'], outputs: ['xor'], layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] });
     const { placed } = place(layout);
     for (const [a, b] of [['w2', 'w3'], ['w4', 'w5']]) assert.ok(!overlaps(placed.get(a)!.box, placed.get(b)!.box), `${a} and ${b}`);
+  });
+
+  it("puts no label beside a place where another edge crosses its own (the classifier's w12, w16, w17 sat on crossings, naming either edge)", () => {
+    const net = loadExample('classifier.nn.json');
+    const layout = layoutNetwork({ inputs: net.inputNames, outputs: net.outputNames, layers: net.layers });
+    const trainer = new Trainer(net);
+    // The page labels a dense graph's strongest edges (DENSE_LABELS of them); try each edge alone too.
+    const strength = (e: { param: string }): number => Math.abs(trainer.params[Number(e.param.slice(1)) - 1]);
+    const strongest = layout.edges.slice().sort((a, b) => strength(b) - strength(a));
+    let crossed = 0;
+    for (const labelled of [strongest.slice(0, DENSE_LABELS), ...layout.edges.map((e) => [e])]) {
+      const fixed = obstacles(layout, (n) => labelWidth(n.kind === 'hidden' ? 12 : n.label.length), 120);
+      const placed = placeLabels(labelled.map((edge) => ({ edge, width: labelWidth(edge.param.length + 10) })), fixed, layout.edges);
+      for (const edge of labelled) {
+        const at = placed.get(edge.param);
+        assert.ok(at, `${edge.param} labelled`);
+        if (at.leader) continue;
+        // Where along its edge the label stands, and where other edges cross that edge (found here, by
+        // projecting, independently of the placement's own search).
+        const length = Math.hypot(edge.to.x - edge.from.x, edge.to.y - edge.from.y);
+        const t = ((at.x - edge.from.x) * (edge.to.x - edge.from.x) + (at.y - edge.from.y) * (edge.to.y - edge.from.y)) / length ** 2;
+        for (const other of layout.edges) {
+          const c = other === edge ? null : crossingAt(edge, other);
+          if (c === null) continue;
+          crossed++;
+          assert.ok(Math.abs(c - t) * length >= at.box.hw, `${edge.param}'s label stands where ${other.param} crosses it`);
+        }
+      }
+    }
+    assert.ok(crossed > 10, 'the classifier has crossing edges');
   });
 
   it('moves a label off its edge, with a leader, when nothing along the edge is free', () => {

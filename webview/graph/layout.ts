@@ -159,22 +159,31 @@ export function obstacles(layout: GraphLayout, captionWidth: (node: GraphNode) =
   return boxes;
 }
 
-/** Along the edge, as a fraction of its length: the middle first, then outwards. */
-const ALONG = [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8];
+/** Along the edge, as a fraction of its length: the middle first, then outwards (every 4%, to 15% from either end). */
+const ALONG = [0.5, ...Array.from({ length: 9 }, (_, i) => [0.5 - 0.04 * (i + 1), 0.5 + 0.04 * (i + 1)]).flat()];
 /** Off the edge (a leader line joins label and edge) when nothing along it is free. */
 const OFF = [30, -30, 48, -48, 66, -66];
+/**
+ * What a spot costs: a place where two edges cross, under or beside the label (which edge does it name?);
+ * a line through the label (its halo hides the line there, so it reads, but less well); a leader.
+ */
+const COST_AT_CROSSING = 100;
+const COST_CROSSED = 20;
+const COST_LEADER = 30;
 
 /**
  * Places each edge's label (in the order given: the first gets the best spot) so that no label
- * overlaps another label or anything in `fixed`. A label lies along its edge, just above the line,
- * where it crosses the fewest other edges; where no spot along the edge is free it moves off the
- * edge with a leader line to it; a label with no free spot at all is left out (the hover card has
- * the number).
+ * overlaps another label or anything in `fixed`. A label lies along its edge, just above or below
+ * the line, where no other edge passes through it and none crosses its edge beside it (a label at a
+ * crossing reads as either edge's); where no such spot is free it moves off the edge with a leader
+ * line to it, or takes the least crowded spot; a label with no free spot at all is left out (the
+ * hover card has the number).
  */
 export function placeLabels(edges: readonly { edge: GraphEdge; width: number }[], fixed: readonly Box[], lines: readonly GraphEdge[]): Map<string, LabelPlacement> {
   const placed = new Map<string, LabelPlacement>();
   const taken: Box[] = [...fixed];
   const free = (box: Box): boolean => taken.every((t) => !overlaps(box, t));
+  const crossingPoints = edges.length > 0 ? allCrossings(lines) : [];
   for (const { edge, width } of edges) {
     const dx = edge.to.x - edge.from.x;
     const dy = edge.to.y - edge.from.y;
@@ -190,39 +199,84 @@ export function placeLabels(edges: readonly { edge: GraphEdge; width: number }[]
     const hh = LABEL_HEIGHT / 2;
     // Clear of the line at its thickest (8 px).
     const lift = hh + 5;
-    let best: { box: Box; crossings: number; rank: number } | undefined;
+    let best: { box: Box; cost: number; leader?: LabelPlacement['leader'] } | undefined;
+    const consider = (box: Box, cost: number, leader?: LabelPlacement['leader']): void => {
+      if (!free(box)) return;
+      const through = lines.filter((e) => e !== edge && segmentHitsBox(e, box)).length;
+      const atCrossing = crossingPoints.filter((p) => insideBox(box, p.x, p.y, 3)).length;
+      const total = cost + through * COST_CROSSED + atCrossing * COST_AT_CROSSING;
+      if (!best || total < best.cost) best = { box, cost: total, leader };
+    };
+    // Where other edges cross this one: a label standing beside such a place reads as either edge's.
+    const crossedAt: number[] = [];
+    for (const other of lines) {
+      const c = other === edge ? null : crossingAt(edge, other);
+      if (c !== null) crossedAt.push(c);
+    }
     ALONG.forEach((t, rank) => {
+      let beside = 0;
+      for (const c of crossedAt) if (Math.abs(c - t) * length < hw + 2) beside++;
       for (const side of [1, -1]) {
         const px = edge.from.x + dx * t;
         const py = edge.from.y + dy * t;
-        const box: Box = { cx: px + nx * lift * side, cy: py + ny * lift * side, hw, hh, angle };
-        if (!free(box)) continue;
-        const crossings = lines.filter((e) => e !== edge && segmentHitsBox(e, box)).length;
-        const score = crossings * 100 + rank + (side < 0 ? 0.5 : 0);
-        if (!best || score < best.crossings * 100 + best.rank) best = { box, crossings, rank: rank + (side < 0 ? 0.5 : 0) };
+        consider({ cx: px + nx * lift * side, cy: py + ny * lift * side, hw, hh, angle }, rank * 0.5 + (side < 0 ? 0.25 : 0) + beside * COST_AT_CROSSING);
       }
     });
-    let leader: LabelPlacement['leader'];
-    if (!best) {
+    if (!best || best.cost >= COST_LEADER) {
       for (const t of [0.5, 0.35, 0.65]) {
         for (const off of OFF) {
           const px = edge.from.x + dx * t;
           const py = edge.from.y + dy * t;
           const box: Box = { cx: px + nx * off, cy: py + ny * off, hw, hh, angle: 0 };
-          if (!free(box)) continue;
-          best = { box, crossings: 0, rank: 0 };
           const toward = Math.sign(off);
-          leader = { x1: px, y1: py, x2: box.cx - nx * toward * hh, y2: box.cy - ny * toward * hh };
-          break;
+          consider(box, COST_LEADER + Math.abs(off) / 10, { x1: px, y1: py, x2: box.cx - nx * toward * hh, y2: box.cy - ny * toward * hh });
         }
-        if (best) break;
       }
     }
-    if (!best) continue;
-    taken.push(best.box);
-    placed.set(edge.param, { x: best.box.cx, y: best.box.cy, angle: (best.box.angle * 180) / Math.PI, box: best.box, leader });
+    const chosen = best as { box: Box; cost: number; leader?: LabelPlacement['leader'] } | undefined;
+    if (!chosen) continue;
+    taken.push(chosen.box);
+    placed.set(edge.param, { x: chosen.box.cx, y: chosen.box.cy, angle: (chosen.box.angle * 180) / Math.PI, box: chosen.box, leader: chosen.leader });
   }
   return placed;
+}
+
+/** Every point where two of `lines` cross. */
+export function allCrossings(lines: readonly GraphEdge[]): { x: number; y: number }[] {
+  const points: { x: number; y: number }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const a = lines[i];
+    for (let j = i + 1; j < lines.length; j++) {
+      const t = crossingAt(a, lines[j]);
+      if (t !== null) points.push({ x: a.from.x + (a.to.x - a.from.x) * t, y: a.from.y + (a.to.y - a.from.y) * t });
+    }
+  }
+  return points;
+}
+
+/** Whether (x, y) lies in the box grown by `margin`. */
+export function insideBox(b: Box, x: number, y: number, margin = 0): boolean {
+  const c = Math.cos(b.angle);
+  const s = Math.sin(b.angle);
+  const u = (x - b.cx) * c + (y - b.cy) * s;
+  const v = -(x - b.cx) * s + (y - b.cy) * c;
+  return Math.abs(u) <= b.hw + margin && Math.abs(v) <= b.hh + margin;
+}
+
+/** Where `b` crosses `a`, as a fraction of `a`'s length; null if they do not cross (sharing an end is not crossing). */
+export function crossingAt(a: GraphEdge, b: GraphEdge): number | null {
+  const rx = a.to.x - a.from.x;
+  const ry = a.to.y - a.from.y;
+  const sx = b.to.x - b.from.x;
+  const sy = b.to.y - b.from.y;
+  const denominator = rx * sy - ry * sx;
+  if (denominator === 0) return null;
+  const qx = b.from.x - a.from.x;
+  const qy = b.from.y - a.from.y;
+  const t = (qx * sy - qy * sx) / denominator;
+  const u = (qx * ry - qy * rx) / denominator;
+  const inside = 1e-6;
+  return t > inside && t < 1 - inside && u > inside && u < 1 - inside ? t : null;
 }
 
 /** Whether two turned boxes overlap (separating axis theorem). */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { activateDebugger, DEBUG_TYPE, launchConfiguration } from './debug/activate';
 import { BreakpointSync } from './debug/breakpointSync';
 import { NetworkDiagnostics } from './diagnostics';
+import { BootWatch } from './editor/bootWatch';
 import { NetworkEditorProvider } from './editor/provider';
 import { openTextBeside } from './editor/panel';
 import { Examples } from './examples';
@@ -15,7 +16,10 @@ import type { Activity } from './session/training';
 /** What the extension hands to whoever asks for its exports: the integration tests look inside. */
 export interface BackpropApi {
   editors(): {
-    uri: string; ready: boolean; readies: number; shown: 'nothing' | 'model' | 'invalid'; step: number | null; running: boolean; loss: number | null;
+    uri: string; ready: boolean; readies: number;
+    /** How often the page was loaded again because it did not start. */
+    reloads: number;
+    shown: 'nothing' | 'model' | 'invalid'; step: number | null; running: boolean; loss: number | null;
     params: number[] | null; pinned: string | null; stop: string | null; phase: Phase | null; run: string;
     /** What is under way (Continue, a long Go to Step...) and how far it has got. */
     activity: Activity | null;
@@ -32,6 +36,8 @@ export interface BackpropApi {
   workerRunning(): Promise<number>;
   /** Resolves once every edit typed so far has reached its run and every frame the worker sent before has reached the editors. */
   sync(): Promise<void>;
+  /** For the tests: the next `broken` pages render without their script, and a silent page is loaded again after `patienceMs`. */
+  pageBoot(options: { broken: number; patienceMs: number }): void;
 }
 
 /** The training controls, as commands: the editor toolbar's buttons and keys call these. */
@@ -122,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
   openRequested().catch((e: Error) => log.error(`BACKPROP_OPEN: ${e.message}`));
   return {
     editors: () => [...editors.panels].map((s) => ({
-      uri: s.document.uri.toString(), ready: s.ready, readies: s.readies, shown: s.shown, pinned: s.pinned,
+      uri: s.document.uri.toString(), ready: s.ready, readies: s.readies, reloads: s.boot.reloads, shown: s.shown, pinned: s.pinned,
       step: s.run.frame?.step ?? null, running: s.running, loss: s.run.frame?.loss ?? null, params: s.run.frame?.values ?? null,
       stop: s.run.frame?.stop?.text ?? null, phase: s.run.frame?.phase ?? null, run: s.run.uri, restartedBecause: s.run.restartedBecause,
       activity: s.run.frame?.running ? s.run.frame.activity : null,
@@ -140,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
     workerRunning: () => editors.worker.ping().then((p) => p.running),
     // Edits still in their debounce go first, so the runs follow the texts as they are.
     sync: () => { editors.runs.flushAll(); return editors.worker.ping().then(() => undefined); },
+    pageBoot: ({ broken, patienceMs }) => { BootWatch.brokenPages = broken; BootWatch.patienceMs = patienceMs; },
   };
 }
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
  * and fonts only from the extension's bundle, no remote anything), the bundle's CSS and script,
  * and a skeleton of the graph so the panel is never blank while the script starts.
  */
-export function renderHtml(webview: vscode.Webview, bundle: vscode.Uri): string {
+export function renderHtml(webview: vscode.Webview, bundle: vscode.Uri, script = true): string {
   const nonce = makeNonce();
   const uri = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(bundle, file)).toString();
   const csp = [
@@ -34,7 +34,7 @@ export function renderHtml(webview: vscode.Webview, bundle: vscode.Uri): string 
       <div class="skeleton-column"><span></span></div>
     </div>
   </div>
-  <script nonce="${nonce}" src="${uri('main.js')}"></script>
+  ${script ? `<script nonce="${nonce}" src="${uri('main.js')}"></script>` : ''}
 </body>
 </html>`;
 }

@@ -10,6 +10,7 @@ import { replyLater } from '../rpc';
 import { BulkLane } from './bulkLane';
 import { FramePacer } from './framePacer';
 import type { DocumentRuns } from './documentRuns';
+import { BootWatch } from './bootWatch';
 import { renderHtml } from './html';
 import type { ViewStates } from './viewStates';
 
@@ -44,6 +45,8 @@ export class NetworkEditorPanel implements vscode.Disposable {
   /** For tests and status: whether the page said ready (and how often: a re-created webview says it again). */
   ready = false;
   readies = 0;
+  /** Loads the page again if it never starts. */
+  readonly boot: BootWatch;
   /** Fires when what the editor shows changes (a frame, a problem): the provider's context keys follow it. */
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
@@ -61,7 +64,9 @@ export class NetworkEditorPanel implements vscode.Disposable {
     const run = this.run;
     const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
-    panel.webview.html = renderHtml(panel.webview, bundle);
+    const render = (): string => BootWatch.html((script) => renderHtml(panel.webview, bundle, script));
+    panel.webview.html = render();
+    this.boot = new BootWatch(panel, render, log);
     this.subscriptions.push(
       run.onStructure.on((structure) => { this.post({ type: 'structure', structure, why: run.restartedBecause }); this.changeEmitter.fire(); }),
       run.onFrame.on((frame) => {
@@ -158,6 +163,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
         this.log.debug(`network editor ready: ${this.document.uri.toString()}`);
         this.ready = true;
         this.readies++;
+        this.boot.ready();
         const state = await this.views.get(this.viewKey);
         if (state) { this.pinned = state.pinned; this.post({ type: 'viewState', state }); }
         // What the run shows now, never a reload: a page re-created as its tab shows again picks up here.
@@ -343,6 +349,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.boot.dispose();
     this.pacer.dispose();
     this.bulk.dispose();
     this.changeEmitter.dispose();

@@ -108,6 +108,20 @@ describe('one run per network document', () => {
     assert.deepEqual(editorOf(uri)!.phase, { kind: 'forward', layer: 1 });
   });
 
+  it('loads a page that never starts again, and the network shows (seldom, a reloaded window shows a page whose script never runs)', async () => {
+    const uri = scratchFile('run-silent-page.nn.json', network('dosage-b3.nn.json'));
+    // The next two pages come without their script: silent, as the page seen stuck was.
+    api().pageBoot({ broken: 2, patienceMs: 3_000 });
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor');
+      await waitFor('the third page to start', () => editorOf(uri)?.ready === true && editorOf(uri)?.shown === 'model', 30_000);
+      // Once for each silent page (a whole page slower than the patience on a busy machine may add one).
+      assert.ok(editorOf(uri)!.reloads >= 2, `reloads ${editorOf(uri)!.reloads}`);
+    } finally {
+      api().pageBoot({ broken: 0, patienceMs: 15_000 });
+    }
+  });
+
   it('Step Into walks the forward pass, the loss, the backward pass and the update; Step Out finishes the step', async () => {
     const text = network('dosage-all.nn.json');
     const uri = scratchFile('run-step-into.nn.json', text);

@@ -103,7 +103,9 @@ export async function launchVSCode(options: VSCodeOptions): Promise<VSCodeSessio
 /** Debian's Chromium under Playwright, headless, with one browser context of a laptop's size. */
 export async function launchBrowser(executablePath?: string): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({ executablePath: executablePath ?? await (await provision()).ensureChromium(), args: CHROMIUM_ARGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // `npm run screenshots` shows the product at the size the README's pictures were judged at.
+  const [width, height] = (process.env.BACKPROP_VIEWPORT ?? '1400x900').split('x').map(Number);
+  const context = await browser.newContext({ viewport: { width, height } });
   return { browser, page: await context.newPage() };
 }
 

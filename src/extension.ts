@@ -105,6 +105,12 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       if (!panel) return noEditor();
       return panel.writeParameters();
     }),
+    // With a number of digits (a test, a keybinding's args) it writes those; else the person picks.
+    vscode.commands.registerCommand('backprop.writeParametersRounded', async (digits?: unknown) => {
+      const panel = editors.active;
+      if (!panel) return noEditor();
+      return panel.writeParameters(typeof digits === 'number' ? digits : 'ask');
+    }),
     vscode.commands.registerCommand('backprop.trainingStatus.reveal', () => {
       const panel = editors.active;
       if (panel) return vscode.commands.executeCommand('vscode.openWith', panel.document.uri, VIEW_TYPE);

@@ -18,6 +18,8 @@ export interface ToolbarActions {
   control(action: TrainingAction, at: number): void;
   goTo(): void;
   writeParameters(): void;
+  /** Rounded to as many significant digits as the person picks (the host asks, saying what it costs). */
+  writeParametersRounded(): void;
   fit(): void;
   openText(): void;
 }
@@ -36,7 +38,7 @@ const STOPPED: Record<StopReason, string> = {
   diverged: 'diverged: learning rate too large?',
 };
 
-type Control = 'continue' | 'step' | 'stepInto' | 'stepOut' | 'stepBack' | 'reverseContinue' | 'reset' | 'goTo' | 'write';
+type Control = 'continue' | 'step' | 'stepInto' | 'stepOut' | 'stepBack' | 'reverseContinue' | 'reset' | 'goTo' | 'write' | 'writeRounded';
 
 export class Toolbar {
   readonly element = h('div', 'toolbar');
@@ -58,8 +60,9 @@ export class Toolbar {
       reset: this.action('debug-restart', "Reset to the file's parameters", (at) => actions.control('reset', at)),
       goTo: this.action('history', 'Go to Step...', actions.goTo),
       write: this.action('save', 'Write the parameters to the file (one edit; undo takes it back)', actions.writeParameters),
+      writeRounded: this.action('save-as', 'Write the parameters rounded to N significant digits (you pick N, seeing how far the loss moves; one edit)', actions.writeParametersRounded),
     };
-    const names: Record<Control, string> = { continue: 'continue', step: 'step', stepInto: 'step-into', stepOut: 'step-out', stepBack: 'step-back', reverseContinue: 'reverse-continue', reset: 'reset', goTo: 'go-to', write: 'write' };
+    const names: Record<Control, string> = { continue: 'continue', step: 'step', stepInto: 'step-into', stepOut: 'step-out', stepBack: 'step-back', reverseContinue: 'reverse-continue', reset: 'reset', goTo: 'go-to', write: 'write', writeRounded: 'write-rounded' };
     for (const [key, b] of Object.entries(this.buttons) as [Control, ToolbarButton][]) b.dataset.control = names[key];
     const b = this.buttons;
     const tools = document.createElement('vscode-toolbar-container');
@@ -68,7 +71,7 @@ export class Toolbar {
       tools.append(h('span', 'separator'));
       for (const spec of group) tools.append(this.toggle(spec));
     }
-    tools.append(h('span', 'separator'), this.action('screen-full', 'Fit to view (0)', actions.fit), this.action('go-to-file', 'Open the text beside', actions.openText), b.write);
+    tools.append(h('span', 'separator'), this.action('screen-full', 'Fit to view (0)', actions.fit), this.action('go-to-file', 'Open the text beside', actions.openText), b.write, b.writeRounded);
     this.element.append(this.title, this.status, tools);
     this.show(undefined);
   }
@@ -102,6 +105,7 @@ export class Toolbar {
       reset: !t.running && back,
       goTo: !t.running,
       write: !t.running,
+      writeRounded: !t.running,
     };
     for (const [key, on] of Object.entries(enabled) as [Control, boolean][]) b[key].toggleAttribute('disabled', !on);
   }

@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  describeParameterNames, findParameter, loadNetwork, lossSymbol,
-  type Factor, type Network, NetworkFileError, softmax, type StopReason, Trainer, writeParameters,
+  checkDigits, describeLossChange, describeParameterChange, describeParameterNames, findParameter, loadNetwork, lossSymbol,
+  type Factor, type Network, NetworkFileError, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, writeParameters,
 } from '../core';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
 import { TrainingSession } from '../session/training';
@@ -29,7 +29,7 @@ const USAGE = `Usage: backprop <command> FILE [options]
 Commands:
   check FILE                      validate a network file
   grad FILE                       the loss and every gradient at the file's parameters
-  train FILE [--steps N] [breakpoints] [--write | --out FILE2]
+  train FILE [--steps N] [breakpoints] [--write | --out FILE2] [--round N]
                                   run gradient descent until it converges, reaches N steps,
                                   or a breakpoint stops it
   explain FILE --param NAME [--steps N]
@@ -46,6 +46,8 @@ Options:
                       (thresholds after colons, e.g. plateau:50,vanishing:1e-6)
   --write             write the trained parameters back into FILE, keeping its formatting
   --out FILE2         write the network with the trained parameters to FILE2
+  --round N           with --write or --out: round them to N significant digits (1 to 17), and say
+                      how much that moves the loss
   --help              this text
 
 train exits 0 when it stops by its rules or a breakpoint, 2 when training diverged, 1 on bad input.`;
@@ -53,7 +55,7 @@ train exits 0 when it stops by its rules or a breakpoint, 2 when training diverg
 const FLAGS: Record<string, readonly string[]> = {
   check: ['json'],
   grad: ['json'],
-  train: ['json', 'steps', 'break', 'break-at', 'break-every', 'break-on', 'write', 'out'],
+  train: ['json', 'steps', 'break', 'break-at', 'break-every', 'break-on', 'write', 'out', 'round'],
   explain: ['json', 'steps', 'param'],
 };
 
@@ -127,9 +129,11 @@ interface Flags {
   builtins: BuiltinSettings;
   write: boolean;
   out?: string;
+  /** Significant digits to round the written parameters to. */
+  round?: number;
 }
 
-const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out'];
+const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out', '--round'];
 
 function parseFlags(command: string, args: readonly string[], allowed: readonly string[]): { file: string; flags: Flags } {
   // `--steps -1` would read -1 as a flag; joining a value flag to its next word as `--steps=-1`
@@ -149,7 +153,7 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
       options: {
         json: { type: 'boolean' }, steps: { type: 'string' }, param: { type: 'string' },
         break: { type: 'string', multiple: true }, 'break-at': { type: 'string', multiple: true }, 'break-every': { type: 'string', multiple: true },
-        'break-on': { type: 'string', multiple: true }, write: { type: 'boolean' }, out: { type: 'string' },
+        'break-on': { type: 'string', multiple: true }, write: { type: 'boolean' }, out: { type: 'string' }, round: { type: 'string' },
       },
     });
   } catch (e) {
@@ -196,6 +200,16 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
     }
   }
   if (flags.write && flags.out !== undefined) throw new UsageError('--write and --out both say where the parameters go: give one');
+  if (values.round !== undefined) {
+    if (!flags.write && flags.out === undefined) throw new UsageError('--round rounds what --write or --out writes: give one of them too');
+    const digits = /^\d+$/.test(values.round) ? Number(values.round) : NaN;
+    try {
+      checkDigits(digits);
+    } catch {
+      throw new UsageError(`malformed --round '${values.round}': expected a whole number of significant digits from 1 to 17`);
+    }
+    flags.round = digits;
+  }
   if (values.steps !== undefined) {
     if (!/^\d+$/.test(values.steps) || !Number.isSafeInteger(Number(values.steps))) {
       throw new UsageError(`malformed --steps '${values.steps}': expected a whole number of steps, 0 or more`);
@@ -281,11 +295,13 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
   const loss = trainer.evaluate();
   const stopReason = stop.reason === 'breakpoint' ? 'breakpoint' : session.stopReason ?? stop.reason;
   let wrote: string | undefined;
+  let rounded: RoundingEffect | undefined;
   if (flags.write || flags.out !== undefined) {
     const target = flags.out ?? file;
     try {
-      io.writeFile(target, writeParameters(text, trainer.params));
+      io.writeFile(target, writeParameters(text, trainer.params, { digits: flags.round }));
       wrote = target;
+      if (flags.round !== undefined) rounded = roundingEffect(network, trainer.params, flags.round);
     } catch (e) {
       if (e instanceof RangeError) throw new UsageError(`cannot write ${target}: ${e.message}`);
       throw e;
@@ -300,6 +316,7 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
       steps: trainer.stepCount, stopReason, loss, parameters,
       ...(hits.length ? { breakpoint: hits[0], hits } : {}),
       ...(wrote ? { wrote } : {}),
+      ...(rounded ? { rounded: { digits: rounded.digits, loss: rounded.roundedLoss } } : {}),
     })}\n`);
     return status;
   }
@@ -313,7 +330,7 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
   const rows = network.parameters.map((p) => [
     p.name, n(network.initialParameters[p.index]), n(trainer.params[p.index]), network.training.trainable[p.index] ? 'yes' : 'no',
   ]);
-  io.stdout(`${network.name}\n${trainer.stepCount} step${trainer.stepCount === 1 ? '' : 's'} of gradient descent (learning rate ${n(network.training.learningRate)}), ${why}\n${sym}: ${n(before)} -> ${n(loss)}\n\n${renderTable(['param', 'start', 'final', 'trainable'], rows)}\n${wrote ? `\nwrote the trained parameters to ${wrote}\n` : ''}`);
+  io.stdout(`${network.name}\n${trainer.stepCount} step${trainer.stepCount === 1 ? '' : 's'} of gradient descent (learning rate ${n(network.training.learningRate)}), ${why}\n${sym}: ${n(before)} -> ${n(loss)}\n\n${renderTable(['param', 'start', 'final', 'trainable'], rows)}\n${wrote ? `\nwrote the trained parameters to ${wrote}${rounded ? `, rounded to ${rounded.digits} significant digits: ${describeLossChange(rounded, network)}; ${describeParameterChange(rounded)}` : ''}\n` : ''}`);
   return status;
 }
 

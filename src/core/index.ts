@@ -11,5 +11,7 @@ export * from './trace';
 export * from './scaffold';
 export * from './compare';
 export * from './writeback';
+export * from './parameterLayout';
+export * from './rounding';
 export * from './curves';
 export * from './numbers';

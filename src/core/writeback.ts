@@ -1,11 +1,13 @@
 /**
  * Write Parameters to File: trained parameters back into a network file's text, keeping the file
  * as the person wrote it: every number a parameter is written as is replaced where it stands (its
- * formatting, comments and everything else untouched, byte for byte), and a layer whose weights or
- * biases came from `init` gets them written out (jsonc-parser's modify, indented like the file).
+ * formatting and everything else untouched, byte for byte; a number that already reads as the value
+ * keeps its text), and a layer whose weights or biases came from `init` gets them written out, laid
+ * out as a person writes them (./parameterLayout: a row per unit, the biases on one line).
  */
-import { applyEdits, type FormattingOptions, modify } from 'jsonc-parser';
 import { loadNetwork } from './format';
+import { biasesText, insertLayerProperty, textStyle, weightsText } from './parameterLayout';
+import { roundParameters } from './rounding';
 
 /** A number as the file should hold it: the shortest text that reads back as exactly the same double. */
 export function formatParameter(v: number, name: string): string {
@@ -13,49 +15,43 @@ export function formatParameter(v: number, name: string): string {
   return Object.is(v, -0) ? '0' : String(v);
 }
 
-/** The file's indentation, so written-out arrays look like the rest of it. */
-function formatting(text: string): FormattingOptions {
-  const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
-  return { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+export interface WriteOptions {
+  /** Round every parameter to this many significant digits (1 to 17) first; exact when absent. */
+  digits?: number;
 }
 
 /**
  * `text` with its network's parameters set to `values` (by index: w1.., then b1..). Throws a
- * NetworkFileError if `text` is not a valid network, a RangeError if a value is not finite.
+ * NetworkFileError if `text` is not a valid network, a RangeError if a value is not finite or
+ * `digits` is not a whole number from 1 to 17.
  */
-export function writeParameters(text: string, values: ArrayLike<number>): string {
+export function writeParameters(text: string, values: ArrayLike<number>, options: WriteOptions = {}): string {
   const network = loadNetwork(text);
   if (values.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} values, got ${values.length}`);
-  const names = network.parameters.map((p) => p.name);
-  // Numbers already written: replaced where they stand, last first so earlier offsets hold.
+  const numbers = options.digits === undefined ? Array.from(values) : Array.from(roundParameters(values, options.digits));
+  const texts = numbers.map((v, i) => formatParameter(v, network.parameters[i].name));
+  // Numbers already written: replaced where they stand, last first so earlier offsets hold. One
+  // that already reads as the value (`-2.30` for -2.3, `1.5e0`) is left as the person wrote it.
   const written = network.parameterPositions
     .map((position, i) => ({ position, i }))
     .filter((e): e is { position: NonNullable<typeof e.position>; i: number } => e.position !== undefined)
     .sort((a, b) => b.position.offset - a.position.offset);
   let out = text;
   for (const { position, i } of written) {
-    out = out.slice(0, position.offset) + formatParameter(values[i], names[i]) + out.slice(position.offset + position.length);
+    const end = position.offset + position.length;
+    if (Number(out.slice(position.offset, end)) === numbers[i]) continue;
+    out = out.slice(0, position.offset) + texts[i] + out.slice(end);
   }
-  // Layers whose weights or biases came from `init`: written out in full.
-  const options = formatting(text);
+  // Layers whose weights or biases came from `init`: written out in full (`init` stays, for any
+  // layer whose numbers the person deletes later).
+  const style = textStyle(text);
   network.layers.forEach((layer, l) => {
-    const weightsMissing = network.parameterPositions[layer.weightOffset] === undefined;
-    const biasesMissing = network.parameterPositions[layer.biasOffset] === undefined;
-    if (weightsMissing) {
-      const rows = Array.from({ length: layer.units }, (_, j) => Array.from({ length: layer.inputs }, (_, k) => {
-        const i = layer.weightOffset + j * layer.inputs + k;
-        formatParameter(values[i], names[i]);
-        return values[i];
-      }));
-      out = applyEdits(out, modify(out, ['layers', l, 'weights'], rows, { formattingOptions: options }));
+    if (network.parameterPositions[layer.weightOffset] === undefined) {
+      const rows = Array.from({ length: layer.units }, (_, j) => texts.slice(layer.weightOffset + j * layer.inputs, layer.weightOffset + (j + 1) * layer.inputs));
+      out = insertLayerProperty(out, l, 'weights', (base) => weightsText(rows, base, style), style);
     }
-    if (biasesMissing) {
-      const biases = Array.from({ length: layer.units }, (_, j) => {
-        const i = layer.biasOffset + j;
-        formatParameter(values[i], names[i]);
-        return values[i];
-      });
-      out = applyEdits(out, modify(out, ['layers', l, 'biases'], biases, { formattingOptions: options }));
+    if (network.parameterPositions[layer.biasOffset] === undefined) {
+      out = insertLayerProperty(out, l, 'biases', () => biasesText(texts.slice(layer.biasOffset, layer.biasOffset + layer.units)), style);
     }
   });
   return out;

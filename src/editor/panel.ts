@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { looksLikeNetwork, minimalEdit, NetworkFileError, writeParameters } from '../core';
+import { checkDigits, loadNetwork, looksLikeNetwork, minimalEdit, NetworkFileError, writeParameters } from '../core';
 import { parseDocument } from '../documents';
 import { type FileProblem, type HostMessage, parseWebviewMessage, type TrainingAction, type WebviewMessage } from '../protocol';
 import type { Run } from '../run/run';
@@ -12,6 +12,7 @@ import { FramePacer } from './framePacer';
 import type { DocumentRuns } from './documentRuns';
 import { BootWatch } from './bootWatch';
 import { renderHtml } from './html';
+import { askDigits } from './roundingPick';
 import type { ViewStates } from './viewStates';
 
 /** How long after the last keystroke the page learns whether the text is a network. */
@@ -215,7 +216,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
         await run.setBreakpoints(message.specs, message.builtins);
         return;
       case 'writeParameters':
-        await this.writeParameters();
+        await this.writeParameters(message.rounded ? 'ask' : undefined);
         return;
       case 'charts':
         await run.setCharts(this, message.panels.length > 0 ? { panels: message.panels, parameters: message.parameters } : null);
@@ -263,21 +264,52 @@ export class NetworkEditorPanel implements vscode.Disposable {
    * applied, with no await between (VS Code itself refuses an edit of a document that changed
    * since). A keystroke not yet sent to the run goes first, so what a person typed is never
    * overwritten by older numbers; if the text keeps changing, nothing is written and they are told.
+   *
+   * `round`: rounded to that many significant digits, or to as many as the person picks ('ask')
+   * from choices that each say how far the loss moves; what is written is what the pick described.
    */
-  async writeParameters(): Promise<boolean> {
+  async writeParameters(round?: number | 'ask'): Promise<boolean> {
     if (!this.hasNetwork) {
       void vscode.window.showWarningMessage('The file has an error; fix it before writing the parameters into it.');
       return false;
     }
+    let digits = round === 'ask' ? undefined : round;
+    if (digits !== undefined) {
+      try {
+        checkDigits(digits);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Backprop Debugger: cannot write the parameters: ${(e as Error).message}`);
+        return false;
+      }
+    }
+    let described: number[] | undefined;
+    if (round === 'ask') {
+      this.runs.flush(this.document.uri);
+      described = (await this.run.parameters()).values;
+      let network;
+      try {
+        network = loadNetwork(this.currentDocument().getText());
+      } catch (e) {
+        if (!(e instanceof NetworkFileError)) throw e;
+        void vscode.window.showWarningMessage('The file has an error; fix it before writing the parameters into it.');
+        return false;
+      }
+      digits = await askDigits(network, described);
+      if (digits === undefined) return false;
+    }
     for (let attempt = 0; attempt < 3; attempt++) {
       this.runs.flush(this.document.uri);
-      const { values, version } = await this.run.parameters();
-      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.document.uri.toString()) ?? this.document;
+      const { values, version } = await this.run.parameters(digits);
+      const document = this.currentDocument();
       if (document.version !== version) continue;
+      if (described && values.some((v, i) => !Object.is(v, described[i]))) {
+        void vscode.window.showWarningMessage('Backprop Debugger: the parameters changed while the digits were chosen, so nothing was written. Write them again to see what rounding them does now.');
+        return false;
+      }
       const text = document.getText();
       let next: string;
       try {
-        next = writeParameters(text, values);
+        next = writeParameters(text, values, { digits });
       } catch (e) {
         if (!(e instanceof RangeError || e instanceof NetworkFileError)) throw e;
         void vscode.window.showErrorMessage(`Backprop Debugger: cannot write the parameters: ${e.message}`);
@@ -291,6 +323,11 @@ export class NetworkEditorPanel implements vscode.Disposable {
     }
     void vscode.window.showWarningMessage('Backprop Debugger: the file kept changing while the parameters were read, so nothing was written. Write them again when it is still.');
     return false;
+  }
+
+  /** The document as VS Code has it now (the provider's may be an older object for the same file). */
+  private currentDocument(): vscode.TextDocument {
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.document.uri.toString()) ?? this.document;
   }
 
   /**

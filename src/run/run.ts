@@ -400,11 +400,12 @@ export class Run {
   /**
    * The parameters now, by index, and the document version of the text the run's network came
    * from: what Write Parameters to File writes, into that version only (the run then takes the
-   * file that holds its own parameters as its own).
+   * file that holds its own parameters as its own, or them rounded to `digits` significant digits,
+   * keeping its step).
    */
-  async parameters(): Promise<{ values: number[]; version: number | undefined }> {
+  async parameters(digits?: number): Promise<{ values: number[]; version: number | undefined }> {
     if (!(await this.settled())) throw new Error('the file is not a network yet: there are no parameters to write');
-    const values = await this.link.request('parameters', {});
+    const values = await this.link.request('parameters', digits === undefined ? {} : { digits });
     return { values, version: this.loadedVersion };
   }
 

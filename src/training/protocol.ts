@@ -53,8 +53,11 @@ export interface WorkerRequests {
   layerStats: { params: Record<string, never>; reply: LayerStats[] };
   /** Parameters and gradients from `start`, for a debugger paging through a large network. */
   slice: { params: { start: number; count: number }; reply: { values: number[]; gradients: number[] } };
-  /** The current parameters, by index, for Write Parameters to File. */
-  parameters: { params: Record<string, never>; reply: number[] };
+  /**
+   * The current parameters, by index, for Write Parameters to File; `digits`: they are to be written
+   * rounded to that many significant digits, so the file holding those is the run's own too.
+   */
+  parameters: { params: { digits?: number }; reply: number[] };
   close: { params: Record<string, never>; reply: null };
   /** Answered between two slices of training: how a caller measures responsiveness. */
   ping: { params: Record<string, never>; reply: { running: number } };

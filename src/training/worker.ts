@@ -13,7 +13,7 @@
  * explanations) after that, so Pause and Step are answered first.
  */
 import { parentPort } from 'node:worker_threads';
-import { difference, HISTORY_DEFAULTS, loadNetwork, type Network, NetworkFileError, sameArray } from '../core';
+import { difference, HISTORY_DEFAULTS, loadNetwork, type Network, NetworkFileError, roundParameters, sameArray } from '../core';
 import { buildFrame, buildStructure, carriesExplanations, explainingStop, explainView, unitView } from '../session/frame';
 import { type Stop, TrainingSession } from '../session/training';
 import { ExpressionError } from '../session/expr/parse';
@@ -428,10 +428,13 @@ function handle(m: ToWorker): unknown {
     case 'parameters': {
       const entry = entryOf(run);
       const params = Float64Array.from(entry.session.trainer.params);
-      // The file may come back holding these: the run takes it as its own then (the start and the
-      // latest few writes are remembered, not every write).
-      if (!entry.known.some((k) => sameArray(k, params))) {
-        entry.known.push(params);
+      // The file may come back holding these (or these rounded, as they are to be written): the run
+      // takes it as its own then, keeping its step (the start and the latest few writes are
+      // remembered, not every write).
+      const digits = m.params.digits;
+      for (const written of digits === undefined ? [params] : [params, roundParameters(params, digits)]) {
+        if (entry.known.some((k) => sameArray(k, written))) continue;
+        entry.known.push(written);
         if (entry.known.length > KNOWN_WRITES + 1) entry.known.splice(1, 1);
       }
       return Array.from(params);

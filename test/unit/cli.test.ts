@@ -178,6 +178,23 @@ describe('backprop CLI', () => {
       assert.equal(readFileSync(copy, 'utf8'), written);
       fails(cli('train', copy, '--write', '--out', out), /--write and --out both say where/);
     });
+
+    it('--round N writes the parameters to N significant digits, a row per unit, and says how far the loss moves', () => {
+      const original = readFileSync(ALL, 'utf8');
+      const copy = file('rounded.nn.json', original);
+      const r = json('train', copy, '--steps', '300', '--write', '--round', '3');
+      const written = readFileSync(copy, 'utf8');
+      const params = Array.from(loadNetwork(written).initialParameters);
+      assert.deepEqual(params, Object.values(r.parameters as Record<string, number>).map((v) => Number(v.toPrecision(3))));
+      assert.deepEqual(r.rounded, { digits: 3, loss: json('check', copy).lossValue });
+      assert.equal(written.split('\n').length, original.split('\n').length, 'dosage-all keeps its lines');
+      assert.match(written, /"weights": \[\[-?\d\.\d\d\], \[-?\d\.\d\d\]\]/);
+      const text = cli('train', file('rounded-text.nn.json', original), '--steps', '300', '--out', path.join(tmp, 'rounded-out.nn.json'), '--round', '2');
+      assert.match(text.stdout, /^wrote the trained parameters to .*rounded-out\.nn\.json, rounded to 2 significant digits: SSR \S+ -> \S+ \((?:[+-][\d.e+-]+%|×[\d.e+]+|unchanged)\); \d of 7 numbers change, \w+ the most \(by \S+\)$/m);
+      fails(cli('train', copy, '--round', '4'), /--round rounds what --write or --out writes/);
+      fails(cli('train', copy, '--write', '--round', '0'), /malformed --round '0': expected a whole number of significant digits from 1 to 17/);
+      fails(cli('train', copy, '--write', '--round', 'four'), /malformed --round 'four'/);
+    });
   });
 
   describe('readable output', () => {

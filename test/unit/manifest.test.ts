@@ -42,7 +42,23 @@ describe('the extension manifest', () => {
       ['f5', undefined, 'f6', 'f10', 'f11', 'shift+f11'],
     );
     const palette = new Set((manifest.contributes.menus.commandPalette as { command: string }[]).map((m) => m.command));
-    for (const c of ['backprop.stepInto', 'backprop.stepOut', 'backprop.reverseContinue', 'backprop.goToStep', 'backprop.writeParameters']) assert.ok(palette.has(c), c);
+    for (const c of ['backprop.stepInto', 'backprop.stepOut', 'backprop.reverseContinue', 'backprop.goToStep', 'backprop.writeParameters', 'backprop.writeParametersRounded']) assert.ok(palette.has(c), c);
+  });
+
+  it('titles its commands as VS Code does: title case, an ellipsis where more is asked, and the rounded write saying it rounds', () => {
+    const small = new Set(['a', 'an', 'the', 'to', 'in', 'of', 'on', 'at', 'by', 'for', 'and', 'or', 'with']);
+    for (const c of manifest.contributes.commands as { command: string; title: string; category?: string }[]) {
+      assert.equal(c.category, 'Backprop Debugger', c.command);
+      const title = c.title.replace(/\.\.\.$/, '');
+      assert.doesNotMatch(title, /\.$|^\s|\s$/, `${c.command}: no full stop, no stray space`);
+      title.split(/[\s(),]+/).filter(Boolean).forEach((word, i) => {
+        assert.ok(/^[A-Z0-9]/.test(word) || (i > 0 && small.has(word)), `${c.command}: '${word}' in '${c.title}' is capitalised`);
+      });
+    }
+    const titles = Object.fromEntries((manifest.contributes.commands as { command: string; title: string }[]).map((c) => [c.command, c.title]));
+    assert.equal(titles['backprop.writeParameters'], 'Write Parameters to File');
+    // It asks for the digits (a pick that says how far the loss moves) and says it changes the numbers.
+    assert.match(titles['backprop.writeParametersRounded'], /^Write Parameters to File \(Rounded to N Digits\)\.\.\.$/);
   });
 
   it('contributes a debugger for network files, with a launch configuration and breakpoints in JSON', () => {

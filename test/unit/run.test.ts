@@ -200,6 +200,22 @@ describe('the run of a document', function () {
     assert.equal(run.restartedBecause, 'the parameters in the file changed');
   });
 
+  it('writes its parameters rounded without restarting: the run keeps its exact ones and its step; undo goes back to the start it knows', async () => {
+    const { run } = await open();
+    for (let i = 0; i < 30; i++) await run.control('step');
+    const { values } = await run.parameters(3);
+    const rounded = writeParameters(TEXT, values, { digits: 3 });
+    assert.notDeepEqual(Array.from(loadNetwork(rounded).initialParameters), values, 'rounding changed the numbers');
+    assert.equal(await run.setText(rounded), 'kept');
+    assert.equal(run.frame?.step, 30);
+    assert.deepEqual(run.frame?.values, values, 'the run trains on from its exact parameters, not the rounded ones');
+    assert.equal(await run.setText(TEXT), 'kept', 'undo: the file it started from');
+    assert.equal(run.frame?.step, 30);
+    // Rounded to digits it was not told of: a new start.
+    assert.equal(await run.setText(writeParameters(TEXT, values, { digits: 2 })), 'restarted');
+    assert.equal(run.restartedBecause, 'the parameters in the file changed');
+  });
+
   it('stops Continue at a breakpoint, keeps the breakpoints per document, and reports the ones that cannot work', async () => {
     const { run } = await open();
     const statuses = await run.setBreakpoints([

@@ -38,6 +38,7 @@ describe('Write Parameters to File', () => {
     const written = writeParameters(text, [2.0000000000000004, 1]);
     assert.equal(written, text.replace('1.5e0', '2.0000000000000004').replace('-0.25', '1'));
     assert.equal(writeParameters(written, loadNetwork(text).initialParameters), text.replace('1.5e0', '1.5').replace('-0.25', '-0.25'));
+    assert.equal(writeParameters(text, loadNetwork(text).initialParameters), text, 'a number that already reads as the value keeps its text');
   });
 
   it('writes out the weights and biases of a layer given by init, indented like the file', () => {
@@ -51,7 +52,7 @@ describe('Write Parameters to File', () => {
     const reloaded = loadNetwork(written);
     assert.deepEqual(reloaded.initialParameters, values);
     assert.ok(reloaded.parameterPositions.every((p) => p !== undefined), 'every parameter is in the file now');
-    assert.match(written, /\n {12}"weights": \[\n {16}\[\n {20}-?\d/, 'four-space indentation, as the file has');
+    assert.match(written, /\n {12}"activation": "tanh",\n {12}"weights": \[\[-?\d[^\n]*\]\],\n {12}"biases": \[-?\d[^\n]*\]\n {8}\}/, 'a line each, four-space indentation, as the file has');
     // The same document but for the numbers: layer 1 gains its weights and biases, layer 2's change where they stand.
     const expected = JSON.parse(text);
     Object.assign(expected.layers[0], { weights: [[values[0]], [values[1]]], biases: [values[4], values[5]] });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { loadNetwork, Trainer } from '../../src/core';
+import { loadNetwork, Trainer, writeParameters } from '../../src/core';
 import { api, closeAllEditors, openNetworkEditor, examplePath, scratchFile, waitFor } from './util';
 
 type Status = { uri: string; step: number; running: boolean; stop: string | null } | undefined;
@@ -168,6 +168,78 @@ describe('one run per network document', () => {
     await waitFor('undo to take the edit back', () => document.getText() === text && !document.isDirty, 20_000, () => document.getText());
     await api().sync();
     assert.equal(editorOf(uri)!.step, 3, 'nor is its undo');
+  });
+
+  it('Write Parameters on a network given by init writes a row of weights per unit, each number exact: the 18 lines of dosage-all stay 18', async () => {
+    const text = network('dosage-all.nn.json');
+    const uri = scratchFile('run-write-init.nn.json', text);
+    await openNetworkEditor(uri);
+    for (let i = 0; i < 5; i++) await vscode.commands.executeCommand('backprop.step');
+    await api().sync();
+    const trained = editorOf(uri)!.params!;
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(await vscode.commands.executeCommand<boolean>('backprop.writeParameters'), true);
+    await waitFor('the trained parameters in the file', () => document.isDirty && document.getText() !== text, 20_000, () => document.getText());
+    // Bit for bit: the shortest text of each double reads back as that double.
+    assert.deepEqual(Array.from(loadNetwork(document.getText()).initialParameters), trained);
+    assert.ok(trained.every((v, i) => Object.is(v, loadNetwork(document.getText()).initialParameters[i])));
+    assert.equal(document.lineCount, text.split('\n').length, 'the layers keep their lines');
+    const [hidden, output] = [7, 8].map((l) => document.lineAt(l - 1).text);
+    assert.ok(hidden.includes(`"weights": [[${trained[0]}], [${trained[1]}]], "biases": [${trained[4]}, ${trained[5]}]`), hidden);
+    assert.ok(output.includes(`"weights": [[${trained[2]}, ${trained[3]}]], "biases": [${trained[6]}]`), output);
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, 5, 'writing is not an edit that restarts the run');
+    await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('one undo to give back the text exactly', () => document.getText() === text && !document.isDirty, 20_000, () => document.getText());
+  });
+
+  it('Write Parameters rounded: to the digits given, or picked from the page (4 by default), each one edit that one undo takes back exactly', async () => {
+    // xor's layers are given by init: writing them out gives rows, and rounded ones keep its 19 lines.
+    const text = network('xor.nn.json');
+    const uri = scratchFile('run-write-rounded.nn.json', text);
+    await openNetworkEditor(uri);
+    for (let i = 0; i < 5; i++) await vscode.commands.executeCommand('backprop.step');
+    await api().sync();
+    const trained = editorOf(uri)!.params!;
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(await vscode.commands.executeCommand<boolean>('backprop.writeParametersRounded', 3), true);
+    const three = writeParameters(text, trained, { digits: 3 });
+    await waitFor('the parameters to 3 digits in the file', () => document.getText() === three && document.isDirty, 20_000, () => document.getText());
+    assert.equal(document.lineCount, text.split('\n').length);
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, 5, 'writing is not an edit that restarts the run');
+    await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('one undo to give back the text exactly', () => document.getText() === text && !document.isDirty, 20_000, () => document.getText());
+    // The page's button: the host asks for the digits in a pick, which opens on the default.
+    let settled = false;
+    const writing = api().fromPage(uri.toString(), { type: 'writeParameters', rounded: true }).finally(() => { settled = true; });
+    await waitFor('the pick to be open and accepted', async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return settled;
+    });
+    await writing;
+    const four = writeParameters(text, trained, { digits: 4 });
+    await waitFor('the parameters to 4 digits in the file', () => document.getText() === four, 20_000, () => document.getText());
+    await api().sync();
+    assert.equal(editorOf(uri)!.step, 5, 'nor is the picked one');
+    await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('one undo to give back the text exactly', () => document.getText() === text && !document.isDirty, 20_000, () => document.getText());
+    // The command from the palette asks too; turning the pick away writes nothing.
+    await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
+    let answer: unknown;
+    let answered = false;
+    const asking = Promise.resolve(vscode.commands.executeCommand('backprop.writeParametersRounded')).then((r) => { answer = r; answered = true; });
+    await waitFor('the pick to be open and turned away', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      return answered;
+    });
+    await asking;
+    assert.equal(answer, false, 'nothing written');
+    assert.equal(document.getText(), text);
+    assert.ok(!document.isDirty);
   });
 
   it('a long Go to Step runs in slices: it shows its progress, another file is answered, Pause stops it, closing the tab cancels it', async () => {

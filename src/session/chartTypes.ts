@@ -102,6 +102,12 @@ export interface SeriesChart {
      * HESSIAN_LIMIT trainable parameters; a null value where the loss was not finite).
      */
     sharpness: (number | null)[] | null;
+    /**
+     * The cosine between this step's update and the next one's, computed with the sharpness: +1
+     * when they go the same way, near -1 when each step undoes the last (gradient descent
+     * oscillating across a valley too sharp for its learning rate).
+     */
+    turn: (number | null)[] | null;
   };
   layers: InstrumentSeries[];
   /** Gradient descent on a quadratic diverges once the sharpness passes 2 / learning rate. */

@@ -58,6 +58,8 @@ interface Sample {
   layers: { gradientNorm: number; updateSize: number; updateRatio: number; dead: number; saturated: number }[];
   /** Computed when the instruments are open (a Hessian per sample), null past HESSIAN_LIMIT. */
   sharpness: number | null | undefined;
+  /** The cosine between this step's update and the next's, computed with the sharpness. */
+  turn?: number | null;
 }
 
 export class SessionCharts {
@@ -67,6 +69,9 @@ export class SessionCharts {
   private history: History | undefined;
   /** The trainer samples are recomputed on; it stays on the history between calls. */
   private scratch: Trainer | undefined;
+  /** Where the next step's gradient is computed, for the turn between steps (and its buffer). */
+  private probe: Trainer | undefined;
+  private nextParams: Float64Array | undefined;
   /** The loss history, read once (see SeriesDigest). */
   private digest = new SeriesDigest();
 
@@ -267,6 +272,7 @@ export class SessionCharts {
     const column = <K extends 'gradientNorm' | 'updateSize' | 'updateRatio' | 'distance' | 'dead' | 'saturated'>(k: K): number[] => rows.map((r) => r[k]);
     const layerColumn = (l: number, k: keyof Sample['layers'][number]): number[] => rows.map((r) => r.layers[l][k]);
     const sharp = rows.map((r) => r.sharpness);
+    const turns = rows.map((r) => r.turn);
     return {
       steps,
       stride,
@@ -276,6 +282,7 @@ export class SessionCharts {
         gradientNorm: column('gradientNorm'), updateSize: column('updateSize'), updateRatio: column('updateRatio'),
         dead: column('dead'), saturated: column('saturated'), distance: column('distance'),
         sharpness: sharpness && sharp.some((v) => typeof v === 'number') ? sharp.map((v) => v ?? null) : null,
+        turn: sharpness && turns.some((v) => typeof v === 'number') ? turns.map((v) => v ?? null) : null,
       },
       layers: network.layers.map((_, l): InstrumentSeries => ({
         gradientNorm: layerColumn(l, 'gradientNorm'), updateSize: layerColumn(l, 'updateSize'), updateRatio: layerColumn(l, 'updateRatio'),
@@ -319,8 +326,9 @@ export class SessionCharts {
       if (done > 0 && this.now() > deadline) return false;
       done++;
       // Only the sharpness is missing, and the sample holds every parameter: no need to recompute the state.
-      if (kept && kept.values instanceof Float64Array && this.usable(kept, tracked, false)) {
-        this.samples.set(step, { ...kept, sharpness: sharpnessAt(network, kept.values) });
+      if (kept && kept.values instanceof Float64Array && kept.gradients instanceof Float64Array && this.usable(kept, tracked, false)) {
+        const sharp = sharpnessAt(network, kept.values);
+        this.samples.set(step, { ...kept, sharpness: sharp, turn: sharp === null ? null : this.turn(kept.values, kept.gradients) });
         continue;
       }
       // The scratch stays on this history between calls (sync() puts it at its start), so a
@@ -348,7 +356,8 @@ export class SessionCharts {
       return m;
     };
     const sharp = kept?.sharpness !== undefined ? kept.sharpness : sharpness ? sharpnessAt(network, p) : undefined;
-    if (kept) return { ...kept, values: pick(p, kept.values), gradients: pick(g, kept.gradients), sharpness: sharp };
+    const turn = kept?.turn !== undefined ? kept.turn : typeof sharp === 'number' ? this.turn(p, g) : sharp === null ? null : undefined;
+    if (kept) return { ...kept, values: pick(p, kept.values), gradients: pick(g, kept.gradients), sharpness: sharp, turn };
     const gradientNorm = Math.sqrt(trainableSquares(network, g));
     return {
       loss: t.loss,
@@ -366,6 +375,35 @@ export class SessionCharts {
         return { gradientNorm: norm, updateSize: learningRate * norm, updateRatio: ratio(learningRate * norm, size), dead: layerShare(network, t.y, index, 'dead'), saturated: layerShare(network, t.y, index, 'saturated') };
       }),
       sharpness: sharp,
+      turn,
     };
+  }
+
+  /**
+   * The cosine between the update at `params` (gradient `gradients`) and the next step's: the
+   * gradient where plain gradient descent lands, computed on a trainer of its own. Only beside the
+   * sharpness (networks small enough for a Hessian), so one more gradient per sample is cheap.
+   */
+  private turn(params: Float64Array, gradients: Float64Array): number | null {
+    const network = this.session.network;
+    this.probe ??= new Trainer(network);
+    if (this.probe.network !== network) this.probe.retrain(network);
+    const next = (this.nextParams = this.nextParams?.length === params.length ? this.nextParams : new Float64Array(params.length));
+    const { learningRate } = network.training;
+    for (let i = 0; i < params.length; i++) next[i] = network.training.trainable[i] ? params[i] - learningRate * gradients[i] : params[i];
+    this.probe.setParameters(next);
+    this.probe.evaluate();
+    const after = this.probe.gradients;
+    let dot = 0;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < params.length; i++) {
+      if (!network.training.trainable[i]) continue;
+      dot += gradients[i] * after[i];
+      a += gradients[i] * gradients[i];
+      b += after[i] * after[i];
+    }
+    const cos = dot / Math.sqrt(a * b);
+    return Number.isFinite(cos) ? cos : null;
   }
 }

@@ -250,6 +250,36 @@ describe('curves: the Hessian and its largest eigenvalue', () => {
     assert.equal(series.layers.length, 2);
   });
 
+  it("shows the seven-parameter network at the edge of stability: sharpness 20.84 over 20 at the stop, the steps turning against each other later", () => {
+    const net = loadExample('dosage-all.nn.json');
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 1000; i++) session.step();
+    const series = new SessionCharts(session).compute({ panels: ['instruments'], parameters: [] }).series!;
+    const at = (step: number): number => series.steps.indexOf(step);
+    // The turn at a step, computed here on its own: the gradient there and where one step lands.
+    const cosine = (step: number): number => {
+      const t = new Trainer(net);
+      for (let i = 0; i < step; i++) t.step();
+      t.evaluate();
+      const g = Float64Array.from(t.gradients);
+      t.step();
+      t.evaluate();
+      let dot = 0; let a = 0; let b = 0;
+      for (let i = 0; i < g.length; i++) { dot += g[i] * t.gradients[i]; a += g[i] ** 2; b += t.gradients[i] ** 2; }
+      return dot / Math.sqrt(a * b);
+    };
+    // The CLI's convergence stop (step 642): above the line, yet the steps still agree.
+    const stop = series.steps.reduce((best, s) => (Math.abs(s - 642) < Math.abs(best - 642) ? s : best));
+    assert.ok(series.network.sharpness![at(stop)]! > 20.8 && series.network.sharpness![at(stop)]! < 20.9, String(series.network.sharpness![at(stop)]));
+    assert.ok(close(series.network.turn![at(stop)]!, cosine(stop), 1e-9));
+    assert.ok(series.network.turn![at(stop)]! > 0.99);
+    // Trained on, each step undoes the last: it oscillates.
+    const later = series.steps.find((s) => s >= 900)!;
+    assert.ok(close(series.network.turn![at(later)]!, cosine(later), 1e-9));
+    assert.ok(series.network.turn![at(later)]! < -0.9, String(series.network.turn![at(later)]));
+    assert.equal(series.network.turn!.length, series.steps.length);
+  });
+
   it('marks where a run with too large a learning rate passed 2 / learning rate', () => {
     const net = loadExample('dosage-b3.nn.json');
     // b3 alone: the SSR is a parabola with curvature 6, so learning rate 0.4 > 2/6 diverges.

@@ -107,7 +107,23 @@ describe('chart strip (Chromium)', () => {
     assert.match(await label(view, 'trajectories'), /b3 from 0 to 2\.6/);
     assert.equal(await data(view, 'trajectories', 'points'), '41');
     // Sharpness 6 (d²SSR/db3² over three samples) against 2 / 0.1 = 20: stable.
-    assert.match(await label(view, 'instruments'), /Sharpness \(the largest eigenvalue of the loss's Hessian\) 6\.000 against 2 \/ learning rate = 20\.00: below it: stable\./);
+    assert.match(await label(view, 'instruments'), /Sharpness \(the largest eigenvalue of the loss's Hessian\) 6\.000 against 2 \/ learning rate = 20\.00: below it: stable, /);
+  });
+
+  it('says what a sharpness above 2 / learning rate means: overshooting, and oscillating once the steps turn against each other', async () => {
+    const session = new TrainingSession(example('dosage-all.nn.json'));
+    // Converged by step size at 642: sharpness 20.84 > 20, but the steps still agree.
+    for (let i = 0; i < 642; i++) session.step();
+    await showCharts(view, session, [], ['instruments']);
+    assert.match(await label(view, 'instruments'), /20\.8\d against 2 \/ learning rate = 20\.00: above it: along the sharpest direction each step overshoots \(that part is multiplied by 1 − learning rate × sharpness = −1\.08 per step\), but little of the step lies along it yet \(successive steps agree, cosine 1\.0/);
+    // Trained on to 1000: each step undoes the last.
+    for (let i = 0; i < 358; i++) session.step();
+    await view.send({ type: 'frame', frame: buildFrame(session, false, []) });
+    await sendCharts(view, new SessionCharts(session).compute({ panels: ['instruments'], parameters: [] }));
+    await view.page.locator('.chart-panel[data-panel="instruments"][data-turn^="-"]').waitFor();
+    // By then the sharpness is back under the line (19.28): the oscillation dies out.
+    assert.match(await label(view, 'instruments'), /19\.28 against 2 \/ learning rate = 20\.00: below it: stable, yet along the sharpest direction each step overshoots the bottom and comes back \(that part is multiplied by 1 − learning rate × sharpness = −0\.928 per step\), so successive steps turn against each other \(cosine −(0\.9\d|1\.0)\): an oscillation that dies out/);
+    await screenshot(view.page, 'charts-edge-of-stability');
   });
 
   it('sets a step breakpoint with a click on the loss axis, and clears it with another', async () => {

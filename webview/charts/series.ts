@@ -153,7 +153,8 @@ export class InstrumentsPanel extends Panel {
     const where = this.scope === 'network' ? 'the whole network' : `layer ${this.scope}`;
     const sharp = this.scope === 'network' ? d.network.sharpness : null;
     const sharpNow = sharp?.[k] ?? null;
-    const verdict = sharpNow !== null ? (sharpNow > d.stabilityLimit ? 'above it: gradient descent overshoots along the sharpest direction and can diverge or oscillate' : 'below it: stable') : '';
+    const turnNow = this.scope === 'network' ? d.network.turn?.[k] ?? null : null;
+    const verdict = sharpNow !== null ? stability(sharpNow, d.stabilityLimit, turnNow) : '';
     const parts = [
       `gradient norm ${fmt(s.gradientNorm[k])}`,
       `update size ${fmt(s.updateSize[k])}`,
@@ -166,7 +167,8 @@ export class InstrumentsPanel extends Panel {
     if (sharpNow !== null) this.element.dataset.sharpness = String(sharpNow);
     this.describe(`Instruments for ${where} at step ${d.steps[k]}: ${parts.join(', ')}.`
       + (sharpNow !== null ? ` Sharpness (the largest eigenvalue of the loss's Hessian) ${fmt(sharpNow)} against 2 / learning rate = ${fmt(d.stabilityLimit)}: ${verdict}.` : this.scope === 'network' && !sharp ? ' Sharpness is computed for networks of up to 300 trainable parameters.' : ''),
-    `${parts.slice(0, 3).join('   ')}${sharpNow !== null ? `   sharpness ${fmt(sharpNow)} vs 2/lr ${fmt(d.stabilityLimit)}` : ''}`);
+    `${parts.slice(0, 3).join('   ')}${sharpNow !== null ? `   sharpness ${fmt(sharpNow)} vs 2/lr ${fmt(d.stabilityLimit)}${turnNow !== null ? `, steps ${turnNow < 0 ? 'reverse' : 'agree'} (cos ${fmt(turnNow, 2)})` : ''}` : ''}`);
+    if (turnNow !== null) this.element.dataset.turn = String(turnNow);
     const options = this.baseOptions('step', 'size (log)', { x: stepRange(d) });
     const scales = options.scales as Record<string, Record<string, unknown>>;
     scales.y.type = 'logarithmic';
@@ -187,10 +189,15 @@ export class InstrumentsPanel extends Panel {
         line('sharpness λmax', sharp, p.purple, { borderWidth: 2 }),
         line('2 / learning rate', d.steps.map(() => d.stabilityLimit), p.red, { borderDash: [6, 4] }),
       ] : []),
+      // Oscillation, shown: the cosine between one step and the next, on an axis of its own.
+      ...(sharp && d.network.turn ? [{ label: 'step-to-step cosine', data: points(d.steps, d.network.turn), borderColor: withAlpha(p.purple, 0.7), borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, yAxisID: 'turn' }] : []),
       ...(s.dead.some((v) => v > 0) ? [{ label: 'dead units %', data: points(d.steps, s.dead.map((v) => 100 * v)), borderColor: p.yellow, borderWidth: 1, pointRadius: 0, yAxisID: 'share' }] : []),
       ...(s.saturated.some((v) => v > 0) ? [{ label: 'saturated units %', data: points(d.steps, s.saturated.map((v) => 100 * v)), borderColor: withAlpha(p.yellow, 0.6), borderDash: [2, 2], borderWidth: 1, pointRadius: 0, yAxisID: 'share' }] : []),
     ];
     if (!datasets.some((x) => x.yAxisID === 'share')) delete scales.share;
+    if (datasets.some((x) => x.yAxisID === 'turn')) {
+      scales.turn = { type: 'linear', position: 'right', min: -1, max: 1, ticks: { ...(scales.y.ticks as object), stepSize: 1, callback: (v: number | string) => String(v) }, grid: { drawOnChartArea: false }, border: scales.y.border, title: { ...(scales.y.title as object), text: 'cos (steps)' } };
+    }
     this.draw({ type: 'line', data: { datasets }, options }, [currentStep(() => this.step, () => this.palette.current)]);
   }
 
@@ -210,4 +217,23 @@ export class InstrumentsPanel extends Panel {
   protected fileName(): string {
     return 'instruments';
   }
+}
+
+/**
+ * What the sharpness against 2 / learning rate means now. Above the line, gradient descent
+ * overshoots along the sharpest direction: the part of the parameters there is multiplied by
+ * 1 - learning rate x sharpness each step, below -1. That part can be small (the steps still agree:
+ * StatQuest's seven-parameter network converges by step size at sharpness 20.84 > 20), or it has
+ * grown and each step undoes the last: gradient descent at the edge of stability, oscillating.
+ */
+export function stability(sharpness: number, limit: number, turn: number | null): string {
+  const factor = 1 - (2 / limit) * sharpness;
+  if (sharpness <= limit) {
+    if (turn !== null && turn < 0) return `below it: stable, yet along the sharpest direction each step overshoots the bottom and comes back (that part is multiplied by 1 − learning rate × sharpness = ${fmt(factor, 3)} per step), so successive steps turn against each other (cosine ${fmt(turn, 2)}): an oscillation that dies out`;
+    return 'below it: stable, every direction is followed down without overshooting';
+  }
+  const overshoot = `above it: along the sharpest direction each step overshoots (that part is multiplied by 1 − learning rate × sharpness = ${fmt(factor, 3)} per step)`;
+  if (turn === null) return overshoot;
+  if (turn < 0) return `${overshoot} and successive steps turn against each other (cosine ${fmt(turn, 2)}): gradient descent is oscillating across the valley, at the edge of stability. It diverges if that grows; often it settles in a flatter valley instead`;
+  return `${overshoot}, but little of the step lies along it yet (successive steps agree, cosine ${fmt(turn, 2)}): trained on, the oscillation grows there, and a stop by step size can come first`;
 }

@@ -9,6 +9,7 @@ import type { BreakpointsView } from '../src/protocol';
 import { parseBreakpointText, typedBreakpoint as typed } from '../src/session/breakpointText';
 import type { BreakpointSpec, BreakpointStatus, BuiltinKind, BuiltinSettings } from '../src/session/breakpointTypes';
 import { h } from './dom';
+import type { Notation } from './notation';
 
 export class BreakpointsPanel {
   readonly element = document.createElement('details');
@@ -114,6 +115,19 @@ export class BreakpointsPanel {
     this.render();
   }
 
+  /** In 3Blue1Brown's notation: which plain name (the one expressions use) is which. */
+  private alias = '';
+
+  /** The notation the graph and cards use, and an example parameter in it ("w3 is w⁽²⁾₀₀"). */
+  setNames(notation: Notation, example: { plain: string; shown: string } | null): void {
+    const alias = notation === '3b1b' && example && example.plain !== example.shown
+      ? `Conditions and watches use the plain names: ${example.plain} is ${example.shown}; the cards give both.`
+      : '';
+    if (alias === this.alias) return;
+    this.alias = alias;
+    this.render();
+  }
+
   private render(): void {
     const view = this.view;
     if (!view) return;
@@ -170,6 +184,9 @@ export class BreakpointsPanel {
     }
     if (this.editing === 'new') this.list.append(this.editor(undefined));
     if (view.specs.length === 0 && this.editing !== 'new') this.list.append(h('div', 'bp-empty', 'No breakpoints. + adds one: a step (175), every N steps (every 50), a condition (abs(dw1) > 10 && step > 100), or watch w3.'));
+    // Expressions name parameters plainly (as the CLI and the Debug Console do): in 3Blue1Brown's
+    // notation, say which name is which, so w⁽²⁾₀₀ on the graph is findable as w3 here.
+    if (this.alias) this.list.append(h('div', 'bp-note bp-alias', this.alias));
     if (typing?.isConnected) {
       typing.focus();
       if (caret) typing.setSelectionRange(caret[0], caret[1]);

@@ -56,6 +56,7 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
     const head = h('div', 'card-head');
     const left = h('span', 'card-title');
     left.append(tex(`${names.param(e.parameter)} = ${texNum(e.value)}`));
+    if (names.notation === '3b1b') left.append(h('span', 'card-alias', ` (${e.parameter})`));
     left.dataset.value = String(e.value);
     head.append(left);
     const note = h('p', 'card-note', `Step Into is at ${phaseWords(model)}. d${model.lossSymbol}/d${e.parameter} is computed by the backward pass, which has not reached layer ${param.layer} yet: Step Into goes on, Step Out finishes the step.`);
@@ -66,6 +67,8 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   const head = h('div', 'card-head');
   const left = h('span', 'card-title');
   left.append(tex(`${names.param(e.parameter)} = ${texNum(e.value)}`));
+  // The plain name beside 3Blue1Brown's: the one conditions, watches and the CLI use.
+  if (names.notation === '3b1b') left.append(h('span', 'card-alias', ` (${e.parameter})`));
   left.dataset.value = String(e.value);
   root.dataset.step = String(e.step);
   // Numbers of another step than the one shown are never shown without saying so.

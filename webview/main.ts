@@ -15,7 +15,7 @@ import { type EdgeMode, GraphView, type ViewTransform } from './graph/view';
 import { getState, onMessage, post, sayReady, setState } from './host';
 import { Inspector } from './inspector';
 import { Legend } from './legend';
-import type { Notation } from './notation';
+import { isWide, type Notation, paramName } from './notation';
 import { type Problem, ProblemView, WorkerBanner } from './problem';
 import { StopLine } from './stopline';
 import { PhasePanel } from './phase';
@@ -196,10 +196,17 @@ function setNotation(n: Notation, chosen: boolean): void {
   save();
   toolbar.refreshToggles();
   graph.setNotation(n);
+  nameBreakpoints();
   if (model && !model.training.running) card.prerender(model, n);
   showCard();
   renderInspector();
   phasePanel.render(model, n);
+}
+
+/** The breakpoints list says which plain name is which in 3Blue1Brown's notation (w3, else the first weight, as its example). */
+function nameBreakpoints(): void {
+  const p = model ? model.params.find((x) => x.name === 'w3') ?? model.params.find((x) => x.kind === 'weight') : undefined;
+  breakpoints.setNames(state.notation, p && model ? { plain: p.name, shown: paramName(state.notation, p, isWide(model)) } : null);
 }
 
 /** Tells the host which parameters' explanations this page shows, when that changes. */
@@ -322,6 +329,7 @@ function render(): void {
   }
   const drew = JSON.stringify(graph.drawing);
   graph.render(m, state.mode, state.notation);
+  nameBreakpoints();
   if (JSON.stringify(graph.drawing) !== drew) makeRoom();
   setMode(state.mode);
   if (state.transform && !restored) { graph.setTransform(state.transform); restored = true; }

@@ -27,6 +27,31 @@ export function unitSymbol(notation: Notation, hiddenLayers: number, layer: numb
   return { base: 'a', sup: `(${layer})`, sub: String(unit) };
 }
 
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
+const script = (digits: string, n: number): string => String(n).replace(/\d/g, (d) => digits[Number(d)]);
+
+/**
+ * A parameter's name as plain text (for the graph's labels, chart titles and lists, where KaTeX
+ * is not drawn): StatQuest's w3, or 3Blue1Brown's w⁽²⁾₀₀ with Unicode scripts, the layer above and
+ * the neurons below (a comma between them once a layer is wider than 9, as the cards write it).
+ */
+export function paramName(notation: Notation, p: { name: string; kind: string; layer: number; unit: number; input: number }, wide = false): string {
+  if (notation === 'statquest') return p.name;
+  const layer = `⁽${script(SUPERSCRIPT, p.layer)}⁾`;
+  if (p.kind !== 'weight') return `b${layer}${script(SUBSCRIPT, p.unit)}`;
+  return `w${layer}${script(SUBSCRIPT, p.unit)}${wide ? ',' : ''}${script(SUBSCRIPT, p.input)}`;
+}
+
+/** Whether a network's layers are wide enough that w_jk needs a comma between j and k. */
+export const isWide = (model: Pick<NetworkModel, 'layers' | 'inputs'>): boolean => Math.max(...model.layers.map((l) => l.units), model.inputs.length) > 9;
+
+/** The name in the notation, with the plain name beside it when they differ ("w⁽²⁾₀₀ (w3)"): what expressions and the CLI use. */
+export function paramNameBoth(notation: Notation, p: Parameters<typeof paramName>[1], wide = false): string {
+  const shown = paramName(notation, p, wide);
+  return shown === p.name ? shown : `${shown} (${p.name})`;
+}
+
 export class TexNames {
   private readonly last: number;
   private readonly byName = new Map<string, ParamView>();
@@ -73,7 +98,7 @@ export class TexNames {
     if (!p) return text(name);
     if (this.sq) return `${name[0]}_{${name.slice(1)}}`;
     // 3Blue1Brown writes w_jk; a comma keeps w_{1,10} from reading as w_{11,0} in wide layers.
-    const sep = Math.max(...this.model.layers.map((l) => l.units), this.model.inputs.length) > 9 ? ',' : '';
+    const sep = isWide(this.model) ? ',' : '';
     return p.kind === 'weight' ? `w^{(${p.layer})}_{${p.unit}${sep}${p.input}}` : `b^{(${p.layer})}_{${p.unit}}`;
   }
 

@@ -269,12 +269,25 @@ describe('network editor webview (Chromium)', () => {
   });
 
   it("switches the card to 3Blue1Brown's notation with the same numbers", async () => {
+    await view.send({ type: 'breakpoints', breakpoints: breakpointsView([], defaultBuiltins(), new TrainingSession(dosage).setBreakpoints([], defaultBuiltins())) });
     await view.page.locator('vscode-toolbar-button[title^="3Blue1Brown"]').click();
     await view.page.locator('.edge-label[data-for="w1"]').hover();
     const card = view.page.locator('[role="tooltip"] .active');
     const math = await card.locator('.formula .katex-mathml annotation').allTextContents();
     assert.match(math[0], /\\partial C.*\\partial w\^\{\(1\)\}_\{00\}/);
     assert.equal(await card.locator('.sum-value').textContent(), four(explain(new Trainer(dosage), findParameter(dosage, 'w1')!).derivative));
+    // One name per thing: the graph's labels, the card's title (with the plain name beside it,
+    // the one expressions use) and the breakpoints list all say w⁽¹⁾₀₀ for w1.
+    assert.match((await view.page.locator('.edge-label[data-for="w1"]').textContent())!, /^w⁽¹⁾₀₀ [+−]/);
+    assert.match((await view.page.locator('.edge-label[data-for="w3"]').textContent())!, /^w⁽²⁾₀₀ [+−]/);
+    assert.match((await view.page.locator('.bias[data-param="b3"] .bias-label').textContent())!, /^\+ b⁽²⁾₀ /);
+    assert.equal(await card.locator('.card-alias').textContent(), ' (w1)');
+    assert.equal(await view.page.locator('.bp-alias').textContent(), 'Conditions and watches use the plain names: w3 is w⁽²⁾₀₀; the cards give both.');
+    assert.match((await view.page.locator('.edge[data-param="w1"]').getAttribute('aria-label'))!, /^weight w⁽¹⁾₀₀ \(w1\), from/);
+    // And back: StatQuest's plain names, no note.
+    await view.page.locator('vscode-toolbar-button[title^="StatQuest"]').click();
+    assert.match((await view.page.locator('.edge-label[data-for="w1"]').textContent())!, /^w1 [+−]/);
+    assert.equal(await view.page.locator('.bp-alias').count(), 0);
   });
 
   it('pins on click into the inspector, which follows new models, and unpins on Escape', async () => {

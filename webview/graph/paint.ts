@@ -7,6 +7,7 @@
  */
 import type { ParamView } from '../../src/protocol';
 import { fmt, signed } from '../format';
+import { isWide, paramName, paramNameBoth } from '../notation';
 import { biasWidth } from './hit';
 import { type GraphNode, LABEL_HEIGHT, labelWidth, obstacles, placeLabels } from './layout';
 import type { GraphState } from './state';
@@ -36,7 +37,7 @@ export function paint(s: GraphState): void {
     group.classList.toggle('pos', v > 0);
     group.classList.toggle('neg', v < 0);
     group.classList.toggle('frozen', !p.trainable);
-    group.setAttribute('aria-label', `weight ${name}, from ${nodeName(p.layer - 1, p.input)} to ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
+    group.setAttribute('aria-label', `weight ${paramNameBoth(s.notation, p, isWide(model))}, from ${nodeName(p.layer - 1, p.input)} to ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
   }
   for (const [name, { group, text }] of s.biasEls) {
     const p = s.params.get(name);
@@ -49,7 +50,7 @@ export function paint(s: GraphState): void {
     const label = labelText(s, p);
     text.textContent = s.mode === 'weights' && model.phase?.kind !== 'update' ? `+ ${label}` : label;
     if (layout.detailed) fitBox(s.biasEls.get(name)!);
-    group.setAttribute('aria-label', `bias ${name} of ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
+    group.setAttribute('aria-label', `bias ${paramNameBoth(s.notation, p, isWide(model))} of ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
   }
   paintPhase(s);
   paintLabels(s);
@@ -103,9 +104,15 @@ function paintPhase(s: GraphState): void {
 
 function labelText(s: GraphState, p: ParamView): string {
   const m = s.model!;
+  const name = shownName(s, p);
   // The update phase: each parameter's move, old -> new.
-  if (m.phase?.kind === 'update' && p.trainable) return `${p.name} ${signed(p.value, 3)} → ${signed(p.value - m.learningRate * p.gradient, 3)}`;
-  return s.mode === 'weights' ? `${p.name} ${signed(p.value, 3)}` : `${p.name} ${signed(p.gradient, 3)} ${direction(p, m.learningRate)}`;
+  if (m.phase?.kind === 'update' && p.trainable) return `${name} ${signed(p.value, 3)} → ${signed(p.value - m.learningRate * p.gradient, 3)}`;
+  return s.mode === 'weights' ? `${name} ${signed(p.value, 3)}` : `${name} ${signed(p.gradient, 3)} ${direction(p, m.learningRate)}`;
+}
+
+/** A parameter's name in the notation chosen: w3, or 3Blue1Brown's w⁽²⁾₀₀, as the cards write it. */
+function shownName(s: GraphState, p: ParamView): string {
+  return paramName(s.notation, p, s.model ? isWide(s.model) : false);
 }
 
 /**
@@ -130,8 +137,11 @@ export function paintLabels(s: GraphState): void {
   }
   // Room for the longest number a label can show, so a label never outgrows its spot.
   const updating = s.model?.phase?.kind === 'update';
-  const chars = (name: string): number => name.length + (updating ? 21 : s.mode === 'weights' ? 10 : 12);
-  const key = `${s.mode}|${updating}|${wanted.join(',')}`;
+  const chars = (name: string): number => {
+    const p = s.params.get(name);
+    return (p ? shownName(s, p) : name).length + (updating ? 21 : s.mode === 'weights' ? 10 : 12);
+  };
+  const key = `${s.mode}|${s.notation}|${updating}|${wanted.join(',')}`;
   if (key !== s.labelKey) {
     s.labelKey = key;
     layer.replaceChildren();

@@ -157,8 +157,8 @@ const WebviewMessageSchema = v.variant('type', [
   v.strictObject({ type: v.literal('goTo'), step: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), at: v.optional(Epoch), sent: v.optional(Epoch) }),
   /** The whole list of breakpoints as the person edited it, and the built-in conditions. */
   v.strictObject({ type: v.literal('setBreakpoints'), specs: v.pipe(v.array(BreakpointSpecSchema), v.maxLength(500)), builtins: BuiltinSettingsSchema }),
-  /** Write Parameters to File; `rounded`: to as many significant digits as the person picks. */
-  v.strictObject({ type: v.literal('writeParameters'), rounded: v.optional(v.boolean()) }),
+  /** Write Parameters to File (exactly; the rounded write is a command of the editor's title menu). */
+  v.strictObject({ type: v.literal('writeParameters') }),
   /** The open chart panels and the selected parameters (one, or two for the contour map): the worker computes what they draw. */
   v.strictObject({
     type: v.literal('charts'),

@@ -85,7 +85,6 @@ const toolbar = new Toolbar({
   control: (action, at) => post({ type: 'control', action, at, sent: epoch() }),
   goTo: () => stopLine.askStep(),
   writeParameters: () => post({ type: 'writeParameters' }),
-  writeParametersRounded: () => post({ type: 'writeParameters', rounded: true }),
   fit: () => graph.fit(),
   openText: () => post({ type: 'openText' }),
 }, [

@@ -18,8 +18,6 @@ export interface ToolbarActions {
   control(action: TrainingAction, at: number): void;
   goTo(): void;
   writeParameters(): void;
-  /** Rounded to as many significant digits as the person picks (the host asks, saying what it costs). */
-  writeParametersRounded(): void;
   fit(): void;
   openText(): void;
 }
@@ -38,7 +36,7 @@ const STOPPED: Record<StopReason, string> = {
   diverged: 'diverged: learning rate too large?',
 };
 
-type Control = 'continue' | 'step' | 'stepInto' | 'stepOut' | 'stepBack' | 'reverseContinue' | 'reset' | 'goTo' | 'write' | 'writeRounded';
+type Control = 'continue' | 'step' | 'stepInto' | 'stepOut' | 'stepBack' | 'reverseContinue' | 'reset' | 'goTo' | 'write';
 
 export class Toolbar {
   readonly element = h('div', 'toolbar');
@@ -60,9 +58,8 @@ export class Toolbar {
       reset: this.action('debug-restart', "Reset to the file's parameters", (at) => actions.control('reset', at)),
       goTo: this.action('history', 'Go to Step...', actions.goTo),
       write: this.action('save', 'Write the parameters to the file (one edit; undo takes it back)', actions.writeParameters),
-      writeRounded: this.action('save-as', 'Write the parameters rounded to N significant digits (you pick N, seeing how far the loss moves; one edit)', actions.writeParametersRounded),
     };
-    const names: Record<Control, string> = { continue: 'continue', step: 'step', stepInto: 'step-into', stepOut: 'step-out', stepBack: 'step-back', reverseContinue: 'reverse-continue', reset: 'reset', goTo: 'go-to', write: 'write', writeRounded: 'write-rounded' };
+    const names: Record<Control, string> = { continue: 'continue', step: 'step', stepInto: 'step-into', stepOut: 'step-out', stepBack: 'step-back', reverseContinue: 'reverse-continue', reset: 'reset', goTo: 'go-to', write: 'write' };
     for (const [key, b] of Object.entries(this.buttons) as [Control, ToolbarButton][]) b.dataset.control = names[key];
     const b = this.buttons;
     const tools = document.createElement('vscode-toolbar-container');
@@ -71,7 +68,7 @@ export class Toolbar {
       tools.append(h('span', 'separator'));
       for (const spec of group) tools.append(this.toggle(spec));
     }
-    tools.append(h('span', 'separator'), this.action('screen-full', 'Fit to view (0)', actions.fit), this.action('go-to-file', 'Open the text beside', actions.openText), b.write, b.writeRounded);
+    tools.append(h('span', 'separator'), this.action('screen-full', 'Fit to view (0)', actions.fit), this.action('go-to-file', 'Open the text beside', actions.openText), b.write);
     this.element.append(this.title, this.status, tools);
     this.show(undefined);
   }
@@ -105,7 +102,6 @@ export class Toolbar {
       reset: !t.running && back,
       goTo: !t.running,
       write: !t.running,
-      writeRounded: !t.running,
     };
     for (const [key, on] of Object.entries(enabled) as [Control, boolean][]) b[key].toggleAttribute('disabled', !on);
   }

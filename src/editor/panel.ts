@@ -216,7 +216,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
         await run.setBreakpoints(message.specs, message.builtins);
         return;
       case 'writeParameters':
-        await this.writeParameters(message.rounded ? 'ask' : undefined);
+        await this.writeParameters();
         return;
       case 'charts':
         await run.setCharts(this, message.panels.length > 0 ? { panels: message.panels, parameters: message.parameters } : null);

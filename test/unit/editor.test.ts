@@ -185,7 +185,7 @@ describe('webview messages are validated, never trusted', () => {
   it('accepts each well-formed message', () => {
     for (const m of [{ type: 'ready' }, { type: 'goToError' }, { type: 'openText' }, { type: 'openExample' }, { type: 'newNetwork' }, { type: 'request', channel: 'c0ffee-1', id: 7, kind: 'explain', params: { parameter: 'w3' } },
       { type: 'viewState', state: { mode: 'gradients', notation: '3b1b', pinned: 'b3' } }, { type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null } },
-      ...TRAINING_ACTIONS.map((action) => ({ type: 'control', action })), { type: 'goTo', step: 175 }, { type: 'writeParameters' }, { type: 'writeParameters', rounded: true }, { type: 'request', channel: 'c0ffee-1', id: 2, kind: 'unit', params: { layer: 1, unit: 0 } },
+      ...TRAINING_ACTIONS.map((action) => ({ type: 'control', action })), { type: 'goTo', step: 175 }, { type: 'writeParameters' }, { type: 'request', channel: 'c0ffee-1', id: 2, kind: 'unit', params: { layer: 1, unit: 0 } },
       { type: 'watch', parameters: ['w3', 'b1'] }, { type: 'watch', parameters: [] }, { type: 'retryWorker' },
       { type: 'setBreakpoints', specs: goodSpecs, builtins: defaultBuiltins() }]) {
       assert.deepEqual(parseWebviewMessage(m), m);

@@ -194,7 +194,7 @@ describe('one run per network document', () => {
     await waitFor('one undo to give back the text exactly', () => document.getText() === text && !document.isDirty, 20_000, () => document.getText());
   });
 
-  it('Write Parameters rounded: to the digits given, or picked from the page (4 by default), each one edit that one undo takes back exactly', async () => {
+  it('Write Parameters rounded: to the digits given, or picked (4 by default), each one edit that one undo takes back exactly', async () => {
     // xor's layers are given by init: writing them out gives rows, and rounded ones keep its 19 lines.
     const text = network('xor.nn.json');
     const uri = scratchFile('run-write-rounded.nn.json', text);
@@ -212,9 +212,10 @@ describe('one run per network document', () => {
     await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
     await vscode.commands.executeCommand('undo');
     await waitFor('one undo to give back the text exactly', () => document.getText() === text && !document.isDirty, 20_000, () => document.getText());
-    // The page's button: the host asks for the digits in a pick, which opens on the default.
+    // From the editor's title menu or the palette, without digits: a pick asks, opening on the default.
+    await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
     let settled = false;
-    const writing = api().fromPage(uri.toString(), { type: 'writeParameters', rounded: true }).finally(() => { settled = true; });
+    const writing = Promise.resolve(vscode.commands.executeCommand('backprop.writeParametersRounded')).finally(() => { settled = true; });
     await waitFor('the pick to be open and accepted', async () => {
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       return settled;

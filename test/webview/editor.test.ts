@@ -440,7 +440,7 @@ describe('network editor webview (Chromium)', () => {
   it('enables the controls only where they can act', async () => {
     const { page } = view;
     const disabled = (): Promise<Record<string, boolean>> => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('[data-control]'), (b) => [b.getAttribute('data-control'), b.hasAttribute('disabled')])));
-    const all = (on: boolean): Record<string, boolean> => Object.fromEntries(['continue', 'step', 'step-into', 'step-out', 'step-back', 'reverse-continue', 'reset', 'go-to', 'write', 'write-rounded'].map((c) => [c, !on]));
+    const all = (on: boolean): Record<string, boolean> => Object.fromEntries(['continue', 'step', 'step-into', 'step-out', 'step-back', 'reverse-continue', 'reset', 'go-to', 'write'].map((c) => [c, !on]));
     assert.deepEqual(await disabled(), { ...all(true), 'step-out': true, 'step-back': true, 'reverse-continue': true, reset: true }, 'at step 0: nothing to step back to, no step to step out of');
     await show(view, dosage, (f) => ({ ...f, step: 3 }));
     assert.deepEqual(await disabled(), { ...all(true), 'step-out': true });
@@ -451,12 +451,10 @@ describe('network editor webview (Chromium)', () => {
     assert.deepEqual(await disabled(), { ...others, pause: false }, 'while running: only Pause (Continue turned into it)');
     assert.equal(await page.locator('[data-control="pause"]').getAttribute('title'), 'Pause (F6)');
     await show(view, dosage, (f) => ({ ...f, step: 3 }));
-    // The two writes: exact, and rounded (the host asks for the digits, saying what each costs).
+    // The exact write (the rounded one is in the editor's title menu and the palette: the
+    // toolbar keeps one line at 1280 px).
     await page.locator('[data-control="write"]').click();
     assert.deepEqual((await view.posted()).at(-1), { type: 'writeParameters' });
-    await page.locator('[data-control="write-rounded"]').click();
-    assert.deepEqual((await view.posted()).at(-1), { type: 'writeParameters', rounded: true });
-    assert.match((await page.locator('[data-control="write-rounded"]').getAttribute('title'))!, /rounded to N significant digits.*loss moves/);
     await view.send(broken('invalid JSON', 1, 2, 1, 1));
     assert.deepEqual(await disabled(), all(false), 'a broken file: nothing to train');
     await page.locator('[data-control="step"]').click({ force: true });

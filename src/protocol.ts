@@ -10,7 +10,7 @@
 import * as v from 'valibot';
 import { BreakpointSpecSchema, BuiltinSettingsSchema } from './session/breakpointSchemas';
 import type { BreakpointSpec, BreakpointStatus, BuiltinInfo, BuiltinKind, BuiltinSettings } from './session/breakpointTypes';
-import { CHART_PANELS, type ChartData } from './session/chartTypes';
+import { CHART_PANELS, type ChartData, type ChartPanel } from './session/chartTypes';
 
 export const VIEW_TYPE = 'backprop.networkEditor';
 
@@ -104,10 +104,21 @@ export type HostMessage =
    * What the open chart panels draw: after every stop, and while Continue runs at most four times
    * a second (less when they cost more).
    */
-  | { type: 'charts'; charts: ChartData };
+  | { type: 'charts'; charts: ChartData }
+  /** Save this panel's picture (the person chose "Save as PNG..." after Copy as image could not copy). */
+  | { type: 'savePicture'; panel: ChartPanel };
 
-/** The largest export a page may send: a PNG of a large chart or a CSV of a long series (characters). */
+/** The largest export a page may send: a PNG of a large chart or a CSV of a long series (characters); Export all's pictures together too. */
 export const EXPORT_LIMIT = 32 * 1024 * 1024;
+
+/** Why Copy as image could not copy: the page has no clipboard for pictures, the host refused it, or writing failed. */
+export const COPY_FAILURES = ['unsupported', 'denied', 'failed'] as const;
+export type CopyFailure = (typeof COPY_FAILURES)[number];
+
+/** A chart's file name without its extension: a plain name, never a path. */
+const ExportName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$/));
+/** A PNG picture as a data URL, as a canvas gives it. */
+const PngDataUrl = v.pipe(v.string(), v.maxLength(EXPORT_LIMIT), v.regex(/^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/));
 
 const RequestId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const Channel = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,100}$/));
@@ -169,9 +180,22 @@ const WebviewMessageSchema = v.variant('type', [
   v.strictObject({
     type: v.literal('export'),
     format: v.picklist(['png', 'csv']),
-    name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$/)),
+    name: ExportName,
     data: v.pipe(v.string(), v.maxLength(EXPORT_LIMIT)),
   }),
+  /** Export all: every open chart's picture, saved together in a folder the person picks. */
+  v.strictObject({
+    type: v.literal('exportAll'),
+    pictures: v.pipe(
+      v.array(v.strictObject({ name: ExportName, data: PngDataUrl })),
+      v.minLength(1),
+      v.maxLength(CHART_PANELS.length),
+      v.check((pictures) => new Set(pictures.map((p) => p.name.toLowerCase())).size === pictures.length, 'the names must differ'),
+      v.check((pictures) => pictures.reduce((n, p) => n + p.data.length, 0) <= EXPORT_LIMIT, 'too large'),
+    ),
+  }),
+  /** Copy as image could not copy this panel's picture: the host says so and offers to save it instead. */
+  v.strictObject({ type: v.literal('copyFailed'), panel: ChartPanelSchema, reason: v.picklist(COPY_FAILURES) }),
 ]);
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 

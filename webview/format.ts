@@ -10,6 +10,11 @@ export function signed(v: number, digits = 4): string {
   return v > 0 ? `+${fmt(v, digits)}` : fmt(v, digits);
 }
 
+/** 4 significant digits, trailing zeros dropped (0 and 1, 0.2501): the ends of a scale. */
+export function short(v: number): string {
+  return formatNumber(v, { digits: 4, typeset: true });
+}
+
 /** Data as written: no trailing zeros (0.5, not 0.5000), since data never changes while running. */
 export function compact(v: number): string {
   return formatNumber(v, { typeset: true });

@@ -114,6 +114,8 @@ const strip = new ChartStrip(state.charts, {
   request: (panels, parameters) => post({ type: 'charts', panels, parameters }),
   saveState: (charts) => { state.charts = charts; save(); },
   export: (format, name, data) => post({ type: 'export', format, name, data }),
+  exportAll: (pictures) => post({ type: 'exportAll', pictures }),
+  copyFailed: (panel, reason) => post({ type: 'copyFailed', panel, reason }),
   toggleBreakpoint: (step) => breakpoints.toggleStep(step),
   goTo: (step) => post({ type: 'goTo', step }),
 });
@@ -439,6 +441,9 @@ onMessage((message) => {
       return;
     case 'worker':
       workerBanner.show(message.failure);
+      return;
+    case 'savePicture':
+      strip.savePicture(message.panel);
       return;
     default: {
       const never: never = message;

@@ -8,6 +8,7 @@ import { breakpointsView } from '../session/breakpoints';
 import { WorkerError } from '../training/client';
 import { replyLater } from '../rpc';
 import { BulkLane } from './bulkLane';
+import { ChartExports } from './chartExports';
 import { FramePacer } from './framePacer';
 import type { DocumentRuns } from './documentRuns';
 import { BootWatch } from './bootWatch';
@@ -51,6 +52,8 @@ export class NetworkEditorPanel implements vscode.Disposable {
   /** Fires when what the editor shows changes (a frame, a problem): the provider's context keys follow it. */
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
+  /** Saving the charts the page drew (beside the network file by default). */
+  readonly exports: ChartExports;
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -59,8 +62,11 @@ export class NetworkEditorPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly views: ViewStates,
     private readonly runs: DocumentRuns,
+    /** The extension's storage folders: no place for a person's pictures. */
+    hidden: readonly vscode.Uri[],
     private readonly onDispose: (s: NetworkEditorPanel) => void,
   ) {
+    this.exports = new ChartExports(document, hidden, log);
     this.attachment = runs.attach(document);
     const run = this.run;
     const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -222,7 +228,17 @@ export class NetworkEditorPanel implements vscode.Disposable {
         await run.setCharts(this, message.panels.length > 0 ? { panels: message.panels, parameters: message.parameters } : null);
         return;
       case 'export':
-        await this.export(message.format, message.name, message.data);
+        await this.exports.saveOne(message.format, message.name, message.data);
+        return;
+      case 'exportAll':
+        await this.exports.saveAll(message.pictures);
+        return;
+      case 'copyFailed':
+        // Not awaited: the warning may stay unanswered; the page saves the picture if the person asks.
+        void this.exports.copyFailed(message.panel, message.reason).then(
+          (save) => { if (save) this.post({ type: 'savePicture', panel: message.panel }); },
+          (e: Error) => this.log.warn(`after a failed copy: ${e.message}`),
+        );
         return;
       case 'goToError':
         await this.revealProblem();
@@ -328,28 +344,6 @@ export class NetworkEditorPanel implements vscode.Disposable {
   /** The document as VS Code has it now (the provider's may be an older object for the same file). */
   private currentDocument(): vscode.TextDocument {
     return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.document.uri.toString()) ?? this.document;
-  }
-
-  /**
-   * Saves a chart the page drew: its picture or its data, where the person chooses in the save
-   * dialog (beside the network file by default). Nothing is written unless they choose a place.
-   */
-  async export(format: 'png' | 'csv', name: string, data: string): Promise<vscode.Uri | undefined> {
-    let bytes: Uint8Array;
-    if (format === 'png') {
-      const m = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/.exec(data);
-      if (!m) { this.log.warn('ignored a chart picture that is not a PNG data URL'); return undefined; }
-      bytes = Buffer.from(m[1], 'base64');
-    } else bytes = new TextEncoder().encode(data);
-    const defaultUri = vscode.Uri.joinPath(this.document.uri, '..', `${name}.${format}`);
-    const target = await vscode.window.showSaveDialog({
-      defaultUri,
-      filters: format === 'png' ? { 'PNG image': ['png'] } : { 'CSV (comma-separated values)': ['csv'] },
-      title: `Save the chart's ${format === 'png' ? 'picture' : 'data'}`,
-    });
-    if (!target) return undefined;
-    await vscode.workspace.fs.writeFile(target, bytes);
-    return target;
   }
 
   /**

@@ -45,7 +45,11 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
   private readonly subscriptions: vscode.Disposable[] = [];
   private activeSubscriptions: { dispose(): void }[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, storage: vscode.Uri, state: vscode.Memento) {
+  constructor(
+    private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, storage: vscode.Uri, state: vscode.Memento,
+    /** The extension's storage folders (where examples' copies live): charts are not saved there by default. */
+    private readonly hidden: readonly vscode.Uri[],
+  ) {
     this.views = new ViewStates(storage);
     this.worker = new TrainingWorker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, (m) => log.error(m));
     this.runs = new DocumentRuns(this.worker, state, log);
@@ -57,7 +61,8 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
 
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): NetworkEditorProvider {
     // The workspace's own storage where there is a workspace, else the extension's.
-    const provider = new NetworkEditorProvider(context.extensionUri, log, context.storageUri ?? context.globalStorageUri, context.workspaceState);
+    const hidden = [context.globalStorageUri, ...(context.storageUri ? [context.storageUri] : [])];
+    const provider = new NetworkEditorProvider(context.extensionUri, log, context.storageUri ?? context.globalStorageUri, context.workspaceState, hidden);
     context.subscriptions.push(provider);
     context.subscriptions.push(vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
       // Re-created on show: the page restores its view (getState) and is shown what the run shows.
@@ -68,7 +73,7 @@ export class NetworkEditorProvider implements vscode.CustomTextEditorProvider, v
   }
 
   resolveCustomTextEditor(document: vscode.TextDocument, webviewPanel: vscode.WebviewPanel): void {
-    const panel = new NetworkEditorPanel(document, webviewPanel, this.extensionUri, this.log, this.views, this.runs, (s) => {
+    const panel = new NetworkEditorPanel(document, webviewPanel, this.extensionUri, this.log, this.views, this.runs, this.hidden, (s) => {
       this.panels.delete(s);
       if (this.active === s) this.setActive([...this.panels].pop());
     });

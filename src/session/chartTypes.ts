@@ -8,6 +8,15 @@ import type { FitCurve, FitPlane, FitSamples } from '../core/curves';
 export const CHART_PANELS = ['loss', 'profile', 'fit', 'trajectories', 'instruments'] as const;
 export type ChartPanel = (typeof CHART_PANELS)[number];
 
+/** Each panel's title, as its header shows it (the loss-against-a-parameter panel names its parameter once it has one). */
+export const CHART_TITLES: Record<ChartPanel, string> = {
+  loss: 'Loss over steps',
+  profile: 'Loss against a parameter',
+  fit: 'The fit',
+  trajectories: 'Parameters and gradients over steps',
+  instruments: 'Instruments',
+};
+
 /** What a page asks the charts for: which panels are open, and which parameters (one or two) are selected. */
 export interface ChartRequest {
   panels: ChartPanel[];

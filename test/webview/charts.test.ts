@@ -4,7 +4,7 @@
  * number of points, and the numbers its text alternative says.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadNetwork, type Network } from '../../src/core';
 import { CHART_PANELS, type ChartData, type ChartPanel, type ChartRequest } from '../../src/session/chartTypes';
@@ -14,9 +14,11 @@ import { TrainingSession } from '../../src/session/training';
 import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import type { WebviewMessage } from '../../src/protocol';
-import { ROOT, screenshot } from '../harness/vscode';
+import { ARTIFACTS, ROOT, screenshot } from '../harness/vscode';
+import { short } from '../../webview/format';
+import { fillScale, type Rgb, SCALE_STEPS, scaleDomain, scaleIndex } from '../../webview/charts/scale';
 import { openWebview, useChromium, type WebviewPage } from './page';
-import type { ThemeName } from './themes';
+import { type ThemeName, THEMES } from './themes';
 import { EXAMPLE_FILES } from '../../src/exampleFiles';
 
 const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
@@ -29,7 +31,7 @@ async function sendCharts(view: WebviewPage, charts: ChartData): Promise<void> {
 }
 
 /** Shows `session` with every panel open and the charts the worker would send for `parameters`, drawn. */
-async function showCharts(view: WebviewPage, session: TrainingSession, parameters: string[] = [], panels = ALL, charts = new SessionCharts(session)): Promise<void> {
+async function showCharts(view: WebviewPage, session: TrainingSession, parameters: string[] = [], panels = ALL, charts = new SessionCharts(session)): Promise<ChartData> {
   const net = session.network;
   await view.send({ type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, charts: { open: panels, place: 'below', size: 340, second: parameters[1] ?? null, logScale: false } } });
   await view.send({ type: 'problem', problem: null, notNetwork: false, empty: false });
@@ -38,14 +40,111 @@ async function showCharts(view: WebviewPage, session: TrainingSession, parameter
   const request: ChartRequest = { panels, parameters };
   await view.send({ type: 'frame', frame });
   await view.page.locator(`#app[data-step="${frame.step}"]`).waitFor();
-  await sendCharts(view, charts.compute(request));
+  const data = charts.compute(request);
+  await sendCharts(view, data);
   for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor({ state: 'attached' });
+  return data;
 }
 
 const label = (view: WebviewPage, panel: ChartPanel): Promise<string> => view.page.locator(`.chart-panel[data-panel="${panel}"] canvas`).getAttribute('aria-label').then((s) => s ?? '');
 const data = (view: WebviewPage, panel: ChartPanel, key: string): Promise<string | null> => view.page.locator(`.chart-panel[data-panel="${panel}"]`).getAttribute(`data-${key}`);
 const postedOf = async <T extends WebviewMessage['type']>(view: WebviewPage, type: T): Promise<Extract<WebviewMessage, { type: T }>[]> =>
   (await view.posted()).filter((m): m is Extract<WebviewMessage, { type: T }> => m.type === type);
+
+/** A PNG data URL's bytes and its size in pixels, from its header (width and height are bytes 16-23). */
+function png(dataUrl: string): { width: number; height: number; bytes: Buffer } {
+  const m = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/.exec(dataUrl);
+  assert.ok(m, `a PNG data URL: ${dataUrl.slice(0, 40)}`);
+  const bytes = Buffer.from(m[1], 'base64');
+  assert.deepEqual([...bytes.subarray(1, 4)], [...Buffer.from('PNG')]);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), bytes };
+}
+
+/** Keeps an exported picture with the test results, to be looked at. */
+function keep(name: string, bytes: Buffer): string {
+  const dir = path.join(ARTIFACTS, 'exports');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+interface Box { text: string; left: number; top: number; right: number; bottom: number }
+
+/** What the panel says about its last picture: its size, and where its title and labels lie (device pixels). */
+async function pictureOf(view: WebviewPage, panel: ChartPanel): Promise<{ width: number; height: number; title: Box; labels: Box[] }> {
+  return JSON.parse((await data(view, panel, 'picture'))!);
+}
+
+const inside = (b: Box, width: number, height: number): boolean => b.left >= 0 && b.top >= 0 && b.right <= width && b.bottom <= height;
+
+/** A theme colour (#rrggbb) as red, green, blue. */
+const hex = (colour: string): Rgb => [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16)) as unknown as Rgb;
+
+/** The colours of the fit's canvas at the centres of the dots drawn for `points` (input 1, input 2). */
+async function dotColours(view: WebviewPage, points: number[][]): Promise<number[][]> {
+  await view.page.locator('.chart-panel[data-panel="fit"] canvas[data-plot][data-range]').waitFor();
+  return view.page.evaluate((pts) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.chart-panel[data-panel="fit"] canvas')!;
+    const [left, top, right, bottom] = canvas.dataset.plot!.split(',').map(Number);
+    const [x0, x1, y0, y1] = canvas.dataset.range!.split(',').map(Number);
+    const ratio = canvas.width / canvas.clientWidth;
+    const ctx = canvas.getContext('2d')!;
+    return pts.map(([x, y]) => {
+      const px = left + ((x - x0) / (x1 - x0)) * (right - left);
+      const py = bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
+      return Array.from(ctx.getImageData(Math.round(px * ratio), Math.round(py * ratio), 1, 1).data.slice(0, 3));
+    });
+  }, points);
+}
+
+/**
+ * The largest step in colour (any channel, 0..255) between neighbouring pixels of the fit's map,
+ * away from the dots drawn for `points`: small where the map is drawn smooth, large at stair steps.
+ */
+async function largestStep(view: WebviewPage, points: number[][]): Promise<number> {
+  return view.page.evaluate((pts) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.chart-panel[data-panel="fit"] canvas')!;
+    const ratio = canvas.width / canvas.clientWidth;
+    const [left, top, right, bottom] = canvas.dataset.plot!.split(',').map((v) => Number(v) * ratio);
+    const [x0, x1, y0, y1] = canvas.dataset.range!.split(',').map(Number);
+    const dots = pts.map(([x, y]) => [left + ((x - x0) / (x1 - x0)) * (right - left), bottom - ((y - y0) / (y1 - y0)) * (bottom - top)]);
+    const l = Math.ceil(left) + 2;
+    const t = Math.ceil(top) + 2;
+    const w = Math.floor(right) - 2 - l;
+    const h = Math.floor(bottom) - 2 - t;
+    const pixels = canvas.getContext('2d')!.getImageData(l, t, w, h).data;
+    const clear = 10 * ratio;
+    let largest = 0;
+    for (let y = 0; y < h - 1; y++) {
+      for (let x = 0; x < w - 1; x++) {
+        if (dots.some(([dx, dy]) => Math.abs(l + x - dx) < clear && Math.abs(t + y - dy) < clear)) continue;
+        const at = (y * w + x) * 4;
+        for (let c = 0; c < 3; c++) {
+          largest = Math.max(largest, Math.abs(pixels[at + c] - pixels[at + 4 + c]), Math.abs(pixels[at + c] - pixels[at + w * 4 + c]));
+        }
+      }
+    }
+    return largest;
+  }, points);
+}
+
+const near = (a: readonly number[], b: readonly number[], tolerance = 3): boolean => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
+
+/** A regression over two inputs whose five samples have five different targets, far apart on the plane. */
+const HEIGHTS = loadNetwork(JSON.stringify({
+  name: 'Height over the plane',
+  inputs: ['x1', 'x2'],
+  outputs: ['height'],
+  layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'identity' }],
+  init: { weights: 'normal', biases: 0, seed: 3 },
+  data: [
+    { x1: 0, x2: 0, height: -2 }, { x1: 1, x2: 0, height: -0.5 }, { x1: 0.5, x2: 0.5, height: 0.25 },
+    { x1: 0, x2: 1, height: 1 }, { x1: 1, x2: 1, height: 3 },
+  ],
+  loss: 'ssr',
+  training: { learningRate: 0.05 },
+}));
 
 /** Where on the page the loss chart draws step `step`, on its axis (the gutter) or in the plot. */
 async function lossPoint(view: WebviewPage, step: number, where: 'gutter' | 'plot'): Promise<{ x: number; y: number }> {
@@ -214,12 +313,161 @@ describe('chart strip (Chromium)', () => {
     assert.equal(exports.length, 2);
     assert.equal(exports[0].format, 'png');
     assert.equal(exports[0].name, 'loss-against-b3');
-    assert.match(exports[0].data, /^data:image\/png;base64,[A-Za-z0-9+/]{1000,}/);
+    assert.ok(png(exports[0].data).width >= 1200);
     assert.equal(exports[1].format, 'csv');
     const lines = exports[1].data.trim().split('\n');
     assert.equal(lines[0], 'step,SSR');
     assert.equal(lines.length, 12);
     assert.equal(Number(lines[1].split(',')[1]).toFixed(4), '20.4236');
+  });
+
+  it('exports a picture a person can use from a small panel: 1200 px wide at least, titled, no label cut off', async () => {
+    const session = new TrainingSession(example('dosage-b3.nn.json'));
+    // Near the bottom of the curve: the slope is small and long ("slope −0.0009633" was cut off).
+    for (let i = 0; i < 25; i++) session.step();
+    for (const [place, size] of [['below', 340], ['beside', 300]] as const) {
+      await showCharts(view, session, ['b3']);
+      await view.send({ type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, charts: { open: ALL, place, size, second: null, logScale: false } } });
+      await view.page.locator(`.chart-strip[data-place="${place}"]`).waitFor();
+      const onPage = (await view.page.locator('.chart-panel[data-panel="profile"] canvas').boundingBox())!;
+      for (const panel of ['profile', 'loss', 'fit'] as ChartPanel[]) {
+        const before = (await postedOf(view, 'export')).length;
+        await view.page.locator(`.chart-panel[data-panel="${panel}"] button[aria-label="Save the chart as a PNG picture"]`).click();
+        const sent = (await postedOf(view, 'export'))[before];
+        const { width, height, bytes } = png(sent.data);
+        const where = `${panel}, strip ${place} (${Math.round(onPage.width)}x${Math.round(onPage.height)} px on the page): ${width}x${height}`;
+        assert.ok(width >= 1200, where);
+        assert.ok(height >= 800 && height <= width * 1.25, where);
+        keep(`${panel}-${place}`, bytes);
+        const picture = await pictureOf(view, panel);
+        assert.deepEqual([picture.width, picture.height], [width, height]);
+        // The panel's title heads the picture; every label the panel wrote lies whole inside it.
+        assert.equal(picture.title.text, await view.page.locator(`.chart-panel[data-panel="${panel}"] .chart-title`).textContent());
+        assert.ok(inside(picture.title, width, height) && picture.title.top < height / 8, `${where}: ${JSON.stringify(picture.title)}`);
+        for (const b of picture.labels) assert.ok(inside(b, width, height), `${where}: "${b.text}" at ${JSON.stringify(b)}`);
+        if (panel === 'profile') assert.ok(picture.labels.some((b) => /^slope /.test(b.text)), JSON.stringify(picture.labels));
+      }
+    }
+    // The page's own charts are as they were: a picture is drawn off the page.
+    assert.ok(await view.page.locator('.chart-panel[data-panel="profile"] canvas').evaluate((c: HTMLCanvasElement) => c.width < 1200));
+  });
+
+  it('exports every open chart at once: one picture per open panel, each named, in one message to the host', async () => {
+    const session = new TrainingSession(example('dosage-all.nn.json'));
+    for (let i = 0; i < 20; i++) session.step();
+    const open: ChartPanel[] = ['loss', 'profile', 'fit', 'instruments'];
+    await showCharts(view, session, ['w3'], open);
+    const button = view.page.locator('.chart-strip-head button[aria-label="Export all charts as PNG pictures"]');
+    await button.click();
+    const all = await postedOf(view, 'exportAll');
+    assert.equal(all.length, 1);
+    const { pictures } = all[0];
+    assert.deepEqual(pictures.map((p) => p.name), ['loss-over-steps', 'loss-against-w3', 'fit', 'instruments']);
+    for (const p of pictures) {
+      const { width, bytes } = png(p.data);
+      assert.ok(width >= 1200, p.name);
+      keep(`all-${p.name}`, bytes);
+    }
+    // A folded panel is left out.
+    await view.page.locator('.chart-panel[data-panel="instruments"] .chart-fold').click();
+    await button.click();
+    assert.deepEqual((await postedOf(view, 'exportAll'))[1].pictures.map((p) => p.name), ['loss-over-steps', 'loss-against-w3', 'fit']);
+  });
+
+  it('copies a chart as a picture onto the clipboard, and offers to save it where the clipboard refuses', async () => {
+    await view.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const session = new TrainingSession(example('dosage-b3.nn.json'));
+    for (let i = 0; i < 10; i++) session.step();
+    await showCharts(view, session, ['b3']);
+    const copy = view.page.locator('.chart-panel[data-panel="profile"] button[aria-label="Copy the chart as a picture"]');
+    await copy.click();
+    await view.page.locator('.chart-strip-note', { hasText: 'Copied “SSR against b3” as a picture.' }).waitFor();
+    const copied = await view.page.evaluate(async () => {
+      const [item] = await navigator.clipboard.read();
+      const blob = await item.getType('image/png');
+      const bitmap = await createImageBitmap(blob);
+      return { types: item.types, width: bitmap.width };
+    });
+    assert.deepEqual(copied.types, ['image/png']);
+    assert.ok(copied.width >= 1200, String(copied.width));
+    assert.equal((await postedOf(view, 'copyFailed')).length, 0);
+    // Where the clipboard is refused, the page says so and the host offers to save the picture instead.
+    await view.page.evaluate(() => { navigator.clipboard.write = () => Promise.reject(new DOMException('refused', 'NotAllowedError')); });
+    await copy.click();
+    await view.page.locator('.chart-strip-note', { hasText: 'Could not copy “SSR against b3”' }).waitFor();
+    assert.deepEqual(await postedOf(view, 'copyFailed'), [{ type: 'copyFailed', panel: 'profile', reason: 'denied' }]);
+    await view.send({ type: 'savePicture', panel: 'profile' });
+    const saved = await postedOf(view, 'export');
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0].name, 'loss-against-b3');
+    assert.ok(png(saved[0].data).width >= 1200);
+  });
+
+  for (const theme of ['light', 'dark'] as ThemeName[]) {
+    it(`colours each sample of a two-input regression by its target on the map's scale, with the scale's ends in a key (${theme})`, async () => {
+      const themed = await openWebview(theme, chromium());
+      try {
+        const session = new TrainingSession(HEIGHTS);
+        for (let i = 0; i < 20; i++) session.step();
+        await themed.page.setViewportSize({ width: 1800, height: 1000 });
+        const charts = await showCharts(themed, session, ['w1']);
+        const fit = charts.fit!;
+        const targets = fit.samples.observed.map((o) => o[0]);
+        const [lo, hi] = scaleDomain(fit.plane!.values[0], targets);
+        const colours = THEMES[theme];
+        const table = fillScale(hex(colours['--vscode-charts-orange']), hex(colours['--vscode-charts-blue']), hex(colours['--vscode-editor-background']), new Uint8ClampedArray(SCALE_STEPS * 4));
+        const seen = await dotColours(themed, fit.samples.inputs);
+        targets.forEach((t, i) => {
+          const at = scaleIndex(t, lo, hi) * 4;
+          const expected = [table[at], table[at + 1], table[at + 2]];
+          assert.ok(near(seen[i], expected), `the sample with target ${t}: ${seen[i]} on the page, ${expected} on the scale`);
+        });
+        // Five targets, five colours: the lowest orange, the highest blue.
+        assert.equal(new Set(seen.map((c) => c.join())).size, 5);
+        const lowest = seen[targets.indexOf(Math.min(...targets))];
+        const highest = seen[targets.indexOf(Math.max(...targets))];
+        assert.ok(lowest[0] > lowest[2] && highest[2] > highest[0], `${lowest} / ${highest}`);
+        // The key says what the colours mean: the output's name and the value at each end of the scale.
+        const key = themed.page.locator('.chart-panel[data-panel="fit"] .chart-key');
+        assert.deepEqual(await key.locator(':scope > span').allTextContents(), ['height', short(lo), '', short(hi)]);
+        assert.match((await key.getAttribute('aria-label'))!, new RegExp(`height from ${short(lo)} \\(orange\\) to ${short(hi)} \\(blue\\)`));
+        assert.ok(lo <= -2 && hi >= 3, `${lo}..${hi}`);
+        await themed.page.locator('.chart-panel[data-panel="fit"]').screenshot({ path: path.join(ARTIFACTS, 'screenshots', `charts-heat-map-targets-${theme}.png`) });
+        // Its picture carries the key too, whole.
+        await themed.page.locator('.chart-panel[data-panel="fit"] button[aria-label="Save the chart as a PNG picture"]').click();
+        const [sent] = await postedOf(themed, 'export');
+        keep(`fit-heights-${theme}`, png(sent.data).bytes);
+        const picture = await pictureOf(themed, 'fit');
+        const written = picture.labels.map((b) => b.text);
+        assert.deepEqual(written, ['height', short(lo), short(hi)]);
+        for (const b of picture.labels) assert.ok(inside(b, picture.width, picture.height), JSON.stringify(b));
+      } finally {
+        await themed.close();
+      }
+    });
+  }
+
+  it("colours a classifier's samples by their class, names the classes in a key, and draws the map without stair steps", async () => {
+    const session = new TrainingSession(example('classifier.nn.json'));
+    for (let i = 0; i < 150; i++) session.step();
+    await view.page.setViewportSize({ width: 1800, height: 1000 });
+    const charts = await showCharts(view, session, ['w1']);
+    const fit = charts.fit!;
+    const seen = await dotColours(view, fit.samples.inputs);
+    const colours = THEMES.dark;
+    const named: Record<string, string> = { red: colours['--vscode-charts-red'], green: colours['--vscode-charts-green'], blue: colours['--vscode-charts-blue'] };
+    fit.samples.observed.forEach((o, i) => {
+      const name = fit.outputs[o.indexOf(Math.max(...o))];
+      assert.ok(near(seen[i], hex(named[name])), `sample ${i} of class ${name}: ${seen[i]}`);
+    });
+    assert.deepEqual(await view.page.locator('.chart-panel[data-panel="fit"] .chart-key-class').allTextContents(), ['red', 'green', 'blue']);
+    // Smooth: no step in colour between neighbouring pixels of the map, even across a border between
+    // classes (the map drawn in flat cells had steps of 74 there; this one has 16 at most).
+    const step = await largestStep(view, fit.samples.inputs);
+    assert.ok(step <= 20, `a step of ${step} in colour between neighbouring pixels`);
+    await view.page.locator('.chart-panel[data-panel="fit"]').screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'charts-heat-map-classes.png') });
+    await view.page.locator('.chart-panel[data-panel="fit"] button[aria-label="Save the chart as a PNG picture"]').click();
+    keep('fit-classes', png((await postedOf(view, 'export'))[0].data).bytes);
   });
 
   it('brings back the view the host kept: the log-scale loss axis, the strip beside the graph, a folded panel', async () => {

@@ -35,7 +35,7 @@ export class LossPanel extends Panel {
   private readonly logButton: HTMLButtonElement;
 
   constructor(open: boolean, private log: boolean, palette: Palette, private readonly loss: LossActions) {
-    super('loss', 'Loss over steps', open, palette, loss);
+    super('loss', open, palette, loss);
     this.logButton = this.tool('symbol-ruler', 'Logarithmic loss axis', () => this.setLog(!this.log, true), true);
     this.logButton.setAttribute('aria-pressed', String(log));
     // The chart takes keys (Left, Right, Home, End go to a step; B sets a breakpoint): a slider over the steps.
@@ -138,11 +138,15 @@ export class LossPanel extends Panel {
         const { ctx, chartArea: area, scales } = chart;
         const x = scales.x;
         const p = this.palette;
-        // Where the plot and its step range are, for whoever drives the page (the tests click the axis by step).
-        this.canvas.dataset.plot = [area.left, area.top, area.right, area.bottom].map((v) => v.toFixed(1)).join(',');
-        this.canvas.dataset.range = `${x.min},${x.max}`;
+        // The page's chart, not a picture drawn for keeping: the pointer's marks belong to it alone.
+        const onPage = chart.canvas === this.canvas;
+        if (onPage) {
+          // Where the plot and its step range are, for whoever drives the page (the tests click the axis by step).
+          this.canvas.dataset.plot = [area.left, area.top, area.right, area.bottom].map((v) => v.toFixed(1)).join(',');
+          this.canvas.dataset.range = `${x.min},${x.max}`;
+        }
         ctx.save();
-        const step = this.dragStep ?? d.current.step;
+        const step = (onPage ? this.dragStep : null) ?? d.current.step;
         const cx = x.getPixelForValue(step);
         if (cx >= area.left - 1 && cx <= area.right + 1) {
           ctx.strokeStyle = p.current;
@@ -168,7 +172,7 @@ export class LossPanel extends Panel {
           const bx = x.getPixelForValue(b.step);
           if (bx >= area.left - 4 && bx <= area.right + 4) dot(bx, b.enabled ? p.breakpoint : p.breakpointDisabled, b.enabled);
         }
-        if (this.hoverStep !== null) dot(x.getPixelForValue(this.hoverStep), withAlpha(p.breakpoint, 0.4), true);
+        if (onPage && this.hoverStep !== null) dot(x.getPixelForValue(this.hoverStep), withAlpha(p.breakpoint, 0.4), true);
         ctx.restore();
       },
     };

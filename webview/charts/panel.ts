@@ -1,18 +1,33 @@
 /**
  * What every chart panel shares: a header with its title, a fold button and its tools (each
  * named), a caption with the key numbers in words, a canvas that chart.js draws on with a text
- * alternative a screen reader reads, and export of the picture (PNG) and the data (CSV), which the
- * host saves through its save dialog. A panel only draws what the worker computed.
+ * alternative a screen reader reads, and export of the picture (PNG, drawn again for keeping: see
+ * picture.ts) and the data (CSV), which the host saves through its save dialog, or the picture
+ * copied to the clipboard. A panel only draws what the worker computed.
  */
 import type { ChartConfiguration, ChartOptions, Plugin } from 'chart.js';
-import type { ChartPanel as PanelKind } from '../../src/session/chartTypes';
+import { CHART_TITLES, type ChartPanel as PanelKind } from '../../src/session/chartTypes';
 import { h } from '../dom';
+import { copyPicture, type CopyOutcome } from './clipboard';
+import { clearLabels } from './labels';
+import { type Picture, pngBlob, pngDataUrl, renderPicture } from './picture';
 import { Chart, type Palette, withAlpha } from './theme';
 
 export interface PanelActions {
   /** The panel was folded or unfolded. */
   toggled(panel: PanelKind, open: boolean): void;
   export(format: 'png' | 'csv', name: string, data: string): void;
+  /** Copy as image finished: copied, or why not (the strip says which). */
+  copied(panel: PanelKind, title: string, outcome: CopyOutcome): void;
+}
+
+/** What a panel adds to its picture beyond what the page's chart draws. */
+export interface PictureExtras {
+  plugins?: Plugin[];
+  /** Draw chart.js's legend (default: when the page shows a legend under the chart). */
+  legend?: boolean;
+  /** Room under the chart for what the plugins draw there, in CSS pixels. */
+  bottom?: number;
 }
 
 export abstract class Panel {
@@ -23,6 +38,8 @@ export abstract class Panel {
   protected readonly canvas = h('canvas', 'chart-canvas');
   protected chart: Chart | undefined;
   protected palette: Palette;
+  /** What the chart was last drawn from (the configuration and the panel's plugins): a picture is drawn again from it. */
+  private drawn: { config: ChartConfiguration; plugins: Plugin[]; legend: boolean } | undefined;
   /**
    * The legend, as text under the chart (a canvas legend took up to 40% of a small panel and could
    * not be read aloud): folded when the panel is short, each entry a toggle of its line.
@@ -35,7 +52,8 @@ export abstract class Panel {
   private readonly titleText: HTMLElement;
   private openState: boolean;
 
-  constructor(readonly kind: PanelKind, title: string, open: boolean, palette: Palette, protected readonly actions: PanelActions) {
+  constructor(readonly kind: PanelKind, open: boolean, palette: Palette, protected readonly actions: PanelActions) {
+    const title = CHART_TITLES[kind];
     this.palette = palette;
     this.openState = open;
     this.element = h('section', 'chart-panel');
@@ -48,6 +66,7 @@ export abstract class Panel {
     const head = h('header', 'chart-head');
     head.append(this.fold, this.titleText, this.tools);
     this.tool('device-camera', 'Save the chart as a PNG picture', () => this.exportPng());
+    this.tool('copy', 'Copy the chart as a picture', () => this.copyPng());
     this.tool('table', "Save the chart's data as CSV", () => this.actions.export('csv', this.fileName(), this.csv()));
     this.canvas.setAttribute('role', 'img');
     this.canvas.setAttribute('aria-label', `${title}: no data yet`);
@@ -76,6 +95,10 @@ export abstract class Panel {
     this.fold.setAttribute('aria-label', `${open ? 'Fold' : 'Unfold'} ${this.titleText.textContent}`);
     this.fold.title = open ? 'Fold' : 'Unfold';
     if (byPerson) this.actions.toggled(this.kind, open);
+  }
+
+  get title(): string {
+    return this.titleText.textContent ?? '';
   }
 
   protected setTitle(text: string): void {
@@ -123,6 +146,7 @@ export abstract class Panel {
     legend.display = false;
     for (const d of config.data.datasets) if (d.label !== undefined) d.hidden = this.hidden.has(d.label);
     this.showLegend(wanted ? config.data.datasets : []);
+    this.drawn = { config: config as ChartConfiguration, plugins, legend: wanted };
     if (!this.chart) {
       this.chart = new Chart(this.canvas, { ...config, plugins: [this.backgroundPlugin(), ...plugins] } as ChartConfiguration);
       return;
@@ -177,6 +201,7 @@ export abstract class Panel {
       const item = h('button', 'legend-item');
       item.setAttribute('aria-pressed', String(!this.hidden.has(label)));
       item.title = `Show or hide ${label}`;
+      item.setAttribute('aria-label', label);
       const swatch = h('span', 'legend-swatch');
       const colour = String((d as { borderColor?: unknown }).borderColor ?? (d as { backgroundColor?: unknown }).backgroundColor ?? 'currentColor');
       const dashed = Array.isArray((d as { borderDash?: unknown }).borderDash) && ((d as { borderDash: unknown[] }).borderDash.length > 0);
@@ -200,6 +225,7 @@ export abstract class Panel {
     return {
       id: 'background',
       beforeDraw: (chart) => {
+        clearLabels(chart);
         const { ctx, width, height } = chart;
         ctx.save();
         ctx.fillStyle = this.palette.background;
@@ -209,9 +235,52 @@ export abstract class Panel {
     };
   }
 
-  private exportPng(): void {
-    if (!this.chart) return;
-    this.actions.export('png', this.fileName(), this.chart.toBase64Image('image/png', 1));
+  /** What the panel adds to its picture (a colour key, a legend the page shows as HTML). */
+  protected pictureExtras(): PictureExtras {
+    return {};
+  }
+
+  /**
+   * The chart as a picture to keep (see picture.ts), or undefined before anything is drawn. Where
+   * its title and labels lie is left on the panel (data-picture), for whoever drives the page.
+   */
+  picture(): Picture | undefined {
+    if (!this.drawn || !this.chart) return undefined;
+    const extras = this.pictureExtras();
+    const picture = renderPicture({
+      config: this.drawn.config,
+      plugins: [this.backgroundPlugin(), ...this.drawn.plugins, ...(extras.plugins ?? [])],
+      width: this.chart.width,
+      height: this.chart.height,
+      palette: this.palette,
+      title: this.title,
+      caption: this.caption.textContent ?? '',
+      legend: extras.legend ?? this.drawn.legend,
+      bottom: extras.bottom,
+    });
+    const { width, height, title, labels } = picture;
+    this.element.dataset.picture = JSON.stringify({ width, height, title, labels });
+    return picture;
+  }
+
+  /** The name the picture and the data are saved under (no extension). */
+  get exportName(): string {
+    return this.fileName();
+  }
+
+  /** Sends the picture to be saved; false when the panel has drawn nothing yet. */
+  exportPng(): boolean {
+    const picture = this.picture();
+    if (picture) this.actions.export('png', this.fileName(), pngDataUrl(picture));
+    return picture !== undefined;
+  }
+
+  private copyPng(): void {
+    const picture = this.picture();
+    if (!picture) return;
+    const title = this.title;
+    // Asked for at once, inside the click: the clipboard takes the picture while it is encoded.
+    void copyPicture(pngBlob(picture)).then((outcome) => this.actions.copied(this.kind, title, outcome));
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import { h } from '../dom';
 import { fmt } from '../format';
 import { plural } from '../../src/core/numbers';
 import { csvRow, Panel, type PanelActions, points } from './panel';
+import { writeLabel } from './labels';
 import { CellImage, type Palette, type Rgba, rgba } from './theme';
 
 /** Parameters listed for the contour map's second one (a list of 150,000 helps nobody). */
@@ -30,7 +31,7 @@ export class ProfilePanel extends Panel {
   private version = 0;
 
   constructor(open: boolean, palette: Palette, private readonly profileActions: ProfileActions) {
-    super('profile', 'Loss against a parameter', open, palette, profileActions);
+    super('profile', open, palette, profileActions);
     this.select.setAttribute('aria-label', 'Second parameter: the loss over both as a contour map');
     this.select.title = 'Second parameter: the loss over both as a contour map';
     this.select.addEventListener('change', () => this.profileActions.second(this.select.value || null));
@@ -121,11 +122,9 @@ export class ProfilePanel extends Panel {
         const x = scales.x.getPixelForValue(d.value);
         const y = scales.y.getPixelForValue(d.loss);
         const text = `slope ${fmt(d.slope)}`;
-        const w = ctx.measureText(text).width;
-        // Beside the point, on the side with room, inside the plot.
-        const tx = Math.min(area.right - w - 2, Math.max(area.left + 2, x + 10));
-        const ty = Math.min(area.bottom - 4, Math.max(area.top + p.fontSize + 2, y - 10));
-        ctx.fillText(text, tx, ty);
+        // Beside the point, up and to the right, moved inside the plot when it would leave it.
+        const slope = writeLabel(chart, text, x + 10, y - 10);
+        const w = slope.right - slope.left;
         // The next value's label, unless the step is too small to tell it from the point (the caption says it).
         if (d.trainable && Math.abs(scales.x.getPixelForValue(d.next) - x) > w + 8) {
           const nx = scales.x.getPixelForValue(d.next);
@@ -135,8 +134,7 @@ export class ProfilePanel extends Panel {
           ctx.fillStyle = p.muted;
           // Under the mark where there is room, else over it: never on the tangent.
           const below = ny + p.fontSize + 8;
-          const ly = below <= area.bottom - 2 ? below : ny - 8;
-          ctx.fillText(label, Math.min(area.right - lw - 2, Math.max(area.left + 2, nx - lw / 2)), Math.max(area.top + p.fontSize + 2, ly));
+          writeLabel(chart, label, nx - lw / 2, below <= area.bottom - 2 ? below : ny - 8);
         }
         ctx.restore();
       },
@@ -186,10 +184,13 @@ export class ProfilePanel extends Panel {
         const lo = Math.min(...finite);
         const hi = Math.max(...finite);
         const bands = 12;
-        this.map.fill(`${this.version}:${this.palette.purple}`, n, n, (r, c) => {
+        this.map.fill(`${this.version}:${this.palette.purple}`, n, n, (r, c, data, at) => {
           const v = logs[r * n + c];
           const band = Number.isFinite(v) && hi > lo ? Math.min(bands - 1, Math.floor(((v - lo) / (hi - lo)) * bands)) : bands - 1;
-          return [colour, 0.85 * (1 - band / bands) + 0.05];
+          data[at] = colour[0];
+          data[at + 1] = colour[1];
+          data[at + 2] = colour[2];
+          data[at + 3] = Math.round(255 * colour[3] * (0.85 * (1 - band / bands) + 0.05));
         });
         this.map.drawOver(chart, d.xs, d.ys);
       },

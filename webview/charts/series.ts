@@ -46,7 +46,7 @@ export class TrajectoriesPanel extends Panel {
   private symbol = 'SSR';
 
   constructor(open: boolean, palette: Palette, actions: PanelActions) {
-    super('trajectories', 'Parameters and gradients over steps', open, palette, actions);
+    super('trajectories', open, palette, actions);
   }
 
   update(data: SeriesChart, step: number, lossSymbol: string): void {
@@ -112,7 +112,7 @@ export class InstrumentsPanel extends Panel {
   private readonly select = h('select', 'chart-select');
 
   constructor(open: boolean, palette: Palette, actions: PanelActions) {
-    super('instruments', 'Instruments', open, palette, actions);
+    super('instruments', open, palette, actions);
     this.select.setAttribute('aria-label', 'Instruments for the whole network or one layer');
     this.select.title = 'Instruments for the whole network or one layer';
     this.select.addEventListener('change', () => {

@@ -3,12 +3,17 @@
  * strip), the strip itself resized by its splitter; the choice is kept per file by the host. It
  * tells the host which panels are open and which parameters are selected (the one hovered or
  * pinned in the graph, and a second for the contour map), and draws what the worker sends back.
+ * Export all saves every open chart's picture at once; what Copy as image did is said in the
+ * strip's head.
  */
+import type { CopyFailure } from '../../src/protocol';
 import type { ChartData, ChartPanel } from '../../src/session/chartTypes';
 import { h } from '../dom';
+import type { CopyOutcome } from './clipboard';
 import { FitPanel } from './fit';
 import { LossPanel } from './loss';
 import type { Panel } from './panel';
+import { pngDataUrl } from './picture';
 import { ProfilePanel } from './profile';
 import { InstrumentsPanel, TrajectoriesPanel } from './series';
 import { onThemeChange, palette } from './theme';
@@ -27,6 +32,10 @@ export interface StripActions {
   request(panels: ChartPanel[], parameters: string[]): void;
   saveState(state: StripState): void;
   export(format: 'png' | 'csv', name: string, data: string): void;
+  /** Every open chart's picture (PNG data URLs), saved together. */
+  exportAll(pictures: { name: string; data: string }[]): void;
+  /** Copy as image could not copy: the host says so, and offers to save the picture instead. */
+  copyFailed(panel: ChartPanel, reason: CopyFailure): void;
   toggleBreakpoint(step: number): void;
   goTo(step: number): void;
 }
@@ -51,6 +60,8 @@ const REQUEST_MS = 100;
 const MIN_SIZE = 120;
 /** The largest size kept (the host's view state takes up to 4000). */
 const MAX_SIZE = 4000;
+/** How long what Copy as image did stays said in the strip's head. */
+const NOTE_MS = 6000;
 
 export class ChartStrip {
   readonly element = h('section', 'chart-strip');
@@ -78,6 +89,9 @@ export class ChartStrip {
   /** The person asked for the charts while the graph had taken their room: they stay until the room changes. */
   private shownAnyway = false;
   private readonly roomNote = h('span', 'chart-strip-room');
+  /** What the last Copy as image or Export all did, said to the person and to a screen reader. */
+  private readonly note = h('span', 'chart-strip-note');
+  private noteTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(state: StripState, private readonly actions: StripActions) {
     this.state = { ...state };
@@ -86,6 +100,7 @@ export class ChartStrip {
     const panelActions = {
       toggled: (kind: ChartPanel, isOpen: boolean) => this.toggled(kind, isOpen),
       export: actions.export,
+      copied: (kind: ChartPanel, title: string, outcome: CopyOutcome) => this.copied(kind, title, outcome),
     };
     this.loss = new LossPanel(open('loss'), state.logScale, p, {
       ...panelActions,
@@ -107,7 +122,13 @@ export class ChartStrip {
     anyway.title = anyway.getAttribute('aria-label')!;
     anyway.addEventListener('click', () => { this.shownAnyway = true; this.layout(); this.panels.forEach((x) => x.redraw()); });
     this.roomNote.append(h('span', '', 'folded to give the graph room'), anyway);
-    head.append(title, this.roomNote, this.placeButton);
+    // Read out when it changes; the page's one status (role) stays the stop line's.
+    this.note.setAttribute('aria-live', 'polite');
+    const exportAll = h('button', 'chart-tool codicon codicon-save-all');
+    exportAll.title = 'Export all charts: save every open chart as a PNG picture, in a folder you choose';
+    exportAll.setAttribute('aria-label', 'Export all charts as PNG pictures');
+    exportAll.addEventListener('click', () => this.exportAll());
+    head.append(title, this.note, this.roomNote, exportAll, this.placeButton);
     const body = h('div', 'chart-panels');
     body.append(...this.panels.map((x) => x.element));
     this.element.append(head, body);
@@ -210,6 +231,37 @@ export class ChartStrip {
       this.element.dataset.drawnStep = String(this.drawing);
       this.element.dataset.drawnSeq = String(this.drawingSeq);
     }
+  }
+
+  /** Export all: every open panel's picture, drawn for keeping, to the host in one message. */
+  exportAll(): void {
+    const pictures = this.panels.filter((x) => x.open).flatMap((x) => {
+      const picture = x.picture();
+      return picture ? [{ name: x.exportName, data: pngDataUrl(picture) }] : [];
+    });
+    if (pictures.length === 0) { this.say('No chart is drawn yet: open a panel to export it.'); return; }
+    this.actions.exportAll(pictures);
+  }
+
+  /** The host asks for a panel's picture to save (Copy as image could not copy it). */
+  savePicture(kind: ChartPanel): void {
+    const panel = this.panels.find((x) => x.kind === kind);
+    if (panel && !panel.exportPng()) this.say(`“${panel.title}” has drawn nothing yet: there is no picture to save.`);
+  }
+
+  private copied(kind: ChartPanel, title: string, outcome: CopyOutcome): void {
+    if (outcome === 'copied') { this.say(`Copied “${title}” as a picture.`); return; }
+    const why = outcome === 'unsupported' ? 'this window gives the page no clipboard for pictures' : outcome === 'denied' ? 'the clipboard was refused' : 'writing the clipboard failed';
+    this.say(`Could not copy “${title}”: ${why}. Save it as a PNG instead.`);
+    this.actions.copyFailed(kind, outcome);
+  }
+
+  /** Says `text` in the strip's head (a live region: screen readers read it), for a few seconds. */
+  private say(text: string): void {
+    this.note.textContent = text;
+    this.note.title = text;
+    clearTimeout(this.noteTimer);
+    this.noteTimer = setTimeout(() => { this.note.textContent = ''; this.note.title = ''; }, NOTE_MS);
   }
 
   private toggled(kind: ChartPanel, open: boolean): void {

@@ -4,10 +4,11 @@
  * nothing else. A theme change (VS Code swaps the body's class) redraws every chart in the new colours.
  */
 import {
-  Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Tooltip,
+  Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, SubTitle, Title, Tooltip,
 } from 'chart.js';
 
-Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
+// Title and SubTitle draw the title and the key numbers into an exported picture (the page shows them as HTML).
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Title, SubTitle);
 
 export { Chart };
 
@@ -100,47 +101,55 @@ export function withAlpha(color: string, alpha: number): string {
 export type Rgba = [number, number, number, number];
 
 /**
- * A grid of cells drawn as one image under a chart's data: `cell(r, c)` gives cell (r, c)'s colour
- * and opacity, row 0 at the lowest y. The image is refilled only when `key` (what the cells depend
- * on) changes, and drawn unsmoothed over the plot, each cell centred on its grid point: a 48 x 48
- * map costs one drawImage, not 2,304 rectangles.
+ * A grid of cells drawn as one image under a chart's data: `paint` writes cell (r, c)'s RGBA into
+ * `data` at `at` (row 0 at the lowest y). The image is refilled only when `key` (what the cells
+ * depend on) changes, into the same buffer while the grid's size stays: a 48 x 48 map costs one
+ * drawImage, not 2,304 rectangles, and no allocation per cell.
  */
 export class CellImage {
   private readonly canvas = document.createElement('canvas');
+  private readonly ctx = this.canvas.getContext('2d')!;
+  private image: ImageData | undefined;
   private key = '';
 
-  fill(key: string, rows: number, columns: number, cell: (r: number, c: number) => [Rgba, number]): void {
+  fill(key: string, rows: number, columns: number, paint: (r: number, c: number, data: Uint8ClampedArray, at: number) => void): void {
     if (key === this.key) return;
     this.key = key;
-    this.canvas.width = columns;
-    this.canvas.height = rows;
-    const ctx = this.canvas.getContext('2d')!;
-    const image = ctx.createImageData(columns, rows);
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < columns; c++) {
-        const [colour, alpha] = cell(r, c);
-        const at = ((rows - 1 - r) * columns + c) * 4;
-        image.data[at] = colour[0];
-        image.data[at + 1] = colour[1];
-        image.data[at + 2] = colour[2];
-        image.data[at + 3] = Math.round(255 * colour[3] * alpha);
-      }
+    if (!this.image || this.image.width !== columns || this.image.height !== rows) {
+      this.canvas.width = columns;
+      this.canvas.height = rows;
+      this.image = this.ctx.createImageData(columns, rows);
     }
-    ctx.putImageData(image, 0, 0);
+    const data = this.image.data;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < columns; c++) paint(r, c, data, ((rows - 1 - r) * columns + c) * 4);
+    }
+    this.ctx.putImageData(this.image, 0, 0);
   }
 
-  /** Draws the image over the grid `xs` x `ys` (evenly spaced, ascending) on `chart`'s scales. */
-  drawOver(chart: Chart, xs: readonly number[], ys: readonly number[]): void {
+  /**
+   * Draws the image over the grid `xs` x `ys` (evenly spaced, ascending) on `chart`'s scales.
+   * Unsmoothed, each cell is a flat square centred on its grid point (the contour map's bands).
+   * Smoothed, the centres of the image's first and last cells sit on the grid's ends (a finer image
+   * than the grid spans the same square) and the browser interpolates between cells, so a value
+   * that varies smoothly is drawn without the cells' stair steps, at any size (the exported picture
+   * too), still for one drawImage.
+   */
+  drawOver(chart: Chart, xs: readonly number[], ys: readonly number[], smooth = false): void {
     const { ctx, scales } = chart;
-    const dx = (xs[1] - xs[0]) / 2;
-    const dy = (ys[1] - ys[0]) / 2;
+    const n = this.canvas.width;
+    const m = this.canvas.height;
+    const dx = smooth ? 0 : (xs[xs.length - 1] - xs[0]) / (n - 1) / 2;
+    const dy = smooth ? 0 : (ys[ys.length - 1] - ys[0]) / (m - 1) / 2;
     const x0 = scales.x.getPixelForValue(xs[0] - dx);
     const x1 = scales.x.getPixelForValue(xs[xs.length - 1] + dx);
     const y0 = scales.y.getPixelForValue(ys[ys.length - 1] + dy);
     const y1 = scales.y.getPixelForValue(ys[0] - dy);
     ctx.save();
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.canvas, Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
+    ctx.imageSmoothingEnabled = smooth;
+    if (smooth) ctx.imageSmoothingQuality = 'high';
+    const [sx, sy, sw, sh] = smooth ? [0.5, 0.5, n - 1, m - 1] : [0, 0, n, m];
+    ctx.drawImage(this.canvas, sx, sy, sw, sh, Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
     ctx.restore();
   }
 }

@@ -15,12 +15,13 @@ import { type EdgeMode, GraphView, type ViewTransform } from './graph/view';
 import { getState, onMessage, post, sayReady, setState } from './host';
 import { Inspector } from './inspector';
 import { Legend } from './legend';
-import { isWide, type Notation, paramName } from './notation';
+import { isWide, type Notation, paramName, paramNameBoth } from './notation';
 import { type Problem, ProblemView, WorkerBanner } from './problem';
 import { StopLine } from './stopline';
 import { PhasePanel } from './phase';
 import { modelOf } from './store';
 import { Toolbar } from './toolbar';
+import { PLAIN_NAMING } from './charts/panel';
 import { ChartStrip, DEFAULT_STRIP, type StripState } from './charts/strip';
 
 interface ViewState {
@@ -208,7 +209,19 @@ function setNotation(n: Notation, chosen: boolean): void {
 function nameBreakpoints(): void {
   const p = model ? model.params.find((x) => x.name === 'w3') ?? model.params.find((x) => x.kind === 'weight') : undefined;
   breakpoints.setNames(state.notation, p && model ? { plain: p.name, shown: paramName(state.notation, p, isWide(model)) } : null);
+  // The charts too: "C against w⁽²⁾₀₀ (w3)" in 3Blue1Brown's notation, as the graph and the card say.
+  const m = model;
+  const key = m ? `${state.notation}|${m.inputs.length}|${m.layers.map((l) => l.units).join(',')}` : '';
+  if (key === namedCharts || !m) return;
+  namedCharts = key;
+  const byName = new Map(m.params.map((x) => [x.name, x]));
+  const wide = isWide(m);
+  strip.setNaming(state.notation === 'statquest' ? PLAIN_NAMING : {
+    param: (n) => { const q = byName.get(n); return q ? paramNameBoth('3b1b', q, wide) : n; },
+    loss: () => 'C',
+  });
 }
+let namedCharts = '';
 
 /** Tells the host which parameters' explanations this page shows, when that changes. */
 let watching = '';

@@ -532,6 +532,22 @@ describe('chart strip (Chromium)', () => {
     }
   });
 
+  it("names parameters and the loss in the notation chosen: 'C against w⁽²⁾₀₀ (w3)' in 3Blue1Brown's", async () => {
+    await view.page.setViewportSize({ width: 1100, height: 700 });
+    const session = new TrainingSession(example('dosage-all.nn.json'));
+    await showCharts(view, session, ['w3'], ['loss', 'profile', 'fit']);
+    const title = view.page.locator('.chart-panel[data-panel="profile"] .chart-title');
+    assert.equal(await title.textContent(), 'SSR against w3');
+    await view.page.locator('vscode-toolbar-button[title^="3Blue1Brown"]').click();
+    await view.page.locator('.chart-panel[data-panel="profile"] .chart-title', { hasText: 'C against w⁽²⁾₀₀ (w3)' }).waitFor();
+    assert.match(await label(view, 'profile'), /^C against w⁽²⁾₀₀ \(w3\), the other parameters held: w⁽²⁾₀₀ \(w3\) = /);
+    assert.match(await label(view, 'loss'), /^Loss over steps: C 11\.11 at step 0/);
+    // Folded panels stand on end beside the open ones: their titles wrap rather than run off the panel.
+    const clipped = await view.page.$$eval('.chart-panel.folded .chart-title', (els) => els.filter((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().bottom > e.closest('.chart-panel')!.getBoundingClientRect().bottom + 1).map((e) => e.textContent));
+    assert.deepEqual(clipped, []);
+    await screenshot(view.page, 'charts-3b1b-names');
+  });
+
   it('clips nothing a person must read with every panel open: titles, captions and legends wrap or fold, lists scroll with a bar', async () => {
     for (const [width, height] of [[1280, 600], [1600, 1000]]) {
       await view.page.setViewportSize({ width, height });

@@ -75,10 +75,10 @@ export class LossPanel extends Panel {
     this.canvas.setAttribute('aria-valuemin', String(d.earliest));
     this.canvas.setAttribute('aria-valuemax', String(d.latest));
     this.canvas.setAttribute('aria-valuenow', String(d.current.step));
-    this.canvas.setAttribute('aria-valuetext', `step ${d.current.step}, ${this.symbol} ${fmt(d.current.loss)}`);
+    this.canvas.setAttribute('aria-valuetext', `step ${d.current.step}, ${this.naming.loss(this.symbol)} ${fmt(d.current.loss)}`);
     const ys = this.log ? positive(d.losses) : d.losses;
     const hits = d.hits.filter((s) => s >= d.earliest && s <= d.latest).map((s) => ({ x: s, y: this.lossNear(s) }));
-    const options = this.baseOptions('step', this.symbol, { x: [d.earliest, this.axisEnd(d)] });
+    const options = this.baseOptions('step', this.naming.loss(this.symbol), { x: [d.earliest, this.axisEnd(d)] });
     const scales = options.scales as Record<string, Record<string, unknown>>;
     scales.x.ticks = { ...(scales.x.ticks as object), padding: GUTTER, precision: 0 };
     if (this.log) scales.y.type = 'logarithmic';
@@ -86,7 +86,7 @@ export class LossPanel extends Panel {
       type: 'line',
       data: {
         datasets: [
-          { label: this.symbol, data: points(d.steps, ys), borderColor: p.foreground, borderWidth: 1.5, pointRadius: 0, tension: 0 },
+          { label: this.naming.loss(this.symbol), data: points(d.steps, ys), borderColor: p.foreground, borderWidth: 1.5, pointRadius: 0, tension: 0 },
           { label: 'breakpoint hits', data: hits, type: 'scatter', showLine: false, pointRadius: 4, pointStyle: 'circle', borderColor: p.breakpoint, backgroundColor: p.breakpoint },
         ],
       },
@@ -105,7 +105,7 @@ export class LossPanel extends Panel {
 
   private describeData(d: LossChart): void {
     const bps = this.breakpoints.filter((b) => b.enabled).map((b) => b.step);
-    const s = this.symbol;
+    const s = this.naming.loss(this.symbol);
     const summary = `Loss over steps: ${s} ${fmt(d.first.loss)} at step ${d.first.step}, ${s} ${fmt(d.current.loss)} at the current step ${d.current.step}`
       + (d.latest > d.current.step ? ` (the history reaches step ${d.latest})` : '')
       + (d.divergedAt !== null ? `; diverged at step ${d.divergedAt}` : '')

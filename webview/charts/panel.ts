@@ -30,6 +30,13 @@ export interface PictureExtras {
   bottom?: number;
 }
 
+/**
+ * How the charts name things in the notation chosen: a parameter ("w⁽²⁾₀₀ (w3)" in 3Blue1Brown's,
+ * so it reads as on the graph and the card) and the loss (C there). Files and CSV keep the plain names.
+ */
+export interface Naming { param(name: string): string; loss(symbol: string): string }
+export const PLAIN_NAMING: Naming = { param: (n) => n, loss: (s) => s };
+
 export abstract class Panel {
   readonly element: HTMLElement;
   protected readonly tools = h('span', 'chart-tools');
@@ -95,6 +102,14 @@ export abstract class Panel {
     this.fold.setAttribute('aria-label', `${open ? 'Fold' : 'Unfold'} ${this.titleText.textContent}`);
     this.fold.title = open ? 'Fold' : 'Unfold';
     if (byPerson) this.actions.toggled(this.kind, open);
+  }
+
+  protected naming: Naming = PLAIN_NAMING;
+
+  /** Names things anew (the notation changed) and redraws what is shown. */
+  setNaming(naming: Naming): void {
+    this.naming = naming;
+    this.redraw();
   }
 
   get title(): string {

@@ -70,8 +70,9 @@ export class ProfilePanel extends Panel {
 
   private drawProfile(d: ProfileChart): void {
     const p = this.palette;
-    const s = this.symbol;
-    this.setTitle(`${s} against ${d.parameter}`);
+    const s = this.naming.loss(this.symbol);
+    const name = this.naming.param(d.parameter);
+    this.setTitle(`${s} against ${name}`);
     this.element.dataset.parameter = d.parameter;
     this.element.dataset.slope = String(d.slope);
     this.element.dataset.points = String(d.xs.length);
@@ -86,17 +87,17 @@ export class ProfilePanel extends Panel {
     // height, so the bowl around the point stays readable when the range's ends climb steeply.
     const hi = Math.min(top, Math.max(lo + 1.6 * (Math.max(d.loss, d.nextLoss) - lo), lo + 0.25 * (top - lo)));
     const pad = 0.06 * (hi - lo || 1);
-    const options = this.baseOptions(d.parameter, s, { x: [d.xs[0], d.xs[d.xs.length - 1]], y: [lo - pad, hi + pad] });
-    const slopeText = `d${s}/d${d.parameter} = ${fmt(d.slope)}`;
-    const summary = `${s} against ${d.parameter}, the other parameters held: ${d.parameter} = ${fmt(d.value)}, ${s} = ${fmt(d.loss)}, slope ${slopeText}.`
-      + (d.trainable ? ` One step down the tangent (learning rate ${fmt(d.learningRate)}): ${d.parameter} = ${fmt(d.next)}, where ${s} = ${fmt(d.nextLoss)}.` : ` ${d.parameter} does not train.`)
-      + ` The curve's lowest point: ${d.parameter} = ${fmt(d.minimum.x)}, ${s} = ${fmt(d.minimum.loss)}.`;
-    this.describe(summary, `${d.parameter} = ${fmt(d.value)}   ${s} = ${fmt(d.loss)}   slope ${fmt(d.slope)}   next ${fmt(d.next)}   lowest at ${fmt(d.minimum.x)}`);
+    const options = this.baseOptions(name, s, { x: [d.xs[0], d.xs[d.xs.length - 1]], y: [lo - pad, hi + pad] });
+    const slopeText = `d${s}/d${name} = ${fmt(d.slope)}`;
+    const summary = `${s} against ${name}, the other parameters held: ${name} = ${fmt(d.value)}, ${s} = ${fmt(d.loss)}, slope ${slopeText}.`
+      + (d.trainable ? ` One step down the tangent (learning rate ${fmt(d.learningRate)}): ${name} = ${fmt(d.next)}, where ${s} = ${fmt(d.nextLoss)}.` : ` ${name} does not train.`)
+      + ` The curve's lowest point: ${name} = ${fmt(d.minimum.x)}, ${s} = ${fmt(d.minimum.loss)}.`;
+    this.describe(summary, `${name} = ${fmt(d.value)}   ${s} = ${fmt(d.loss)}   slope ${fmt(d.slope)}   next ${fmt(d.next)}   lowest at ${fmt(d.minimum.x)}`);
     this.draw({
       type: 'line',
       data: {
         datasets: [
-          { label: `${s}(${d.parameter})`, data: points(d.xs, d.losses), borderColor: p.purple, borderWidth: 2, pointRadius: 0 },
+          { label: `${s}(${name})`, data: points(d.xs, d.losses), borderColor: p.purple, borderWidth: 2, pointRadius: 0 },
           { label: `tangent, slope ${fmt(d.slope)}`, data: tangent, borderColor: p.foreground, borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0 },
           // Where one step takes the parameter, on the curve (as StatQuest moves the point); the tangent says how far.
           { label: 'next value', data: d.trainable ? [{ x: d.next, y: d.nextLoss }] : [], type: 'scatter', pointRadius: 5, borderColor: p.foreground, backgroundColor: 'transparent', borderWidth: 1.5 },
@@ -143,10 +144,10 @@ export class ProfilePanel extends Panel {
 
   private drawSurface(d: SurfaceChart): void {
     const p = this.palette;
-    const s = this.symbol;
-    const [a, b] = d.parameters;
+    const s = this.naming.loss(this.symbol);
+    const [a, b] = d.parameters.map((n) => this.naming.param(n));
     this.setTitle(`${s} over ${a} and ${b}`);
-    this.element.dataset.parameter = a;
+    this.element.dataset.parameter = d.parameters[0];
     this.element.dataset.points = String(d.losses.length);
     const options = this.baseOptions(a, b, { x: [d.xs[0], d.xs[d.xs.length - 1]], y: [d.ys[0], d.ys[d.ys.length - 1]] });
     const first = { x: d.path.xs[0], y: d.path.ys[0] };

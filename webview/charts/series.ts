@@ -64,17 +64,19 @@ export class TrajectoriesPanel extends Panel {
     const k = Math.max(0, d.steps.indexOf(this.step ?? d.steps[last]));
     this.element.dataset.points = String(d.steps.length);
     const names = d.parameters.map((q) => q.name);
+    const sym = this.naming.loss(this.symbol);
     this.element.dataset.parameters = names.join(',');
     if (d.parameters.length === 0) {
       this.describe('Parameters over steps: select a parameter in the graph (hover or pin it) to follow it.', 'hover or pin a parameter in the graph to follow it');
     } else {
-      const said = d.parameters.map((q) => `${q.name} from ${fmt(q.values[0])} to ${fmt(q.values[k])}, d${this.symbol}/d${q.name} from ${fmt(q.gradients[0])} to ${fmt(q.gradients[k])}`);
+      const n = (q: { name: string }): string => this.naming.param(q.name);
+      const said = d.parameters.map((q) => `${n(q)} from ${fmt(q.values[0])} to ${fmt(q.values[k])}, d${sym}/d${n(q)} from ${fmt(q.gradients[0])} to ${fmt(q.gradients[k])}`);
       this.describe(`Parameters over steps ${d.steps[0]} to ${d.steps[last]} (every ${d.stride === 1 ? 'step' : `${d.stride} steps`}), solid lines the values, dashed the gradients: ${said.join('; ')}.`,
-        d.parameters.map((q) => `${q.name} ${fmt(q.values[k])}`).join('   '));
+        d.parameters.map((q) => `${n(q)} ${fmt(q.values[k])}`).join('   '));
     }
     const options = this.baseOptions('step', 'value', { x: stepRange(d) });
     const scales = options.scales as Record<string, Record<string, unknown>>;
-    scales.y2 = { ...scales.y, position: 'right', title: { ...(scales.y.title as object), text: `d${this.symbol}/dp (dashed)` }, grid: { drawOnChartArea: false } };
+    scales.y2 = { ...scales.y, position: 'right', title: { ...(scales.y.title as object), text: `d${sym}/dp (dashed)` }, grid: { drawOnChartArea: false } };
     const plugins = options.plugins as Record<string, Record<string, unknown>>;
     plugins.legend.display = true;
     plugins.legend.position = 'bottom';
@@ -83,8 +85,8 @@ export class TrajectoriesPanel extends Panel {
       type: 'line',
       data: {
         datasets: d.parameters.flatMap((q, i) => [
-          { label: q.name, data: points(d.steps, q.values), borderColor: colour(i), borderWidth: 1.5, pointRadius: 0, yAxisID: 'y' },
-          { label: `d${q.name}`, data: points(d.steps, q.gradients), borderColor: withAlpha(colour(i), 0.8), borderDash: [5, 3], borderWidth: 1, pointRadius: 0, yAxisID: 'y2' },
+          { label: this.naming.param(q.name), data: points(d.steps, q.values), borderColor: colour(i), borderWidth: 1.5, pointRadius: 0, yAxisID: 'y' },
+          { label: `d${this.naming.param(q.name)}`, data: points(d.steps, q.gradients), borderColor: withAlpha(colour(i), 0.8), borderDash: [5, 3], borderWidth: 1, pointRadius: 0, yAxisID: 'y2' },
         ]),
       },
       options,

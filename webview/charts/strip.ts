@@ -12,7 +12,7 @@ import { h } from '../dom';
 import type { CopyOutcome } from './clipboard';
 import { FitPanel } from './fit';
 import { LossPanel } from './loss';
-import type { Panel } from './panel';
+import type { Naming, Panel } from './panel';
 import { pngDataUrl } from './picture';
 import { ProfilePanel } from './profile';
 import { InstrumentsPanel, TrajectoriesPanel } from './series';
@@ -157,6 +157,11 @@ export class ChartStrip {
   }
 
   /** The network's parameter names and loss symbol (from its structure). */
+  /** Names parameters and the loss in the notation chosen, on every panel (titles, captions, legends, pictures). */
+  setNaming(naming: Naming): void {
+    for (const panel of this.panels) panel.setNaming(naming);
+  }
+
   setNetwork(names: string[], lossSymbol: string): void {
     this.names = names;
     this.lossSymbol = lossSymbol;

@@ -12,7 +12,13 @@ import { h } from './dom';
 import type { Notation } from './notation';
 
 export class BreakpointsPanel {
-  readonly element = document.createElement('details');
+  /**
+   * A section whose heading is a disclosure button, with the list's tools beside it (not inside a
+   * <summary>: a control inside another control is out of reach for assistive technology).
+   */
+  readonly element = h('section', 'bp-panel');
+  private readonly foldButton = h('button', 'bp-fold');
+  private readonly body = h('div', 'bp-body');
   private readonly list = h('div', 'bp-list');
   private readonly builtinList = h('div', 'bp-builtins');
   /**
@@ -31,22 +37,42 @@ export class BreakpointsPanel {
   private runKey = '';
   private nextId = 1;
 
-  constructor(private readonly send: (specs: BreakpointSpec[], builtins: BuiltinSettings) => void, open: boolean, onToggle: (open: boolean) => void) {
-    this.element.className = 'bp-panel';
-    this.element.open = open;
-    const summary = document.createElement('summary');
-    summary.append(h('span', 'bp-title', 'Breakpoints'));
+  constructor(private readonly send: (specs: BreakpointSpec[], builtins: BuiltinSettings) => void, open: boolean, private readonly onToggle: (open: boolean) => void) {
+    this.element.setAttribute('aria-labelledby', 'bp-heading');
+    const heading = h('h2', 'bp-heading');
+    heading.id = 'bp-heading';
+    this.foldButton.type = 'button';
+    this.foldButton.id = 'bp-fold';
+    this.foldButton.setAttribute('aria-controls', 'bp-body');
+    this.foldButton.append(h('span', 'codicon codicon-chevron-right'), h('span', 'bp-title', 'Breakpoints'));
+    this.foldButton.addEventListener('click', () => { this.open = !this.open; onToggle(this.open); });
+    heading.append(this.foldButton);
+    this.body.id = 'bp-body';
+    this.open = open;
     const tools = h('span', 'bp-tools');
     tools.append(
       this.tool('add', 'Add a breakpoint: a step (175), every N steps (every 50), a condition (loss < 0.01), or watch w3', () => this.edit('new')),
       this.tool('activate-breakpoints', 'Enable or disable every breakpoint', () => this.toggleAll()),
       this.tool('close-all', 'Remove every breakpoint', () => this.update(() => [])),
     );
-    summary.append(tools);
+    const head = h('div', 'bp-head');
+    head.append(heading, tools);
     this.builtins.className = 'bp-builtins-section';
+    this.builtinSummary.textContent = 'Built-in conditions';
     this.builtins.append(this.builtinSummary, this.builtinList);
-    this.element.append(summary, this.list, this.builtins);
-    this.element.addEventListener('toggle', () => onToggle(this.element.open));
+    this.body.append(this.list, this.builtins);
+    this.element.append(head, this.body);
+  }
+
+  /** Whether the list is unfolded (kept with the page's state). */
+  get open(): boolean {
+    return this.element.classList.contains('open');
+  }
+
+  set open(open: boolean) {
+    this.element.classList.toggle('open', open);
+    this.foldButton.setAttribute('aria-expanded', String(open));
+    this.body.hidden = !open;
   }
 
   private tool(icon: string, label: string, run: () => void): HTMLElement {
@@ -54,7 +80,7 @@ export class BreakpointsPanel {
     b.type = 'button';
     b.title = label;
     b.setAttribute('aria-label', label);
-    b.addEventListener('click', (ev) => { ev.preventDefault(); ev.stopPropagation(); this.element.open = true; run(); });
+    b.addEventListener('click', (ev) => { ev.preventDefault(); ev.stopPropagation(); if (!this.open) { this.open = true; this.onToggle(true); } run(); });
     return b;
   }
 
@@ -176,7 +202,7 @@ export class BreakpointsPanel {
         const note = h('div', 'bp-note', 'true now: stops when it next becomes true ');
         const instead = h('button', 'bp-link', 'stop while true');
         instead.type = 'button';
-        instead.setAttribute('aria-label', `Stop at every step while ${spec.expression} holds`);
+        instead.setAttribute('aria-label', `stop while true: stop at every step while ${spec.expression} holds`);
         instead.addEventListener('click', () => this.update((specs) => specs.map((s) => (s.id === spec.id && s.kind === 'condition' ? { ...s, whileTrue: true } : s))));
         note.append(instead);
         this.list.append(note);

@@ -21,6 +21,18 @@ function tex(source: string, display = false, cls = 'math'): HTMLElement {
   return span;
 }
 
+/**
+ * A column header in KaTeX, drawn as HTML only and named in words (with MathML beside it, KaTeX
+ * hides the drawing from assistive technology, and the header has no text a person sees).
+ */
+function texHeader(th: HTMLTableCellElement, source: string, spoken: string): HTMLTableCellElement {
+  katex.render(source, th.appendChild(h('span', 'math')), { throwOnError: false, output: 'html', trust: false, maxSize: 5, maxExpand: 100 });
+  // KaTeX hides its drawing even when it is all there is: the header's words are its aria-label.
+  th.querySelector('.katex-html')?.removeAttribute('aria-hidden');
+  th.setAttribute('aria-label', spoken);
+  return th;
+}
+
 function num(v: number, cls = 'num', format: (v: number) => string = fmt): HTMLTableCellElement {
   const td = h('td', cls, format(v));
   td.title = String(v); // the full value, for the cell's tooltip
@@ -85,6 +97,10 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
 
   const formula = names.formula(e);
   const math = h('div', 'formula');
+  // A long chain scrolls sideways: reachable by keyboard, to scroll with the arrow keys.
+  math.tabIndex = 0;
+  math.setAttribute('role', 'group');
+  math.setAttribute('aria-label', 'the chain rule');
   math.append(tex(formula.named, true), tex(formula.expanded, true));
 
   const table = h('table', 'terms');
@@ -98,8 +114,7 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   index.append(foldButton(root, dataColumns), document.createTextNode('i'));
   hr.append(index);
   const headerCell = (latex: string, title: string, cls = 'num col-data'): void => {
-    const th = h('th', cls);
-    th.append(tex(latex));
+    const th = texHeader(h('th', cls), latex, title);
     th.title = title;
     hr.append(th);
   };
@@ -142,6 +157,10 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   tbody.append(sum);
   table.append(tbody);
   const scroller = h('div', 'terms-scroll');
+  // It scrolls sideways on a narrow card: keyboard users reach it to scroll with the arrow keys.
+  scroller.tabIndex = 0;
+  scroller.setAttribute('role', 'group');
+  scroller.setAttribute('aria-label', 'each sample\'s factors and their product');
   scroller.append(table);
 
   const step = h('div', 'card-line next');
@@ -252,10 +271,10 @@ export function renderUnit(unit: UnitView, model: NetworkModel, notation: Notati
   const tr = h('tr');
   tr.append(h('th', 'num', 'i'));
   const showInputs = model.inputs.length <= 3;
-  if (showInputs) model.inputs.forEach((name, k) => { const th = h('th', 'num'); th.append(tex(notation === 'statquest' ? text(name) : names.input(k))); tr.append(th); });
+  if (showInputs) model.inputs.forEach((name, k) => tr.append(texHeader(h('th', 'num'), notation === 'statquest' ? text(name) : names.input(k), `input ${name}`)));
   if (layer > 0) {
-    const x = h('th', 'num'); x.append(tex(names.unit('x', layer, unit.unit)));
-    const y = h('th', 'num'); y.append(tex(names.unit('y', layer, unit.unit)));
+    const x = texHeader(h('th', 'num'), names.unit('x', layer, unit.unit), 'into the activation');
+    const y = texHeader(h('th', 'num'), names.unit('y', layer, unit.unit), 'out of the activation');
     tr.append(x, y);
   }
   const thead = h('thead');

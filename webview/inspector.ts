@@ -10,7 +10,7 @@ import { fmt } from './format';
 import type { Notation } from './notation';
 
 export class Inspector {
-  readonly element = h('aside', 'inspector');
+  readonly element = h('section', 'inspector');
   private run = 0;
   /** What is drawn now, and the explanation it was drawn from: rebuilt only when either changes (frames come many times a second while training). */
   private drawn = '';
@@ -50,7 +50,7 @@ export class Inspector {
     this.drawn = key;
     this.drawnFrom = from;
     this.run++;
-    const heading = h('div', 'inspector-heading', 'Inspector');
+    const heading = h('h2', 'inspector-heading', 'Inspector');
     if (pinned) {
       const unpin = document.createElement('vscode-toolbar-button') as HTMLElement & { icon: string; label: string };
       unpin.icon = 'pin';

@@ -126,6 +126,8 @@ workspace.append(main, strip.splitter, strip.element);
 const card = new HoverCard((ready) => { if (ready) app.dataset.cardsReady = 'true'; else delete app.dataset.cardsReady; });
 
 app.replaceChildren(toolbar.element, stopLine.element, workerBanner.element, problems.banner, workspace, problems.page, card.element);
+// The whole page is the editor's main content: a landmark a screen reader can go to.
+app.setAttribute('role', 'main');
 app.classList.remove('is-loading');
 app.removeAttribute('aria-busy');
 

@@ -26,7 +26,7 @@ export class PhasePanel {
     const phase = model?.phase;
     this.element.hidden = !model || !phase;
     if (!model || !phase) { this.element.replaceChildren(); return; }
-    const heading = h('div', 'inspector-heading', phase.kind === 'forward' ? `Forward pass, layer ${phase.layer}` : phase.kind === 'backward' ? `Backward pass, layer ${phase.layer}` : phase.kind === 'loss' ? 'The loss' : 'The update');
+    const heading = h('h2', 'inspector-heading', phase.kind === 'forward' ? `Forward pass, layer ${phase.layer}` : phase.kind === 'backward' ? `Backward pass, layer ${phase.layer}` : phase.kind === 'loss' ? 'The loss' : 'The update');
     const body = phase.kind === 'forward' ? forward(model, phase.layer, notation)
       : phase.kind === 'loss' ? loss(model)
         : phase.kind === 'backward' ? backward(model, phase.layer)

@@ -37,14 +37,14 @@ export class ProblemView {
       this.page.hidden = false;
       if (problem.empty) {
         this.page.replaceChildren(
-          h('h2', '', 'This file is empty'),
+          h('h1', 'not-network-title', 'This file is empty'),
           h('p', '', 'Create a network here: New Network asks for its inputs, hidden layers and outputs, and writes a network with seeded weights and a small dataset to edit (one edit, which undo takes back).'),
           button('Create a network here...', () => post({ type: 'newNetwork' })),
           button('Open an example network', () => post({ type: 'openExample' }), true),
         );
       } else {
         this.page.replaceChildren(
-          h('h2', '', 'This file is not a network'),
+          h('h1', 'not-network-title', 'This file is not a network'),
           h('p', '', `Backprop Debugger reads .nn.json files: a JSON object with "inputs", "outputs", "layers" (units, activation, weights, biases) and "data". This one says: ${message} (line ${line}, column ${column}).`),
           button('Open an example network', () => post({ type: 'openExample' })),
           button('Open the text', () => post({ type: 'openText' }), true),

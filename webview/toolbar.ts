@@ -40,7 +40,7 @@ type Control = 'continue' | 'step' | 'stepInto' | 'stepOut' | 'stepBack' | 'reve
 
 export class Toolbar {
   readonly element = h('div', 'toolbar');
-  private readonly title = h('span', 'title');
+  private readonly title = h('h1', 'title');
   private readonly status = h('span', 'status');
   private readonly toggles: { button: ToolbarButton; spec: Toggle }[] = [];
   private readonly buttons: Record<Control, ToolbarButton>;
@@ -77,7 +77,8 @@ export class Toolbar {
   show(model: NetworkModel | undefined, stale = false): void {
     if (!model || stale) {
       for (const b of Object.values(this.buttons)) b.toggleAttribute('disabled', true);
-      if (!model) { this.title.textContent = ''; this.setStatus(''); }
+      // No network: no heading either (an empty one is a stop on a screen reader's map that says nothing).
+      if (!model) { this.title.textContent = ''; this.title.hidden = true; this.setStatus(''); }
       else this.setStatus(`step ${model.step}   (the file has an error)`);
       this.setRunning(false);
       // Pause stays possible: a broken edit pauses Continue, but a page must never be unable to stop it.
@@ -85,6 +86,7 @@ export class Toolbar {
       return;
     }
     this.title.textContent = model.name;
+    this.title.hidden = model.name === '';
     this.title.title = model.description || model.name;
     const t = model.training;
     const progress = t.running ? 'running' : t.stopReason ? STOPPED[t.stopReason] : '';

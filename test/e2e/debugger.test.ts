@@ -134,7 +134,7 @@ describe('debugging training in VS Code (e2e)', () => {
   it("one set of breakpoints: added in the editor's list it shows in VS Code's Breakpoints view, added there it shows in the list, removed in either it goes from both", async () => {
     const { page } = vscode;
     const frame = await openGraph(page, 'dosage-w3-w4-b3.nn.json');
-    const list = frame.locator('details.bp-panel');
+    const list = frame.locator('.bp-panel');
     await list.locator('button[aria-label^="Add a breakpoint"]').click();
     await frame.locator('.bp-input').fill('every 25');
     await frame.locator('.bp-input').press('Enter');
@@ -165,7 +165,7 @@ describe('debugging training in VS Code (e2e)', () => {
     const { page } = vscode;
     const text = readFileSync(path.join(vscode.workspace, 'dosage-b3.nn.json'), 'utf8');
     let frame = await openGraph(page, 'dosage-b3.nn.json');
-    const list = frame.locator('details.bp-panel');
+    const list = frame.locator('.bp-panel');
     await list.locator('button[aria-label^="Add a breakpoint"]').click();
     await frame.locator('.bp-input').fill('b3 > 2');
     await frame.locator('.bp-input').press('Enter');
@@ -184,10 +184,10 @@ describe('debugging training in VS Code (e2e)', () => {
     // Closed and opened again: the breakpoint is still listed, and the file is as it was.
     await runCommand(page, 'View: Close All Editors');
     frame = await openGraph(page, 'dosage-b3.nn.json');
-    await frame.locator('details.bp-panel .bp-row .bp-label', { hasText: 'b3 > 2' }).waitFor();
+    await frame.locator('.bp-panel .bp-row .bp-label', { hasText: 'b3 > 2' }).waitFor();
     assert.equal(readFileSync(path.join(vscode.workspace, 'dosage-b3.nn.json'), 'utf8'), text);
-    await frame.locator('details.bp-panel button[aria-label="Remove the breakpoint b3 > 2"]').click();
-    await frame.locator('details.bp-panel .bp-empty').waitFor();
+    await frame.locator('.bp-panel button[aria-label="Remove the breakpoint b3 > 2"]').click();
+    await frame.locator('.bp-panel .bp-empty').waitFor();
   });
 
   it('F11 steps into the forward pass, the loss and the backward pass, highlighting the layer at work; Shift+F11 finishes the step', async () => {

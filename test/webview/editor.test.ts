@@ -81,7 +81,7 @@ describe('network editor webview (Chromium)', () => {
     assert.deepEqual(units, ['0,1', '1,1', '1,2', '2,1']);
     assert.equal(await view.page.locator('[data-param="w3"]').getAttribute('aria-label'), 'weight w3, from hidden unit 1 to output efficacy, value −1.220, gradient dSSR/dw3 −16.11, not trainable');
     assert.equal(await view.page.locator('.edge-label[data-for="w1"]').textContent(), 'w1 +3.34');
-    assert.match((await view.page.locator('[data-param="b3"]').getAttribute('aria-label'))!, /^bias b3 of output efficacy, value 0, gradient dSSR\/db3 −15.66$/);
+    assert.match((await view.page.locator('[data-param="b3"]').getAttribute('aria-label'))!, /^\+ b3 0: bias b3 of output efficacy, value 0, gradient dSSR\/db3 −15.66$/);
     // The graph names a hidden unit as the cards do (StatQuest's y_1), its activation beside it.
     assert.equal(await view.page.locator('[data-unit="1,1"] .node-label').textContent(), 'y1 softplus');
   });
@@ -572,6 +572,27 @@ describe('network editor webview (Chromium)', () => {
     assert.equal(await view.page.locator('.edge').count(), 0, 'no SVG edges');
     assert.equal(await view.page.locator('.bias').count(), 64 + 64 + 10);
     await screenshot(view.page, 'webview-large');
+    // The keyboard reaches canvas edges as it reaches SVG ones: Tab walks w1, w2, ... and each is
+    // explained as it is reached; Enter pins; Tab past the last weight goes on to the biases.
+    const { page } = view;
+    const proxy = page.locator('.edge-proxy');
+    await proxy.focus();
+    // Explained as hovering explains it: the page asks the host for that parameter's explanation.
+    const watched = async (): Promise<string[] | undefined> => (await view.posted()).filter((m): m is Extract<WebviewMessage, { type: 'watch' }> => m.type === 'watch').at(-1)?.parameters;
+    assert.deepEqual(await watched(), ['w1']);
+    assert.equal(await proxy.getAttribute('data-param'), 'w1');
+    await page.keyboard.press('Tab');
+    assert.equal(await proxy.getAttribute('data-param'), 'w2');
+    assert.deepEqual(await watched(), ['w2']);
+    assert.match((await proxy.getAttribute('aria-label'))!, /^weight w2 of 8,832, value /);
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await proxy.getAttribute('data-param'), 'w1');
+    await page.keyboard.press('End');
+    assert.equal(await proxy.getAttribute('data-param'), 'w8832');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('#app').getAttribute('data-pinned'), 'w8832');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-param')), 'b1');
   });
 
   it('draws a 150,000-weight network on the canvas and switches it to gradients', async function () {
@@ -669,7 +690,7 @@ describe('network editor webview (Chromium)', () => {
       await view.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, builtins, statuses) });
     };
     await answer([]);
-    const panel = page.locator('details.bp-panel');
+    const panel = page.locator('.bp-panel');
     assert.match((await panel.locator('.bp-empty').textContent())!, /No breakpoints/);
 
     await panel.locator('button[aria-label^="Add a breakpoint"]').click();
@@ -764,7 +785,7 @@ describe('network editor webview (Chromium)', () => {
     const { page } = view;
     const session = new TrainingSession(dosage);
     await view.send({ type: 'breakpoints', breakpoints: breakpointsView([], defaultBuiltins(), session.setBreakpoints([], defaultBuiltins())) });
-    await page.locator('details.bp-panel button[aria-label^="Add a breakpoint"]').click();
+    await page.locator('.bp-panel button[aria-label^="Add a breakpoint"]').click();
     const input = page.locator('.bp-input');
     await input.pressSequentially('loss <');
     for (let i = 1; i <= 3; i++) {

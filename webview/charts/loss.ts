@@ -41,6 +41,8 @@ export class LossPanel extends Panel {
     // The chart takes keys (Left, Right, Home, End go to a step; B sets a breakpoint): a slider over the steps.
     this.canvas.setAttribute('role', 'slider');
     this.canvas.setAttribute('aria-orientation', 'horizontal');
+    // A slider always has a value: step 0 until the first loss arrives.
+    for (const [name, value] of [['aria-valuemin', '0'], ['aria-valuemax', '0'], ['aria-valuenow', '0'], ['aria-valuetext', 'no steps yet']]) this.canvas.setAttribute(name, value);
     this.listen();
   }
 

@@ -50,7 +50,8 @@ export function paint(s: GraphState): void {
     const label = labelText(s, p);
     text.textContent = s.mode === 'weights' && model.phase?.kind !== 'update' ? `+ ${label}` : label;
     if (layout.detailed) fitBox(s.biasEls.get(name)!);
-    group.setAttribute('aria-label', `bias ${paramNameBoth(s.notation, p, isWide(model))} of ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
+    // The name starts with what the box shows ("+ b1 −1.43"), so a voice-control user can say what they see.
+    group.setAttribute('aria-label', `${text.textContent}: bias ${paramNameBoth(s.notation, p, isWide(model))} of ${nodeName(p.layer, p.unit)}, value ${fmt(p.value)}, gradient d${sym}/d${name} ${fmt(p.gradient)}${p.trainable ? '' : ', not trainable'}`);
   }
   paintPhase(s);
   paintLabels(s);

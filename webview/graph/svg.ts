@@ -52,7 +52,7 @@ export function build(s: GraphState, layout: GraphLayout): void {
       s.edgeEls.set(edge.param, { line, group });
       bindKeyboard(s, group, edge.param);
     }
-  }
+  } else canvasEdgeFocus(s, layout, edges);
 
   for (const node of layout.nodes) {
     const group = el('g', { class: `node ${node.kind}`, 'data-unit': node.id, role: 'img' }, nodes);
@@ -116,6 +116,47 @@ function caption(s: GraphState, text: SVGTextElement, node: GraphNode, layout: G
   if (sym.sup) el('tspan', { class: 'script', dy: -6 }, text).textContent = sym.sup;
   el('tspan', { class: 'script', dy: sym.sup ? 10 : 4 }, text).textContent = sym.sub;
   el('tspan', { dy: sym.sup ? -4 : -4 }, text).textContent = ` ${node.activation}`;
+}
+
+/**
+ * The keyboard on a canvas-drawn network: the edges have no elements of their own, so one stands in
+ * for whichever has the focus, drawn over it. Tab and Shift+Tab walk the weights in w1, w2, ...
+ * order as they do in SVG (the arrow keys too; Home and End go to the ends), leaving the edges
+ * past the last or before the first; focusing one explains it, Enter or Space pins it.
+ */
+function canvasEdgeFocus(s: GraphState, layout: GraphLayout, parent: SVGGElement): void {
+  const group = el('g', { class: 'param edge-proxy', tabindex: 0, role: 'button', 'aria-describedby': 'hover-card' }, parent);
+  const line = el('line', { class: 'edge-line' }, group);
+  let at = 0;
+  const show = (k: number): void => {
+    at = k;
+    const edge = layout.edges[k];
+    group.setAttribute('data-param', edge.param);
+    for (const [name, v] of [['x1', edge.from.x], ['y1', edge.from.y], ['x2', edge.to.x], ['y2', edge.to.y]] as const) line.setAttribute(name, String(v));
+    const p = s.params.get(edge.param);
+    group.setAttribute('aria-label', `weight ${edge.param} of ${layout.edges.length.toLocaleString('en-US')}${p ? `, value ${p.value.toPrecision(4)}, gradient ${p.gradient.toPrecision(4)}` : ''}`);
+  };
+  const explain = (): void => {
+    const r = line.getBoundingClientRect();
+    const name = layout.edges[at].param;
+    s.callbacks.hoverParam(name, { x: r.x + r.width / 2, y: r.y + r.height / 2, avoid: chainRects(s, name), prefer: graphRects(s) });
+  };
+  show(0);
+  group.addEventListener('focus', explain);
+  group.addEventListener('blur', () => s.callbacks.leave());
+  group.addEventListener('keydown', (ev) => {
+    const last = layout.edges.length - 1;
+    const to = ev.key === 'Tab' ? (ev.shiftKey ? at - 1 : at + 1)
+      : ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? Math.min(last, at + 1)
+      : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? Math.max(0, at - 1)
+      : ev.key === 'Home' ? 0 : ev.key === 'End' ? last : null;
+    if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); s.callbacks.pin(layout.edges[at].param); return; }
+    // Tab past either end leaves the edges, as it would leave the last SVG edge.
+    if (to === null || to < 0 || to > last) return;
+    ev.preventDefault();
+    show(to);
+    explain();
+  });
 }
 
 function bindKeyboard(s: GraphState, group: SVGGElement, name: string): void {

@@ -4,48 +4,27 @@
  * number of points, and the numbers its text alternative says.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadNetwork, type Network } from '../../src/core';
-import { CHART_PANELS, type ChartData, type ChartPanel, type ChartRequest } from '../../src/session/chartTypes';
+import { loadNetwork } from '../../src/core';
+import type { ChartPanel } from '../../src/session/chartTypes';
 import { SessionCharts } from '../../src/session/charts';
-import { buildFrame, buildStructure } from '../../src/session/frame';
+import { buildFrame } from '../../src/session/frame';
 import { TrainingSession } from '../../src/session/training';
 import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import type { WebviewMessage } from '../../src/protocol';
-import { ARTIFACTS, ROOT, screenshot } from '../harness/vscode';
+import { ARTIFACTS, screenshot } from '../harness/vscode';
 import { short } from '../../webview/format';
 import { fillScale, type Rgb, SCALE_STEPS, scaleDomain, scaleIndex } from '../../webview/charts/scale';
 import { openWebview, useChromium, type WebviewPage } from './page';
+import { ALL_PANELS, example, sendCharts, showCharts } from './scenes';
 import { type ThemeName, THEMES } from './themes';
 import { EXAMPLE_FILES } from '../../src/exampleFiles';
 
-const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
-const ALL: ChartPanel[] = [...CHART_PANELS];
+const ALL: ChartPanel[] = ALL_PANELS;
 
 /** Sends charts to the page and waits until every panel has drawn them (one panel per animation frame; the page counts the charts it was sent). */
-async function sendCharts(view: WebviewPage, charts: ChartData): Promise<void> {
-  await view.send({ type: 'charts', charts });
-  await view.page.locator(`.chart-strip[data-drawn-seq="${view.sentCount('charts')}"]`).waitFor();
-}
-
-/** Shows `session` with every panel open and the charts the worker would send for `parameters`, drawn. */
-async function showCharts(view: WebviewPage, session: TrainingSession, parameters: string[] = [], panels = ALL, charts = new SessionCharts(session)): Promise<ChartData> {
-  const net = session.network;
-  await view.send({ type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, charts: { open: panels, place: 'below', size: 340, second: parameters[1] ?? null, logScale: false } } });
-  await view.send({ type: 'problem', problem: null, notNetwork: false, empty: false });
-  await view.send({ type: 'structure', structure: buildStructure(net), why: null });
-  const frame = buildFrame(session, false, []);
-  const request: ChartRequest = { panels, parameters };
-  await view.send({ type: 'frame', frame });
-  await view.page.locator(`#app[data-step="${frame.step}"]`).waitFor();
-  const data = charts.compute(request);
-  await sendCharts(view, data);
-  for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor({ state: 'attached' });
-  return data;
-}
-
 const label = (view: WebviewPage, panel: ChartPanel): Promise<string> => view.page.locator(`.chart-panel[data-panel="${panel}"] canvas`).getAttribute('aria-label').then((s) => s ?? '');
 const data = (view: WebviewPage, panel: ChartPanel, key: string): Promise<string | null> => view.page.locator(`.chart-panel[data-panel="${panel}"]`).getAttribute(`data-${key}`);
 const postedOf = async <T extends WebviewMessage['type']>(view: WebviewPage, type: T): Promise<Extract<WebviewMessage, { type: T }>[]> =>

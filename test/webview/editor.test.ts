@@ -6,18 +6,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { explain, findParameter, loadNetwork, type Network, Trainer } from '../../src/core';
-import { buildFrame, buildStructure, carriesExplanations, explainView, stopExplained } from '../../src/session/frame';
+import { buildFrame, buildStructure, explainView, stopExplained } from '../../src/session/frame';
 import { unpackExplanations } from '../../src/session/packing';
 import { type Stop, TrainingSession } from '../../src/session/training';
-import type { NetworkModel, TrainingFrame, WebviewMessage } from '../../src/protocol';
+import type { NetworkModel, WebviewMessage } from '../../src/protocol';
 import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { modelOf as viewModel } from '../../webview/store';
 import { fmt, signed } from '../../webview/format';
 import { ROOT, screenshot } from '../harness/vscode';
 import { openWebview, useChromium, type WebviewPage } from './page';
+import { example, show } from './scenes';
 
-const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
 /** What the page draws for `net` at step 0, stopped. */
 const modelOf = (net: Network): NetworkModel => {
   const session = new TrainingSession(net);
@@ -26,18 +26,6 @@ const modelOf = (net: Network): NetworkModel => {
   return viewModel(buildStructure(net), frame, { seq: e.seq, explanations: unpackExplanations(e.packed) });
 };
 
-/** What the host sends when it shows `net`: its structure, then a frame of `session` (a new one at step 0 unless given), changed by `tweak`. */
-async function show(view: WebviewPage, net: Network, tweak: (f: TrainingFrame) => TrainingFrame = (f) => f, session = new TrainingSession(net)): Promise<void> {
-  const frame = tweak(buildFrame(session, false, [], view.sentCount('frame') + 1));
-  await view.send({ type: 'problem', problem: null, notNetwork: false, empty: false });
-  await view.send({ type: 'structure', structure: buildStructure(net), why: null });
-  await view.send({ type: 'frame', frame });
-  // A running frame is drawn on the next animation frame: wait for the page to have drawn this one
-  // (it counts the frames it was sent), not one before it at the same step.
-  await view.page.locator(`#app[data-frame-seq="${view.sentCount('frame')}"][data-step="${frame.step}"][data-running="${frame.running}"]`).waitFor();
-  // A stopped teaching network's explanations follow its frame, as the worker sends them.
-  if (!frame.running && carriesExplanations(net)) await view.send({ type: 'explained', explained: stopExplained(session, frame.seq) });
-}
 /** Continue until something stops it (slices of 10,000 steps by a clock that ticks per reading). */
 function runToStop(session: TrainingSession): Stop {
   let t = 0;

@@ -36,13 +36,15 @@ export async function sendCharts(view: WebviewPage, charts: ChartData): Promise<
 }
 
 /** Shows `session` with `panels` open and the charts the worker would send for `parameters`, drawn. */
-export async function showCharts(view: WebviewPage, session: TrainingSession, parameters: string[] = [], panels = ALL_PANELS, charts = new SessionCharts(session)): Promise<void> {
+export async function showCharts(view: WebviewPage, session: TrainingSession, parameters: string[] = [], panels = ALL_PANELS, charts = new SessionCharts(session)): Promise<ChartData> {
   await view.send({ type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, charts: { open: panels, place: 'below', size: 340, second: parameters[1] ?? null, logScale: false } } });
   await view.send({ type: 'problem', problem: null, notNetwork: false, empty: false });
   await view.send({ type: 'structure', structure: buildStructure(session.network), why: null });
   const frame = buildFrame(session, false, []);
   await view.send({ type: 'frame', frame });
   await view.page.locator(`#app[data-step="${frame.step}"]`).waitFor();
-  await sendCharts(view, charts.compute({ panels, parameters }));
+  const data = charts.compute({ panels, parameters });
+  await sendCharts(view, data);
   for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor({ state: 'attached' });
+  return data;
 }

@@ -125,16 +125,26 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 
 /** Opens a workspace file by name through Quick Open, as a person would. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(relativePath);
   const name = path.basename(relativePath);
-  // The list shows recent files until the filter catches up and re-renders under the pointer,
-  // so wait until the focused (top) row is the file itself, then accept it with Enter.
   const exact = new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
-  await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: exact }).first().waitFor();
+  // A file a test has just written may not be in Quick Open's file list yet (VS Code learns of it
+  // from its file watcher, later on a busy machine): as a person would, close Quick Open and ask
+  // again until it is listed.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(relativePath);
+    // The list shows recent files until the filter catches up and re-renders under the pointer,
+    // so wait until the focused (top) row is the file itself, then accept it with Enter.
+    try {
+      await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: exact }).first().waitFor({ timeout: 10_000 });
+      break;
+    } catch (e) {
+      if (attempt === 4) throw e;
+    }
+  }
   await page.keyboard.press('Enter');
   await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 30_000 });
 }

@@ -224,6 +224,7 @@ function nameBreakpoints(): void {
   });
 }
 let namedCharts = '';
+let breakpointsReceived = 0;
 
 /** Tells the host which parameters' explanations this page shows, when that changes. */
 let watching = '';
@@ -435,6 +436,8 @@ onMessage((message) => {
     case 'breakpoints':
       breakpoints.show(message.breakpoints, frame?.stop?.reason === 'breakpoint' ? frame.stop.hits.map((h) => h.id) : []);
       strip.setBreakpoints(breakpoints.stepBreakpoints);
+      // How many lists the page has drawn: the tests wait for this, not for time.
+      app.dataset.breakpointsSeq = String(++breakpointsReceived);
       return;
     case 'pin': pin(message.parameter); return;
     case 'charts':

@@ -11,7 +11,7 @@ import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpoi
 import { TrainingSession } from '../../src/session/training';
 import { axeViolations, describeViolations } from './axe';
 import { openWebview, useChromium, type WebviewPage } from './page';
-import { ALL_PANELS, example, show, showCharts } from './scenes';
+import { ALL_PANELS, example, sendBreakpoints, show, showCharts } from './scenes';
 import type { ThemeName } from './themes';
 
 /** Fails with every violation axe finds in the page as it is now. */
@@ -84,7 +84,7 @@ describe('accessible by axe-core in every state of the network editor (Chromium)
     const session = new TrainingSession(net);
     for (let i = 0; i < 10; i++) session.step();
     await show(view, net, (f) => f, session);
-    const send = async (specs: BreakpointSpec[]): Promise<void> => view.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, defaultBuiltins(), session.setBreakpoints(specs, defaultBuiltins())) });
+    const send = async (specs: BreakpointSpec[]): Promise<void> => sendBreakpoints(view, breakpointsView(specs, defaultBuiltins(), session.setBreakpoints(specs, defaultBuiltins())));
     await send([]);
     const { page } = view;
     await expectAccessible(view, 'no breakpoints');

@@ -18,7 +18,7 @@ import { ARTIFACTS, screenshot } from '../harness/vscode';
 import { short } from '../../webview/format';
 import { fillScale, type Rgb, SCALE_STEPS, scaleDomain, scaleIndex } from '../../webview/charts/scale';
 import { openWebview, useChromium, type WebviewPage } from './page';
-import { ALL_PANELS, example, sendCharts, showCharts } from './scenes';
+import { ALL_PANELS, example, sendBreakpoints, sendCharts, showCharts } from './scenes';
 import { type ThemeName, THEMES } from './themes';
 import { EXAMPLE_FILES } from '../../src/exampleFiles';
 
@@ -208,7 +208,7 @@ describe('chart strip (Chromium)', () => {
     const session = new TrainingSession(example('dosage-all.nn.json'));
     for (let i = 0; i < 200; i++) session.step();
     const specs: BreakpointSpec[] = [];
-    await view.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, defaultBuiltins(), []) });
+    await sendBreakpoints(view, breakpointsView(specs, defaultBuiltins(), []));
     await showCharts(view, session, ['w3']);
     const at = await lossPoint(view, 120, 'gutter');
     await view.page.mouse.click(at.x, at.y);
@@ -218,14 +218,14 @@ describe('chart strip (Chromium)', () => {
     assert.equal(added.kind, 'step');
     assert.ok(added.kind === 'step' && Math.abs(added.step - 120) <= 1, `a breakpoint at ${JSON.stringify(added)}`);
     // The host answers with the list; the gutter draws its dot, and a click there clears it.
-    await view.send({ type: 'breakpoints', breakpoints: breakpointsView(sent[0].specs, defaultBuiltins(), []) });
+    await sendBreakpoints(view, breakpointsView(sent[0].specs, defaultBuiltins(), []));
     await view.page.locator(`.chart-panel[data-panel="loss"][data-breakpoints="${added.kind === 'step' ? added.step : ''}"]`).waitFor();
     assert.match(await label(view, 'loss'), /Breakpoints at steps 1[12]\d\./);
     await view.page.mouse.click(at.x, at.y);
     const again = await postedOf(view, 'setBreakpoints');
     assert.equal(again.length, 2);
     assert.deepEqual(again[1].specs, []);
-    await view.send({ type: 'breakpoints', breakpoints: breakpointsView([], defaultBuiltins(), []) });
+    await sendBreakpoints(view, breakpointsView([], defaultBuiltins(), []));
     // The axis reaches past the newest step (200): a breakpoint still ahead is set the same way.
     const [, end] = (await view.page.locator('.chart-panel[data-panel="loss"] canvas').getAttribute('data-range'))!.split(',').map(Number);
     assert.equal(end, 300);
@@ -532,7 +532,7 @@ describe('chart strip (Chromium)', () => {
       await view.page.setViewportSize({ width, height });
       const session = new TrainingSession(example('dosage-all.nn.json'));
       for (let i = 0; i < 200; i++) session.step();
-      await view.send({ type: 'breakpoints', breakpoints: breakpointsView([{ id: 'a', enabled: true, kind: 'step', step: 175 }, { id: 'b', enabled: true, kind: 'condition', expression: 'abs(dw1) > 10 && step > 100' }], defaultBuiltins(), []) });
+      await sendBreakpoints(view, breakpointsView([{ id: 'a', enabled: true, kind: 'step', step: 175 }, { id: 'b', enabled: true, kind: 'condition', expression: 'abs(dw1) > 10 && step > 100' }], defaultBuiltins(), []));
       await showCharts(view, session, ['b3']);
       await view.send({ type: 'pin', parameter: 'w1' });
       const clipped = await view.page.evaluate(() => {

@@ -16,7 +16,7 @@ import { modelOf as viewModel } from '../../webview/store';
 import { fmt, signed } from '../../webview/format';
 import { ROOT, screenshot } from '../harness/vscode';
 import { openWebview, useChromium, type WebviewPage } from './page';
-import { example, show } from './scenes';
+import { example, sendBreakpoints, show } from './scenes';
 
 /** What the page draws for `net` at step 0, stopped. */
 const modelOf = (net: Network): NetworkModel => {
@@ -257,7 +257,7 @@ describe('network editor webview (Chromium)', () => {
   });
 
   it("switches the card to 3Blue1Brown's notation with the same numbers", async () => {
-    await view.send({ type: 'breakpoints', breakpoints: breakpointsView([], defaultBuiltins(), new TrainingSession(dosage).setBreakpoints([], defaultBuiltins())) });
+    await sendBreakpoints(view, breakpointsView([], defaultBuiltins(), new TrainingSession(dosage).setBreakpoints([], defaultBuiltins())));
     await view.page.locator('vscode-toolbar-button[title^="3Blue1Brown"]').click();
     await view.page.locator('.edge-label[data-for="w1"]').hover();
     const card = view.page.locator('[role="tooltip"] .active');
@@ -675,7 +675,7 @@ describe('network editor webview (Chromium)', () => {
     /** The host's part: set what the page sent, send back the list with the worker's verdicts. */
     const answer = async (specs: BreakpointSpec[], builtins = defaultBuiltins()): Promise<void> => {
       const statuses = session.setBreakpoints(specs, builtins);
-      await view.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, builtins, statuses) });
+      await sendBreakpoints(view, breakpointsView(specs, builtins, statuses));
     };
     await answer([]);
     const panel = page.locator('.bp-panel');
@@ -772,7 +772,7 @@ describe('network editor webview (Chromium)', () => {
   it('leaves a breakpoint being typed alone while Continue sends frames', async () => {
     const { page } = view;
     const session = new TrainingSession(dosage);
-    await view.send({ type: 'breakpoints', breakpoints: breakpointsView([], defaultBuiltins(), session.setBreakpoints([], defaultBuiltins())) });
+    await sendBreakpoints(view, breakpointsView([], defaultBuiltins(), session.setBreakpoints([], defaultBuiltins())));
     await page.locator('.bp-panel button[aria-label^="Add a breakpoint"]').click();
     const input = page.locator('.bp-input');
     await input.pressSequentially('loss <');
@@ -790,7 +790,7 @@ describe('network editor webview (Chromium)', () => {
     const { page } = view;
     const session = new TrainingSession(dosage);
     const specs: BreakpointSpec[] = [{ id: 'bp1', enabled: true, kind: 'condition', expression: 'loss < 100' }, { id: 'bp2', enabled: true, kind: 'condition', expression: 'loss < 0.01' }];
-    await view.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, defaultBuiltins(), session.setBreakpoints(specs, defaultBuiltins())) });
+    await sendBreakpoints(view, breakpointsView(specs, defaultBuiltins(), session.setBreakpoints(specs, defaultBuiltins())));
     await show(view, dosage, (f) => ({ ...f, breakpoints: session.breakpointStatus() }), session);
     const note = page.locator('.bp-note');
     await note.waitFor();
@@ -808,7 +808,7 @@ describe('network editor webview (Chromium)', () => {
       const net = example('dosage-all.nn.json');
       const session = new TrainingSession(net);
       const specs: BreakpointSpec[] = [{ id: 'bp1', enabled: true, kind: 'condition', expression: 'abs(dw1 > 10' }, { id: 'bp2', enabled: false, kind: 'step', step: 175 }];
-      await light.send({ type: 'breakpoints', breakpoints: breakpointsView(specs, defaultBuiltins(), session.setBreakpoints(specs, defaultBuiltins())) });
+      await sendBreakpoints(light, breakpointsView(specs, defaultBuiltins(), session.setBreakpoints(specs, defaultBuiltins())));
       for (let i = 0; i < 4; i++) session.stepInto();
       await show(light, net, (f) => f, session);
       const colours = await light.page.evaluate(() => ({

@@ -9,7 +9,7 @@ import { CHART_PANELS, type ChartData, type ChartPanel } from '../../src/session
 import { SessionCharts } from '../../src/session/charts';
 import { buildFrame, buildStructure, carriesExplanations, stopExplained } from '../../src/session/frame';
 import { TrainingSession } from '../../src/session/training';
-import type { TrainingFrame } from '../../src/protocol';
+import type { BreakpointsView, TrainingFrame } from '../../src/protocol';
 import { ROOT } from '../harness/vscode';
 import type { WebviewPage } from './page';
 
@@ -47,4 +47,10 @@ export async function showCharts(view: WebviewPage, session: TrainingSession, pa
   await sendCharts(view, data);
   for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor({ state: 'attached' });
   return data;
+}
+
+/** The breakpoints list the host sends, once the page has drawn it (it handles a message in a task of its own). */
+export async function sendBreakpoints(view: WebviewPage, breakpoints: BreakpointsView): Promise<void> {
+  await view.send({ type: 'breakpoints', breakpoints });
+  await view.page.locator(`#app[data-breakpoints-seq="${view.sentCount('breakpoints')}"]`).waitFor();
 }

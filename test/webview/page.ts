@@ -67,7 +67,10 @@ export async function openWebview(theme: ThemeName = 'dark', browser?: Browser):
     sentCount: (type) => sent.get(type) ?? 0,
     send: async (message) => {
       sent.set(message.type, (sent.get(message.type) ?? 0) + 1);
-      await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message);
+      // Delivered as VS Code delivers it (a message event on the window), but dispatched at once,
+      // so the page has handled it when send returns: a test reads the state it caused, never a
+      // state from before it (window.postMessage would queue it as a task of its own).
+      await page.evaluate((m) => globalThis.dispatchEvent(new MessageEvent('message', { data: m })), message);
       if (errors.length) throw new Error(`the webview reported: ${errors.join('; ')}`);
     },
     outsider: async (check) => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { exists } from './workspaceFiles';
 import { EXAMPLE_FILES } from './exampleFiles';
 import { VIEW_TYPE } from './protocol';
 
@@ -136,15 +137,6 @@ export class Examples {
         this.restoreEdited(file).then(() => resolve(file), () => resolve(undefined));
       });
     });
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
   }
 }
 

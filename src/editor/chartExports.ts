@@ -7,6 +7,7 @@
  */
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { exists } from '../workspaceFiles';
 import type { CopyFailure } from '../protocol';
 import { CHART_TITLES, type ChartPanel } from '../session/chartTypes';
 import { exportFolder, isInside } from './exportFolder';
@@ -116,15 +117,6 @@ export class ChartExports {
     if (target.scheme === 'file' && commands.includes('revealFileInOS')) return 'revealFileInOS';
     const inWorkspace = (vscode.workspace.workspaceFolders ?? []).some((f) => isInside(target, f.uri));
     return inWorkspace && commands.includes('revealInExplorer') ? 'revealInExplorer' : undefined;
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -4,14 +4,13 @@
  * meets. Each state is its own test, failing with the violations it finds.
  */
 import assert from 'node:assert/strict';
-import { loadNetwork } from '../../src/core';
 import { EXAMPLE_FILES } from '../../src/exampleFiles';
 import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { TrainingSession } from '../../src/session/training';
 import { axeViolations, describeViolations } from './axe';
 import { openWebview, useChromium, type WebviewPage } from './page';
-import { ALL_PANELS, example, sendBreakpoints, show, showCharts } from './scenes';
+import { ALL_PANELS, canvasNetwork, example, sendBreakpoints, show, showCharts } from './scenes';
 import type { ThemeName } from './themes';
 
 /** Fails with every violation axe finds in the page as it is now. */
@@ -147,12 +146,7 @@ describe('accessible by axe-core in every state of the network editor (Chromium)
 
   it('with thousands of edges drawn on the canvas', async () => {
     view = await openWebview('dark', chromium());
-    const widths = [64, 64, 64, 10];
-    const big = loadNetwork(JSON.stringify({
-      inputs: Array.from({ length: widths[0] }, (_, k) => `x${k}`), outputs: Array.from({ length: 10 }, (_, k) => `y${k}`),
-      layers: widths.slice(1).map((units, l) => ({ units, activation: l === 2 ? 'identity' : 'sigmoid' })),
-      data: { inputs: [Array(64).fill(0.5)], targets: [Array(10).fill(0.1)] },
-    }));
+    const big = canvasNetwork();
     await show(view, big);
     await view.page.locator('canvas.edge-canvas').waitFor();
     await expectAccessible(view, 'a 64-64-64-10 network');

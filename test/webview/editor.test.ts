@@ -16,7 +16,7 @@ import { modelOf as viewModel } from '../../webview/store';
 import { fmt, signed } from '../../webview/format';
 import { ROOT, screenshot } from '../harness/vscode';
 import { openWebview, useChromium, type WebviewPage } from './page';
-import { example, sendBreakpoints, show } from './scenes';
+import { canvasNetwork, example, sendBreakpoints, show } from './scenes';
 
 /** What the page draws for `net` at step 0, stopped. */
 const modelOf = (net: Network): NetworkModel => {
@@ -549,12 +549,7 @@ describe('network editor webview (Chromium)', () => {
   });
 
   it('draws thousands of edges on a canvas and still hovers them', async () => {
-    const widths = [64, 64, 64, 10];
-    const big = loadNetwork(JSON.stringify({
-      inputs: Array.from({ length: widths[0] }, (_, k) => `x${k}`), outputs: Array.from({ length: 10 }, (_, k) => `y${k}`),
-      layers: widths.slice(1).map((units, l) => ({ units, activation: l === 2 ? 'identity' : 'sigmoid' })),
-      data: { inputs: [Array(64).fill(0.5)], targets: [Array(10).fill(0.1)] },
-    }));
+    const big = canvasNetwork();
     await show(view, big);
     assert.equal(await view.page.locator('canvas.edge-canvas').isVisible(), true);
     assert.equal(await view.page.locator('.edge').count(), 0, 'no SVG edges');

@@ -54,3 +54,13 @@ export async function sendBreakpoints(view: WebviewPage, breakpoints: Breakpoint
   await view.send({ type: 'breakpoints', breakpoints });
   await view.page.locator(`#app[data-breakpoints-seq="${view.sentCount('breakpoints')}"]`).waitFor();
 }
+
+/** A 64-64-64-10 network: 8,832 weights, past the canvas threshold, so its edges are drawn on the canvas. */
+export function canvasNetwork(): Network {
+  const widths = [64, 64, 64, 10];
+  return loadNetwork(JSON.stringify({
+    inputs: Array.from({ length: widths[0] }, (_, k) => `x${k}`), outputs: Array.from({ length: 10 }, (_, k) => `y${k}`),
+    layers: widths.slice(1).map((units, l) => ({ units, activation: l === 2 ? 'identity' : 'sigmoid' })),
+    data: { inputs: [Array(64).fill(0.5)], targets: [Array(10).fill(0.1)] },
+  }));
+}

@@ -95,8 +95,27 @@ export class WasmEngine {
   private readonly cfg: number;
   private readonly exports: EngineExports;
 
-  /** Throws a RangeError when the network does not fit one 32-bit memory. */
-  constructor(module: WebAssembly.Module, network: Network) {
+  /** The whole state vector (parameters, then the optimizer's buffers): `params` is its start. */
+  readonly state: Float64Array;
+  /** The header's view, for pointing the passes at the whole training set or at a batch. */
+  private readonly view: DataView;
+  private readonly inputsAt: number;
+  private readonly targetsAt: number;
+  private readonly batchInputsAt: number;
+  private readonly batchTargetsAt: number;
+  private readonly batchInputs: Float64Array;
+  private readonly batchTargets: Float64Array;
+  private readonly allInputs: Float64Array;
+  private readonly allTargets: Float64Array;
+  private readonly nIn: number;
+  private readonly nOut: number;
+
+  /**
+   * Throws a RangeError when the network does not fit one 32-bit memory. `stateLength` (at least
+   * the parameter count) sizes the state vector; `batchRows` the rows a batch copies its samples
+   * into (0: the passes only ever see the whole training set).
+   */
+  constructor(module: WebAssembly.Module, network: Network, stateLength = network.parameterCount, batchRows = 0) {
     const samples = network.data.samples;
     const layers = network.layers;
     const nIn = network.inputNames.length;
@@ -110,11 +129,13 @@ export class WasmEngine {
       return at;
     };
     const cfg = take(HEADER + LAYER * layers.length);
-    const params = take(8 * count);
+    const params = take(8 * stateLength);
     const gradients = take(8 * count);
     const trainable = take(count);
     const inputs = take(8 * samples * nIn);
     const targets = take(8 * samples * nOut);
+    const batchInputs = take(8 * batchRows * nIn);
+    const batchTargets = take(8 * batchRows * nOut);
     const buffers = layers.map((l) => ({ x: take(8 * samples * l.units), y: take(8 * samples * l.units), dx: take(8 * samples * l.units), dy: take(8 * samples * l.units) }));
     const pages = Math.ceil(top / PAGE);
     if (pages > MAX_PAGES) throw new RangeError(`the network needs ${top} bytes, more than one WebAssembly memory holds`);
@@ -128,12 +149,23 @@ export class WasmEngine {
 
     this.cfg = cfg;
     this.header = f64(cfg, 2);
+    this.state = f64(params, stateLength);
     this.params = f64(params, count);
     this.gradients = f64(gradients, count);
     this.trainable = new Uint8Array(buffer, trainable, count);
     this.trainable.set(network.training.trainable);
-    f64(inputs, samples * nIn).set(network.data.inputs);
-    f64(targets, samples * nOut).set(network.data.targets);
+    this.allInputs = f64(inputs, samples * nIn);
+    this.allTargets = f64(targets, samples * nOut);
+    this.allInputs.set(network.data.inputs);
+    this.allTargets.set(network.data.targets);
+    this.batchInputs = f64(batchInputs, batchRows * nIn);
+    this.batchTargets = f64(batchTargets, batchRows * nOut);
+    this.inputsAt = inputs;
+    this.targetsAt = targets;
+    this.batchInputsAt = batchInputs;
+    this.batchTargetsAt = batchTargets;
+    this.nIn = nIn;
+    this.nOut = nOut;
     layers.forEach((l, i) => {
       const n = samples * l.units;
       this.x.push(f64(buffers[i].x, n));
@@ -143,6 +175,7 @@ export class WasmEngine {
     });
 
     const view = new DataView(buffer, cfg, HEADER + LAYER * layers.length);
+    this.view = view;
     const u32 = (at: number, value: number): void => view.setUint32(at, value, true);
     view.setFloat64(H_LR, network.training.learningRate, true);
     u32(H_LAYERS, layers.length);
@@ -178,6 +211,31 @@ export class WasmEngine {
     this.trainable.set(trainable);
   }
 
+  /**
+   * Points the passes at the samples `indices[0..count)` of the training set, copied into the
+   * batch rows in that order. Allocates nothing.
+   */
+  useBatch(indices: Int32Array, count: number): void {
+    const { nIn, nOut, allInputs, allTargets, batchInputs, batchTargets } = this;
+    for (let r = 0; r < count; r++) {
+      const i = indices[r];
+      for (let k = 0; k < nIn; k++) batchInputs[r * nIn + k] = allInputs[i * nIn + k];
+      for (let k = 0; k < nOut; k++) batchTargets[r * nOut + k] = allTargets[i * nOut + k];
+    }
+    this.point(count, this.batchInputsAt, this.batchTargetsAt);
+  }
+
+  /** Points the passes at the whole training set, in file order. */
+  useAll(): void {
+    this.point(this.allInputs.length / Math.max(1, this.nIn), this.inputsAt, this.targetsAt);
+  }
+
+  private point(samples: number, inputs: number, targets: number): void {
+    this.view.setUint32(H_SAMPLES, samples, true);
+    this.view.setUint32(H_TARGETS, targets, true);
+    this.view.setUint32(HEADER + L_A, inputs, true);
+  }
+
   /** Forward pass only; returns the loss. */
   forward(): number {
     return this.exports.forward(this.cfg);
@@ -205,9 +263,9 @@ export class WasmEngine {
 }
 
 /** The engine for `network`, or null where WebAssembly SIMD is unavailable. */
-export function createWasmEngine(network: Network): WasmEngine | null {
+export function createWasmEngine(network: Network, stateLength = network.parameterCount, batchRows = 0): WasmEngine | null {
   const module = engineModule();
-  return module === null ? null : new WasmEngine(module, network);
+  return module === null ? null : new WasmEngine(module, network, stateLength, batchRows);
 }
 
 /** Rounds up to 16 bytes, for v128 loads; arithmetic, not bit operations, past 2^31. */

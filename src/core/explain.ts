@@ -81,6 +81,10 @@ export interface Explanation {
   /** "= Σ_i -2(observed_i - predicted_i) × w3 × ...": the factors by what they equal. */
   expandedFormula: string;
   terms: Term[];
+  /** With regularization, the penalty's derivative (0 for a bias): the terms plus this are the derivative. */
+  regularization?: number;
+  /** With batches, the samples (from 1) of the batch the terms sum over; absent in full batch (every sample). */
+  batch?: number[];
 }
 
 /** How many nested paths one term may carry beyond the first sum's own. */
@@ -105,33 +109,44 @@ class Explainer {
   explain(p: ParameterInfo): Explanation {
     const l = p.layer - 1;
     const terms: Term[] = [];
-    const { samples } = this.net.data;
+    // The samples of the batch the next step trains on (every sample in full batch): row i of the
+    // passes' buffers is training sample batch[i].
+    const samples = this.t.batchCount;
+    const batch = this.t.batch;
     const nIn = this.net.inputNames.length;
     const nOut = this.net.outputNames.length;
     for (let i = 0; i < samples; i++) {
+      const s = batch[i];
       const budget = { left: PATH_BUDGET };
       const factors = [...this.upstream(l, p.unit, i, 0, budget), ...this.activation(l, p.unit, i), this.local(p, i)];
       const predicted = Array.from(this.t.predicted.subarray(i * nOut, (i + 1) * nOut));
       terms.push({
-        sample: i + 1,
+        sample: s + 1,
         value: product(factors),
         factors,
-        inputs: Array.from(this.net.data.inputs.subarray(i * nIn, (i + 1) * nIn)),
-        observed: Array.from(this.net.data.targets.subarray(i * nOut, (i + 1) * nOut)),
+        inputs: Array.from(this.net.data.inputs.subarray(s * nIn, (s + 1) * nIn)),
+        observed: Array.from(this.net.data.targets.subarray(s * nOut, (s + 1) * nOut)),
         predicted,
         ...(this.net.loss === 'cross-entropy' ? { probabilities: softmax(predicted) } : {}),
       });
     }
     const derivativeLabel = `d${this.loss}/d${p.name}`;
     const first = terms[0].factors;
+    // The penalty's derivative, one more term beside the samples' (weights only).
+    const { l1, l2 } = this.net.training.regularization;
+    const w = this.t.params[p.index];
+    const regularization = p.kind === 'weight' && (l1 !== 0 || l2 !== 0) ? l1 * Math.sign(w) + 2 * l2 * w : 0;
+    const penalty = regularization === 0 && p.kind !== 'weight' ? '' : [l1 !== 0 ? `${l1} × sign(${p.name})` : '', l2 !== 0 ? `2 × ${l2} × ${p.name}` : ''].filter(Boolean).join(' + ');
     return {
       parameter: p.name,
-      value: this.t.params[p.index],
+      value: w,
       derivative: this.t.gradients[p.index],
       derivativeLabel,
-      formula: `${derivativeLabel} = Σ_i ${first.map((f) => f.label).join(' × ')}`,
-      expandedFormula: `= Σ_i ${first.map((f) => f.expression).join(" × ")}`,
+      formula: `${derivativeLabel} = Σ_i ${first.map((f) => f.label).join(' × ')}${penalty ? ` + ${penalty}` : ''}`,
+      expandedFormula: `= Σ_i ${first.map((f) => f.expression).join(" × ")}${penalty ? ` + ${penalty}` : ''}`,
       terms,
+      ...(l1 !== 0 || l2 !== 0 ? { regularization } : {}),
+      ...(this.t.batches.full ? {} : { batch: Array.from(batch.subarray(0, samples), (b) => b + 1) }),
     };
   }
 
@@ -202,7 +217,7 @@ class Explainer {
     if (p.kind === 'bias') return { label, value: 1, expression: '1', kind: 'one', of, wrt };
     if (l === 0) {
       const nIn = this.net.inputNames.length;
-      return { label, value: this.net.data.inputs[i * nIn + p.input], expression: `${this.net.inputNames[p.input]}_i`, kind: 'input', of, wrt };
+      return { label, value: this.net.data.inputs[this.t.batch[i] * nIn + p.input], expression: `${this.net.inputNames[p.input]}_i`, kind: 'input', of, wrt };
     }
     const prev = this.net.layers[l - 1];
     return { label, value: this.t.y[l - 1][i * prev.units + p.input], expression: this.name(l - 1, p.input, 'y'), kind: 'input', of, wrt };
@@ -215,7 +230,7 @@ class Explainer {
     const sub = nOut === 1 ? '_i' : `_{${this.net.outputNames[k]},i}`;
     const expression = this.net.loss === 'cross-entropy'
       ? `softmax${sub} - observed${sub}`
-      : `-2(observed${sub} - predicted${sub})${this.net.loss === 'mse' ? ` / ${this.net.data.samples}` : ''}`;
+      : `-2(observed${sub} - predicted${sub})${this.net.loss === 'mse' ? ` / ${this.t.batchCount}` : ''}`;
     return { label: `d${this.loss}/d${predicted}`, value: this.t.dy[this.last][at], expression, kind: 'loss', of: LOSS, wrt: { q: 'y', layer: this.last + 1, unit: k } };
   }
 

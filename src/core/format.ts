@@ -11,8 +11,11 @@
 import { type Node, type ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
 import { LineIndex, NetworkFileError, type SourcePosition } from './errors';
 import { ACTIVATIONS, type Activation, LOSSES, type Loss } from './math';
-import { buildLayout, describeParameterNames, findParameter, type LayerShape, type Network, type ParameterTable } from './network';
+import { buildLayout, type Dataset, describeParameterNames, findParameter, type LayerShape, type Network, type ParameterTable } from './network';
+import { shuffle } from './batches';
+import { OPTIMIZER_DEFAULTS, OPTIMIZER_TYPES, type OptimizerSettings, SGD } from './optimizers';
 import { SeededRandom } from './random';
+import { CONSTANT, type Regularization, type Schedule, SCHEDULE_TYPES } from './trainingRules';
 
 export const FORMAT_VERSION = 1;
 export const WEIGHT_INITS = ['normal', 'uniform', 'glorot'] as const;
@@ -27,7 +30,39 @@ export const INIT_DEFAULTS = { weights: 'normal' as WeightInit, biases: 0, seed:
  */
 export const LIMITS = { parameters: 10_000_000, activations: 10_000_000 } as const;
 
-const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'notation', 'inputs', 'outputs', 'layers', 'init', 'data', 'loss', 'training'];
+const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'notation', 'inputs', 'outputs', 'layers', 'init', 'data', 'validation', 'loss', 'training'];
+
+/** What `training` may hold. */
+export const TRAINING_KEYS = [
+  'learningRate', 'maxSteps', 'minStepSize', 'trainable', 'optimizer', 'batchSize', 'shuffle', 'seed',
+  'regularization', 'schedule', 'clip', 'validationShare',
+];
+
+/**
+ * `validationShare` of `data`'s samples held out: after a shuffle seeded by `seed`, the last
+ * floor(share x n) (at least one) are the validation set; the rest, in file order, the training set.
+ */
+export function splitValidation(data: Dataset, share: number, seed: number, nIn: number, nOut: number): { training: Dataset; validation: Dataset; held: Int32Array } {
+  const n = data.samples;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  shuffle(order, new SeededRandom(seed));
+  const heldCount = Math.min(n - 1, Math.max(1, Math.floor(share * n)));
+  const held = order.slice(n - heldCount).sort();
+  const isHeld = new Uint8Array(n);
+  for (const i of held) isHeld[i] = 1;
+  const kept = Int32Array.from({ length: n }, (_, i) => i).filter((i) => isHeld[i] === 0);
+  const pick = (rows: Int32Array): Dataset => {
+    const inputs = new Float64Array(rows.length * nIn);
+    const targets = new Float64Array(rows.length * nOut);
+    rows.forEach((i, r) => {
+      inputs.set(data.inputs.subarray(i * nIn, (i + 1) * nIn), r * nIn);
+      targets.set(data.targets.subarray(i * nOut, (i + 1) * nOut), r * nOut);
+    });
+    return { samples: rows.length, inputs, targets };
+  };
+  return { training: pick(kept), validation: pick(held), held };
+}
 
 /** The notations a file may ask to be read in: StatQuest's (the default) or 3Blue1Brown's. */
 export const NOTATIONS = ['statquest', '3b1b'] as const;
@@ -122,11 +157,27 @@ class Loader {
     }
     if (loss === 'cross-entropy') this.checkOneHot(dataNode, data.targets, outputNames);
 
-    const training = this.training(this.prop(root, 'training'), layout);
+    const validationNode = this.prop(root, 'validation');
+    let validation = validationNode ? this.data(validationNode, inputNames, outputNames, 'validation') : null;
+    if (validation !== null && loss === 'cross-entropy') this.checkOneHot(validationNode!, validation.targets, outputNames);
+    const trainingNode = this.prop(root, 'training');
+    const share = trainingNode ? this.prop(trainingNode, 'validationShare') : undefined;
+    let trainingSet = data;
+    if (share) {
+      if (validationNode) throw this.error(share, 'training.validationShare holds out some of data for validation, but the file has its own "validation" set: give one or the other');
+      const value = this.number(share, 'training.validationShare');
+      if (!(value > 0 && value < 1)) throw this.error(share, `training.validationShare must be between 0 and 1 (the share of the samples held out, e.g. 0.2), not ${this.show(share)}`);
+      if (data.samples < 2) throw this.error(share, 'training.validationShare needs at least 2 samples in data: one to train on and one to hold out');
+      const seedNode = this.prop(trainingNode!, 'seed');
+      const split = splitValidation(data, value, seedNode?.type === 'number' && Number.isInteger(seedNode.value) ? seedNode.value as number : 0, inputNames.length, outputNames.length);
+      trainingSet = split.training;
+      validation = split.validation;
+    }
+    const training = this.training(trainingNode, layout, trainingSet.samples);
     return {
       name, description, notation, inputNames, outputNames, layers: layout.layers, weightCount: layout.weightCount,
       parameterCount: layout.parameterCount, initialParameters: params, parameters: layout.parameters,
-      data, loss, training, parameterPositions: positions,
+      data: trainingSet, validation, loss, training, parameterPositions: positions,
     };
   }
 
@@ -315,17 +366,17 @@ class Loader {
     }
   }
 
-  private data(node: Node, inputNames: readonly string[], outputNames: readonly string[]): Network['data'] {
+  private data(node: Node, inputNames: readonly string[], outputNames: readonly string[], name = 'data'): Network['data'] {
     const nIn = inputNames.length;
     const nOut = outputNames.length;
     if (node.type === 'array') {
       const rows = node.children ?? [];
-      if (rows.length === 0) throw this.error(node, 'data is empty: training needs at least one sample');
+      if (rows.length === 0) throw this.error(node, `${name} is empty: ${name === 'data' ? 'training' : 'validation'} needs at least one sample`);
       const inputs = new Float64Array(rows.length * nIn);
       const targets = new Float64Array(rows.length * nOut);
       const columns = [...inputNames, ...outputNames];
       rows.forEach((row, i) => {
-        const where = `data[${i}]`;
+        const where = `${name}[${i}]`;
         this.expectType(row, 'object', where, `a row object with ${columns.map((c) => `"${c}"`).join(', ')}`);
         this.rejectUnknownKeys(row, columns, where, 'column');
         inputNames.forEach((c, k) => { inputs[i * nIn + k] = this.number(this.requiredColumn(row, c, where), `${where}.${c}`); });
@@ -334,17 +385,17 @@ class Loader {
       return { samples: rows.length, inputs, targets };
     }
     if (node.type === 'object') {
-      this.rejectUnknownKeys(node, ['inputs', 'targets'], 'data');
-      const inRows = this.matrix(this.required(node, 'inputs', 'data'), 'data.inputs', nIn, 'input');
-      const outNode = this.required(node, 'targets', 'data');
-      const outRows = this.matrix(outNode, 'data.targets', nOut, 'output');
-      if (inRows.length === 0) throw this.error(node, 'data is empty: training needs at least one sample');
+      this.rejectUnknownKeys(node, ['inputs', 'targets'], name);
+      const inRows = this.matrix(this.required(node, 'inputs', name), `${name}.inputs`, nIn, 'input');
+      const outNode = this.required(node, 'targets', name);
+      const outRows = this.matrix(outNode, `${name}.targets`, nOut, 'output');
+      if (inRows.length === 0) throw this.error(node, `${name} is empty: ${name === 'data' ? 'training' : 'validation'} needs at least one sample`);
       if (outRows.length !== inRows.length) {
-        throw this.error(outNode, `data.targets has ${outRows.length} row${outRows.length === 1 ? '' : 's'} but data.inputs has ${inRows.length}: one target row per input row`);
+        throw this.error(outNode, `${name}.targets has ${outRows.length} row${outRows.length === 1 ? '' : 's'} but ${name}.inputs has ${inRows.length}: one target row per input row`);
       }
       return { samples: inRows.length, inputs: Float64Array.from(inRows.flat()), targets: Float64Array.from(outRows.flat()) };
     }
-    throw this.error(node, `data must be an array of rows ({ ${[...inputNames, ...outputNames].map((c) => `"${c}": ...`).join(', ')} }) or { "inputs": [[...]], "targets": [[...]] }, not ${this.describe(node)}`);
+    throw this.error(node, `${name} must be an array of rows ({ ${[...inputNames, ...outputNames].map((c) => `"${c}": ...`).join(', ')} }) or { "inputs": [[...]], "targets": [[...]] }, not ${this.describe(node)}`);
   }
 
   private matrix(node: Node, where: string, width: number, what: string): number[][] {
@@ -357,19 +408,24 @@ class Loader {
     });
   }
 
-  private training(node: Node | undefined, network: ParameterTable): Network['training'] {
+  private training(node: Node | undefined, network: ParameterTable, samples: number): Network['training'] {
     let learningRate: number = TRAINING_DEFAULTS.learningRate;
     let maxSteps: number = TRAINING_DEFAULTS.maxSteps;
     let minStepSize: number = TRAINING_DEFAULTS.minStepSize;
     const trainable = new Uint8Array(network.parameterCount).fill(1);
+    let optimizer: OptimizerSettings = SGD;
+    let batchSize: number | null = null;
+    let shuffle: boolean | undefined;
+    let seed = 0;
+    let regularization: Regularization = { l1: 0, l2: 0 };
+    let schedule: Schedule = CONSTANT;
+    let clip: number | null = null;
+    let validationShare: number | null = null;
     if (node) {
       this.expectType(node, 'object', 'training', 'an object ({ "learningRate": 0.1, ... })');
-      this.rejectUnknownKeys(node, ['learningRate', 'maxSteps', 'minStepSize', 'trainable'], 'training');
+      this.rejectUnknownKeys(node, TRAINING_KEYS, 'training');
       const lr = this.prop(node, 'learningRate');
-      if (lr) {
-        learningRate = this.number(lr, 'training.learningRate');
-        if (!(learningRate > 0)) throw this.error(lr, `training.learningRate must be a positive number, not ${this.show(lr)}`);
-      }
+      if (lr) learningRate = this.positive(lr, 'training.learningRate');
       const ms = this.prop(node, 'maxSteps');
       if (ms) maxSteps = this.integer(ms, 'training.maxSteps', 0);
       const mss = this.prop(node, 'minStepSize');
@@ -389,8 +445,107 @@ class Loader {
           trainable[p.index] = 1;
         }
       }
+      const o = this.prop(node, 'optimizer');
+      if (o) optimizer = this.optimizer(o);
+      const bs = this.prop(node, 'batchSize');
+      if (bs) {
+        batchSize = this.integer(bs, 'training.batchSize', 1);
+        if (batchSize > samples) throw this.error(bs, `training.batchSize is ${batchSize} but the training set has ${samples} sample${samples === 1 ? '' : 's'}: give ${samples} or fewer (${samples} is full batch, the default)`);
+      }
+      const sh = this.prop(node, 'shuffle');
+      if (sh) shuffle = this.boolean(sh, 'training.shuffle');
+      const sd = this.prop(node, 'seed');
+      if (sd) {
+        seed = this.number(sd, 'training.seed');
+        if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw this.error(sd, `training.seed must be a whole number from 0 to 4294967295, not ${this.show(sd)}`);
+      }
+      const r = this.prop(node, 'regularization');
+      if (r) {
+        this.expectType(r, 'object', 'training.regularization', 'an object such as { "l2": 0.01 }');
+        this.rejectUnknownKeys(r, ['l1', 'l2'], 'training.regularization');
+        const read = (key: 'l1' | 'l2'): number => {
+          const v = this.prop(r, key);
+          if (!v) return 0;
+          const value = this.number(v, `training.regularization.${key}`);
+          if (value < 0) throw this.error(v, `training.regularization.${key} must be zero or more, not ${this.show(v)}`);
+          return value;
+        };
+        regularization = { l1: read('l1'), l2: read('l2') };
+      }
+      const sc = this.prop(node, 'schedule');
+      if (sc) schedule = this.schedule(sc);
+      const c = this.prop(node, 'clip');
+      if (c) {
+        this.expectType(c, 'object', 'training.clip', 'an object such as { "norm": 1 }');
+        this.rejectUnknownKeys(c, ['norm'], 'training.clip');
+        clip = this.positive(this.required(c, 'norm', 'training.clip'), 'training.clip.norm');
+      }
+      const vs = this.prop(node, 'validationShare');
+      if (vs) validationShare = this.number(vs, 'training.validationShare');
     }
-    return { learningRate, maxSteps, minStepSize, trainable };
+    return {
+      learningRate, maxSteps, minStepSize, trainable, optimizer, batchSize, shuffle: shuffle ?? (batchSize !== null && batchSize < samples), seed,
+      regularization, schedule, clip, validationShare,
+    };
+  }
+
+  /** "sgd", or { "type": ..., and that optimizer's fields }, each field as PyTorch names and bounds it. */
+  private optimizer(node: Node): OptimizerSettings {
+    if (node.type === 'string') {
+      const type = this.oneOf(node, OPTIMIZER_TYPES, 'training.optimizer');
+      return OPTIMIZER_DEFAULTS[type];
+    }
+    this.expectType(node, 'object', 'training.optimizer', `"sgd" or an object such as { "type": "adam" } (${OPTIMIZER_TYPES.join(', ')})`);
+    const type = this.oneOf(this.required(node, 'type', 'training.optimizer'), OPTIMIZER_TYPES, 'training.optimizer.type');
+    const defaults: Record<string, number | boolean | string> = OPTIMIZER_DEFAULTS[type];
+    const fields = Object.keys(defaults).filter((k) => k !== 'type');
+    this.rejectUnknownKeys(node, ['type', ...fields], `training.optimizer (${type})`);
+    const settings: Record<string, number | boolean | string> = { ...defaults };
+    for (const field of fields) {
+      const v = this.prop(node, field);
+      if (!v) continue;
+      const where = `training.optimizer.${field}`;
+      if (typeof defaults[field] === 'boolean') { settings[field] = this.boolean(v, where); continue; }
+      const value = this.number(v, where);
+      // PyTorch's own checks: 0 <= momentum, dampening, alpha, betas < 1 (betas and alpha strictly below 1), eps > 0, decay >= 0.
+      const rate = field === 'beta1' || field === 'beta2' || field === 'alpha';
+      if (rate && !(value >= 0 && value < 1)) throw this.error(v, `${where} must be at least 0 and below 1 (e.g. ${defaults[field]}), not ${this.show(v)}`);
+      if (field === 'epsilon' && !(value > 0)) throw this.error(v, `${where} must be a positive number (e.g. 1e-8), not ${this.show(v)}`);
+      if ((field === 'momentum' || field === 'dampening' || field === 'weightDecay') && value < 0) throw this.error(v, `${where} must be zero or more, not ${this.show(v)}`);
+      settings[field] = value;
+    }
+    if (type === 'momentum' && settings.nesterov === true && (settings.dampening !== 0 || !((settings.momentum as number) > 0))) {
+      throw this.error(this.prop(node, 'nesterov')!, 'training.optimizer.nesterov needs a momentum above 0 and a dampening of 0 (PyTorch refuses anything else)');
+    }
+    return settings as unknown as OptimizerSettings;
+  }
+
+  /** { "type": "step" | "exponential" | "cosine", and its fields }. */
+  private schedule(node: Node): Schedule {
+    this.expectType(node, 'object', 'training.schedule', 'an object such as { "type": "step", "every": 100, "factor": 0.5 }');
+    const type = this.oneOf(this.required(node, 'type', 'training.schedule'), SCHEDULE_TYPES, 'training.schedule.type');
+    const factor = (): number => {
+      const v = this.required(node, 'factor', `training.schedule (${type})`);
+      const value = this.number(v, 'training.schedule.factor');
+      if (!(value > 0)) throw this.error(v, `training.schedule.factor must be a positive number (e.g. 0.5), not ${this.show(v)}`);
+      return value;
+    };
+    switch (type) {
+      case 'step':
+        this.rejectUnknownKeys(node, ['type', 'every', 'factor'], 'training.schedule (step)');
+        return { type, every: this.integer(this.required(node, 'every', 'training.schedule (step)'), 'training.schedule.every', 1), factor: factor() };
+      case 'exponential':
+        this.rejectUnknownKeys(node, ['type', 'factor'], 'training.schedule (exponential)');
+        return { type, factor: factor() };
+      case 'cosine': {
+        this.rejectUnknownKeys(node, ['type', 'steps', 'min'], 'training.schedule (cosine)');
+        const steps = this.integer(this.required(node, 'steps', 'training.schedule (cosine)'), 'training.schedule.steps', 1);
+        const minNode = this.prop(node, 'min');
+        const min = minNode ? this.number(minNode, 'training.schedule.min') : 0;
+        if (minNode && min < 0) throw this.error(minNode, `training.schedule.min must be zero or more, not ${this.show(minNode)}`);
+        return { type, steps, min };
+      }
+    }
   }
 
   private names(node: Node, where: string): string[] {
@@ -449,6 +604,17 @@ class Loader {
     const v = this.number(node, where);
     if (!Number.isInteger(v) || v < min) throw this.error(node, `${where} must be a whole number of at least ${min}, not ${this.show(node)}`);
     return v;
+  }
+
+  private positive(node: Node, where: string): number {
+    const v = this.number(node, where);
+    if (!(v > 0)) throw this.error(node, `${where} must be a positive number, not ${this.show(node)}`);
+    return v;
+  }
+
+  private boolean(node: Node, where: string): boolean {
+    if (node.type !== 'boolean') throw this.error(node, `${where} must be true or false, not ${this.describe(node)}`);
+    return node.value as boolean;
   }
 
   private string(node: Node, where: string): string {

@@ -80,12 +80,13 @@ export class History {
   private lossCount = 0;
 
   constructor(private readonly trainer: Trainer, options: HistoryOptions = {}) {
-    const size = trainer.params.length;
+    // A state is the trainer's whole state vector: the parameters and the optimizer's buffers.
+    const size = trainer.state.length;
     this.size = size;
     const bytesPerState = size * 8;
     this.cap = Math.max(options.maxBytes ?? HISTORY_DEFAULTS.maxBytes, 2 * bytesPerState + 1024);
     this.checkpointEvery = Math.max(1, Math.floor(options.checkpointEvery ?? HISTORY_DEFAULTS.checkpointEvery));
-    this.base = Float64Array.from(trainer.params);
+    this.base = Float64Array.from(trainer.state);
     this.baseStep = trainer.stepCount;
     this.latest = trainer.stepCount;
 
@@ -111,9 +112,9 @@ export class History {
     this.lossValues = new Float64Array(Math.min(this.lossLimit, 1024));
   }
 
-  /** The state the history began at (step baseStep): a view, not to be written. */
+  /** The parameters the history began at (step baseStep): a view, not to be written. */
   get baseParameters(): Float64Array {
-    return this.base;
+    return this.base.subarray(0, this.trainer.params.length);
   }
 
   /** Bytes held by the history's buffers (what the cap bounds). */
@@ -140,11 +141,11 @@ export class History {
     const t = this.trainer;
     const s = t.stepCount;
     if (s > this.latest + 1 || s <= this.baseStep) throw new RangeError(`history reaches step ${this.latest}; cannot record step ${s}`);
-    if (this.recentSlots > 0) this.keepRecent(s, t.params);
+    if (this.recentSlots > 0) this.keepRecent(s, t.state);
     if (s <= this.latest) return;
     this.latest = s;
     if (s - 1 === this.nextLossState) this.pushLoss(s - 1, t.loss);
-    if (s === this.nextCheckpoint) this.pushCheckpoint(s, t.params);
+    if (s === this.nextCheckpoint) this.pushCheckpoint(s, t.state);
   }
 
   /** Puts step s's parameters in the ring: the next after the ring's last, or a ring of its own. */
@@ -188,15 +189,15 @@ export class History {
     const t = this.trainer;
     if (this.putFromRing(t, step)) return 0;
     const { step: from, params: source } = this.checkpointAtOrBefore(step);
-    t.setParameters(source);
+    t.setState(source);
     t.stepCount = from;
     // Refill the ring on the way, so stepping back again from here is a copy.
     const keepFrom = Math.max(from, step - this.recentSlots + 1);
-    if (this.recentSlots > 0 && from >= keepFrom) this.keepRecent(from, t.params);
+    if (this.recentSlots > 0 && from >= keepFrom) this.keepRecent(from, t.state);
     while (t.stepCount < step) {
       t.step();
       const s = t.stepCount;
-      if (this.recentSlots > 0 && s >= keepFrom) this.keepRecent(s, t.params);
+      if (this.recentSlots > 0 && s >= keepFrom) this.keepRecent(s, t.state);
       yield (s - from) / (step - from);
     }
     t.lastStepSize = 0;
@@ -217,7 +218,7 @@ export class History {
     this.check(step);
     if (this.putFromRing(scratch, step)) return 0;
     const from = this.checkpointAtOrBefore(step);
-    scratch.setParameters(from.params);
+    scratch.setState(from.params);
     scratch.stepCount = from.step;
     while (scratch.stepCount < step) {
       scratch.step();
@@ -237,7 +238,7 @@ export class History {
   private putFromRing(t: Trainer, step: number): boolean {
     if (!this.inRing(step)) return false;
     const at = (step % this.recentSlots) * this.size;
-    t.setParameters(this.recentParams.subarray(at, at + this.size));
+    t.setState(this.recentParams.subarray(at, at + this.size));
     t.stepCount = step;
     t.lastStepSize = 0;
     return true;

@@ -15,3 +15,6 @@ export * from './parameterLayout';
 export * from './rounding';
 export * from './curves';
 export * from './numbers';
+export * from './optimizers';
+export * from './trainingRules';
+export * from './batches';

@@ -1,5 +1,7 @@
 import type { Activation, Loss } from './math';
 import type { SourcePosition } from './errors';
+import type { OptimizerSettings } from './optimizers';
+import type { Regularization, Schedule } from './trainingRules';
 
 /**
  * One layer of units. Its weights are the `units x inputs` matrix W[j][k] (from unit k of the
@@ -43,6 +45,28 @@ export interface TrainingSettings {
   readonly minStepSize: number;
   /** 1 where gradient descent may change the parameter, by parameter index. */
   readonly trainable: Uint8Array;
+  /** The update rule: plain gradient descent (StatQuest's) unless the file names another. */
+  readonly optimizer: OptimizerSettings;
+  /**
+   * Samples per step, or null for the whole training set (full batch, the default: null rather
+   * than a count, so a network made from another with other data still trains on all of it).
+   */
+  readonly batchSize: number | null;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  /** The penalty on the weights added to the loss (both 0: none). */
+  readonly regularization: Regularization;
+  /** The learning rate of each update (constant unless the file names a schedule). */
+  readonly schedule: Schedule;
+  /** The gradient norm clipping scales down to, or null. */
+  readonly clip: number | null;
+  /** The share of the file's samples held out for validation (`validationShare`), or null. */
+  readonly validationShare: number | null;
+}
+
+/** Whether the settings train exactly as StatQuest does: full batch, plain gradient descent, nothing added. */
+export function isPlainTraining(t: TrainingSettings, samples: number): boolean {
+  return t.optimizer.type === 'sgd' && (t.batchSize === null || t.batchSize >= samples) && t.regularization.l1 === 0 && t.regularization.l2 === 0 && t.schedule.type === 'constant' && t.clip === null;
 }
 
 /**
@@ -65,7 +89,10 @@ export interface Network {
   readonly parameterCount: number;
   readonly initialParameters: Float64Array;
   readonly parameters: readonly ParameterInfo[];
+  /** The training set: the file's `data`, less any samples `validationShare` holds out. */
   readonly data: Dataset;
+  /** The validation set (`validation`, or the samples `validationShare` holds out), or null. */
+  readonly validation: Dataset | null;
   readonly loss: Loss;
   readonly training: TrainingSettings;
   /** Where each parameter's number is written in the file; undefined where `init` made it. */

@@ -10,6 +10,12 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
+  /** Starts over from `seed`, as a new generator would (without allocating one). */
+  reset(seed: number): void {
+    this.state = seed >>> 0;
+    this.spare = undefined;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

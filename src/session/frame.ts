@@ -4,7 +4,7 @@
  * numbers while they are few, a byte per weight past that, unit values and explanations only when
  * few and cheap. Pure (no vscode import): the worker builds these, the tests check them.
  */
-import { explain, finiteDifference, findParameter, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
+import { explain, finiteDifference, findParameter, isPlainTraining, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
 import { EXACT_FRAME_LIMIT, type Explained, type ExplanationView, type NetworkStructure, type TrainingFrame, type UnitView } from './views';
 import type { BreakpointStatus } from './breakpointTypes';
 import { progressOf } from './stepper';
@@ -178,13 +178,18 @@ export function explainView(network: Network, trainer: Trainer, name: string): E
   if (!p) return null;
   const e = explain(trainer, p);
   const trainable = network.training.trainable[p.index] === 1;
-  const { learningRate } = network.training;
+  const update = trainer.describeUpdate(p.index);
   return {
     ...e,
     step: trainer.stepCount,
-    finiteDifference: finiteDifference(network, trainer.params, p.index),
-    learningRate,
+    // Over the same samples as the derivative: the next step's batch, or every sample.
+    finiteDifference: finiteDifference(network, trainer.params, p.index, undefined, trainer.batches.full ? undefined : trainer.stepCount),
+    learningRate: update.learningRate,
     trainable,
-    nextValue: trainable ? e.value - learningRate * e.derivative : e.value,
+    nextValue: update.after,
+    // Plain gradient descent's update is the card's learning rate times derivative already.
+    ...(isPlainTraining(network.training, network.data.samples) ? {} : {
+      update: { rule: update.rule, terms: update.terms.map((t) => ({ ...t })), plainStep: update.plainStep, clipScale: update.clipScale, optimizer: network.training.optimizer.type },
+    }),
   };
 }

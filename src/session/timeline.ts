@@ -60,6 +60,7 @@ export class Timeline {
     const t = this.trainer;
     if (this.rebased) {
       t.setParameters(network.initialParameters);
+      t.resetOptimizer();
       t.stepCount = 0;
       t.lastStepSize = 0;
       this.history = new History(t, this.options);

@@ -4,7 +4,7 @@
  * bundle carries neither valibot nor the webview's messages (src/protocol.ts re-exports these for
  * the page, which imports types only).
  */
-import type { Explanation, ParameterKind, StopReason, Activation, Loss } from '../core';
+import type { Explanation, ParameterKind, StopReason, Activation, Loss, OptimizerType } from '../core';
 import type { BreakpointStatus } from './breakpointTypes';
 import type { Phase } from './stepper';
 import type { Activity, Stop } from './training';
@@ -40,8 +40,22 @@ export interface ExplanationView extends Explanation {
   finiteDifference: number;
   learningRate: number;
   trainable: boolean;
-  /** value - learningRate x derivative (the value itself when not trainable). */
+  /** The value after the next update (value - learningRate x derivative in plain gradient descent; the value itself when not trainable). */
   nextValue: number;
+  /** The next update as the optimizer makes it, written out (docs/training.md); absent in plain gradient descent. */
+  update?: UpdateView;
+}
+
+export interface UpdateView {
+  optimizer: OptimizerType;
+  /** The rule in one line, e.g. "m = β1 × m + (1 − β1) × g; ...". */
+  rule: string;
+  /** Each quantity with its number at this update. */
+  terms: { label: string; value: number }[];
+  /** What plain gradient descent would take: learning rate × derivative. */
+  plainStep: number;
+  /** The factor clipping scales the gradient by (1 when it does not clip). */
+  clipScale: number;
 }
 
 /** A parameter's place and whether it trains: sent with the structure, not with every frame. */

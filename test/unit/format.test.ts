@@ -54,7 +54,13 @@ describe('loading a network file', () => {
   it('accepts the format of the issue and fills the defaults', () => {
     const net = loadNetwork(variant((d) => { delete d.training; delete d.loss; }));
     assert.equal(net.loss, 'ssr');
-    assert.deepEqual({ ...net.training, trainable: Array.from(net.training.trainable) }, { learningRate: 0.1, maxSteps: 1000, minStepSize: 0.0001, trainable: [1, 1, 1, 1, 1, 1, 1] });
+    assert.deepEqual({ ...net.training, trainable: Array.from(net.training.trainable) }, {
+      learningRate: 0.1, maxSteps: 1000, minStepSize: 0.0001, trainable: [1, 1, 1, 1, 1, 1, 1],
+      // Today's files mean what they meant: full batch, plain gradient descent, nothing added.
+      optimizer: { type: 'sgd' }, batchSize: null, shuffle: false, seed: 0, regularization: { l1: 0, l2: 0 },
+      schedule: { type: 'constant' }, clip: null, validationShare: null,
+    });
+    assert.equal(net.validation, null);
   });
 
   it('reads wide data the same as rows', () => {

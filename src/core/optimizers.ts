@@ -1,0 +1,264 @@
+/**
+ * The update rules real training uses, each as PyTorch's `torch.optim` (torch 2.x) computes it, so
+ * a person can check any number against PyTorch: plain gradient descent (StatQuest's rule, the
+ * default), momentum, RMSProp, Adam and AdamW. docs/training.md writes each rule out.
+ *
+ * An optimizer's state lives in the trainer's state vector after the parameters (see
+ * `stateLayout`): one slot of `parameterCount` doubles per buffer it keeps, then the count of
+ * updates it has made (Adam's t). Keeping it there is what makes time travel exact: a checkpoint
+ * of the state vector is a checkpoint of the optimizer too.
+ */
+
+export const OPTIMIZER_TYPES = ['sgd', 'momentum', 'rmsprop', 'adam', 'adamw'] as const;
+export type OptimizerType = (typeof OPTIMIZER_TYPES)[number];
+
+export interface SgdSettings { readonly type: 'sgd' }
+export interface MomentumSettings { readonly type: 'momentum'; readonly momentum: number; readonly dampening: number; readonly nesterov: boolean }
+export interface RmspropSettings { readonly type: 'rmsprop'; readonly alpha: number; readonly epsilon: number; readonly momentum: number; readonly centered: boolean }
+export interface AdamSettings { readonly type: 'adam'; readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly amsgrad: boolean }
+export interface AdamwSettings { readonly type: 'adamw'; readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly amsgrad: boolean; readonly weightDecay: number }
+export type OptimizerSettings = SgdSettings | MomentumSettings | RmspropSettings | AdamSettings | AdamwSettings;
+
+/** PyTorch's defaults, which the file's fields override one by one. */
+export const OPTIMIZER_DEFAULTS = {
+  sgd: { type: 'sgd' },
+  momentum: { type: 'momentum', momentum: 0.9, dampening: 0, nesterov: false },
+  rmsprop: { type: 'rmsprop', alpha: 0.99, epsilon: 1e-8, momentum: 0, centered: false },
+  adam: { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false },
+  adamw: { type: 'adamw', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false, weightDecay: 0.01 },
+} as const satisfies { [K in OptimizerType]: Extract<OptimizerSettings, { type: K }> };
+
+export const SGD: OptimizerSettings = OPTIMIZER_DEFAULTS.sgd;
+
+/** The buffers an optimizer keeps per parameter, in slot order, named as the docs and the debugger name them. */
+export function optimizerBuffers(o: OptimizerSettings): readonly string[] {
+  switch (o.type) {
+    case 'sgd': return [];
+    case 'momentum': return ['velocity'];
+    case 'rmsprop': return [...['square'], ...(o.centered ? ['mean'] : []), ...(o.momentum > 0 ? ['velocity'] : [])];
+    case 'adam':
+    case 'adamw': return o.amsgrad ? ['m', 'v', 'vmax'] : ['m', 'v'];
+  }
+}
+
+/** Where things sit in a trainer's state vector: parameters, one slot per buffer, then the update count. */
+export interface StateLayout {
+  readonly parameters: number;
+  readonly buffers: readonly string[];
+  /** The state vector's length: the parameters alone for plain gradient descent. */
+  readonly length: number;
+  /** The index of the update count (t), or -1 where the rule keeps none. */
+  readonly countAt: number;
+}
+
+export function stateLayout(o: OptimizerSettings, parameters: number): StateLayout {
+  const buffers = optimizerBuffers(o);
+  if (buffers.length === 0) return { parameters, buffers, length: parameters, countAt: -1 };
+  const countAt = parameters * (1 + buffers.length);
+  return { parameters, buffers, length: countAt + 1, countAt };
+}
+
+/**
+ * Applies one update to `state` (the trainer's state vector: parameters first) from `g`, the
+ * gradient after regularization and clipping, at learning rate `lr`; parameters whose `trainable`
+ * entry is 0 keep their value and their buffers. Returns the largest |change| of a parameter.
+ * Allocates nothing.
+ */
+export function applyUpdate(o: OptimizerSettings, state: Float64Array, g: Float64Array, trainable: Uint8Array, lr: number): number {
+  const n = g.length;
+  let largest = 0;
+  switch (o.type) {
+    case 'sgd': {
+      for (let i = 0; i < n; i++) {
+        if (trainable[i] === 0) continue;
+        const step = lr * g[i];
+        state[i] -= step;
+        largest = larger(largest, step);
+      }
+      return largest;
+    }
+    case 'momentum': {
+      // torch.optim.SGD: the buffer is the gradient itself on the first update, then
+      // buf = momentum x buf + (1 - dampening) x g; Nesterov steps along g + momentum x buf.
+      const first = state[2 * n] === 0;
+      const { momentum, dampening, nesterov } = o;
+      for (let i = 0; i < n; i++) {
+        if (trainable[i] === 0) continue;
+        const buf = first ? g[i] : momentum * state[n + i] + (1 - dampening) * g[i];
+        state[n + i] = buf;
+        const step = lr * (nesterov ? g[i] + momentum * buf : buf);
+        state[i] -= step;
+        largest = larger(largest, step);
+      }
+      state[2 * n]++;
+      return largest;
+    }
+    case 'rmsprop': {
+      // torch.optim.RMSprop: square = alpha x square + (1 - alpha) x g^2; centered subtracts the
+      // squared running mean under the root; eps is added after the root; momentum keeps a buffer
+      // of g / denominator (starting at zero).
+      const { alpha, epsilon, momentum, centered } = o;
+      const meanAt = centered ? 2 * n : -1;
+      const velocityAt = momentum > 0 ? (centered ? 3 * n : 2 * n) : -1;
+      const countAt = n * (2 + (centered ? 1 : 0) + (momentum > 0 ? 1 : 0));
+      for (let i = 0; i < n; i++) {
+        if (trainable[i] === 0) continue;
+        const gi = g[i];
+        const square = state[n + i] * alpha + (1 - alpha) * gi * gi;
+        state[n + i] = square;
+        let avg = square;
+        if (meanAt >= 0) {
+          // The running mean as PyTorch keeps it (lerp): centered subtracts its square, so the
+          // last bits matter.
+          const mean = lerp(state[meanAt + i], gi, 1 - alpha);
+          state[meanAt + i] = mean;
+          avg = square - mean * mean;
+        }
+        const denominator = Math.sqrt(avg) + epsilon;
+        let step: number;
+        if (velocityAt >= 0) {
+          const buf = momentum * state[velocityAt + i] + gi / denominator;
+          state[velocityAt + i] = buf;
+          step = lr * buf;
+        } else step = (lr * gi) / denominator;
+        state[i] -= step;
+        largest = larger(largest, step);
+      }
+      state[countAt]++;
+      return largest;
+    }
+    case 'adam':
+    case 'adamw': {
+      // torch.optim.Adam / AdamW: t counts from 1; m and v are bias-corrected by 1 - beta^t; eps
+      // is added after the square root; AMSGrad keeps the running maximum of v and corrects that.
+      // AdamW first shrinks every trainable parameter by lr x weightDecay (decoupled decay).
+      const { beta1, beta2, epsilon, amsgrad } = o;
+      const countAt = n * (amsgrad ? 4 : 3);
+      const t = state[countAt] + 1;
+      state[countAt] = t;
+      const stepSize = lr / (1 - beta1 ** t);
+      const rootCorrection2 = Math.sqrt(1 - beta2 ** t);
+      const decay = o.type === 'adamw' ? lr * o.weightDecay : 0;
+      for (let i = 0; i < n; i++) {
+        if (trainable[i] === 0) continue;
+        const gi = g[i];
+        const before = state[i];
+        const p = decay === 0 ? before : before * (1 - decay);
+        // m-hat / (sqrt(v-hat) + eps), grouped as PyTorch computes it (lr / correction1 first).
+        const m = lerp(state[n + i], gi, 1 - beta1);
+        const v = state[2 * n + i] * beta2 + (1 - beta2) * gi * gi;
+        state[n + i] = m;
+        state[2 * n + i] = v;
+        let vUsed = v;
+        if (amsgrad) {
+          const max = state[3 * n + i];
+          vUsed = v > max ? v : max;
+          state[3 * n + i] = vUsed;
+        }
+        const after = p + (-stepSize * m) / (Math.sqrt(vUsed) / rootCorrection2 + epsilon);
+        state[i] = after;
+        largest = larger(largest, after - before);
+      }
+      return largest;
+    }
+  }
+}
+
+/** a + w x (b - a), as ATen's lerp computes it (from the nearer end), so the running means match PyTorch's bits. */
+function lerp(a: number, b: number, w: number): number {
+  return w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
+}
+
+/** max(largest, |step|), letting NaN through: once it is NaN or Infinity nothing replaces it. */
+function larger(largest: number, step: number): number {
+  const size = step < 0 ? -step : step;
+  return size > largest || size !== size ? size : largest;
+}
+
+/** One parameter's update, term by term with its numbers: what the hover card and `explain` write. */
+export interface UpdateExplanation {
+  /** The rule in one line, as the docs write it. */
+  readonly rule: string;
+  /** Each quantity of the rule, named as the docs name it, with its value at this update. */
+  readonly terms: readonly { readonly label: string; readonly value: number }[];
+  /** The parameter before and after, and what plain gradient descent would have taken. */
+  readonly before: number;
+  readonly after: number;
+  readonly plainStep: number;
+}
+
+/**
+ * How `applyUpdate` would change parameter `i` from `state` with gradient `gi` at rate `lr`,
+ * written out (it reads the state, never writes it).
+ */
+export function explainUpdate(o: OptimizerSettings, state: ArrayLike<number>, n: number, i: number, gi: number, lr: number, trainable: boolean): UpdateExplanation {
+  const before = state[i];
+  const plainStep = lr * gi;
+  if (!trainable) return { rule: 'not trainable: it stays', terms: [], before, after: before, plainStep: 0 };
+  switch (o.type) {
+    case 'sgd':
+      return { rule: 'new = old − lr × g', terms: [{ label: 'lr', value: lr }, { label: 'g', value: gi }, { label: 'lr × g', value: plainStep }], before, after: before - plainStep, plainStep };
+    case 'momentum': {
+      const first = state[2 * n] === 0;
+      const buf = first ? gi : o.momentum * state[n + i] + (1 - o.dampening) * gi;
+      const along = o.nesterov ? gi + o.momentum * buf : buf;
+      return {
+        rule: first
+          ? `velocity = g on the first update; new = old − lr × ${o.nesterov ? '(g + momentum × velocity)' : 'velocity'}`
+          : `velocity = momentum × velocity + (1 − dampening) × g; new = old − lr × ${o.nesterov ? '(g + momentum × velocity)' : 'velocity'}`,
+        terms: [{ label: 'g', value: gi }, { label: 'velocity before', value: state[n + i] }, { label: 'velocity', value: buf }, { label: 'lr', value: lr }, { label: 'step', value: lr * along }],
+        before, after: before - lr * along, plainStep,
+      };
+    }
+    case 'rmsprop': {
+      const square = state[n + i] * o.alpha + (1 - o.alpha) * gi * gi;
+      let avg = square;
+      const terms: { label: string; value: number }[] = [{ label: 'g', value: gi }, { label: 'square before', value: state[n + i] }, { label: 'square', value: square }];
+      if (o.centered) {
+        const mean = lerp(state[2 * n + i], gi, 1 - o.alpha);
+        avg = square - mean * mean;
+        terms.push({ label: 'mean', value: mean });
+      }
+      const denominator = Math.sqrt(avg) + o.epsilon;
+      terms.push({ label: o.centered ? '√(square − mean²) + ε' : '√square + ε', value: denominator });
+      let step = (lr * gi) / denominator;
+      if (o.momentum > 0) {
+        const buf = o.momentum * state[(o.centered ? 3 : 2) * n + i] + gi / denominator;
+        terms.push({ label: 'velocity', value: buf });
+        step = lr * buf;
+      }
+      terms.push({ label: 'step', value: step });
+      return {
+        rule: `square = α × square + (1 − α) × g²; ${o.momentum > 0 ? 'velocity = momentum × velocity + g / (√square + ε); new = old − lr × velocity' : 'new = old − lr × g / (√square + ε)'}`,
+        terms, before, after: before - step, plainStep,
+      };
+    }
+    case 'adam':
+    case 'adamw': {
+      const countAt = n * (o.amsgrad ? 4 : 3);
+      const t = state[countAt] + 1;
+      const m = lerp(state[n + i], gi, 1 - o.beta1);
+      const v = state[2 * n + i] * o.beta2 + (1 - o.beta2) * gi * gi;
+      const vUsed = o.amsgrad ? Math.max(v, state[3 * n + i]) : v;
+      const correction1 = 1 - o.beta1 ** t;
+      const correction2 = 1 - o.beta2 ** t;
+      const mHat = m / correction1;
+      const vHat = vUsed / correction2;
+      const decayed = o.type === 'adamw' ? before * (1 - lr * o.weightDecay) : before;
+      const step = (lr * mHat) / (Math.sqrt(vHat) + o.epsilon);
+      const terms = [
+        { label: 't', value: t }, { label: 'g', value: gi },
+        { label: 'm', value: m }, { label: 'v', value: v },
+        ...(o.amsgrad ? [{ label: 'max v', value: vUsed }] : []),
+        { label: '1 − β1^t', value: correction1 }, { label: '1 − β2^t', value: correction2 },
+        { label: 'm̂', value: mHat }, { label: 'v̂', value: vHat },
+        ...(o.type === 'adamw' ? [{ label: 'old × (1 − lr × weightDecay)', value: decayed }] : []),
+        { label: 'lr × m̂ / (√v̂ + ε)', value: step },
+      ];
+      return {
+        rule: `m = β1 × m + (1 − β1) × g; v = β2 × v + (1 − β2) × g²; m̂ = m / (1 − β1^t); v̂ = ${o.amsgrad ? 'max v' : 'v'} / (1 − β2^t); new = ${o.type === 'adamw' ? 'old × (1 − lr × weightDecay)' : 'old'} − lr × m̂ / (√v̂ + ε)`,
+        terms, before, after: decayed - step, plainStep,
+      };
+    }
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * Real training against an independent reference: PyTorch's update rules (torch 2.x, torch.optim
+ * and torch.optim.lr_scheduler, clip_grad_norm_) written here as PyTorch's own code computes them,
+ * one parameter at a time with a state dict per parameter, not derived from src/core/optimizers.ts.
+ * Only the data loss's gradient on a batch comes from the engine, on a network whose data is that
+ * batch, by the engine under test (backpropagation itself is checked against finite differences
+ * in gradients.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import {
+  BatchPlan, History, loadNetwork, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
+} from '../../src/core';
+import { randomNetwork } from './arbitraries';
+import { examplePath } from './helpers';
+
+type Doc = Record<string, unknown> & { training?: Record<string, unknown> };
+
+// ---- the reference ---------------------------------------------------------------------------
+
+/** The data loss and its gradient over the samples `rows` of the training set, by a plain full-batch trainer on just those rows. */
+function batchGradient(network: Network, params: Float64Array, rows: readonly number[], engine: 'js' | 'wasm' = 'js'): { loss: number; g: Float64Array } {
+  const nIn = network.inputNames.length;
+  const nOut = network.outputNames.length;
+  const inputs = Float64Array.from(rows.flatMap((i) => Array.from(network.data.inputs.subarray(i * nIn, (i + 1) * nIn))));
+  const targets = Float64Array.from(rows.flatMap((i) => Array.from(network.data.targets.subarray(i * nOut, (i + 1) * nOut))));
+  const plain: Network = {
+    ...network, data: { samples: rows.length, inputs, targets }, validation: null,
+    training: { ...network.training, optimizer: { type: 'sgd' }, batchSize: null, shuffle: false, regularization: { l1: 0, l2: 0 }, schedule: { type: 'constant' }, clip: null },
+  };
+  const t = new Trainer(plain, params, { engine });
+  const loss = t.evaluate();
+  return { loss, g: Float64Array.from(t.gradients) };
+}
+
+interface ParamState { step: number; momentum_buffer?: number; square_avg: number; grad_avg: number; exp_avg: number; exp_avg_sq: number; max_exp_avg_sq: number }
+
+/** torch.optim.lr_scheduler's closed forms: the rate of the update that takes step t to t + 1. */
+function schedulerLr(base: number, schedule: Record<string, number | string> | undefined, t: number): number {
+  if (!schedule) return base;
+  const { type } = schedule;
+  if (type === 'step') return base * (schedule.factor as number) ** Math.floor(t / (schedule.every as number));
+  if (type === 'exponential') return base * (schedule.factor as number) ** t;
+  const T = schedule.steps as number;
+  const min = (schedule.min as number | undefined) ?? 0;
+  return t >= T ? min : min + (base - min) * (1 + Math.cos(Math.PI * t / T)) / 2;
+}
+
+/**
+ * Trains `steps` steps as PyTorch would: per step the batch's gradient, + d(l1 |w| + l2 w^2)/dw
+ * on the weights, clip_grad_norm_ over the trainable parameters, then optimizer.step() at the
+ * scheduler's rate. Returns the parameters after each step.
+ */
+function pytorchReference(network: Network, doc: Doc, steps: number, engine: 'js' | 'wasm'): Float64Array[] {
+  const settings = (doc.training ?? {}) as Record<string, unknown>;
+  const spec: Record<string, unknown> = typeof settings.optimizer === 'object' ? settings.optimizer as Record<string, unknown> : { type: settings.optimizer ?? 'sgd' };
+  const lr0 = (settings.learningRate as number | undefined) ?? 0.1;
+  const reg = (settings.regularization ?? {}) as { l1?: number; l2?: number };
+  const clip = (settings.clip as { norm: number } | undefined)?.norm;
+  const trainable = network.training.trainable;
+  const n = network.parameterCount;
+  const plan = new BatchPlan(network.data.samples, network.training);
+  const rows = new Int32Array(network.data.samples);
+  const p = Float64Array.from(network.initialParameters);
+  const state: ParamState[] = Array.from({ length: n }, () => ({ step: 0, square_avg: 0, grad_avg: 0, exp_avg: 0, exp_avg_sq: 0, max_exp_avg_sq: 0 }));
+  const out: Float64Array[] = [];
+  for (let t = 0; t < steps; t++) {
+    const count = plan.batchOf(t, rows);
+    const { g } = batchGradient(network, p, Array.from(rows.subarray(0, count)), engine);
+    for (let i = 0; i < network.weightCount; i++) g[i] += (reg.l1 ?? 0) * Math.sign(p[i]) + 2 * (reg.l2 ?? 0) * p[i];
+    if (clip !== undefined) {
+      // total_norm = norm of the norms; clip_coef = max_norm / (total_norm + 1e-6), clamped to 1.
+      let total = 0;
+      for (let i = 0; i < n; i++) if (trainable[i]) total += g[i] ** 2;
+      const coef = Math.min(clip / (Math.sqrt(total) + 1e-6), 1);
+      for (let i = 0; i < n; i++) if (trainable[i]) g[i] *= coef;
+    }
+    const lr = schedulerLr(lr0, settings.schedule as Record<string, number | string> | undefined, t);
+    for (let i = 0; i < n; i++) {
+      if (!trainable[i]) continue;
+      p[i] = optimizerStep(spec, state[i], p[i], g[i], lr);
+    }
+    out.push(Float64Array.from(p));
+  }
+  return out;
+}
+
+/** ATen's lerp kernel: from the start when the weight is below one half, else from the end. */
+function atenLerp(self: number, end: number, weight: number): number {
+  return Math.abs(weight) < 0.5 ? self + weight * (end - self) : end - (end - self) * (1 - weight);
+}
+
+/** One parameter's optimizer.step(), following torch/optim/{sgd,rmsprop,adam,adamw}.py's single-tensor code. */
+function optimizerStep(spec: Record<string, unknown>, s: ParamState, param: number, grad: number, lr: number): number {
+  const num = (key: string, fallback: number): number => (spec[key] as number | undefined) ?? fallback;
+  const flag = (key: string): boolean => spec[key] === true;
+  switch (spec.type) {
+    case 'sgd': return param - lr * grad;
+    case 'momentum': {
+      const momentum = num('momentum', 0.9);
+      const dampening = num('dampening', 0);
+      let buf: number;
+      if (s.momentum_buffer === undefined) buf = grad; // torch.clone(grad).detach()
+      else buf = s.momentum_buffer * momentum + (1 - dampening) * grad; // buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+      s.momentum_buffer = buf;
+      const d = flag('nesterov') ? grad + momentum * buf : buf;
+      return param - lr * d;
+    }
+    case 'rmsprop': {
+      const alpha = num('alpha', 0.99);
+      const eps = num('epsilon', 1e-8);
+      const momentum = num('momentum', 0);
+      s.square_avg = s.square_avg * alpha + (1 - alpha) * grad * grad; // square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+      let avg: number;
+      if (flag('centered')) {
+        s.grad_avg = atenLerp(s.grad_avg, grad, 1 - alpha); // grad_avg.lerp_(grad, 1 - alpha)
+        avg = Math.sqrt(s.square_avg - s.grad_avg * s.grad_avg) + eps; // addcmul(grad_avg, grad_avg, value=-1).sqrt_().add_(eps)
+      } else avg = Math.sqrt(s.square_avg) + eps;
+      if (momentum > 0) {
+        s.momentum_buffer = (s.momentum_buffer ?? 0) * momentum + grad / avg; // buf.mul_(momentum).addcdiv_(grad, avg)
+        return param - lr * s.momentum_buffer;
+      }
+      return param - lr * grad / avg; // param.addcdiv_(grad, avg, value=-lr)
+    }
+    default: {
+      const beta1 = num('beta1', 0.9);
+      const beta2 = num('beta2', 0.999);
+      const eps = num('epsilon', 1e-8);
+      s.step += 1;
+      let p = param;
+      if (spec.type === 'adamw') p *= 1 - lr * num('weightDecay', 0.01); // param.mul_(1 - lr * weight_decay)
+      s.exp_avg = atenLerp(s.exp_avg, grad, 1 - beta1); // exp_avg.lerp_(grad, 1 - beta1)
+      s.exp_avg_sq = s.exp_avg_sq * beta2 + (1 - beta2) * grad * grad; // exp_avg_sq.mul_(beta2).addcmul_(grad, grad.conj(), value=1 - beta2)
+      const biasCorrection1 = 1 - beta1 ** s.step;
+      const biasCorrection2 = 1 - beta2 ** s.step;
+      const stepSize = lr / biasCorrection1;
+      const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+      let denom: number;
+      if (flag('amsgrad')) {
+        s.max_exp_avg_sq = Math.max(s.max_exp_avg_sq, s.exp_avg_sq); // torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=...)
+        denom = Math.sqrt(s.max_exp_avg_sq) / biasCorrection2Sqrt + eps;
+      } else denom = Math.sqrt(s.exp_avg_sq) / biasCorrection2Sqrt + eps;
+      return p - stepSize * s.exp_avg / denom; // param.addcdiv_(exp_avg, denom, value=-step_size)
+    }
+  }
+}
+
+// ---- random training settings ------------------------------------------------------------------
+
+const optimizerSpec: fc.Arbitrary<Record<string, unknown> | string> = fc.oneof(
+  fc.constant('sgd'),
+  fc.constantFrom('momentum', 'rmsprop', 'adam', 'adamw'),
+  fc.record({ type: fc.constant('momentum'), momentum: fc.double({ min: 0.1, max: 0.95, noNaN: true }), dampening: fc.constantFrom(0, 0.1, 0.5) }),
+  fc.record({ type: fc.constant('momentum'), momentum: fc.double({ min: 0.1, max: 0.95, noNaN: true }), nesterov: fc.constant(true) }),
+  fc.record({ type: fc.constant('rmsprop'), alpha: fc.double({ min: 0.5, max: 0.99, noNaN: true }), momentum: fc.constantFrom(0, 0.5, 0.9), centered: fc.boolean() }),
+  fc.record({ type: fc.constantFrom('adam', 'adamw'), beta1: fc.double({ min: 0.5, max: 0.95, noNaN: true }), beta2: fc.double({ min: 0.9, max: 0.9999, noNaN: true }), amsgrad: fc.boolean() }),
+  fc.record({ type: fc.constant('adamw'), weightDecay: fc.double({ min: 0, max: 0.2, noNaN: true }), amsgrad: fc.boolean() }),
+);
+
+const trainingSpec = (samples: number): fc.Arbitrary<Record<string, unknown>> => fc.record({
+  optimizer: optimizerSpec,
+  learningRate: fc.double({ min: 0.001, max: 0.05, noNaN: true }),
+  batchSize: fc.integer({ min: 1, max: samples }),
+  shuffle: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 1000 }),
+  regularization: fc.option(fc.record({ l1: fc.constantFrom(0, 0.01, 0.1), l2: fc.constantFrom(0, 0.01, 0.1) }), { nil: undefined }),
+  schedule: fc.option(fc.oneof(
+    fc.record({ type: fc.constant('step'), every: fc.integer({ min: 1, max: 50 }), factor: fc.double({ min: 0.3, max: 0.99, noNaN: true }) }),
+    fc.record({ type: fc.constant('exponential'), factor: fc.double({ min: 0.98, max: 1, noNaN: true }) }),
+    fc.record({ type: fc.constant('cosine'), steps: fc.integer({ min: 1, max: 300 }), min: fc.constantFrom(0, 0.0001) }),
+  ), { nil: undefined }),
+  clip: fc.option(fc.record({ norm: fc.double({ min: 0.05, max: 2, noNaN: true }) }), { nil: undefined }),
+}, { requiredKeys: ['optimizer', 'learningRate', 'batchSize', 'shuffle', 'seed'] });
+
+function within(actual: number, expected: number, relative: number, where: string): void {
+  const scale = Math.max(Math.abs(expected), 1e-6);
+  assert.ok(Math.abs(actual - expected) <= relative * scale, `${where}: ${actual}, expected ${expected} (relative ${Math.abs(actual - expected) / scale})`);
+}
+
+describe('real training: optimizers, batches, regularization, schedules and clipping', () => {
+  it("match PyTorch's formulas to 1e-9 per parameter over 200 steps on random networks, on both engines", function () {
+    this.timeout(120_000);
+    fc.assert(fc.property(randomNetwork.chain((spec) => fc.record({ spec: fc.constant(spec), training: trainingSpec(spec.network.data.samples) })), ({ spec, training }) => {
+      const doc: Doc = { ...JSON.parse(spec.text), training };
+      const network = loadNetwork(JSON.stringify(doc));
+      for (const engine of ['js', 'wasm'] as const) {
+        // The batch's gradient from the same engine: the two sum in different orders, and 200
+        // steps can grow that last-bit difference past 1e-9 (engine.test.ts compares the engines).
+        const reference = pytorchReference(network, doc, 200, engine);
+        const t = new Trainer(network, network.initialParameters, { engine });
+        for (let s = 0; s < 200; s++) {
+          t.step();
+          const expected = reference[s];
+          // A run that blows up is compared while its numbers still mean something.
+          if (!expected.every(Number.isFinite) || expected.some((v) => Math.abs(v) > 1e6)) break;
+          for (let i = 0; i < expected.length; i++) within(t.params[i], expected[i], 1e-9, `${engine}, ${JSON.stringify(training)}, step ${s + 1}, ${network.parameters[i].name}`);
+        }
+      }
+    }), { numRuns: 40 });
+  });
+
+  it("Adam's first step moves every parameter by the learning rate, whatever its gradient", () => {
+    const text = readFileSync(examplePath('dosage-all.nn.json'), 'utf8');
+    const doc = JSON.parse(text);
+    const network = loadNetwork(JSON.stringify({ ...doc, training: { ...doc.training, optimizer: 'adam', learningRate: 0.01 } }));
+    const t = new Trainer(network);
+    t.evaluate();
+    const g = Float64Array.from(t.gradients);
+    const before = Float64Array.from(t.params);
+    t.step();
+    // m-hat = g and v-hat = g^2 after one update, so the step is lr x g / (|g| + eps).
+    for (let i = 0; i < g.length; i++) within(before[i] - t.params[i], 0.01 * Math.sign(g[i]) * Math.abs(g[i]) / (Math.abs(g[i]) + 1e-8), 1e-12, network.parameters[i].name);
+    assert.ok(Math.max(...g.map(Math.abs)) / Math.min(...g.map(Math.abs)) > 3, `the gradients differ (${Array.from(g, (v) => v.toFixed(3)).join(', ')}), the steps do not`);
+  });
+
+  it('keeps the optimizer in the history: going back lands on the numbers training forward gave (Adam with batches)', () => {
+    const text = readFileSync(examplePath('dosage-all.nn.json'), 'utf8');
+    const doc = JSON.parse(text);
+    const network = loadNetwork(JSON.stringify({ ...doc, training: { ...doc.training, optimizer: { type: 'adam', amsgrad: true }, batchSize: 2, learningRate: 0.05, maxSteps: 1e9 } }));
+    for (const engine of ['js', 'wasm'] as const) {
+      const forward = new Trainer(network, network.initialParameters, { engine });
+      const states: Float64Array[] = [Float64Array.from(forward.state)];
+      for (let s = 0; s < 500; s++) { forward.step(); states.push(Float64Array.from(forward.state)); }
+      const t = new Trainer(network, network.initialParameters, { engine });
+      const history = new History(t, { checkpointEvery: 16, recent: 8 });
+      for (let s = 0; s < 500; s++) { t.step(); history.record(); }
+      for (const step of [499, 137, 1, 0, 250, 251, 17]) {
+        history.restore(step);
+        assert.deepEqual(Array.from(t.state), Array.from(states[step]), `${engine}: state after step ${step}`);
+        // And forward again from there: the same next step (same batch, same optimizer state).
+        if (step < 500) {
+          t.step();
+          assert.deepEqual(Array.from(t.state), Array.from(states[step + 1]), `${engine}: step ${step + 1} again`);
+        }
+      }
+      assert.equal(t.layout.buffers.join(), 'm,v,vmax');
+    }
+  });
+
+  it('names each optimizer\'s buffers as the docs do', () => {
+    const o = (s: OptimizerSettings): string => optimizerBuffers(s).join();
+    assert.equal(o({ type: 'sgd' }), '');
+    assert.equal(o({ type: 'momentum', momentum: 0.9, dampening: 0, nesterov: false }), 'velocity');
+    assert.equal(o({ type: 'rmsprop', alpha: 0.99, epsilon: 1e-8, momentum: 0.9, centered: true }), 'square,mean,velocity');
+    assert.equal(o({ type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false }), 'm,v');
+  });
+});
+
+describe('batches', () => {
+  it('go through every sample once an epoch, the last batch smaller, in file order without shuffle', () => {
+    const rows = new Int32Array(10);
+    const ordered = new BatchPlan(7, { batchSize: 3, shuffle: false, seed: 0 });
+    assert.equal(ordered.batchesPerEpoch, 3);
+    const batches = [0, 1, 2, 3].map((t) => Array.from(rows.subarray(0, ordered.batchOf(t, rows))));
+    assert.deepEqual(batches, [[0, 1, 2], [3, 4, 5], [6], [0, 1, 2]]);
+    assert.deepEqual([0, 2, 3, 5, 6].map((t) => [ordered.epochOf(t), ordered.batchIndexOf(t), ordered.epochAfter(t + 1)]), [[0, 0, 0], [0, 2, 1], [1, 0, 1], [1, 2, 2], [2, 0, 2]]);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 20 }), (n, size, seed, epoch) => {
+      const plan = new BatchPlan(n, { batchSize: Math.min(size, n), shuffle: true, seed });
+      const seen: number[] = [];
+      const out = new Int32Array(n);
+      for (let b = 0; b < plan.batchesPerEpoch; b++) seen.push(...out.subarray(0, plan.batchOf(epoch * plan.batchesPerEpoch + b, out)));
+      assert.deepEqual([...seen].sort((a, c) => a - c), Array.from({ length: n }, (_, i) => i), 'a permutation');
+      // The same step tells the same batch, from a fresh plan too: no state but the step number.
+      const again = new BatchPlan(n, { batchSize: Math.min(size, n), shuffle: true, seed });
+      const t = epoch * plan.batchesPerEpoch;
+      const a = Array.from(out.subarray(0, again.batchOf(t, out)));
+      assert.deepEqual(a, seen.slice(0, a.length));
+    }));
+    const shuffled = new BatchPlan(20, { batchSize: 20, shuffle: true, seed: 1 });
+    assert.notDeepEqual(Array.from(shuffled.permutation(0)), Array.from(shuffled.permutation(1)), 'each epoch has its own order');
+    assert.notDeepEqual(Array.from(new BatchPlan(20, { batchSize: 5, shuffle: true, seed: 2 }).permutation(0)), Array.from(new BatchPlan(20, { batchSize: 5, shuffle: true, seed: 3 }).permutation(0)), 'another seed, another order');
+  });
+
+  it('train on the batch the step names: its loss is the file loss over those samples (SSR sums, MSE averages)', () => {
+    const doc = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+    for (const loss of ['ssr', 'mse'] as const) {
+      const network = loadNetwork(JSON.stringify({ ...doc, loss, training: { ...doc.training, batchSize: 2, shuffle: false } }));
+      for (const engine of ['js', 'wasm'] as const) {
+        const t = new Trainer(network, network.initialParameters, { engine });
+        const expected = [[0, 1], [2], [0, 1]].map((rows) => batchGradient(network, network.initialParameters, rows).loss);
+        assert.equal(t.evaluate(), expected[0]);
+        assert.deepEqual(Array.from(t.batch.subarray(0, t.batchCount)), [0, 1]);
+        t.stepCount = 1;
+        t.invalidate();
+        assert.equal(t.evaluate(), expected[1], `${loss}, ${engine}: the batch of one`);
+        assert.equal(t.trainingLoss(), batchGradient(network, network.initialParameters, [0, 1, 2]).loss, 'the whole set');
+        assert.equal(t.evaluate(), expected[1], 'then back to the batch');
+      }
+    }
+  });
+});
+
+describe('the training settings in the file', () => {
+  const base = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+  const load = (training: Record<string, unknown>, extra: Record<string, unknown> = {}): Network => loadNetwork(JSON.stringify({ ...base, ...extra, training: { ...base.training, ...training } }, null, 2));
+  const rejects = (training: Record<string, unknown>, message: RegExp, at: string, extra: Record<string, unknown> = {}): void => {
+    const text = JSON.stringify({ ...base, ...extra, training: { ...base.training, ...training } }, null, 2);
+    assert.throws(() => loadNetwork(text), (e: unknown) => {
+      assert.ok(e instanceof NetworkFileError);
+      assert.match(e.message, message);
+      const lines = text.split('\n');
+      assert.equal(lines[e.position.line - 1].slice(e.position.column - 1, e.position.column - 1 + at.length), at, `points at ${at}`);
+      return true;
+    });
+  };
+
+  it('fill PyTorch\'s defaults for what they leave out', () => {
+    assert.deepEqual(load({ optimizer: 'adam' }).training.optimizer, { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false });
+    assert.deepEqual(load({ optimizer: { type: 'adamw', beta2: 0.99 } }).training.optimizer, { type: 'adamw', beta1: 0.9, beta2: 0.99, epsilon: 1e-8, amsgrad: false, weightDecay: 0.01 });
+    assert.deepEqual(load({ optimizer: { type: 'momentum' } }).training.optimizer, { type: 'momentum', momentum: 0.9, dampening: 0, nesterov: false });
+    assert.deepEqual(load({ optimizer: 'rmsprop' }).training.optimizer, { type: 'rmsprop', alpha: 0.99, epsilon: 1e-8, momentum: 0, centered: false });
+    const batched = load({ batchSize: 2 }).training;
+    assert.equal(batched.shuffle, true, 'shuffled when batches are smaller than the set');
+    assert.equal(load({ batchSize: 3 }).training.shuffle, false);
+    assert.deepEqual(load({ schedule: { type: 'cosine', steps: 100 } }).training.schedule, { type: 'cosine', steps: 100, min: 0 });
+  });
+
+  it('refuse what PyTorch refuses or makes no sense, at its position, saying what would do', () => {
+    rejects({ optimizer: 'adma' }, /unknown optimizer "adma" in training\.optimizer: expected one of sgd, momentum, rmsprop, adam, adamw \(did you mean "adam"\?\)/, '"adma"');
+    rejects({ optimizer: { type: 'adam', momentum: 0.9 } }, /unknown property "momentum" in training\.optimizer \(adam\)/, '"momentum"');
+    rejects({ learningRate: -0.1 }, /training\.learningRate must be a positive number, not -0\.1/, '-0.1');
+    rejects({ batchSize: 0 }, /training\.batchSize must be a whole number of at least 1, not 0/, '0');
+    rejects({ batchSize: 4 }, /training\.batchSize is 4 but the training set has 3 samples: give 3 or fewer/, '4');
+    rejects({ validationShare: 1 }, /training\.validationShare must be between 0 and 1/, '1');
+    rejects({ validationShare: 0 }, /training\.validationShare must be between 0 and 1/, '0');
+    rejects({ optimizer: { type: 'momentum', nesterov: true, dampening: 0.1 } }, /nesterov needs a momentum above 0 and a dampening of 0/, 'true');
+    rejects({ optimizer: { type: 'adam', beta1: 1 } }, /training\.optimizer\.beta1 must be at least 0 and below 1/, '1');
+    rejects({ regularization: { l2: -1 } }, /training\.regularization\.l2 must be zero or more/, '-1');
+    rejects({ schedule: { type: 'linear' } }, /unknown type "linear" in training\.schedule\.type: expected one of step, exponential, cosine/, '"linear"');
+    rejects({ clip: { norm: 0 } }, /training\.clip\.norm must be a positive number/, '0');
+    rejects({ validationShare: 0.5 }, /give one or the other/, '0.5', { validation: [{ dosage: 0.5, efficacy: 1 }] });
+  });
+
+  it('hold out a validation share after a seeded shuffle: the last floor(share x n), at least one, never trained on', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => ({ dosage: i / 10, efficacy: i % 2 }));
+    const network = load({ validationShare: 0.25, seed: 7 }, { data: rows });
+    assert.equal(network.data.samples, 8);
+    assert.equal(network.validation!.samples, 2);
+    const held = splitValidation({ samples: 10, inputs: Float64Array.from(rows, (r) => r.dosage), targets: Float64Array.from(rows, (r) => r.efficacy) }, 0.25, 7, 1, 1).held;
+    const kept = rows.map((r) => r.dosage).filter((_, i) => !held.includes(i));
+    assert.deepEqual(Array.from(network.data.inputs), kept, 'the training set in file order');
+    assert.deepEqual(Array.from(network.validation!.inputs), Array.from(held, (i) => rows[i].dosage));
+    assert.equal(load({ validationShare: 0.01 }, { data: rows }).validation!.samples, 1, 'at least one');
+    assert.notDeepEqual(Array.from(load({ validationShare: 0.3, seed: 1 }, { data: rows }).validation!.inputs), Array.from(load({ validationShare: 0.3, seed: 2 }, { data: rows }).validation!.inputs), 'the seed decides which');
+    const own = load({}, { validation: { inputs: [[0.2]], targets: [[1]] } });
+    assert.equal(own.validation!.samples, 1);
+    assert.equal(own.data.samples, 3);
+  });
+});

@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  checkDigits, describeLossChange, describeParameterChange, describeParameterNames, findParameter, loadNetwork, lossSymbol,
-  type Factor, type Network, NetworkFileError, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, writeParameters,
+  checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, loadNetwork, lossSymbol,
+  type Factor, type Network, NetworkFileError, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, validationLoss, writeParameters,
 } from '../core';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
 import { TrainingSession } from '../session/training';
@@ -46,6 +46,7 @@ Options:
                       (thresholds after colons, e.g. plateau:50,vanishing:1e-6)
   --write             write the trained parameters back into FILE, keeping its formatting
   --out FILE2         write the network with the trained parameters to FILE2
+  --batches           list the samples each step trained on (0-based, into the training set in file order)
   --round N           with --write or --out: round them to N significant digits (1 to 17), and say
                       how much that moves the loss
   --help              this text
@@ -55,7 +56,7 @@ train exits 0 when it stops by its rules or a breakpoint, 2 when training diverg
 const FLAGS: Record<string, readonly string[]> = {
   check: ['json'],
   grad: ['json'],
-  train: ['json', 'steps', 'break', 'break-at', 'break-every', 'break-on', 'write', 'out', 'round'],
+  train: ['json', 'steps', 'break', 'break-at', 'break-every', 'break-on', 'write', 'out', 'round', 'batches'],
   explain: ['json', 'steps', 'param'],
 };
 
@@ -131,6 +132,8 @@ interface Flags {
   out?: string;
   /** Significant digits to round the written parameters to. */
   round?: number;
+  /** List the samples each step trained on. */
+  batches: boolean;
 }
 
 const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out', '--round'];
@@ -153,7 +156,7 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
       options: {
         json: { type: 'boolean' }, steps: { type: 'string' }, param: { type: 'string' },
         break: { type: 'string', multiple: true }, 'break-at': { type: 'string', multiple: true }, 'break-every': { type: 'string', multiple: true },
-        'break-on': { type: 'string', multiple: true }, write: { type: 'boolean' }, out: { type: 'string' }, round: { type: 'string' },
+        'break-on': { type: 'string', multiple: true }, write: { type: 'boolean' }, out: { type: 'string' }, round: { type: 'string' }, batches: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -179,7 +182,7 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
   }
   if (positionals.length === 0) throw new UsageError(`${command} needs a network file: backprop ${command} FILE`);
   if (positionals.length > 1) throw new UsageError(`${command} takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
-  const flags: Flags = { json: values.json === true, breakpoints: [], builtins: defaultBuiltins(), write: values.write === true, out: values.out };
+  const flags: Flags = { json: values.json === true, breakpoints: [], builtins: defaultBuiltins(), write: values.write === true, out: values.out, batches: values.batches === true };
   const whole = (flag: string, text: string): number => {
     if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) throw new UsageError(`malformed --${flag} '${text}': expected a whole number of steps, 1 or more`);
     return Number(text);
@@ -290,9 +293,11 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
     throw new UsageError(`bad breakpoint '${describeBreakpoint(spec)}': ${broken.message}`);
   }
   const trainer = session.trainer;
-  const before = trainer.evaluate();
+  // The whole training set's loss (with batches a step sees only its batch).
+  const before = trainer.trainingLoss();
   const stop = session.continueToStop();
-  const loss = trainer.evaluate();
+  const loss = trainer.trainingLoss();
+  const valLoss = network.validation ? validationLoss(network, trainer.params) : null;
   const stopReason = stop.reason === 'breakpoint' ? 'breakpoint' : session.stopReason ?? stop.reason;
   let wrote: string | undefined;
   let rounded: RoundingEffect | undefined;
@@ -314,6 +319,8 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
     const hits = stop.reason === 'breakpoint' ? stop.hits : [];
     io.stdout(`${JSON.stringify({
       steps: trainer.stepCount, stopReason, loss, parameters,
+      epoch: trainer.batches.epochAfter(trainer.stepCount), batchLoss: trainer.stepCount > 0 ? trainer.lastBatchLoss : null, valLoss,
+      ...(flags.batches ? { batches: batchesOf(trainer) } : {}),
       ...(hits.length ? { breakpoint: hits[0], hits } : {}),
       ...(wrote ? { wrote } : {}),
       ...(rounded ? { rounded: { digits: rounded.digits, loss: rounded.roundedLoss } } : {}),
@@ -330,8 +337,15 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
   const rows = network.parameters.map((p) => [
     p.name, n(network.initialParameters[p.index]), n(trainer.params[p.index]), network.training.trainable[p.index] ? 'yes' : 'no',
   ]);
-  io.stdout(`${network.name}\n${trainer.stepCount} step${trainer.stepCount === 1 ? '' : 's'} of gradient descent (learning rate ${n(network.training.learningRate)}), ${why}\n${sym}: ${n(before)} -> ${n(loss)}\n\n${renderTable(['param', 'start', 'final', 'trainable'], rows)}\n${wrote ? `\nwrote the trained parameters to ${wrote}${rounded ? `, rounded to ${rounded.digits} significant digits: ${describeLossChange(rounded, network)}; ${describeParameterChange(rounded)}` : ''}\n` : ''}`);
+  const batches = flags.batches ? `\nbatches (0-based samples of the training set, step by step):\n${batchesOf(trainer).map((b, i) => `  ${i + 1}: ${b.join(' ')}`).join('\n')}\n` : '';
+  io.stdout(`${network.name}\n${trainer.stepCount} step${trainer.stepCount === 1 ? '' : 's'} of ${describeTraining(network)}, ${why}\n${sym}: ${n(before)} -> ${n(loss)}${valLoss !== null ? ` (validation ${sym}: ${n(valLoss)})` : ''}\n${batches}\n${renderTable(['param', 'start', 'final', 'trainable'], rows)}\n${wrote ? `\nwrote the trained parameters to ${wrote}${rounded ? `, rounded to ${rounded.digits} significant digits: ${describeLossChange(rounded, network)}; ${describeParameterChange(rounded)}` : ''}\n` : ''}`);
   return status;
+}
+
+/** The samples each step took, step by step: 0-based indices into the training set in file order. */
+function batchesOf(trainer: Trainer): number[][] {
+  const rows = new Int32Array(trainer.network.data.samples);
+  return Array.from({ length: trainer.stepCount }, (_, t) => Array.from(rows.subarray(0, trainer.batches.batchOf(t, rows))));
 }
 
 function explainCommand(net: Network, name: string | undefined, steps: number, json: boolean, io: CliIo): number {

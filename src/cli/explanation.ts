@@ -20,7 +20,8 @@ export function renderExplanation(net: Pick<Network, 'inputNames' | 'outputNames
   for (const t of e.terms) {
     rows.push([String(t.sample), ...t.inputs.map(n), ...t.observed.map(n), ...t.predicted.map(n), ...(t.probabilities ?? []).map(n), ...t.factors.map((f) => n(f.value)), n(t.value)]);
   }
-  rows.push(['sum', ...new Array(headers.length - 2).fill(''), n(e.terms.reduce((a, t) => a + t.value, 0))]);
+  if (e.regularization !== undefined) rows.push(['reg.', ...new Array(headers.length - 2).fill(''), n(e.regularization)]);
+  rows.push(['sum', ...new Array(headers.length - 2).fill(''), n(e.terms.reduce((a, t) => a + t.value, e.regularization ?? 0))]);
   const paths = e.terms.flatMap((t) => t.factors.filter((f) => f.paths).flatMap((f) => [
     `  i=${t.sample}: ${f.label} = ${f.paths!.map((path) => n(path.value)).join(' + ')} = ${n(f.value)}`,
     ...f.paths!.map((path) => `       ${path.label}: ${path.factors.map((pf) => `${pf.label} ${n(pf.value)}`).join(' × ')} = ${n(path.value)}`),
@@ -28,15 +29,20 @@ export function renderExplanation(net: Pick<Network, 'inputNames' | 'outputNames
   const fd = e.finiteDifference;
   const agree = Math.abs(fd - e.derivative);
   const lr = e.learningRate;
-  const next = e.trainable
-    ? `next value:  ${e.parameter} - ${n(lr)} × (${n(e.derivative)}) = ${n(e.nextValue)}`
-    : `next value:  ${e.parameter} is not trainable, so it stays ${n(e.value)}`;
+  const u = e.update;
+  const next = !e.trainable ? [`next value:  ${e.parameter} is not trainable, so it stays ${n(e.value)}`]
+    : u === undefined ? [`next value:  ${e.parameter} - ${n(lr)} × (${n(e.derivative)}) = ${n(e.nextValue)}`]
+      : [
+        `update (${u.optimizer}${u.clipScale < 1 ? `, the gradient clipped by ×${n(u.clipScale)}` : ''}):  ${u.rule}`,
+        ...u.terms.map((t) => `  ${t.label.padEnd(Math.max(...u.terms.map((x) => x.label.length)))}  ${n(t.value)}`),
+        `next value:  ${n(e.value)} -> ${n(e.nextValue)} (plain gradient descent would step by ${n(-u.plainStep)})`,
+      ];
   const convention = net.loss === 'cross-entropy'
     ? 'loss: CE = -Σ_i Σ_k observed_k ln softmax(predicted)_k, summed over samples'
     : net.loss === 'mse' ? 'loss: MSE = (1/n) Σ_i (observed_i - predicted_i)^2 (3Blue1Brown averages over examples the same way)'
       : "loss: SSR = Σ_i (observed_i - predicted_i)^2 (StatQuest's convention; 3Blue1Brown's (a - y)^2 per example gives the same dC/da = 2(a - y))";
   return [
-    `${e.derivativeLabel} at step ${steps} (${e.parameter} = ${n(e.value)})`,
+    `${e.derivativeLabel} at step ${steps} (${e.parameter} = ${n(e.value)})${e.batch ? `, over the batch of step ${steps + 1}: samples ${e.batch.join(', ')}` : ''}`,
     '',
     e.formula,
     `${indent}${e.expandedFormula}`,
@@ -46,7 +52,7 @@ export function renderExplanation(net: Pick<Network, 'inputNames' | 'outputNames
     '',
     `derivative:  ${e.derivativeLabel} = ${n(e.derivative)}`,
     `check:       finite difference ${n(fd)} (differs by ${agree.toExponential(1)})`,
-    next,
+    ...next,
     convention,
   ].join('\n');
 }

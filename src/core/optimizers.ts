@@ -9,6 +9,8 @@
  * of the state vector is a checkpoint of the optimizer too.
  */
 
+import type { Network } from './network';
+
 export const OPTIMIZER_TYPES = ['sgd', 'momentum', 'rmsprop', 'adam', 'adamw'] as const;
 export type OptimizerType = (typeof OPTIMIZER_TYPES)[number];
 
@@ -35,7 +37,7 @@ export function optimizerBuffers(o: OptimizerSettings): readonly string[] {
   switch (o.type) {
     case 'sgd': return [];
     case 'momentum': return ['velocity'];
-    case 'rmsprop': return [...['square'], ...(o.centered ? ['mean'] : []), ...(o.momentum > 0 ? ['velocity'] : [])];
+    case 'rmsprop': return ['square', ...(o.centered ? ['average'] : []), ...(o.momentum > 0 ? ['velocity'] : [])];
     case 'adam':
     case 'adamw': return o.amsgrad ? ['m', 'v', 'vmax'] : ['m', 'v'];
   }
@@ -217,10 +219,10 @@ export function explainUpdate(o: OptimizerSettings, state: ArrayLike<number>, n:
       if (o.centered) {
         const mean = lerp(state[2 * n + i], gi, 1 - o.alpha);
         avg = square - mean * mean;
-        terms.push({ label: 'mean', value: mean });
+        terms.push({ label: 'average', value: mean });
       }
       const denominator = Math.sqrt(avg) + o.epsilon;
-      terms.push({ label: o.centered ? '√(square − mean²) + ε' : '√square + ε', value: denominator });
+      terms.push({ label: o.centered ? '√(square − average²) + ε' : '√square + ε', value: denominator });
       let step = (lr * gi) / denominator;
       if (o.momentum > 0) {
         const buf = o.momentum * state[(o.centered ? 3 : 2) * n + i] + gi / denominator;
@@ -261,4 +263,28 @@ export function explainUpdate(o: OptimizerSettings, state: ArrayLike<number>, n:
       };
     }
   }
+}
+
+const OPTIMIZER_NAMES: Record<OptimizerType, string> = { sgd: 'gradient descent', momentum: 'gradient descent with momentum', rmsprop: 'RMSProp', adam: 'Adam', adamw: 'AdamW' };
+
+/**
+ * How a network trains, in a line: "Adam (learning rate 0.01), batches of 2 shuffled (seed 0), L2
+ * 0.01": what the CLI and the Variables view say before any number.
+ */
+export function describeTraining(network: Network): string {
+  const t = network.training;
+  const o = t.optimizer;
+  const fields = Object.entries(o).filter(([k, v]) => k !== 'type' && v !== (OPTIMIZER_DEFAULTS[o.type] as Record<string, unknown>)[k]).map(([k, v]) => `${k} ${v}`);
+  const parts = [`${OPTIMIZER_NAMES[o.type]} (learning rate ${t.learningRate}${fields.length ? `, ${fields.join(', ')}` : ''})`];
+  const n = network.data.samples;
+  if (t.batchSize !== null && t.batchSize < n) parts.push(`batches of ${t.batchSize}${t.shuffle ? ` shuffled (seed ${t.seed})` : ' in file order'}`);
+  const { l1, l2 } = t.regularization;
+  if (l1 !== 0) parts.push(`L1 ${l1}`);
+  if (l2 !== 0) parts.push(`L2 ${l2}`);
+  const s = t.schedule;
+  if (s.type === 'step') parts.push(`the rate × ${s.factor} every ${s.every} steps`);
+  if (s.type === 'exponential') parts.push(`the rate × ${s.factor} each step`);
+  if (s.type === 'cosine') parts.push(`a cosine schedule to ${s.min} over ${s.steps} steps`);
+  if (t.clip !== null) parts.push(`the gradient clipped to norm ${t.clip}`);
+  return parts.join(', ');
 }

@@ -28,6 +28,7 @@ interface Armed {
   breaks: HitTest;
   hits: number;
   needsEvaluation: boolean;
+  needsValidation: boolean;
   describe(): string;
   /** A condition: whether it holds at the state now. */
   holds?(): boolean;
@@ -56,6 +57,8 @@ export class Breakpoints {
   active = false;
   /** Whether a check reads the loss, gradients or unit values (the state must be evaluated first). */
   needsEvaluation = false;
+  /** Whether a condition reads valLoss (a forward pass over the validation set each step). */
+  needsValidation = false;
 
   // Previous state for the built-in conditions, allocated when they are set.
   private previousLoss = NaN;
@@ -100,6 +103,7 @@ export class Breakpoints {
     const builtinOn = (Object.keys(builtins) as BuiltinKind[]).some((k) => k !== 'converged' && builtins[k].enabled);
     this.active = this.armed.length > 0 || builtinOn;
     this.needsEvaluation = this.armed.some((a) => a.needsEvaluation) || builtinOn;
+    this.needsValidation = this.armed.some((a) => a.needsValidation);
     return this.statuses.map((s) => ({ ...s }));
   }
 
@@ -173,7 +177,7 @@ export class Breakpoints {
     const breaks = parseHitCondition(spec.hitCondition);
     if (typeof breaks === 'string') throw new BreakpointError(breaks);
     const s = this.state.scalars;
-    const base = { spec, breaks, hits: 0, prime: () => undefined, needsEvaluation: false };
+    const base = { spec, breaks, hits: 0, prime: () => undefined, needsEvaluation: false, needsValidation: false };
     switch (spec.kind) {
       case 'step': {
         if (!Number.isSafeInteger(spec.step) || spec.step < 1) throw new BreakpointError(`a step breakpoint needs a step number of 1 or more, not ${spec.step}`);
@@ -192,6 +196,7 @@ export class Breakpoints {
         return {
           ...base,
           needsEvaluation: compiled.needsEvaluation,
+          needsValidation: compiled.needsValidation,
           holds,
           prime: () => { before = holds(); },
           // While true: every step it holds. Otherwise: when it becomes true (false at the state before).

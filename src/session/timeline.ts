@@ -11,9 +11,10 @@
 import { History, type HistoryOptions, type Network, Trainer } from '../core';
 import type { Breakpoints } from './breakpoints';
 import type { BreakpointHit } from './breakpointTypes';
-import type { ExprState } from './expr/compile';
+import { emptyScalars, type Scalars } from './expr/compile';
+import { readScalars } from './scalars';
 
-export type Scalars = ExprState['scalars'];
+export type { Scalars };
 
 /** What a search of the past found: the step a breakpoint would have stopped at, with its hits. */
 export interface Found {
@@ -99,7 +100,7 @@ export class Timeline {
    * it hit; null when none would have. The past is replayed from checkpoints, newest stretch first,
    * on the scratch trainer; yields the share of the history searched so far.
    */
-  *searchBack(before: number, learningRate: number): Generator<number, Found | null, void> {
+  *searchBack(before: number): Generator<number, Found | null, void> {
     const h = this.history;
     const scratch = this.scratchFor();
     const total = Math.max(1, before - h.baseStep);
@@ -111,14 +112,13 @@ export class Timeline {
       const start = starts[k];
       const from = Math.max(h.baseStep, start - 1);
       yield* h.stateAtSteps(from, scratch.trainer);
-      scratch.trainer.evaluate();
-      Object.assign(scratch.scalars, { step: from, loss: scratch.trainer.loss, stepSize: 0, learningRate });
+      const needs = { evaluation: true, validation: scratch.breakpoints.needsValidation };
+      readScalars(scratch.trainer, scratch.scalars, 0, needs);
       scratch.breakpoints.prime();
       let last: Found | null = null;
       while (scratch.trainer.stepCount < end - 1) {
         const size = scratch.trainer.step();
-        scratch.trainer.evaluate();
-        Object.assign(scratch.scalars, { step: scratch.trainer.stepCount, loss: scratch.trainer.loss, stepSize: size });
+        readScalars(scratch.trainer, scratch.scalars, size, needs);
         const hits = scratch.breakpoints.check();
         if (hits && scratch.trainer.stepCount >= start && scratch.trainer.stepCount < before) last = { step: scratch.trainer.stepCount, hits };
         yield Math.min(1, (searched + scratch.trainer.stepCount - from) / total);
@@ -133,7 +133,7 @@ export class Timeline {
   private scratchFor(): NonNullable<Timeline['scratch']> {
     if (!this.scratch) {
       const trainer = new Trainer(this.trainer.network);
-      const scalars: Scalars = { step: 0, loss: NaN, stepSize: 0, learningRate: this.trainer.network.training.learningRate };
+      const scalars: Scalars = emptyScalars(this.trainer.network.training.learningRate);
       this.scratch = { trainer, breakpoints: this.arm(trainer, scalars), scalars };
     }
     return this.scratch;

@@ -18,9 +18,10 @@
 import { formatCount, type HistoryOptions, type History, type Network, sameArray, type StopReason, Trainer } from '../core';
 import { Breakpoints } from './breakpoints';
 import type { BreakpointHit, BreakpointSpec, BreakpointStatus, BuiltinSettings } from './breakpointTypes';
-import { compileExpression, type ExprState } from './expr/compile';
+import { compileExpression, emptyScalars, type ExprState, type Scalars } from './expr/compile';
+import { readScalars } from './scalars';
 import { describePhase, nextPhase, type Phase } from './stepper';
-import { type Scalars, Timeline } from './timeline';
+import { Timeline } from './timeline';
 /** Why the run is where it is. */
 export type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'converged' | 'max-steps' | 'diverged' | 'goto' | 'reverse' | 'reset' | 'set';
 
@@ -79,7 +80,7 @@ export class TrainingSession {
   readonly timeline: Timeline;
   readonly breakpoints: Breakpoints;
   /** What conditions read besides the trainer's arrays, refreshed before each check. */
-  readonly scalars: Scalars = { step: 0, loss: NaN, stepSize: 0, learningRate: 0 };
+  readonly scalars: Scalars = emptyScalars();
   /** Where Step Into has got to within the current step; null at a step's boundary. */
   phase: Phase | null = null;
   /** Why training last stopped by a rule (converged, max-steps, diverged), for the toolbar. */
@@ -114,7 +115,7 @@ export class TrainingSession {
   }
 
   private exprState(t: Trainer, scalars: Scalars): ExprState {
-    return { params: t.params, gradients: t.gradients, x: t.x, y: t.y, scalars };
+    return { params: t.params, gradients: t.gradients, x: t.x, y: t.y, state: t.state, scalars };
   }
 
   // ---- breakpoints ------------------------------------------------------------------------------
@@ -131,10 +132,7 @@ export class TrainingSession {
 
   /** Each breakpoint's status at the state shown, with whether each condition holds there. */
   breakpointStatus(): BreakpointStatus[] {
-    if (this.breakpoints.active) {
-      this.trainer.evaluate();
-      this.refreshScalars(this.trainer.lastStepSize);
-    }
+    if (this.breakpoints.active) this.refreshScalars(this.trainer.lastStepSize, true);
     return this.breakpoints.statusNow();
   }
 
@@ -149,7 +147,6 @@ export class TrainingSession {
   /** Takes the state here as "before" for the breakpoints: the state the next step starts from. */
   private primeBreakpoints(): void {
     if (!this.breakpoints.active) return;
-    if (this.breakpoints.needsEvaluation) this.trainer.evaluate();
     this.refreshScalars(this.trainer.lastStepSize);
     this.breakpoints.prime();
   }
@@ -215,7 +212,6 @@ export class TrainingSession {
       : t.stepCount >= maxSteps ? 'max-steps' : null;
     const bp = this.breakpoints;
     if (bp.active) {
-      if (bp.needsEvaluation) t.evaluate();
       this.refreshScalars(size);
       const hits = bp.check();
       if (hits) { this.stopReason = rule; return this.stop('breakpoint', hits); }
@@ -224,13 +220,10 @@ export class TrainingSession {
     return null;
   }
 
-  private refreshScalars(size: number): void {
-    const t = this.trainer;
-    const s = this.scalars;
-    s.step = t.stepCount;
-    s.loss = t.loss;
-    s.stepSize = size;
-    s.learningRate = this.network.training.learningRate;
+  /** The scalars at the state now, evaluating it when the breakpoints (or `all`: a person's question) read what needs it. */
+  private refreshScalars(size: number, all = false): void {
+    const bp = this.breakpoints;
+    readScalars(this.trainer, this.scalars, size, { evaluation: all || bp.needsEvaluation, validation: (all && this.network.validation !== null) || bp.needsValidation });
   }
 
   // ---- motions ----------------------------------------------------------------------------------
@@ -435,7 +428,7 @@ export class TrainingSession {
   }
 
   private *reversing(current: number): Generator<number, Stop, void> {
-    const found = this.breakpoints.active ? yield* scaled(this.timeline.searchBack(current, this.network.training.learningRate), 0, 0.9) : null;
+    const found = this.breakpoints.active ? yield* scaled(this.timeline.searchBack(current), 0, 0.9) : null;
     const target = found?.step ?? this.history.baseStep;
     yield* scaled(this.timeline.restoring(target), 0.9, 1);
     return found ? this.stop('breakpoint', found.hits) : this.stop('reverse', [], `no breakpoint would have stopped before step ${current}`);
@@ -457,8 +450,7 @@ export class TrainingSession {
    */
   evaluate(source: string): number {
     const t = this.trainer;
-    t.evaluate();
-    this.refreshScalars(t.lastStepSize);
+    this.refreshScalars(t.lastStepSize, true);
     return compileExpression(source, this.network, this.exprState(t, this.scalars)).evaluate();
   }
 

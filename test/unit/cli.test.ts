@@ -59,9 +59,13 @@ describe('backprop CLI', () => {
   });
 
   describe('train --json', () => {
-    it('has exactly steps, stopReason, loss and parameters; trains b3 to 2.61', () => {
+    it('has exactly steps, stopReason, loss, parameters, epoch, batchLoss and valLoss; trains b3 to 2.61', () => {
       const out = json('train', DOSAGE);
-      assert.deepEqual(Object.keys(out), ['steps', 'stopReason', 'loss', 'parameters']);
+      assert.deepEqual(Object.keys(out), ['steps', 'stopReason', 'loss', 'parameters', 'epoch', 'batchLoss', 'valLoss']);
+      // Full batch: an epoch a step; no validation set.
+      assert.equal(out.epoch, out.steps);
+      assert.equal(out.valLoss, null);
+      assert.ok(out.batchLoss > out.loss, 'the last batch loss is from before the last update');
       assert.equal(out.stopReason, 'converged');
       assert.equal(out.parameters.b3.toFixed(2), '2.61');
       assert.equal(out.parameters.w3, -1.22);
@@ -133,7 +137,7 @@ describe('backprop CLI', () => {
       assert.deepEqual([at.steps, at.stopReason, at.breakpoint.id], [175, 'breakpoint', 'break-at-175']);
       assert.equal(at.breakpoint.description, 'breakpoint `step 175` hit');
       assert.deepEqual([at.loss, at.parameters], [steps.loss, steps.parameters]);
-      assert.deepEqual(Object.keys(at).sort(), ['breakpoint', 'hits', 'loss', 'parameters', 'steps', 'stopReason']);
+      assert.deepEqual(Object.keys(at).sort(), ['batchLoss', 'breakpoint', 'epoch', 'hits', 'loss', 'parameters', 'stopReason', 'steps', 'valLoss']);
     });
 
     it('--break EXPR (repeatable) stops where the first becomes true; --break-every N at the first multiple', () => {

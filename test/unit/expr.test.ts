@@ -1,15 +1,15 @@
 /** The breakpoint expression language: parsed with columns, compiled once, evaluated over the trainer's own arrays. */
 import assert from 'node:assert/strict';
 import { sharpness, Trainer } from '../../src/core';
-import { compileExpression, type ExprState, knownNames } from '../../src/session/expr/compile';
+import { compileExpression, emptyScalars, type ExprState, knownNames } from '../../src/session/expr/compile';
 import { ExpressionError, parseExpression } from '../../src/session/expr/parse';
 import { loadExample } from './helpers';
 
 const net = loadExample('dosage-all.nn.json');
 const trainer = new Trainer(net);
 trainer.evaluate();
-const scalars = { step: 120, loss: trainer.loss, stepSize: 0.02, learningRate: net.training.learningRate };
-const state: ExprState = { params: trainer.params, gradients: trainer.gradients, x: trainer.x, y: trainer.y, scalars };
+const scalars = { ...emptyScalars(net.training.learningRate), step: 120, loss: trainer.loss, stepSize: 0.02 };
+const state: ExprState = { params: trainer.params, gradients: trainer.gradients, x: trainer.x, y: trainer.y, state: trainer.state, scalars };
 const value = (source: string): number => compileExpression(source, net, state).evaluate();
 const g = (name: string): number => trainer.gradients[net.parameters.find((p) => p.name === name)!.index];
 const w = (name: string): number => trainer.params[net.parameters.find((p) => p.name === name)!.index];
@@ -78,7 +78,7 @@ describe('breakpoint expressions', () => {
   it('reads the trainer\'s arrays as they are when evaluated: compiled once, run many times', () => {
     const compiled = compileExpression('w1 + dw1', net, state);
     const t = new Trainer(net);
-    const live: ExprState = { params: t.params, gradients: t.gradients, x: t.x, y: t.y, scalars };
+    const live: ExprState = { params: t.params, gradients: t.gradients, x: t.x, y: t.y, state: t.state, scalars };
     const c = compileExpression('w1', net, live);
     t.evaluate();
     const before = c.evaluate();

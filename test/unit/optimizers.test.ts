@@ -12,8 +12,11 @@ import fc from 'fast-check';
 import {
   BatchPlan, History, loadNetwork, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
 } from '../../src/core';
+import { runCli } from '../../src/cli/commands';
+import { TrainingSession } from '../../src/session/training';
 import { randomNetwork } from './arbitraries';
-import { examplePath } from './helpers';
+import { close, examplePath } from './helpers';
+import { after, runToStop } from './session';
 
 type Doc = Record<string, unknown> & { training?: Record<string, unknown> };
 
@@ -242,7 +245,7 @@ describe('real training: optimizers, batches, regularization, schedules and clip
     const o = (s: OptimizerSettings): string => optimizerBuffers(s).join();
     assert.equal(o({ type: 'sgd' }), '');
     assert.equal(o({ type: 'momentum', momentum: 0.9, dampening: 0, nesterov: false }), 'velocity');
-    assert.equal(o({ type: 'rmsprop', alpha: 0.99, epsilon: 1e-8, momentum: 0.9, centered: true }), 'square,mean,velocity');
+    assert.equal(o({ type: 'rmsprop', alpha: 0.99, epsilon: 1e-8, momentum: 0.9, centered: true }), 'square,average,velocity');
     assert.equal(o({ type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false }), 'm,v');
   });
 });
@@ -346,5 +349,91 @@ describe('the training settings in the file', () => {
     const own = load({}, { validation: { inputs: [[0.2]], targets: [[1]] } });
     assert.equal(own.validation!.samples, 1);
     assert.equal(own.data.samples, 3);
+  });
+});
+
+describe('real training in a session and the CLI', () => {
+  const rows = Array.from({ length: 12 }, (_, i) => ({ dosage: i / 11, efficacy: Math.sin(i) > 0 ? 1 : 0 }));
+  const doc = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+  const network = (training: Record<string, unknown>): Network => loadNetwork(JSON.stringify({ ...doc, data: rows, training: { ...doc.training, maxSteps: 1e6, minStepSize: 0, ...training } }));
+
+  it('reads epoch, batch, batchLoss, loss, valLoss, learningRate and the optimizer\'s buffers in conditions', () => {
+    const net = network({ optimizer: 'adam', batchSize: 5, validationShare: 0.25, learningRate: 0.05, schedule: { type: 'step', every: 4, factor: 0.5 } });
+    assert.equal(net.data.samples, 9);
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 7; i++) session.step();
+    const t = session.trainer;
+    // 9 samples in batches of 5: two batches an epoch, so step 7 was epoch 3's first.
+    assert.equal(session.evaluate('epoch'), 3);
+    assert.equal(session.evaluate('batch'), 0);
+    assert.equal(session.evaluate('learningRate'), 0.05 * 0.5, 'the next update (step 8) is in the second stretch of four');
+    const rowsOf = (step: number): number[] => { const out = new Int32Array(9); return Array.from(out.subarray(0, t.batches.batchOf(step, out))); };
+    const before = new Trainer(net);
+    for (let i = 0; i < 6; i++) before.step();
+    // The engines sum in their own orders: the same numbers to the last bits.
+    assert.ok(close(session.evaluate('batchLoss'), batchGradient(net, before.params, rowsOf(6)).loss, 1e-12), 'the batch of step 7, before its update');
+    assert.ok(close(session.evaluate('loss'), batchGradient(net, t.params, Array.from({ length: 9 }, (_, i) => i)).loss, 1e-12), 'the whole training set, after');
+    const held: Network = { ...net, data: net.validation!, validation: null };
+    assert.ok(close(session.evaluate('valLoss'), new Trainer(held, t.params, { engine: 'js' }).lossOnly(), 1e-12));
+    const w3 = net.parameters.find((p) => p.name === 'w3')!.index;
+    assert.equal(session.evaluate('m(w3)'), t.state[net.parameterCount + w3]);
+    assert.equal(session.evaluate('v(w3)'), t.state[2 * net.parameterCount + w3]);
+    assert.throws(() => session.evaluate('velocity(w3)'), /unknown function 'velocity'/);
+    assert.throws(() => session.evaluate('m(3)'), /m\(\) takes a parameter such as m\(w1\)/);
+  });
+
+  it('stops on a condition over the validation loss, at the state `backprop train --steps N` ends at', () => {
+    const net = network({ optimizer: { type: 'momentum', nesterov: true }, batchSize: 3, validationShare: 0.25, learningRate: 0.1 });
+    const session = new TrainingSession(net);
+    session.setBreakpoints([{ id: 'over', kind: 'condition', enabled: true, expression: 'valLoss > loss * 1.5 && epoch > 10' }]);
+    const stop = runToStop(session);
+    assert.equal(stop.reason, 'breakpoint');
+    const t = after(net, stop.step);
+    assert.deepEqual(Array.from(session.trainer.params), Array.from(t.params));
+    const held: Network = { ...net, data: net.validation!, validation: null };
+    const val = new Trainer(held, t.params, { engine: 'js' }).lossOnly();
+    assert.ok(val > t.trainingLoss() * 1.5 && t.batches.epochAfter(stop.step) > 10, `at step ${stop.step}`);
+    const previous = after(net, stop.step - 1);
+    const valBefore = new Trainer(held, previous.params, { engine: 'js' }).lossOnly();
+    assert.ok(!(valBefore > previous.trainingLoss() * 1.5 && previous.batches.epochAfter(stop.step - 1) > 10), 'it became true at that step');
+  });
+
+  it('trains the file with the CLI: --json adds epoch, batchLoss, valLoss; --batches lists every step\'s samples', () => {
+    const text = JSON.stringify({ ...doc, data: rows, training: { optimizer: 'adamw', batchSize: 4, validationShare: 0.25, learningRate: 0.02, maxSteps: 10 } });
+    const out: string[] = [];
+    const code = runCli(['train', 'f.nn.json', '--json', '--batches'], { readFile: () => text, writeFile: () => undefined, stdout: (s) => out.push(s), stderr: (s) => out.push(s) });
+    assert.equal(code, 0, out.join(''));
+    const r = JSON.parse(out.join(''));
+    const net = loadNetwork(text);
+    const t = after(net, 10);
+    assert.equal(r.steps, 10);
+    assert.equal(r.epoch, 3, '9 samples in batches of 4: three batches an epoch');
+    assert.equal(r.loss, t.trainingLoss());
+    assert.equal(r.batchLoss, t.lastBatchLoss);
+    assert.ok(close(r.valLoss, new Trainer({ ...net, data: net.validation!, validation: null }, t.params, { engine: 'js' }).lossOnly(), 1e-12));
+    assert.equal(r.batches.length, 10);
+    assert.deepEqual(r.batches.slice(0, 3).flat().sort((a: number, b: number) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8], 'the first epoch sees every training sample once');
+    assert.deepEqual(r.batches.map((b: number[]) => b.length), [4, 4, 1, 4, 4, 1, 4, 4, 1, 4]);
+    assert.deepEqual(Object.values(r.parameters), Array.from(t.params));
+  });
+
+  it('explains the next update with its numbers in `backprop explain`', () => {
+    const text = JSON.stringify({ ...doc, training: { optimizer: 'adam', learningRate: 0.01, regularization: { l2: 0.1 } } });
+    const out: string[] = [];
+    assert.equal(runCli(['explain', 'f.nn.json', '--param', 'w3', '--steps', '2'], { readFile: () => text, writeFile: () => undefined, stdout: (s) => out.push(s), stderr: (s) => out.push(s) }), 0);
+    const said = out.join('');
+    const net = loadNetwork(text);
+    const t = after(net, 2);
+    const w3 = net.parameters.find((p) => p.name === 'w3')!.index;
+    t.evaluate();
+    const g = t.gradients[w3];
+    assert.match(said, /dSSR\/dw3 = Σ_i dSSR\/dPredicted × dPredicted\/dw3 \+ 2 × 0\.1 × w3/);
+    assert.match(said, /^reg\. +-?\d/m);
+    assert.match(said, /update \(adam\): {2}m = β1 × m/);
+    assert.match(said, new RegExp(`^ {2}t +3$`, 'm'));
+    assert.match(said, new RegExp(`^ {2}g +${g.toPrecision(6).replace(/0+$/, '').replace('.', '\\.').replace('-', '\\-')}`, 'm'));
+    const next = new Trainer(net);
+    for (let i = 0; i < 3; i++) next.step();
+    assert.match(said, new RegExp(`-> ${Number(next.params[w3].toPrecision(6))}`.replace('.', '\\.').replace(/-(?=\d)/g, '\\-')));
   });
 });

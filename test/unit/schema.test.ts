@@ -48,7 +48,34 @@ describe('the JSON schema', () => {
     ['a malformed name in trainable', (d) => { d.training.trainable = ['weight3']; }],
     ['a duplicated input name', (d) => { d.inputs = ['dosage', 'dosage']; }],
     ['format version 2', (d) => { d.version = 2; }],
+    ['an unknown optimizer', (d) => { d.training.optimizer = 'adagrad'; }],
+    ["another optimizer's setting", (d) => { d.training.optimizer = { type: 'adam', momentum: 0.9 }; }],
+    ['a beta of 1', (d) => { d.training.optimizer = { type: 'adam', beta2: 1 }; }],
+    ['a batch size of 0', (d) => { d.training.batchSize = 0; }],
+    ['a validation share of 1', (d) => { d.training.validationShare = 1; }],
+    ['a negative L2', (d) => { d.training.regularization = { l2: -0.1 }; }],
+    ['an unknown schedule', (d) => { d.training.schedule = { type: 'linear', steps: 10 }; }],
+    ['a clip without a norm', (d) => { d.training.clip = {}; }],
+    ['a string validation set', (d) => { d.validation = 'held-out.csv'; }],
   ];
+  it('accepts every training setting the loader takes', () => {
+    const doc = variant((d) => {
+      d.data = [0, 0.25, 0.5, 0.75, 1].map((dosage, i) => ({ dosage, efficacy: i % 2 }));
+      d.validation = { inputs: [[0.1]], targets: [[0]] };
+      d.training = {
+        learningRate: 0.01, optimizer: { type: 'adamw', beta1: 0.8, amsgrad: true, weightDecay: 0.1 }, batchSize: 2, shuffle: true, seed: 3,
+        regularization: { l1: 0.01, l2: 0.001 }, schedule: { type: 'cosine', steps: 100, min: 0.001 }, clip: { norm: 1 },
+      };
+    });
+    assert.ok(validate(doc), JSON.stringify(validate.errors));
+    loadNetwork(JSON.stringify(doc));
+    for (const optimizer of ['sgd', 'momentum', 'rmsprop', 'adam', 'adamw', { type: 'momentum', nesterov: true }, { type: 'rmsprop', centered: true, momentum: 0.5 }]) {
+      const d = variant((x) => { x.training.optimizer = optimizer; x.training.schedule = { type: 'step', every: 10, factor: 0.5 }; });
+      assert.ok(validate(d), `${JSON.stringify(optimizer)}: ${JSON.stringify(validate.errors)}`);
+      loadNetwork(JSON.stringify(d));
+    }
+  });
+
   for (const [what, edit] of mistakes) {
     it(`rejects ${what}, as the loader does`, () => {
       const doc = variant(edit);

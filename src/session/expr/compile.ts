@@ -4,7 +4,9 @@
  * parsing, no lookups and no allocation.
  *
  * Names (see README "Breakpoints"):
- * - step, loss, stepSize (the last step's largest |learning rate x gradient|), learningRate;
+ * - step, loss, stepSize (the last step's largest |learning rate x gradient|), learningRate (the
+ *   next update's, after any schedule), epoch, batch, batchLoss, valLoss (docs/training.md);
+ * - the optimizer's buffers per parameter: m(w3), v(w3), vmax(w3), velocity(w3), square(w3), average(w3);
  * - the charts' instruments: gradientNorm, updateRatio, distance, deadShare, saturatedShare, sharpness;
  * - a parameter by name (w3, b1) and its gradient (dw3 is dLoss/dw3, db1 is dLoss/db1);
  * - groups, for the group functions: W2 and B2 (layer 2's weights and biases), dW2 and dB2 (their
@@ -13,7 +15,7 @@
  * Functions: abs, sqrt, exp, log, isfinite, min and max of numbers; over a group: norm (the L2
  * norm), mean, sum, max, min, each also of abs(group), as in max(abs(W1)).
  */
-import { type Network, sharpness } from '../../core';
+import { findParameter, type Network, optimizerBuffers, sharpness } from '../../core';
 import { distanceFrom, hiddenShare, ratio, trainableSquares } from '../inspect';
 import { ExpressionError, type Node, parseExpression, type Span } from './parse';
 
@@ -23,7 +25,29 @@ export interface ExprState {
   readonly gradients: Float64Array;
   readonly x: readonly Float64Array[];
   readonly y: readonly Float64Array[];
-  readonly scalars: { step: number; loss: number; stepSize: number; learningRate: number };
+  /** The trainer's whole state: the parameters, then the optimizer's buffers (stateLayout). */
+  readonly state: Float64Array;
+  readonly scalars: Scalars;
+}
+
+/**
+ * The numbers conditions read besides the arrays, refreshed before each check (readScalars). `loss`
+ * is the whole training set's at the state; `batchLoss` the last step's batch's before its update;
+ * `valLoss` the validation set's (NaN without one, or when nothing reads it).
+ */
+export interface Scalars {
+  step: number;
+  loss: number;
+  stepSize: number;
+  learningRate: number;
+  epoch: number;
+  batch: number;
+  batchLoss: number;
+  valLoss: number;
+}
+
+export function emptyScalars(learningRate = 0): Scalars {
+  return { step: 0, loss: NaN, stepSize: 0, learningRate, epoch: 0, batch: NaN, batchLoss: NaN, valLoss: NaN };
 }
 
 export interface Compiled {
@@ -31,6 +55,8 @@ export interface Compiled {
   evaluate(): number;
   /** Whether it reads the loss, gradients or unit values, which need the state evaluated. */
   readonly needsEvaluation: boolean;
+  /** Whether it reads valLoss, a forward pass over the validation set. */
+  readonly needsValidation: boolean;
   /** The names it reads, for showing what a breakpoint watches. */
   readonly names: readonly string[];
 }
@@ -43,7 +69,7 @@ export function truthy(v: number): boolean {
 interface Group { array: Float64Array; start: number; count: number; stride: number; name: string; evaluated: boolean }
 type Value = { kind: 'number'; fn: () => number; evaluated: boolean } | { kind: 'group'; group: Group; abs: boolean };
 
-const SCALARS = ['step', 'loss', 'stepSize', 'learningRate'] as const;
+const SCALARS = ['step', 'loss', 'stepSize', 'learningRate', 'epoch', 'batch', 'batchLoss', 'valLoss'] as const;
 /** The charts' instruments, for the whole network (see instrument()). */
 const INSTRUMENTS = ['gradientNorm', 'updateRatio', 'distance', 'deadShare', 'saturatedShare', 'sharpness'] as const;
 const SCALAR_FUNCTIONS = ['abs', 'sqrt', 'exp', 'log', 'isfinite', 'min', 'max'] as const;
@@ -53,6 +79,7 @@ const AGGREGATES = ['norm', 'mean', 'sum', 'max', 'min'] as const;
 export function knownNames(network: Network): string[] {
   const names: string[] = [...SCALARS, ...INSTRUMENTS];
   for (const p of network.parameters) names.push(p.name, `d${p.name}`);
+  for (const b of optimizerBuffers(network.training.optimizer)) names.push(`${b}(${network.parameters[0].name})`);
   network.layers.forEach((_, l) => names.push(`W${l + 1}`, `B${l + 1}`, `dW${l + 1}`, `dB${l + 1}`, `X${l + 1}`, `Y${l + 1}`));
   return names;
 }
@@ -62,7 +89,7 @@ export function compileExpression(source: string, network: Network, state: ExprS
   const names = new Set<string>();
   const value = new Compiler(network, state, names).compile(tree);
   if (value.kind === 'group') throw new ExpressionError(`${value.group.name} is a group of values: use it inside norm(), mean(), sum(), max() or min()`, tree.at);
-  return { evaluate: value.fn, needsEvaluation: value.evaluated, names: [...names] };
+  return { evaluate: value.fn, needsEvaluation: value.evaluated, needsValidation: names.has('valLoss'), names: [...names] };
 }
 
 class Compiler {
@@ -127,6 +154,10 @@ class Compiler {
         case 'loss': this.names.add(name); return { kind: 'number', fn: () => s.loss, evaluated: true };
         case 'stepSize': this.names.add(name); return { kind: 'number', fn: () => s.stepSize, evaluated: false };
         case 'learningRate': this.names.add(name); return { kind: 'number', fn: () => s.learningRate, evaluated: false };
+        case 'epoch': this.names.add(name); return { kind: 'number', fn: () => s.epoch, evaluated: false };
+        case 'batch': this.names.add(name); return { kind: 'number', fn: () => s.batch, evaluated: false };
+        case 'batchLoss': this.names.add(name); return { kind: 'number', fn: () => s.batchLoss, evaluated: false };
+        case 'valLoss': this.names.add(name); return { kind: 'number', fn: () => s.valLoss, evaluated: false };
       }
       if ((INSTRUMENTS as readonly string[]).includes(name)) {
         this.names.add(name);
@@ -188,7 +219,9 @@ class Compiler {
 
   private call(node: Extract<Node, { kind: 'call' }>): Value {
     const { name, args } = node;
-    const known = [...SCALAR_FUNCTIONS, ...AGGREGATES] as readonly string[];
+    const buffers = optimizerBuffers(this.network.training.optimizer);
+    if (buffers.includes(name)) return this.buffer(node, buffers.indexOf(name));
+    const known = [...SCALAR_FUNCTIONS, ...AGGREGATES, ...buffers] as readonly string[];
     if (!known.includes(name)) throw new ExpressionError(`unknown function '${name}'${suggest(name, [...new Set(known)])}`, node.nameAt);
     // abs(group) stays a group (for max(abs(W1))); otherwise abs is a number's.
     if (name === 'abs') {
@@ -226,6 +259,18 @@ class Compiler {
       }
     })();
     return { kind: 'number', fn, evaluated: v.evaluated };
+  }
+
+  /** m(w3), velocity(b1), ...: the optimizer's buffer `slot` for one parameter, as the next update will read it. */
+  private buffer(node: Extract<Node, { kind: 'call' }>, slot: number): Value {
+    this.arity(node, 1);
+    const arg = node.args[0];
+    const p = arg.kind === 'name' && arg.index === null ? findParameter(this.network, arg.name) : undefined;
+    if (!p) throw new ExpressionError(`${node.name}() takes a parameter such as ${node.name}(${this.network.parameters[0].name})`, arg.at);
+    this.names.add(`${node.name}(${p.name})`);
+    const state = this.state.state;
+    const at = (slot + 1) * this.network.parameterCount + p.index;
+    return { kind: 'number', fn: () => state[at], evaluated: false };
   }
 
   private arity(node: Extract<Node, { kind: 'call' }>, n: number): void {

@@ -1,0 +1,32 @@
+/**
+ * The numbers conditions, the Variables view and the CLI read about the state a trainer is at,
+ * filled in one place so every front-end means the same by `loss`: the whole training set's loss
+ * at the state (with batches a forward pass of its own, so it is computed only when something
+ * reads it), `batchLoss` the last step's batch's before its update, `valLoss` the validation set's.
+ */
+import { type Trainer, validationLoss } from '../core';
+import type { Scalars } from './expr/compile';
+
+export interface ScalarNeeds {
+  /** Something reads the loss, gradients or unit values: the state is evaluated. */
+  evaluation: boolean;
+  /** Something reads valLoss. */
+  validation: boolean;
+}
+
+/** Fills `s` for the state `t` is at, after a step whose largest move was `size`; evaluates `t` when `needs` say so. */
+export function readScalars(t: Trainer, s: Scalars, size: number, needs: ScalarNeeds): void {
+  // With batches the whole set's loss is its own forward pass, before the batch's evaluation
+  // (which it would otherwise overwrite in the passes' buffers).
+  const whole = needs.evaluation && !t.batches.full ? t.trainingLoss() : NaN;
+  if (needs.evaluation) t.evaluate();
+  const steps = t.stepCount;
+  s.step = steps;
+  s.loss = t.batches.full ? t.loss : whole;
+  s.stepSize = size;
+  s.learningRate = t.learningRate;
+  s.epoch = t.batches.epochAfter(steps);
+  s.batch = steps > 0 ? t.batches.batchIndexOf(steps - 1) : NaN;
+  s.batchLoss = steps > 0 ? t.lastBatchLoss : NaN;
+  s.valLoss = needs.validation ? validationLoss(t.network, t.params) : NaN;
+}

@@ -137,7 +137,7 @@ describe('backprop CLI', () => {
       assert.deepEqual([at.steps, at.stopReason, at.breakpoint.id], [175, 'breakpoint', 'break-at-175']);
       assert.equal(at.breakpoint.description, 'breakpoint `step 175` hit');
       assert.deepEqual([at.loss, at.parameters], [steps.loss, steps.parameters]);
-      assert.deepEqual(Object.keys(at).sort(), ['batchLoss', 'breakpoint', 'epoch', 'hits', 'loss', 'parameters', 'stopReason', 'steps', 'valLoss']);
+      assert.deepEqual(Object.keys(at).sort(), ['batchLoss', 'breakpoint', 'epoch', 'hits', 'loss', 'parameters', 'steps', 'stopReason', 'valLoss']);
     });
 
     it('--break EXPR (repeatable) stops where the first becomes true; --break-every N at the first multiple', () => {

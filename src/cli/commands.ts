@@ -230,7 +230,7 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
 
 function check(file: string, net: Network, json: boolean, io: CliIo): number {
   const trainer = new Trainer(net);
-  const loss = trainer.evaluate();
+  const loss = trainer.trainingLoss();
   const trainable = net.parameters.filter((p) => net.training.trainable[p.index]).map((p) => p.name);
   if (json) {
     io.stdout(`${JSON.stringify({
@@ -244,8 +244,9 @@ function check(file: string, net: Network, json: boolean, io: CliIo): number {
   io.stdout(`${file}: OK, "${net.name}"
   layers:     ${shape}
   parameters: ${net.parameterCount} (${describeParameterNames(net)}), ${trainable.length === net.parameterCount ? 'all' : trainable.length} trainable${trainable.length < net.parameterCount ? ` (${trainable.join(', ') || 'none'})` : ''}
-  data:       ${net.data.samples} sample${net.data.samples === 1 ? '' : 's'} of ${net.inputNames.join(', ')} -> ${net.outputNames.join(', ')}
+  data:       ${net.data.samples} sample${net.data.samples === 1 ? '' : 's'} of ${net.inputNames.join(', ')} -> ${net.outputNames.join(', ')}${net.validation ? `, and ${net.validation.samples} for validation` : ''}
   loss:       ${net.loss}, ${lossSymbol(net.loss)} = ${n(loss)} at the file's parameters
+  training:   ${describeTraining(net)}
 `);
   return 0;
 }

@@ -16,8 +16,10 @@ function clearOfKinks(network: Network, t: Trainer, margin: number): boolean {
 function assertGradientsMatchFiniteDifferences(network: Network, params?: Float64Array): void {
   const t = new Trainer(network, params);
   const loss = t.evaluate();
+  // With batches the gradient is of the next step's batch: the difference is taken over the same samples.
+  const step = t.batches.full ? undefined : t.stepCount;
   for (const p of network.parameters) {
-    const fd = finiteDifference(network, t.params, p.index, 1e-6);
+    const fd = finiteDifference(network, t.params, p.index, 1e-6, step);
     const g = t.gradients[p.index];
     // Central differences with h = 1e-6: truncation ~h^2, round-off ~1e-16 x loss / h.
     const tol = 1e-6 * Math.max(1, Math.abs(g)) + 1e-9 * Math.abs(loss);
@@ -75,7 +77,9 @@ describe('the chain-rule explainer', () => {
     const t = new Trainer(network, params);
     for (const p of network.parameters) {
       const e = explain(t, p);
-      assert.equal(e.terms.length, network.data.samples);
+      // One term per sample of the batch the next step trains on (every sample in full batch).
+      assert.equal(e.terms.length, t.batchCount);
+      assert.deepEqual(e.terms.map((term) => term.sample), Array.from(t.batch.subarray(0, t.batchCount), (i) => i + 1));
       let sum = 0;
       for (const term of e.terms) {
         assert.equal(term.value, term.factors.reduce((acc, f) => acc * f.value, 1), `${p.name} term ${term.sample} is the product of its factors`);
@@ -86,6 +90,7 @@ describe('the chain-rule explainer', () => {
         }
         sum += term.value;
       }
+      sum += e.regularization ?? 0;
       const tol = 1e-9 * Math.max(1, ...e.terms.map((term) => Math.abs(term.value)));
       assert.ok(Math.abs(sum - e.derivative) <= tol, `${p.name}: terms sum to ${sum}, derivative ${e.derivative}`);
       assert.equal(e.derivative, t.gradients[p.index]);

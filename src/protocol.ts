@@ -18,7 +18,7 @@ export const VIEW_TYPE = 'backprop.networkEditor';
 export const TRAINING_ACTIONS = ['step', 'stepInto', 'stepOut', 'continue', 'pause', 'stepBack', 'reverseContinue', 'reset'] as const;
 export type TrainingAction = (typeof TRAINING_ACTIONS)[number];
 
-export type { ParamView, UnitView, ExplanationView, ParamInfo, NetworkStructure, TrainingFrame, NetworkModel, Explained } from './session/views';
+export type { ParamView, UnitView, ExplanationView, UpdateView, ParamInfo, NetworkStructure, TrainingFrame, NetworkModel, Explained } from './session/views';
 export { EXACT_FRAME_LIMIT } from './session/views';
 import type { Explained, NetworkStructure, TrainingFrame, ExplanationView, UnitView } from './session/views';
 import type { ReplyMessage } from './rpc';

@@ -6,7 +6,7 @@
  */
 import katex from 'katex';
 import type { Factor } from '../src/core/explain';
-import type { ExplanationView, NetworkModel, UnitView } from '../src/protocol';
+import type { ExplanationView, NetworkModel, UnitView, UpdateView } from '../src/protocol';
 import { h } from './dom';
 import { compact, fmt, texNum } from './format';
 import { type Notation, TexNames, text } from './notation';
@@ -153,7 +153,18 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   sum.append(h('td', 'sum-label index', 'sum'));
   for (let c = 0; c < dataColumns; c++) sum.append(h('td', 'col-data'));
   for (let c = 0; c < factors.length; c++) sum.append(h('td'));
-  sum.append(num(e.terms.reduce((a, t) => a + t.value, 0), 'num sum-value product'));
+  sum.append(num(e.terms.reduce((a, t) => a + t.value, e.regularization ?? 0), 'num sum-value product'));
+  if (e.regularization !== undefined) {
+    // The penalty's derivative: one more term beside the samples' (0 for a bias).
+    const reg = h('tr', 'regularization');
+    reg.append(h('td', 'sum-label index', 'reg.'));
+    for (let c = 0; c < dataColumns; c++) reg.append(h('td', 'col-data'));
+    for (let c = 0; c < factors.length; c++) reg.append(h('td'));
+    const cell = num(e.regularization, 'num product');
+    cell.title = 'the regularization penalty\'s derivative: l1 × sign(w) + 2 × l2 × w';
+    reg.append(cell);
+    tbody.append(reg);
+  }
   tbody.append(sum);
   table.append(tbody);
   const scroller = h('div', 'terms-scroll');
@@ -164,11 +175,13 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   scroller.append(table);
 
   const step = h('div', 'card-line next');
-  step.append(e.trainable
-    ? tex(`${names.param(e.parameter)} - ${texNum(e.learningRate)} \\times (${texNum(e.derivative)}) = ${texNum(e.nextValue)}`)
-    : h('span', '', `${e.parameter} is not trainable: it stays ${fmt(e.value)}`));
+  step.append(!e.trainable ? h('span', '', `${e.parameter} is not trainable: it stays ${fmt(e.value)}`)
+    : e.update === undefined ? tex(`${names.param(e.parameter)} - ${texNum(e.learningRate)} \\times (${texNum(e.derivative)}) = ${texNum(e.nextValue)}`)
+      : h('span', '', `${fmt(e.value)} → ${fmt(e.nextValue)} (plain gradient descent would step by ${fmt(-e.update.plainStep)})`));
   step.prepend(h('span', 'card-key', 'next value '));
   step.dataset.next = String(e.nextValue);
+  const update = e.trainable && e.update ? updateLines(e.update) : [];
+  const batch = e.batch ? [h('div', 'card-line batch', `over the batch of step ${e.step + 1}: sample${e.batch.length === 1 ? '' : 's'} ${e.batch.join(', ')} (the others wait for their own step)`)] : [];
 
   const check = h('div', 'card-line check', `finite difference ${fmt(e.finiteDifference)} (${agreement(e.finiteDifference, e.derivative)})`);
   check.prepend(h('span', 'card-key', 'check '));
@@ -178,9 +191,31 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   convention.append(h('span', 'card-key', 'loss '), tex(names.lossDefinition()));
   if (notation === '3b1b' && model.loss !== 'cross-entropy') convention.append(h('span', 'muted', ' (2(a − y) per example is StatQuest\'s −2(observed − predicted))'));
 
-  root.append(head, math, scroller, step, check, convention);
+  root.append(head, math, ...batch, scroller, ...update, step, check, convention);
   spanPaths(root);
   return root;
+}
+
+const OPTIMIZER_NAMES: Record<UpdateView['optimizer'], string> = { sgd: 'gradient descent', momentum: 'momentum', rmsprop: 'RMSProp', adam: 'Adam', adamw: 'AdamW' };
+
+/** The optimizer's rule with this update's numbers: what the step is, and why it is not lr × g. */
+function updateLines(u: UpdateView): HTMLElement[] {
+  const rule = h('div', 'card-line update-rule');
+  rule.append(h('span', 'card-key', `update (${OPTIMIZER_NAMES[u.optimizer]}) `), h('span', '', u.rule));
+  const terms = h('div', 'card-line update-terms');
+  terms.setAttribute('role', 'list');
+  terms.setAttribute('aria-label', 'the update\'s quantities');
+  for (const t of u.terms) {
+    const item = h('span', 'update-term');
+    item.setAttribute('role', 'listitem');
+    item.dataset.label = t.label;
+    item.dataset.value = String(t.value);
+    item.append(h('span', 'muted', `${t.label} `), h('span', 'num', t.label === 't' ? String(t.value) : fmt(t.value)));
+    terms.append(item);
+  }
+  const lines = [rule, terms];
+  if (u.clipScale < 1) lines.push(h('div', 'card-line clip', `the gradient is clipped: every g × ${fmt(u.clipScale)}`));
+  return lines;
 }
 
 /** A path row spans exactly the columns shown, so it never widens the table. */

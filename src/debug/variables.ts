@@ -20,7 +20,7 @@ export const fmt = (v: number, digits = 6): string => formatNumber(v, { digits }
 export type Ref =
   | { kind: 'training' } | { kind: 'parameters' } | { kind: 'parameter'; index: number } | { kind: 'terms'; index: number }
   | { kind: 'term'; index: number; sample: number } | { kind: 'layers' } | { kind: 'layer'; layer: number }
-  | { kind: 'samples' } | { kind: 'sample'; sample: number };
+  | { kind: 'samples' } | { kind: 'sample'; sample: number } | { kind: 'optimizer' };
 
 /**
  * Variables references: cleared on each stop, numbered on (never reused), so a reference VS Code
@@ -50,7 +50,7 @@ export class VariablesTree {
     return this.refs.get(id);
   }
 
-  /** The scopes of the stop shown: Training, Parameters, Layers, Samples. */
+  /** The scopes of the stop shown: Training, Parameters, Optimizer (when it keeps buffers), Layers, Samples. */
   scopes(): DebugProtocol.Scope[] {
     const s = this.run.structure;
     const scope = (name: string, ref: Ref, named?: number, indexed?: number): DebugProtocol.Scope => {
@@ -62,6 +62,7 @@ export class VariablesTree {
     return s ? [
       scope('Training', { kind: 'training' }),
       s.params.length > PAGE ? scope('Parameters', { kind: 'parameters' }, undefined, s.params.length) : scope('Parameters', { kind: 'parameters' }, s.params.length),
+      ...(s.optimizerBuffers.length > 0 ? [scope('Optimizer', { kind: 'optimizer' }, 2 + Math.min(PAGE, s.params.length))] : []),
       scope('Layers', { kind: 'layers' }, s.layers.length),
       s.samples > PAGE ? scope('Samples', { kind: 'samples' }, undefined, s.samples) : scope('Samples', { kind: 'samples' }, s.samples),
     ] : [];
@@ -93,11 +94,21 @@ export class VariablesTree {
     switch (ref.kind) {
       case 'training': {
         const stepSize = await run.evaluate('stepSize');
+        const read = async (name: string): Promise<string> => { const r = await run.evaluate(name); return r?.ok ? fmt(r.value) : '?'; };
+        // Real training's quantities (docs/training.md): each a name conditions read.
+        const real = !s.plainTraining ? [
+          this.variable('training', s.trainingRule, { presentationHint: { attributes: ['readOnly'] } }),
+          this.variable('epoch', await read('epoch'), { evaluateName: 'epoch' }),
+          this.variable('batch', await read('batch'), { evaluateName: 'batch' }),
+          this.variable('batch loss', await read('batchLoss'), { evaluateName: 'batchLoss', type: sym }),
+          ...(s.validationSamples > 0 ? [this.variable('validation loss', await read('valLoss'), { evaluateName: 'valLoss', type: sym })] : []),
+        ] : [];
         return [
+          ...real,
           this.variable('step', String(f.step), { evaluateName: 'step' }),
           this.variable('loss', fmt(f.loss), { evaluateName: 'loss', type: sym }),
           this.variable('step size', stepSize?.ok ? fmt(stepSize.value) : '?', { evaluateName: 'stepSize' }),
-          this.variable('learning rate', fmt(s.learningRate), { evaluateName: 'learningRate' }),
+          this.variable('learning rate', real.length ? await read('learningRate') : fmt(s.learningRate), { evaluateName: 'learningRate' }),
           this.variable('phase', f.phase ? describePhase(f.phase) : 'between steps'),
           this.variable('stop', f.stop?.text ?? (f.running ? 'running' : ''), { presentationHint: { attributes: ['readOnly'] } }),
           this.variable('stop reason', f.stopReason ?? 'none'),
@@ -116,15 +127,34 @@ export class VariablesTree {
           });
         });
       }
+      case 'optimizer': {
+        // Each parameter's buffers as the next update reads them: one question to the worker each.
+        const rows: DebugProtocol.Variable[] = [this.variable('rule', s.trainingRule, { presentationHint: { attributes: ['readOnly'] } })];
+        for (const p of s.params.slice(0, PAGE)) {
+          const values: string[] = [];
+          for (const b of s.optimizerBuffers) {
+            const r = await run.evaluate(`${b}(${p.name})`);
+            values.push(`${b} ${r?.ok ? fmt(r.value) : '?'}`);
+          }
+          rows.push(this.variable(p.name, values.join(', '), { evaluateName: `${s.optimizerBuffers[0]}(${p.name})` }));
+        }
+        if (s.params.length > PAGE) rows.push(this.variable('…', `${s.params.length - PAGE} more: read one with ${s.optimizerBuffers[0]}(name) in Watch`));
+        return rows;
+      }
       case 'parameter': {
         // Cheap children first; the chain rule (an explanation over every sample and path, half a
         // second on a 100,000-parameter network) is worked out only when it is expanded.
         const p = s.params[ref.index];
         const { values, gradients } = await this.parameterValues(ref.index, 1);
-        const next = p.trainable ? values[0] - s.learningRate * gradients[0] : values[0];
+        // Plain gradient descent's next value is lr x g away; an optimizer's is its rule's (the explanation's).
+        const update = s.plainTraining || !p.trainable ? undefined : (await run.explain(p.name))?.update;
+        const next = !p.trainable ? values[0] : s.plainTraining ? values[0] - s.learningRate * gradients[0] : (await run.explain(p.name))?.nextValue ?? NaN;
         return [
           this.variable(`d${sym}/d${p.name}`, fmt(gradients[0]), { evaluateName: `d${p.name}` }),
-          this.variable('next value', fmt(next), { evaluateName: p.trainable ? `${p.name} - learningRate * d${p.name}` : p.name, type: p.trainable ? `${p.name} − ${fmt(s.learningRate)} × d${sym}/d${p.name}` : 'not trainable: it stays' }),
+          this.variable('next value', fmt(next), {
+            evaluateName: p.trainable && s.plainTraining ? `${p.name} - learningRate * d${p.name}` : p.name,
+            type: !p.trainable ? 'not trainable: it stays' : update ? update.rule : `${p.name} − ${fmt(s.learningRate)} × d${sym}/d${p.name}`,
+          }),
           this.variable('chain rule', `Σ over ${plural(s.samples, 'sample')}, factor by factor`, { variablesReference: this.refs.create({ kind: 'terms', index: ref.index }) }),
         ];
       }

@@ -4,7 +4,7 @@
  * numbers while they are few, a byte per weight past that, unit values and explanations only when
  * few and cheap. Pure (no vscode import): the worker builds these, the tests check them.
  */
-import { explain, finiteDifference, findParameter, isPlainTraining, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
+import { describeTraining, explain, finiteDifference, optimizerBuffers, findParameter, isPlainTraining, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
 import { EXACT_FRAME_LIMIT, type Explained, type ExplanationView, type NetworkStructure, type TrainingFrame, type UnitView } from './views';
 import type { BreakpointStatus } from './breakpointTypes';
 import { progressOf } from './stepper';
@@ -63,6 +63,10 @@ export function buildStructure(network: Network): NetworkStructure {
     learningRate: network.training.learningRate,
     maxSteps: network.training.maxSteps,
     samples,
+    trainingRule: describeTraining(network),
+    optimizerBuffers: [...optimizerBuffers(network.training.optimizer)],
+    validationSamples: network.validation?.samples ?? 0,
+    plainTraining: isPlainTraining(network.training, samples) && network.validation === null,
     explainedAtStops: carriesExplanations(network),
     data: { inputs: rows(network.data.inputs, nIn), targets: rows(network.data.targets, nOut) },
     params: network.parameters.map((p) => ({ name: p.name, kind: p.kind, layer: p.layer, unit: p.unit, input: p.input, trainable: network.training.trainable[p.index] === 1 })),

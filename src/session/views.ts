@@ -79,6 +79,14 @@ export interface NetworkStructure {
   learningRate: number;
   maxSteps: number;
   samples: number;
+  /** How it trains, in a line ("Adam (learning rate 0.01), batches of 2 shuffled (seed 0)"). */
+  trainingRule: string;
+  /** The optimizer's buffers per parameter, named as conditions read them (m, v, velocity, ...); none for plain gradient descent. */
+  optimizerBuffers: string[];
+  /** Samples held out for validation (0 without a validation set). */
+  validationSamples: number;
+  /** Full batch, plain gradient descent, nothing added, no validation set: StatQuest's training. */
+  plainTraining: boolean;
   /** Every parameter's explanation follows each stop (a teaching network's are cheap): the page builds every card from them. */
   explainedAtStops: boolean;
   /** [samples][inputs] and [samples][outputs]. */

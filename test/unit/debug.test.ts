@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadNetwork, Trainer } from '../../src/core';
+import { findParameter, loadNetwork, Trainer, validationLoss } from '../../src/core';
 import { NetworkDebugSession, type NetworkSource } from '../../src/debug/session';
 import { explainView } from '../../src/session/frame';
 import { RunRegistry } from '../../src/run/registry';
@@ -120,6 +120,36 @@ describe('the debug adapter (DAP)', function () {
     assert.deepEqual(terms.map((t) => t.value), reference.terms.map((t) => fmt(t.value)));
     const factors = await child(terms[1].variablesReference);
     assert.deepEqual(factors.map((f) => [f.name, f.value]), [...reference.terms[1].factors.map((f) => [f.label, fmt(f.value)]), ['product', fmt(reference.terms[1].value)]]);
+  });
+
+  it('shows real training: the Optimizer scope, epoch, batch, batch and validation loss, and the optimizer\'s next value', async () => {
+    const doc = JSON.parse(example('dosage-adam.nn.json'));
+    const rows = Array.from({ length: 8 }, (_, i) => ({ dosage: i / 7, efficacy: i % 3 === 1 ? 1 : 0 }));
+    const text = JSON.stringify({ ...doc, data: rows, training: { ...doc.training, batchSize: 2, validationShare: 0.25 } });
+    const program = file('adam.nn.json', text);
+    await launch(program);
+    for (let i = 0; i < 4; i++) await stopAfter(() => dc.nextRequest({ threadId: 1 }));
+    const net = loadNetwork(text);
+    const t = new Trainer(net);
+    for (let i = 0; i < 4; i++) t.step();
+    const training = Object.fromEntries((await variables('Training')).map((v) => [v.name, v.value]));
+    // Six training samples in batches of 2: three steps an epoch, so step 4 was epoch 2's first.
+    assert.equal(training.training, 'Adam (learning rate 0.05), batches of 2 shuffled (seed 0)');
+    assert.deepEqual([training.step, training.epoch, training.batch], ['4', '1', '0']);
+    assert.equal(training['batch loss'], fmt(t.lastBatchLoss));
+    assert.equal(training['validation loss'], fmt(validationLoss(net, t.params)));
+    const optimizer = Object.fromEntries((await variables('Optimizer')).map((v) => [v.name, v.value]));
+    const w3 = findParameter(net, 'w3')!.index;
+    const n = net.parameterCount;
+    assert.equal(optimizer.w3, `m ${fmt(t.state[n + w3])}, v ${fmt(t.state[2 * n + w3])}`);
+    assert.equal(optimizer.rule, training.training);
+    assert.equal(await value('m(w3)'), fmt(t.state[n + w3]));
+    const params = Object.fromEntries((await variables('Parameters')).map((v) => [v.name, v]));
+    const children = (await dc.variablesRequest({ variablesReference: params.w3.variablesReference })).body.variables;
+    const next = children.find((v) => v.name === 'next value')!;
+    t.step();
+    assert.equal(next.value, fmt(t.params[w3]), "Adam's next value, not lr × g away");
+    assert.match(next.type!, /^m = β1 × m/);
   });
 
   it('a function breakpoint `175` stops Continue at step 175 with the parameters of `train --steps 175`', async () => {

@@ -114,6 +114,33 @@ describe('network editor webview (Chromium)', () => {
     assert.match((await next.textContent())!, /b3 − 0\.1000 × \(−15\.66\) = 1\.566|b_{3}|1\.566/);
   });
 
+  it("writes the optimizer's update with its numbers, the batch's samples and the regularization term (Adam, batches of 2, L2)", async () => {
+    const doc = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'dosage-adam.nn.json'), 'utf8'));
+    const adam = loadNetwork(JSON.stringify({ ...doc, training: { ...doc.training, batchSize: 2, regularization: { l2: 0.1 } } }));
+    const session = new TrainingSession(adam);
+    for (let i = 0; i < 3; i++) session.step();
+    await show(view, adam, undefined, session);
+    await view.page.locator('#app[data-cards-ready]').waitFor();
+    await view.page.locator('[data-param="w3"]').hover();
+    const card = view.page.locator('[role="tooltip"] .active');
+    const e = explainView(adam, session.trainer, 'w3')!;
+    // The batch of step 4, its samples' rows only, and the penalty's row.
+    assert.match((await card.locator('.batch').textContent())!, new RegExp(`over the batch of step 4: samples? ${e.batch!.join(', ')}`));
+    assert.deepEqual(await card.locator('tr[data-sample]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-sample')))), e.batch);
+    assert.equal(await card.locator('tr.regularization').count(), 1);
+    // Adam's quantities, each with its number; the next value is Adam's, beside plain gradient descent's.
+    const terms = await card.locator('.update-term').evaluateAll((items) => items.map((i) => [i.getAttribute('data-label'), Number(i.getAttribute('data-value'))]));
+    assert.deepEqual(terms.map(([label]) => label), ['t', 'g', 'm', 'v', '1 − β1^t', '1 − β2^t', 'm̂', 'v̂', 'lr × m̂ / (√v̂ + ε)']);
+    assert.deepEqual(terms.find(([label]) => label === 't'), ['t', 4]);
+    const next = new Trainer(adam);
+    for (let i = 0; i < 4; i++) next.step();
+    const w3 = findParameter(adam, 'w3')!.index;
+    assert.ok(Math.abs(Number(await card.locator('.next').getAttribute('data-next')) - next.params[w3]) < 1e-12, 'the next value is the one the step gives');
+    assert.match((await card.locator('.update-rule').textContent())!, /^update \(Adam\) m = β1 × m/);
+    assert.match((await card.locator('.next').textContent())!, /plain gradient descent would step by/);
+    await screenshot(view.page, 'webview-hover-adam');
+  });
+
   it('keeps the card clear of the parameter and its whole chain to the loss', async () => {
     const { page } = view;
     await page.setViewportSize({ width: 1600, height: 1000 });

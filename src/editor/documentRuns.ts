@@ -1,15 +1,13 @@
 import * as vscode from 'vscode';
 import { type Attachment, RunRegistry } from '../run/registry';
 import type { BreakpointStore, Run } from '../run/run';
-import { BreakpointSpecSchema, BuiltinSettingsSchema } from '../session/breakpointSchemas';
+import { parseSavedBreakpoints } from '../session/breakpointSchemas';
 import { type BreakpointSpec, type BuiltinSettings, defaultBuiltins } from '../session/breakpointTypes';
 import type { TrainingWorker } from '../training/client';
-import * as v from 'valibot';
 
 /** How long after the last keystroke the run follows the text: well inside the 100 ms budget. */
 const UPDATE_DELAY_MS = 40;
 
-const SavedBreakpoints = v.object({ specs: v.array(BreakpointSpecSchema), builtins: BuiltinSettingsSchema });
 
 interface Feed {
   subscription: vscode.Disposable;
@@ -138,8 +136,7 @@ export class DocumentRuns implements vscode.Disposable {
     const key = `breakpoints:${uri}`;
     return {
       load: () => {
-        const saved = v.safeParse(SavedBreakpoints, this.state.get(key));
-        return saved.success ? saved.output : undefined;
+        return parseSavedBreakpoints(this.state.get(key));
       },
       save: (specs: BreakpointSpec[], builtins: BuiltinSettings) => { void this.state.update(key, { specs, builtins }); },
     };

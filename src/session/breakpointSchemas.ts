@@ -4,7 +4,7 @@
  * breakpointTypes.ts (a schema that drifts from its type does not compile).
  */
 import * as v from 'valibot';
-import { BUILTIN_KINDS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings } from './breakpointTypes';
+import { BUILTIN_KINDS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins } from './breakpointTypes';
 
 const id = v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/));
 const common = { id, enabled: v.boolean(), hitCondition: v.optional(v.pipe(v.string(), v.maxLength(32))) };
@@ -30,3 +30,12 @@ const specsAgree: Same<v.InferOutput<typeof BreakpointSpecSchema>, BreakpointSpe
 const builtinsAgree: Same<v.InferOutput<typeof BuiltinSettingsSchema>, BuiltinSettings> = true;
 void specsAgree;
 void builtinsAgree;
+
+// Saved before a built-in condition was added, the settings lack it: it takes its default, the rest stay.
+const SavedBreakpoints = v.object({ specs: v.array(BreakpointSpecSchema), builtins: v.partial(BuiltinSettingsSchema) });
+
+/** A file's breakpoints as the workspace's state kept them (only data: checked), or undefined. */
+export function parseSavedBreakpoints(value: unknown): { specs: BreakpointSpec[]; builtins: BuiltinSettings } | undefined {
+  const saved = v.safeParse(SavedBreakpoints, value);
+  return saved.success ? { specs: saved.output.specs, builtins: { ...defaultBuiltins(), ...saved.output.builtins } } : undefined;
+}

@@ -31,7 +31,7 @@ export type BreakpointSpec = {
 export type BreakpointKind = BreakpointSpec['kind'];
 
 /** The conditions a person switches on, after SageMaker Debugger's rules and TensorBoard's debugger. */
-export const BUILTIN_KINDS = ['nan', 'lossUp', 'plateau', 'deadRelu', 'saturated', 'vanishing', 'exploding', 'updateRatio', 'stalled', 'converged'] as const;
+export const BUILTIN_KINDS = ['nan', 'lossUp', 'plateau', 'overfit', 'overtraining', 'deadRelu', 'saturated', 'vanishing', 'exploding', 'updateRatio', 'stalled', 'converged'] as const;
 export type BuiltinKind = (typeof BUILTIN_KINDS)[number];
 
 /** A built-in condition's switch and thresholds. */
@@ -59,6 +59,8 @@ export const BUILTINS: Record<BuiltinKind, BuiltinInfo> = {
   nan: { title: 'NaN or Infinity', explains: 'the loss, a parameter, a gradient or a unit value stops being a finite number', onByDefault: false },
   lossUp: { title: 'Loss went up', explains: 'the loss rose by more than {t} (relative) in one step', threshold: { label: 'relative rise', default: 0 }, onByDefault: false },
   plateau: { title: 'Loss stopped decreasing', explains: 'the loss has not reached a new low for {t} steps', threshold: { label: 'steps', default: 100 }, onByDefault: false },
+  overfit: { title: 'Overfit', explains: 'the validation loss rose while the training loss fell, step after step, for {t} steps (needs a validation set)', threshold: { label: 'steps', default: 10 }, onByDefault: false },
+  overtraining: { title: 'Overtraining', explains: 'the validation loss has not reached a new low for {t} epochs (needs a validation set)', threshold: { label: 'epochs', default: 5 }, onByDefault: false },
   deadRelu: { title: 'Dead ReLU', explains: 'a ReLU unit outputs 0 for every sample (its gradient is 0: it cannot learn)', onByDefault: false },
   saturated: { title: 'Saturated units', explains: "a sigmoid or tanh unit's slope is below {t} for more than {t2} of the samples", threshold: { label: 'slope', default: 1e-7 }, threshold2: { label: 'share of samples', default: 0.5 }, onByDefault: false },
   vanishing: { title: 'Vanishing gradients', explains: "a layer's mean |gradient| is below {t}", threshold: { label: 'mean |gradient|', default: 1e-7 }, onByDefault: false },

@@ -62,6 +62,12 @@ export class Breakpoints {
 
   // Previous state for the built-in conditions, allocated when they are set.
   private previousLoss = NaN;
+  private previousValLoss = NaN;
+  /** Overfit: steps in a row the validation loss rose while the training loss fell. */
+  private overfitFor = 0;
+  /** Overtraining: the best validation loss and the epoch it was reached in. */
+  private bestValLoss = Infinity;
+  private bestValEpoch = 0;
   private bestLoss = Infinity;
   private bestStep = 0;
   private previousParams = new Float64Array(0);
@@ -103,7 +109,9 @@ export class Breakpoints {
     const builtinOn = (Object.keys(builtins) as BuiltinKind[]).some((k) => k !== 'converged' && builtins[k].enabled);
     this.active = this.armed.length > 0 || builtinOn;
     this.needsEvaluation = this.armed.some((a) => a.needsEvaluation) || builtinOn;
-    this.needsValidation = this.armed.some((a) => a.needsValidation);
+    // Overfit and Overtraining read the validation loss each step (a file without a validation set has none to read).
+    const validating = this.network.validation !== null && (builtins.overfit.enabled || builtins.overtraining.enabled);
+    this.needsValidation = this.armed.some((a) => a.needsValidation) || validating;
     return this.statuses.map((s) => ({ ...s }));
   }
 
@@ -141,6 +149,10 @@ export class Breakpoints {
     for (const a of this.armed) a.prime();
     const s = this.state;
     this.previousLoss = s.scalars.loss;
+    this.previousValLoss = s.scalars.valLoss;
+    this.overfitFor = 0;
+    this.bestValLoss = s.scalars.valLoss;
+    this.bestValEpoch = s.scalars.epoch;
     this.bestLoss = s.scalars.loss;
     this.bestStep = s.scalars.step;
     this.previousParams.set(s.params);
@@ -168,7 +180,7 @@ export class Breakpoints {
 
   private builtinsOn(): boolean {
     const b = this.builtins;
-    return b.nan.enabled || b.lossUp.enabled || b.plateau.enabled || b.deadRelu.enabled || b.saturated.enabled || b.vanishing.enabled || b.exploding.enabled || b.updateRatio.enabled || b.stalled.enabled;
+    return BUILTIN_KINDS.some((k) => k !== 'converged' && b[k].enabled);
   }
 
   // ---- the person's breakpoints ---------------------------------------------------------------
@@ -260,6 +272,26 @@ export class Breakpoints {
         this.bestStep = s.scalars.step;
       }
     }
+    const val = s.scalars.valLoss;
+    if (b.overfit.enabled && Number.isFinite(val) && Number.isFinite(this.previousValLoss)) {
+      // SageMaker Debugger's Overfit: the two losses part ways for a stretch, not for one noisy step.
+      this.overfitFor = val > this.previousValLoss && loss < this.previousLoss ? this.overfitFor + 1 : 0;
+      const n = b.overfit.threshold ?? 10;
+      if (this.overfitFor >= n) {
+        hits = this.fire(hits, 'overfit', `the validation loss rose while the training loss fell for ${plural(n, 'step')} (validation ${fmt(val)}, training ${fmt(loss)})`);
+        this.overfitFor = 0;
+      }
+    }
+    if (b.overtraining.enabled && Number.isFinite(val)) {
+      const epoch = s.scalars.epoch;
+      if (val < this.bestValLoss) { this.bestValLoss = val; this.bestValEpoch = epoch; }
+      const n = b.overtraining.threshold ?? 5;
+      if (epoch - this.bestValEpoch >= n) {
+        hits = this.fire(hits, 'overtraining', `the validation loss has not gone below ${fmt(this.bestValLoss)} for ${plural(n, 'epoch')}`);
+        this.bestValEpoch = epoch;
+      }
+    }
+    this.previousValLoss = val;
     if (b.deadRelu.enabled) {
       const dead = this.deadUnits();
       if (dead > this.unitCount.dead) hits = this.fire(hits, 'deadRelu', `${this.deadDescription()} is dead: it outputs 0 for every sample`);

@@ -220,7 +220,7 @@ describe('debugging training in VS Code (e2e)', () => {
     await page.keyboard.press('F5');
     await until('training to converge in the debugger', async () => /^Stopped at step \d+: converged/.test(await status(frame)), 60_000);
     await page.locator('.debug-toolbar').waitFor();
-    // Room for the Breakpoints view (nine exception filters come first): fold the views above it.
+    // Room for the Breakpoints view (eleven exception filters come first): fold the views above it.
     const paneHeader = (name: string) => page.locator('.pane-header', { has: page.locator('h3', { hasText: new RegExp(`^${name}$`, 'i') }) }).first();
     for (const pane of ['Variables', 'Watch', 'Call Stack']) await page.locator('.pane-header', { has: page.locator('h3', { hasText: new RegExp(`^${pane}$`, 'i') }) }).first().click();
     // The Breakpoints view's + (Add Function Breakpoint); the focus moves to the new row's input.

@@ -2,6 +2,7 @@
  * The built-in conditions: each fires on a network built to trigger it, and not on one built not
  * to (run to the end of its steps, or to convergence).
  */
+import { parseSavedBreakpoints } from '../../src/session/breakpointSchemas';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadNetwork } from '../../src/core';
@@ -33,6 +34,17 @@ const sigmoid = (target: number, learningRate: number): Doc => ({
   training: { learningRate, maxSteps: 5000, minStepSize: 0 },
 });
 
+/** classifier-batches (Adam on batches of 10, 40% held out) with another L2. */
+const batches = (l2?: number): Doc => {
+  const doc = example('classifier-batches.nn.json');
+  return l2 === undefined ? doc : { ...doc, training: { ...(doc.training as object), regularization: { l2 } } };
+};
+/** The dosage network validated on its own samples: the validation loss falls as the training loss does. */
+const selfValidated = (): Doc => {
+  const doc = dosage({ maxSteps: 600 });
+  return { ...doc, validation: doc.data };
+};
+
 /** Continue on `doc` with only the built-in `kind` on (thresholds from `setting`), to its stop. */
 function continueWith(doc: Doc, kind: BuiltinKind, setting: Partial<BuiltinSetting> = {}): Stop {
   const session = new TrainingSession(loadNetwork(JSON.stringify(doc)));
@@ -55,6 +67,9 @@ const CASES: Case[] = [
   { kind: 'lossUp', fires: { doc: dosage({ learningRate: 0.5 }), step: 1, says: /the loss went up \(11\.11 -> 86\.8\)/ }, quiet: dosage({ learningRate: 0.01, maxSteps: 3000 }) },
   // Nothing trainable: the loss stays 11.11.
   { kind: 'plateau', setting: { threshold: 50 }, fires: { doc: dosage({ trainable: [], minStepSize: 0, maxSteps: 1000 }), step: 50, says: /not gone below 11\.11 for 50 steps/ }, quiet: dosage({ learningRate: 0.01, maxSteps: 500 }) },
+  // Without L2 the classifier learns its wrong labels by heart: the two losses part ways; with L2 0.1 they do not.
+  { kind: 'overfit', fires: { doc: batches(0), step: 855, says: /the validation loss rose while the training loss fell for 10 steps \(validation 54\.6\d, training 0\.038/ }, quiet: batches() },
+  { kind: 'overtraining', fires: { doc: batches(0), step: 21, says: /the validation loss has not gone below 6\.993 for 5 epochs/ }, quiet: selfValidated() },
   { kind: 'deadRelu', fires: { doc: relu(-10, 0.5), step: 1, says: /unit 1 of layer 1 \(ReLU\) is dead/ }, quiet: relu(3, 0.05) },
   { kind: 'saturated', setting: { threshold: 1e-3 }, fires: { doc: sigmoid(1, 50), step: 1, says: /1 sigmoid or tanh unit is saturated \(slope below 0\.001/ }, quiet: sigmoid(0.5, 1) },
   // Near the optimum every gradient fades.
@@ -116,5 +131,19 @@ describe('a breakpoint as a person types it', () => {
       assert.deepEqual(parsed, { id: 'b', enabled: true, ...spec }, text);
       assert.deepEqual(parseBreakpointText(typedBreakpoint(parsed), 'b'), parsed, `${text} typed back`);
     }
+  });
+});
+
+describe('breakpoints kept in the workspace', () => {
+  it('keep their breakpoints and built-ins when a later version adds built-in conditions (those take their defaults)', () => {
+    const before = Object.fromEntries(Object.entries(defaultBuiltins()).filter(([k]) => k !== 'overfit' && k !== 'overtraining'));
+    before.plateau = { enabled: true, threshold: 50 };
+    const specs = [{ id: 'a', kind: 'step', enabled: true, step: 175 }];
+    const saved = parseSavedBreakpoints({ specs, builtins: before })!;
+    assert.deepEqual(saved.specs, specs);
+    assert.deepEqual(saved.builtins.plateau, { enabled: true, threshold: 50 });
+    assert.deepEqual(saved.builtins.overfit, defaultBuiltins().overfit);
+    assert.equal(parseSavedBreakpoints({ specs: 'nonsense', builtins: before }), undefined, 'what is not breakpoints is not taken');
+    assert.equal(parseSavedBreakpoints({ specs, builtins: { ...before, bogus: { enabled: true } } }), undefined);
   });
 });

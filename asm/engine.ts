@@ -26,7 +26,7 @@ const HEADER: usize = 64;
 
 const L_UNITS = 0;
 const L_INPUTS = 4;
-const L_ACT = 8; // 0 identity, 1 softplus, 2 relu, 3 sigmoid, 4 tanh
+const L_ACT = 8; // 0 identity, 1 softplus, 2 relu, 3 sigmoid, 4 tanh, 5 leaky-relu, 6 elu, 7 gelu, 8 silu
 const L_W = 12;
 const L_B = 16;
 const L_GW = 20;
@@ -37,6 +37,7 @@ const L_Y = 36;
 const L_DX = 40;
 const L_DY = 44;
 const L_DA = 48; // the previous layer's dy; 0 for the first layer
+const L_PARAM = 56; // f64: leaky ReLU's slope or ELU's alpha
 const LAYER: usize = 64;
 
 const IDENTITY = 0;
@@ -44,6 +45,14 @@ const SOFTPLUS = 1;
 const RELU = 2;
 const SIGMOID = 3;
 const TANH = 4;
+// The activations people meet after the videos: scalar loops over the module's own Math (musl's
+// algorithms), as math.ts writes them; rarer than the first five, so not vectorised.
+const LEAKY_RELU = 5;
+const ELU = 6;
+const GELU = 7;
+const SILU = 8;
+const GELU_C: f64 = 0.7978845608028654; // sqrt(2 / pi)
+const GELU_K: f64 = 0.044715;
 
 // @ts-ignore: decorator
 @inline function madd(acc: v128, a: v128, b: v128): v128 {
@@ -360,7 +369,7 @@ const K_TANH_EXP_MIN: usize = 35;
 // Activations, one loop per kind. With `slope` set, softplus also leaves f'(x) there (the dx
 // buffer), from the same exp the forward pass needs: sigmoid(x) = 1/(1 + e^-x) = e^x/(1 + e^x).
 
-function activate(kind: i32, x: usize, y: usize, count: usize, slope: usize): void {
+function activate(kind: i32, x: usize, y: usize, count: usize, slope: usize, param: f64): void {
   const end = count << 3;
   const vend = end & ~15;
   const zero = f64x2.splat(0);
@@ -413,7 +422,41 @@ function activate(kind: i32, x: usize, y: usize, count: usize, slope: usize): vo
       if (i < end) store<f64>(y + i, f64x2.extract_lane(tanh2(v128.load64_splat(x + i)), 0));
       return;
     }
+    default:
+      for (let i: usize = 0; i < end; i += 8) store<f64>(y + i, activateOne(kind, load<f64>(x + i), param));
   }
+}
+
+function sigmoidOne(v: f64): f64 {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+function activateOne(kind: i32, v: f64, param: f64): f64 {
+  switch (kind) {
+    case LEAKY_RELU: return v > 0 ? v : param * v;
+    case ELU: return v > 0 ? v : param * Math.expm1(v);
+    case GELU: return 0.5 * v * (1 + Math.tanh(GELU_C * (v + GELU_K * v * v * v)));
+    case SILU: return v * sigmoidOne(v);
+  }
+  return v;
+}
+
+function slopeOne(kind: i32, v: f64, out: f64, param: f64): f64 {
+  switch (kind) {
+    case LEAKY_RELU: return v > 0 ? 1 : param;
+    case ELU: return v > 0 ? 1 : out + param;
+    case GELU: {
+      const t = Math.tanh(GELU_C * (v + GELU_K * v * v * v));
+      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * v * v);
+    }
+    case SILU: {
+      const s = sigmoidOne(v);
+      return s * (1 + v * (1 - s));
+    }
+  }
+  return 1;
 }
 
 /** A plain loop: V8's memory.copy calls out of the module, which costs more than the few values of a small layer. */
@@ -425,7 +468,7 @@ function copy(to: usize, from: usize, bytes: usize): void {
 }
 
 /** dx = dy * f'(x); for softplus dx already holds f'(x) from the forward pass. */
-function backpropActivation(kind: i32, x: usize, y: usize, dy: usize, dx: usize, count: usize): void {
+function backpropActivation(kind: i32, x: usize, y: usize, dy: usize, dx: usize, count: usize, param: f64): void {
   const end = count << 3;
   const vend = end & ~15;
   const zero = f64x2.splat(0);
@@ -464,6 +507,8 @@ function backpropActivation(kind: i32, x: usize, y: usize, dy: usize, dx: usize,
         store<f64>(dx + i, load<f64>(dy + i) * (1 - v * v));
       }
       return;
+    default:
+      for (; i < end; i += 8) store<f64>(dx + i, load<f64>(dy + i) * slopeOne(kind, load<f64>(x + i), load<f64>(y + i), param));
   }
 }
 
@@ -829,7 +874,7 @@ function forwardPass(cfg: usize, slopes: bool): f64 {
     const J = <usize>load<u32>(rec, L_UNITS);
     const X = <usize>load<u32>(rec, L_X);
     denseForward(<usize>load<u32>(rec, L_A), <usize>load<u32>(rec, L_W), <usize>load<u32>(rec, L_B), X, S, <usize>load<u32>(rec, L_INPUTS), J);
-    activate(load<i32>(rec, L_ACT), X, <usize>load<u32>(rec, L_Y), S * J, slopes ? <usize>load<u32>(rec, L_DX) : 0);
+    activate(load<i32>(rec, L_ACT), X, <usize>load<u32>(rec, L_Y), S * J, slopes ? <usize>load<u32>(rec, L_DX) : 0, load<f64>(rec, L_PARAM));
   }
   rec -= LAYER;
   return lossAndGradient(
@@ -846,7 +891,7 @@ function backwardPass(cfg: usize): void {
     const J = <usize>load<u32>(rec, L_UNITS);
     const K = <usize>load<u32>(rec, L_INPUTS);
     const dX = <usize>load<u32>(rec, L_DX);
-    backpropActivation(load<i32>(rec, L_ACT), <usize>load<u32>(rec, L_X), <usize>load<u32>(rec, L_Y), <usize>load<u32>(rec, L_DY), dX, S * J);
+    backpropActivation(load<i32>(rec, L_ACT), <usize>load<u32>(rec, L_X), <usize>load<u32>(rec, L_Y), <usize>load<u32>(rec, L_DY), dX, S * J, load<f64>(rec, L_PARAM));
     denseGradW(dX, <usize>load<u32>(rec, L_A), <usize>load<u32>(rec, L_GW), S, K, J);
     denseGradB(dX, <usize>load<u32>(rec, L_GB), S, J);
     if (l > 0) denseGradA(dX, <usize>load<u32>(rec, L_W), <usize>load<u32>(rec, L_DA), S, K, J);

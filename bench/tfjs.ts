@@ -30,13 +30,17 @@ export interface TensorFlowTrainer {
   dispose(): void;
 }
 
-function activate(kind: Activation, x: tf.Tensor): tf.Tensor {
+function activate(kind: Activation, x: tf.Tensor, param: number): tf.Tensor {
   switch (kind) {
     case 'identity': return x;
     case 'softplus': return tf.softplus(x);
     case 'relu': return tf.relu(x);
     case 'sigmoid': return tf.sigmoid(x);
     case 'tanh': return tf.tanh(x);
+    case 'leaky-relu': return tf.leakyRelu(x, param);
+    case 'elu': return tf.where(tf.greater(x, 0), x, tf.mul(param, tf.sub(tf.exp(x), 1)));
+    case 'gelu': return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
+    case 'silu': return tf.mul(x, tf.sigmoid(x));
   }
 }
 
@@ -59,7 +63,7 @@ export function tensorFlowTrainer(network: Network): TensorFlowTrainer {
   const lossFunction = (): tf.Scalar => {
     let a: tf.Tensor = inputs;
     network.layers.forEach((layer, l) => {
-      a = activate(layer.activation, tf.add(tf.matMul(a, weights[l]), biases[l]));
+      a = activate(layer.activation, tf.add(tf.matMul(a, weights[l]), biases[l]), layer.activationParam);
     });
     const ssr = tf.sum(tf.squaredDifference(a, targets));
     return (network.loss === 'mse' ? tf.div(ssr, samples) : ssr) as tf.Scalar;

@@ -32,7 +32,7 @@ function sameDataset(a: Dataset | null, b: Dataset | null): boolean {
  */
 export function difference(current: Network, next: Network, known: readonly ArrayLike<number>[] = [current.initialParameters]): Difference {
   if (current.inputNames.join('\n') !== next.inputNames.join('\n') || current.outputNames.join('\n') !== next.outputNames.join('\n')) return { kind: 'restart', why: 'the inputs or outputs changed' };
-  if (current.layers.length !== next.layers.length || current.layers.some((l, i) => l.units !== next.layers[i].units || l.activation !== next.layers[i].activation)) return { kind: 'restart', why: 'the layers changed' };
+  if (current.layers.length !== next.layers.length || current.layers.some((l, i) => l.units !== next.layers[i].units || l.activation !== next.layers[i].activation || l.activationParam !== next.layers[i].activationParam)) return { kind: 'restart', why: 'the layers changed' };
   if (current.loss !== next.loss) return { kind: 'restart', why: 'the loss changed' };
   if (current.data.samples !== next.data.samples || !sameArray(current.data.inputs, next.data.inputs) || !sameArray(current.data.targets, next.data.targets)) return { kind: 'restart', why: 'the data changed' };
   if (!known.some((k) => sameArray(k, next.initialParameters))) return { kind: 'restart', why: 'the parameters in the file changed' };

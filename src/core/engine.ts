@@ -34,6 +34,8 @@ const L_Y = 36;
 const L_DX = 40;
 const L_DY = 44;
 const L_DA = 48;
+/** Leaky ReLU's slope or ELU's alpha, an f64. */
+const L_PARAM = 56;
 /** The loss step() leaves in the header, as an index into a Float64Array over the header. */
 const LOSS_SLOT = 1;
 /** Which double of the header is the learning rate (H_LR / 8). */
@@ -202,6 +204,7 @@ export class WasmEngine {
       u32(at + L_DX, buffers[i].dx);
       u32(at + L_DY, buffers[i].dy);
       u32(at + L_DA, i === 0 ? 0 : buffers[i - 1].dy);
+      view.setFloat64(at + L_PARAM, l.activationParam, true);
     });
   }
 

@@ -202,7 +202,7 @@ class Explainer {
     const x = this.name(l, j, 'x');
     return [{
       label: `d${this.name(l, j, 'y')}/d${x}`,
-      value: activationSlope(layer.activation, this.t.x[l][at], this.t.y[l][at]),
+      value: activationSlope(layer.activation, this.t.x[l][at], this.t.y[l][at], layer.activationParam),
       expression: `${layer.activation}'(${x})`, kind: 'activation',
       of: { q: 'y', layer: l + 1, unit: j }, wrt: { q: 'x', layer: l + 1, unit: j },
     }];

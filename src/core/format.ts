@@ -244,12 +244,23 @@ class Loader {
   private layerShape(node: Node, l: number): LayerShape {
     const where = `layers[${l}]`;
     this.expectType(node, 'object', where, 'a layer object ({ "units": ..., "activation": ... })');
-    this.rejectUnknownKeys(node, ['units', 'activation', 'weights', 'biases', 'name'], where);
+    this.rejectUnknownKeys(node, ['units', 'activation', 'weights', 'biases', 'name', 'slope', 'alpha'], where);
     const unitsNode = this.required(node, 'units', where);
     const units = this.integer(unitsNode, `${where}.units`, 1);
     const activationNode = this.required(node, 'activation', where);
     const activation: Activation = this.oneOf(activationNode, ACTIVATIONS, `${where}.activation`);
-    return { units, activation };
+    // Leaky ReLU's slope and ELU's alpha: each only with its activation.
+    let activationParam: number | undefined;
+    for (const field of ['slope', 'alpha'] as const) {
+      const v = this.prop(node, field);
+      if (!v) continue;
+      const owner = field === 'slope' ? 'leaky-relu' : 'elu';
+      if (activation !== owner) throw this.error(v, `${where}.${field} goes with the "${owner}" activation, not "${activation}"`);
+      activationParam = this.number(v, `${where}.${field}`);
+      if (field === 'alpha' && !(activationParam > 0)) throw this.error(v, `${where}.alpha must be a positive number (ELU's default is 1), not ${this.show(v)}`);
+      if (field === 'slope' && activationParam < 0) throw this.error(v, `${where}.slope must be zero or more (leaky ReLU's default is 0.01), not ${this.show(v)}`);
+    }
+    return { units, activation, activationParam };
   }
 
   private checkSize(layerNodes: Node[], shapes: readonly LayerShape[], inputCount: number): void {

@@ -5,11 +5,33 @@
  * inner loop monomorphic and allocation-free.
  */
 
-export const ACTIVATIONS = ['identity', 'softplus', 'relu', 'sigmoid', 'tanh'] as const;
+export const ACTIVATIONS = ['identity', 'softplus', 'relu', 'sigmoid', 'tanh', 'leaky-relu', 'elu', 'gelu', 'silu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
 export const LOSSES = ['ssr', 'mse', 'cross-entropy'] as const;
 export type Loss = (typeof LOSSES)[number];
+
+/**
+ * The one number an activation may take from its layer: leaky ReLU's `slope` (0.01, PyTorch's
+ * negative_slope) and ELU's `alpha` (1); 0 for the rest. `ACTIVATION_PARAMETERS` names the field.
+ */
+export const ACTIVATION_PARAMETERS: Partial<Record<Activation, { field: 'slope' | 'alpha'; default: number }>> = {
+  'leaky-relu': { field: 'slope', default: 0.01 },
+  'elu': { field: 'alpha', default: 1 },
+};
+
+/** GELU's tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as PyTorch's approximate='tanh'. */
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_K = 0.044715;
+
+function gelu(x: number): number {
+  return 0.5 * x * (1 + Math.tanh(GELU_C * (x + GELU_K * x * x * x)));
+}
+
+function geluSlope(x: number): number {
+  const t = Math.tanh(GELU_C * (x + GELU_K * x * x * x));
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * x * x);
+}
 
 /** softplus(x) = ln(1 + e^x), computed without overflow for large |x|. */
 export function softplus(x: number): number {
@@ -23,13 +45,17 @@ export function sigmoid(x: number): number {
 }
 
 /** f(x) for one value: used by the explainer and tests, never by the training loop. */
-export function activate(kind: Activation, x: number): number {
+export function activate(kind: Activation, x: number, param = ACTIVATION_PARAMETERS[kind]?.default ?? 0): number {
   switch (kind) {
     case 'identity': return x;
     case 'softplus': return softplus(x);
     case 'relu': return x > 0 ? x : 0;
     case 'sigmoid': return sigmoid(x);
     case 'tanh': return Math.tanh(x);
+    case 'leaky-relu': return x > 0 ? x : param * x;
+    case 'elu': return x > 0 ? x : param * Math.expm1(x);
+    case 'gelu': return gelu(x);
+    case 'silu': return x * sigmoid(x);
   }
 }
 
@@ -37,18 +63,24 @@ export function activate(kind: Activation, x: number): number {
  * f'(x) for one value, given x and y = f(x). Derivatives are written in terms of y where that
  * saves an exp: softplus'(x) = sigmoid(x) = 1 - e^(-y); sigmoid' = y(1 - y); tanh' = 1 - y^2.
  */
-export function activationSlope(kind: Activation, x: number, y: number): number {
+export function activationSlope(kind: Activation, x: number, y: number, param = ACTIVATION_PARAMETERS[kind]?.default ?? 0): number {
   switch (kind) {
     case 'identity': return 1;
     case 'softplus': return x > 0 ? -Math.expm1(-y) : sigmoid(x);
     case 'relu': return x > 0 ? 1 : 0;
     case 'sigmoid': return y * (1 - y);
     case 'tanh': return 1 - y * y;
+    // leaky ReLU: 1 or slope; ELU: 1, or alpha e^x = y + alpha below 0.
+    case 'leaky-relu': return x > 0 ? 1 : param;
+    case 'elu': return x > 0 ? 1 : y + param;
+    case 'gelu': return geluSlope(x);
+    // silu' = sigmoid(x) (1 + x (1 - sigmoid(x)))
+    case 'silu': { const s = sigmoid(x); return s * (1 + x * (1 - s)); }
   }
 }
 
-/** y[i] = f(x[i]) for i in [0, n). */
-export function activateBuffer(kind: Activation, x: Float64Array, y: Float64Array, n: number): void {
+/** y[i] = f(x[i]) for i in [0, n); `param` is the layer's (ACTIVATION_PARAMETERS). */
+export function activateBuffer(kind: Activation, x: Float64Array, y: Float64Array, n: number, param = 0): void {
   switch (kind) {
     case 'identity':
       for (let i = 0; i < n; i++) y[i] = x[i];
@@ -72,12 +104,24 @@ export function activateBuffer(kind: Activation, x: Float64Array, y: Float64Arra
     case 'tanh':
       for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]);
       return;
+    case 'leaky-relu':
+      for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : param * v; }
+      return;
+    case 'elu':
+      for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : param * Math.expm1(v); }
+      return;
+    case 'gelu':
+      for (let i = 0; i < n; i++) y[i] = gelu(x[i]);
+      return;
+    case 'silu':
+      for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v * sigmoid(v); }
+      return;
   }
 }
 
 /** dx[i] = dy[i] * f'(x[i]), the chain rule through the activation, in place over [0, n). */
 export function backpropActivation(
-  kind: Activation, x: Float64Array, y: Float64Array, dy: Float64Array, dx: Float64Array, n: number,
+  kind: Activation, x: Float64Array, y: Float64Array, dy: Float64Array, dx: Float64Array, n: number, param = 0,
 ): void {
   switch (kind) {
     case 'identity':
@@ -101,6 +145,12 @@ export function backpropActivation(
       return;
     case 'tanh':
       for (let i = 0; i < n; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
+      return;
+    case 'leaky-relu':
+    case 'elu':
+    case 'gelu':
+    case 'silu':
+      for (let i = 0; i < n; i++) dx[i] = dy[i] * activationSlope(kind, x[i], y[i], param);
       return;
   }
 }

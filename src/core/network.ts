@@ -1,4 +1,4 @@
-import type { Activation, Loss } from './math';
+import { ACTIVATION_PARAMETERS, type Activation, type Loss } from './math';
 import type { SourcePosition } from './errors';
 import type { OptimizerSettings } from './optimizers';
 import type { Regularization, Schedule } from './trainingRules';
@@ -12,6 +12,8 @@ export interface Layer {
   /** Units of the previous layer (the network's inputs for the first layer). */
   readonly inputs: number;
   readonly activation: Activation;
+  /** Leaky ReLU's slope or ELU's alpha (ACTIVATION_PARAMETERS); 0 for the other activations. */
+  readonly activationParam: number;
   /** Index of W[0][0] in the parameter vector; W[j][k] is at weightOffset + j * inputs + k. */
   readonly weightOffset: number;
   /** Index of this layer's first bias in the parameter vector. */
@@ -102,6 +104,8 @@ export interface Network {
 export interface LayerShape {
   readonly units: number;
   readonly activation: Activation;
+  /** Leaky ReLU's slope or ELU's alpha; the activation's default when left out. */
+  readonly activationParam?: number;
 }
 
 /** Lays out layers and names parameters for a network with `inputCount` inputs. */
@@ -116,7 +120,8 @@ export function buildLayout(inputCount: number, shapes: readonly LayerShape[]): 
   let biasCount = 0;
   let previous = inputCount;
   for (const shape of shapes) {
-    layers.push({ units: shape.units, inputs: previous, activation: shape.activation, weightOffset: weightCount, biasOffset: biasCount });
+    const activationParam = shape.activationParam ?? ACTIVATION_PARAMETERS[shape.activation]?.default ?? 0;
+    layers.push({ units: shape.units, inputs: previous, activation: shape.activation, activationParam, weightOffset: weightCount, biasOffset: biasCount });
     weightCount += shape.units * previous;
     biasCount += shape.units;
     previous = shape.units;

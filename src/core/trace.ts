@@ -43,6 +43,7 @@ export class ChainRuleTrace {
   private readonly units: number;
   private readonly width: number;
   private readonly activation: Activation;
+  private readonly activationParam: number;
   private readonly x: Float64Array;
   private readonly dx: Float64Array;
   private readonly dy: Float64Array;
@@ -58,6 +59,7 @@ export class ChainRuleTrace {
     this.units = net.layers[l].units;
     this.width = net.layers[l].inputs;
     this.activation = net.layers[l].activation;
+    this.activationParam = net.layers[l].activationParam;
     this.x = trainer.x[l];
     this.dx = trainer.dx[l];
     this.dy = trainer.dy[l];
@@ -109,7 +111,7 @@ export class ChainRuleTrace {
         const local = this.localChanges ? v[at + 2] : k < 0 ? 1 : this.input[i * this.width + k];
         // dx = dy x f'(x) came from the backward pass; dividing it back out is f'(x) to within a
         // rounding. Where dy is 0 the quotient says nothing: ask f' itself.
-        const slope = upstream !== 0 ? dLossDx / upstream : activationSlope(this.activation, x, activate(this.activation, x));
+        const slope = upstream !== 0 ? dLossDx / upstream : activationSlope(this.activation, x, activate(this.activation, x, this.activationParam), this.activationParam);
         const term = dLossDx * local;
         rows.push([upstream, slope, local, term]);
         derivative += term;

@@ -374,7 +374,7 @@ export class Trainer {
     const p = this.params;
     let input = this.inputs;
     for (let l = 0; l < net.layers.length; l++) {
-      const { units, inputs: width, weightOffset: wo, biasOffset: bo, activation } = net.layers[l];
+      const { units, inputs: width, weightOffset: wo, biasOffset: bo, activation, activationParam } = net.layers[l];
       const x = this.x[l];
       for (let i = 0; i < samples; i++) {
         const row = i * width;
@@ -387,7 +387,7 @@ export class Trainer {
           x[out + j] = s;
         }
       }
-      activateBuffer(activation, x, this.y[l], samples * units);
+      activateBuffer(activation, x, this.y[l], samples * units, activationParam);
       input = this.y[l];
     }
     const last = net.layers.length - 1;
@@ -400,10 +400,10 @@ export class Trainer {
     const p = this.params;
     const g = this.gradients;
     for (let l = net.layers.length - 1; l >= 0; l--) {
-      const { units, inputs: width, weightOffset: wo, biasOffset: bo, activation } = net.layers[l];
+      const { units, inputs: width, weightOffset: wo, biasOffset: bo, activation, activationParam } = net.layers[l];
       const dx = this.dx[l];
       // dLoss/dx_{j,i} = dLoss/dy_{j,i} x f'(x_{j,i})
-      backpropActivation(activation, this.x[l], this.y[l], this.dy[l], dx, samples * units);
+      backpropActivation(activation, this.x[l], this.y[l], this.dy[l], dx, samples * units, activationParam);
       const input = l === 0 ? this.inputs : this.y[l - 1];
       // dLoss/dw_{jk} = sum_i dLoss/dx_{j,i} x input_{k,i};  dLoss/db_j = sum_i dLoss/dx_{j,i} x 1
       for (let j = 0; j < units; j++) {

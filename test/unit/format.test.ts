@@ -127,7 +127,7 @@ describe('loading a network file', () => {
     it('units that disagree with the weights', () => rejects(variant((d) => { d.layers[0].units = 3; }), /layers\[0\]\.weights has 2 rows but units is 3/, { after: '"weights"', find: '[' }));
     it('the last layer wider than the outputs', () => rejects(variant((d) => { d.layers[1].units = 2; delete d.layers[1].weights; delete d.layers[1].biases; }), /the last layer has 2 units but there is 1 output/, '2,\n      "activation": "identity"'));
     it('biases of the wrong length', () => rejects(variant((d) => { d.layers[0].biases = [1, 2, 3]; }), /layers\[0\]\.biases has 3 values but units is 2/, '[\n        1,'));
-    it('an unknown activation', () => rejects(variant((d) => { d.layers[0].activation = 'softpluss'; }), /unknown activation "softpluss" in layers\[0\]\.activation: expected one of identity, softplus, relu, sigmoid, tanh \(did you mean "softplus"\?\)/, '"softpluss"'));
+    it('an unknown activation', () => rejects(variant((d) => { d.layers[0].activation = 'softpluss'; }), /unknown activation "softpluss" in layers\[0\]\.activation: expected one of identity, softplus, relu, sigmoid, tanh, leaky-relu, elu, gelu, silu \(did you mean "softplus"\?\)/, '"softpluss"'));
     it('an unknown loss', () => rejects(variant((d) => { d.loss = 'hinge'; }), /unknown loss "hinge" in loss: expected one of ssr, mse, cross-entropy/, '"hinge"'));
     it('a string where a number belongs', () => rejects(variant((d) => { d.layers[1].weights[0][1] = '-2.30'; }), /layers\[1\]\.weights\[0\]\[1\] \(w4\) must be a number, not the string "-2.30"/, '"-2.30"'));
     it('a string for units', () => rejects(variant((d) => { d.layers[0].units = '2'; }), /layers\[0\]\.units must be a number, not the string "2"/, '"2"'));

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  BatchPlan, History, loadNetwork, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
+  activate, activationSlope, BatchPlan, finiteDifference, History, loadNetwork, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
 } from '../../src/core';
 import { runCli } from '../../src/cli/commands';
 import { TrainingSession } from '../../src/session/training';
@@ -435,5 +435,37 @@ describe('real training in a session and the CLI', () => {
     const next = new Trainer(net);
     for (let i = 0; i < 3; i++) next.step();
     assert.match(said, new RegExp(`-> ${Number(next.params[w3].toPrecision(6))}`.replace('.', '\\.').replace(/-(?=\d)/g, '\\-')));
+  });
+});
+
+describe('the activations people meet next', () => {
+  it('compute PyTorch\'s values and slopes (leaky ReLU, ELU, GELU by tanh, SiLU), the slope checked by finite differences', () => {
+    // torch.nn.functional: leaky_relu(-2, 0.01), elu(-1), gelu(1, approximate='tanh'), silu(1).
+    assert.equal(activate('leaky-relu', -2), -0.02);
+    assert.ok(close(activate('elu', -1), Math.exp(-1) - 1, 1e-15));
+    assert.ok(close(activate('gelu', 1), 0.8411919906082768, 1e-15));
+    assert.ok(close(activate('silu', 1), 0.7310585786300049, 1e-15));
+    for (const kind of ['leaky-relu', 'elu', 'gelu', 'silu'] as const) {
+      for (const x of [-3, -0.7, 0.4, 2.5]) {
+        const param = kind === 'leaky-relu' ? 0.2 : kind === 'elu' ? 0.5 : 0;
+        const h = 1e-6;
+        const fd = (activate(kind, x + h, param) - activate(kind, x - h, param)) / (2 * h);
+        assert.ok(close(activationSlope(kind, x, activate(kind, x, param), param), fd, 1e-8), `${kind}'(${x})`);
+      }
+    }
+  });
+
+  it('take a layer\'s slope and alpha, train alike in both engines, and refuse them on another activation', () => {
+    const doc = (layers: unknown[]): string => JSON.stringify({ inputs: ['x'], outputs: ['y'], layers, data: [{ x: -1, y: 0.5 }, { x: 0.3, y: -0.2 }, { x: 2, y: 1 }], training: { learningRate: 0.05 } });
+    const net = loadNetwork(doc([{ units: 3, activation: 'leaky-relu', slope: 0.2 }, { units: 2, activation: 'elu', alpha: 0.5 }, { units: 2, activation: 'gelu' }, { units: 1, activation: 'silu' }]));
+    assert.deepEqual(net.layers.map((l) => l.activationParam), [0.2, 0.5, 0, 0]);
+    const js = new Trainer(net, net.initialParameters, { engine: 'js' });
+    const wasm = new Trainer(net, net.initialParameters, { engine: 'wasm' });
+    for (let i = 0; i < 100; i++) { js.step(); wasm.step(); }
+    for (let i = 0; i < net.parameterCount; i++) assert.ok(close(js.params[i], wasm.params[i], 1e-10), net.parameters[i].name);
+    js.evaluate();
+    for (const p of net.parameters) assert.ok(close(js.gradients[p.index], finiteDifference(net, js.params, p.index, 1e-6), 1e-6), p.name);
+    assert.throws(() => loadNetwork(doc([{ units: 1, activation: 'relu', slope: 0.1 }])), /layers\[0\]\.slope goes with the "leaky-relu" activation, not "relu"/);
+    assert.throws(() => loadNetwork(doc([{ units: 1, activation: 'elu', alpha: 0 }])), /layers\[0\]\.alpha must be a positive number/);
   });
 });

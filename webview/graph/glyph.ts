@@ -7,6 +7,11 @@ const curves: Record<Activation, (x: number) => number> = {
   relu: (x) => Math.max(0, x),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   tanh: (x) => Math.tanh(x),
+  // The shapes only (a slope of 0.1 so the bend shows at this size).
+  'leaky-relu': (x) => (x > 0 ? x : 0.1 * x),
+  'elu': (x) => (x > 0 ? x : Math.expm1(x)),
+  'gelu': (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
+  'silu': (x) => x / (1 + Math.exp(-x)),
 };
 
 /** An SVG path of f on [-3, 3], scaled into a box of half-size `s` centred on (cx, cy). */

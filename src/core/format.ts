@@ -11,7 +11,7 @@
 import { type Node, type ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
 import { LineIndex, NetworkFileError, type SourcePosition } from './errors';
 import { ACTIVATIONS, type Activation, LOSSES, type Loss } from './math';
-import { buildLayout, type Dataset, describeParameterNames, findParameter, type LayerShape, type Network, type ParameterTable } from './network';
+import { buildLayout, type Dataset, describeParameterNames, findParameter, type LayerShape, type Network, type Normalization, type ParameterTable } from './network';
 import { shuffle } from './batches';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_TYPES, type OptimizerSettings, SGD } from './optimizers';
 import { SeededRandom } from './random';
@@ -30,7 +30,43 @@ export const INIT_DEFAULTS = { weights: 'normal' as WeightInit, biases: 0, seed:
  */
 export const LIMITS = { parameters: 10_000_000, activations: 10_000_000 } as const;
 
-const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'notation', 'inputs', 'outputs', 'layers', 'init', 'data', 'validation', 'loss', 'training'];
+const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'notation', 'inputs', 'outputs', 'layers', 'init', 'data', 'validation', 'normalize', 'loss', 'training'];
+
+export const NORMALIZATIONS = ['standard', 'minmax'] as const;
+
+/**
+ * The offsets and scales `kind` takes from the training set's inputs: the mean and the population
+ * standard deviation, or the minimum and the range. A constant input keeps scale 1 (nothing to
+ * divide by): it becomes 0.
+ */
+export function normalizationOf(data: Dataset, kind: Normalization['kind'], nIn: number): Normalization {
+  const offset: number[] = [];
+  const scale: number[] = [];
+  for (let k = 0; k < nIn; k++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    let sum = 0;
+    for (let i = 0; i < data.samples; i++) {
+      const v = data.inputs[i * nIn + k];
+      sum += v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const mean = sum / data.samples;
+    let squares = 0;
+    for (let i = 0; i < data.samples; i++) squares += (data.inputs[i * nIn + k] - mean) ** 2;
+    const spread = kind === 'standard' ? Math.sqrt(squares / data.samples) : hi - lo;
+    offset.push(kind === 'standard' ? mean : lo);
+    scale.push(spread > 0 ? spread : 1);
+  }
+  return { kind, offset, scale };
+}
+
+/** `data` with each input rescaled by `n`. */
+export function normalized(data: Dataset, n: Normalization): Dataset {
+  const nIn = n.offset.length;
+  return { ...data, inputs: Float64Array.from(data.inputs, (v, at) => (v - n.offset[at % nIn]) / n.scale[at % nIn]) };
+}
 
 /** What `training` may hold. */
 export const TRAINING_KEYS = [
@@ -174,10 +210,17 @@ class Loader {
       validation = split.validation;
     }
     const training = this.training(trainingNode, layout, trainingSet.samples);
+    const normalizeNode = this.prop(root, 'normalize');
+    let normalization: Normalization | null = null;
+    if (normalizeNode) {
+      normalization = normalizationOf(trainingSet, this.oneOf(normalizeNode, NORMALIZATIONS, 'normalize'), inputNames.length);
+      trainingSet = normalized(trainingSet, normalization);
+      if (validation) validation = normalized(validation, normalization);
+    }
     return {
       name, description, notation, inputNames, outputNames, layers: layout.layers, weightCount: layout.weightCount,
       parameterCount: layout.parameterCount, initialParameters: params, parameters: layout.parameters,
-      data: trainingSet, validation, loss, training, parameterPositions: positions,
+      data: trainingSet, validation, normalization, loss, training, parameterPositions: positions,
     };
   }
 

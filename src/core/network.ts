@@ -41,6 +41,13 @@ export interface Dataset {
   readonly targets: Float64Array;
 }
 
+export interface Normalization {
+  /** `standard`: mean 0 and population standard deviation 1; `minmax`: to [0, 1]. From the training samples. */
+  readonly kind: 'standard' | 'minmax';
+  readonly offset: readonly number[];
+  readonly scale: readonly number[];
+}
+
 export interface TrainingSettings {
   readonly learningRate: number;
   readonly maxSteps: number;
@@ -95,6 +102,11 @@ export interface Network {
   readonly data: Dataset;
   /** The validation set (`validation`, or the samples `validationShare` holds out), or null. */
   readonly validation: Dataset | null;
+  /**
+   * `normalize`: how the inputs were rescaled before the first layer, or null. The data above is
+   * already rescaled (input k became (x - offset[k]) / scale[k]); these say from what.
+   */
+  readonly normalization: Normalization | null;
   readonly loss: Loss;
   readonly training: TrainingSettings;
   /** Where each parameter's number is written in the file; undefined where `init` made it. */

@@ -67,6 +67,7 @@ export function buildStructure(network: Network): NetworkStructure {
     optimizerBuffers: [...optimizerBuffers(network.training.optimizer)],
     validationSamples: network.validation?.samples ?? 0,
     plainTraining: isPlainTraining(network.training, samples) && network.validation === null,
+    normalization: network.normalization === null ? null : { kind: network.normalization.kind, offset: [...network.normalization.offset], scale: [...network.normalization.scale] },
     explainedAtStops: carriesExplanations(network),
     data: { inputs: rows(network.data.inputs, nIn), targets: rows(network.data.targets, nOut) },
     params: network.parameters.map((p) => ({ name: p.name, kind: p.kind, layer: p.layer, unit: p.unit, input: p.input, trainable: network.training.trainable[p.index] === 1 })),

@@ -4,7 +4,7 @@
  * bundle carries neither valibot nor the webview's messages (src/protocol.ts re-exports these for
  * the page, which imports types only).
  */
-import type { Explanation, ParameterKind, StopReason, Activation, Loss, OptimizerType } from '../core';
+import type { Explanation, ParameterKind, StopReason, Activation, Loss, Normalization, OptimizerType } from '../core';
 import type { BreakpointStatus } from './breakpointTypes';
 import type { Phase } from './stepper';
 import type { Activity, Stop } from './training';
@@ -87,6 +87,8 @@ export interface NetworkStructure {
   validationSamples: number;
   /** Full batch, plain gradient descent, nothing added, no validation set: StatQuest's training. */
   plainTraining: boolean;
+  /** How the inputs are rescaled before the first layer (`normalize`), or null; `data` is after it. */
+  normalization: Normalization | null;
   /** Every parameter's explanation follows each stop (a teaching network's are cheap): the page builds every card from them. */
   explainedAtStops: boolean;
   /** [samples][inputs] and [samples][outputs]. */

@@ -48,6 +48,12 @@ describe('graph layout', () => {
     }
   });
 
+  it('says under an input how `normalize` rescales it', () => {
+    const layout = layoutNetwork({ inputs: ['dosage', 'age'], outputs: ['y'], layers: [{ units: 1, activation: 'identity' }], normalization: { kind: 'standard', offset: [0.5, -20], scale: [0.40824829, 1] } });
+    assert.deepEqual(layout.nodes.filter((n) => n.kind === 'input').map((n) => n.note), ['(dosage − 0.5) / 0.408', '(age + 20)']);
+    assert.equal(layoutNetwork({ inputs: ['x'], outputs: ['y'], layers: [{ units: 1, activation: 'identity' }] }).nodes[0].note, undefined);
+  });
+
   it('shrinks wide networks to dots without labels', () => {
     const wide = layoutNetwork({ inputs: Array.from({ length: 784 }, (_, i) => `p${i}`), outputs: Array.from({ length: 10 }, (_, i) => `d${i}`), layers: [{ units: 128, activation: 'tanh' }, { units: 10, activation: 'identity' }] });
     assert.equal(wide.edges.length, 784 * 128 + 128 * 10);

@@ -469,3 +469,18 @@ describe('the activations people meet next', () => {
     assert.throws(() => loadNetwork(doc([{ units: 1, activation: 'elu', alpha: 0 }])), /layers\[0\]\.alpha must be a positive number/);
   });
 });
+
+describe('input normalization', () => {
+  const doc = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+  it('rescales the inputs from the training samples: standard to mean 0 and deviation 1, minmax to [0, 1]; validation alike', () => {
+    const standard = loadNetwork(JSON.stringify({ ...doc, normalize: 'standard', validation: [{ dosage: 0.25, efficacy: 1 }] }));
+    const sd = Math.sqrt(((0 - 0.5) ** 2 + 0 + (1 - 0.5) ** 2) / 3);
+    assert.deepEqual(standard.normalization, { kind: 'standard', offset: [0.5], scale: [sd] });
+    assert.deepEqual(Array.from(standard.data.inputs), [-0.5 / sd, 0, 0.5 / sd]);
+    assert.deepEqual(Array.from(standard.validation!.inputs), [(0.25 - 0.5) / sd], 'by the training set\'s numbers');
+    const minmax = loadNetwork(JSON.stringify({ ...doc, data: [{ dosage: 2, efficacy: 0 }, { dosage: 6, efficacy: 1 }, { dosage: 4, efficacy: 0 }], normalize: 'minmax' }));
+    assert.deepEqual(Array.from(minmax.data.inputs), [0, 1, 0.5]);
+    assert.equal(loadNetwork(JSON.stringify(doc)).normalization, null);
+    assert.throws(() => loadNetwork(JSON.stringify({ ...doc, normalize: 'zscore' })), /unknown normalize "zscore" in normalize: expected one of standard, minmax/);
+  });
+});

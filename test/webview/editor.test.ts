@@ -141,6 +141,16 @@ describe('network editor webview (Chromium)', () => {
     await screenshot(view.page, 'webview-hover-adam');
   });
 
+  it('says under the input node how normalize rescales it, and reads it to a screen reader', async () => {
+    const doc = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'dosage-all.nn.json'), 'utf8'));
+    await show(view, loadNetwork(JSON.stringify({ ...doc, normalize: 'standard' })));
+    const input = view.page.locator('[data-unit="0,1"]');
+    assert.equal(await input.locator('.node-note').textContent(), '(dosage − 0.5) / 0.408');
+    assert.equal(await input.getAttribute('aria-label'), 'input dosage, rescaled to (dosage − 0.5) / 0.408');
+    const [box, note] = await Promise.all([input.locator('.node-shape').boundingBox(), input.locator('.node-note').boundingBox()]);
+    assert.ok(box && note && note.y >= box.y + box.height, 'under the box, not over it');
+  });
+
   it('keeps the card clear of the parameter and its whole chain to the loss', async () => {
     const { page } = view;
     await page.setViewportSize({ width: 1600, height: 1000 });

@@ -9,6 +9,8 @@ export interface LayoutInput {
   inputs: readonly string[];
   outputs: readonly string[];
   layers: readonly { units: number; activation: Activation }[];
+  /** `normalize`: each input's offset and scale, said under its node. */
+  normalization?: { kind: 'standard' | 'minmax'; offset: readonly number[]; scale: readonly number[] } | null;
 }
 
 export type NodeKind = 'input' | 'hidden' | 'output';
@@ -23,6 +25,8 @@ export interface GraphNode {
   unit: number;
   /** In words, for screen readers: an input's or output's column name, "hidden unit 2 (of layer 1)". */
   label: string;
+  /** An input's rescaling, "(dosage − 0.5) / 0.408", or undefined. */
+  note?: string;
   activation?: Activation;
   x: number;
   y: number;
@@ -56,6 +60,13 @@ export interface GraphLayout {
 
 const MARGIN = 70;
 
+/** "(dosage − 0.5) / 0.408": what an input becomes before the first layer. */
+function rescaling(name: string, offset: number, scale: number): string {
+  const n = (v: number): string => String(Number(v.toPrecision(3))).replace('-', '−');
+  const shifted = offset === 0 ? name : `(${name} ${offset < 0 ? '+' : '−'} ${n(Math.abs(offset))})`;
+  return scale === 1 ? shifted : `${shifted} / ${n(scale)}`;
+}
+
 export function layoutNetwork(input: LayoutInput): GraphLayout {
   const columns = [input.inputs.length, ...input.layers.map((l) => l.units)];
   const widest = Math.max(...columns);
@@ -81,6 +92,7 @@ export function layoutNetwork(input: LayoutInput): GraphLayout {
         kind, layer, unit,
         label: kind === 'input' ? input.inputs[unit] : kind === 'output' ? input.outputs[unit] : `hidden unit ${unit + 1}${columns.length > 3 ? ` of layer ${layer}` : ''}`,
         activation: layer > 0 ? input.layers[layer - 1].activation : undefined,
+        note: kind === 'input' && input.normalization ? rescaling(input.inputs[unit], input.normalization.offset[unit], input.normalization.scale[unit]) : undefined,
         x: MARGIN + 40 + layer * columnGap,
         y: top + unit * rowGap,
         r,

@@ -60,7 +60,8 @@ export class GraphView {
     s.model = model;
     s.mode = mode;
     s.params = new Map(model.params.map((p) => [p.name, p]));
-    const shape = JSON.stringify([model.inputs, model.outputs, model.layers]);
+    // The input nodes say how `normalize` rescales them: a change of it is a change of what is drawn.
+    const shape = JSON.stringify([model.inputs, model.outputs, model.layers, model.normalization]);
     if (shape !== this.shape || notation !== s.notation) {
       this.shape = shape;
       s.notation = notation;

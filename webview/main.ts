@@ -373,6 +373,11 @@ function explainStop(): void {
   model = m;
   explanations = new Explanations(m, () => explained);
   renderInspector();
+  // The update phase of Step Into writes an optimizer's moves from the stop's explanations.
+  if (m.phase?.kind === 'update') {
+    phasePanel.render(m, state.notation);
+    graph.render(m, state.mode, state.notation);
+  }
   card.prerender(m, state.notation);
   if (hovered) showCard();
 }

@@ -35,7 +35,12 @@ export class PhasePanel {
   }
 }
 
-function table(head: string[], rows: string[][], caption: string): HTMLTableElement {
+/** With batches, which samples this step trains on: the others' rows are dimmed. */
+function batchNote(model: NetworkModel): HTMLElement[] {
+  return model.batch ? [h('p', 'card-note batch-note', `This step trains on the batch of sample${model.batch.length === 1 ? '' : 's'} ${model.batch.join(', ')}; the other rows (dimmed) wait for their own step.`)] : [];
+}
+
+function table(head: string[], rows: string[][], caption: string, dimmed?: (row: number) => boolean): HTMLTableElement {
   const t = h('table', 'phase-table');
   const c = h('caption', 'visually-hidden', caption);
   const thead = h('thead');
@@ -43,8 +48,9 @@ function table(head: string[], rows: string[][], caption: string): HTMLTableElem
   for (const cell of head) tr.append(h('th', '', cell));
   thead.append(tr);
   const tbody = h('tbody');
-  for (const row of rows.slice(0, ROWS)) {
+  for (const [at, row] of rows.slice(0, ROWS).entries()) {
     const r = h('tr');
+    if (dimmed?.(at)) r.classList.add('out-of-batch');
     row.forEach((cell, k) => r.append(h(k === 0 ? 'th' : 'td', '', cell)));
     tbody.append(r);
   }
@@ -84,7 +90,7 @@ function forward(model: NetworkModel, layer: number, notation: Notation): HTMLEl
   const name = (u: UnitView, which: 'in' | 'out'): string => sb ? `${which === 'in' ? 'z' : 'a'}${u.unit}` : `${which === 'in' ? 'x' : 'y'}${u.unit + 1}`;
   const head = ['i', ...shown.flatMap((u) => [name(u, 'in'), name(u, 'out')])];
   const rows = Array.from({ length: model.samples }, (_, i) => [String(i + 1), ...shown.flatMap((u) => [fmt(u.x[i]), fmt(u.y[i])])]);
-  const out = [intro, table(head, rows, `Layer ${layer}'s values for every sample`), ...more(model.samples, 'samples')];
+  const out = [intro, ...batchNote(model), table(head, rows, `Layer ${layer}'s values for every sample`, outOfBatch(model)), ...more(model.samples, 'samples')];
   if (units.length > UNITS) out.push(h('p', 'card-note', `${units.length - UNITS} more units in this layer: hover one to see its values.`));
   return out;
 }
@@ -94,7 +100,7 @@ function loss(model: NetworkModel): HTMLElement[] {
   const symbol = model.lossSymbol;
   const squared = model.loss === 'ssr' || model.loss === 'mse';
   const intro = h('p', 'card-note', squared
-    ? `Each sample's residual, observed − predicted, squared and ${model.loss === 'ssr' ? 'summed' : 'averaged'}: ${symbol} = ${fmt(model.lossValue)}.`
+    ? `Each sample's residual, observed − predicted, squared and ${model.loss === 'ssr' ? 'summed' : 'averaged'}${model.batch ? ' over the batch' : ''}: ${symbol} = ${fmt(model.lossValue)}.`
     : `The cross-entropy of each sample's softmax probabilities against its targets, averaged: ${symbol} = ${fmt(model.lossValue)}.`);
   if (outputs.length === 0 || !squared) return [intro];
   const k = 0;
@@ -106,7 +112,7 @@ function loss(model: NetworkModel): HTMLElement[] {
     const r = observed - predicted;
     return [String(i + 1), fmt(observed), fmt(predicted), fmt(r), fmt(r * r)];
   });
-  const out = [intro, table(['i', `observed${label}`, 'predicted', 'residual', 'residual²'], rows, "Every sample's residual"), ...more(model.samples, 'samples')];
+  const out = [intro, ...batchNote(model), table(['i', `observed${label}`, 'predicted', 'residual', 'residual²'], rows, "Every sample's residual", outOfBatch(model)), ...more(model.samples, 'samples')];
   if (many) out.push(h('p', 'card-note', `The other outputs add their own residuals; hover an output to see its values.`));
   return out;
 }
@@ -118,9 +124,24 @@ function backward(model: NetworkModel, layer: number): HTMLElement[] {
   return [intro, table(['parameter', `d${model.lossSymbol}/d·`], rows, `The gradients of layer ${layer}`), ...more(params.length, 'parameters'), ...approximateNote(model)];
 }
 
+/** Row i (from 0: sample i + 1) is not in the step's batch. */
+function outOfBatch(model: NetworkModel): ((row: number) => boolean) | undefined {
+  const batch = model.batch;
+  return batch ? (row) => !batch.includes(row + 1) : undefined;
+}
+
 function update(model: NetworkModel): HTMLElement[] {
   const lr = model.learningRate;
   const params = model.params.filter((p) => p.trainable);
+  // An optimizer's update: old and new from its rule, with its state for each parameter (the
+  // explanations of the stop carry them).
+  const withRule = params.map((p) => ({ p, e: model.explanations?.[p.name] })).filter((x) => x.e?.update);
+  if (!model.plainTraining && withRule.length > 0) {
+    const labels = withRule[0].e!.update!.terms.map((t) => t.label).filter((l) => l !== 't' && l !== 'g' && !l.startsWith('1 − ') && l !== 'lr');
+    const intro = h('p', 'card-note', `${model.trainingRule}: ${withRule[0].e!.update!.rule}.`);
+    const rows = withRule.map(({ p, e }) => [p.name, fmt(e!.value), fmt(e!.derivative), ...labels.map((l) => fmt(e!.update!.terms.find((t) => t.label === l)?.value ?? NaN)), fmt(e!.nextValue)]);
+    return [intro, table(['parameter', 'old', 'g', ...labels, 'new'], rows, 'Every trainable parameter: the optimizer\'s state and its new value'), ...more(withRule.length, 'parameters')];
+  }
   const intro = h('p', 'card-note', `Every trainable parameter moves against its gradient: new = old − ${fmt(lr)} × gradient.`);
   const rows = params.map((p) => [p.name, approx(model, p.kind, p.value), approx(model, p.kind, -lr * p.gradient), approx(model, p.kind, p.value - lr * p.gradient)]);
   return [intro, table(['parameter', 'old', 'step', 'new'], rows, 'Every trainable parameter, old and new'), ...more(params.length, 'parameters'), ...approximateNote(model)];

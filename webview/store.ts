@@ -50,5 +50,6 @@ export function modelOf(s: NetworkStructure, f: TrainingFrame, explained?: { seq
     units: f.units ?? [],
     approximate: !f.values,
     explanations: !f.running && explained?.seq === f.seq ? explained.explanations : null,
+    batch: f.batch ?? null,
   };
 }

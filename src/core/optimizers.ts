@@ -250,6 +250,7 @@ export function explainUpdate(o: OptimizerSettings, state: ArrayLike<number>, n:
       const step = (lr * mHat) / (Math.sqrt(vHat) + o.epsilon);
       const terms = [
         { label: 't', value: t }, { label: 'g', value: gi },
+        { label: 'm before', value: state[n + i] }, { label: 'v before', value: state[2 * n + i] },
         { label: 'm', value: m }, { label: 'v', value: v },
         ...(o.amsgrad ? [{ label: 'max v', value: vUsed }] : []),
         { label: '1 − β1^t', value: correction1 }, { label: '1 − β2^t', value: correction2 },

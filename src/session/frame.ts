@@ -4,7 +4,7 @@
  * numbers while they are few, a byte per weight past that, unit values and explanations only when
  * few and cheap. Pure (no vscode import): the worker builds these, the tests check them.
  */
-import { describeTraining, explain, finiteDifference, optimizerBuffers, findParameter, isPlainTraining, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
+import { describeTraining, scratchTrainer, explain, finiteDifference, optimizerBuffers, findParameter, isPlainTraining, lossSymbol, type Network, PATH_BUDGET, type Trainer } from '../core';
 import { EXACT_FRAME_LIMIT, type Explained, type ExplanationView, type NetworkStructure, type TrainingFrame, type UnitView } from './views';
 import type { BreakpointStatus } from './breakpointTypes';
 import { progressOf } from './stepper';
@@ -96,6 +96,8 @@ export function buildFrame(session: TrainingSession, running: boolean, breakpoin
     seq,
     breakpoints,
   };
+  // The samples (from 1) of the batch the next step trains on, when it is not every sample.
+  if (!trainer.batches.full) frame.batch = Array.from(trainer.batch.subarray(0, trainer.batchCount), (i) => i + 1);
   if (!exact) {
     const w = network.weightCount;
     frame.biases = { values: Array.from(trainer.params.subarray(w)), gradients: Array.from(trainer.gradients.subarray(w)) };
@@ -139,11 +141,18 @@ export function unitView(network: Network, trainer: Trainer, layer: number, unit
   }
   const l = network.layers[layer - 1];
   if (!l || unit >= l.units) return null;
-  trainer.evaluate();
+  // With batches the trainer's rows are the next batch's: every sample's values come from a
+  // forward pass of their own (the frame says which samples the batch holds).
+  let source = trainer;
+  if (trainer.batches.full) trainer.evaluate();
+  else {
+    source = scratchTrainer(network, trainer.params);
+    source.lossOnly();
+  }
   return {
     layer, unit,
-    x: Array.from({ length: samples }, (_, i) => trainer.x[layer - 1][i * l.units + unit]),
-    y: Array.from({ length: samples }, (_, i) => trainer.y[layer - 1][i * l.units + unit]),
+    x: Array.from({ length: samples }, (_, i) => source.x[layer - 1][i * l.units + unit]),
+    y: Array.from({ length: samples }, (_, i) => source.y[layer - 1][i * l.units + unit]),
   };
 }
 

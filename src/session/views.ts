@@ -129,6 +129,8 @@ export interface TrainingFrame {
   weightStyles?: { values: string; gradients: string; largestValue: number; largestGradient: number };
   /** Every unit's x and y, when few enough; otherwise a card asks for its unit. */
   units: UnitView[] | null;
+  /** With batches, the samples (from 1) of the batch the next step trains on; absent in full batch. */
+  batch?: number[];
   /**
    * Which frame this is (the worker counts them): the explanations of a stop say which frame they
    * explain. A stop's frame is light, so the page shows the stop at once; every explanation, when
@@ -198,5 +200,7 @@ export interface NetworkModel extends Omit<NetworkStructure, 'params' | 'maxStep
   /** Whether the weights' values are the frame's bytes, not exact numbers (large networks). */
   approximate: boolean;
   explanations: Record<string, ExplanationView> | null;
+  /** With batches, the samples (from 1) of the batch the next step trains on; null in full batch. */
+  batch: number[] | null;
 }
 

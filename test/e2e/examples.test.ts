@@ -40,6 +40,49 @@ describe('examples in VS Code (e2e)', () => {
     await screenshot(page, 'editor-hover-w3-dark');
   });
 
+  it("picks Adam in the file's text: the card reads m-hat, and Step moves w3 by Adam's rule", async () => {
+    const { page } = vscode;
+    // A file of its own (a copy of dosage-all), so no other test meets the edit.
+    const original = readFileSync(path.join(ROOT, 'examples', 'dosage-all.nn.json'), 'utf8');
+    writeFileSync(path.join(vscode.workspace, 'dosage-pick-adam.nn.json'), original);
+    const frame = await openGraph(page, 'dosage-pick-adam.nn.json', '[data-param="w3"]');
+    await runCommand(page, 'Backprop Debugger: Open Text Beside');
+    const line = page.locator('.monaco-editor .view-line', { hasText: '"training": {' }).first();
+    await line.waitFor();
+    await line.click();
+    // The training line ends in " }": the optimizer goes before it.
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type(', "optimizer": "adam"');
+    const edited = original.replace('"minStepSize": 0.0001 }', '"minStepSize": 0.0001, "optimizer": "adam" }');
+    assert.notEqual(edited, original);
+    const net = loadNetwork(edited);
+    const w3 = findParameter(net, 'w3')!;
+    // The run restarts with Adam (the optimizer is part of its state): the card writes its update.
+    await frame.locator('.edge-label[data-for="w3"]').hover();
+    const card = frame.locator('[role="tooltip"] .active');
+    await card.locator('.update-rule', { hasText: 'update (Adam)' }).waitFor({ timeout: 20_000 });
+    const mHat = Number(await card.locator('.update-term[data-label="m̂"]').getAttribute('data-value'));
+    const t = new Trainer(net);
+    t.evaluate();
+    // After one update m-hat is the gradient itself (docs/training.md).
+    assert.ok(Math.abs(mHat - t.gradients[w3.index]) <= 1e-9 * Math.abs(t.gradients[w3.index]), `m̂ ${mHat} against g ${t.gradients[w3.index]}`);
+    const next = Number(await card.locator('.next').getAttribute('data-next'));
+    await frame.locator('svg.graph').click({ position: { x: 5, y: 5 } });
+    await page.locator('.editor-actions').getByRole('button', { name: /^Step( \(F10\))?$/ }).first().click();
+    await until('step 1', async () => (await frame.locator('#app').getAttribute('data-step')) === '1');
+    t.step();
+    assert.ok(Math.abs(next - t.params[w3.index]) < 1e-12, 'the card said where Step would take w3');
+    await frame.locator('.edge-label[data-for="w3"]').hover();
+    await until('the card at step 1', async () => Number(await frame.locator('[role="tooltip"] .active .card-title').getAttribute('data-value')) === t.params[w3.index]);
+    // Adam's first step is the learning rate, whatever the gradient.
+    assert.ok(Math.abs(Math.abs(t.params[w3.index] - net.initialParameters[w3.index]) - 0.1) < 1e-6);
+    await screenshot(page, 'editor-adam-picked');
+    await runCommand(page, 'File: Revert File');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
   it('trains from the toolbars: Step from the editor title, Continue until it converges, Step Back', async () => {
     const { page } = vscode;
     const frame = await openGraph(page, 'dosage-all.nn.json');

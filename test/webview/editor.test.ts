@@ -130,7 +130,7 @@ describe('network editor webview (Chromium)', () => {
     assert.equal(await card.locator('tr.regularization').count(), 1);
     // Adam's quantities, each with its number; the next value is Adam's, beside plain gradient descent's.
     const terms = await card.locator('.update-term').evaluateAll((items) => items.map((i) => [i.getAttribute('data-label'), Number(i.getAttribute('data-value'))]));
-    assert.deepEqual(terms.map(([label]) => label), ['t', 'g', 'm', 'v', '1 − β1^t', '1 − β2^t', 'm̂', 'v̂', 'lr × m̂ / (√v̂ + ε)']);
+    assert.deepEqual(terms.map(([label]) => label), ['t', 'g', 'm before', 'v before', 'm', 'v', '1 − β1^t', '1 − β2^t', 'm̂', 'v̂', 'lr × m̂ / (√v̂ + ε)']);
     assert.deepEqual(terms.find(([label]) => label === 't'), ['t', 4]);
     const next = new Trainer(adam);
     for (let i = 0; i < 4; i++) next.step();
@@ -628,6 +628,39 @@ describe('network editor webview (Chromium)', () => {
     await view.page.locator('[data-unit="2,1"]').waitFor();
     await view.page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
     assert.equal(await view.page.locator('canvas.edge-canvas').isVisible(), true);
+  });
+
+  it("Step Into with Adam on batches: the forward pass dims the samples outside the batch, the update shows Adam's state and the new values", async () => {
+    const { page } = view;
+    const doc = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'dosage-adam.nn.json'), 'utf8'));
+    const net = loadNetwork(JSON.stringify({ ...doc, training: { ...doc.training, batchSize: 2 } }));
+    const session = new TrainingSession(net);
+    session.step();
+    // The batch step 2 trains on (the second of epoch 1: one sample, as three do not split in twos).
+    const rows = new Int32Array(3);
+    const batch = Array.from(rows.subarray(0, session.trainer.batches.batchOf(1, rows)), (i) => i + 1);
+    session.stepInto();
+    await show(view, net, (f) => f, session);
+    const panel = page.locator('section.phase-panel');
+    assert.match((await panel.locator('.batch-note').textContent())!, new RegExp(`batch of samples? ${batch.join(', ')}`));
+    const dimmed = await panel.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.classList.contains('out-of-batch')));
+    assert.deepEqual(dimmed, [1, 2, 3].map((i) => !batch.includes(i)));
+    while (session.phase?.kind !== 'update') session.stepInto();
+    await show(view, net, (f) => f, session);
+    await page.locator('#app[data-phase="update"]').waitFor();
+    assert.match((await panel.locator('p.card-note').first().textContent())!, /^Adam \(learning rate 0\.05\), batches of 2 shuffled \(seed 0\): m = β1 × m/);
+    assert.deepEqual(await panel.locator('thead th').allTextContents(), ['parameter', 'old', 'g', 'm before', 'v before', 'm', 'v', 'm̂', 'v̂', 'lr × m̂ / (√v̂ + ε)', 'new']);
+    const next = new Trainer(net);
+    next.step();
+    next.step();
+    const w3 = (await panel.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')))).find((r) => r[0] === 'w3')!;
+    assert.equal(w3[w3.length - 1], fmt(next.params[findParameter(net, 'w3')!.index]), 'the new value is the one the step gives');
+    // The graph's labels move each parameter by Adam's rule, not by lr × g.
+    for (const name of ['w1', 'w3', 'b3']) {
+      const after = next.params[findParameter(net, name)!.index];
+      assert.match((await page.locator(`.edge-label[data-for="${name}"], [data-param="${name}"] text`).first().textContent())!, new RegExp(`→ ${signed(after, 3).replace(/[+.]/g, '\\$&')}$`), name);
+    }
+    await screenshot(page, 'webview-step-into-adam-update');
   });
 
   it("walks Step Into's phases: the layer at work in the current-line colour, what is not computed yet faded, and cards that say so", async () => {

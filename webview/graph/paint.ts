@@ -106,8 +106,12 @@ function paintPhase(s: GraphState): void {
 function labelText(s: GraphState, p: ParamView): string {
   const m = s.model!;
   const name = shownName(s, p);
-  // The update phase: each parameter's move, old -> new.
-  if (m.phase?.kind === 'update' && p.trainable) return `${name} ${signed(p.value, 3)} → ${signed(p.value - m.learningRate * p.gradient, 3)}`;
+  // The update phase: each parameter's move, old -> new: plain gradient descent's lr x g, an
+  // optimizer's from its rule (the stop's explanations; until they come, the old value alone).
+  if (m.phase?.kind === 'update' && p.trainable) {
+    const next = m.plainTraining ? p.value - m.learningRate * p.gradient : m.explanations?.[p.name]?.nextValue;
+    return next === undefined ? `${name} ${signed(p.value, 3)}` : `${name} ${signed(p.value, 3)} → ${signed(next, 3)}`;
+  }
   return s.mode === 'weights' ? `${name} ${signed(p.value, 3)}` : `${name} ${signed(p.gradient, 3)} ${direction(p, m.learningRate)}`;
 }
 

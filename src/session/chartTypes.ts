@@ -42,6 +42,12 @@ export interface LossChart {
   divergedAt: number | null;
   /** Steps where a breakpoint stopped the run (the latest few hundred). */
   hits: number[];
+  /**
+   * Real training (batches, a validation set): `losses` above are each step's batch's (noisy);
+   * these are the whole training set's and the validation set's, sampled over the history as the
+   * series are. Absent in plain full-batch training, where `losses` are the whole set's already.
+   */
+  sampled?: { steps: number[]; training: number[]; validation: number[] | null; batches: boolean };
 }
 
 /** The loss against one parameter, the others held: StatQuest's pink curve with its tangent. */

@@ -13,7 +13,7 @@
  */
 import {
   decimateDigest, findParameter, fitCurve, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
-  SeriesDigest, sweepMinimum, sweepRange, trainableIndices, Trainer,
+  SeriesDigest, sweepMinimum, sweepRange, trainableIndices, Trainer, validationLoss,
 } from '../core';
 import type { ChartData, ChartPanel, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
 
@@ -46,6 +46,9 @@ function passes(network: { parameterCount: number; data: { samples: number } }, 
 
 interface Sample {
   loss: number;
+  /** The whole training set's loss and the validation set's (NaN without one) at this step. */
+  trainingLoss: number;
+  validationLoss: number;
   /** Every parameter and gradient (small networks), or the tracked ones by index. */
   values: Float64Array | Map<number, number>;
   gradients: Float64Array | Map<number, number>;
@@ -119,7 +122,16 @@ export class SessionCharts {
     if (open.size === 0) return;
     const instruments = request.panels.includes('instruments');
     const selected = [...new Set(request.parameters)].map((n) => findParameter(session.network, n)).filter((p) => p !== undefined);
-    if (open.has('loss')) data.loss = this.lossChart();
+    if (open.has('loss')) {
+      data.loss = this.lossChart();
+      const { network } = session;
+      if (!t.batches.full || network.validation !== null) {
+        const s = this.series(selected.map((p) => p.index), instruments, budgetMs);
+        const rows = s.steps.map((step) => this.samples.get(step)!);
+        data.loss.sampled = { steps: s.steps, training: rows.map((r) => r.trainingLoss), validation: network.validation ? rows.map((r) => r.validationLoss) : null, batches: !t.batches.full };
+        data.pending ||= s.pending;
+      }
+    }
     if (open.has('profile')) {
       const p = selected[0] ?? session.network.parameters[trainableIndices(session.network)[0] ?? 0];
       data.profile = this.profile(p.index);
@@ -359,8 +371,10 @@ export class SessionCharts {
     const turn = kept?.turn !== undefined ? kept.turn : typeof sharp === 'number' ? this.turn(p, g) : sharp === null ? null : undefined;
     if (kept) return { ...kept, values: pick(p, kept.values), gradients: pick(g, kept.gradients), sharpness: sharp, turn };
     const gradientNorm = Math.sqrt(trainableSquares(network, g));
-    return {
+    const sample: Sample = {
       loss: t.loss,
+      trainingLoss: NaN,
+      validationLoss: validationLoss(network, p),
       values: pick(p, undefined),
       gradients: pick(g, undefined),
       gradientNorm,
@@ -377,6 +391,9 @@ export class SessionCharts {
       sharpness: sharp,
       turn,
     };
+    // Last: with batches the whole set's forward pass overwrites the batch's unit values read above.
+    sample.trainingLoss = t.batches.full ? t.loss : t.trainingLoss();
+    return sample;
   }
 
   /**

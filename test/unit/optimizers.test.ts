@@ -10,9 +10,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  activate, activationSlope, BatchPlan, finiteDifference, History, loadNetwork, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
+  activate, activationSlope, BatchPlan, finiteDifference, History, loadNetwork, validationLoss, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
 } from '../../src/core';
 import { runCli } from '../../src/cli/commands';
+import { SessionCharts } from '../../src/session/charts';
 import { TrainingSession } from '../../src/session/training';
 import { randomNetwork } from './arbitraries';
 import { close, examplePath } from './helpers';
@@ -482,5 +483,32 @@ describe('input normalization', () => {
     assert.deepEqual(Array.from(minmax.data.inputs), [0, 1, 0.5]);
     assert.equal(loadNetwork(JSON.stringify(doc)).normalization, null);
     assert.throws(() => loadNetwork(JSON.stringify({ ...doc, normalize: 'zscore' })), /unknown normalize "zscore" in normalize: expected one of standard, minmax/);
+  });
+});
+
+describe('the loss chart of real training', () => {
+  it('draws each step\'s batch loss, and the whole training set\'s and the validation set\'s sampled over the history', () => {
+    const net = loadNetwork(readFileSync(examplePath('classifier-batches.nn.json'), 'utf8'));
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 60; i++) session.step();
+    const loss = new SessionCharts(session).compute({ panels: ['loss'], parameters: [] }).loss!;
+    const sampled = loss.sampled!;
+    assert.equal(sampled.batches, true);
+    assert.equal(sampled.steps[0], 0);
+    assert.equal(sampled.steps[sampled.steps.length - 1], 60);
+    for (const [k, step] of sampled.steps.entries()) {
+      const t = after(net, step);
+      assert.ok(close(sampled.training[k], t.trainingLoss(), 1e-12), `training set at step ${step}`);
+      assert.ok(close(sampled.validation![k], validationLoss(net, t.params), 1e-12), `validation at step ${step}`);
+    }
+    // The batch losses are each step's own batch's, before its update: not the whole set's.
+    const t = new Trainer(net);
+    t.step();
+    assert.equal(loss.losses[0], t.lastBatchLoss);
+    assert.notEqual(loss.losses[0], sampled.training[0]);
+    // Plain full-batch training draws the one line it always drew.
+    const plain = new TrainingSession(loadNetwork(readFileSync(examplePath('dosage-all.nn.json'), 'utf8')));
+    plain.step();
+    assert.equal(new SessionCharts(plain).compute({ panels: ['loss'], parameters: [] }).loss!.sampled, undefined);
   });
 });

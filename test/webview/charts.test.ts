@@ -15,7 +15,7 @@ import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import type { WebviewMessage } from '../../src/protocol';
 import { ARTIFACTS, screenshot } from '../harness/vscode';
-import { short } from '../../webview/format';
+import { fmt, short } from '../../webview/format';
 import { fillScale, type Rgb, SCALE_STEPS, scaleDomain, scaleIndex } from '../../webview/charts/scale';
 import { openWebview, useChromium, type WebviewPage } from './page';
 import { ALL_PANELS, example, sendBreakpoints, sendCharts, showCharts } from './scenes';
@@ -146,6 +146,18 @@ describe('chart strip (Chromium)', () => {
   });
   afterEach(async function () {
     await view.close();
+  });
+
+  it('draws real training on the loss chart: the batch losses faint, the training set and the validation set as lines of their own', async () => {
+    const session = new TrainingSession(example('classifier-batches.nn.json'));
+    for (let i = 0; i < 90; i++) session.step();
+    const charts = await showCharts(view, session, [], ['loss']);
+    const sampled = charts.loss!.sampled!;
+    const loss = await label(view, 'loss');
+    const last = sampled.steps.length - 1;
+    assert.match(loss, /The thin line is each step's batch loss;/);
+    assert.ok(loss.includes(`on the whole training set CE ${fmt(sampled.training[0])} at step 0 and ${fmt(sampled.training[last])} at step 90, on the validation set ${fmt(sampled.validation![0])} and ${fmt(sampled.validation![last])}`), loss);
+    await screenshot(view.page, 'charts-loss-batches-validation');
   });
 
   it("draws StatQuest's pictures for the dosage network: the pink curve's slope -15.7, the squiggle's SSR 20.4", async () => {

@@ -84,11 +84,20 @@ export class LossPanel extends Panel {
     const scales = options.scales as Record<string, Record<string, unknown>>;
     scales.x.ticks = { ...(scales.x.ticks as object), padding: GUTTER, precision: 0 };
     if (this.log) scales.y.type = 'logarithmic';
+    // Real training: each step's batch loss (noisy, faint), the whole training set's and the
+    // validation set's sampled over the history (after SageMaker's and Keras's loss plots).
+    const sampled = d.sampled;
+    const positiveIf = (v: number[]): (number | null)[] => (this.log ? positive(v) : v);
+    const extra = sampled ? [
+      { label: 'training set', data: points(sampled.steps, positiveIf(sampled.training)), borderColor: p.blue, borderWidth: 2, pointRadius: 0, tension: 0 },
+      ...(sampled.validation ? [{ label: 'validation', data: points(sampled.steps, positiveIf(sampled.validation)), borderColor: p.orange, borderWidth: 2, borderDash: [6, 3], pointRadius: 0, tension: 0 }] : []),
+    ] : [];
     this.draw({
       type: 'line',
       data: {
         datasets: [
-          { label: this.naming.loss(this.symbol), data: points(d.steps, ys), borderColor: p.foreground, borderWidth: 1.5, pointRadius: 0, tension: 0 },
+          { label: sampled?.batches ? 'batch (each step)' : this.naming.loss(this.symbol), data: points(d.steps, ys), borderColor: sampled?.batches ? withAlpha(p.foreground, 0.45) : p.foreground, borderWidth: sampled?.batches ? 1 : 1.5, pointRadius: 0, tension: 0 },
+          ...extra,
           { label: 'breakpoint hits', data: hits, type: 'scatter', showLine: false, pointRadius: 4, pointStyle: 'circle', borderColor: p.breakpoint, backgroundColor: p.breakpoint },
         ],
       },
@@ -105,6 +114,17 @@ export class LossPanel extends Panel {
     return Math.max(d.latest, d.earliest + 1, Math.min(d.maxSteps, ahead));
   }
 
+  /** What the training-set and validation lines say, for the text alternative. */
+  private describeSampled(d: LossChart): string {
+    const sampled = d.sampled;
+    if (!sampled || sampled.steps.length === 0) return '';
+    const last = sampled.steps.length - 1;
+    const s = this.naming.loss(this.symbol);
+    return `${sampled.batches ? ' The thin line is each step\'s batch loss;' : ''} on the whole training set ${s} ${fmt(sampled.training[0])} at step ${sampled.steps[0]} and ${fmt(sampled.training[last])} at step ${sampled.steps[last]}`
+      + (sampled.validation ? `, on the validation set ${fmt(sampled.validation[0])} and ${fmt(sampled.validation[last])}` : '')
+      + ` (${sampled.steps.length} samples).`;
+  }
+
   private describeData(d: LossChart): void {
     const bps = this.breakpoints.filter((b) => b.enabled).map((b) => b.step);
     const s = this.naming.loss(this.symbol);
@@ -114,6 +134,7 @@ export class LossPanel extends Panel {
       + `. The history keeps ${d.recorded.toLocaleString('en-US')} losses (${d.stride === 1 ? 'every step' : `one every ${d.stride} steps`}), ${d.steps.length} drawn.`
       + (bps.length ? ` Breakpoints at steps ${bps.join(', ')}.` : '')
       + (d.hits.length ? ` Breakpoints hit at steps ${d.hits.slice(-10).join(', ')}.` : '')
+      + this.describeSampled(d)
       + ' Click the step axis to set or clear a breakpoint; drag the current-step line, or press Left and Right, to go to a step; B sets a breakpoint at the current step.';
     this.describe(summary, `step ${d.current.step}: ${s} ${fmt(d.current.loss)}   (step ${d.first.step}: ${fmt(d.first.loss)})${d.divergedAt !== null ? `   diverged at ${d.divergedAt}` : ''}`);
   }
@@ -268,7 +289,13 @@ export class LossPanel extends Panel {
   protected csv(): string {
     const d = this.data;
     if (!d) return '';
-    return [csvRow(['step', this.symbol]), ...d.steps.map((s, i) => csvRow([s, d.losses[i]]))].join('\n') + '\n';
+    const rows = [csvRow(['step', d.sampled?.batches ? `${this.symbol} (batch)` : this.symbol]), ...d.steps.map((s, i) => csvRow([s, d.losses[i]]))];
+    if (d.sampled) {
+      // The sampled lines follow as a table of their own (other steps than the batch losses).
+      rows.push('', csvRow(['step', `${this.symbol} (training set)`, ...(d.sampled.validation ? [`${this.symbol} (validation)`] : [])]));
+      d.sampled.steps.forEach((s, i) => rows.push(csvRow([s, d.sampled!.training[i], ...(d.sampled!.validation ? [d.sampled!.validation[i]] : [])])));
+    }
+    return rows.join('\n') + '\n';
   }
 
   protected fileName(): string {

@@ -27,6 +27,7 @@ const PICTURES = {
   'editor-hover-w1-light': 'docs/screenshots/editor-hover-w1-light.png',
   'editor-broken-file': 'docs/screenshots/editor-broken-file.png',
   'editor-trained': 'docs/screenshots/editor-trained.png',
+  'editor-adam-picked': 'docs/screenshots/editor-adam.png',
   'debugger-breakpoint': 'docs/screenshots/debugger-breakpoint.png',
   'debugger-step-into': 'docs/screenshots/debugger-step-into.png',
   'debugger-vscode-variables': 'docs/screenshots/debugger-vscode-variables.png',
@@ -37,6 +38,7 @@ const PICTURES = {
   'charts-dark': 'docs/screenshots/charts-dark.png',
   'charts-high-contrast': 'docs/screenshots/charts-high-contrast.png',
   'charts-every-panel-classifier': 'docs/screenshots/charts-every-panel-classifier.png',
+  'charts-loss-batches-validation': 'docs/screenshots/charts-batches-validation.png',
 };
 
 function run(command, args, env = {}) {

@@ -36,7 +36,9 @@ export function askDigits(network: Network, values: ArrayLike<number>): Promise<
   pick.activeItems = pick.items.filter((i) => i.digits === DEFAULT_DIGITS);
   return new Promise((resolve) => {
     let picked: number | undefined;
-    pick.onDidAccept(() => { picked = pick.selectedItems[0]?.digits; pick.hide(); });
+    // Accepted before the workbench has told the selection back (a busy window), the item in
+    // focus is the one picked: the default unless the person moved.
+    pick.onDidAccept(() => { picked = (pick.selectedItems[0] ?? pick.activeItems[0])?.digits; pick.hide(); });
     pick.onDidHide(() => { pick.dispose(); resolve(picked); });
     pick.show();
   });

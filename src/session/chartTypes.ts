@@ -112,6 +112,8 @@ export interface SeriesChart {
   network: InstrumentSeries & {
     /** ‖parameters - where the run began‖. */
     distance: number[];
+    /** With a schedule, the learning rate of each sampled step's update; absent for a constant rate. */
+    learningRate?: number[];
     /**
      * The largest eigenvalue of the loss's Hessian (null when the instruments are folded, or past
      * HESSIAN_LIMIT trainable parameters; a null value where the loss was not finite).

@@ -48,6 +48,8 @@ interface Sample {
   loss: number;
   /** The whole training set's loss and the validation set's (NaN without one) at this step. */
   trainingLoss: number;
+  /** The learning rate of this step's update (the schedule's). */
+  learningRate: number;
   validationLoss: number;
   /** Every parameter and gradient (small networks), or the tracked ones by index. */
   values: Float64Array | Map<number, number>;
@@ -293,6 +295,7 @@ export class SessionCharts {
       network: {
         gradientNorm: column('gradientNorm'), updateSize: column('updateSize'), updateRatio: column('updateRatio'),
         dead: column('dead'), saturated: column('saturated'), distance: column('distance'),
+        ...(network.training.schedule.type === 'constant' ? {} : { learningRate: rows.map((r) => r.learningRate) }),
         sharpness: sharpness && sharp.some((v) => typeof v === 'number') ? sharp.map((v) => v ?? null) : null,
         turn: sharpness && turns.some((v) => typeof v === 'number') ? turns.map((v) => v ?? null) : null,
       },
@@ -357,7 +360,8 @@ export class SessionCharts {
   /** The instruments at the trainer's state (evaluated), after Cockpit and SageMaker Debugger; reuses what `kept` has. */
   private measure(t: Trainer, tracked: number[], sharpness: boolean, kept: Sample | undefined): Sample {
     const network = this.session.network;
-    const { learningRate } = network.training;
+    // The rate of this step's update (a schedule's changes it).
+    const learningRate = t.learningRate;
     const p = t.params;
     const g = t.gradients;
     const all = network.parameterCount <= KEEP_ALL;
@@ -374,6 +378,7 @@ export class SessionCharts {
     const sample: Sample = {
       loss: t.loss,
       trainingLoss: NaN,
+      learningRate: t.learningRate,
       validationLoss: validationLoss(network, p),
       values: pick(p, undefined),
       gradients: pick(g, undefined),

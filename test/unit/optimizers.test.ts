@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  activate, activationSlope, BatchPlan, finiteDifference, History, loadNetwork, validationLoss, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
+  activate, activationSlope, BatchPlan, finiteDifference, History, learningRateAt, loadNetwork, validationLoss, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
 } from '../../src/core';
 import { runCli } from '../../src/cli/commands';
 import { SessionCharts } from '../../src/session/charts';
@@ -510,5 +510,20 @@ describe('the loss chart of real training', () => {
     const plain = new TrainingSession(loadNetwork(readFileSync(examplePath('dosage-all.nn.json'), 'utf8')));
     plain.step();
     assert.equal(new SessionCharts(plain).compute({ panels: ['loss'], parameters: [] }).loss!.sampled, undefined);
+  });
+});
+
+describe('the learning rate over steps', () => {
+  it('is drawn in the instruments when a schedule changes it, each sampled step at the rate of its update', () => {
+    const doc = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+    const net = loadNetwork(JSON.stringify({ ...doc, training: { ...doc.training, schedule: { type: 'cosine', steps: 40, min: 0.01 } } }));
+    const session = new TrainingSession(net);
+    for (let i = 0; i < 50; i++) session.step();
+    const series = new SessionCharts(session).compute({ panels: ['instruments'], parameters: [] }).series!;
+    assert.deepEqual(series.network.learningRate, series.steps.map((t) => learningRateAt(0.1, { type: 'cosine', steps: 40, min: 0.01 }, t)));
+    assert.equal(series.network.learningRate![series.steps.indexOf(50)], 0.01, 'held at min after its steps');
+    const plain = new TrainingSession(loadNetwork(JSON.stringify(doc)));
+    plain.step();
+    assert.equal(new SessionCharts(plain).compute({ panels: ['instruments'], parameters: [] }).series!.network.learningRate, undefined);
   });
 });

@@ -160,6 +160,14 @@ describe('chart strip (Chromium)', () => {
     await screenshot(view.page, 'charts-loss-batches-validation');
   });
 
+  it('draws the learning rate over steps in the instruments when a schedule changes it', async () => {
+    const net = example('dosage-all.nn.json');
+    const session = new TrainingSession({ ...net, training: { ...net.training, schedule: { type: 'step', every: 10, factor: 0.5 } } });
+    for (let i = 0; i < 25; i++) session.step();
+    await showCharts(view, session, [], ['instruments']);
+    assert.match(await label(view, 'instruments'), /at step 25: .*learning rate 0\.02500 \(the schedule's\)/);
+  });
+
   it("draws StatQuest's pictures for the dosage network: the pink curve's slope -15.7, the squiggle's SSR 20.4", async () => {
     const session = new TrainingSession(example('dosage-b3.nn.json'));
     await showCharts(view, session, ['b3']);

@@ -933,3 +933,72 @@ export function step(cfg: usize): f64 {
   store<f64>(cfg, evaluate(cfg), H_LOSS);
   return update(cfg);
 }
+
+/**
+ * Adam's (and AdamW's) update over the state vector, as src/core/optimizers.ts adamUpdate writes
+ * it (and PyTorch computes it): the same operations in the same order, so the two agree bit for bit.
+ * `m`, `v` and `vmax` point at the optimizer's slots (vmax 0 without AMSGrad); the step's scalars
+ * (lr / (1 - beta1^t), sqrt(1 - beta2^t), AdamW's 1 - lr x decay) come from the caller. Returns
+ * the largest |change| of a parameter, a NaN winning.
+ */
+export function adam(p: usize, g: usize, m: usize, v: usize, vmax: usize, trainable: usize, count: u32,
+  stepSize: f64, rootCorrection2: f64, keep: f64, w1: f64, beta2: f64, w2: f64, epsilon: f64): f64 {
+  const fromStart = w1 < 0.5;
+  const n = <usize>count;
+  let largest: f64 = 0;
+  let i: usize = 0;
+  // Two parameters a lane pair where both train, with no max of v to keep (the common case): the
+  // same operations lane by lane, so the numbers are the scalar loop's.
+  if (vmax == 0 && keep == 1) {
+    const vw1 = f64x2.splat(w1);
+    const vOneMinusW1 = f64x2.splat(1 - w1);
+    const vBeta2 = f64x2.splat(beta2);
+    const vW2 = f64x2.splat(w2);
+    const vStep = f64x2.splat(-stepSize);
+    const vRoot = f64x2.splat(rootCorrection2);
+    const vEps = f64x2.splat(epsilon);
+    let vLargest = f64x2.splat(0);
+    let nan = false;
+    for (; i + 1 < n; i += 2) {
+      if (load<u8>(trainable + i) == 0 || load<u8>(trainable + i + 1) == 0) break;
+      const at = i << 3;
+      const gi = v128.load(g + at);
+      const before = v128.load(p + at);
+      const m0 = v128.load(m + at);
+      const mi = fromStart ? f64x2.add(m0, f64x2.mul(vw1, f64x2.sub(gi, m0))) : f64x2.sub(gi, f64x2.mul(f64x2.sub(gi, m0), vOneMinusW1));
+      const vi = f64x2.add(f64x2.mul(v128.load(v + at), vBeta2), f64x2.mul(f64x2.mul(vW2, gi), gi));
+      v128.store(m + at, mi);
+      v128.store(v + at, vi);
+      const after = f64x2.add(before, f64x2.div(f64x2.mul(vStep, mi), f64x2.add(f64x2.div(f64x2.sqrt(vi), vRoot), vEps)));
+      v128.store(p + at, after);
+      const size = f64x2.abs(f64x2.sub(after, before));
+      // NaN never wins a max: it is noted apart, as the scalar loop lets it through.
+      if (!i64x2.all_true(f64x2.eq(size, size))) nan = true;
+      vLargest = f64x2.pmax(vLargest, size);
+    }
+    largest = Math.max(f64x2.extract_lane(vLargest, 0), f64x2.extract_lane(vLargest, 1));
+    if (nan) largest = NaN;
+  }
+  for (; i < n; i++) {
+    if (load<u8>(trainable + i) == 0) continue;
+    const at = i << 3;
+    const gi = load<f64>(g + at);
+    const before = load<f64>(p + at);
+    const m0 = load<f64>(m + at);
+    const mi = fromStart ? m0 + w1 * (gi - m0) : gi - (gi - m0) * (1 - w1);
+    const vi = load<f64>(v + at) * beta2 + w2 * gi * gi;
+    store<f64>(m + at, mi);
+    store<f64>(v + at, vi);
+    let used = vi;
+    if (vmax != 0) {
+      const max = load<f64>(vmax + at);
+      if (max > vi) used = max;
+      store<f64>(vmax + at, used);
+    }
+    const after = (keep == 1 ? before : before * keep) + (-stepSize * mi) / (Math.sqrt(used) / rootCorrection2 + epsilon);
+    store<f64>(p + at, after);
+    const size = after > before ? after - before : before - after;
+    if (size > largest || size != size) largest = size;
+  }
+  return largest;
+}

@@ -51,6 +51,8 @@ interface EngineExports {
   evaluate(cfg: number): number;
   update(cfg: number): number;
   step(cfg: number): number;
+  adam(p: number, g: number, m: number, v: number, vmax: number, trainable: number, count: number,
+    stepSize: number, rootCorrection2: number, keep: number, w1: number, beta2: number, w2: number, epsilon: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -111,6 +113,11 @@ export class WasmEngine {
   private readonly allTargets: Float64Array;
   private readonly nIn: number;
   private readonly nOut: number;
+  /** Byte addresses of the state vector, the gradients and the trainable mask (for the optimizers' loops). */
+  private readonly stateAt: number;
+  private readonly gradientsAt: number;
+  private readonly trainableAt: number;
+  private readonly count: number;
 
   /**
    * Throws a RangeError when the network does not fit one 32-bit memory. `stateLength` (at least
@@ -168,6 +175,10 @@ export class WasmEngine {
     this.batchTargetsAt = batchTargets;
     this.nIn = nIn;
     this.nOut = nOut;
+    this.stateAt = params;
+    this.gradientsAt = gradients;
+    this.trainableAt = trainable;
+    this.count = count;
     layers.forEach((l, i) => {
       const n = samples * l.units;
       this.x.push(f64(buffers[i].x, n));
@@ -237,6 +248,16 @@ export class WasmEngine {
     this.view.setUint32(H_SAMPLES, samples, true);
     this.view.setUint32(H_TARGETS, targets, true);
     this.view.setUint32(HEADER + L_A, inputs, true);
+  }
+
+  /**
+   * Adam's update in the engine (optimizers.ts adamUpdate's loop, the same operations): the
+   * buffers m, v (and vmax) are slots 1, 2 (and 3) of the state vector. Returns the largest move.
+   */
+  adam(amsgrad: boolean, stepSize: number, rootCorrection2: number, keep: number, w1: number, beta2: number, w2: number, epsilon: number): number {
+    const slot = 8 * this.count;
+    const p = this.stateAt;
+    return this.exports.adam(p, this.gradientsAt, p + slot, p + 2 * slot, amsgrad ? p + 3 * slot : 0, this.trainableAt, this.count, stepSize, rootCorrection2, keep, w1, beta2, w2, epsilon);
   }
 
   /** Forward pass only; returns the loss. */

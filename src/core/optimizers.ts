@@ -130,40 +130,56 @@ export function applyUpdate(o: OptimizerSettings, state: Float64Array, g: Float6
       return largest;
     }
     case 'adam':
-    case 'adamw': {
-      // torch.optim.Adam / AdamW: t counts from 1; m and v are bias-corrected by 1 - beta^t; eps
-      // is added after the square root; AMSGrad keeps the running maximum of v and corrects that.
-      // AdamW first shrinks every trainable parameter by lr x weightDecay (decoupled decay).
-      const { beta1, beta2, epsilon, amsgrad } = o;
-      const countAt = n * (amsgrad ? 4 : 3);
-      const t = state[countAt] + 1;
-      state[countAt] = t;
-      const stepSize = lr / (1 - beta1 ** t);
-      const rootCorrection2 = Math.sqrt(1 - beta2 ** t);
-      const decay = o.type === 'adamw' ? lr * o.weightDecay : 0;
-      for (let i = 0; i < n; i++) {
-        if (trainable[i] === 0) continue;
-        const gi = g[i];
-        const before = state[i];
-        const p = decay === 0 ? before : before * (1 - decay);
-        // m-hat / (sqrt(v-hat) + eps), grouped as PyTorch computes it (lr / correction1 first).
-        const m = lerp(state[n + i], gi, 1 - beta1);
-        const v = state[2 * n + i] * beta2 + (1 - beta2) * gi * gi;
-        state[n + i] = m;
-        state[2 * n + i] = v;
-        let vUsed = v;
-        if (amsgrad) {
-          const max = state[3 * n + i];
-          vUsed = v > max ? v : max;
-          state[3 * n + i] = vUsed;
-        }
-        const after = p + (-stepSize * m) / (Math.sqrt(vUsed) / rootCorrection2 + epsilon);
-        state[i] = after;
-        largest = larger(largest, after - before);
-      }
-      return largest;
-    }
+    case 'adamw': return adamUpdate(o, state, g, trainable, lr, n);
   }
+}
+
+/** The per-step scalars of Adam's update at rate `lr` for the update with count t (from 1). */
+export function adamScalars(o: AdamSettings | AdamwSettings, lr: number, t: number): { stepSize: number; rootCorrection2: number; keep: number; w1: number; w2: number } {
+  return { stepSize: lr / (1 - o.beta1 ** t), rootCorrection2: Math.sqrt(1 - o.beta2 ** t), keep: o.type === 'adamw' ? 1 - lr * o.weightDecay : 1, w1: 1 - o.beta1, w2: 1 - o.beta2 };
+}
+
+/**
+ * torch.optim.Adam / AdamW: t counts from 1; m and v are bias-corrected by 1 - beta^t; eps is
+ * added after the square root; AMSGrad keeps the running maximum of v and corrects that. AdamW
+ * first shrinks every trainable parameter by lr x weightDecay (decoupled decay). A function of its
+ * own with everything inlined: the loop runs over every parameter each step (on large networks it
+ * is the optimizer's whole cost beside the passes).
+ */
+function adamUpdate(o: AdamSettings | AdamwSettings, state: Float64Array, g: Float64Array, trainable: Uint8Array, lr: number, n: number): number {
+  const { beta2, epsilon, amsgrad } = o;
+  const countAt = n * (amsgrad ? 4 : 3);
+  const t = state[countAt] + 1;
+  state[countAt] = t;
+  // m-hat / (sqrt(v-hat) + eps), grouped as PyTorch computes it (lr / correction1 first); m moves
+  // toward g as ATen's lerp computes it (from the nearer end), with weight w1 = 1 - beta1.
+  const { stepSize, rootCorrection2, keep, w1, w2 } = adamScalars(o, lr, t);
+  const fromStart = w1 < 0.5;
+  const mAt = n;
+  const vAt = 2 * n;
+  const maxAt = 3 * n;
+  let largest = 0;
+  for (let i = 0; i < n; i++) {
+    if (trainable[i] === 0) continue;
+    const gi = g[i];
+    const before = state[i];
+    const m0 = state[mAt + i];
+    const m = fromStart ? m0 + w1 * (gi - m0) : gi - (gi - m0) * (1 - w1);
+    const v = state[vAt + i] * beta2 + w2 * gi * gi;
+    state[mAt + i] = m;
+    state[vAt + i] = v;
+    let vUsed = v;
+    if (amsgrad) {
+      const max = state[maxAt + i];
+      if (max > v) vUsed = max;
+      state[maxAt + i] = vUsed;
+    }
+    const after = (keep === 1 ? before : before * keep) + (-stepSize * m) / (Math.sqrt(vUsed) / rootCorrection2 + epsilon);
+    state[i] = after;
+    const size = after > before ? after - before : before - after;
+    if (size > largest || size !== size) largest = size;
+  }
+  return largest;
 }
 
 /** a + w x (b - a), as ATen's lerp computes it (from the nearer end), so the running means match PyTorch's bits. */

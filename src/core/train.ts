@@ -10,7 +10,7 @@ import { BatchPlan } from './batches';
 import { createWasmEngine, type WasmEngine } from './engine';
 import { activateBuffer, backpropActivation, lossAndGradient } from './math';
 import { type Dataset, isPlainTraining, type Network } from './network';
-import { applyUpdate, explainUpdate, type StateLayout, stateLayout, type UpdateExplanation } from './optimizers';
+import { adamScalars, applyUpdate, explainUpdate, type StateLayout, stateLayout, type UpdateExplanation } from './optimizers';
 import { clipGradient, clipScale, learningRateAt, regularize } from './trainingRules';
 
 /**
@@ -318,7 +318,16 @@ export class Trainer {
     this.lastGradientNorm = t.clip === null ? NaN : clipGradient(this.gradients, t.trainable, t.clip);
     const lr = learningRateAt(t.learningRate, t.schedule, this.stepCount);
     this.lastLearningRate = lr;
-    return applyUpdate(t.optimizer, this.state, this.gradients, t.trainable, lr);
+    const o = t.optimizer;
+    if (this.wasm !== null && (o.type === 'adam' || o.type === 'adamw')) {
+      // Adam's loop in the engine: on a large network it is the optimizer's whole cost.
+      const countAt = this.layout.countAt;
+      const count = this.state[countAt] + 1;
+      this.state[countAt] = count;
+      const s = adamScalars(o, lr, count);
+      return this.wasm.adam(o.amsgrad, s.stepSize, s.rootCorrection2, s.keep, s.w1, o.beta2, s.w2, o.epsilon);
+    }
+    return applyUpdate(o, this.state, this.gradients, t.trainable, lr);
   }
 
   /** The learning rate of the next update (the schedule's at stepCount). */

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  activate, activationSlope, BatchPlan, finiteDifference, History, learningRateAt, loadNetwork, validationLoss, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
+  activate, activationSlope, applyUpdate, BatchPlan, finiteDifference, History, learningRateAt, loadNetwork, validationLoss, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
 } from '../../src/core';
 import { runCli } from '../../src/cli/commands';
 import { SessionCharts } from '../../src/session/charts';
@@ -525,5 +525,27 @@ describe('the learning rate over steps', () => {
     const plain = new TrainingSession(loadNetwork(JSON.stringify(doc)));
     plain.step();
     assert.equal(new SessionCharts(plain).compute({ panels: ['instruments'], parameters: [] }).series!.network.learningRate, undefined);
+  });
+});
+
+describe("Adam in the WebAssembly engine", () => {
+  it('makes the TypeScript rule\'s numbers bit for bit: pairs of parameters at once, the odd one and the frozen ones alone, AMSGrad and AdamW', () => {
+    const doc = JSON.parse(readFileSync(examplePath('classifier.nn.json'), 'utf8'));
+    const base = loadNetwork(JSON.stringify(doc));
+    const frozen = base.parameters.filter((p) => p.index % 7 !== 3).map((p) => p.name);
+    for (const optimizer of [{ type: 'adam' }, { type: 'adam', amsgrad: true }, { type: 'adamw', weightDecay: 0.1 }, { type: 'adam', beta1: 0.3 }]) {
+      for (const trainable of [undefined, frozen]) {
+        const net = loadNetwork(JSON.stringify({ ...doc, training: { ...doc.training, optimizer, learningRate: 0.01, ...(trainable ? { trainable } : {}) } }));
+        const t = new Trainer(net, net.initialParameters, { engine: 'wasm' });
+        for (let s = 0; s < 25; s++) {
+          t.evaluate();
+          const state = Float64Array.from(t.state);
+          const g = Float64Array.from(t.gradients);
+          const largest = applyUpdate(net.training.optimizer, state, g, net.training.trainable, 0.01);
+          assert.equal(t.step(), largest, `${JSON.stringify(optimizer)} step ${s + 1}: the largest move`);
+          assert.deepEqual(Array.from(t.state), Array.from(state), `${JSON.stringify(optimizer)}${trainable ? ', some frozen' : ''}, step ${s + 1}`);
+        }
+      }
+    }
   });
 });

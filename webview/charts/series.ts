@@ -140,7 +140,7 @@ export class InstrumentsPanel extends Panel {
     this.redraw();
   }
 
-  private series(): InstrumentSeries & { distance?: number[]; sharpness?: (number | null)[] | null } {
+  private series(): InstrumentSeries & { distance?: number[]; sharpness?: (number | null)[] | null; learningRate?: number[] } {
     const d = this.data!;
     return this.scope === 'network' ? d.network : d.layers[this.scope - 1];
   }
@@ -162,6 +162,7 @@ export class InstrumentsPanel extends Panel {
       `update size ${fmt(s.updateSize[k])}`,
       `update-to-weight ratio ${fmt(s.updateRatio[k])}`,
       ...(s.distance ? [`distance from the file's parameters ${fmt(s.distance[k])}`] : []),
+      ...(s.learningRate ? [`learning rate ${fmt(s.learningRate[k])} (the schedule's)`] : []),
       `dead units ${Math.round(100 * s.dead[k])}%`,
       `saturated units ${Math.round(100 * s.saturated[k])}%`,
     ];
@@ -187,6 +188,7 @@ export class InstrumentsPanel extends Panel {
       line('update size', s.updateSize, p.orange),
       line('update / weight', s.updateRatio, p.green),
       ...(s.distance ? [line('distance from the file', s.distance, p.muted)] : []),
+      ...(s.learningRate ? [line('learning rate', s.learningRate, p.series[0] ?? p.purple, { borderDash: [8, 2] })] : []),
       ...(sharp ? [
         line('sharpness λmax', sharp, p.purple, { borderWidth: 2 }),
         line('2 / learning rate', d.steps.map(() => d.stabilityLimit), p.red, { borderDash: [6, 4] }),

@@ -13,7 +13,7 @@
  */
 import {
   decimateDigest, findParameter, fitCurve, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
-  SeriesDigest, sweepMinimum, sweepRange, trainableIndices, Trainer, validationLoss,
+  applyUpdate, clipGradient, isPlainTraining, SeriesDigest, sweepMinimum, sweepRange, trainableIndices, Trainer, validationLoss,
 } from '../core';
 import type { ChartData, ChartPanel, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
 
@@ -204,7 +204,8 @@ export class SessionCharts {
     const trainable = network.training.trainable[index] === 1;
     const [lo, hi] = sweepRange(value, this.session.history.baseParameters[index], slope, learningRate);
     const sweep = lossSweep(network, params, index, lo, hi, passes(network, 121, 11));
-    const next = trainable ? value - learningRate * slope : value;
+    // Plain gradient descent's step down the tangent; an optimizer's own (its rule's next value).
+    const next = !trainable ? value : isPlainTraining(network.training, network.data.samples) ? value - learningRate * slope : t.describeUpdate(index).after;
     const nextLoss = lossSweep(network, params, index, next, next, 1).losses[0];
     return {
       parameter: network.parameters[index].name,
@@ -360,8 +361,6 @@ export class SessionCharts {
   /** The instruments at the trainer's state (evaluated), after Cockpit and SageMaker Debugger; reuses what `kept` has. */
   private measure(t: Trainer, tracked: number[], sharpness: boolean, kept: Sample | undefined): Sample {
     const network = this.session.network;
-    // The rate of this step's update (a schedule's changes it).
-    const learningRate = t.learningRate;
     const p = t.params;
     const g = t.gradients;
     const all = network.parameterCount <= KEEP_ALL;
@@ -375,6 +374,9 @@ export class SessionCharts {
     const turn = kept?.turn !== undefined ? kept.turn : typeof sharp === 'number' ? this.turn(p, g) : sharp === null ? null : undefined;
     if (kept) return { ...kept, values: pick(p, kept.values), gradients: pick(g, kept.gradients), sharpness: sharp, turn };
     const gradientNorm = Math.sqrt(trainableSquares(network, g));
+    // The update the next step makes: lr x g in plain gradient descent; an optimizer's own step
+    // (Adam's is about lr whatever g) from its rule on a copy of the state, after any clipping.
+    const step = this.nextStep(t);
     const sample: Sample = {
       loss: t.loss,
       trainingLoss: NaN,
@@ -383,15 +385,16 @@ export class SessionCharts {
       values: pick(p, undefined),
       gradients: pick(g, undefined),
       gradientNorm,
-      updateSize: learningRate * gradientNorm,
-      updateRatio: ratio(learningRate * gradientNorm, Math.sqrt(trainableSquares(network, p))),
+      updateSize: Math.sqrt(trainableSquares(network, step)),
+      updateRatio: ratio(Math.sqrt(trainableSquares(network, step)), Math.sqrt(trainableSquares(network, p))),
       distance: distanceFrom(p, network.initialParameters),
       dead: hiddenShare(network, t.y, 'dead'),
       saturated: hiddenShare(network, t.y, 'saturated'),
       layers: network.layers.map((l, index) => {
         const norm = Math.sqrt(trainableSquares(network, g, l.weightOffset, l.units * l.inputs) + trainableSquares(network, g, l.biasOffset, l.units));
         const size = Math.sqrt(trainableSquares(network, p, l.weightOffset, l.units * l.inputs) + trainableSquares(network, p, l.biasOffset, l.units));
-        return { gradientNorm: norm, updateSize: learningRate * norm, updateRatio: ratio(learningRate * norm, size), dead: layerShare(network, t.y, index, 'dead'), saturated: layerShare(network, t.y, index, 'saturated') };
+        const moved = Math.sqrt(trainableSquares(network, step, l.weightOffset, l.units * l.inputs) + trainableSquares(network, step, l.biasOffset, l.units));
+        return { gradientNorm: norm, updateSize: moved, updateRatio: ratio(moved, size), dead: layerShare(network, t.y, index, 'dead'), saturated: layerShare(network, t.y, index, 'saturated') };
       }),
       sharpness: sharp,
       turn,
@@ -399,6 +402,23 @@ export class SessionCharts {
     // Last: with batches the whole set's forward pass overwrites the batch's unit values read above.
     sample.trainingLoss = t.batches.full ? t.loss : t.trainingLoss();
     return sample;
+  }
+
+  /** How far the next step moves each parameter from `t`'s (evaluated) state: new - old (0 where it does not train). */
+  private nextStep(t: Trainer): Float64Array {
+    const training = this.session.network.training;
+    const n = t.params.length;
+    const step = new Float64Array(n);
+    if (training.optimizer.type === 'sgd' && training.clip === null) {
+      for (let i = 0; i < n; i++) step[i] = training.trainable[i] ? t.learningRate * t.gradients[i] : 0;
+      return step;
+    }
+    const state = Float64Array.from(t.state);
+    const g = Float64Array.from(t.gradients);
+    if (training.clip !== null) clipGradient(g, training.trainable, training.clip);
+    applyUpdate(training.optimizer, state, g, training.trainable, t.learningRate);
+    for (let i = 0; i < n; i++) step[i] = state[i] - t.params[i];
+    return step;
   }
 
   /**

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  activate, activationSlope, applyUpdate, BatchPlan, finiteDifference, History, learningRateAt, loadNetwork, validationLoss, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
+  activate, activationSlope, applyUpdate, BatchPlan, finiteDifference, findParameter, History, learningRateAt, loadNetwork, validationLoss, NetworkFileError, type Network, optimizerBuffers, type OptimizerSettings, splitValidation, Trainer,
 } from '../../src/core';
 import { runCli } from '../../src/cli/commands';
 import { SessionCharts } from '../../src/session/charts';
@@ -547,5 +547,23 @@ describe("Adam in the WebAssembly engine", () => {
         }
       }
     }
+  });
+});
+
+describe('the instruments of an optimizer', () => {
+  it("measure the step the optimizer takes, not lr × g: Adam's first update size is lr × √(trainable parameters)", () => {
+    const net = loadNetwork(readFileSync(examplePath('dosage-adam.nn.json'), 'utf8'));
+    const session = new TrainingSession(net);
+    const charts = new SessionCharts(session);
+    const series = charts.compute({ panels: ['instruments'], parameters: [] }).series!;
+    // Every parameter moves by lr (0.05) on Adam's first step: the norm of the move is 0.05 √7.
+    assert.ok(close(series.network.updateSize[0], 0.05 * Math.sqrt(7), 1e-6), `${series.network.updateSize[0]}`);
+    const t = new Trainer(net);
+    t.evaluate();
+    assert.ok(Math.abs(series.network.updateSize[0] - 0.05 * Math.sqrt(t.gradients.reduce((s, g) => s + g * g, 0))) > 0.1, 'not lr × ‖g‖');
+    // The pink curve's next point is where Adam's step lands.
+    const profile = charts.compute({ panels: ['profile'], parameters: ['w3'] }).profile!;
+    t.step();
+    assert.equal(profile.next, t.params[findParameter(net, 'w3')!.index]);
   });
 });

@@ -130,8 +130,23 @@ function unitValueCount(network: Network): number {
   return network.data.samples * (network.inputNames.length + network.layers.reduce((n, l) => n + l.units, 0)) * 2;
 }
 
+/**
+ * The trainer whose buffers hold every sample's unit values at `trainer`'s parameters: the trainer
+ * itself in full batch; with batches (its rows are the next batch's) the network's scratch, after
+ * a forward pass over every sample.
+ */
+function everySample(network: Network, trainer: Trainer): Trainer {
+  if (trainer.batches.full) {
+    trainer.evaluate();
+    return trainer;
+  }
+  const scratch = scratchTrainer(network, trainer.params);
+  scratch.lossOnly();
+  return scratch;
+}
+
 /** Unit j (from 0) of layer `layer` (0: the inputs): its x_{j,i} and y_{j,i} for every sample. */
-export function unitView(network: Network, trainer: Trainer, layer: number, unit: number): UnitView | null {
+export function unitView(network: Network, trainer: Trainer, layer: number, unit: number, source?: Trainer): UnitView | null {
   const { samples } = network.data;
   if (layer === 0) {
     const nIn = network.inputNames.length;
@@ -141,25 +156,21 @@ export function unitView(network: Network, trainer: Trainer, layer: number, unit
   }
   const l = network.layers[layer - 1];
   if (!l || unit >= l.units) return null;
-  // With batches the trainer's rows are the next batch's: every sample's values come from a
-  // forward pass of their own (the frame says which samples the batch holds).
-  let source = trainer;
-  if (trainer.batches.full) trainer.evaluate();
-  else {
-    source = scratchTrainer(network, trainer.params);
-    source.lossOnly();
-  }
+  // With batches every sample's values come from a forward pass of their own (the frame says
+  // which samples the batch holds); allUnits makes it once for all the units.
+  const values = source ?? everySample(network, trainer);
   return {
     layer, unit,
-    x: Array.from({ length: samples }, (_, i) => source.x[layer - 1][i * l.units + unit]),
-    y: Array.from({ length: samples }, (_, i) => source.y[layer - 1][i * l.units + unit]),
+    x: Array.from({ length: samples }, (_, i) => values.x[layer - 1][i * l.units + unit]),
+    y: Array.from({ length: samples }, (_, i) => values.y[layer - 1][i * l.units + unit]),
   };
 }
 
 function allUnits(network: Network, trainer: Trainer): UnitView[] {
   const units: UnitView[] = [];
-  for (let k = 0; k < network.inputNames.length; k++) units.push(unitView(network, trainer, 0, k)!);
-  network.layers.forEach((layer, l) => { for (let j = 0; j < layer.units; j++) units.push(unitView(network, trainer, l + 1, j)!); });
+  const source = everySample(network, trainer);
+  for (let k = 0; k < network.inputNames.length; k++) units.push(unitView(network, trainer, 0, k, source)!);
+  network.layers.forEach((layer, l) => { for (let j = 0; j < layer.units; j++) units.push(unitView(network, trainer, l + 1, j, source)!); });
   return units;
 }
 

@@ -374,10 +374,9 @@ function explainStop(): void {
   explanations = new Explanations(m, () => explained);
   renderInspector();
   // The update phase of Step Into writes an optimizer's moves from the stop's explanations.
-  if (m.phase?.kind === 'update') {
-    phasePanel.render(m, state.notation);
-    graph.render(m, state.mode, state.notation);
-  }
+  if (m.phase?.kind === 'update') phasePanel.render(m, state.notation);
+  // The update phase's labels and the gradients' arrows follow an optimizer's rule: drawn again now it is known.
+  if (m.phase?.kind === 'update' || !m.plainTraining) graph.render(m, state.mode, state.notation);
   card.prerender(m, state.notation);
   if (hovered) showCard();
 }

@@ -139,6 +139,14 @@ describe('network editor webview (Chromium)', () => {
     assert.match((await card.locator('.update-rule').textContent())!, /^update \(Adam\) m = β1 × m/);
     assert.match((await card.locator('.next').textContent())!, /plain gradient descent would step by/);
     await screenshot(view.page, 'webview-hover-adam');
+    // In Gradients mode each arrow says which way Adam moves the parameter (its running mean's way, not g's).
+    await view.page.locator('vscode-toolbar-button[title^="Edges show gradients"]').click();
+    for (const p of adam.parameters) {
+      const x = explainView(adam, session.trainer, p.name)!;
+      const arrow = x.nextValue > x.value ? '▲' : x.nextValue < x.value ? '▼' : '•';
+      const label = view.page.locator(`.edge-label[data-for="${p.name}"], [data-param="${p.name}"].bias text`).first();
+      assert.ok((await label.textContent())!.endsWith(arrow), `${p.name}: ${await label.textContent()} should end with ${arrow}`);
+    }
   });
 
   it('says under the input node how normalize rescales it, and reads it to a screen reader', async () => {

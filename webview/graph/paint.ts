@@ -5,7 +5,7 @@
  * a unit (see placeLabels). Runs on every edit and step, so it only sets attributes and text: it
  * builds nothing but the labels, and those only when the set labelled changes.
  */
-import type { ParamView } from '../../src/protocol';
+import type { NetworkModel, ParamView } from '../../src/protocol';
 import { fmt, signed } from '../format';
 import { isWide, paramName, paramNameBoth } from '../notation';
 import { biasWidth } from './hit';
@@ -112,7 +112,7 @@ function labelText(s: GraphState, p: ParamView): string {
     const next = m.plainTraining ? p.value - m.learningRate * p.gradient : m.explanations?.[p.name]?.nextValue;
     return next === undefined ? `${name} ${signed(p.value, 3)}` : `${name} ${signed(p.value, 3)} → ${signed(next, 3)}`;
   }
-  return s.mode === 'weights' ? `${name} ${signed(p.value, 3)}` : `${name} ${signed(p.gradient, 3)} ${direction(p, m.learningRate)}`;
+  return s.mode === 'weights' ? `${name} ${signed(p.value, 3)}` : `${name} ${signed(p.gradient, 3)} ${moveArrow(m, p)}`.trimEnd();
 }
 
 /** A parameter's name in the notation chosen: w3, or 3Blue1Brown's w⁽²⁾₀₀, as the cards write it. */
@@ -195,6 +195,20 @@ function fitBox({ rect, text }: { rect: SVGRectElement; text: SVGTextElement }):
   const cx = Number(text.getAttribute('x'));
   rect.setAttribute('x', String(cx - width / 2));
   rect.setAttribute('width', String(width));
+}
+
+/**
+ * Which way the next step moves `p`: against its gradient in plain gradient descent; an
+ * optimizer's way is its rule's (Adam's follows its running mean, not this step's gradient), known
+ * from the stop's explanations, and left unsaid while they are not there (during Continue).
+ */
+function moveArrow(m: NetworkModel, p: ParamView): string {
+  if (m.plainTraining) return direction(p, m.learningRate);
+  if (!p.trainable) return '•';
+  const e = m.explanations?.[p.name];
+  if (!e) return '';
+  const move = e.nextValue - e.value;
+  return move > 0 ? '▲' : move < 0 ? '▼' : '•';
 }
 
 /** Which way gradient descent will move the parameter: against the gradient. */

@@ -154,10 +154,15 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
  * "View: Close All Editors" that recently used commands may put first).
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
+  // A focus change just after it opens (a debug session ending, a webview taking the focus) can
+  // close the palette again: it is opened until it is open and holds the title.
+  await until(`the Command Palette to hold "${title}"`, async () => {
+    if (!await input.isVisible()) await page.keyboard.press('Control+Shift+P');
+    if (!await input.isVisible()) return false;
+    await input.fill(`>${title}`, { timeout: 2_000 }).catch(() => undefined);
+    return await input.isVisible() && (await input.inputValue()) === `>${title}`;
+  });
   const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exact }).first().click();
 }

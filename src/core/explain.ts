@@ -136,7 +136,7 @@ class Explainer {
     const { l1, l2 } = this.net.training.regularization;
     const w = this.t.params[p.index];
     const regularization = p.kind === 'weight' && (l1 !== 0 || l2 !== 0) ? l1 * Math.sign(w) + 2 * l2 * w : 0;
-    const penalty = regularization === 0 && p.kind !== 'weight' ? '' : [l1 !== 0 ? `${l1} × sign(${p.name})` : '', l2 !== 0 ? `2 × ${l2} × ${p.name}` : ''].filter(Boolean).join(' + ');
+    const penalty = p.kind !== 'weight' ? '' : [l1 !== 0 ? `${l1} × sign(${p.name})` : '', l2 !== 0 ? `2 × ${l2} × ${p.name}` : ''].filter(Boolean).join(' + ');
     return {
       parameter: p.name,
       value: w,

@@ -330,6 +330,20 @@ export class Trainer {
     return applyUpdate(o, this.state, this.gradients, t.trainable, lr);
   }
 
+  /**
+   * The state the next step would leave, written into `out` (the state's length), the trainer
+   * unchanged: the same pipeline as step() (clipping, the schedule's rate, the optimizer's rule).
+   */
+  previewStep(out: Float64Array): Float64Array {
+    this.evaluate();
+    const t = this.network.training;
+    out.set(this.state);
+    const g = Float64Array.from(this.gradients);
+    if (t.clip !== null) clipGradient(g, t.trainable, t.clip);
+    applyUpdate(t.optimizer, out, g, t.trainable, this.learningRate);
+    return out;
+  }
+
   /** The learning rate of the next update (the schedule's at stepCount). */
   get learningRate(): number {
     const t = this.network.training;

@@ -13,7 +13,7 @@
  */
 import {
   decimateDigest, findParameter, fitCurve, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
-  applyUpdate, clipGradient, isPlainTraining, SeriesDigest, sweepMinimum, sweepRange, trainableIndices, Trainer, validationLoss,
+  isPlainTraining, SeriesDigest, sweepMinimum, sweepRange, trainableIndices, Trainer, validationLoss,
 } from '../core';
 import type { ChartData, ChartPanel, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
 
@@ -404,21 +404,10 @@ export class SessionCharts {
     return sample;
   }
 
-  /** How far the next step moves each parameter from `t`'s (evaluated) state: new - old (0 where it does not train). */
+  /** How far the next step moves each parameter from `t`'s state: new - old (0 where it does not train). */
   private nextStep(t: Trainer): Float64Array {
-    const training = this.session.network.training;
-    const n = t.params.length;
-    const step = new Float64Array(n);
-    if (training.optimizer.type === 'sgd' && training.clip === null) {
-      for (let i = 0; i < n; i++) step[i] = training.trainable[i] ? t.learningRate * t.gradients[i] : 0;
-      return step;
-    }
-    const state = Float64Array.from(t.state);
-    const g = Float64Array.from(t.gradients);
-    if (training.clip !== null) clipGradient(g, training.trainable, training.clip);
-    applyUpdate(training.optimizer, state, g, training.trainable, t.learningRate);
-    for (let i = 0; i < n; i++) step[i] = state[i] - t.params[i];
-    return step;
+    const after = t.previewStep(new Float64Array(t.state.length));
+    return Float64Array.from(t.params, (v, i) => after[i] - v);
   }
 
   /**

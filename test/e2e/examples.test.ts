@@ -8,9 +8,19 @@ import { EXAMPLE_FILES as EXAMPLES } from '../../src/exampleFiles';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openFile, openGraph, problemsSummary, ROOT, runCommand, screenshot, until, waitForWorkbench, webviewFrame } from '../harness/vscode';
+import type { Page } from 'playwright-core';
 import { useVSCode } from './session';
 
 const NO_ERRORS = /No Problems|Errors?: 0\b/;
+
+/** Opens the text beside the graph and puts the caret at the end of the first line holding `text`. */
+async function caretAtEndOf(page: Page, text: string): Promise<void> {
+  await runCommand(page, 'Backprop Debugger: Open Text Beside');
+  const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
+  await line.waitFor();
+  await line.click();
+  await page.keyboard.press('End');
+}
 
 describe('examples in VS Code (e2e)', () => {
   const vscode = useVSCode();
@@ -46,12 +56,8 @@ describe('examples in VS Code (e2e)', () => {
     const original = readFileSync(path.join(ROOT, 'examples', 'dosage-all.nn.json'), 'utf8');
     writeFileSync(path.join(vscode.workspace, 'dosage-pick-adam.nn.json'), original);
     const frame = await openGraph(page, 'dosage-pick-adam.nn.json', '[data-param="w3"]');
-    await runCommand(page, 'Backprop Debugger: Open Text Beside');
-    const line = page.locator('.monaco-editor .view-line', { hasText: '"training": {' }).first();
-    await line.waitFor();
-    await line.click();
     // The training line ends in " }": the optimizer goes before it.
-    await page.keyboard.press('End');
+    await caretAtEndOf(page, '"training": {');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.type(', "optimizer": "adam"');
@@ -104,11 +110,7 @@ describe('examples in VS Code (e2e)', () => {
   it('shows a banner for a broken character typed into the text, and clears it on undo', async () => {
     const { page } = vscode;
     const frame = await openGraph(page, 'dosage-b3.nn.json', '[data-param="w3"]');
-    await runCommand(page, 'Backprop Debugger: Open Text Beside');
-    const line = page.locator('.monaco-editor .view-line', { hasText: '"loss": "ssr"' }).first();
-    await line.waitFor();
-    await line.click();
-    await page.keyboard.press('End');
+    await caretAtEndOf(page, '"loss": "ssr"');
     await page.keyboard.press('Backspace'); // the comma after "ssr": no longer JSON
     const banner = frame.locator('.banner[role="alert"]');
     await banner.waitFor({ timeout: 20_000 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadNetwork, Trainer } from '../../src/core';
-import { openFile, ROOT, runCommand, screenshot, until, webviewFrame, type Frame, type Page } from '../harness/vscode';
+import { openFile, ROOT, runCommand, screenshot, until, webviewFrame, type Frame, type Locator, type Page } from '../harness/vscode';
 import { useVSCode } from './session';
 
 /** The network editor's frame once it shows `selector`, and its step. */
@@ -17,6 +17,17 @@ async function graph(page: Page, selector = '[data-param="w1"]'): Promise<Frame>
 }
 
 const step = async (frame: Frame): Promise<string | null> => frame.locator('#app').getAttribute('data-step');
+
+/**
+ * The pinned card of `name` once it holds the numbers of the step shown: a stop's explanations
+ * come a moment after the stop, and until then a card says the step its numbers are of.
+ */
+async function pinnedAtStop(frame: Frame, name: string): Promise<Locator> {
+  const card = frame.locator(`.inspector .explanation[data-explains="${name}"][data-step="${await step(frame)}"]`);
+  await card.waitFor();
+  assert.equal(await card.evaluate((e) => e.classList.contains('other-step')), false, 'the card is of the step shown');
+  return card;
+}
 
 /** The network editor's page alone, as an image: the walkthrough's pictures (media/walkthrough/) come from these. */
 async function webviewShot(page: Page, frame: Frame, name: string): Promise<void> {
@@ -56,13 +67,13 @@ describe('the first five minutes (e2e)', () => {
     // 3. One step: b3 moves by -(-15.7 x 0.1).
     await stepButton('Take one step', 'Step');
     await until('step 1', async () => (await step(frame)) === '1');
-    assert.equal(Number(await pinned.locator('.card-title').getAttribute('data-value')).toFixed(4), (0.1 * 15.655108380577747).toFixed(4));
+    assert.equal(Number(await (await pinnedAtStop(frame, 'b3')).locator('.card-title').getAttribute('data-value')).toFixed(4), (0.1 * 15.655108380577747).toFixed(4));
     await screenshot(page, 'walkthrough-3-step');
     await webviewShot(page, frame, 'walkthrough-step');
     // 4. Continue to b3 = 2.61.
     await stepButton('Continue until it converges', 'Continue');
     await until('converged', async () => /converged/.test((await frame.locator('.toolbar .status').textContent()) ?? ''));
-    assert.equal(Number(await pinned.locator('.card-title').getAttribute('data-value')).toFixed(2), '2.61');
+    assert.equal(Number(await (await pinnedAtStop(frame, 'b3')).locator('.card-title').getAttribute('data-value')).toFixed(2), '2.61');
     await screenshot(page, 'walkthrough-4-converged');
     await webviewShot(page, frame, 'walkthrough-converged');
     // 5. The seven-parameter network.

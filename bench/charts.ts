@@ -5,10 +5,10 @@
  */
 import type { Network } from '../src/core';
 import { SessionCharts } from '../src/session/charts';
-import { CHART_PANELS, type ChartRequest } from '../src/session/chartTypes';
+import { CHART_PANELS, type ChartRequest, DEFAULT_RACE } from '../src/session/chartTypes';
 import { TrainingSession } from '../src/session/training';
 
-export const EVERY_PANEL: ChartRequest = { panels: [...CHART_PANELS], parameters: ['w3', 'b3'] };
+export const EVERY_PANEL: ChartRequest = { panels: [...CHART_PANELS], parameters: ['w3', 'b3'], optimizers: [...DEFAULT_RACE] };
 
 export interface ChartFigures {
   steps: number;

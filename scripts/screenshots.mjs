@@ -39,6 +39,7 @@ const PICTURES = {
   'charts-high-contrast': 'docs/screenshots/charts-high-contrast.png',
   'charts-every-panel-classifier': 'docs/screenshots/charts-every-panel-classifier.png',
   'charts-loss-batches-validation': 'docs/screenshots/charts-batches-validation.png',
+  'charts-compare-optimizers': 'docs/screenshots/compare-optimizers.png',
 };
 
 function run(command, args, env = {}) {

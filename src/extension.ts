@@ -26,7 +26,10 @@ export interface BackpropApi {
     /** Why the run last restarted from the file ("the data changed"), null if it has not. */
     restartedBecause: string | null;
     /** What the page's charts asked for, and the latest charts the worker sent (their step, the curve's parameter and slope, the loss's points). */
-    charts: { panels: string[]; parameters: string[]; step: number; pending: boolean; profile: { parameter: string; slope: number } | null; lossPoints: number | null } | null;
+    charts: { panels: string[]; parameters: string[]; optimizers?: string[]; step: number; pending: boolean; profile: { parameter: string; slope: number } | null; lossPoints: number | null;
+      /** Compare optimizers: each line's optimizer, the step it reached and its loss there. */
+      compare: { optimizer: string; reached: number; loss: number }[] | null;
+    } | null;
   }[];
   /** A message into the network editor of `uri` as if its page had sent it: validated like any. */
   fromPage(uri: string, message: unknown): Promise<void>;
@@ -141,6 +144,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       charts: s.run.chartRequest && s.run.charts ? {
         ...s.run.chartRequest, step: s.run.charts.step, pending: s.run.charts.pending, lossPoints: s.run.charts.loss?.steps.length ?? null,
         profile: s.run.charts.profile ? { parameter: s.run.charts.profile.parameter, slope: s.run.charts.profile.slope } : null,
+        compare: s.run.charts.compare ? s.run.charts.compare.lines.map((l) => ({ optimizer: l.optimizer, reached: l.steps[l.steps.length - 1], loss: l.losses[l.losses.length - 1] })) : null,
       } : null,
     })),
     fromPage: async (uri, message) => {

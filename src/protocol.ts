@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { BreakpointSpecSchema, BuiltinSettingsSchema } from './session/breakpointSchemas';
 import type { BreakpointSpec, BreakpointStatus, BuiltinInfo, BuiltinKind, BuiltinSettings } from './session/breakpointTypes';
+import { OPTIMIZER_TYPES } from './core/optimizers';
 import { CHART_PANELS, type ChartData, type ChartPanel } from './session/chartTypes';
 
 export const VIEW_TYPE = 'backprop.networkEditor';
@@ -35,6 +36,12 @@ export interface FileProblem {
 const ParameterName = v.pipe(v.string(), v.regex(/^[wb][1-9][0-9]{0,8}$/));
 
 const ChartPanelSchema = v.picklist(CHART_PANELS);
+/** The optimizers Compare optimizers races against the file's: each at most once. */
+const OptimizersSchema = v.pipe(
+  v.array(v.picklist(OPTIMIZER_TYPES)),
+  v.maxLength(OPTIMIZER_TYPES.length),
+  v.check((names) => new Set(names).size === names.length, 'each optimizer at most once'),
+);
 
 const ViewStateSchema = v.strictObject({
   mode: v.picklist(['weights', 'gradients']),
@@ -51,6 +58,9 @@ const ViewStateSchema = v.strictObject({
     size: v.pipe(v.number(), v.minValue(80), v.maxValue(4000)),
     second: v.nullable(ParameterName),
     logScale: v.boolean(),
+    /** Compare optimizers' picks and log axis (absent in views kept before the panel existed). */
+    compare: v.optional(OptimizersSchema),
+    compareLog: v.optional(v.boolean()),
   })),
 });
 /** How a person has set up the view; kept by the host too, since a reload may drop webview state. */
@@ -175,6 +185,7 @@ const WebviewMessageSchema = v.variant('type', [
     type: v.literal('charts'),
     panels: v.pipe(v.array(ChartPanelSchema), v.maxLength(CHART_PANELS.length)),
     parameters: v.pipe(v.array(ParameterName), v.maxLength(2), v.check((names) => new Set(names).size === names.length, 'the parameters must differ')),
+    optimizers: v.optional(OptimizersSchema),
   }),
   /** Save a chart: its picture (a PNG data URL) or its data (CSV text), through the host's save dialog. */
   v.strictObject({

@@ -112,7 +112,7 @@ const phasePanel = new PhasePanel();
 side.append(breakpoints.element, phasePanel.element, inspector.element);
 main.append(graphHost, side);
 const strip = new ChartStrip(state.charts, {
-  request: (panels, parameters) => post({ type: 'charts', panels, parameters }),
+  request: (panels, parameters, optimizers) => post({ type: 'charts', panels, parameters, optimizers }),
   saveState: (charts) => { state.charts = charts; save(); },
   export: (format, name, data) => post({ type: 'export', format, name, data }),
   exportAll: (pictures) => post({ type: 'exportAll', pictures }),

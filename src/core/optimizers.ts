@@ -282,6 +282,26 @@ export function explainUpdate(o: OptimizerSettings, state: ArrayLike<number>, n:
   }
 }
 
+/**
+ * The sharpness (the largest eigenvalue of the loss's Hessian) past which the optimizer's steps on
+ * a quadratic grow instead of shrink, and how the limit is written: 2 / lr for gradient descent;
+ * with PyTorch's momentum (heavy ball) 2 (1 + momentum) / ((1 - dampening) lr), with Nesterov's
+ * 2 (1 + momentum) / ((1 + 2 momentum) lr) (from the two-step recurrence each one is on a
+ * quadratic; a unit test finds both limits by bisection). null for RMSProp, Adam and AdamW: they
+ * rescale each parameter's step, so their limit is on a preconditioned sharpness, not this one.
+ */
+export function stabilityLimit(o: OptimizerSettings, lr: number): { limit: number; rule: string } | null {
+  if (o.type === 'sgd') return { limit: 2 / lr, rule: '2 / learning rate' };
+  if (o.type !== 'momentum') return null;
+  const mu = o.momentum;
+  if (o.nesterov) return { limit: (2 * (1 + mu)) / ((1 + 2 * mu) * lr), rule: '2 (1 + momentum) / ((1 + 2 momentum) × learning rate)' };
+  if (o.dampening !== 0) return { limit: (2 * (1 + mu)) / ((1 - o.dampening) * lr), rule: '2 (1 + momentum) / ((1 − dampening) × learning rate)' };
+  return { limit: (2 * (1 + mu)) / lr, rule: '2 (1 + momentum) / learning rate' };
+}
+
+/** Each optimizer's short name, as a chart's legend or a picker says it. */
+export const OPTIMIZER_LABELS: Record<OptimizerType, string> = { sgd: 'SGD', momentum: 'Momentum', rmsprop: 'RMSProp', adam: 'Adam', adamw: 'AdamW' };
+
 const OPTIMIZER_NAMES: Record<OptimizerType, string> = { sgd: 'gradient descent', momentum: 'gradient descent with momentum', rmsprop: 'RMSProp', adam: 'Adam', adamw: 'AdamW' };
 
 /**

@@ -357,7 +357,8 @@ export class Run {
   /**
    * What the charts of a page showing this run need (null: none of its panels is open, or it
    * closed). Every page's panels are computed (each page is sent all the charts); the selected
-   * parameters are those of the page that asked last, so two editors of one file show one curve.
+   * parameters and the optimizers compared are those of the page that asked last, so two editors
+   * of one file show one curve.
    */
   async setCharts(asker: object, request: ChartRequest | null): Promise<void> {
     if (request) { this.chartRequests.set(asker, request); this.lastAsker = asker; }
@@ -370,7 +371,7 @@ export class Run {
     if (this.chartRequests.size === 0) return null;
     const panels = CHART_PANELS.filter((p) => [...this.chartRequests.values()].some((r) => r.panels.includes(p)));
     const last = (this.lastAsker && this.chartRequests.get(this.lastAsker)) ?? [...this.chartRequests.values()].pop()!;
-    return { panels, parameters: last.parameters };
+    return { panels, parameters: last.parameters, optimizers: last.optimizers ?? [] };
   }
 
   /**

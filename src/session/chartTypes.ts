@@ -3,9 +3,10 @@
  * crosses two thread boundaries), no behaviour. The webview imports these types only.
  */
 import type { FitCurve, FitPlane, FitSamples } from '../core/curves';
+import type { OptimizerType } from '../core/optimizers';
 
 /** The panels, in the order the strip shows them. */
-export const CHART_PANELS = ['loss', 'profile', 'fit', 'trajectories', 'instruments'] as const;
+export const CHART_PANELS = ['loss', 'profile', 'fit', 'trajectories', 'instruments', 'compare'] as const;
 export type ChartPanel = (typeof CHART_PANELS)[number];
 
 /** Each panel's title, as its header shows it (the loss-against-a-parameter panel names its parameter once it has one). */
@@ -15,12 +16,15 @@ export const CHART_TITLES: Record<ChartPanel, string> = {
   fit: 'The fit',
   trajectories: 'Parameters and gradients over steps',
   instruments: 'Instruments',
+  compare: 'Compare optimizers',
 };
 
 /** What a page asks the charts for: which panels are open, and which parameters (one or two) are selected. */
 export interface ChartRequest {
   panels: ChartPanel[];
   parameters: string[];
+  /** The optimizers Compare optimizers races against the file's (absent: none). */
+  optimizers?: OptimizerType[];
 }
 
 /** The loss over steps: thinned for drawing, with where breakpoints hit. */
@@ -127,8 +131,42 @@ export interface SeriesChart {
     turn: (number | null)[] | null;
   };
   layers: InstrumentSeries[];
-  /** Gradient descent on a quadratic diverges once the sharpness passes 2 / learning rate. */
-  stabilityLimit: number;
+  /**
+   * Gradient descent on a quadratic diverges once the sharpness passes 2 / learning rate (with
+   * momentum, a limit of its own: see stabilityLimit in the core). null for an adaptive optimizer
+   * (RMSProp, Adam, AdamW), where no such limit holds for the plain sharpness.
+   */
+  stabilityLimit: number | null;
+  /** How the limit is written ("2 / learning rate"), or, with none, why not. */
+  stabilityRule: string;
+}
+
+/** Compare optimizers draws at most this many lines: the file's optimizer and three others. */
+export const RACE_MOST = 4;
+/** What it races against the file's until the person picks (the file's own, if among them, is not counted twice). */
+export const DEFAULT_RACE: readonly OptimizerType[] = ['sgd', 'momentum', 'adam'];
+
+/** One optimizer's line in Compare optimizers: the whole training set's loss at recorded steps. */
+export interface CompareLine {
+  optimizer: OptimizerType;
+  label: string;
+  /** The file's own optimizer (its settings, its line the run's own); the others take PyTorch's defaults. */
+  own: boolean;
+  steps: number[];
+  losses: number[];
+  /** The step where its loss stopped being a number, if it did (the line ends there). */
+  divergedAt: number | null;
+}
+
+/** Compare optimizers: the same network from the same parameters and batches, under two to four rules. */
+export interface CompareChart {
+  /** Where every line starts (the history's first step) and where the race ends (as far as the run has gone, at least 200 steps). */
+  from: number;
+  finish: number;
+  learningRate: number;
+  /** The batch size every line shares, or null in full batch. */
+  batchSize: number | null;
+  lines: CompareLine[];
 }
 
 export interface ChartData {
@@ -140,4 +178,5 @@ export interface ChartData {
   surface?: SurfaceChart;
   fit?: FitChart;
   series?: SeriesChart;
+  compare?: CompareChart;
 }

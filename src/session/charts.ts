@@ -13,13 +13,14 @@
  */
 import {
   decimateDigest, findParameter, fitCurve, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
-  isPlainTraining, SeriesDigest, sweepMinimum, sweepRange, trainableIndices, Trainer, validationLoss,
+  isPlainTraining, OPTIMIZER_LABELS, SeriesDigest, stabilityLimit, sweepMinimum, sweepRange, trainableIndices, Trainer, validationLoss,
 } from '../core';
 import type { ChartData, ChartPanel, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
 
 /** The charts computed together: the series over steps serve two panels. */
-const CHART_PARTS: readonly (readonly ChartPanel[])[] = [['loss'], ['profile'], ['fit'], ['trajectories', 'instruments']];
+const CHART_PARTS: readonly (readonly ChartPanel[])[] = [['loss'], ['profile'], ['fit'], ['trajectories', 'instruments'], ['compare']];
 import { distanceFrom, hiddenShare, layerShare, ratio, trainableSquares } from './inspect';
+import { OptimizerRace } from './race';
 import type { TrainingSession } from './training';
 
 /** At most this many points of the loss history are drawn (LTTB keeps its shape). */
@@ -80,7 +81,12 @@ export class SessionCharts {
   /** The loss history, read once (see SeriesDigest). */
   private digest = new SeriesDigest();
 
-  constructor(private readonly session: TrainingSession, private readonly now: () => number = () => performance.now()) {}
+  /** Compare optimizers' lines, run on a little at each call. */
+  private readonly race: OptimizerRace;
+
+  constructor(private readonly session: TrainingSession, private readonly now: () => number = () => performance.now()) {
+    this.race = new OptimizerRace(session, now);
+  }
 
   /** A breakpoint stopped the run at `step`: marked on the loss curve. */
   hit(step: number): void {
@@ -148,6 +154,12 @@ export class SessionCharts {
       const series = this.series(selected.map((p) => p.index), instruments, budgetMs);
       data.series = series;
       data.pending ||= series.pending;
+    }
+    if (open.has('compare')) {
+      // Half the budget: the race must not slow the other panels' refresh while it catches up.
+      const race = this.race.compute(request.optimizers ?? [], budgetMs / 2);
+      data.compare = race.chart;
+      data.pending ||= race.pending;
     }
   }
 
@@ -304,8 +316,16 @@ export class SessionCharts {
         gradientNorm: layerColumn(l, 'gradientNorm'), updateSize: layerColumn(l, 'updateSize'), updateRatio: layerColumn(l, 'updateRatio'),
         dead: layerColumn(l, 'dead'), saturated: layerColumn(l, 'saturated'),
       })),
-      stabilityLimit: 2 / network.training.learningRate,
+      ...this.stability(),
     };
+  }
+
+  /** The sharpness's limit for the file's optimizer at its learning rate (before any schedule), or why there is none. */
+  private stability(): { stabilityLimit: number | null; stabilityRule: string } {
+    const t = this.session.network.training;
+    const s = stabilityLimit(t.optimizer, t.learningRate);
+    return s ? { stabilityLimit: s.limit, stabilityRule: s.rule }
+      : { stabilityLimit: null, stabilityRule: `none: ${OPTIMIZER_LABELS[t.optimizer.type]} rescales each parameter's step, so no limit on the plain sharpness holds` };
   }
 
   /** Whether a sample holds what is asked of it: the tracked parameters, and the sharpness when wanted. */

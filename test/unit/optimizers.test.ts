@@ -17,7 +17,7 @@ import { SessionCharts } from '../../src/session/charts';
 import { TrainingSession } from '../../src/session/training';
 import { randomNetwork } from './arbitraries';
 import { close, examplePath } from './helpers';
-import { after, runToStop } from './session';
+import { after, dosageWith, runToStop } from './session';
 
 type Doc = Record<string, unknown> & { training?: Record<string, unknown> };
 
@@ -565,5 +565,40 @@ describe('the instruments of an optimizer', () => {
     const profile = charts.compute({ panels: ['profile'], parameters: ['w3'] }).profile!;
     t.step();
     assert.equal(profile.next, t.params[findParameter(net, 'w3')!.index]);
+  });
+
+  it('put the sharpness beside the limit of the file\'s optimizer: the one a bisection finds on a quadratic, none for Adam', () => {
+    // The largest curvature h at which PyTorch's rule, run on f(x) = h x² / 2 from x = 1, still
+    // brings x back towards 0: found by bisection over the rule written out here, not the core's.
+    const settles = (h: number, lr: number, mu: number, dampening: number, nesterov: boolean): boolean => {
+      let x = 1;
+      let v = 0;
+      for (let t = 0; t < 4000; t++) {
+        const g = h * x;
+        v = t === 0 ? g : mu * v + (1 - dampening) * g;
+        x -= lr * (nesterov ? g + mu * v : v);
+        if (!(Math.abs(x) < 1e6)) return false;
+      }
+      return Math.abs(x) < 1;
+    };
+    const bisect = (lr: number, mu: number, dampening: number, nesterov: boolean): number => {
+      let lo = 0;
+      let hi = 1000;
+      for (let i = 0; i < 50; i++) { const mid = (lo + hi) / 2; if (settles(mid, lr, mu, dampening, nesterov)) lo = mid; else hi = mid; }
+      return lo;
+    };
+    const cases: [Record<string, unknown> | string, number, number, boolean][] = [
+      ['sgd', 0, 0, false],
+      [{ type: 'momentum' }, 0.9, 0, false],
+      [{ type: 'momentum', momentum: 0.5, dampening: 0.5 }, 0.5, 0.5, false],
+      [{ type: 'momentum', momentum: 0.9, nesterov: true }, 0.9, 0, true],
+    ];
+    for (const [optimizer, mu, dampening, nesterov] of cases) {
+      const series = new SessionCharts(new TrainingSession(dosageWith({ optimizer }))).compute({ panels: ['instruments'], parameters: [] }).series!;
+      assert.ok(close(series.stabilityLimit!, bisect(0.1, mu, dampening, nesterov), 1e-3), `${JSON.stringify(optimizer)}: ${series.stabilityLimit} (${series.stabilityRule})`);
+    }
+    const adam = new SessionCharts(new TrainingSession(dosageWith({ optimizer: 'adam' }))).compute({ panels: ['instruments'], parameters: [] }).series!;
+    assert.equal(adam.stabilityLimit, null);
+    assert.match(adam.stabilityRule, /^none: Adam rescales each parameter's step/);
   });
 });

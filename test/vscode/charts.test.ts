@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { loadNetwork, Trainer } from '../../src/core';
 import { api, closeAllEditors, openNetworkEditor, examplePath, scratchFile, waitFor } from './util';
 
 const editorOf = (uri: vscode.Uri) => api().editors().find((e) => e.uri === uri.toString());
@@ -49,6 +50,26 @@ describe('charts through the extension host', () => {
     ]) await api().fromPage(uri.toString(), bad);
     await api().sync();
     assert.deepEqual(editorOf(uri)!.charts!.panels, ['profile', 'instruments']);
+  });
+
+  it('races optimizers in the worker when the page opens Compare optimizers, with the ones it picks; a pick that is not one is ignored', async () => {
+    const uri = scratchFile('charts-race.nn.json', readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+    await openNetworkEditor(uri);
+    await waitFor('the first charts', () => editorOf(uri)?.charts?.profile, 30_000, state);
+    await api().fromPage(uri.toString(), { type: 'charts', panels: ['compare'], parameters: [], optimizers: ['adam', 'rmsprop'] });
+    const race = await waitFor('the whole race', () => { const c = editorOf(uri)?.charts; return c?.compare && !c.pending ? c.compare : undefined; }, 30_000, state);
+    assert.deepEqual(race.map((l) => [l.optimizer, l.reached]), [['sgd', 200], ['adam', 200], ['rmsprop', 200]]);
+    // The file's line is the run's: SGD's loss after 200 steps, as the core computes it.
+    const t = new Trainer(loadNetwork(readFileSync(uri.fsPath, 'utf8')));
+    for (let i = 0; i < 200; i++) t.step();
+    assert.equal(race[0].loss, t.trainingLoss());
+    for (const bad of [
+      { type: 'charts', panels: ['compare'], parameters: [], optimizers: ['lbfgs'] },
+      { type: 'charts', panels: ['compare'], parameters: [], optimizers: ['adam', 'adam'] },
+      { type: 'charts', panels: ['compare'], parameters: [], optimizers: 'adam' },
+    ]) await api().fromPage(uri.toString(), bad);
+    await api().sync();
+    assert.deepEqual(editorOf(uri)!.charts!.optimizers, ['adam', 'rmsprop']);
   });
 
   it('saves a chart where the save dialog says: the picture as PNG bytes, the data as text; nothing when cancelled', async () => {

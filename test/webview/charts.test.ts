@@ -160,6 +160,76 @@ describe('chart strip (Chromium)', () => {
     await screenshot(view.page, 'charts-loss-batches-validation');
   });
 
+  it("races optimizers from the same start: the file's and those picked, each line the race's numbers, picks kept and sent", async () => {
+    await view.page.setViewportSize({ width: 1400, height: 900 });
+    const session = new TrainingSession(example('dosage-all.nn.json'));
+    const charts = new SessionCharts(session);
+    const first = await showCharts(view, session, [], ['loss', 'compare'], charts);
+    const race = first.compare!;
+    assert.equal(await data(view, 'compare', 'lines'), 'sgd,momentum,adam');
+    const said = await label(view, 'compare');
+    for (const line of race.lines) {
+      const last = line.steps.length - 1;
+      assert.ok(said.includes(`${line.own ? `${line.label} (the file's)` : line.label}: SSR ${fmt(line.losses[0])} at step 0, ${fmt(line.losses[last])} at step 200`), said);
+    }
+    assert.match(said, /learning rate 0\.1, full batch/);
+    const lowest = race.lines.reduce((a, b) => (b.losses[b.losses.length - 1] < a.losses[a.losses.length - 1] ? b : a));
+    assert.ok(said.includes(`Lowest at step 200: ${lowest.label}.`), said);
+    await screenshot(view.page, 'charts-compare-optimizers');
+    // The picker: the file's optimizer fixed, the defaults checked, a fourth line allowed, no fifth.
+    const box = (kind: string) => view.page.locator(`.chart-panel[data-panel="compare"] vscode-checkbox[data-optimizer="${kind}"]`);
+    const state = (kind: string) => box(kind).evaluate((b: HTMLElement & { checked: boolean; disabled: boolean }) => [b.checked, b.disabled]);
+    assert.deepEqual(await state('sgd'), [true, true]);
+    assert.equal(await box('sgd').getAttribute('label'), "SGD (the file's)");
+    assert.deepEqual(await state('adam'), [true, false]);
+    assert.deepEqual(await state('rmsprop'), [false, false]);
+    await box('rmsprop').click();
+    assert.deepEqual(await state('adamw'), [false, true], 'four lines at most');
+    await box('momentum').click();
+    assert.deepEqual(await state('adamw'), [false, false]);
+    const asked = await postedOf(view, 'charts');
+    assert.deepEqual(asked[asked.length - 1].optimizers, ['sgd', 'adam', 'rmsprop']);
+    const views = await postedOf(view, 'viewState');
+    assert.deepEqual(views[views.length - 1].state.charts!.compare, ['sgd', 'adam', 'rmsprop']);
+    // The worker's answer to the new picks is drawn.
+    const next = charts.compute({ panels: ['loss', 'compare'], parameters: [], optimizers: asked[asked.length - 1].optimizers });
+    await sendCharts(view, next);
+    assert.equal(await data(view, 'compare', 'lines'), 'sgd,adam,rmsprop');
+    // Its data as CSV: one row per optimizer and recorded step.
+    await view.page.locator('.chart-panel[data-panel="compare"] button[aria-label="Save the chart\'s data as CSV"]').click();
+    const csv = (await postedOf(view, 'export')).pop()!;
+    const rows = csv.data.trim().split('\n');
+    assert.equal(rows[0], 'optimizer,step,SSR (training set)');
+    assert.equal(rows.length, 1 + next.compare!.lines.reduce((n, l) => n + l.steps.length, 0));
+    assert.equal(rows[1], `sgd,0,${next.compare!.lines[0].losses[0]}`);
+  });
+
+  it('brings back the optimizers picked and the log axis of Compare optimizers from the view the host kept', async () => {
+    const session = new TrainingSession(example('dosage-adam.nn.json'));
+    await showCharts(view, session, [], ['compare']);
+    await view.send({ type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, charts: { open: ['compare'], place: 'below', size: 340, second: null, logScale: false, compare: ['rmsprop'], compareLog: false } } });
+    await view.page.locator('.chart-panel[data-panel="compare"] button[aria-label="Logarithmic loss axis"][aria-pressed="false"]').waitFor();
+    const checked = await view.page.$$eval('.chart-panel[data-panel="compare"] vscode-checkbox', (boxes) =>
+      boxes.filter((b) => (b as HTMLElement & { checked: boolean }).checked).map((b) => (b as HTMLElement).dataset.optimizer));
+    assert.deepEqual(checked, ['rmsprop', 'adam'], "the file's Adam, and RMSProp as kept");
+    const asked = await postedOf(view, 'charts');
+    assert.deepEqual(asked[asked.length - 1].optimizers, ['rmsprop']);
+  });
+
+  it("puts the sharpness beside the file's optimizer's limit: 2 (1 + momentum) / lr with momentum, none with Adam", async () => {
+    const net = example('dosage-all.nn.json');
+    const momentum = new TrainingSession({ ...net, training: { ...net.training, optimizer: { type: 'momentum', momentum: 0.9, dampening: 0, nesterov: false } } });
+    for (let i = 0; i < 20; i++) momentum.step();
+    await showCharts(view, momentum, [], ['instruments']);
+    assert.match(await label(view, 'instruments'), /against 2 \(1 \+ momentum\) \/ learning rate = 38\.00: below it: stable/);
+    assert.ok((await view.page.locator('.chart-panel[data-panel="instruments"] .legend-item').allTextContents()).includes('2 (1 + momentum) / learning rate'));
+    const adam = new TrainingSession(example('dosage-adam.nn.json'));
+    for (let i = 0; i < 20; i++) adam.step();
+    await sendCharts(view, new SessionCharts(adam).compute({ panels: ['instruments'], parameters: [] }));
+    assert.match(await label(view, 'instruments'), /\(limit: none: Adam rescales each parameter's step, so no limit on the plain sharpness holds\)\./);
+    assert.ok(!(await view.page.locator('.chart-panel[data-panel="instruments"] .legend-item').allTextContents()).some((t) => /learning rate$/.test(t)), 'no limit line');
+  });
+
   it('draws the learning rate over steps in the instruments when a schedule changes it', async () => {
     const net = example('dosage-all.nn.json');
     const session = new TrainingSession({ ...net, training: { ...net.training, schedule: { type: 'step', every: 10, factor: 0.5 } } });
@@ -488,7 +558,7 @@ describe('chart strip (Chromium)', () => {
     await view.page.locator('.chart-strip-head button[aria-label="Move the charts beside the graph"]').click();
     const views = await postedOf(view, 'viewState');
     const last = views[views.length - 1].state.charts!;
-    assert.deepEqual(last.open, ['loss', 'profile', 'trajectories', 'instruments']);
+    assert.deepEqual(last.open, ['loss', 'profile', 'trajectories', 'instruments', 'compare']);
     assert.equal(last.place, 'beside');
     const asked = await postedOf(view, 'charts');
     assert.ok(!asked[asked.length - 1].panels.includes('fit'), 'a folded panel is not computed');

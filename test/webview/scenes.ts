@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadNetwork, type Network } from '../../src/core';
-import { CHART_PANELS, type ChartData, type ChartPanel } from '../../src/session/chartTypes';
+import { CHART_PANELS, type ChartData, type ChartPanel, DEFAULT_RACE } from '../../src/session/chartTypes';
 import { SessionCharts } from '../../src/session/charts';
 import { buildFrame, buildStructure, carriesExplanations, stopExplained } from '../../src/session/frame';
 import { TrainingSession } from '../../src/session/training';
@@ -43,7 +43,7 @@ export async function showCharts(view: WebviewPage, session: TrainingSession, pa
   const frame = buildFrame(session, false, []);
   await view.send({ type: 'frame', frame });
   await view.page.locator(`#app[data-step="${frame.step}"]`).waitFor();
-  const data = charts.compute({ panels, parameters });
+  const data = charts.compute({ panels, parameters, optimizers: [...DEFAULT_RACE] });
   await sendCharts(view, data);
   for (const p of panels) await view.page.locator(`.chart-panel[data-panel="${p}"] canvas[aria-label]`).waitFor({ state: 'attached' });
   return data;

@@ -3,8 +3,8 @@
  * trajectories of parameters and their gradients, and the instruments that explain why training
  * fails (after Cockpit and SageMaker Debugger): gradient norm, update size, update-to-weight
  * ratio, distance from the file's parameters, dead and saturated units, and the sharpness (the largest
- * eigenvalue of the loss's Hessian) against 2 / learning rate, past which gradient descent on a
- * quadratic diverges.
+ * eigenvalue of the loss's Hessian) against the limit past which the file's optimizer diverges on
+ * a quadratic (2 / learning rate for gradient descent; none for the adaptive optimizers).
  */
 import type { Plugin } from 'chart.js';
 import type { InstrumentSeries, SeriesChart } from '../../src/session/chartTypes';
@@ -156,7 +156,9 @@ export class InstrumentsPanel extends Panel {
     const sharp = this.scope === 'network' ? d.network.sharpness : null;
     const sharpNow = sharp?.[k] ?? null;
     const turnNow = this.scope === 'network' ? d.network.turn?.[k] ?? null : null;
-    const verdict = sharpNow !== null ? stability(sharpNow, d.stabilityLimit, turnNow) : '';
+    const limit = d.stabilityLimit;
+    const plainGd = d.stabilityRule === '2 / learning rate';
+    const verdict = sharpNow === null || limit === null ? '' : plainGd ? stability(sharpNow, limit, turnNow) : momentumStability(sharpNow, limit);
     const parts = [
       `gradient norm ${fmt(s.gradientNorm[k])}`,
       `update size ${fmt(s.updateSize[k])}`,
@@ -169,8 +171,8 @@ export class InstrumentsPanel extends Panel {
     this.element.dataset.points = String(d.steps.length);
     if (sharpNow !== null) this.element.dataset.sharpness = String(sharpNow);
     this.describe(`Instruments for ${where} at step ${d.steps[k]}: ${parts.join(', ')}.`
-      + (sharpNow !== null ? ` Sharpness (the largest eigenvalue of the loss's Hessian) ${fmt(sharpNow)} against 2 / learning rate = ${fmt(d.stabilityLimit)}: ${verdict}.` : this.scope === 'network' && !sharp ? ' Sharpness is computed for networks of up to 300 trainable parameters.' : ''),
-    `${parts.slice(0, 3).join('   ')}${sharpNow !== null ? `   sharpness ${fmt(sharpNow)} vs 2/lr ${fmt(d.stabilityLimit)}${turnNow !== null ? `, steps ${turnNow < 0 ? 'reverse' : 'agree'} (cos ${fmt(turnNow, 2)})` : ''}` : ''}`);
+      + (sharpNow !== null ? ` Sharpness (the largest eigenvalue of the loss's Hessian) ${fmt(sharpNow)} ${limit !== null ? `against ${d.stabilityRule} = ${fmt(limit)}: ${verdict}` : `(limit: ${d.stabilityRule})`}.` : this.scope === 'network' && !sharp ? ' Sharpness is computed for networks of up to 300 trainable parameters.' : ''),
+    `${parts.slice(0, 3).join('   ')}${sharpNow !== null ? `   sharpness ${fmt(sharpNow)}${limit !== null ? ` vs ${plainGd ? '2/lr' : 'its limit'} ${fmt(limit)}` : ''}${turnNow !== null ? `, steps ${turnNow < 0 ? 'reverse' : 'agree'} (cos ${fmt(turnNow, 2)})` : ''}` : ''}`);
     if (turnNow !== null) this.element.dataset.turn = String(turnNow);
     const options = this.baseOptions('step', 'size (log)', { x: stepRange(d) });
     const scales = options.scales as Record<string, Record<string, unknown>>;
@@ -191,7 +193,7 @@ export class InstrumentsPanel extends Panel {
       ...(s.learningRate ? [line('learning rate', s.learningRate, p.series[0] ?? p.purple, { borderDash: [8, 2] })] : []),
       ...(sharp ? [
         line('sharpness λmax', sharp, p.purple, { borderWidth: 2 }),
-        line('2 / learning rate', d.steps.map(() => d.stabilityLimit), p.red, { borderDash: [6, 4] }),
+        ...(limit !== null ? [line(d.stabilityRule, d.steps.map(() => limit), p.red, { borderDash: [6, 4] })] : []),
       ] : []),
       // Oscillation, shown: the cosine between one step and the next, on an axis of its own.
       ...(sharp && d.network.turn ? [{ label: 'step-to-step cosine', data: points(d.steps, d.network.turn), borderColor: withAlpha(p.purple, 0.7), borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, yAxisID: 'turn' }] : []),
@@ -208,7 +210,7 @@ export class InstrumentsPanel extends Panel {
   protected csv(): string {
     const d = this.data;
     if (!d) return '';
-    const head = ['step', 'gradient norm', 'update size', 'update/weight', 'distance from the file\'s parameters', 'dead share', 'saturated share', 'sharpness', '2/learning rate'];
+    const head = ['step', 'gradient norm', 'update size', 'update/weight', 'distance from the file\'s parameters', 'dead share', 'saturated share', 'sharpness', `stability limit (${d.stabilityRule})`];
     d.layers.forEach((_, l) => head.push(`layer ${l + 1} gradient norm`, `layer ${l + 1} update/weight`, `layer ${l + 1} dead share`, `layer ${l + 1} saturated share`));
     const n = d.network;
     const rows = d.steps.map((s, i) => csvRow([
@@ -230,6 +232,16 @@ export class InstrumentsPanel extends Panel {
  * StatQuest's seven-parameter network converges by step size at sharpness 20.84 > 20), or it has
  * grown and each step undoes the last: gradient descent at the edge of stability, oscillating.
  */
+/**
+ * With momentum the sharpest direction's part is not multiplied by one factor a step (it follows a
+ * two-step recurrence), so the verdict says only which side of the limit the run is on.
+ */
+function momentumStability(sharpness: number, limit: number): string {
+  return sharpness <= limit
+    ? 'below it: stable, momentum carries each direction down (overshooting and coming back along the sharp ones)'
+    : 'above it: along the sharpest direction the swings grow step after step: the run diverges unless it reaches a flatter valley first';
+}
+
 export function stability(sharpness: number, limit: number, turn: number | null): string {
   const factor = 1 - (2 / limit) * sharpness;
   if (sharpness <= limit) {

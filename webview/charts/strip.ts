@@ -6,10 +6,12 @@
  * Export all saves every open chart's picture at once; what Copy as image did is said in the
  * strip's head.
  */
+import type { OptimizerType } from '../../src/core/optimizers';
 import type { CopyFailure } from '../../src/protocol';
-import type { ChartData, ChartPanel } from '../../src/session/chartTypes';
+import { type ChartData, type ChartPanel, DEFAULT_RACE } from '../../src/session/chartTypes';
 import { h } from '../dom';
 import type { CopyOutcome } from './clipboard';
+import { ComparePanel } from './compare';
 import { FitPanel } from './fit';
 import { LossPanel } from './loss';
 import type { Naming, Panel } from './panel';
@@ -24,12 +26,15 @@ export interface StripState {
   size: number;
   second: string | null;
   logScale: boolean;
+  /** Compare optimizers: the optimizers raced against the file's, and its log axis (absent: the defaults). */
+  compare?: OptimizerType[];
+  compareLog?: boolean;
 }
 
 export const DEFAULT_STRIP: StripState = { open: ['loss', 'profile', 'fit'], place: 'below', size: 280, second: null, logScale: false };
 
 export interface StripActions {
-  request(panels: ChartPanel[], parameters: string[]): void;
+  request(panels: ChartPanel[], parameters: string[], optimizers: OptimizerType[]): void;
   saveState(state: StripState): void;
   export(format: 'png' | 'csv', name: string, data: string): void;
   /** Every open chart's picture (PNG data URLs), saved together. */
@@ -72,6 +77,7 @@ export class ChartStrip {
   private readonly fit: FitPanel;
   private readonly trajectories: TrajectoriesPanel;
   private readonly instruments: InstrumentsPanel;
+  private readonly compare: ComparePanel;
   private readonly placeButton = h('button', 'chart-tool codicon');
   private state: StripState;
   private names: string[] = [];
@@ -112,7 +118,12 @@ export class ChartStrip {
     this.fit = new FitPanel(open('fit'), p, panelActions);
     this.trajectories = new TrajectoriesPanel(open('trajectories'), p, panelActions);
     this.instruments = new InstrumentsPanel(open('instruments'), p, panelActions);
-    this.panels = [this.loss, this.profile, this.fit, this.trajectories, this.instruments];
+    this.compare = new ComparePanel(open('compare'), [...(state.compare ?? DEFAULT_RACE)], state.compareLog ?? true, p, {
+      ...panelActions,
+      pick: (optimizers) => { this.state.compare = optimizers; this.save(); this.requestNow(); },
+      logScale: (on) => { this.state.compareLog = on; this.save(); },
+    });
+    this.panels = [this.loss, this.profile, this.fit, this.trajectories, this.instruments, this.compare];
 
     const head = h('div', 'chart-strip-head');
     const title = h('span', 'chart-strip-title', 'Charts');
@@ -146,6 +157,7 @@ export class ChartStrip {
     this.state = { ...state };
     for (const panel of this.panels) if (panel.open !== state.open.includes(panel.kind)) panel.setOpen(state.open.includes(panel.kind), false);
     this.loss.setLog(state.logScale);
+    this.compare.restore([...(state.compare ?? DEFAULT_RACE)], state.compareLog ?? true);
     this.layout();
     this.profile.setParameters(this.names.filter((n) => n !== this.first), this.state.second);
     this.requestNow();
@@ -209,6 +221,7 @@ export class ChartStrip {
       tasks.push(() => this.trajectories.update(data.series!, data.step, this.lossSymbol));
       tasks.push(() => this.instruments.update(data.series!, data.step));
     }
+    if (data.compare) tasks.push(() => this.compare.update(data.compare!, this.lossSymbol));
     const first = this.queue.length === 0;
     this.queue = tasks;
     this.longest = 0;
@@ -342,11 +355,12 @@ export class ChartStrip {
     const parameters = first && uses ? [first] : [];
     if (first && this.state.second && this.state.second !== first && this.state.open.includes('profile')) parameters.push(this.state.second);
     const panels = this.state.open;
-    const key = JSON.stringify([panels, parameters]);
+    const optimizers = panels.includes('compare') ? [...(this.state.compare ?? DEFAULT_RACE)] : [];
+    const key = JSON.stringify([panels, parameters, optimizers]);
     if (key === this.sent) return;
     this.sent = key;
     this.lastSent = performance.now();
-    this.actions.request(panels, parameters);
+    this.actions.request(panels, parameters, optimizers);
   }
 
   private listenSplitter(): void {

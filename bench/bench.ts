@@ -20,7 +20,8 @@ import { benchAdapter } from './adapter';
 import { ARMED, benchBreakpointCost, benchGoTo, frameSizes } from './debugger';
 import { benchCharts, EVERY_PANEL } from './charts';
 import type { DrawFigures } from './webview';
-import { type ControlFigures, HOPS } from './vscodePause';
+import { HOPS } from './hops';
+import type { ControlFigures } from './vscodePause';
 import { spawnSync } from 'node:child_process';
 
 /** Pause, Step and Step Back clicked in the network editor in real VS Code (bench/vscodePause.ts), in a process of its own. */

@@ -15,12 +15,11 @@ import { EXAMPLE_FILES } from '../src/exampleFiles';
 import { SeededRandom } from '../src/core';
 import type { ControlTiming } from '../src/session/views';
 import { type Frame, launchVSCode, openGraph, type Page, ROOT, until, waitForWorkbench } from '../test/harness/vscode';
+import { HOPS } from './hops';
 
 /** What the page says of the last control it drew (see recordTiming in webview/main.ts). */
 type PageTiming = ControlTiming & { pageReceived: number; shown: number; painted: number; step: number; running: boolean };
 
-/** The hops, in order: each is the time from the one before it (ms). */
-export const HOPS = ['clicked', 'pageSent', 'hostReceived', 'workerReceived', 'workerAnswered', 'hostHad', 'hostPosted', 'pageReceived', 'shown', 'painted'] as const;
 
 export interface ControlFigures {
   network: string;

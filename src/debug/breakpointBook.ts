@@ -8,7 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Breakpoint } from '@vscode/debugadapter';
 import { findParameter, type Network } from '../core';
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
-import { exceptionSettings, functionBreakpoint, type Translated, watchBreakpoint } from './breakpoints';
+import { exceptionSettings, functionBreakpoint, type Translated, updateBreakpoint, watchBreakpoint } from './breakpoints';
 import { type NetworkLines, parametersOnLine } from './positions';
 import { parseBreakpointName } from './breakpointNames';
 import { typedBreakpoint } from '../session/breakpointText';
@@ -79,13 +79,15 @@ export class BreakpointBook {
    */
   setLines(breakpoints: DebugProtocol.SourceBreakpoint[], toLine: (clientLine: number) => number, lines: NetworkLines | undefined, network: Network | undefined): void {
     this.lines = breakpoints.map((b) => {
-      const id = this.idFor(`l|${b.line}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
-      const indices = lines && network ? parametersOnLine(lines, toLine(b.line)) : [];
-      // The line's trainable parameters (the others never change).
+      const id = this.idFor(`l|${b.line}|${b.condition ?? ''}|${b.hitCondition ?? ''}|${b.logMessage ?? ''}`);
+      const line = toLine(b.line);
+      if (lines?.training.includes(line)) return { id, line: b.line, t: [updateBreakpoint(b.condition, b.hitCondition, `dap-line-${id}-0`, b.logMessage)] };
+      const indices = lines && network ? parametersOnLine(lines, line) : [];
+      // The line's trainable parameters (the others never change). A logpoint writes once, with the first one's watch.
       const trainable = indices.filter((i) => network!.training.trainable[i] === 1).map((i) => network!.parameters[i].name);
       const t: Translated[] = trainable.length
-        ? trainable.map((name, k) => watchOf(network, name, b.condition, b.hitCondition, `dap-line-${id}-${k}`))
-        : [{ error: indices.length ? `${indices.map((i) => network!.parameters[i].name).join(', ')} ${indices.length === 1 ? 'is' : 'are'} not trainable: nothing on this line changes` : 'no weight or bias is written on this line: a line breakpoint watches the parameters on its line' }];
+        ? (b.logMessage !== undefined ? trainable.slice(0, 1) : trainable).map((name, k) => watchOf(network, name, b.condition, b.hitCondition, `dap-line-${id}-${k}`, b.logMessage))
+        : [{ error: indices.length ? `${indices.map((i) => network!.parameters[i].name).join(', ')} ${indices.length === 1 ? 'is' : 'are'} not trainable: nothing on this line changes` : "no weight or bias is written on this line, nor the training settings: a line breakpoint watches the parameters on its line, or stops after each step's update on the training line" }];
       return { id, line: b.line, t };
     });
   }
@@ -95,10 +97,16 @@ export class BreakpointBook {
       const verdicts = s.t.map((t) => verdict(s.id, t, statuses));
       const bad = verdicts.find((v) => !v.verified);
       const bp = bad ?? verdicts[0];
-      if (!bad) bp.message = `watches ${s.t.map((t) => ('spec' in t && t.spec.kind === 'watch' ? t.spec.parameter : '')).join(', ')}`;
+      if (!bad) bp.message = lineMeaning(s.t);
       bp.line = s.line;
       return bp;
     });
+  }
+
+  /** The client's line of the run's breakpoint `specId`, when it is one of this file's line breakpoints. */
+  lineOf(specId: string): number | undefined {
+    const id = dapId(specId);
+    return id === undefined ? undefined : this.lines.find((s) => s.id === id)?.line;
   }
 
   setExceptions(args: DebugProtocol.SetExceptionBreakpointsArguments): void {
@@ -131,11 +139,20 @@ export function dapId(specId: string): number | undefined {
 }
 
 /** A watch on `name`, unless it can never fire: an unknown or untrainable parameter never changes. */
-function watchOf(network: Network | undefined, name: string, condition: string | undefined, hitCondition: string | undefined, id: string): Translated {
+function watchOf(network: Network | undefined, name: string, condition: string | undefined, hitCondition: string | undefined, id: string, logMessage?: string): Translated {
   const p = network && findParameter(network, name);
   if (!p) return { error: `${name} is not a parameter of this network` };
   if (network!.training.trainable[p.index] !== 1) return { error: `${name} is not trainable (see "trainable" in the file): its value never changes` };
-  return watchBreakpoint(name, condition, hitCondition, id);
+  return watchBreakpoint(name, condition, hitCondition, id, logMessage);
+}
+
+/** What a verified line breakpoint does, as VS Code shows it on hover: "watches b3", "logs after each step's update". */
+function lineMeaning(t: Translated[]): string {
+  const specs = t.flatMap((x) => ('spec' in x ? [x.spec] : []));
+  const verb = specs[0]?.logMessage !== undefined ? 'logs' : 'stops';
+  if (specs[0]?.kind !== 'watch') return `${verb} after each step's update${specs[0]?.kind === 'condition' ? ' where the condition holds' : ''}`;
+  const names = specs.map((s) => (s.kind === 'watch' ? s.parameter : '')).join(', ');
+  return verb === 'logs' ? `logs (instead of stopping) when its watch on ${names} fires` : `watches ${names}`;
 }
 
 function unverified(id: number, message: string): DebugProtocol.Breakpoint {

@@ -14,11 +14,12 @@ import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type Bu
 export type Translated = { spec: BreakpointSpec } | { error: string };
 
 /** `175` with condition `loss < 1` checks `step == 175 && (loss < 1)`. */
-export function functionBreakpoint(b: DebugProtocol.FunctionBreakpoint, id: string): Translated {
-  const parsed = parseBreakpointText(b.name, id, true, b.hitCondition?.trim() || undefined);
+export function functionBreakpoint(b: DebugProtocol.FunctionBreakpoint & { logMessage?: string }, id: string): Translated {
+  const log = b.logMessage !== undefined ? { logMessage: b.logMessage } : {};
+  const parsed = { ...parseBreakpointText(b.name, id, true, b.hitCondition?.trim() || undefined), ...log };
   const condition = b.condition?.trim();
   if (!condition) return { spec: parsed };
-  const base = { id, enabled: true, ...(parsed.hitCondition ? { hitCondition: parsed.hitCondition } : {}) };
+  const base = { id, enabled: true, ...(parsed.hitCondition ? { hitCondition: parsed.hitCondition } : {}), ...log };
   switch (parsed.kind) {
     case 'step': return { spec: { ...base, kind: 'condition', expression: `step == ${parsed.step} && (${condition})` } };
     case 'every': return { spec: { ...base, kind: 'condition', expression: `step % ${parsed.every} == 0 && (${condition})` } };
@@ -31,14 +32,25 @@ export function functionBreakpoint(b: DebugProtocol.FunctionBreakpoint, id: stri
  * A watch on one parameter from a data or line breakpoint's condition: none breaks whenever the
  * value changes; `sign`, `crosses 0.5` and `moves 0.1` as in the list.
  */
-export function watchBreakpoint(parameter: string, condition: string | undefined, hitCondition: string | undefined, id: string): Translated {
+export function watchBreakpoint(parameter: string, condition: string | undefined, hitCondition: string | undefined, id: string, logMessage?: string): Translated {
   const c = condition?.trim() ?? '';
-  const base = { id, enabled: true, ...(hitCondition?.trim() ? { hitCondition: hitCondition.trim() } : {}), kind: 'watch' as const, parameter };
+  const base = { id, enabled: true, ...(hitCondition?.trim() ? { hitCondition: hitCondition.trim() } : {}), ...(logMessage !== undefined ? { logMessage } : {}), kind: 'watch' as const, parameter };
   if (c === '') return { spec: { ...base, watch: 'move', value: 0 } };
   if (/^(changes\s+)?sign$/i.test(c)) return { spec: { ...base, watch: 'sign' } };
   const m = /^(crosses|moves)\s+(-?[\d.]+(?:e-?\d+)?)$/i.exec(c);
   if (m && Number.isFinite(Number(m[2]))) return { spec: { ...base, watch: m[1].toLowerCase() === 'crosses' ? 'cross' : 'move', value: Number(m[2]) } };
   return { error: `a watch on ${parameter} takes 'sign', 'crosses 0.5' or 'moves 0.1' as its condition, not '${c}'` };
+}
+
+/**
+ * A breakpoint on the line of the step's update (`"training"`, `learningRate`): after every step,
+ * or, with a condition, after every step where it holds (DAP's meaning of a condition: checked each
+ * time the line runs).
+ */
+export function updateBreakpoint(condition: string | undefined, hitCondition: string | undefined, id: string, logMessage?: string): Translated {
+  const c = condition?.trim() ?? '';
+  const base = { id, enabled: true, ...(hitCondition?.trim() ? { hitCondition: hitCondition.trim() } : {}), ...(logMessage !== undefined ? { logMessage } : {}) };
+  return { spec: c === '' ? { ...base, kind: 'every', every: 1 } : { ...base, kind: 'condition', expression: c, whileTrue: true } };
 }
 
 /** The built-in conditions VS Code offers as exception filters (converged is the file's own stopping rule, not one of them). */

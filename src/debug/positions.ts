@@ -9,6 +9,11 @@ import type { Network } from '../core';
 export interface NetworkLines {
   /** The line of each layer's object (`layers[l]`), by layer from 0. */
   layers: number[];
+  /**
+   * The lines of the step's update: where `"training"` is written and its `learningRate` (a
+   * breakpoint there stops after each step, as a layer's line would stop in its phase).
+   */
+  training: number[];
   /** Each parameter's number in the text (undefined where `init` made it): its line, column and length. */
   parameters: ({ line: number; column: number; offset: number; length: number } | undefined)[];
 }
@@ -37,7 +42,13 @@ export function networkLines(text: string, network: Network): NetworkLines {
     const line = lineOf(starts, p.offset);
     return { line, column: p.offset - starts[line], offset: p.offset, length: p.length };
   });
-  return { layers, parameters };
+  const training = new Set<number>();
+  const settings = tree && findNodeAtLocation(tree, ['training']);
+  // The property's key: its parent is the "training": {...} pair.
+  if (settings?.parent) training.add(lineOf(starts, settings.parent.offset));
+  const rate = tree && findNodeAtLocation(tree, ['training', 'learningRate']);
+  if (rate?.parent) training.add(lineOf(starts, rate.parent.offset));
+  return { layers, training: [...training], parameters };
 }
 
 /** The parameters (by index) whose numbers are written on `line`. */

@@ -19,7 +19,8 @@ import { renderExplanation } from '../cli/explanation';
 import type { TrainingAction } from '../protocol';
 import type { TrainingFrame } from '../session/views';
 import type { DebugClaim, Run } from '../run/run';
-import type { BreakpointStatus } from '../session/breakpointTypes';
+import type { BreakpointStatus, LogLine } from '../session/breakpointTypes';
+import { LOG_LINES_KEPT } from '../session/breakpoints';
 import type { Stop } from '../session/training';
 import { BreakpointBook, dapId } from './breakpointBook';
 import { exceptionFilters, FILTER_KINDS } from './breakpoints';
@@ -94,6 +95,7 @@ export class NetworkDebugSession extends DebugSession {
       supportsFunctionBreakpoints: true,
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
       supportsExceptionFilterOptions: true,
       // In VS Code the filters are the built-in conditions the run has on (sent once it is known);
       // elsewhere, every one, unchecked.
@@ -167,7 +169,31 @@ export class NetworkDebugSession extends DebugSession {
       run.onFrame.on((frame) => this.reportProgress(frame)),
       run.onStructure.on(() => this.reload()),
       run.onBreakpoints.on(() => this.advertiseBuiltins()),
+      run.onLogs.on((logs) => this.writeLogs(logs.lines, logs.dropped)),
     );
+  }
+
+  /**
+   * What logpoints wrote, in the Debug Console: one output event per run of lines from one
+   * logpoint (the worker sends them at most every 100 ms), with its source and line when it is a
+   * line of the file, so VS Code links each to where it was set.
+   */
+  private writeLogs(lines: readonly LogLine[], dropped: number): void {
+    if (!this.configured) return;
+    let from = 0;
+    while (from < lines.length) {
+      let to = from + 1;
+      while (to < lines.length && lines[to].id === lines[from].id) to++;
+      const event = new OutputEvent(lines.slice(from, to).map((l) => `${l.text}\n`).join(''), 'console') as DebugProtocol.OutputEvent;
+      const line = this.book.lineOf(lines[from].id);
+      if (line !== undefined) {
+        event.body.source = new Source(path.basename(this.program), this.program);
+        event.body.line = line;
+      }
+      this.post(event);
+      from = to;
+    }
+    if (dropped > 0) this.post(new OutputEvent(`… and ${dropped.toLocaleString('en-US')} more logpoint lines, not kept (over ${LOG_LINES_KEPT.toLocaleString('en-US')} at once)\n`, 'console'));
   }
 
   /**

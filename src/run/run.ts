@@ -12,7 +12,7 @@
  */
 import type { TrainingAction } from '../protocol';
 import type { ControlTiming, NetworkStructure, TrainingFrame, UnitView, ExplanationView } from '../session/views';
-import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
+import type { BreakpointSpec, BreakpointStatus, BuiltinSettings, LogLine } from '../session/breakpointTypes';
 import { defaultBuiltins } from '../session/breakpointTypes';
 import type { Stop } from '../session/training';
 import { type TrainingWorker, WorkerError, type WorkerLink } from '../training/client';
@@ -74,6 +74,8 @@ export class Run {
   readonly onBreakpoints = new Emitter<void>();
   readonly onCharts = new Emitter<ChartData>();
   readonly onExplained = new Emitter<Explained>();
+  /** What logpoints wrote (coalesced: at most every 100 ms while running, and before each stop). */
+  readonly onLogs = new Emitter<{ lines: LogLine[]; dropped: number }>();
   readonly onError = new Emitter<string>();
   /** The worker gave up on the run (a message), or came back (null). */
   readonly onFailure = new Emitter<string | null>();
@@ -104,6 +106,7 @@ export class Run {
             else this.explained = e.explained;
             this.onExplained.fire(e.explained);
             return;
+          case 'logs': this.onLogs.fire({ lines: e.lines, dropped: e.dropped }); return;
           case 'continued': this.running = true; this.stamp(e.frame); this.show(e.frame); this.onContinued.fire(); return;
           case 'stopped':
             this.stamp(e.frame);

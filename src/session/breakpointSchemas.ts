@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { BUILTIN_KINDS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins } from './breakpointTypes';
 
 const id = v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/));
-const common = { id, enabled: v.boolean(), hitCondition: v.optional(v.pipe(v.string(), v.maxLength(32))) };
+const common = { id, enabled: v.boolean(), hitCondition: v.optional(v.pipe(v.string(), v.maxLength(32))), logMessage: v.optional(v.pipe(v.string(), v.maxLength(1000))) };
 const count = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 
 /** A breakpoint (BreakpointSpec): step, every N, condition or watch, with its id, switch and hit condition. */

@@ -16,6 +16,11 @@ export type BreakpointSpec = {
   id: string;
   enabled: boolean;
   hitCondition?: string;
+  /**
+   * A logpoint: where it would break, it writes this message instead (its `{expression}` parts
+   * evaluated there: see logMessage.ts) and training goes on.
+   */
+  logMessage?: string;
 } & (
   | { kind: 'step'; step: number }
   | { kind: 'every'; every: number }
@@ -93,6 +98,13 @@ export interface BreakpointStatus {
    * until it has stopped holding first (the list says so, and offers to stop while it holds).
    */
   trueNow?: boolean;
+}
+
+/** A line a logpoint wrote: which logpoint, at which step, and what it said. */
+export interface LogLine {
+  id: string;
+  step: number;
+  text: string;
 }
 
 /** A breakpoint that fired: which, and a sentence saying what happened. */

@@ -14,7 +14,8 @@ import { findParameter, formatNumber, type Network, plural } from '../core';
 import { compileExpression, type Compiled, type ExprState, truthy } from './expr/compile';
 import { ExpressionError } from './expr/parse';
 import { isDead, isSaturated } from './inspect';
-import { BUILTIN_KINDS, BUILTINS, type BreakpointHit, type BreakpointSpec, type BreakpointStatus, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from './breakpointTypes';
+import { BUILTIN_KINDS, BUILTINS, type BreakpointHit, type BreakpointSpec, type BreakpointStatus, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint, type LogLine } from './breakpointTypes';
+import { compileLogMessage } from './logMessage';
 import type { BreakpointsView } from '../protocol';
 
 type HitTest = (hits: number) => boolean;
@@ -29,10 +30,17 @@ interface Armed {
   hits: number;
   needsEvaluation: boolean;
   needsValidation: boolean;
+  /** It reads learningRate, epoch, batch or batchLoss. */
+  needsTraining: boolean;
   describe(): string;
   /** A condition: whether it holds at the state now. */
   holds?(): boolean;
+  /** A logpoint: its message at the state now (it writes this instead of breaking). */
+  log?(): string;
 }
+
+/** At most this many logpoint lines wait between two takeLogs(); past it, they are counted, not kept. */
+export const LOG_LINES_KEPT = 10_000;
 
 /** "5", ">= 5", "% 5" (or none: every hit breaks), as a test of the hit count; an error message if malformed. */
 export function parseHitCondition(text: string | undefined): HitTest | string {
@@ -55,10 +63,14 @@ export class Breakpoints {
   private statuses: BreakpointStatus[] = [];
   /** Whether anything is set that the step loop must check. */
   active = false;
+  /** Whether a built-in condition other than Converged (the stopping rule, checked elsewhere) is on. */
+  private anyBuiltin = false;
   /** Whether a check reads the loss, gradients or unit values (the state must be evaluated first). */
   needsEvaluation = false;
   /** Whether a condition reads valLoss (a forward pass over the validation set each step). */
   needsValidation = false;
+  /** Whether a check reads learningRate, epoch, batch or batchLoss (each step's scalars skip them otherwise). */
+  needsTraining = false;
 
   // Previous state for the built-in conditions, allocated when they are set.
   private previousLoss = NaN;
@@ -76,6 +88,9 @@ export class Breakpoints {
   private unitCount = { dead: 0, saturated: 0 };
   /** A layer's mean |gradient| and update ratio, as layerStats leaves them (no object per layer per step). */
   private readonly stats = new Float64Array(2);
+  /** What logpoints wrote since the last takeLogs(), and how many lines did not fit. */
+  private logs: LogLine[] = [];
+  private logsDropped = 0;
 
   /** `everyHit`: every firing breaks, whatever the hit conditions say (for searching the past). */
   constructor(private readonly network: Network, private readonly state: ExprState, private readonly options: { everyHit?: boolean } = {}) {}
@@ -89,7 +104,8 @@ export class Breakpoints {
       try {
         const armed = this.arm(spec);
         armed.hits = hits;
-        if (spec.enabled) this.armed.push(armed);
+        // A search of the past (Reverse Continue) replays steps already logged: logpoints stay out of it.
+        if (spec.enabled && !(armed.log && this.options.everyHit)) this.armed.push(armed);
         return { id: spec.id, verified: true, hits };
       } catch (e) {
         if (e instanceof ExpressionError) return { id: spec.id, verified: false, message: e.describe(), column: e.column, hits };
@@ -107,11 +123,15 @@ export class Breakpoints {
     this.stalledFor.fill(0);
     this.layerFlags.fill(0);
     const builtinOn = (Object.keys(builtins) as BuiltinKind[]).some((k) => k !== 'converged' && builtins[k].enabled);
+    // Kept, not worked out per step: the check runs millions of times a second.
+    this.anyBuiltin = builtinOn;
     this.active = this.armed.length > 0 || builtinOn;
     this.needsEvaluation = this.armed.some((a) => a.needsEvaluation) || builtinOn;
     // Overfit and Overtraining read the validation loss each step (a file without a validation set has none to read).
     const validating = this.network.validation !== null && (builtins.overfit.enabled || builtins.overtraining.enabled);
     this.needsValidation = this.armed.some((a) => a.needsValidation) || validating;
+    // Overtraining counts epochs.
+    this.needsTraining = this.armed.some((a) => a.needsTraining) || builtins.overtraining.enabled;
     return this.statuses.map((s) => ({ ...s }));
   }
 
@@ -172,24 +192,55 @@ export class Breakpoints {
       const a = this.armed[i];
       if (!a.fires()) continue;
       a.hits++;
-      if (this.options.everyHit || a.breaks(a.hits)) (hits ??= []).push({ id: a.spec.id, description: a.describe() });
+      if (!this.options.everyHit && !a.breaks(a.hits)) continue;
+      if (a.log) this.write(a.spec.id, a.log());
+      else (hits ??= []).push({ id: a.spec.id, description: a.describe() });
     }
-    if (this.builtinsOn()) hits = this.checkBuiltins(hits);
+    if (this.anyBuiltin) hits = this.checkBuiltins(hits);
     return hits;
   }
 
-  private builtinsOn(): boolean {
-    const b = this.builtins;
-    return BUILTIN_KINDS.some((k) => k !== 'converged' && b[k].enabled);
+  /** What logpoints wrote since the last call (in step order), and how many lines past LOG_LINES_KEPT were dropped. */
+  takeLogs(): { lines: LogLine[]; dropped: number } | null {
+    if (this.logs.length === 0 && this.logsDropped === 0) return null;
+    const taken = { lines: this.logs, dropped: this.logsDropped };
+    this.logs = [];
+    this.logsDropped = 0;
+    return taken;
+  }
+
+  private write(id: string, text: string): void {
+    if (this.logs.length >= LOG_LINES_KEPT) { this.logsDropped++; return; }
+    this.logs.push({ id, step: this.state.scalars.step, text });
   }
 
   // ---- the person's breakpoints ---------------------------------------------------------------
 
+  /** The breakpoint `spec` ready to check; a logpoint writes its message where it would break. */
   private arm(spec: BreakpointSpec): Armed {
+    const armed = this.armKind(spec);
+    if (spec.logMessage === undefined) return armed;
+    let message;
+    try {
+      message = compileLogMessage(spec.logMessage, this.network, this.state);
+    } catch (e) {
+      if (e instanceof ExpressionError) throw new BreakpointError(`log message, ${e.describe()}`);
+      throw e;
+    }
+    return {
+      ...armed,
+      log: message.render,
+      needsEvaluation: armed.needsEvaluation || message.needsEvaluation,
+      needsValidation: armed.needsValidation || message.needsValidation,
+      needsTraining: armed.needsTraining || message.needsTraining,
+    };
+  }
+
+  private armKind(spec: BreakpointSpec): Armed {
     const breaks = parseHitCondition(spec.hitCondition);
     if (typeof breaks === 'string') throw new BreakpointError(breaks);
     const s = this.state.scalars;
-    const base = { spec, breaks, hits: 0, prime: () => undefined, needsEvaluation: false, needsValidation: false };
+    const base = { spec, breaks, hits: 0, prime: () => undefined, needsEvaluation: false, needsValidation: false, needsTraining: false };
     switch (spec.kind) {
       case 'step': {
         if (!Number.isSafeInteger(spec.step) || spec.step < 1) throw new BreakpointError(`a step breakpoint needs a step number of 1 or more, not ${spec.step}`);
@@ -209,6 +260,7 @@ export class Breakpoints {
           ...base,
           needsEvaluation: compiled.needsEvaluation,
           needsValidation: compiled.needsValidation,
+          needsTraining: compiled.needsTraining,
           holds,
           prime: () => { before = holds(); },
           // While true: every step it holds. Otherwise: when it becomes true (false at the state before).

@@ -112,13 +112,13 @@ export class Timeline {
       const start = starts[k];
       const from = Math.max(h.baseStep, start - 1);
       yield* h.stateAtSteps(from, scratch.trainer);
-      const needs = { evaluation: true, validation: scratch.breakpoints.needsValidation };
-      readScalars(scratch.trainer, scratch.scalars, 0, needs);
+      const validation = scratch.breakpoints.needsValidation;
+      readScalars(scratch.trainer, scratch.scalars, 0, true, validation);
       scratch.breakpoints.prime();
       let last: Found | null = null;
       while (scratch.trainer.stepCount < end - 1) {
         const size = scratch.trainer.step();
-        readScalars(scratch.trainer, scratch.scalars, size, needs);
+        readScalars(scratch.trainer, scratch.scalars, size, true, validation);
         const hits = scratch.breakpoints.check();
         if (hits && scratch.trainer.stepCount >= start && scratch.trainer.stepCount < before) last = { step: scratch.trainer.stepCount, hits };
         yield Math.min(1, (searched + scratch.trainer.stepCount - from) / total);

@@ -223,7 +223,8 @@ export class TrainingSession {
   /** The scalars at the state now, evaluating it when the breakpoints (or `all`: a person's question) read what needs it. */
   private refreshScalars(size: number, all = false): void {
     const bp = this.breakpoints;
-    readScalars(this.trainer, this.scalars, size, { evaluation: all || bp.needsEvaluation, validation: (all && this.network.validation !== null) || bp.needsValidation });
+    // The needs as two flags, not an object: this runs after every step of Continue.
+    readScalars(this.trainer, this.scalars, size, all || bp.needsEvaluation, (all && this.network.validation !== null) || bp.needsValidation, all || bp.needsTraining);
   }
 
   // ---- motions ----------------------------------------------------------------------------------

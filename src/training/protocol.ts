@@ -6,7 +6,7 @@
 import type { TrainingAction } from '../protocol';
 import type { ControlTiming, Explained, ExplanationView, NetworkStructure, TrainingFrame, UnitView } from '../session/views';
 export type { Explained };
-import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
+import type { BreakpointSpec, BreakpointStatus, BuiltinSettings, LogLine } from '../session/breakpointTypes';
 import type { LayerStats } from '../session/inspect';
 import type { Stop } from '../session/training';
 import type { ChartData, ChartRequest } from '../session/chartTypes';
@@ -78,6 +78,8 @@ export type RunEvent =
   /** The watched parameters' explanations, at the step they name. */
   | { type: 'explained'; explained: Explained }
   | { type: 'stopped'; stop: Stop; frame: TrainingFrame }
-  | { type: 'continued'; frame: TrainingFrame };
+  | { type: 'continued'; frame: TrainingFrame }
+  /** What logpoints wrote since the last of these (at most every LOGS_MS while running, and at each stop). */
+  | { type: 'logs'; lines: LogLine[]; dropped: number };
 
 export type FromWorker = ReplyMessage | { type: 'event'; run: number; event: RunEvent };

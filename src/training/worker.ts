@@ -45,6 +45,11 @@ const EXPLAINED_MS = 250;
 const EXPLAINED_SHARE = 40;
 /** After a stop, how long the charts and the explanations wait before they are computed (ms). */
 const AFTER_STOP_MS = 120;
+/**
+ * The fastest rate of logpoints' lines during Continue: coalesced, so a logpoint that fires ten
+ * thousand times a second sends ten messages, not ten thousand.
+ */
+const LOGS_MS = 100;
 /** While stopped, how soon the charts go on with samples a budgeted call left pending. */
 const FOLLOW_UP_MS = 30;
 /** During Continue, how soon after a page's request its charts or explanations come. */
@@ -78,6 +83,8 @@ interface Entry {
   unexplained: number;
   /** The last frame built. */
   frameSeq: number;
+  /** When Continue next sends what logpoints wrote. */
+  nextLogs: number;
   /** The charts and explanations of a stop, waiting their moment. */
   afterStop: ReturnType<typeof setTimeout> | undefined;
 }
@@ -91,7 +98,7 @@ const clock = (): number => performance.now();
 function entryFor(network: Network, specs: Parameters<TrainingSession['setBreakpoints']>, chartRequest: ChartRequest | null, watched: string[]): Entry {
   const session = new TrainingSession(network, { maxBytes: historyShare(runs.size + 1) });
   session.setBreakpoints(...specs);
-  return { session, running: false, nextFrame: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined, watched, nextExplained: 0, afterQueued: false, unexplained: 0, frameSeq: 0, afterStop: undefined };
+  return { session, running: false, nextFrame: 0, known: [Float64Array.from(network.initialParameters)], charts: new SessionCharts(session), chartRequest, nextCharts: 0, followUp: undefined, watched, nextExplained: 0, afterQueued: false, unexplained: 0, frameSeq: 0, nextLogs: 0, afterStop: undefined };
 }
 
 /** Each run's share of HISTORIES_BYTES when there are `count` runs. */
@@ -111,7 +118,7 @@ function send(message: FromWorker): void {
 
 function emit(run: number, event: RunEvent): void {
   send({ type: 'event', run, event });
-  if (event.type === 'charts' || event.type === 'explained') return;
+  if (event.type === 'charts' || event.type === 'explained' || event.type === 'logs') return;
   // After the reply to whatever made this frame: during Continue, right after; after a stop, a
   // moment later (the page takes them only after a moment too: see BulkLane), so a control that
   // follows at once (Step, Step, Step) is answered before their computing begins.
@@ -233,8 +240,20 @@ function done(run: number, entry: Entry, stop: Stop, timing?: ControlTiming): St
   return stop;
 }
 
+/** What logpoints wrote, sent: at a stop (`now`), else at most every LOGS_MS. */
+function logsOf(run: number, entry: Entry, now: boolean): void {
+  const at = performance.now();
+  if (!now && at < entry.nextLogs) return;
+  const taken = entry.session.breakpoints.takeLogs();
+  if (!taken) return;
+  entry.nextLogs = at + LOGS_MS;
+  emit(run, { type: 'logs', lines: taken.lines, dropped: taken.dropped });
+}
+
 function stopped(run: number, entry: Entry, stop: Stop, timing?: ControlTiming): void {
   entry.running = false;
+  // Before the stop: the lines written on the way come first.
+  logsOf(run, entry, true);
   if (stop.reason === 'breakpoint') entry.charts.hit(stop.step);
   stop.stoppedAt = epoch();
   emit(run, { type: 'stopped', stop, frame: frameOf(entry, timing).frame });
@@ -247,8 +266,9 @@ function tick(): void {
   const slice = SLICE_MS / running.length;
   for (const [id, entry] of running) {
     const stop = entry.session.advance(slice, clock);
-    if (stop) stopped(id, entry, stop);
-    else if (performance.now() >= entry.nextFrame) emit(id, frameOf(entry));
+    if (stop) { stopped(id, entry, stop); continue; }
+    logsOf(id, entry, false);
+    if (performance.now() >= entry.nextFrame) emit(id, frameOf(entry));
   }
   schedule();
 }

@@ -5,10 +5,10 @@
 import { parseSavedBreakpoints } from '../../src/session/breakpointSchemas';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { loadNetwork } from '../../src/core';
+import { formatNumber, loadNetwork } from '../../src/core';
 import { parseBreakpointText, typedBreakpoint } from '../../src/session/breakpointText';
 import { BUILTIN_KINDS, BUILTINS, type BuiltinKind, type BuiltinSetting, defaultBuiltins } from '../../src/session/breakpointTypes';
-import { explainBuiltin } from '../../src/session/breakpoints';
+import { explainBuiltin, LOG_LINES_KEPT } from '../../src/session/breakpoints';
 import { type Stop, TrainingSession } from '../../src/session/training';
 import { examplePath } from './helpers';
 import { runToStop } from './session';
@@ -145,5 +145,56 @@ describe('breakpoints kept in the workspace', () => {
     assert.deepEqual(saved.builtins.overfit, defaultBuiltins().overfit);
     assert.equal(parseSavedBreakpoints({ specs: 'nonsense', builtins: before }), undefined, 'what is not breakpoints is not taken');
     assert.equal(parseSavedBreakpoints({ specs, builtins: { ...before, bogus: { enabled: true } } }), undefined);
+  });
+});
+
+describe('logpoints', () => {
+  const session = (training: Record<string, unknown> = {}): TrainingSession => new TrainingSession(loadNetwork(JSON.stringify(dosage(training))));
+
+  it('write their message where they would break, with each {part} evaluated there, and training goes on', () => {
+    const s = session({ maxSteps: 300, minStepSize: 0 });
+    s.setBreakpoints([{ id: 'log', enabled: true, kind: 'every', every: 100, logMessage: '{step}: loss {loss} {{x}} w1 {w1 * 2}' }], defaultBuiltins());
+    const stop = runToStop(s);
+    assert.equal(stop.reason, 'max-steps', 'a logpoint never stops');
+    const taken = s.breakpoints.takeLogs()!;
+    assert.equal(taken.dropped, 0);
+    assert.deepEqual(taken.lines.map((l) => [l.id, l.step]), [['log', 100], ['log', 200], ['log', 300]]);
+    s.goTo(200);
+    assert.equal(taken.lines[1].text, `200: loss ${formatNumber(s.trainer.evaluate())} {x} w1 ${formatNumber(2 * s.trainer.params[0])}`);
+    assert.equal(s.breakpoints.takeLogs(), null, 'taken once');
+  });
+
+  it('honour conditions and hit conditions, and stay out of Reverse Continue (which replays steps already logged)', () => {
+    const s = session({ maxSteps: 400, minStepSize: 0 });
+    s.setBreakpoints([
+      { id: 'log', enabled: true, kind: 'condition', expression: 'step > 150', whileTrue: true, hitCondition: '% 100', logMessage: 'at {step}' },
+      { id: 'stop', enabled: true, kind: 'step', step: 390 },
+    ], defaultBuiltins());
+    assert.equal(runToStop(s).step, 390);
+    assert.deepEqual(s.breakpoints.takeLogs()!.lines.map((l) => l.text), ['at 250', 'at 350']);
+    // Back from 390: no logpoint stops the search, and nothing is logged again.
+    const back = s.reverseContinue();
+    assert.equal(back.step, 0);
+    assert.equal(s.breakpoints.takeLogs(), null);
+  });
+
+  it('keep the first LOG_LINES_KEPT lines between two takes and count the rest', () => {
+    const s = session({ maxSteps: LOG_LINES_KEPT + 25, minStepSize: 0 });
+    s.setBreakpoints([{ id: 'log', enabled: true, kind: 'every', every: 1, logMessage: '{step}' }], defaultBuiltins());
+    runToStop(s);
+    const taken = s.breakpoints.takeLogs()!;
+    assert.equal(taken.lines.length, LOG_LINES_KEPT);
+    assert.equal(taken.dropped, 25);
+    assert.equal(taken.lines[LOG_LINES_KEPT - 1].text, String(LOG_LINES_KEPT));
+  });
+
+  it('report a malformed message where it is: an unclosed brace, an empty part, an unknown name at its column', () => {
+    const s = session();
+    const statuses = s.setBreakpoints(['loss {loss', 'loss {}', 'x {lossx}', 'a } b'].map((logMessage, i) => ({ id: `l${i}`, enabled: true, kind: 'every' as const, every: 1, logMessage })), defaultBuiltins());
+    assert.deepEqual(statuses.map((x) => x.verified), [false, false, false, false]);
+    assert.match(statuses[0].message!, /^log message, column 6: a '\{' that is never closed/);
+    assert.match(statuses[1].message!, /^log message, column 6: an empty \{\}/);
+    assert.match(statuses[2].message!, /^log message, column 4: unknown name 'lossx'/);
+    assert.match(statuses[3].message!, /^log message, column 3: a '\}' with no '\{'/);
   });
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { findParameter, loadNetwork, Trainer, validationLoss } from '../../src/core';
+import { findParameter, formatNumber, loadNetwork, Trainer, validationLoss } from '../../src/core';
 import { NetworkDebugSession, type NetworkSource } from '../../src/debug/session';
 import { explainView } from '../../src/session/frame';
 import { RunRegistry } from '../../src/run/registry';
@@ -299,6 +299,46 @@ describe('the debug adapter (DAP)', function () {
     assert.equal(stopped.body.reason, 'breakpoint');
     assert.deepEqual(stopped.body.hitBreakpointIds, [line.body.breakpoints[0].id]);
     assert.equal(await value('step'), '1');
+  });
+
+  it('a logpoint on the training line logs every 100th step in the Debug Console, with its numbers, and never stops', async () => {
+    const text = example('dosage-all.nn.json');
+    const program = file('log.nn.json', text);
+    const lines = text.split('\n');
+    const trainingLine = lines.findIndex((l) => l.includes('"training"')) + 1;
+    let verdict: DebugProtocol.Breakpoint[] = [];
+    const output: DebugProtocol.OutputEvent[] = [];
+    dc.on('output', (e) => output.push(e as DebugProtocol.OutputEvent));
+    const stopped = await launch(program, async () => {
+      verdict = (await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [
+        { line: trainingLine, hitCondition: '% 100', logMessage: 'step {step}: SSR {loss}, dw3 {dw3} {{not a part}}' },
+      ] })).body.breakpoints;
+    }, false);
+    assert.equal(verdict[0].verified, true, verdict[0].message);
+    assert.equal(verdict[0].message, "logs after each step's update");
+    // stopOnEntry false: Continue at once, to the file's own stop (converged at step 642), past six logpoint lines.
+    assert.notEqual(stopped.body.reason, 'breakpoint');
+    assert.equal(await value('step'), '642');
+    const logged = output.filter((e) => e.body.source !== undefined);
+    const said = logged.map((e) => e.body.output).join('').trim().split('\n');
+    const t = new Trainer(loadNetwork(text));
+    const expected: string[] = [];
+    while (t.stepCount < 600) {
+      t.step();
+      if (t.stepCount % 100 === 0) { t.evaluate(); expected.push(`step ${t.stepCount}: SSR ${formatNumber(t.loss)}, dw3 ${formatNumber(t.gradients[2])} {not a part}`); }
+    }
+    assert.deepEqual(said, expected);
+    for (const e of logged) {
+      assert.equal(e.body.source!.path, program);
+      assert.equal(e.body.line, trainingLine);
+      assert.equal(e.body.category, 'console');
+    }
+    // Coalesced: six lines in far fewer than six events is allowed, one per line is the most.
+    assert.ok(logged.length >= 1 && logged.length <= 6);
+    // A part that is not an expression: unverified, at its column in the message.
+    const bad = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: trainingLine, logMessage: 'w1 is {w1 + lossx}' }] });
+    assert.equal(bad.body.breakpoints[0].verified, false);
+    assert.match(bad.body.breakpoints[0].message!, /^log message, column 13: unknown name 'lossx'/);
   });
 
   it('follows the run when another front-end (the network editor) steps it, and leaves it paused when the session ends', async () => {

@@ -59,7 +59,12 @@ export interface Compiled {
   readonly needsValidation: boolean;
   /** The names it reads, for showing what a breakpoint watches. */
   readonly names: readonly string[];
+  /** Whether it reads learningRate, epoch, batch or batchLoss (filled after a step only when something does). */
+  readonly needsTraining: boolean;
 }
+
+/** The scalars of real training: readScalars fills them only when something reads them. */
+const TRAINING_SCALARS: readonly string[] = ['learningRate', 'epoch', 'batch', 'batchLoss'];
 
 /** True for a number that is neither 0 nor NaN: how a condition's value reads as true. */
 export function truthy(v: number): boolean {
@@ -89,7 +94,7 @@ export function compileExpression(source: string, network: Network, state: ExprS
   const names = new Set<string>();
   const value = new Compiler(network, state, names).compile(tree);
   if (value.kind === 'group') throw new ExpressionError(`${value.group.name} is a group of values: use it inside norm(), mean(), sum(), max() or min()`, tree.at);
-  return { evaluate: value.fn, needsEvaluation: value.evaluated, needsValidation: names.has('valLoss'), names: [...names] };
+  return { evaluate: value.fn, needsEvaluation: value.evaluated, needsValidation: names.has('valLoss'), names: [...names], needsTraining: TRAINING_SCALARS.some((n) => names.has(n)) };
 }
 
 class Compiler {

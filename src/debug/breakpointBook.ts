@@ -20,6 +20,9 @@ export class BreakpointBook {
   private functions: { id: number; t: Translated | { of: 'this' | 'other'; text: string; file: string } }[] = [];
   private data: { id: number; t: Translated }[] = [];
   private lines: { id: number; line: number; t: Translated[] }[] = [];
+  /** What VS Code sent last, to resolve again after an edit of the file's layout. */
+  private sentLines: DebugProtocol.SourceBreakpoint[] = [];
+  private sentData: DebugProtocol.DataBreakpoint[] = [];
   private exceptions: Partial<BuiltinSettings> = {};
   private exceptionErrors = new Map<string, string>();
 
@@ -62,6 +65,7 @@ export class BreakpointBook {
   }
 
   setData(breakpoints: DebugProtocol.DataBreakpoint[], network: Network | undefined): void {
+    this.sentData = breakpoints;
     this.data = breakpoints.map((b) => {
       const id = this.idFor(`d|${b.dataId}|${b.condition ?? ''}|${b.hitCondition ?? ''}`);
       return { id, t: watchOf(network, b.dataId, b.condition, b.hitCondition, `dap-data-${id}`) };
@@ -78,6 +82,7 @@ export class BreakpointBook {
    * it into the file's line from 0.
    */
   setLines(breakpoints: DebugProtocol.SourceBreakpoint[], toLine: (clientLine: number) => number, lines: NetworkLines | undefined, network: Network | undefined): void {
+    this.sentLines = breakpoints;
     this.lines = breakpoints.map((b) => {
       const id = this.idFor(`l|${b.line}|${b.condition ?? ''}|${b.hitCondition ?? ''}|${b.logMessage ?? ''}`);
       const line = toLine(b.line);
@@ -101,6 +106,17 @@ export class BreakpointBook {
       bp.line = s.line;
       return bp;
     });
+  }
+
+  /**
+   * The file's network or its lines changed (an edit): the line and data breakpoints VS Code sent
+   * are resolved again (a line may now hold other parameters, or none; a watched parameter may be
+   * gone). Whether any is there to resolve.
+   */
+  resolveAgain(toLine: (clientLine: number) => number, lines: NetworkLines | undefined, network: Network | undefined): boolean {
+    this.setLines(this.sentLines, toLine, lines, network);
+    this.setData(this.sentData, network);
+    return this.sentLines.length + this.sentData.length > 0;
   }
 
   /** The client's line of the run's breakpoint `specId`, when it is one of this file's line breakpoints. */

@@ -9,7 +9,7 @@
  * messages alone.
  */
 import {
-  CapabilitiesEvent, ContinuedEvent, DebugSession, InitializedEvent, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Source, StackFrame,
+  BreakpointEvent, CapabilitiesEvent, ContinuedEvent, DebugSession, InitializedEvent, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Source, StackFrame,
   StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -167,7 +167,7 @@ export class NetworkDebugSession extends DebugSession {
       }),
       run.onContinued.on(() => { if (this.configured) this.post(new ContinuedEvent(THREAD, true)); }),
       run.onFrame.on((frame) => this.reportProgress(frame)),
-      run.onStructure.on(() => this.reload()),
+      run.onStructure.on(() => { this.reload(); void this.resolveBreakpointsAgain(); }),
       run.onBreakpoints.on(() => this.advertiseBuiltins()),
       run.onLogs.on((logs) => this.writeLogs(logs.lines, logs.dropped)),
     );
@@ -244,6 +244,16 @@ export class NetworkDebugSession extends DebugSession {
     } catch {
       // A broken text keeps the last lines: the run itself waits for a valid file.
     }
+  }
+
+  /**
+   * After an edit of the file's layout: the line and data breakpoints resolved again against the
+   * new text, and VS Code told of each one's verdict (a line that now holds other numbers, or none).
+   */
+  private async resolveBreakpointsAgain(): Promise<void> {
+    if (!this.claim || !this.book.resolveAgain((line) => this.convertClientLineToDebugger(line) - 1, this.lines, this.network)) return;
+    const statuses = await this.sendBreakpoints();
+    for (const b of [...this.book.lineVerdicts(statuses), ...this.book.dataVerdicts(statuses)]) this.post(new BreakpointEvent('changed', b));
   }
 
   private post(event: DebugProtocol.Event): void {
@@ -323,7 +333,15 @@ export class NetworkDebugSession extends DebugSession {
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): Promise<void> { return this.control(response, 'stepBack'); }
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): Promise<void> { return this.control(response, 'reverseContinue'); }
   /** Restart: back to the file's parameters at step 0, the breakpoints kept. */
-  protected override restartRequest(response: DebugProtocol.RestartResponse): Promise<void> { return this.control(response, 'reset'); }
+  /** Restart: back to the file's parameters, then as launched: stopped there, or (stopOnEntry false) training again. */
+  protected override restartRequest(response: DebugProtocol.RestartResponse): Promise<void> {
+    const run = this.run;
+    if (!run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return Promise.resolve(); }
+    return this.answer(response, async () => {
+      await run.control('reset');
+      if (!this.stopOnEntry) await run.control('continue');
+    });
+  }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
     await this.end();
@@ -355,8 +373,10 @@ export class NetworkDebugSession extends DebugSession {
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: { step?: unknown }): void {
-    if (command === 'goToStep' && typeof args?.step === 'number' && Number.isSafeInteger(args.step) && args.step >= 0) {
-      void this.answer(response, () => this.run!.goTo(args.step as number));
+    const run = this.run;
+    if (command === 'goToStep' && !run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
+    if (command === 'goToStep' && run && typeof args?.step === 'number' && Number.isSafeInteger(args.step) && args.step >= 0) {
+      void this.answer(response, () => run.goTo(args.step as number));
       return;
     }
     this.sendErrorResponse(response, { id: 3, format: `unknown request ${command}` });

@@ -54,7 +54,8 @@ describe('the debug adapter (DAP)', function () {
         const { run } = attachment;
         await run.setText(text);
         runs.set(program, run);
-        return { run, text: () => text, release: () => attachment.dispose() };
+        // The file as it is now: an edit on disk is what the adapter reads next.
+        return { run, text: () => readFileSync(program, 'utf8'), release: () => attachment.dispose() };
       },
     };
     server = net.createServer((socket) => {
@@ -339,6 +340,49 @@ describe('the debug adapter (DAP)', function () {
     const bad = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: trainingLine, logMessage: 'w1 is {w1 + lossx}' }] });
     assert.equal(bad.body.breakpoints[0].verified, false);
     assert.match(bad.body.breakpoints[0].message!, /^log message, column 13: unknown name 'lossx'/);
+  });
+
+  it('Restart goes back to the file and on as launched: with stopOnEntry false it trains again; after the end a request says so', async () => {
+    const program = file('restart.nn.json', example('dosage-all.nn.json'));
+    const first = await launch(program, async () => undefined, false);
+    assert.match(first.body.description!, /converged/);
+    assert.equal(await value('step'), '642');
+    // Stopped at the start by the reset, then trained on to the same stop: never left at step 0.
+    const converged = new Promise<DebugProtocol.StoppedEvent>((resolve) => {
+      const on = (e: DebugProtocol.Event): void => {
+        if (!/converged/.test((e as DebugProtocol.StoppedEvent).body.description ?? '')) return;
+        dc.removeListener('stopped', on);
+        resolve(e as DebugProtocol.StoppedEvent);
+      };
+      dc.on('stopped', on);
+    });
+    await dc.restartRequest({});
+    const again = await converged;
+    assert.match(again.body.description!, /converged/);
+    assert.equal(await value('step'), '642');
+    await dc.terminateRequest();
+    await assert.rejects(dc.customRequest('goToStep', { step: 3 }), /the session has ended/);
+  });
+
+  it('resolves line breakpoints again after an edit of the layout, and tells VS Code with a breakpoint event', async () => {
+    const text = example('dosage-b3.nn.json').replace(', "trainable": ["b3"]', '');
+    const program = file('relayout.nn.json', text);
+    await launch(program);
+    const line = text.split('\n').findIndex((l) => l.includes('"weights": [[-1.22, -2.30]]')) + 1;
+    const set = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line }] });
+    assert.equal(set.body.breakpoints[0].message, 'watches w3, w4, b3');
+    // A hidden layer inserted on that line: it now holds that layer's numbers (w3 to w6, b3, b4).
+    const lines = text.split('\n');
+    lines.splice(line - 1, 0, '    { "units": 2, "activation": "tanh", "weights": [[1, 0], [0, 1]], "biases": [0, 0] },');
+    const edited = lines.join('\n');
+    writeFileSync(program, edited);
+    const changed = dc.waitForEvent('breakpoint') as Promise<DebugProtocol.BreakpointEvent>;
+    await runs.get(program)!.setText(edited);
+    const event = await changed;
+    assert.equal(event.body.reason, 'changed');
+    assert.equal(event.body.breakpoint.id, set.body.breakpoints[0].id);
+    assert.equal(event.body.breakpoint.verified, true);
+    assert.equal(event.body.breakpoint.message, 'watches w3, w4, w5, w6, b3, b4');
   });
 
   it('follows the run when another front-end (the network editor) steps it, and leaves it paused when the session ends', async () => {

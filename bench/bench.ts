@@ -17,7 +17,7 @@ import { benchActivation } from './activation';
 import { benchEditorContinue, benchPause, benchPauseDuringGoTo, type EditorFigures } from './editor';
 import { statSync } from 'node:fs';
 import { benchAdapter } from './adapter';
-import { ARMED, benchBreakpointCost, benchGoTo, frameSizes } from './debugger';
+import { ARMED, benchBreakpointCost, benchGoTo, frameSizes, LOGPOINT } from './debugger';
 import { benchCharts, EVERY_PANEL } from './charts';
 import type { DrawFigures } from './webview';
 import { HOPS } from './hops';
@@ -218,9 +218,11 @@ async function main(): Promise<void> {
   // The debugger: breakpoints armed in Continue, Pause under Continue, Go to Step, frame sizes.
   const endless = loadNetwork(JSON.stringify(dosageFile));
   const breakpointCost = benchBreakpointCost(endless, quick ? 1 : 3);
+  const logpointCost = benchBreakpointCost(endless, quick ? 1 : 3, LOGPOINT);
   const mark = (ok: boolean, target: string): string => (ok ? `(target ${target}: ok)` : `(target ${target}: MISSED)`);
   say('');
   say(`breakpoints armed in Continue's loop (dosage; \`step 1e12\` and \`${(ARMED[1] as { expression: string }).expression}\`, never hit): ${int(breakpointCost.armedStepsPerSecond)} steps/s against ${int(breakpointCost.bareStepsPerSecond)} bare, +${breakpointCost.overheadPercent.toFixed(1)}% per step ${mark(breakpointCost.overheadPercent <= 25, '<= 25%')}`);
+  say(`a logpoint writing \`${LOGPOINT[0].logMessage}\` every 100 steps in Continue's loop (dosage): ${int(logpointCost.armedStepsPerSecond)} steps/s against ${int(logpointCost.bareStepsPerSecond)} bare, +${logpointCost.overheadPercent.toFixed(1)}% per step ${mark(logpointCost.overheadPercent <= 25, '<= 25%')}`);
   const editorArmed = await benchEditorContinue(JSON.stringify(dosageFile), quick ? 1 : 3, ARMED);
   say(`editor Continue with those breakpoints armed (training worker): ${int(editorArmed.stepsPerSecond)} steps/s ${mark(editorArmed.stepsPerSecond >= 1e6, '>= 1,000,000')}`);
   const pause = await benchPause(JSON.stringify(dosageFile), quick ? 10 : 40);
@@ -263,7 +265,7 @@ async function main(): Promise<void> {
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, editorAdam, activation, debugger: { breakpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll }, controls }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, editorAdam, activation, debugger: { breakpointCost, logpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll }, controls }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

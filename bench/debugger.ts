@@ -13,6 +13,9 @@ export const ARMED: BreakpointSpec[] = [
   { id: 'if', enabled: true, kind: 'condition', expression: 'abs(dw1) > 1e9 && step > 100' },
 ];
 
+/** A logpoint that writes the step and the loss every 100 steps (training goes on). */
+export const LOGPOINT: BreakpointSpec[] = [{ id: 'log', enabled: true, kind: 'every', every: 100, logMessage: 'step {step}: loss {loss}' }];
+
 export interface BreakpointCost {
   bareStepsPerSecond: number;
   armedStepsPerSecond: number;
@@ -24,16 +27,18 @@ export interface BreakpointCost {
  * Continue's loop (TrainingSession.advance) with and without ARMED, in turns of ~20 ms so a noisy
  * neighbour slows both alike; the median of each.
  */
-export function benchBreakpointCost(network: Network, seconds: number): BreakpointCost {
+export function benchBreakpointCost(network: Network, seconds: number, specs: BreakpointSpec[] = ARMED): BreakpointCost {
   const bare = new TrainingSession(network, { maxBytes: 16 * 1024 * 1024 });
   const armed = new TrainingSession(network, { maxBytes: 16 * 1024 * 1024 });
-  const statuses = armed.setBreakpoints(ARMED);
+  const statuses = armed.setBreakpoints(specs);
   if (statuses.some((s) => !s.verified)) throw new Error(`a bench breakpoint does not compile: ${JSON.stringify(statuses)}`);
   const rate = (s: TrainingSession): number => {
     const from = s.trainer.stepCount;
     const t0 = performance.now();
     const stop = s.advance(20, () => performance.now());
     if (stop) throw new Error(`Continue stopped in the bench: ${stop.text}`);
+    // What logpoints wrote goes, as the worker sends it every 100 ms (each turn is 20 ms).
+    s.breakpoints.takeLogs();
     return (s.trainer.stepCount - from) / ((performance.now() - t0) / 1000);
   };
   for (const s of [bare, armed]) { if (s.startContinue()) throw new Error('nothing to continue'); rate(s); }

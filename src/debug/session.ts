@@ -9,7 +9,7 @@
  * messages alone.
  */
 import {
-  BreakpointEvent, CapabilitiesEvent, ContinuedEvent, DebugSession, InitializedEvent, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Source, StackFrame,
+  BreakpointEvent, CapabilitiesEvent, ContinuedEvent, InvalidatedEvent, DebugSession, InitializedEvent, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Source, StackFrame,
   StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -19,10 +19,11 @@ import { renderExplanation } from '../cli/explanation';
 import type { TrainingAction } from '../protocol';
 import type { TrainingFrame } from '../session/views';
 import type { DebugClaim, Run } from '../run/run';
-import type { BreakpointStatus, LogLine } from '../session/breakpointTypes';
-import { LOG_LINES_KEPT } from '../session/breakpoints';
+import { BUILTINS, type BreakpointStatus, type BuiltinKind, type LogLine } from '../session/breakpointTypes';
+import { explainBuiltin, LOG_LINES_KEPT } from '../session/breakpoints';
 import type { Stop } from '../session/training';
 import { BreakpointBook, dapId } from './breakpointBook';
+import { completions } from './completions';
 import { exceptionFilters, FILTER_KINDS } from './breakpoints';
 import { networkLines, type NetworkLines } from './positions';
 import { fmt, VariablesTree } from './variables';
@@ -70,6 +71,8 @@ export class NetworkDebugSession extends DebugSession {
   private inVSCode = false;
   /** The built-in conditions VS Code's view lists as exception filters (the run's, switched on). */
   private advertised = '';
+  /** The client takes InvalidatedEvent (VS Code does): a what-if edit refreshes the views without a stop. */
+  private invalidation = false;
   /** The client shows progress (VS Code does): a long jump reports how far it has got. */
   private progressReporting = false;
   /** The progress of the long jump under way, if one is. */
@@ -86,6 +89,7 @@ export class NetworkDebugSession extends DebugSession {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.progressReporting = args.supportsProgressReporting === true;
+    this.invalidation = args.supportsInvalidatedEvent === true;
     this.inVSCode = args.clientID === 'vscode';
     response.body = {
       supportsConfigurationDoneRequest: true,
@@ -96,6 +100,9 @@ export class NetworkDebugSession extends DebugSession {
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
+      supportsCompletionsRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsSetExpression: true,
       supportsExceptionFilterOptions: true,
       // In VS Code the filters are the built-in conditions the run has on (sent once it is known);
       // elsewhere, every one, unchecked.
@@ -161,6 +168,8 @@ export class NetworkDebugSession extends DebugSession {
         if (!this.configured) return;
         // Variables references belong to one stop: VS Code asks for scopes again after each.
         this.tree?.reset();
+        // Set Value is not a stop: the run is where it was, its numbers changed; the views refresh.
+        if (stop.reason === 'set' && this.invalidation) { this.post(new InvalidatedEvent(['variables', 'stacks'], THREAD)); return; }
         this.post(this.stoppedEvent(stop));
         // The Debug Console says why, as a program's output would.
         if (stop.reason !== 'step') this.post(new OutputEvent(`${stop.text}\n`, 'console'));
@@ -503,6 +512,55 @@ export class NetworkDebugSession extends DebugSession {
     if (args.value.trim() === '' || !Number.isFinite(value)) { this.sendErrorResponse(response, { id: 6, format: `'${args.value}' is not a number`, showUser: true }); return; }
     await this.answer(response, async () => {
       await this.run!.setParameter(index, value);
+      response.body = { value: fmt(value) };
+    });
+  }
+
+  /**
+   * VS Code's exception widget for a stop by a built-in condition (or the divergence rule): which
+   * fired, with its evidence (the first value that stopped being finite, where it came from, and for
+   * which sample; the dead unit; the two losses), and what the condition means.
+   */
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const run = this.run;
+    const stop = run?.lastStop;
+    const hit = stop?.reason === 'breakpoint' ? stop.hits.find((h) => (FILTER_KINDS as readonly string[]).includes(h.id)) : undefined;
+    if (!run || !stop || (!hit && stop.reason !== 'diverged')) {
+      this.sendErrorResponse(response, { id: 12, format: 'the run did not stop on a built-in condition' });
+      return;
+    }
+    const kind = hit?.id as BuiltinKind | undefined;
+    response.body = {
+      exceptionId: kind ? BUILTINS[kind].title : 'Diverged',
+      description: hit ? `${hit.description} (step ${stop.step})` : stop.text,
+      breakMode: 'always',
+      details: {
+        typeName: kind ? BUILTINS[kind].title : 'Diverged',
+        message: kind ? `${BUILTINS[kind].title}: ${explainBuiltin(kind, run.builtins[kind])}` : 'a step size or the loss stopped being a finite number: the learning rate is too large',
+        stackTrace: `step ${stop.step}${stop.phase ? ` › ${stop.phase.kind}` : ''}`,
+      },
+    };
+    this.sendResponse(response);
+  }
+
+  /** The Debug Console's and the Watch view's completions: the condition language's names for this network. */
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const network = this.network;
+    // DAP does not say whether the Console or the Watch view asks: both are offered `explain`.
+    response.body = { targets: network ? completions(network, args.text, args.column) : [] };
+    this.sendResponse(response);
+  }
+
+  /** Set Value from the Watch view: an expression that names a weight or bias takes the value, as Set Value in Variables. */
+  protected override async setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): Promise<void> {
+    const run = this.run;
+    const name = args.expression.trim();
+    const index = run?.structure?.params.findIndex((p) => p.name === name) ?? -1;
+    const value = Number(args.value);
+    if (!run || index < 0) { this.sendErrorResponse(response, { id: 5, format: `only a weight or bias can be set, not '${name}'`, showUser: true }); return; }
+    if (args.value.trim() === '' || !Number.isFinite(value)) { this.sendErrorResponse(response, { id: 6, format: `'${args.value}' is not a number`, showUser: true }); return; }
+    await this.answer(response, async () => {
+      await run.setParameter(index, value);
       response.body = { value: fmt(value) };
     });
   }

@@ -371,18 +371,24 @@ export class Breakpoints {
     return hits;
   }
 
-  /** The first non-finite value among the loss, parameters, gradients and unit values, named; or null. */
+  /**
+   * The first value that is not a finite number, in the order the step computed them, named with
+   * where it came from; or null. The parameters came from the last update; then the forward pass
+   * layer by layer (a unit's value, for a sample), the loss, and the backward pass's gradients.
+   */
   private notFinite(): string | null {
     const s = this.state;
-    if (!Number.isFinite(s.scalars.loss)) return 'the loss';
-    for (let i = 0; i < s.params.length; i++) {
-      if (!Number.isFinite(s.params[i])) return this.network.parameters[i].name;
-      if (!Number.isFinite(s.gradients[i])) return `d${this.network.parameters[i].name}`;
-    }
+    const net = this.network;
+    for (let i = 0; i < s.params.length; i++) if (!Number.isFinite(s.params[i])) return `${net.parameters[i].name} (${fmt(s.params[i])}, from the last update)`;
     for (let l = 0; l < s.y.length; l++) {
       const y = s.y[l];
-      for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) return `a unit value of layer ${l + 1}`;
+      const units = net.layers[l].units;
+      for (let i = 0; i < y.length; i++) {
+        if (!Number.isFinite(y[i])) return `the value of unit ${(i % units) + 1} of layer ${l + 1} for sample ${Math.floor(i / units) + 1} (${fmt(y[i])}, in the forward pass)`;
+      }
     }
+    if (!Number.isFinite(s.scalars.loss)) return `the loss (${fmt(s.scalars.loss)})`;
+    for (let i = 0; i < s.gradients.length; i++) if (!Number.isFinite(s.gradients[i])) return `d${net.parameters[i].name} (${fmt(s.gradients[i])}, in the backward pass)`;
     return null;
   }
 

@@ -63,7 +63,7 @@ interface Case {
 
 const CASES: Case[] = [
   // A learning rate of 5 sends the dosage network's loss to Infinity, and then NaN.
-  { kind: 'nan', fires: { doc: dosage({ learningRate: 5 }), step: 106, says: /the loss is not a finite number/ }, quiet: dosage() },
+  { kind: 'nan', fires: { doc: dosage({ learningRate: 5 }), step: 106, says: /the loss \(Infinity\) is not a finite number/ }, quiet: dosage() },
   { kind: 'lossUp', fires: { doc: dosage({ learningRate: 0.5 }), step: 1, says: /the loss went up \(11\.11 -> 86\.8\)/ }, quiet: dosage({ learningRate: 0.01, maxSteps: 3000 }) },
   // Nothing trainable: the loss stays 11.11.
   { kind: 'plateau', setting: { threshold: 50 }, fires: { doc: dosage({ trainable: [], minStepSize: 0, maxSteps: 1000 }), step: 50, says: /not gone below 11\.11 for 50 steps/ }, quiet: dosage({ learningRate: 0.01, maxSteps: 500 }) },

@@ -225,6 +225,13 @@ describe('the debug adapter (DAP)', function () {
     const stopped = await stopAfter(() => dc.continueRequest({ threadId: 1 }));
     assert.equal(stopped.body.reason, 'exception');
     assert.match(stopped.body.description!, /NaN|Infinity|finite/);
+    // The exception widget: which condition, the first value that stopped being finite and where.
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.exceptionId, 'NaN or Infinity');
+    assert.equal(info.body.breakMode, 'always');
+    // b3 reached 1.5e155 at step 41: every value the step computed is a number until the squares of the residuals.
+    assert.equal(info.body.description, 'the loss (Infinity) is not a finite number (step 41)');
+    assert.match(info.body.details!.message!, /^NaN or Infinity: /);
     const bad = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'vanishing', condition: 'tiny' }] });
     assert.equal(bad.body?.breakpoints?.[0].verified, false);
   });
@@ -246,6 +253,45 @@ describe('the debug adapter (DAP)', function () {
     assert.deepEqual((await dc.variablesRequest({ variablesReference: ref })).body.variables, []);
     const again = (await dc.scopesRequest({ frameId: (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id })).body.scopes.find((s) => s.name === 'Parameters')!.variablesReference;
     await assert.rejects(dc.setVariableRequest({ variablesReference: again, name: 'b3', value: 'lots' }), /not a number/);
+  });
+
+  it('Set Value from the Watch view (setExpression) refreshes the views with an invalidated event, not a stop', async () => {
+    const program = file('setexpr.nn.json', example('dosage-b3.nn.json'));
+    const caps = await dc.initializeRequest({ adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsInvalidatedEvent: true });
+    assert.equal(caps.body?.supportsSetExpression, true);
+    const entry = dc.waitForEvent('stopped');
+    await Promise.all([dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.launchRequest({ program } as DebugProtocol.LaunchRequestArguments)]);
+    await entry;
+    const stops: DebugProtocol.Event[] = [];
+    dc.on('stopped', (e) => stops.push(e));
+    // DebugClient has no helper for it: the request as DAP writes it.
+    const setExpression = (args: DebugProtocol.SetExpressionArguments): Promise<DebugProtocol.SetExpressionResponse> => dc.send('setExpression', args) as Promise<DebugProtocol.SetExpressionResponse>;
+    const [set, invalidated] = await Promise.all([setExpression({ expression: 'b3', value: '2.61' }), dc.waitForEvent('invalidated') as Promise<DebugProtocol.InvalidatedEvent>]);
+    assert.equal(set.body.value, '2.61');
+    assert.deepEqual(invalidated.body.areas, ['variables', 'stacks']);
+    assert.equal(await value('b3'), '2.61');
+    assert.ok(Math.abs(Number(await value('db3'))) < 0.05);
+    assert.deepEqual(stops, [], 'no stop: the run is where it was');
+    await assert.rejects(setExpression({ expression: 'loss', value: '1' }), /only a weight or bias can be set, not 'loss'/);
+    await assert.rejects(setExpression({ expression: 'b3', value: 'lots' }), /not a number/);
+  });
+
+  it('completes the condition language in the Debug Console: names by prefix with the word they replace, parameters after explain', async () => {
+    const program = file('complete.nn.json', example('dosage-adam.nn.json'));
+    await launch(program);
+    const labels = async (text: string, column = text.length + 1) => (await dc.completionsRequest({ text, column })).body.targets;
+    const gradients = await labels('abs(dw');
+    assert.deepEqual(gradients.map((t) => t.label), ['dw1', 'dw2', 'dw3', 'dw4']);
+    assert.deepEqual(gradients.map((t) => [t.start, t.length]), [[5, 2], [5, 2], [5, 2], [5, 2]]);
+    assert.equal(gradients[2].detail, 'dLoss/dw3');
+    const explain = await labels('explain b');
+    assert.deepEqual(explain.map((t) => t.label), ['b1', 'b2', 'b3']);
+    const fresh = (await labels('')).map((t) => t.label);
+    for (const name of ['explain', 'loss', 'valLoss', 'norm', 'sharpness', 'W1', 'dB2', 'm', 'v', 'w1', 'db3']) assert.ok(fresh.includes(name), name);
+    // In the middle of a line: the word the cursor ends, not the line's end.
+    const middle = (await dc.completionsRequest({ text: 'los + w3', column: 4 })).body.targets;
+    assert.deepEqual(middle.map((t) => [t.label, t.start, t.length]), [['loss', 1, 3]]);
+    assert.equal((await labels('norm(W')).find((t) => t.label === 'W2')!.type, 'variable');
   });
 
   it('evaluates the condition language for Watch, and explains a derivative in the Debug Console', async () => {

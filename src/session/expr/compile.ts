@@ -79,6 +79,8 @@ const SCALARS = ['step', 'loss', 'stepSize', 'learningRate', 'epoch', 'batch', '
 const INSTRUMENTS = ['gradientNorm', 'updateRatio', 'distance', 'deadShare', 'saturatedShare', 'sharpness'] as const;
 const SCALAR_FUNCTIONS = ['abs', 'sqrt', 'exp', 'log', 'isfinite', 'min', 'max'] as const;
 const AGGREGATES = ['norm', 'mean', 'sum', 'max', 'min'] as const;
+/** Every function of the language, each once (for completion). */
+export const EXPRESSION_FUNCTIONS: readonly string[] = [...new Set([...SCALAR_FUNCTIONS, ...AGGREGATES])];
 
 /** Every name a condition may use for `network`, for suggestions and completion. */
 export function knownNames(network: Network): string[] {

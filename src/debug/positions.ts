@@ -5,6 +5,7 @@
  */
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { Network } from '../core';
+import type { Phase } from '../session/stepper';
 
 export interface NetworkLines {
   /** The line of each layer's object (`layers[l]`), by layer from 0. */
@@ -14,6 +15,8 @@ export interface NetworkLines {
    * breakpoint there stops after each step, as a layer's line would stop in its phase).
    */
   training: number[];
+  /** The line of `"loss"` (the step's loss phase), or null when the file leaves it out. */
+  loss: number | null;
   /** Each parameter's number in the text (undefined where `init` made it): its line, column and length. */
   parameters: ({ line: number; column: number; offset: number; length: number } | undefined)[];
 }
@@ -48,7 +51,8 @@ export function networkLines(text: string, network: Network): NetworkLines {
   if (settings?.parent) training.add(lineOf(starts, settings.parent.offset));
   const rate = tree && findNodeAtLocation(tree, ['training', 'learningRate']);
   if (rate?.parent) training.add(lineOf(starts, rate.parent.offset));
-  return { layers, training: [...training], parameters };
+  const loss = tree && findNodeAtLocation(tree, ['loss']);
+  return { layers, training: [...training], loss: loss?.parent ? lineOf(starts, loss.parent.offset) : null, parameters };
 }
 
 /** The parameters (by index) whose numbers are written on `line`. */
@@ -56,4 +60,25 @@ export function parametersOnLine(lines: NetworkLines, line: number): number[] {
   const found: number[] = [];
   lines.parameters.forEach((p, i) => { if (p?.line === line) found.push(i); });
   return found;
+}
+
+/**
+ * The phases of a step written on `line`, by the file's lines: a layer's line is its forward and its
+ * backward phase, the loss line the loss, the training line the update.
+ */
+export function phasesOnLine(lines: NetworkLines, line: number): Phase[] {
+  const phases: Phase[] = [];
+  lines.layers.forEach((l, k) => { if (l === line) phases.push({ kind: 'forward', layer: k + 1 }, { kind: 'backward', layer: k + 1 }); });
+  if (lines.loss === line) phases.push({ kind: 'loss' });
+  if (lines.training.includes(line)) phases.push({ kind: 'update' });
+  return phases;
+}
+
+/** Where a phase is written: its layer's line, the loss line, the training line (from 0). */
+export function lineOfPhase(lines: NetworkLines, phase: Phase): number {
+  switch (phase.kind) {
+    case 'forward': case 'backward': return lines.layers[phase.layer - 1] ?? 0;
+    case 'loss': return lines.loss ?? lines.layers[lines.layers.length - 1] ?? 0;
+    case 'update': return lines.training[0] ?? 0;
+  }
 }

@@ -25,7 +25,8 @@ import type { Stop } from '../session/training';
 import { BreakpointBook, dapId } from './breakpointBook';
 import { completions } from './completions';
 import { exceptionFilters, FILTER_KINDS } from './breakpoints';
-import { networkLines, type NetworkLines } from './positions';
+import { lineOfPhase, networkLines, type NetworkLines, phasesOnLine } from './positions';
+import { describePhase, type Phase, phasesOf, samePhase } from '../session/stepper';
 import { fmt, VariablesTree } from './variables';
 
 /** Where the adapter gets a file's run: the extension's runs of open documents, or a test's own. */
@@ -110,7 +111,10 @@ export class NetworkDebugSession extends DebugSession {
       supportsDataBreakpoints: true,
       supportsSetVariable: true,
       supportsEvaluateForHovers: true,
-      supportsGotoTargetsRequest: false,
+      supportsGotoTargetsRequest: true,
+      supportsStepInTargetsRequest: true,
+      supportsRestartFrame: true,
+      supportsCancelRequest: true,
       supportsValueFormattingOptions: false,
     };
     this.sendResponse(response);
@@ -228,7 +232,8 @@ export class NetworkDebugSession extends DebugSession {
       this.progress = { id: `backprop-${++this.progressCount}`, percent };
       const start = new ProgressStartEvent(this.progress.id, a.label) as DebugProtocol.ProgressStartEvent;
       start.body.percentage = percent;
-      start.body.cancellable = false;
+      // Cancel (VS Code's progress notification) stops the jump where Pause would.
+      start.body.cancellable = true;
       this.sendEvent(start);
     } else if (percent !== this.progress.percent) {
       this.progress.percent = percent;
@@ -337,7 +342,63 @@ export class NetworkDebugSession extends DebugSession {
   protected override pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> { return this.control(response, 'pause'); }
   /** Step Over: one whole step (inside a step, the next phase, as a debugger goes to the next line of the function it is in). */
   protected override nextRequest(response: DebugProtocol.NextResponse): Promise<void> { return this.control(response, 'step'); }
-  protected override stepInRequest(response: DebugProtocol.StepInResponse): Promise<void> { return this.control(response, 'stepInto'); }
+  /** Step Into, or (Step Into Target) straight to the phase picked. */
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
+    if (args.targetId === undefined) return this.control(response, 'stepInto');
+    return this.toPhase(response, this.phaseById(args.targetId));
+  }
+
+  /** The phase numbered `id` (from 1, in Step Into's order), or undefined. */
+  private phaseById(id: number): Phase | undefined {
+    return this.network ? phasesOf(this.network)[id - 1] : undefined;
+  }
+
+  /** To a phase of the step shown (null: the step's start). */
+  private toPhase(response: DebugProtocol.Response, phase: Phase | null | undefined): Promise<void> {
+    const run = this.run;
+    if (!run) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return Promise.resolve(); }
+    if (phase === undefined) { this.sendErrorResponse(response, { id: 13, format: 'no such phase in this network\'s step' }); return Promise.resolve(); }
+    return this.answer(response, () => run.goToPhase(phase));
+  }
+
+  /** Step Into Target: the phases still ahead in the step shown, each straight to. */
+  protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse): void {
+    const network = this.network;
+    const current = this.run?.frame?.phase ?? null;
+    const phases = network ? phasesOf(network) : [];
+    const from = current === null ? 0 : phases.findIndex((p) => samePhase(p, current)) + 1;
+    response.body = { targets: phases.slice(from).map((p, k) => ({ id: from + k + 1, label: describePhase(p), ...(this.lines ? { line: this.convertDebuggerLineToClient(lineOfPhase(this.lines, p) + 1) } : {}) })) };
+    this.sendResponse(response);
+  }
+
+  /** Restart Frame on a phase's frame: back to the start of the step (the phases changed nothing). */
+  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {
+    if (args.frameId !== PHASE_FRAME) { this.sendErrorResponse(response, { id: 14, format: 'only a phase of a step can be restarted: Step Back goes back a whole step' }); return Promise.resolve(); }
+    return this.toPhase(response, null);
+  }
+
+  /** Jump to Cursor: on a layer's line its forward and backward phases, the loss line the loss, the training line the update. */
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    const lines = this.lines;
+    const network = this.network;
+    const sameFile = args.source.path !== undefined && path.resolve(args.source.path) === this.program;
+    const on = lines && network && sameFile ? phasesOnLine(lines, this.convertClientLineToDebugger(args.line) - 1) : [];
+    const all = network ? phasesOf(network) : [];
+    response.body = { targets: on.map((p) => ({ id: all.findIndex((q) => samePhase(q, p)) + 1, label: describePhase(p), line: args.line })) };
+    this.sendResponse(response);
+  }
+
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): Promise<void> {
+    return this.toPhase(response, this.phaseById(args.targetId));
+  }
+
+  /** Cancel a long jump (Go to Step, Step Back, Reverse Continue) from VS Code's progress: stopped as Pause stops it. */
+  protected override async cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): Promise<void> {
+    const run = this.run;
+    const jump = run?.frame?.running && run.frame.activity?.kind !== 'continue';
+    if (run && jump && (args.progressId === undefined || args.progressId === this.progress?.id)) await run.control('pause');
+    this.sendResponse(response);
+  }
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): Promise<void> { return this.control(response, 'stepOut'); }
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): Promise<void> { return this.control(response, 'stepBack'); }
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): Promise<void> { return this.control(response, 'reverseContinue'); }
@@ -476,12 +537,15 @@ export class NetworkDebugSession extends DebugSession {
     if (frame) {
       const phase = frame.phase;
       if (phase) {
-        const layer = 'layer' in phase ? phase.layer : phase.kind === 'loss' ? this.network?.layers.length ?? 1 : 1;
-        const words = phase.kind === 'update' ? 'update' : phase.kind === 'loss' ? 'loss' : `${phase.kind} › layer ${layer}`;
-        const f = new StackFrame(PHASE_FRAME, `step ${frame.step} › ${words}`, source, line(this.lines?.layers[layer - 1]), 1);
+        const words = phase.kind === 'update' ? 'update' : phase.kind === 'loss' ? 'loss' : `${phase.kind} › layer ${phase.layer}`;
+        // The phase's own line: its layer's, the loss line, the training line. Restart Frame goes back to the step's start.
+        const f = new StackFrame(PHASE_FRAME, `step ${frame.step} › ${words}`, source, line(this.lines ? lineOfPhase(this.lines, phase) : 0), 1) as DebugProtocol.StackFrame;
+        f.canRestart = true;
         frames.push(f);
       }
-      frames.push(new StackFrame(STEP_FRAME, `step ${frame.step}`, source, line(0), 1));
+      const top = new StackFrame(STEP_FRAME, `step ${frame.step}`, source, line(0), 1) as DebugProtocol.StackFrame;
+      top.canRestart = false;
+      frames.push(top);
     }
     response.body = { stackFrames: frames, totalFrames: frames.length };
     this.sendResponse(response);

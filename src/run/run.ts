@@ -14,6 +14,7 @@ import type { TrainingAction } from '../protocol';
 import type { ControlTiming, NetworkStructure, TrainingFrame, UnitView, ExplanationView } from '../session/views';
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings, LogLine } from '../session/breakpointTypes';
 import { defaultBuiltins } from '../session/breakpointTypes';
+import type { Phase } from '../session/stepper';
 import type { Stop } from '../session/training';
 import { type TrainingWorker, WorkerError, type WorkerLink } from '../training/client';
 import type { Explained, Reply, UpdateReply } from '../training/protocol';
@@ -304,6 +305,11 @@ export class Run {
   /** Go to Step: its stop if it ended at once, null when it goes on in slices (its stop is an event). */
   async goTo(step: number, timing?: ControlTiming): Promise<Stop | null> {
     return (await this.settled()) ? this.link.request('goTo', { step, timing }) : null;
+  }
+
+  /** To a phase of the step shown (null: the step's start), without training ahead. */
+  async goToPhase(phase: Phase | null): Promise<Stop | null> {
+    return (await this.settled()) ? this.link.request('goToPhase', { phase }) : null;
   }
 
   async setBreakpoints(specs: BreakpointSpec[], builtins: BuiltinSettings = this.builtins): Promise<BreakpointStatus[]> {

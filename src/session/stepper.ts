@@ -49,3 +49,16 @@ export function progressOf(network: Network, phase: Phase | null): { unitsThroug
     case 'update': return { unitsThrough: layers, gradientsFrom: 1 };
   }
 }
+
+/** Every phase of a step, in the order Step Into walks them. */
+export function phasesOf(network: Network): Phase[] {
+  const phases: Phase[] = [];
+  for (let p = nextPhase(network, null); p !== null; p = nextPhase(network, p)) phases.push(p);
+  return phases;
+}
+
+/** Whether two phases (or step boundaries, null) are the same. */
+export function samePhase(a: Phase | null, b: Phase | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.kind === b.kind && ('layer' in a ? a.layer : 0) === ('layer' in b ? b.layer : 0);
+}

@@ -20,7 +20,7 @@ import { Breakpoints } from './breakpoints';
 import type { BreakpointHit, BreakpointSpec, BreakpointStatus, BuiltinSettings } from './breakpointTypes';
 import { compileExpression, emptyScalars, type ExprState, type Scalars } from './expr/compile';
 import { readScalars } from './scalars';
-import { describePhase, nextPhase, type Phase } from './stepper';
+import { describePhase, nextPhase, type Phase, phasesOf, samePhase } from './stepper';
 import { Timeline } from './timeline';
 /** Why the run is where it is. */
 export type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'converged' | 'max-steps' | 'diverged' | 'goto' | 'reverse' | 'reset' | 'set';
@@ -173,6 +173,19 @@ export class TrainingSession {
       return this.stop('step');
     }
     return this.oneStep();
+  }
+
+  /**
+   * Straight to `phase` of the step shown (null: its start, before any phase), in either direction:
+   * the phases only say how far the step has got (its numbers are computed on entering it), so
+   * nothing trains ahead. What Step Into Target, Restart Frame and Jump to Cursor do.
+   */
+  goToPhase(phase: Phase | null): Stop {
+    this.endMotion();
+    if (phase !== null && !phasesOf(this.network).some((p) => samePhase(p, phase))) throw new RangeError(`this network's step has no phase ${JSON.stringify(phase)}`);
+    if (this.phase === null && phase !== null) this.trainer.evaluate();
+    this.phase = phase;
+    return this.stop('step');
   }
 
   /** Step Out: finishes the step Step Into is inside (a whole step at a boundary). */

@@ -9,6 +9,7 @@ export type { Explained };
 import type { BreakpointSpec, BreakpointStatus, BuiltinSettings, LogLine } from '../session/breakpointTypes';
 import type { LayerStats } from '../session/inspect';
 import type { Stop } from '../session/training';
+import type { Phase } from '../session/stepper';
 import type { ChartData, ChartRequest } from '../session/chartTypes';
 import type { AnyRequest, ReplyMessage } from '../rpc';
 
@@ -35,6 +36,8 @@ export interface WorkerRequests {
   /** A control: its stop when it ended at once, null when what it started goes on (its stop comes as an event). */
   control: { params: { action: TrainingAction; timing?: ControlTiming }; reply: Stop | null };
   goTo: { params: { step: number; timing?: ControlTiming }; reply: Stop | null };
+  /** To a phase of the step shown (null: its start), in either direction: Step Into Target, Restart Frame, Jump to Cursor. */
+  goToPhase: { params: { phase: Phase | null }; reply: Stop };
   setBreakpoints: { params: { breakpoints: BreakpointSpec[]; builtins: BuiltinSettings }; reply: BreakpointStatus[] };
   explain: { params: { parameter: string }; reply: ExplanationView | null };
   unit: { params: { layer: number; unit: number }; reply: UnitView | null };

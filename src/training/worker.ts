@@ -392,6 +392,11 @@ function handle(m: ToWorker): unknown {
       if (entry.running) stopped(run, entry, entry.session.pause());
       return started(run, entry, entry.session.startGoTo(m.params.step), true, timing);
     }
+    case 'goToPhase': {
+      const entry = entryOf(run);
+      if (entry.running) stopped(run, entry, entry.session.pause());
+      return done(run, entry, entry.session.goToPhase(m.params.phase));
+    }
     case 'setBreakpoints':
       return entryOf(run).session.setBreakpoints(m.params.breakpoints, m.params.builtins);
     case 'explain': {

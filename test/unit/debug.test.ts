@@ -448,6 +448,64 @@ describe('the debug adapter (DAP)', function () {
     assert.equal(run.running, false);
   });
 
+  it('Step Into Target lists the phases ahead and goes straight to one; Restart Frame goes back to the step\'s start; Jump to Cursor goes to a line\'s phase', async () => {
+    const text = example('dosage-all.nn.json');
+    const program = file('targets.nn.json', text);
+    await launch(program);
+    const lines = text.split('\n');
+    const lineOf = (needle: string): number => lines.findIndex((l) => l.includes(needle)) + 1;
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    const targets = (await dc.stepInTargetsRequest({ frameId: frames[0].id })).body.targets;
+    assert.deepEqual(targets.map((t) => t.label), [
+      'the forward pass, layer 1', 'the forward pass, layer 2', 'the loss', 'the backward pass, layer 2', 'the backward pass, layer 1', 'the update',
+    ]);
+    assert.deepEqual(targets.map((t) => t.line), [lineOf('"softplus"'), lineOf('"identity"'), lineOf('"loss"'), lineOf('"identity"'), lineOf('"softplus"'), lineOf('"training"')]);
+    // Straight to the backward pass of layer 2: one stop, nothing trained.
+    const into = await stopAfter(() => dc.stepInRequest({ threadId: 1, targetId: targets[3].id }));
+    assert.equal(into.body.reason, 'step');
+    let stack = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.deepEqual(stack.map((f) => [f.name, f.line, f.canRestart]), [['step 0 › backward › layer 2', lineOf('"identity"'), true], ['step 0', 1, false]]);
+    assert.equal(await value('step'), '0');
+    // What is left ahead: the backward pass of layer 1 and the update.
+    assert.deepEqual((await dc.stepInTargetsRequest({ frameId: stack[0].id })).body.targets.map((t) => t.label), ['the backward pass, layer 1', 'the update']);
+    // Restart Frame: back to the step's start, the phase frame gone.
+    await stopAfter(() => dc.restartFrameRequest({ frameId: stack[0].id }));
+    stack = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.deepEqual(stack.map((f) => f.name), ['step 0']);
+    await assert.rejects(dc.restartFrameRequest({ frameId: stack[0].id }), /only a phase of a step can be restarted/);
+    // Jump to Cursor on the loss line, then on the first layer's line (its two phases).
+    const onLoss = (await dc.gotoTargetsRequest({ source: { path: program }, line: lineOf('"loss"') })).body.targets;
+    assert.deepEqual(onLoss.map((t) => t.label), ['the loss']);
+    await stopAfter(() => dc.gotoRequest({ threadId: 1, targetId: onLoss[0].id }));
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'step 0 › loss');
+    const onLayer = (await dc.gotoTargetsRequest({ source: { path: program }, line: lineOf('"softplus"') })).body.targets;
+    assert.deepEqual(onLayer.map((t) => t.label), ['the forward pass, layer 1', 'the backward pass, layer 1']);
+    await stopAfter(() => dc.gotoRequest({ threadId: 1, targetId: onLayer[0].id }));
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'step 0 › forward › layer 1');
+    assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: program }, line: lineOf('"data"') })).body.targets, []);
+    // Step Out from there finishes the step: the numbers of one step, as ever.
+    await stopAfter(() => dc.stepOutRequest({ threadId: 1 }));
+    assert.deepEqual((await variables('Parameters')).map((v) => v.value), trained(text, 1).map(fmt));
+  });
+
+  it('Cancel on a long Go to Step stops it where Pause would, and the progress says it can be cancelled', async () => {
+    const program = file('cancel.nn.json', example('dosage-all.nn.json').replace('"maxSteps": 2000', '"maxSteps": 100000000000').replace('"minStepSize": 0.0001', '"minStepSize": 0'));
+    const caps = await dc.initializeRequest({ adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
+    assert.equal(caps.body?.supportsCancelRequest, true);
+    const entry = dc.waitForEvent('stopped');
+    await Promise.all([dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.launchRequest({ program } as DebugProtocol.LaunchRequestArguments)]);
+    await entry;
+    const started = dc.waitForEvent('progressStart') as Promise<DebugProtocol.ProgressStartEvent>;
+    const stopped = dc.waitForEvent('stopped', 60_000) as Promise<DebugProtocol.StoppedEvent>;
+    await dc.customRequest('goToStep', { step: 50_000_000_000 });
+    const progress = await started;
+    assert.equal(progress.body.cancellable, true);
+    await dc.send('cancel', { progressId: progress.body.progressId });
+    await stopped;
+    const step = Number(await value('step'));
+    assert.ok(step > 0 && step < 50_000_000_000, `stopped where it got: step ${step}`);
+  });
+
   it('pages the parameters of a large network, goes to any step on request, and says in the console why it stopped', async () => {
     const big = JSON.stringify({
       inputs: Array.from({ length: 30 }, (_, k) => `x${k + 1}`), outputs: ['y'],

@@ -55,6 +55,9 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
   const editors = NetworkEditorProvider.register(context, log);
   const examples = new Examples(context.extensionUri, context.globalStorageUri);
   activateDebugger(context, editors.runs);
+  // A network file's language (nn-json) takes part in VS Code's JSON language server (schema,
+  // completion, formatting; see jsonLanguageParticipants), which starts by itself only for JSON files.
+  void vscode.extensions.getExtension('vscode.json-language-features')?.activate().then(undefined, (e: Error) => log.warn(`the JSON language features did not start: ${e.message}`));
   // The editor's list and VS Code's Breakpoints view: one set.
   context.subscriptions.push(new BreakpointSync(editors.runs, () => editors.active?.document.uri));
   const noEditor = (): Thenable<unknown> => vscode.window.showInformationMessage('Open a network in the Network Debugger first (Backprop Debugger: Open Example Network...).');

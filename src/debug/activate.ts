@@ -117,7 +117,8 @@ class NumberHover implements vscode.HoverProvider {
 }
 
 export function activateDebugger(context: vscode.ExtensionContext, runs: DocumentRuns): void {
-  const selector: vscode.DocumentSelector = [{ language: 'json', pattern: '**/*.nn.json' }, { language: 'jsonc', pattern: '**/*.nn.json' }];
+  // A network file's own language; and JSON's, for one a person switched to plain JSON mode.
+  const selector: vscode.DocumentSelector = [{ language: 'nn-json' }, { language: 'json', pattern: '**/*.nn.json' }, { language: 'jsonc', pattern: '**/*.nn.json' }];
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {

@@ -8,7 +8,7 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
 
 describe('the extension manifest', () => {
   it('activates on what the extension owns, never on every JSON file', () => {
-    // Commands, the custom editor and the walkthrough activate it implicitly (VS Code 1.74 and later).
+    // Commands, the custom editor, the walkthrough and the network files' language (nn-json) activate it implicitly (VS Code 1.74 and later).
     assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.nn.json', 'onDebugResolve:backprop', 'onDebugInitialConfigurations']);
     assert.ok(manifest.engines.vscode.replace(/[^\d.]/g, '').split('.').map(Number)[1] >= 74);
   });
@@ -61,14 +61,23 @@ describe('the extension manifest', () => {
     assert.match(titles['backprop.writeParametersRounded'], /^Write Parameters to File \(Rounded to N Digits\)\.\.\.$/);
   });
 
-  it('contributes a debugger for network files, with a launch configuration and breakpoints in JSON', () => {
+  it('contributes a debugger for network files, with a launch configuration and breakpoints in network files alone', () => {
     const [debuggerContribution] = manifest.contributes.debuggers;
     assert.equal(debuggerContribution.type, 'backprop');
     assert.equal(debuggerContribution.label, 'Backprop Debugger');
     assert.deepEqual(debuggerContribution.configurationAttributes.launch.required, ['program']);
     assert.equal(debuggerContribution.initialConfigurations[0].program, '${file}');
     assert.ok(debuggerContribution.configurationSnippets.length > 0);
-    assert.deepEqual(manifest.contributes.breakpoints.map((b: { language: string }) => b.language), ['json', 'jsonc']);
+    // The gutter takes breakpoints in network files, not in package.json or settings.json.
+    assert.deepEqual(manifest.contributes.breakpoints.map((b: { language: string }) => b.language), ['nn-json']);
+    assert.deepEqual(debuggerContribution.languages, ['nn-json']);
+    // Their language is JSON to VS Code's JSON language server (the loader takes no comments), coloured by its grammar.
+    const [language] = manifest.contributes.languages;
+    assert.deepEqual([language.id, language.filenamePatterns], ['nn-json', ['*.nn.json']]);
+    assert.deepEqual(manifest.contributes.jsonLanguageParticipants, [{ languageId: 'nn-json', comments: false }]);
+    const grammar = JSON.parse(readFileSync(path.join(ROOT, manifest.contributes.grammars[0].path), 'utf8'));
+    assert.deepEqual(grammar.patterns, [{ include: 'source.json' }]);
+    assert.ok(existsSync(path.join(ROOT, language.configuration)));
     const debugActivate = readFileSync(path.join(ROOT, 'src', 'debug', 'activate.ts'), 'utf8');
     assert.match(debugActivate, /DEBUG_TYPE = 'backprop'/);
   });

@@ -24,6 +24,21 @@ describe('Backprop Debugger in VS Code', () => {
     }
   });
 
+  it('gives network files a language of their own, formatted and checked as JSON; other JSON files stay JSON', async () => {
+    const uri = scratchFile('language.nn.json', '{"name":"n","inputs":["x"],"outputs":["y"],\n"layers":[{"units":1,"activation":"identity","weights":[[1]],"biases":[0]}],"data":[{"x":1,"y":2}],"loss":"ssr","training":{"learningRate":0.1}}');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.languageId, 'nn-json');
+    await vscode.window.showTextDocument(doc);
+    // VS Code's JSON language server formats it (its language takes part in JSON's).
+    const edits = await waitFor('the JSON formatter', async () => {
+      const e = await vscode.commands.executeCommand<vscode.TextEdit[] | undefined>('vscode.executeFormatDocumentProvider', uri, { tabSize: 2, insertSpaces: true });
+      return e && e.length > 0 ? e : undefined;
+    }, 20_000);
+    assert.ok(edits.length > 0);
+    const other = await vscode.workspace.openTextDocument(scratchFile('package.json', '{ "name": "not-a-network" }'));
+    assert.equal(other.languageId, 'json', 'package.json stays JSON: no breakpoint gutter there');
+  });
+
   it('shows the schema\'s diagnostics for a broken file (unknown activation)', async () => {
     const text = readFileSync(examplePath('dosage-b3.nn.json'), 'utf8').replace('"softplus"', '"swish"');
     const uri = scratchFile('bad-activation.nn.json', text);

@@ -7,9 +7,9 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Breakpoint } from '@vscode/debugadapter';
 import { findParameter, type Network } from '../core';
-import type { BreakpointSpec, BreakpointStatus, BuiltinSettings } from '../session/breakpointTypes';
-import { exceptionSettings, functionBreakpoint, type Translated, updateBreakpoint, watchBreakpoint } from './breakpoints';
-import { type NetworkLines, parametersOnLine } from './positions';
+import { type BreakpointSpec, type BreakpointStatus, type BuiltinSettings, phaseWords } from '../session/breakpointTypes';
+import { exceptionSettings, functionBreakpoint, phaseBreakpoint, type Translated, updateBreakpoint, watchBreakpoint } from './breakpoints';
+import { type NetworkLines, parametersOnLine, phasesOnLine } from './positions';
 import { parseBreakpointName } from './breakpointNames';
 import { typedBreakpoint } from '../session/breakpointText';
 
@@ -88,11 +88,14 @@ export class BreakpointBook {
       const line = toLine(b.line);
       if (lines?.training.includes(line)) return { id, line: b.line, t: [updateBreakpoint(b.condition, b.hitCondition, `dap-line-${id}-0`, b.logMessage)] };
       const indices = lines && network ? parametersOnLine(lines, line) : [];
+      // A line that runs in the step (a layer's, the loss line) with no numbers on it: its phases.
+      const phases = lines && indices.length === 0 ? phasesOnLine(lines, line) : [];
+      if (phases.length) return { id, line: b.line, t: phases.map((p, k) => phaseBreakpoint(p, b.condition, b.hitCondition, `dap-line-${id}-${k}`, b.logMessage)) };
       // The line's trainable parameters (the others never change). A logpoint writes once, with the first one's watch.
       const trainable = indices.filter((i) => network!.training.trainable[i] === 1).map((i) => network!.parameters[i].name);
       const t: Translated[] = trainable.length
         ? (b.logMessage !== undefined ? trainable.slice(0, 1) : trainable).map((name, k) => watchOf(network, name, b.condition, b.hitCondition, `dap-line-${id}-${k}`, b.logMessage))
-        : [{ error: indices.length ? `${indices.map((i) => network!.parameters[i].name).join(', ')} ${indices.length === 1 ? 'is' : 'are'} not trainable: nothing on this line changes` : "no weight or bias is written on this line, nor the training settings: a line breakpoint watches the parameters on its line, or stops after each step's update on the training line" }];
+        : [{ error: indices.length ? `${indices.map((i) => network!.parameters[i].name).join(', ')} ${indices.length === 1 ? 'is' : 'are'} not trainable: nothing on this line changes` : 'nothing on this line runs in a step: a breakpoint goes on a layer\'s line, the "loss" line, the "training" line, or a line of weights or biases' }];
       return { id, line: b.line, t };
     });
   }
@@ -166,6 +169,7 @@ function watchOf(network: Network | undefined, name: string, condition: string |
 function lineMeaning(t: Translated[]): string {
   const specs = t.flatMap((x) => ('spec' in x ? [x.spec] : []));
   const verb = specs[0]?.logMessage !== undefined ? 'logs' : 'stops';
+  if (specs[0]?.kind === 'phase') return `${verb} at ${specs.map((s) => (s.kind === 'phase' ? phaseWords(s.phase) : '')).join(' and at ')} of each step${specs[0].expression !== undefined ? ' where the condition holds' : ''}`;
   if (specs[0]?.kind !== 'watch') return `${verb} after each step's update${specs[0]?.kind === 'condition' ? ' where the condition holds' : ''}`;
   const names = specs.map((s) => (s.kind === 'watch' ? s.parameter : '')).join(', ');
   return verb === 'logs' ? `logs (instead of stopping) when its watch on ${names} fires` : `watches ${names}`;

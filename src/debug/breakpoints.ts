@@ -8,6 +8,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { findParameter, type Network } from '../core';
 import { parseBreakpointText } from '../session/breakpointText';
+import type { Phase } from '../session/stepper';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSetting, type BuiltinSettings } from '../session/breakpointTypes';
 
 /** A DAP breakpoint's spec for the run, or why it cannot be one (an unverified breakpoint's message). */
@@ -25,6 +26,7 @@ export function functionBreakpoint(b: DebugProtocol.FunctionBreakpoint & { logMe
     case 'every': return { spec: { ...base, kind: 'condition', expression: `step % ${parsed.every} == 0 && (${condition})` } };
     case 'condition': return { spec: { ...base, kind: 'condition', expression: `(${parsed.expression}) && (${condition})` } };
     case 'watch': return { error: `a watch takes no condition: write it as 'watch ${parsed.parameter} crosses 0.5' or 'moves 0.1'` };
+    case 'phase': return { spec: { ...base, kind: 'phase', phase: parsed.phase, expression: parsed.expression !== undefined ? `(${parsed.expression}) && (${condition})` : condition } };
   }
 }
 
@@ -51,6 +53,13 @@ export function updateBreakpoint(condition: string | undefined, hitCondition: st
   const c = condition?.trim() ?? '';
   const base = { id, enabled: true, ...(hitCondition?.trim() ? { hitCondition: hitCondition.trim() } : {}), ...(logMessage !== undefined ? { logMessage } : {}) };
   return { spec: c === '' ? { ...base, kind: 'every', every: 1 } : { ...base, kind: 'condition', expression: c, whileTrue: true } };
+}
+
+/** A breakpoint on a phase's line (a layer's, the loss line): where Continue reaches that phase of a step, where the condition holds. */
+export function phaseBreakpoint(phase: Phase, condition: string | undefined, hitCondition: string | undefined, id: string, logMessage?: string): Translated {
+  const c = condition?.trim() ?? '';
+  const base = { id, enabled: true, ...(hitCondition?.trim() ? { hitCondition: hitCondition.trim() } : {}), ...(logMessage !== undefined ? { logMessage } : {}) };
+  return { spec: { ...base, kind: 'phase', phase, ...(c !== '' ? { expression: c } : {}) } };
 }
 
 /** The built-in conditions VS Code offers as exception filters (converged is the file's own stopping rule, not one of them). */

@@ -82,3 +82,8 @@ export function lineOfPhase(lines: NetworkLines, phase: Phase): number {
     case 'update': return lines.training[0] ?? 0;
   }
 }
+
+/** Whether a breakpoint on `line` can work: a layer's line, the loss or training line, or a line of trainable numbers. */
+export function takesBreakpoint(lines: NetworkLines, network: Network, line: number): boolean {
+  return phasesOnLine(lines, line).length > 0 || parametersOnLine(lines, line).some((i) => network.training.trainable[i] === 1);
+}

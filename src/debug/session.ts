@@ -25,7 +25,7 @@ import type { Stop } from '../session/training';
 import { BreakpointBook, dapId } from './breakpointBook';
 import { completions } from './completions';
 import { exceptionFilters, FILTER_KINDS } from './breakpoints';
-import { lineOfPhase, networkLines, type NetworkLines, phasesOnLine } from './positions';
+import { lineOfPhase, networkLines, type NetworkLines, phasesOnLine, takesBreakpoint } from './positions';
 import { describePhase, type Phase, phasesOf, samePhase } from '../session/stepper';
 import { fmt, VariablesTree } from './variables';
 
@@ -115,6 +115,7 @@ export class NetworkDebugSession extends DebugSession {
       supportsStepInTargetsRequest: true,
       supportsRestartFrame: true,
       supportsCancelRequest: true,
+      supportsBreakpointLocationsRequest: true,
       supportsValueFormattingOptions: false,
     };
     this.sendResponse(response);
@@ -493,6 +494,21 @@ export class NetworkDebugSession extends DebugSession {
     }
     this.book.setLines(args.breakpoints ?? [], (line: number) => this.convertClientLineToDebugger(line) - 1, this.lines, this.network);
     response.body = { breakpoints: this.book.lineVerdicts(await this.sendBreakpoints()) };
+    this.sendResponse(response);
+  }
+
+  /** The lines of the network file that take a breakpoint (VS Code offers only those): layers, loss, training, trainable numbers. */
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    const lines = this.lines;
+    const network = this.network;
+    const sameFile = args.source.path !== undefined && path.resolve(args.source.path) === this.program;
+    const breakpoints: DebugProtocol.BreakpointLocation[] = [];
+    if (lines && network && sameFile) {
+      for (let line = args.line; line <= (args.endLine ?? args.line); line++) {
+        if (takesBreakpoint(lines, network, this.convertClientLineToDebugger(line) - 1)) breakpoints.push({ line });
+      }
+    }
+    response.body = { breakpoints };
     this.sendResponse(response);
   }
 

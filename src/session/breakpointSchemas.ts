@@ -18,6 +18,16 @@ export const BreakpointSpecSchema = v.variant('kind', [
   v.strictObject({ ...common, kind: v.literal('condition'), expression: v.pipe(v.string(), v.maxLength(1000)), whileTrue: v.optional(v.boolean()) }),
   /** A data breakpoint on one parameter: it changes sign, crosses `value`, or moves by more than `value` in one step. */
   v.strictObject({ ...common, kind: v.literal('watch'), parameter: v.pipe(v.string(), v.regex(/^[wb][1-9][0-9]{0,8}$/)), watch: v.picklist(['sign', 'cross', 'move']), value: v.optional(v.pipe(v.number(), v.finite())) }),
+  /** A phase of each step (`at forward 2`, `at loss if loss < 0.5`). */
+  v.strictObject({
+    ...common,
+    kind: v.literal('phase'),
+    phase: v.variant('kind', [
+      v.strictObject({ kind: v.picklist(['forward', 'backward']), layer: count }),
+      v.strictObject({ kind: v.picklist(['loss', 'update']) }),
+    ]),
+    expression: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+  }),
 ]);
 
 const threshold = v.optional(v.pipe(v.number(), v.finite()));

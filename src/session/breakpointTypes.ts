@@ -4,6 +4,12 @@
  * breakpoints.ts, which runs in the worker.
  */
 import { plural } from '../core/numbers';
+import type { Phase } from './stepper';
+
+/** A phase as a breakpoint names it: `forward 2`, `loss`, `backward 1`, `update`. */
+export function phaseWords(phase: Phase): string {
+  return 'layer' in phase ? `${phase.kind} ${phase.layer}` : phase.kind;
+}
 
 /**
  * A breakpoint of the person's: at a step, every N steps, on a condition, or on a watched
@@ -31,6 +37,12 @@ export type BreakpointSpec = {
   | { kind: 'condition'; expression: string; whileTrue?: boolean }
   /** A data breakpoint on one parameter: it changes sign, crosses `value`, or moves by more than `value` in one step. */
   | { kind: 'watch'; parameter: string; watch: 'sign' | 'cross' | 'move'; value?: number }
+  /**
+   * A phase of each step (a layer's line, the loss line): stops when Continue reaches it, inside the
+   * step, as Step Into shows it (typed `at forward 2`, `at loss if loss < 0.5`); with `expression`,
+   * only where it holds.
+   */
+  | { kind: 'phase'; phase: Phase; expression?: string }
 );
 
 export type BreakpointKind = BreakpointSpec['kind'];
@@ -123,5 +135,6 @@ export function describeBreakpoint(b: BreakpointSpec): string {
     case 'condition': return b.whileTrue ? `while ${b.expression}` : b.expression;
     case 'watch':
       return b.watch === 'sign' ? `${b.parameter} changes sign` : b.watch === 'cross' ? `${b.parameter} crosses ${b.value}` : `${b.parameter} moves by more than ${b.value}`;
+    case 'phase': return `at ${phaseWords(b.phase)}${b.expression !== undefined ? ` if ${b.expression}` : ''}`;
   }
 }

@@ -14,8 +14,9 @@ import { findParameter, formatNumber, type Network, plural } from '../core';
 import { compileExpression, type Compiled, type ExprState, truthy } from './expr/compile';
 import { ExpressionError } from './expr/parse';
 import { isDead, isSaturated } from './inspect';
-import { BUILTIN_KINDS, BUILTINS, type BreakpointHit, type BreakpointSpec, type BreakpointStatus, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint, type LogLine } from './breakpointTypes';
+import { BUILTIN_KINDS, BUILTINS, type BreakpointHit, type BreakpointSpec, type BreakpointStatus, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint, type LogLine, phaseWords } from './breakpointTypes';
 import { compileLogMessage } from './logMessage';
+import { type Phase, phasesOf, samePhase } from './stepper';
 import type { BreakpointsView } from '../protocol';
 
 type HitTest = (hits: number) => boolean;
@@ -37,6 +38,8 @@ interface Armed {
   holds?(): boolean;
   /** A logpoint: its message at the state now (it writes this instead of breaking). */
   log?(): string;
+  /** A phase breakpoint: checked where Continue reaches that phase of a step (checkPhase), not after steps. */
+  phase?: Phase;
 }
 
 /** At most this many logpoint lines wait between two takeLogs(); past it, they are counted, not kept. */
@@ -58,6 +61,8 @@ export function parseHitCondition(text: string | undefined): HitTest | string {
 
 export class Breakpoints {
   private armed: Armed[] = [];
+  /** The phase breakpoints, checked where Continue reaches their phase of a step (see checkPhase). */
+  private phased: Armed[] = [];
   private builtins: BuiltinSettings = defaultBuiltins();
   private readonly builtinHits = new Map<BuiltinKind, number>();
   private statuses: BreakpointStatus[] = [];
@@ -97,15 +102,17 @@ export class Breakpoints {
 
   /** Sets the breakpoints and the built-in conditions; returns each breakpoint's status. */
   set(specs: readonly BreakpointSpec[], builtins: BuiltinSettings = this.builtins): BreakpointStatus[] {
-    const previousHits = new Map(this.armed.map((a) => [a.spec.id, a.hits]));
+    const previousHits = new Map([...this.armed, ...this.phased].map((a) => [a.spec.id, a.hits]));
     this.armed = [];
+    this.phased = [];
     this.statuses = specs.map((spec) => {
       const hits = previousHits.get(spec.id) ?? 0;
       try {
         const armed = this.arm(spec);
         armed.hits = hits;
-        // A search of the past (Reverse Continue) replays steps already logged: logpoints stay out of it.
-        if (spec.enabled && !(armed.log && this.options.everyHit)) this.armed.push(armed);
+        // A search of the past (Reverse Continue) replays steps already logged, at step boundaries:
+        // logpoints and phase breakpoints stay out of it.
+        if (spec.enabled && !((armed.log || armed.phase) && this.options.everyHit)) (armed.phase ? this.phased : this.armed).push(armed);
         return { id: spec.id, verified: true, hits };
       } catch (e) {
         if (e instanceof ExpressionError) return { id: spec.id, verified: false, message: e.describe(), column: e.column, hits };
@@ -129,15 +136,15 @@ export class Breakpoints {
     this.needsEvaluation = this.armed.some((a) => a.needsEvaluation) || builtinOn;
     // Overfit and Overtraining read the validation loss each step (a file without a validation set has none to read).
     const validating = this.network.validation !== null && (builtins.overfit.enabled || builtins.overtraining.enabled);
-    this.needsValidation = this.armed.some((a) => a.needsValidation) || validating;
+    this.needsValidation = [...this.armed, ...this.phased].some((a) => a.needsValidation) || validating;
     // Overtraining counts epochs.
-    this.needsTraining = this.armed.some((a) => a.needsTraining) || builtins.overtraining.enabled;
+    this.needsTraining = [...this.armed, ...this.phased].some((a) => a.needsTraining) || builtins.overtraining.enabled;
     return this.statuses.map((s) => ({ ...s }));
   }
 
   /** Each breakpoint's status, hit counts as of now. */
   status(): BreakpointStatus[] {
-    const hits = new Map(this.armed.map((a) => [a.spec.id, a.hits]));
+    const hits = new Map([...this.armed, ...this.phased].map((a) => [a.spec.id, a.hits]));
     return this.statuses.map((s) => ({ ...s, hits: hits.get(s.id) ?? s.hits }));
   }
 
@@ -156,7 +163,7 @@ export class Breakpoints {
 
   /** Resets every hit count (Restart). */
   resetHits(): void {
-    for (const a of this.armed) a.hits = 0;
+    for (const a of [...this.armed, ...this.phased]) a.hits = 0;
     this.statuses = this.statuses.map((s) => ({ ...s, hits: 0 }));
     this.builtinHits.clear();
   }
@@ -200,6 +207,28 @@ export class Breakpoints {
     return hits;
   }
 
+  /** Whether a phase breakpoint is set: Continue then looks at each phase of each step. */
+  get hasPhases(): boolean {
+    return this.phased.length > 0;
+  }
+
+  /**
+   * The phase breakpoints of `phase` that fire at the state now (the step's parameters before its
+   * update, evaluated): what breaks, or null; a logpoint among them writes instead.
+   */
+  checkPhase(phase: Phase): BreakpointHit[] | null {
+    let hits: BreakpointHit[] | null = null;
+    for (let i = 0; i < this.phased.length; i++) {
+      const a = this.phased[i];
+      if (!samePhase(a.phase!, phase) || !a.fires()) continue;
+      a.hits++;
+      if (!a.breaks(a.hits)) continue;
+      if (a.log) this.write(a.spec.id, a.log());
+      else (hits ??= []).push({ id: a.spec.id, description: a.describe() });
+    }
+    return hits;
+  }
+
   /** What logpoints wrote since the last call (in step order), and how many lines past LOG_LINES_KEPT were dropped. */
   takeLogs(): { lines: LogLine[]; dropped: number } | null {
     if (this.logs.length === 0 && this.logsDropped === 0) return null;
@@ -227,6 +256,8 @@ export class Breakpoints {
       if (e instanceof ExpressionError) throw new BreakpointError(`log message, ${e.describe()}`);
       throw e;
     }
+    const early = armed.phase ? notYetComputed(this.network, message.names, armed.phase) : null;
+    if (early) throw new BreakpointError(`log message: ${early}`);
     return {
       ...armed,
       log: message.render,
@@ -266,6 +297,23 @@ export class Breakpoints {
           // While true: every step it holds. Otherwise: when it becomes true (false at the state before).
           fires: spec.whileTrue ? holds : () => { const now = holds(); const became = now && !before; before = now; return became; },
           describe: () => `breakpoint \`${spec.whileTrue ? `while ${spec.expression}` : spec.expression}\` hit`,
+        };
+      }
+      case 'phase': {
+        const phase = spec.phase;
+        if (!phasesOf(this.network).some((p) => samePhase(p, phase))) throw new BreakpointError(`this network's step has no ${phaseWords(phase)} (it has ${this.network.layers.length} layer${this.network.layers.length === 1 ? '' : 's'})`);
+        const compiled = spec.expression !== undefined ? compileExpression(spec.expression, this.network, this.state) : null;
+        if (compiled) {
+          const early = notYetComputed(this.network, compiled.names, phase);
+          if (early) throw new BreakpointError(early);
+        }
+        return {
+          ...base,
+          phase,
+          needsValidation: compiled?.needsValidation ?? false,
+          needsTraining: compiled?.needsTraining ?? false,
+          fires: compiled ? () => truthy(compiled.evaluate()) : () => true,
+          describe: () => `breakpoint \`${describeBreakpoint(spec)}\` hit`,
         };
       }
       case 'watch': {
@@ -494,4 +542,31 @@ export function breakpointsView(specs: BreakpointSpec[], builtins: BuiltinSettin
     labels: Object.fromEntries(specs.map((s) => [s.id, describeBreakpoint(s)])),
     catalog: BUILTIN_KINDS.map((kind) => ({ kind, info: BUILTINS[kind], explains: explainBuiltin(kind, builtins[kind]) })),
   };
+}
+
+/**
+ * Why a condition or a log message on a phase names a value the step has not computed by then, or
+ * null: the loss is computed in the loss phase, a layer's gradients in its backward phase, a layer's
+ * unit values in its forward phase (the parameters, and the scalars of the step before, are there
+ * from the start).
+ */
+function notYetComputed(network: Network, names: readonly string[], phase: Phase): string | null {
+  const layers = network.layers.length;
+  const order = (p: Phase): number => phasesOf(network).findIndex((q) => samePhase(q, p));
+  const at = order(phase);
+  const where = `at ${phaseWords(phase)}`;
+  for (const name of names) {
+    if (name === 'loss' && at < order({ kind: 'loss' })) return `${where} the loss is not computed yet: it is, from the loss phase on (at loss)`;
+    const gradient = /^d([wb][1-9]\d*)$/.exec(name);
+    const group = /^(d?)([WBXY])([1-9]\d*)(?:\[\d+\])?$/.exec(name);
+    let layer = 0;
+    let kind: 'gradient' | 'units' | null = null;
+    if (gradient) { layer = findParameter(network, gradient[1])?.layer ?? 0; kind = 'gradient'; }
+    else if (group && group[1] === 'd') { layer = Number(group[3]); kind = 'gradient'; }
+    else if (group && (group[2] === 'X' || group[2] === 'Y')) { layer = Number(group[3]); kind = 'units'; }
+    else if (['gradientNorm', 'updateRatio', 'sharpness'].includes(name)) { layer = 1; kind = 'gradient'; }
+    if (kind === 'gradient' && layer >= 1 && layer <= layers && at < order({ kind: 'backward', layer })) return `${where} ${name} is not computed yet: the backward pass reaches layer ${layer} later (at backward ${layer})`;
+    if (kind === 'units' && layer >= 1 && layer <= layers && at < order({ kind: 'forward', layer })) return `${where} ${name} is not computed yet: the forward pass reaches layer ${layer} later (at forward ${layer})`;
+  }
+  return null;
 }

@@ -14,6 +14,8 @@ export interface LogMessage {
   readonly needsEvaluation: boolean;
   readonly needsValidation: boolean;
   readonly needsTraining: boolean;
+  /** The names its parts read. */
+  readonly names: readonly string[];
 }
 
 /** Compiles `message`; throws an ExpressionError whose column is the column in the whole message. */
@@ -51,5 +53,6 @@ export function compileLogMessage(message: string, network: Network, state: Expr
     needsEvaluation: parts.some((p) => p.needsEvaluation),
     needsValidation: parts.some((p) => p.needsValidation),
     needsTraining: parts.some((p) => p.needsTraining),
+    names: parts.flatMap((p) => p.names),
   };
 }

@@ -234,10 +234,10 @@ export class TrainingSession {
   }
 
   /** The scalars at the state now, evaluating it when the breakpoints (or `all`: a person's question) read what needs it. */
-  private refreshScalars(size: number, all = false): void {
+  private refreshScalars(size: number, all = false, evaluated = false): void {
     const bp = this.breakpoints;
-    // The needs as two flags, not an object: this runs after every step of Continue.
-    readScalars(this.trainer, this.scalars, size, all || bp.needsEvaluation, (all && this.network.validation !== null) || bp.needsValidation, all || bp.needsTraining);
+    // The needs as flags, not an object: this runs after every step of Continue.
+    readScalars(this.trainer, this.scalars, size, all || evaluated || bp.needsEvaluation, (all && this.network.validation !== null) || bp.needsValidation, all || bp.needsTraining);
   }
 
   // ---- motions ----------------------------------------------------------------------------------
@@ -257,6 +257,9 @@ export class TrainingSession {
     this.stopReason = null;
     const max = this.network.training.maxSteps;
     if (this.phase !== null) {
+      // A phase breakpoint further on in this step comes first.
+      const inStep = this.breakpoints.hasPhases ? this.phaseStop(this.phase) : null;
+      if (inStep) return inStep;
       this.primeBreakpoints();
       this.phase = null;
       const stop = this.takeStep(max);
@@ -298,9 +301,30 @@ export class TrainingSession {
   /** `chunk` steps of Continue; the stop if one ends it. */
   private continueChunk(chunk: number): Stop | null {
     const max = this.network.training.maxSteps;
+    const phases = this.breakpoints.hasPhases;
     for (let i = 0; i < chunk; i++) {
-      const stop = this.takeStep(max);
+      const stop = (phases ? this.phaseStop(null) : null) ?? this.takeStep(max);
       if (stop) return stop;
+    }
+    return null;
+  }
+
+  /**
+   * Continue through the step about to be taken: a phase breakpoint after `after` (null: from the
+   * step's start) that fires stops there, inside the step, as Step Into shows it.
+   */
+  private phaseStop(after: Phase | null): Stop | null {
+    const t = this.trainer;
+    if (t.stepCount >= this.network.training.maxSteps) return null;
+    // The step's own evaluation: its next update reuses it.
+    this.refreshScalars(t.lastStepSize, false, true);
+    const phases = phasesOf(this.network);
+    for (let i = after === null ? 0 : phases.findIndex((p) => samePhase(p, after)) + 1; i < phases.length; i++) {
+      const hits = this.breakpoints.checkPhase(phases[i]);
+      if (hits) {
+        this.phase = phases[i];
+        return this.stop('breakpoint', hits);
+      }
     }
     return null;
   }

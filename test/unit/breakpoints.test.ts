@@ -5,7 +5,7 @@
 import { parseSavedBreakpoints } from '../../src/session/breakpointSchemas';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { formatNumber, loadNetwork } from '../../src/core';
+import { formatNumber, loadNetwork, Trainer } from '../../src/core';
 import { parseBreakpointText, typedBreakpoint } from '../../src/session/breakpointText';
 import { BUILTIN_KINDS, BUILTINS, type BuiltinKind, type BuiltinSetting, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { explainBuiltin, LOG_LINES_KEPT } from '../../src/session/breakpoints';
@@ -196,5 +196,62 @@ describe('logpoints', () => {
     assert.match(statuses[1].message!, /^log message, column 6: an empty \{\}/);
     assert.match(statuses[2].message!, /^log message, column 4: unknown name 'lossx'/);
     assert.match(statuses[3].message!, /^log message, column 3: a '\}' with no '\{'/);
+  });
+});
+
+describe('phase breakpoints (a layer\'s line, the loss line)', () => {
+  const session = (training: Record<string, unknown> = {}): TrainingSession => new TrainingSession(loadNetwork(JSON.stringify(dosage(training))));
+  const spec = (text: string, id = text) => parseBreakpointText(text, id.replace(/\W+/g, '-'));
+
+  it('stop Continue inside the step where it reaches the phase, with the state Step Into shows there', () => {
+    const s = session();
+    s.setBreakpoints([spec('at backward 1'), spec('at forward 2')], defaultBuiltins());
+    const first = runToStop(s);
+    assert.equal(first.reason, 'breakpoint');
+    assert.deepEqual([first.step, first.phase], [0, { kind: 'forward', layer: 2 }]);
+    assert.match(first.text, /^Paused at step 0, in the forward pass, layer 2: breakpoint `at forward 2` hit$/);
+    // Continue: on to the next phase breakpoint of the same step, then the next step's.
+    const second = runToStop(s);
+    assert.deepEqual([second.step, second.phase], [0, { kind: 'backward', layer: 1 }]);
+    const third = runToStop(s);
+    assert.deepEqual([third.step, third.phase], [1, { kind: 'forward', layer: 2 }]);
+    // The parameters are the step's before its update: those of one step of training.
+    const t = new Trainer(loadNetwork(JSON.stringify(dosage())));
+    t.step();
+    assert.deepEqual(Array.from(s.trainer.params), Array.from(t.params));
+    // Step Out finishes the step: two steps' numbers.
+    s.stepOut();
+    t.step();
+    assert.deepEqual(Array.from(s.trainer.params), Array.from(t.params));
+  });
+
+  it('take a condition on what the phase has computed, and say why one names what it has not', () => {
+    const s = session({ maxSteps: 400 });
+    const statuses = s.setBreakpoints([spec('at loss if loss < 1'), spec('at forward 1 if loss < 1'), spec('at forward 2 if norm(dW1) > 0'), spec('at backward 3'), spec('at forward 1 if max(Y2[1]) > 0')], defaultBuiltins());
+    assert.deepEqual(statuses.map((x) => x.verified), [true, false, false, false, false]);
+    assert.equal(statuses[1].message, 'at forward 1 the loss is not computed yet: it is, from the loss phase on (at loss)');
+    assert.equal(statuses[2].message, 'at forward 2 dW1 is not computed yet: the backward pass reaches layer 1 later (at backward 1)');
+    assert.equal(statuses[3].message, "this network's step has no backward 3 (it has 2 layers)");
+    assert.equal(statuses[4].message, 'at forward 1 Y2[1] is not computed yet: the forward pass reaches layer 2 later (at forward 2)');
+    const stop = runToStop(s);
+    assert.equal(stop.phase?.kind, 'loss');
+    // The first step whose loss (at its parameters before the update) is under 1.
+    const t = new Trainer(loadNetwork(JSON.stringify(dosage())));
+    while (t.evaluate() >= 1) t.step();
+    assert.equal(stop.step, t.stepCount);
+  });
+
+  it('are typed as they read, and stay out of Reverse Continue', () => {
+    for (const text of ['at forward 2', 'at backward 1 if norm(dW1) < 1e-6', 'at loss', 'at update if step > 3']) assert.equal(typedBreakpoint(parseBreakpointText(text, 'x')), text);
+    assert.deepEqual(parseBreakpointText('at forward layer 2', 'x'), { id: 'x', enabled: true, kind: 'phase', phase: { kind: 'forward', layer: 2 } });
+    const s = session({ maxSteps: 50, minStepSize: 0 });
+    s.setBreakpoints([spec('at loss'), spec('every 40')], defaultBuiltins());
+    assert.equal(runToStop(s).phase?.kind, 'loss');
+    s.stepOut();
+    s.setBreakpoints([spec('every 40')], defaultBuiltins());
+    assert.equal(runToStop(s).step, 40);
+    s.setBreakpoints([spec('at loss')], defaultBuiltins());
+    // Back from 40: no phase breakpoint stops the search (it runs at step boundaries).
+    assert.equal(s.reverseContinue().step, 0);
   });
 });

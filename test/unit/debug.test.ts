@@ -336,7 +336,7 @@ describe('the debug adapter (DAP)', function () {
     await launch(program);
     const lines = text.split('\n');
     const weightsLine = lines.findIndex((l) => l.includes('"weights": [[-1.22, -2.30]]')) + 1;
-    const noneLine = lines.findIndex((l) => l.includes('"loss"')) + 1;
+    const noneLine = lines.findIndex((l) => l.includes('"data"')) + 1;
     const line = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: weightsLine }, { line: noneLine }] });
     assert.equal(line.body.breakpoints[0].verified, true, line.body.breakpoints[0].message);
     assert.match(line.body.breakpoints[0].message!, /^watches b3$/, 'w3 and w4 are not trainable: only b3 on this line moves');
@@ -486,6 +486,40 @@ describe('the debug adapter (DAP)', function () {
     // Step Out from there finishes the step: the numbers of one step, as ever.
     await stopAfter(() => dc.stepOutRequest({ threadId: 1 }));
     assert.deepEqual((await variables('Parameters')).map((v) => v.value), trained(text, 1).map(fmt));
+  });
+
+  it("a breakpoint on a layer's line stops where the step reaches the layer, forward and backward; on the loss line at the loss; VS Code is told which lines take one", async () => {
+    const text = example('dosage-all.nn.json');
+    const program = file('layers.nn.json', text);
+    await launch(program);
+    const lines = text.split('\n');
+    const lineOf = (needle: string): number => lines.findIndex((l) => l.includes(needle)) + 1;
+    const located = await dc.send('breakpointLocations', { source: { path: program }, line: 1, endLine: lines.length } satisfies DebugProtocol.BreakpointLocationsArguments) as DebugProtocol.BreakpointLocationsResponse;
+    const locations = located.body.breakpoints.map((b) => b.line);
+    assert.deepEqual(locations, [lineOf('"softplus"'), lineOf('"identity"'), lineOf('"loss"'), lineOf('"training"')]);
+    const set = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf('"identity"') }, { line: lineOf('"loss"'), condition: 'loss < 1' }, { line: lineOf('"data"') }] });
+    assert.deepEqual(set.body.breakpoints.map((b) => [b.verified, b.message]), [
+      [true, 'stops at forward 2 and at backward 2 of each step'],
+      [true, 'stops at loss of each step where the condition holds'],
+      [false, 'nothing on this line runs in a step: a breakpoint goes on a layer\'s line, the "loss" line, the "training" line, or a line of weights or biases'],
+    ]);
+    const names = async (): Promise<string[]> => (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => f.name);
+    const first = await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    assert.equal(first.body.reason, 'breakpoint');
+    assert.deepEqual(first.body.hitBreakpointIds, [set.body.breakpoints[0].id]);
+    assert.deepEqual(await names(), ['step 0 › forward › layer 2', 'step 0']);
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].line, lineOf('"identity"'));
+    await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    assert.deepEqual(await names(), ['step 0 › backward › layer 2', 'step 0']);
+    await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    assert.deepEqual(await names(), ['step 1 › forward › layer 2', 'step 1']);
+    // Only the loss line's breakpoint now: it stops at the loss of the first step whose loss is under 1.
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf('"loss"'), condition: 'loss < 1' }] });
+    await stopAfter(() => dc.continueRequest({ threadId: 1 }));
+    const t = new Trainer(loadNetwork(text));
+    while (t.evaluate() >= 1) t.step();
+    assert.deepEqual(await names(), [`step ${t.stepCount} › loss`, `step ${t.stepCount}`]);
+    assert.ok(Number(await value('loss')) < 1);
   });
 
   it('Cancel on a long Go to Step stops it where Pause would, and the progress says it can be cancelled', async () => {

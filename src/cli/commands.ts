@@ -34,6 +34,8 @@ Commands:
                                   or a breakpoint stops it
   explain FILE --param NAME [--steps N]
                                   the chain rule behind dLoss/dNAME, sample by sample
+  dap [--port N]                  the debug adapter for any DAP client (Neovim, Emacs, ...):
+                                  DAP on stdin/stdout, or on 127.0.0.1:N
 
 Options:
   --json              machine-readable output

@@ -423,6 +423,8 @@ export class NetworkDebugSession extends DebugSession {
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
     await this.end();
     this.sendResponse(response);
+    // `backprop dap` on stdio ends with its client; inside VS Code and on a port this does nothing.
+    this.shutdown();
   }
 
   /** Ending the session leaves the run paused where it is, for the editor to keep showing; its breakpoints go with VS Code's. */

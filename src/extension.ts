@@ -25,6 +25,8 @@ export interface BackpropApi {
     activity: Activity | null;
     /** Why the run last restarted from the file ("the data changed"), null if it has not. */
     restartedBecause: string | null;
+    /** The built-in conditions the run has on. */
+    builtinsOn: string[];
     /** What the page's charts asked for, and the latest charts the worker sent (their step, the curve's parameter and slope, the loss's points). */
     charts: { panels: string[]; parameters: string[]; optimizers?: string[]; step: number; pending: boolean; profile: { parameter: string; slope: number } | null; lossPoints: number | null;
       /** Compare optimizers: each line's optimizer, the step it reached and its loss there. */
@@ -144,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       step: s.run.frame?.step ?? null, running: s.running, loss: s.run.frame?.loss ?? null, params: s.run.frame?.values ?? null,
       stop: s.run.frame?.stop?.text ?? null, phase: s.run.frame?.phase ?? null, run: s.run.uri, restartedBecause: s.run.restartedBecause,
       activity: s.run.frame?.running ? s.run.frame.activity : null,
+      builtinsOn: (Object.keys(s.run.builtins) as (keyof typeof s.run.builtins)[]).filter((k) => s.run.builtins[k].enabled),
       charts: s.run.chartRequest && s.run.charts ? {
         ...s.run.chartRequest, step: s.run.charts.step, pending: s.run.charts.pending, lossPoints: s.run.charts.loss?.steps.length ?? null,
         profile: s.run.charts.profile ? { parameter: s.run.charts.profile.parameter, slope: s.run.charts.profile.slope } : null,

@@ -217,8 +217,14 @@ export class BreakpointsPanel {
       typing.focus();
       if (caret) typing.setSelectionRange(caret[0], caret[1]);
     }
-    // A threshold being typed is not redrawn under the person's fingers.
+    // A threshold being typed is not redrawn under the person's fingers; the line that says which are on is.
+    this.sayBuiltinsOn(view);
     if (!this.builtinList.contains(document.activeElement)) this.renderBuiltins(view);
+  }
+
+  private sayBuiltinsOn(view: BreakpointsView): void {
+    const on = view.catalog.filter(({ kind }) => view.builtins[kind].enabled).map(({ info }) => info.title);
+    this.builtinSummary.textContent = `Built-in conditions: ${on.length === 0 ? 'none on' : on.join(', ')}`;
   }
 
   /** The edit-in-place row: the breakpoint as typed, and its hit condition. */
@@ -259,8 +265,6 @@ export class BreakpointsPanel {
   }
 
   private renderBuiltins(view: BreakpointsView): void {
-    const on = view.catalog.filter(({ kind }) => view.builtins[kind].enabled).map(({ info }) => info.title);
-    this.builtinSummary.textContent = `Built-in conditions: ${on.length === 0 ? 'none on' : on.join(', ')}`;
     if (view.catalog.some(({ kind }) => this.hit.has(kind))) this.builtins.open = true;
     this.builtinList.replaceChildren();
     for (const { kind, info, explains } of view.catalog) {

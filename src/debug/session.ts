@@ -198,7 +198,8 @@ export class NetworkDebugSession extends DebugSession {
     while (from < lines.length) {
       let to = from + 1;
       while (to < lines.length && lines[to].id === lines[from].id) to++;
-      const event = new OutputEvent(lines.slice(from, to).map((l) => `${l.text}\n`).join(''), 'console') as DebugProtocol.OutputEvent;
+      // stdout, as a program's own lines read (VS Code colours 'console' as the debugger's voice).
+      const event = new OutputEvent(lines.slice(from, to).map((l) => `${l.text}\n`).join(''), 'stdout') as DebugProtocol.OutputEvent;
       const line = this.book.lineOf(lines[from].id);
       if (line !== undefined) {
         event.body.source = new Source(path.basename(this.program), this.program);
@@ -517,7 +518,9 @@ export class NetworkDebugSession extends DebugSession {
   protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
     if (!this.claim) { this.sendErrorResponse(response, { id: 11, format: 'the session has ended' }); return; }
     this.book.setExceptions(args);
-    if (this.inVSCode && this.run) {
+    // Before configurationDone, VS Code sends what its view held before it had our list (the
+    // conditions on in the editor's list are not in it yet): the list is the truth at the start.
+    if (this.inVSCode && this.run && this.configured) {
       // One set: a filter unchecked in VS Code's view switches the run's condition off; a filter's
       // condition sets its thresholds.
       const run = this.run;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadNetwork, Trainer } from '../../src/core';
+import { formatNumber, loadNetwork, Trainer } from '../../src/core';
 import { openGraph, ROOT, runCommand, screenshot, until, type Frame } from '../harness/vscode';
 import { useVSCode } from './session';
 
@@ -255,5 +255,73 @@ describe('debugging training in VS Code (e2e)', () => {
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
     await page.locator('.tabs-container .tab.active').first().click();
     await runCommand(page, 'Remove All Breakpoints');
+  });
+
+  it('a logpoint added on the training line logs each step in the Debug Console, and training never stops for it', async () => {
+    const { page } = vscode;
+    const text = readFileSync(path.join(vscode.workspace, 'dosage-all.nn.json'), 'utf8');
+    const frame = await openGraph(page, 'dosage-all.nn.json');
+    await runCommand(page, 'Backprop Debugger: Open Text Beside');
+    // The caret on the "training" line, then VS Code's own Add Logpoint... with a message.
+    await page.locator('.monaco-editor .view-line', { hasText: '"training"' }).first().click();
+    await page.keyboard.press('Home');
+    await runCommand(page, 'Debug: Add Logpoint...');
+    const widget = page.locator('.breakpoint-widget');
+    await widget.waitFor();
+    await widget.locator('.inputContainer').click();
+    await page.keyboard.type('step {step}: SSR {loss}');
+    await page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+    // F5 from the graph: the run goes to the file's own stop (converged), never to the logpoint.
+    await frame.locator('.graph-host').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('F5');
+    await until('training to converge', async () => /^Stopped at step 642: converged/.test(await status(frame)), 60_000);
+    await runCommand(page, 'Debug Console: Focus on Debug Console View');
+    const t = new Trainer(loadNetwork(text));
+    while (t.stepCount < 642) t.step();
+    t.evaluate();
+    const last = `step 642: SSR ${formatNumber(t.loss)}`;
+    const lines = (): Promise<string[]> => page.locator('.repl .monaco-list-row').allTextContents();
+    await until(`the Debug Console to show "${last}"`, async () => (await lines()).some((l) => l.includes(last)));
+    assert.ok((await lines()).some((l) => /Stopped at step 642: converged/.test(l)), 'the stop itself is the file\'s rule');
+    await screenshot(page, 'debugger-logpoint');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+    await runCommand(page, 'Remove All Breakpoints');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('Step Into Target lists the step\'s phases and goes straight to the one picked; a NaN stop opens the exception widget with the first value that is not a number', async () => {
+    const { page } = vscode;
+    const doc = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'dosage-all.nn.json'), 'utf8'));
+    doc.training = { ...doc.training, learningRate: 1000 };
+    writeFileSync(path.join(vscode.workspace, 'dosage-nan.nn.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    const frame = await openGraph(page, 'dosage-nan.nn.json');
+    // The built-in condition NaN or Infinity, switched on in the editor's list: VS Code's exception filter.
+    await frame.locator('.bp-builtins-section > summary').click();
+    await frame.locator('.bp-builtin', { hasText: 'NaN or Infinity' }).locator('input[type="checkbox"]').check();
+    // The line above the list says it at once, though the focus is still in the list.
+    await until('NaN or Infinity switched on', async () => /NaN or Infinity/.test((await frame.locator('.bp-builtins-section > summary').textContent()) ?? ''));
+    await runCommand(page, 'Backprop Debugger: Open Text Beside');
+    await frame.locator('.graph-host').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('F5');
+    await until('the NaN stop', async () => /^Paused at step 41: the loss \(Infinity\) is not a finite number/.test(await status(frame)), 60_000);
+    const widget = page.locator('.exception-widget');
+    await widget.waitFor();
+    assert.match((await widget.textContent())!, /the loss \(Infinity\) is not a finite number \(step 41\)/);
+    await screenshot(page, 'debugger-exception-widget');
+    // Step Into Target: the phases of step 41, picked from VS Code's list.
+    await runCommand(page, 'Debug: Step Into Target');
+    const targets = page.locator('.quick-input-list .monaco-list-row');
+    await targets.first().waitFor();
+    // Each row's label (a reused row may still carry the palette's separator text).
+    assert.deepEqual((await targets.locator('.label-name').allTextContents()).map((t) => t.trim()), ['the forward pass, layer 1', 'the forward pass, layer 2', 'the loss', 'the backward pass, layer 2', 'the backward pass, layer 1', 'the update']);
+    await targets.filter({ hasText: 'the backward pass, layer 2' }).click();
+    await until('the backward pass of layer 2', async () => /^Paused at step 41, in the backward pass, layer 2/.test(await status(frame)));
+    await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'step 41 › backward › layer 2' }).first().waitFor();
+    await screenshot(page, 'debugger-step-into-target');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+    await runCommand(page, 'View: Close All Editors');
   });
 });

@@ -378,7 +378,7 @@ describe('the debug adapter (DAP)', function () {
     for (const e of logged) {
       assert.equal(e.body.source!.path, program);
       assert.equal(e.body.line, trainingLine);
-      assert.equal(e.body.category, 'console');
+      assert.equal(e.body.category, 'stdout');
     }
     // Coalesced: six lines in far fewer than six events is allowed, one per line is the most.
     assert.ok(logged.length >= 1 && logged.length <= 6);
@@ -575,6 +575,13 @@ describe('the debug adapter (DAP)', function () {
     await Promise.all([dc.waitForEvent('initialized'), dc.launchRequest({ program, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments)]);
     assert.deepEqual(await first, [], 'only Converged is on, and it is the file\'s stopping rule, not a filter');
     const run = runs.get(program)!;
+    // What VS Code sends before configurationDone is what its view held before it had the list: it
+    // switches nothing off (F5 once turned off a condition the list had just switched on).
+    await run.setBreakpoints([], { ...defaultBuiltins(), nan: { enabled: true } });
+    await dc.setExceptionBreakpointsRequest({ filters: [] });
+    assert.equal(run.builtins.nan.enabled, true);
+    await dc.configurationDoneRequest();
+    await dc.setExceptionBreakpointsRequest({ filters: ['nan'] });
     // The editor's list switches a condition on: VS Code's view lists it, checked.
     const on = listed();
     await run.setBreakpoints([{ id: 'bp1', enabled: true, kind: 'step', step: 5 }], { ...defaultBuiltins(), lossUp: { enabled: true, threshold: 0 } });

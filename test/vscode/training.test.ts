@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { loadNetwork, Trainer } from '../../src/core';
+import { defaultBuiltins } from '../../src/session/breakpointTypes';
 import { api, closeAllEditors, openNetworkEditor, examplePath, scratchFile, waitFor } from './util';
 
 type Status = { uri: string; step: number; loss: number; running: boolean; stopReason: string | null } | undefined;
@@ -13,6 +14,20 @@ function editorOf(uri: vscode.Uri) {
 
 describe('training from the network editor', () => {
   afterEach(closeAllEditors);
+
+  it("switches a built-in condition on from the page's list, and Continue stops on it", async () => {
+    const doc = JSON.parse(readFileSync(examplePath('dosage-all.nn.json'), 'utf8'));
+    doc.training = { ...doc.training, learningRate: 1000 };
+    const uri = scratchFile('training-builtin.nn.json', JSON.stringify(doc, null, 2));
+    await openNetworkEditor(uri);
+    const builtins = defaultBuiltins();
+    builtins.nan.enabled = true;
+    // As the page sends it: through postMessage, so JSON's shape (thresholds left out where none).
+    await api().fromPage(uri.toString(), JSON.parse(JSON.stringify({ type: 'setBreakpoints', specs: [], builtins })));
+    await waitFor('NaN or Infinity on', () => editorOf(uri)?.builtinsOn.includes('nan'), 20_000, () => JSON.stringify(editorOf(uri)?.builtinsOn));
+    await vscode.commands.executeCommand('backprop.continue');
+    await waitFor('the NaN stop', () => /not a finite number/.test(editorOf(uri)?.stop ?? ''), 20_000, () => String(editorOf(uri)?.stop));
+  });
 
   it('steps, steps back and resets with the exact numbers, and never touches the file', async () => {
     const text = readFileSync(examplePath('dosage-all.nn.json'), 'utf8');

@@ -72,6 +72,8 @@ export class NetworkDebugSession extends DebugSession {
   private inVSCode = false;
   /** The built-in conditions VS Code's view lists as exception filters (the run's, switched on). */
   private advertised = '';
+  /** Requests Cancel may end (a chain rule being expanded), by their sequence number. */
+  private readonly cancellable = new Map<number, { progressId: string | undefined; cancel(): void }>();
   /** The client takes InvalidatedEvent (VS Code does): a what-if edit refreshes the views without a stop. */
   private invalidation = false;
   /** The client shows progress (VS Code does): a long jump reports how far it has got. */
@@ -394,8 +396,19 @@ export class NetworkDebugSession extends DebugSession {
     return this.toPhase(response, this.phaseById(args.targetId));
   }
 
-  /** Cancel a long jump (Go to Step, Step Back, Reverse Continue) from VS Code's progress: stopped as Pause stops it. */
-  protected override async cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): Promise<void> {
+  /**
+   * Cancel: a chain rule being expanded is answered as cancelled (by its request or its progress);
+   * a long jump (Go to Step, Step Back, Reverse Continue) stops where Pause would.
+   */
+  protected override async cancelRequest(response: DebugProtocol.CancelResponse, given?: DebugProtocol.CancelArguments): Promise<void> {
+    // DAP makes cancel's arguments optional: none cancels whatever is under way.
+    const args = given ?? {};
+    const expanding = [...this.cancellable.entries()].find(([seq, c]) => seq === args.requestId || (args.progressId !== undefined && c.progressId === args.progressId));
+    if (expanding) {
+      expanding[1].cancel();
+      this.sendResponse(response);
+      return;
+    }
     const run = this.run;
     const jump = run?.frame?.running && run.frame.activity?.kind !== 'continue';
     if (run && jump && (args.progressId === undefined || args.progressId === this.progress?.id)) await run.control('pause');
@@ -577,12 +590,38 @@ export class NetworkDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
+  /**
+   * Variables. Expanding a chain rule (every sample and path: half a second on a large network)
+   * reports progress, and Cancel (by request or by progress) answers it at once as cancelled; the
+   * worker's late answer is dropped.
+   */
   protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
+    const ref = this.tree?.get(args.variablesReference);
+    const long = ref?.kind === 'terms' || ref?.kind === 'term';
+    const seq = response.request_seq;
+    const progressId = long && this.progressReporting ? `backprop-chain-${seq}` : undefined;
+    let answered = false;
+    const answer = (send: () => void): void => {
+      if (answered) return;
+      answered = true;
+      this.cancellable.delete(seq);
+      if (progressId) this.sendEvent(new ProgressEndEvent(progressId));
+      send();
+    };
+    if (long) {
+      this.cancellable.set(seq, { progressId, cancel: () => answer(() => { response.success = false; response.message = 'cancelled'; this.sendResponse(response); }) });
+      if (progressId) {
+        const start = new ProgressStartEvent(progressId, 'Expanding the chain rule') as DebugProtocol.ProgressStartEvent;
+        start.body.cancellable = true;
+        start.body.requestId = seq;
+        this.sendEvent(start);
+      }
+    }
     try {
-      response.body = { variables: (await this.tree?.children(args.variablesReference, args.start ?? 0, args.count ?? 0)) ?? [] };
-      this.sendResponse(response);
+      const variables = (await this.tree?.children(args.variablesReference, args.start ?? 0, args.count ?? 0)) ?? [];
+      answer(() => { response.body = { variables }; this.sendResponse(response); });
     } catch (e) {
-      this.sendErrorResponse(response, { id: 4, format: (e as Error).message });
+      answer(() => this.sendErrorResponse(response, { id: 4, format: (e as Error).message }));
     }
   }
 

@@ -37,14 +37,15 @@ describe('backprop dap (the built CLI)', function () {
   let child: ChildProcessWithoutNullStreams | undefined;
   afterEach(() => { child?.kill(); child = undefined; });
 
-  it('serves DebugClient on a port: a breakpoint with the numbers of train, completions, an edit saved on disk', async () => {
+  it('serves DebugClient on a port: a breakpoint with the numbers of train, completions, an edit saved on disk, Cancel of a long Go to Step', async () => {
     child = spawn(process.execPath, [CLI, 'dap', '--port', '0']);
     const [, port] = await printed(child, /listening on 127\.0\.0\.1:(\d+)/);
     const dc = new DebugClient('node', 'unused', 'backprop');
     dc.defaultTimeout = 20_000;
     await dc.start(Number(port));
     try {
-      const text = example('dosage-all.nn.json');
+      // A step limit far away, so a long Go to Step has room to be cancelled.
+      const text = example('dosage-all.nn.json').replace('"maxSteps": 2000', '"maxSteps": 100000000000').replace('"minStepSize": 0.0001', '"minStepSize": 0');
       const program = file('port.nn.json', text);
       let verdict: DebugProtocol.Breakpoint[] = [];
       const entry = dc.waitForEvent('stopped');
@@ -63,6 +64,13 @@ describe('backprop dap (the built CLI)', function () {
       for (let i = 0; i < 175; i++) t.step();
       assert.equal((await dc.evaluateRequest({ expression: 'w3', context: 'watch' })).body.result, fmt(t.params[2]));
       assert.deepEqual((await dc.completionsRequest({ text: 'd', column: 2 })).body.targets.filter((c) => c.label.startsWith('dw')).map((c) => c.label), ['dw1', 'dw2', 'dw3', 'dw4']);
+      // Cancel a long Go to Step (with no arguments, as DAP allows): it stops where it got, as Pause would.
+      const jumped = dc.waitForEvent('stopped');
+      await dc.customRequest('goToStep', { step: 50_000_000_000 });
+      await dc.send('cancel', {});
+      await jumped;
+      const step = Number((await dc.evaluateRequest({ expression: 'step', context: 'watch' })).body.result);
+      assert.ok(step > 175 && step < 50_000_000_000, `stopped where it got: step ${step}`);
       // An edit saved on disk reaches the run: the learning rate now.
       writeFileSync(program, text.replace('"learningRate": 0.1', '"learningRate": 0.05'));
       for (let tries = 0; (await dc.evaluateRequest({ expression: 'learningRate', context: 'watch' })).body.result !== '0.05'; tries++) {

@@ -522,6 +522,35 @@ describe('the debug adapter (DAP)', function () {
     assert.ok(Number(await value('loss')) < 1);
   });
 
+  it('Cancel answers a chain rule being expanded (on a large network) as cancelled, from its progress', async () => {
+    const random = (k: number): number => Math.sin(k * 12.9898) * 0.5;
+    const big = JSON.stringify({
+      inputs: Array.from({ length: 784 }, (_, k) => `x${k + 1}`), outputs: Array.from({ length: 10 }, (_, k) => `y${k + 1}`),
+      layers: [{ units: 128, activation: 'tanh' }, { units: 64, activation: 'tanh' }, { units: 10, activation: 'identity' }],
+      init: { weights: 'glorot', biases: 0, seed: 1 },
+      data: { inputs: Array.from({ length: 16 }, (_, i) => Array.from({ length: 784 }, (_, k) => random(i * 784 + k))), targets: Array.from({ length: 16 }, (_, i) => Array.from({ length: 10 }, (_, k) => (k === i % 10 ? 1 : 0))) },
+      loss: 'mse',
+      training: { learningRate: 0.01 },
+    });
+    const program = file('expand.nn.json', big);
+    await dc.initializeRequest({ adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
+    const entry = dc.waitForEvent('stopped');
+    await Promise.all([dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.launchRequest({ program } as DebugProtocol.LaunchRequestArguments)]);
+    await entry;
+    const w1 = (await variables('Parameters')).find((v) => v.name === 'w1')!;
+    const chain = (await dc.variablesRequest({ variablesReference: w1.variablesReference })).body.variables.find((v) => v.name === 'chain rule')!;
+    const started = dc.waitForEvent('progressStart') as Promise<DebugProtocol.ProgressStartEvent>;
+    const expanding = dc.variablesRequest({ variablesReference: chain.variablesReference }).then(() => 'answered', (e: Error) => e.message);
+    const progress = await started;
+    assert.equal(progress.body.cancellable, true);
+    assert.equal(progress.body.title, 'Expanding the chain rule');
+    await dc.send('cancel', { progressId: progress.body.progressId });
+    assert.equal(await expanding, 'cancelled');
+    // Expanded again and left alone, it answers with every sample's term.
+    const terms = (await dc.variablesRequest({ variablesReference: chain.variablesReference })).body.variables;
+    assert.equal(terms.filter((v) => v.name.startsWith('i = ')).length, 16);
+  });
+
   it('Cancel on a long Go to Step stops it where Pause would, and the progress says it can be cancelled', async () => {
     const program = file('cancel.nn.json', example('dosage-all.nn.json').replace('"maxSteps": 2000', '"maxSteps": 100000000000').replace('"minStepSize": 0.0001', '"minStepSize": 0'));
     const caps = await dc.initializeRequest({ adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });

@@ -32,6 +32,8 @@ const PICTURES = {
   'debugger-step-into': 'docs/screenshots/debugger-step-into.png',
   'debugger-vscode-variables': 'docs/screenshots/debugger-vscode-variables.png',
   'debugger-f5-room': 'docs/screenshots/debugger-f5-room.png',
+  'debugger-logpoint': 'docs/screenshots/debugger-logpoint.png',
+  'debugger-exception-widget': 'docs/screenshots/debugger-exception-widget.png',
   'charts-vscode': 'docs/screenshots/charts-vscode.png',
   // The charts in each theme (test/webview/charts.test.ts).
   'charts-light': 'docs/screenshots/charts-light.png',

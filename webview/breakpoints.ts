@@ -51,7 +51,7 @@ export class BreakpointsPanel {
     this.open = open;
     const tools = h('span', 'bp-tools');
     tools.append(
-      this.tool('add', 'Add a breakpoint: a step (175), every N steps (every 50), a condition (loss < 0.01), or watch w3', () => this.edit('new')),
+      this.tool('add', 'Add a breakpoint: a step (175), every N steps (every 50), a condition (loss < 0.01), watch w3, or a phase of each step (at forward 2)', () => this.edit('new')),
       this.tool('activate-breakpoints', 'Enable or disable every breakpoint', () => this.toggleAll()),
       this.tool('close-all', 'Remove every breakpoint', () => this.update(() => [])),
     );
@@ -209,7 +209,7 @@ export class BreakpointsPanel {
       }
     }
     if (this.editing === 'new') this.list.append(this.editor(undefined));
-    if (view.specs.length === 0 && this.editing !== 'new') this.list.append(h('div', 'bp-empty', 'No breakpoints. + adds one: a step (175), every N steps (every 50), a condition (abs(dw1) > 10 && step > 100), or watch w3.'));
+    if (view.specs.length === 0 && this.editing !== 'new') this.list.append(h('div', 'bp-empty', 'No breakpoints. + adds one: a step (175), every N steps (every 50), a condition (abs(dw1) > 10 && step > 100), watch w3, or a phase of each step (at loss).'));
     // Expressions name parameters plainly (as the CLI and the Debug Console do): in 3Blue1Brown's
     // notation, say which name is which, so w⁽²⁾₀₀ on the graph is findable as w3 here.
     if (this.alias) this.list.append(h('div', 'bp-note bp-alias', this.alias));
@@ -238,7 +238,7 @@ export class BreakpointsPanel {
     input.type = 'text';
     input.value = spec ? typed(spec) : '';
     input.placeholder = 'step 175, every 50, loss < 0.01, watch w3';
-    input.setAttribute('aria-label', 'Breakpoint: a step, every N steps, a condition, or watch a parameter');
+    input.setAttribute('aria-label', 'Breakpoint: a step, every N steps, a condition, watch a parameter, or a phase of each step (at forward 2)');
     const hit = h('input', 'bp-hit-input');
     hit.type = 'text';
     hit.value = spec?.hitCondition ?? '';

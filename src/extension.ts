@@ -59,7 +59,8 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
   activateDebugger(context, editors.runs);
   // A network file's language (nn-json) takes part in VS Code's JSON language server (schema,
   // completion, formatting; see jsonLanguageParticipants), which starts by itself only for JSON files.
-  void vscode.extensions.getExtension('vscode.json-language-features')?.activate().then(undefined, (e: Error) => log.warn(`the JSON language features did not start: ${e.message}`));
+  const json = vscode.extensions.getExtension('vscode.json-language-features');
+  if (json && !json.isActive) Promise.resolve(json.activate()).catch((e: Error) => log.warn(`the JSON language features did not start: ${e.message}`));
   // The editor's list and VS Code's Breakpoints view: one set.
   context.subscriptions.push(new BreakpointSync(editors.runs, () => editors.active?.document.uri));
   const noEditor = (): Thenable<unknown> => vscode.window.showInformationMessage('Open a network in the Network Debugger first (Backprop Debugger: Open Example Network...).');

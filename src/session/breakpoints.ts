@@ -38,6 +38,8 @@ interface Armed {
   holds?(): boolean;
   /** A logpoint: its message at the state now (it writes this instead of breaking). */
   log?(): string;
+  /** Its message reads what a step does not leave up to date (the loss, gradients, the training scalars). */
+  logReads?: boolean;
   /** A phase breakpoint: checked where Continue reaches that phase of a step (checkPhase), not after steps. */
   phase?: Phase;
 }
@@ -97,8 +99,12 @@ export class Breakpoints {
   private logs: LogLine[] = [];
   private logsDropped = 0;
 
-  /** `everyHit`: every firing breaks, whatever the hit conditions say (for searching the past). */
-  constructor(private readonly network: Network, private readonly state: ExprState, private readonly options: { everyHit?: boolean } = {}) {}
+  /**
+   * `everyHit`: every firing breaks, whatever the hit conditions say (for searching the past).
+   * `refresh`: brings every scalar up to date at the state now (evaluating it), for a logpoint's
+   * message where it writes: without it, its needs are the step loop's.
+   */
+  constructor(private readonly network: Network, private readonly state: ExprState, private readonly options: { everyHit?: boolean; refresh?: () => void } = {}) {}
 
   /** Sets the breakpoints and the built-in conditions; returns each breakpoint's status. */
   set(specs: readonly BreakpointSpec[], builtins: BuiltinSettings = this.builtins): BreakpointStatus[] {
@@ -200,7 +206,7 @@ export class Breakpoints {
       if (!a.fires()) continue;
       a.hits++;
       if (!this.options.everyHit && !a.breaks(a.hits)) continue;
-      if (a.log) this.write(a.spec.id, a.log());
+      if (a.log) this.write(a);
       else (hits ??= []).push({ id: a.spec.id, description: a.describe() });
     }
     if (this.anyBuiltin) hits = this.checkBuiltins(hits);
@@ -223,7 +229,7 @@ export class Breakpoints {
       if (!samePhase(a.phase!, phase) || !a.fires()) continue;
       a.hits++;
       if (!a.breaks(a.hits)) continue;
-      if (a.log) this.write(a.spec.id, a.log());
+      if (a.log) this.write(a);
       else (hits ??= []).push({ id: a.spec.id, description: a.describe() });
     }
     return hits;
@@ -238,9 +244,10 @@ export class Breakpoints {
     return taken;
   }
 
-  private write(id: string, text: string): void {
+  private write(a: Armed): void {
     if (this.logs.length >= LOG_LINES_KEPT) { this.logsDropped++; return; }
-    this.logs.push({ id, step: this.state.scalars.step, text });
+    if (a.logReads) this.options.refresh?.();
+    this.logs.push({ id: a.spec.id, step: this.state.scalars.step, text: a.log!() });
   }
 
   // ---- the person's breakpoints ---------------------------------------------------------------
@@ -258,12 +265,16 @@ export class Breakpoints {
     }
     const early = armed.phase ? notYetComputed(this.network, message.names, armed.phase) : null;
     if (early) throw new BreakpointError(`log message: ${early}`);
+    // With a refresh, the message's needs are met where it writes (every 100 steps costs one
+    // evaluation in a hundred); without one, every step meets them.
+    const lazy = this.options.refresh !== undefined;
     return {
       ...armed,
       log: message.render,
-      needsEvaluation: armed.needsEvaluation || message.needsEvaluation,
-      needsValidation: armed.needsValidation || message.needsValidation,
-      needsTraining: armed.needsTraining || message.needsTraining,
+      logReads: message.needsEvaluation || message.needsValidation || message.needsTraining,
+      needsEvaluation: armed.needsEvaluation || (!lazy && message.needsEvaluation),
+      needsValidation: armed.needsValidation || (!lazy && message.needsValidation),
+      needsTraining: armed.needsTraining || (!lazy && message.needsTraining),
     };
   }
 

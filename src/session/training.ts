@@ -100,7 +100,8 @@ export class TrainingSession {
       b.set(this.specs, this.builtins);
       return b;
     });
-    this.breakpoints = new Breakpoints(network, this.exprState(this.trainer, this.scalars));
+    // A logpoint's message reads the state only where it writes: evaluated then, not after every step.
+    this.breakpoints = new Breakpoints(network, this.exprState(this.trainer, this.scalars), { refresh: () => this.refreshScalars(this.trainer.lastStepSize, true) });
     this.scalars.learningRate = network.training.learningRate;
     this.chunk = Math.max(1, Math.min(64, Math.floor(FIRST_CHUNK_WORK / (network.parameterCount * network.data.samples))));
     this.lastStop = this.stopHere('entry');

@@ -71,12 +71,14 @@ describe('backprop dap (the built CLI)', function () {
       await jumped;
       const step = Number((await dc.evaluateRequest({ expression: 'step', context: 'watch' })).body.result);
       assert.ok(step > 175 && step < 50_000_000_000, `stopped where it got: step ${step}`);
-      // An edit saved on disk reaches the run: the learning rate now.
+      // An edit saved on disk reaches the run: the learning rate now. The adapter resolves its line
+      // breakpoints again once it has read the edit, and says so: that event is what is waited for.
+      const trainingLine = text.split('\n').findIndex((l) => l.includes('"training"')) + 1;
+      await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: trainingLine, logMessage: 'lr {learningRate}' }] });
+      const reread = dc.waitForEvent('breakpoint');
       writeFileSync(program, text.replace('"learningRate": 0.1', '"learningRate": 0.05'));
-      for (let tries = 0; (await dc.evaluateRequest({ expression: 'learningRate', context: 'watch' })).body.result !== '0.05'; tries++) {
-        assert.ok(tries < 200, 'the edit never reached the run');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await reread;
+      assert.equal((await dc.evaluateRequest({ expression: 'learningRate', context: 'watch' })).body.result, '0.05');
     } finally {
       await dc.stop();
     }

@@ -81,6 +81,14 @@ describe('the debug adapter (DAP)', function () {
     await Promise.all([dc.waitForEvent('initialized').then(async () => { await setup(); await dc.configurationDoneRequest(); }), dc.launch({ program, stopOnEntry })]);
     return stopped;
   }
+  /** Launches `program` for a client that declares `client` capabilities (progress, invalidated events); its capabilities and the entry stop. */
+  async function launchAs(program: string, client: Partial<DebugProtocol.InitializeRequestArguments>): Promise<DebugProtocol.Capabilities> {
+    const caps = await dc.initializeRequest({ adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', ...client });
+    const entry = dc.waitForEvent('stopped');
+    await Promise.all([dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.launchRequest({ program } as DebugProtocol.LaunchRequestArguments)]);
+    await entry;
+    return caps.body ?? {};
+  }
   async function variables(scope: string): Promise<DebugProtocol.Variable[]> {
     const frames = await dc.stackTraceRequest({ threadId: 1 });
     const scopes = await dc.scopesRequest({ frameId: frames.body.stackFrames[0].id });
@@ -257,11 +265,7 @@ describe('the debug adapter (DAP)', function () {
 
   it('Set Value from the Watch view (setExpression) refreshes the views with an invalidated event, not a stop', async () => {
     const program = file('setexpr.nn.json', example('dosage-b3.nn.json'));
-    const caps = await dc.initializeRequest({ adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsInvalidatedEvent: true });
-    assert.equal(caps.body?.supportsSetExpression, true);
-    const entry = dc.waitForEvent('stopped');
-    await Promise.all([dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.launchRequest({ program } as DebugProtocol.LaunchRequestArguments)]);
-    await entry;
+    assert.equal((await launchAs(program, { supportsInvalidatedEvent: true })).supportsSetExpression, true);
     const stops: DebugProtocol.Event[] = [];
     dc.on('stopped', (e) => stops.push(e));
     // DebugClient has no helper for it: the request as DAP writes it.
@@ -533,10 +537,7 @@ describe('the debug adapter (DAP)', function () {
       training: { learningRate: 0.01 },
     });
     const program = file('expand.nn.json', big);
-    await dc.initializeRequest({ adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
-    const entry = dc.waitForEvent('stopped');
-    await Promise.all([dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.launchRequest({ program } as DebugProtocol.LaunchRequestArguments)]);
-    await entry;
+    await launchAs(program, { supportsProgressReporting: true });
     const w1 = (await variables('Parameters')).find((v) => v.name === 'w1')!;
     const chain = (await dc.variablesRequest({ variablesReference: w1.variablesReference })).body.variables.find((v) => v.name === 'chain rule')!;
     const started = dc.waitForEvent('progressStart') as Promise<DebugProtocol.ProgressStartEvent>;
@@ -553,11 +554,7 @@ describe('the debug adapter (DAP)', function () {
 
   it('Cancel on a long Go to Step stops it where Pause would, and the progress says it can be cancelled', async () => {
     const program = file('cancel.nn.json', example('dosage-all.nn.json').replace('"maxSteps": 2000', '"maxSteps": 100000000000').replace('"minStepSize": 0.0001', '"minStepSize": 0'));
-    const caps = await dc.initializeRequest({ adapterID: 'backprop', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
-    assert.equal(caps.body?.supportsCancelRequest, true);
-    const entry = dc.waitForEvent('stopped');
-    await Promise.all([dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.launchRequest({ program } as DebugProtocol.LaunchRequestArguments)]);
-    await entry;
+    assert.equal((await launchAs(program, { supportsProgressReporting: true })).supportsCancelRequest, true);
     const started = dc.waitForEvent('progressStart') as Promise<DebugProtocol.ProgressStartEvent>;
     const stopped = dc.waitForEvent('stopped', 60_000) as Promise<DebugProtocol.StoppedEvent>;
     await dc.customRequest('goToStep', { step: 50_000_000_000 });

@@ -29,12 +29,10 @@ export class ComparePanel extends Panel {
   private data: CompareChart | undefined;
   private symbol = 'SSR';
   private readonly boxes = new Map<OptimizerType, Checkbox>();
-  private readonly logButton: HTMLButtonElement;
 
-  constructor(open: boolean, private picks: OptimizerType[], private log: boolean, palette: Palette, private readonly compare: CompareActions) {
+  constructor(open: boolean, private picks: OptimizerType[], log: boolean, palette: Palette, private readonly compare: CompareActions) {
     super('compare', open, palette, compare);
-    this.logButton = this.tool('symbol-ruler', 'Logarithmic loss axis', () => this.setLog(!this.log, true), true);
-    this.logButton.setAttribute('aria-pressed', String(log));
+    this.logToggle(log, (on) => this.compare.logScale(on));
     const picker = h('div', 'compare-picker');
     picker.setAttribute('role', 'group');
     picker.setAttribute('aria-label', "Optimizers raced against the file's");
@@ -53,17 +51,8 @@ export class ComparePanel extends Panel {
   /** The picks kept for this file (a reload). */
   restore(picks: OptimizerType[], log: boolean): void {
     this.picks = [...picks];
-    this.log = log;
-    this.logButton.setAttribute('aria-pressed', String(log));
     this.showPicks();
-    this.redraw();
-  }
-
-  setLog(on: boolean, byPerson = false): void {
-    this.log = on;
-    this.logButton.setAttribute('aria-pressed', String(on));
-    if (byPerson) this.compare.logScale(on);
-    this.redraw();
+    this.setLog(log);
   }
 
   update(data: CompareChart, lossSymbol: string): void {

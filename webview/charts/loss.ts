@@ -32,26 +32,16 @@ export class LossPanel extends Panel {
   /** While the current-step line is dragged: where it is. */
   private dragStep: number | null = null;
   private lastScrub = 0;
-  private readonly logButton: HTMLButtonElement;
 
-  constructor(open: boolean, private log: boolean, palette: Palette, private readonly loss: LossActions) {
+  constructor(open: boolean, log: boolean, palette: Palette, private readonly loss: LossActions) {
     super('loss', open, palette, loss);
-    this.logButton = this.tool('symbol-ruler', 'Logarithmic loss axis', () => this.setLog(!this.log, true), true);
-    this.logButton.setAttribute('aria-pressed', String(log));
+    this.logToggle(log, (on) => this.loss.logScale(on));
     // The chart takes keys (Left, Right, Home, End go to a step; B sets a breakpoint): a slider over the steps.
     this.canvas.setAttribute('role', 'slider');
     this.canvas.setAttribute('aria-orientation', 'horizontal');
     // A slider always has a value: step 0 until the first loss arrives.
     for (const [name, value] of [['aria-valuemin', '0'], ['aria-valuemax', '0'], ['aria-valuenow', '0'], ['aria-valuetext', 'no steps yet']]) this.canvas.setAttribute(name, value);
     this.listen();
-  }
-
-  /** The log-scale toggle: set by the person (`byPerson`: kept with the view) or restored from the kept view. */
-  setLog(on: boolean, byPerson = false): void {
-    this.log = on;
-    this.logButton.setAttribute('aria-pressed', String(on));
-    if (byPerson) this.loss.logScale(on);
-    this.redraw();
   }
 
   update(data: LossChart, lossSymbol: string): void {

@@ -104,6 +104,23 @@ export abstract class Panel {
     if (byPerson) this.actions.toggled(this.kind, open);
   }
 
+  /** A loss axis on a log scale (panels with logToggle). */
+  protected log = false;
+  private logButton: HTMLButtonElement | undefined;
+
+  /** A log-axis toggle in the header, on at first when `on`; `kept` hears the person switch it (the host keeps it with the view). */
+  protected logToggle(on: boolean, kept: (on: boolean) => void): void {
+    this.logButton = this.tool('symbol-ruler', 'Logarithmic loss axis', () => { this.setLog(!this.log); kept(this.log); }, true);
+    this.setLog(on);
+  }
+
+  /** The log axis on or off (the person's switch, or the view kept for the file). */
+  setLog(on: boolean): void {
+    this.log = on;
+    this.logButton?.setAttribute('aria-pressed', String(on));
+    this.redraw();
+  }
+
   protected naming: Naming = PLAIN_NAMING;
 
   /** Names things anew (the notation changed) and redraws what is shown. */

@@ -1,0 +1,36 @@
+/**
+ * The meeting point of every model format (ONNX, TensorFlow.js, Keras, safetensors, and the
+ * exports): a dense network as those formats hold it, with nothing of a network file's data or
+ * training. Readers produce it, writers consume it; turning it into a network file (and a network
+ * into it) lives in one place (models/convert.ts), so no format writes network-file text itself.
+ */
+import type { Activation } from '../math';
+
+export interface DenseLayer {
+  readonly units: number;
+  /** Units of the previous layer (the model's inputs for the first layer). */
+  readonly inputs: number;
+  /**
+   * W[j][k] from input k to unit j, row-major `units x inputs`: the network file's and PyTorch's
+   * layout. Keras and TensorFlow.js store kernels `inputs x units`; their readers transpose.
+   */
+  readonly weights: Float64Array;
+  readonly biases: Float64Array;
+  readonly activation: Activation;
+  /** Leaky ReLU's slope or ELU's alpha where the format gives one; otherwise absent. */
+  readonly activationParam?: number;
+  /** The layer's name in the source file, for messages ("layer 'dense_2'"). */
+  readonly name?: string;
+}
+
+export interface DenseModel {
+  readonly inputs: number;
+  readonly layers: readonly DenseLayer[];
+  /** The model ends in softmax: the network's outputs are classes and its loss cross-entropy. */
+  readonly softmax: boolean;
+  /** Where it came from, for the network's description ("ONNX model mlp.onnx"). */
+  readonly source: string;
+  /** Input and output names when the format has them (ONNX graph inputs, Keras names), else absent. */
+  readonly inputNames?: readonly string[];
+  readonly outputNames?: readonly string[];
+}

@@ -18,8 +18,10 @@ function activeTabInput(): unknown {
  * by hand never runs into but a test opening them 100 ms apart does.
  */
 async function session(uri: vscode.Uri, shown: 'model' | 'invalid'): Promise<void> {
+  // The bound outlasts the editor's own recovery (a silent page is loaded again after 15 s, three
+  // times at most): a page that starts on its second or third load is the product working.
   await waitFor(`the network editor of ${uri.path} to show ${shown === 'model' ? 'the graph' : 'the problem'}`,
-    () => api().editors().find((e) => e.uri === uri.toString() && e.ready && e.shown === shown), 30_000,
+    () => api().editors().find((e) => e.uri === uri.toString() && e.ready && e.shown === shown), 60_000,
     () => JSON.stringify(api().editors()));
 }
 

@@ -17,7 +17,7 @@
  */
 import { findParameter, type Network, optimizerBuffers, sharpness } from '../../core';
 import { distanceFrom, hiddenShare, ratio, trainableSquares } from '../inspect';
-import { ExpressionError, type Node, parseExpression, type Span } from './parse';
+import { ExpressionError, type Node, parseExpression, type Span } from '../../core/expr/parse';
 
 /** What conditions read. The arrays are views that live as long as the trainer; `scalars` is refreshed before each check. */
 export interface ExprState {

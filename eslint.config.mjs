@@ -36,6 +36,20 @@ export default tseslint.config(
     },
   },
   {
+    // The core is beneath the session: the session imports it (the expression parser lives in
+    // core/expr for both), never the other way round.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['vscode'], message: 'The core is pure: no vscode imports.' },
+          { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'util'], message: 'The core is pure: no Node imports.' },
+          { group: ['**/session/**', '**/session'], message: 'The core may not import the session.' },
+        ],
+      }],
+    },
+  },
+  {
     // The run (one per document) is shared by the editor, the commands, the status bar and later the
     // debug adapter: it is driven through its own API, so it may not reach for VS Code either.
     files: ['src/run/**/*.ts'],

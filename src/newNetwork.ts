@@ -53,7 +53,7 @@ async function askShape(): Promise<NetworkShape | undefined> {
       }); break;
       case 4: answer = await choose(4, 'Loss', lossItems(answers.outputs!.length)); break;
       case 5: answer = await ask(5, 'Learning rate', "Gradient descent's step size: each step moves a parameter by the learning rate times its slope", typed, parseLearningRate); break;
-      case 6: answer = await choose(6, 'Data', DATA_KINDS.filter((d) => dataKindsFor(answers.inputs!.length).includes(d.kind)).map((d) => ({ label: d.label, detail: d.detail, value: d.kind }))); break;
+      case 6: answer = await choose(6, 'Data', DATA_KINDS.filter((d) => dataKindsFor(answers.inputs!.length, answers.outputs!.length, answers.loss).includes(d.kind)).map((d) => ({ label: d.label, detail: d.detail, value: d.kind }))); break;
     }
     if (answer === undefined) return undefined;
     if (answer === BACK) { step--; continue; }

@@ -302,11 +302,16 @@ export function renderUnit(unit: UnitView, model: NetworkModel, notation: Notati
     head.append(h('span', 'card-title', `${what} (${activation})`));
   }
   root.append(head);
+  const f = layer === 0 ? model.features : null;
+  if (f) root.append(h('p', 'card-note', `A feature: ${f.sources[unit.unit]}, computed from ${f.columns.join(', ')} for each sample.`));
   const table = h('table', 'terms');
   const tr = h('tr');
   tr.append(h('th', 'num', 'i'));
   const showInputs = model.inputs.length <= 3;
   if (showInputs) model.inputs.forEach((name, k) => tr.append(texHeader(h('th', 'num'), notation === 'statquest' ? text(name) : names.input(k), `input ${name}`)));
+  // Too many inputs to show them all: an input's own card still shows its values.
+  const ownInput = layer === 0 && !showInputs;
+  if (ownInput) tr.append(texHeader(h('th', 'num'), notation === 'statquest' ? text(model.inputs[unit.unit]) : names.input(unit.unit), `input ${model.inputs[unit.unit]}`));
   if (layer > 0) {
     const x = texHeader(h('th', 'num'), names.unit('x', layer, unit.unit), 'into the activation');
     const y = texHeader(h('th', 'num'), names.unit('y', layer, unit.unit), 'out of the activation');
@@ -319,6 +324,7 @@ export function renderUnit(unit: UnitView, model: NetworkModel, notation: Notati
     const row = h('tr');
     row.append(h('td', 'num index', String(i + 1)));
     if (showInputs) model.data.inputs[i].forEach((v) => row.append(num(v, 'num data', compact)));
+    if (ownInput) row.append(num(y, 'num data', compact));
     if (layer > 0) row.append(num(unit.x[i]), num(y));
     tbody.append(row);
   });

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, loadNetwork, lossSymbol,
+  checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, type GenerateSpec, inputColumns, loadNetwork, lossSymbol,
   type Factor, type Network, NetworkFileError, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, validationLoss, writeParameters,
 } from '../core';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
@@ -239,6 +239,8 @@ function check(file: string, net: Network, json: boolean, io: CliIo): number {
       ok: true, name: net.name, inputs: net.inputNames, outputs: net.outputNames,
       layers: net.layers.map((l) => ({ units: l.units, activation: l.activation })),
       parameters: net.parameterCount, trainable, samples: net.data.samples, loss: net.loss, lossValue: loss,
+      ...(net.features ? { columns: net.features.columns, features: net.features.sources } : {}),
+      ...(net.generated.data || net.generated.validation ? { generated: net.generated } : {}),
     })}\n`);
     return 0;
   }
@@ -246,11 +248,16 @@ function check(file: string, net: Network, json: boolean, io: CliIo): number {
   io.stdout(`${file}: OK, "${net.name}"
   layers:     ${shape}
   parameters: ${net.parameterCount} (${describeParameterNames(net)}), ${trainable.length === net.parameterCount ? 'all' : trainable.length} trainable${trainable.length < net.parameterCount ? ` (${trainable.join(', ') || 'none'})` : ''}
-  data:       ${net.data.samples} sample${net.data.samples === 1 ? '' : 's'} of ${net.inputNames.join(', ')} -> ${net.outputNames.join(', ')}${net.validation ? `, and ${net.validation.samples} for validation` : ''}
-  loss:       ${net.loss}, ${lossSymbol(net.loss)} = ${n(loss)} at the file's parameters
+  data:       ${net.data.samples} sample${net.data.samples === 1 ? '' : 's'} of ${inputColumns(net).join(', ')} -> ${net.outputNames.join(', ')}${generatedNote(net.generated.data)}${net.validation ? `, and ${net.validation.samples} for validation${generatedNote(net.generated.validation)}` : ''}
+${net.features ? `  features:   ${net.features.labels.join(', ')} (the network's ${net.inputNames.length} inputs)\n` : ''}  loss:       ${net.loss}, ${lossSymbol(net.loss)} = ${n(loss)} at the file's parameters
   training:   ${describeTraining(net)}
 `);
   return 0;
+}
+
+/** ", generated: spiral (noise 0.1, seed 1)" for generated data. */
+function generatedNote(spec: GenerateSpec | null): string {
+  return spec ? ` (generated: ${spec.kind}, noise ${spec.noise}, seed ${spec.seed})` : '';
 }
 
 function grad(net: Network, json: boolean, io: CliIo): number {

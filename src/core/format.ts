@@ -15,6 +15,9 @@ import { buildLayout, type Dataset, describeParameterNames, findParameter, type 
 import { shuffle } from './batches';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_TYPES, type OptimizerSettings, SGD } from './optimizers';
 import { SeededRandom } from './random';
+import { closest } from './closest';
+import { compileFeatures, FeatureError, type InputFeatures, applyFeatures } from './features';
+import { GENERATE_DEFAULTS, GENERATE_LIMITS, GENERATED_KINDS, type GenerateSpec, generatedDataset, generatedTargets } from './generate';
 import { CONSTANT, type Regularization, type Schedule, SCHEDULE_TYPES } from './trainingRules';
 
 export const FORMAT_VERSION = 1;
@@ -30,7 +33,7 @@ export const INIT_DEFAULTS = { weights: 'normal' as WeightInit, biases: 0, seed:
  */
 export const LIMITS = { parameters: 10_000_000, activations: 10_000_000 } as const;
 
-const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'notation', 'inputs', 'outputs', 'layers', 'init', 'data', 'validation', 'normalize', 'loss', 'training'];
+const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'notation', 'inputs', 'features', 'outputs', 'layers', 'init', 'data', 'validation', 'normalize', 'loss', 'training'];
 
 export const NORMALIZATIONS = ['standard', 'minmax'] as const;
 
@@ -60,6 +63,24 @@ export function normalizationOf(data: Dataset, kind: Normalization['kind'], nIn:
     scale.push(spread > 0 ? spread : 1);
   }
   return { kind, offset, scale };
+}
+
+/** `data` with its input columns replaced by the network's inputs, `features` of them. */
+export function featured(data: Dataset, features: InputFeatures): Dataset {
+  return { ...data, inputs: applyFeatures(features, data.inputs, data.samples) };
+}
+
+/**
+ * Where character `index` of a JSON string's value sits in its literal `raw` (quotes included):
+ * escapes take more characters in the file than in the value.
+ */
+export function jsonStringOffset(raw: string, index: number): number {
+  let at = 1;
+  for (let i = 0; i < index && at < raw.length - 1; i++) {
+    if (raw[at] !== '\\') at += 1;
+    else at += raw[at + 1] === 'u' ? 6 : 2;
+  }
+  return at;
 }
 
 /** `data` with each input rescaled by `n`. */
@@ -133,6 +154,9 @@ export function loadNetwork(text: string): Network {
 class Loader {
   private readonly lines: LineIndex;
   private inputNames: readonly string[] = [];
+  /** What generated data must fit (read before `data`), and the specs read, for Network.generated. */
+  private fit: { loss: Loss; lastActivation: Activation } = { loss: 'ssr', lastActivation: 'identity' };
+  private readonly generated: { data: GenerateSpec | null; validation: GenerateSpec | null } = { data: null, validation: null };
 
   constructor(private readonly text: string) {
     this.lines = new LineIndex(text);
@@ -154,10 +178,14 @@ class Loader {
     const notationNode = this.prop(root, 'notation');
     const notation: Notation | null = notationNode ? this.oneOf(notationNode, NOTATIONS, 'notation') : null;
 
-    const inputNames = this.names(this.required(root, 'inputs', 'the network'), 'inputs');
+    // The file's input columns; the network's inputs are their features when it has `features`.
+    const columns = this.names(this.required(root, 'inputs', 'the network'), 'inputs');
+    const featuresNode = this.prop(root, 'features');
+    const features = featuresNode ? this.features(featuresNode, columns) : null;
+    const inputNames = features ? features.labels : columns;
     this.inputNames = inputNames;
     const outputNames = this.names(this.required(root, 'outputs', 'the network'), 'outputs');
-    const clash = outputNames.find((n) => inputNames.includes(n));
+    const clash = outputNames.find((n) => columns.includes(n) || inputNames.includes(n));
     if (clash !== undefined) {
       throw this.error(this.required(root, 'outputs', 'the network'), `"${clash}" is both an input and an output; column names must differ`);
     }
@@ -186,15 +214,16 @@ class Loader {
     if (loss === 'cross-entropy' && outputNames.length < 2) {
       throw this.error(lossNode!, `cross-entropy compares a softmax over the outputs, so it needs at least 2 outputs; with 1 output ("${outputNames[0]}") use "ssr" or "mse"`);
     }
+    this.fit = { loss, lastActivation: last.activation };
     const dataNode = this.required(root, 'data', 'the network');
-    const data = this.data(dataNode, inputNames, outputNames);
+    const data = this.data(dataNode, columns, outputNames);
     if (data.samples * shapes.reduce((sum, l) => sum + l.units, 0) > LIMITS.activations) {
       throw this.error(dataNode, `${data.samples} samples through ${shapes.reduce((sum, l) => sum + l.units, 0)} units is more than the ${LIMITS.activations.toLocaleString('en-US')} activations Backprop Debugger keeps`, true);
     }
     if (loss === 'cross-entropy') this.checkOneHot(dataNode, data.targets, outputNames);
 
     const validationNode = this.prop(root, 'validation');
-    let validation = validationNode ? this.data(validationNode, inputNames, outputNames, 'validation') : null;
+    let validation = validationNode ? this.data(validationNode, columns, outputNames, 'validation') : null;
     if (validation !== null && loss === 'cross-entropy') this.checkOneHot(validationNode!, validation.targets, outputNames);
     const trainingNode = this.prop(root, 'training');
     const share = trainingNode ? this.prop(trainingNode, 'validationShare') : undefined;
@@ -205,11 +234,15 @@ class Loader {
       if (!(value > 0 && value < 1)) throw this.error(share, `training.validationShare must be between 0 and 1 (the share of the samples held out, e.g. 0.2), not ${this.show(share)}`);
       if (data.samples < 2) throw this.error(share, 'training.validationShare needs at least 2 samples in data: one to train on and one to hold out');
       const seedNode = this.prop(trainingNode!, 'seed');
-      const split = splitValidation(data, value, seedNode?.type === 'number' && Number.isInteger(seedNode.value) ? seedNode.value as number : 0, inputNames.length, outputNames.length);
+      const split = splitValidation(data, value, seedNode?.type === 'number' && Number.isInteger(seedNode.value) ? seedNode.value as number : 0, columns.length, outputNames.length);
       trainingSet = split.training;
       validation = split.validation;
     }
     const training = this.training(trainingNode, layout, trainingSet.samples);
+    if (features) {
+      trainingSet = featured(trainingSet, features);
+      if (validation) validation = featured(validation, features);
+    }
     const normalizeNode = this.prop(root, 'normalize');
     let normalization: Normalization | null = null;
     if (normalizeNode) {
@@ -218,7 +251,7 @@ class Loader {
       if (validation) validation = normalized(validation, normalization);
     }
     return {
-      name, description, notation, inputNames, outputNames, layers: layout.layers, weightCount: layout.weightCount,
+      name, description, notation, inputNames, features, generated: this.generated, outputNames, layers: layout.layers, weightCount: layout.weightCount,
       parameterCount: layout.parameterCount, initialParameters: params, parameters: layout.parameters,
       data: trainingSet, validation, normalization, loss, training, parameterPositions: positions,
     };
@@ -438,6 +471,7 @@ class Loader {
       });
       return { samples: rows.length, inputs, targets };
     }
+    if (node.type === 'object' && this.prop(node, 'generate')) return this.generate(node, inputNames, outputNames, name);
     if (node.type === 'object') {
       this.rejectUnknownKeys(node, ['inputs', 'targets'], name);
       const inRows = this.matrix(this.required(node, 'inputs', name), `${name}.inputs`, nIn, 'input');
@@ -450,6 +484,60 @@ class Loader {
       return { samples: inRows.length, inputs: Float64Array.from(inRows.flat()), targets: Float64Array.from(outRows.flat()) };
     }
     throw this.error(node, `${name} must be an array of rows ({ ${[...inputNames, ...outputNames].map((c) => `"${c}": ...`).join(', ')} }) or { "inputs": [[...]], "targets": [[...]] }, not ${this.describe(node)}`);
+  }
+
+  /** `{ "generate": "spiral", "samples": 200, "noise": 0.1, "seed": 1 }`: Playground's datasets (generate.ts). */
+  private generate(node: Node, columns: readonly string[], outputNames: readonly string[], name: string): Network['data'] {
+    this.rejectUnknownKeys(node, ['generate', 'samples', 'noise', 'seed'], name);
+    const kindNode = this.prop(node, 'generate')!;
+    const kindText = this.string(kindNode, `${name}.generate`);
+    if (!(GENERATED_KINDS as readonly string[]).includes(kindText)) {
+      const hint = closest(kindText, GENERATED_KINDS);
+      throw this.error(kindNode, `unknown dataset "${kindText}" in ${name}.generate: expected one of ${GENERATED_KINDS.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+    const kind = kindText as GenerateSpec['kind'];
+    const fit = generatedTargets(kind, columns, outputNames, this.fit.lastActivation, this.fit.loss);
+    if ('error' in fit) throw this.error(kindNode, fit.error);
+    const read = (key: 'samples' | 'noise' | 'seed', check: (v: number) => boolean, expected: string): number => {
+      const v = this.prop(node, key);
+      if (!v) return GENERATE_DEFAULTS[key];
+      const value = this.number(v, `${name}.${key}`);
+      if (!check(value)) throw this.error(v, `${name}.${key} must be ${expected}, not ${this.show(v)}`);
+      return value;
+    };
+    const samples = read('samples', (v) => Number.isInteger(v) && v >= 2 && v <= GENERATE_LIMITS.samples, `a whole number from 2 to ${GENERATE_LIMITS.samples.toLocaleString('en-US')}`);
+    const noise = read('noise', (v) => v >= 0 && v <= GENERATE_LIMITS.noise, `from 0 to ${GENERATE_LIMITS.noise} (Playground's noise slider, 0 to 50%, as a share)`);
+    const seed = read('seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'a whole number from 0 to 4294967295');
+    const spec: GenerateSpec = { kind, samples, noise, seed };
+    const training = this.generated.data;
+    if (name === 'validation' && training && training.kind === kind && training.seed === seed) {
+      throw this.error(this.prop(node, 'seed') ?? kindNode, `validation would draw the same points as data (both "${kind}" with seed ${seed}): give validation another seed`);
+    }
+    this.generated[name === 'validation' ? 'validation' : 'data'] = spec;
+    return generatedDataset(spec, outputNames.length, fit.encode);
+  }
+
+  /** `"features": ["x1", "x1^2", "sin(x1)"]`: each compiled over the input columns, an error pointing into its string. */
+  private features(node: Node, columns: readonly string[]): InputFeatures {
+    this.expectType(node, 'array', 'features', `an array of expressions over ${columns.join(', ')}, such as ["${columns[0]}", "${columns[0]}^2"]`);
+    const items = node.children ?? [];
+    if (items.length === 0) throw this.error(node, `features is empty: give at least one, such as "${columns[0]}"`);
+    const sources = items.map((item, i) => this.string(item, `features[${i}]`));
+    let features: InputFeatures;
+    try {
+      features = compileFeatures(sources, columns);
+    } catch (e) {
+      if (!(e instanceof FeatureError)) throw e;
+      const item = items[e.feature];
+      const start = item.offset + jsonStringOffset(this.text.substr(item.offset, item.length), e.at.start);
+      const end = item.offset + jsonStringOffset(this.text.substr(item.offset, item.length), e.at.end);
+      throw new NetworkFileError(`features[${e.feature}] ("${sources[e.feature]}"): ${e.message}`, this.lines.position(start, Math.max(1, end - start)));
+    }
+    features.labels.forEach((label, i) => {
+      const first = features.labels.indexOf(label);
+      if (first !== i) throw this.error(items[i], `features[${i}] is the same feature as features[${first}] (${label})`);
+    });
+    return features;
   }
 
   private matrix(node: Node, where: string, width: number, what: string): number[][] {
@@ -713,27 +801,4 @@ class Loader {
   private error(node: Node, message: string, atStart = false): NetworkFileError {
     return new NetworkFileError(message, this.lines.position(node.offset, atStart ? 1 : node.length));
   }
-}
-
-/** The allowed word nearest to a typo (edit distance at most 2), for "did you mean". */
-function closest(word: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) { best = candidate; bestDistance = d; }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -18,3 +18,5 @@ export * from './numbers';
 export * from './optimizers';
 export * from './trainingRules';
 export * from './batches';
+export * from './features';
+export * from './generate';

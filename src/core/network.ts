@@ -1,5 +1,7 @@
 import { ACTIVATION_PARAMETERS, type Activation, type Loss } from './math';
 import type { SourcePosition } from './errors';
+import type { InputFeatures } from './features';
+import type { GenerateSpec } from './generate';
 import type { OptimizerSettings } from './optimizers';
 import type { Regularization, Schedule } from './trainingRules';
 
@@ -91,7 +93,15 @@ export interface Network {
   readonly description: string;
   /** The notation the file reads best in (the editor opens in it), or null for the default. */
   readonly notation: 'statquest' | '3b1b' | null;
+  /**
+   * The names of the first layer's inputs: the file's `inputs`, or its `features` as shown
+   * (x1², sin(x1)) when it has them; `data` and `validation` hold these inputs' values.
+   */
   readonly inputNames: readonly string[];
+  /** `features`: how each network input is computed from the file's input columns, or null (the columns are the inputs). */
+  readonly features: InputFeatures | null;
+  /** Where `data` and `validation` were generated (`"generate": ...`), for each that was. */
+  readonly generated: { readonly data: GenerateSpec | null; readonly validation: GenerateSpec | null };
   readonly outputNames: readonly string[];
   readonly layers: readonly Layer[];
   readonly weightCount: number;

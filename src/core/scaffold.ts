@@ -5,6 +5,7 @@
  */
 import { ACTIVATIONS, type Activation, type Loss } from './math';
 import { SeededRandom } from './random';
+import { GENERATED_DESCRIPTIONS, GENERATED_KINDS, type GeneratedKind, generatedTargets } from './generate';
 
 export interface NetworkShape {
   inputs: string[];
@@ -21,18 +22,32 @@ export interface NetworkShape {
   seed?: number;
 }
 
-export type DataKind = 'bump' | 'line' | 'xor';
+/** Rows written into the file, or one of Playground's datasets generated from a seed (`generate:spiral`). */
+export type DataKind = 'bump' | 'line' | 'xor' | `generate:${GeneratedKind}`;
 
 /** The sample data New Network can write, with what each needs. */
 export const DATA_KINDS: readonly { kind: DataKind; label: string; detail: string; minInputs: number; maxInputs: number }[] = [
   { kind: 'bump', label: "StatQuest's dosage bump", detail: 'five doses: low and high fail, the middle works (one input)', minInputs: 1, maxInputs: 1 },
   { kind: 'line', label: 'A straight line', detail: 'the output rises evenly with the inputs: a model with no hidden layer can fit it', minInputs: 1, maxInputs: Infinity },
   { kind: 'xor', label: 'XOR', detail: 'the corners of the square: one when exactly one of the first two inputs is (two or more inputs)', minInputs: 2, maxInputs: Infinity },
+  ...GENERATED_KINDS.map((kind) => ({
+    kind: `generate:${kind}` as const, label: `Playground's ${kind} (200 generated points)`, detail: `${GENERATED_DESCRIPTIONS[kind]}; generated from a seed (two inputs)`, minInputs: 2, maxInputs: 2,
+  })),
 ];
 
-/** The data kinds a network with `inputs` inputs can have, in the order offered. */
-export function dataKindsFor(inputs: number): DataKind[] {
-  return DATA_KINDS.filter((d) => inputs >= d.minInputs && inputs <= d.maxInputs).map((d) => d.kind);
+/**
+ * The data kinds a network with `inputs` inputs can have, in the order offered; given its outputs
+ * and loss, only the generated datasets whose targets fit them (generatedTargets).
+ */
+export function dataKindsFor(inputs: number, outputs?: number, loss: Loss = 'ssr'): DataKind[] {
+  return DATA_KINDS.filter((d) => inputs >= d.minInputs && inputs <= d.maxInputs)
+    .filter((d) => !d.kind.startsWith('generate:') || outputs === undefined || fitsGenerated(d.kind, inputs, outputs, loss))
+    .map((d) => d.kind);
+}
+
+function fitsGenerated(kind: DataKind, inputs: number, outputs: number, loss: Loss): boolean {
+  const names = (n: number, p: string): string[] => Array.from({ length: n }, (_, i) => `${p}${i}`);
+  return !('error' in generatedTargets(kind.slice('generate:'.length) as GeneratedKind, names(inputs, 'x'), names(outputs, 'y'), 'identity', loss));
 }
 
 /** A learning rate as typed: a positive finite number, or what is wrong with the text. */
@@ -95,11 +110,14 @@ export function scaffoldNetwork(shape: NetworkShape): string {
     return { units: layer.units, activation: layer.activation, weights, biases: new Array(layer.units).fill(0) };
   });
   const kind = shape.data ?? dataKindsFor(shape.inputs.length)[0];
-  if (!dataKindsFor(shape.inputs.length).includes(kind)) throw new Error(`${kind} data needs ${kind === 'bump' ? 'one input' : 'two or more inputs'}`);
   const loss = shape.loss ?? 'ssr';
+  if (!dataKindsFor(shape.inputs.length, shape.outputs.length, loss).includes(kind)) {
+    throw new Error(kind.startsWith('generate:') ? `${kind.slice(9)} data needs two inputs and the outputs it fits (classes: 1 or 2; regression: 1, not cross-entropy)` : `${kind} data needs ${kind === 'bump' ? 'one input' : 'two or more inputs'}`);
+  }
   const classes = loss === 'cross-entropy' ? shape.outputs.length : 0;
   if (loss === 'cross-entropy' && classes < 2) throw new Error('cross-entropy needs two or more outputs, one per class');
-  const points = shape.inputs.length === 1 ? [0, 0.25, 0.5, 0.75, 1].map((v) => [v]) : grid(shape.inputs.length);
+  const generated = kind.startsWith('generate:') ? { generate: kind.slice('generate:'.length), samples: 200, noise: 0.1, seed: shape.seed ?? 1 } : null;
+  const points = generated ? [] : shape.inputs.length === 1 ? [0, 0.25, 0.5, 0.75, 1].map((v) => [v]) : grid(shape.inputs.length);
   const data = points.map((row) => {
     const sample: Record<string, number> = {};
     shape.inputs.forEach((name, k) => { sample[name] = row[k]; });
@@ -114,7 +132,7 @@ export function scaffoldNetwork(shape: NetworkShape): string {
     inputs: shape.inputs,
     outputs: shape.outputs,
     layers,
-    data,
+    data: generated ?? data,
     loss,
     training: { learningRate: shape.learningRate ?? 0.1, maxSteps: 1000, minStepSize: 0.0001 },
   };
@@ -132,7 +150,7 @@ function target(kind: DataKind, row: number[], k: number): number {
   switch (kind) {
     case 'bump': return bump(row[0], k);
     case 'xor': return parity(row, k);
-    case 'line': return row.reduce((a, b) => a + b, 0) / row.length + 0.1 * k;
+    default: return row.reduce((a, b) => a + b, 0) / row.length + 0.1 * k;
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import { findParameter, formatNumber, type Network, plural } from '../core';
 import { compileExpression, type Compiled, type ExprState, truthy } from './expr/compile';
-import { ExpressionError } from './expr/parse';
+import { ExpressionError } from '../core/expr/parse';
 import { isDead, isSaturated } from './inspect';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointHit, type BreakpointSpec, type BreakpointStatus, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint, type LogLine, phaseWords } from './breakpointTypes';
 import { compileLogMessage } from './logMessage';

@@ -56,6 +56,7 @@ export function buildStructure(network: Network): NetworkStructure {
     description: network.description,
     notation: network.notation,
     inputs: [...network.inputNames],
+    features: network.features && { columns: [...network.features.columns], sources: [...network.features.sources] },
     outputs: [...network.outputNames],
     layers: network.layers.map((l) => ({ units: l.units, activation: l.activation })),
     loss: network.loss,

@@ -6,7 +6,7 @@
  */
 import { formatNumber, type Network } from '../core';
 import { compileExpression, type Compiled, type ExprState } from './expr/compile';
-import { ExpressionError } from './expr/parse';
+import { ExpressionError } from '../core/expr/parse';
 
 export interface LogMessage {
   /** The message with every part's value at the state now. */

@@ -70,7 +70,10 @@ export interface NetworkStructure {
   description: string;
   /** The notation the file asks to be read in (`"notation"`), null for the default. */
   notation: 'statquest' | '3b1b' | null;
+  /** The first layer's inputs: the file's input columns, or its features as shown (x1², sin(x1)). */
   inputs: string[];
+  /** With `features`: the input columns they are computed from, and each feature as written. */
+  features?: { columns: string[]; sources: string[] } | null;
   outputs: string[];
   layers: { units: number; activation: Activation }[];
   loss: Loss;

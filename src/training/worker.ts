@@ -16,7 +16,7 @@ import { parentPort } from 'node:worker_threads';
 import { difference, HISTORY_DEFAULTS, loadNetwork, type Network, NetworkFileError, roundParameters, sameArray } from '../core';
 import { buildFrame, buildStructure, carriesExplanations, explainingStop, explainView, unitView } from '../session/frame';
 import { type Stop, TrainingSession } from '../session/training';
-import { ExpressionError } from '../session/expr/parse';
+import { ExpressionError } from '../core/expr/parse';
 import { layerStats } from '../session/inspect';
 import { SAMPLE_BUDGET_MS, SessionCharts } from '../session/charts';
 import type { ChartData, ChartRequest } from '../session/chartTypes';

@@ -268,6 +268,17 @@ describe('backprop CLI', () => {
       assert.equal(r.code, 0);
       assert.match(r.stdout, /OK.*\n.*1 -> 2 softplus -> 1 identity\n.*7 \(w1\.\.w4, b1\.\.b3\), 1 trainable \(b3\)/);
     });
+
+    it('check names a generated dataset and the input features', () => {
+      const spiral = examplePath('spiral.nn.json');
+      const r = cli('check', spiral);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\n {2}layers: {5}7 -> 6 tanh -> 1 tanh\n/);
+      assert.match(r.stdout, /\n {2}data: {7}200 samples of x1, x2 -> class \(generated: spiral, noise 0\.1, seed 1\), and 200 for validation \(generated: spiral, noise 0\.1, seed 2\)\n/);
+      assert.match(r.stdout, /\n {2}features: {3}x1, x2, x1², x2², x1·x2, sin\(x1\), sin\(x2\) \(the network's 7 inputs\)\n/);
+      const out = json('check', spiral);
+      assert.deepEqual([out.columns, out.features, out.generated.data], [['x1', 'x2'], ['x1', 'x2', 'x1^2', 'x2^2', 'x1*x2', 'sin(x1)', 'sin(x2)'], { kind: 'spiral', samples: 200, noise: 0.1, seed: 1 }]);
+    });
   });
 
   describe('bad input exits 1 with one readable line', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { sharpness, Trainer } from '../../src/core';
 import { compileExpression, emptyScalars, type ExprState, knownNames } from '../../src/session/expr/compile';
-import { ExpressionError, parseExpression } from '../../src/session/expr/parse';
+import { ExpressionError, parseExpression } from '../../src/core/expr/parse';
 import { loadExample } from './helpers';
 
 const net = loadExample('dosage-all.nn.json');

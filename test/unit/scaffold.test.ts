@@ -82,4 +82,23 @@ describe('New Network: loss, learning rate and data', () => {
     assert.deepEqual(parseLearningRate(' 0.05 '), { learningRate: 0.05 });
     for (const bad of ['', '0', '-1', 'fast', 'Infinity']) assert.ok('error' in parseLearningRate(bad), bad);
   });
+
+  it("offers Playground's generated datasets where they fit the inputs, outputs and loss, and writes one as a generate section", () => {
+    assert.deepEqual(dataKindsFor(2), ['line', 'xor', 'generate:circle', 'generate:xor', 'generate:gauss', 'generate:spiral', 'generate:plane', 'generate:multigauss']);
+    assert.deepEqual(dataKindsFor(2, 1, 'mse'), ['line', 'xor', 'generate:circle', 'generate:xor', 'generate:gauss', 'generate:spiral', 'generate:plane', 'generate:multigauss']);
+    assert.deepEqual(dataKindsFor(2, 2, 'cross-entropy'), ['line', 'xor', 'generate:circle', 'generate:xor', 'generate:gauss', 'generate:spiral']);
+    assert.deepEqual(dataKindsFor(2, 3, 'ssr'), ['line', 'xor']);
+    assert.deepEqual(dataKindsFor(3, 1), ['line', 'xor']);
+    assert.deepEqual(dataKindsFor(1, 1), ['bump', 'line']);
+    const text = scaffoldNetwork({ inputs: ['x1', 'x2'], hidden: [{ units: 4, activation: 'tanh' }], outputs: ['blue', 'orange'], loss: 'cross-entropy', data: 'generate:gauss', seed: 5 });
+    assert.match(text, /"data": \{ "generate": "gauss", "samples": 200, "noise": 0.1, "seed": 5 \}/);
+    const network = loadNetwork(text);
+    assert.deepEqual(network.generated.data, { kind: 'gauss', samples: 200, noise: 0.1, seed: 5 });
+    const trainer = new Trainer(network);
+    const before = trainer.evaluate();
+    trainer.run(200);
+    assert.ok(trainer.evaluate() < before / 2, 'the two clouds are told apart');
+    assert.throws(() => scaffoldNetwork({ inputs: ['x1', 'x2'], hidden: [], outputs: ['a', 'b'], loss: 'cross-entropy', data: 'generate:plane' }), /plane data needs two inputs/);
+    assert.throws(() => scaffoldNetwork({ inputs: ['x'], hidden: [], outputs: ['y'], data: 'generate:spiral' }), /spiral data needs two inputs/);
+  });
 });

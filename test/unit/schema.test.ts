@@ -84,3 +84,52 @@ describe('the JSON schema', () => {
     });
   }
 });
+
+describe('the JSON schema, on generated data and input features', () => {
+  const spiral = JSON.parse(readFileSync(examplePath('spiral.nn.json'), 'utf8'));
+  const edited = (edit: (d: any) => void): any => {
+    const d = JSON.parse(JSON.stringify(spiral));
+    edit(d);
+    return d;
+  };
+
+  it('accepts every dataset kind, each with the outputs it fits, as the loader does', () => {
+    const cases: [string, string[], string][] = [
+      ['circle', ['class'], 'mse'], ['xor', ['class 0', 'class 1'], 'cross-entropy'], ['gauss', ['class'], 'ssr'],
+      ['spiral', ['class 0', 'class 1'], 'cross-entropy'], ['plane', ['value'], 'mse'], ['multigauss', ['value'], 'ssr'],
+    ];
+    for (const [kind, outputs, loss] of cases) {
+      const doc = edited((d) => {
+        d.outputs = outputs;
+        d.loss = loss;
+        d.layers[1].units = outputs.length;
+        d.data = { generate: kind };
+        d.validation = { generate: kind, samples: 50, noise: 0.5, seed: 9 };
+      });
+      assert.ok(validate(doc), `${kind}: ${JSON.stringify(validate.errors)}`);
+      loadNetwork(JSON.stringify(doc));
+    }
+  });
+
+  const mistakes: [string, (d: any) => void][] = [
+    ['an unknown dataset', (d) => { d.data.generate = 'moons'; }],
+    ['a noise above 0.5', (d) => { d.data.noise = 0.6; }],
+    ['a negative noise', (d) => { d.validation.noise = -0.1; }],
+    ['fractional samples', (d) => { d.data.samples = 10.5; }],
+    ['one sample', (d) => { d.data.samples = 1; }],
+    ['a negative seed', (d) => { d.data.seed = -1; }],
+    ['a seed past 32 bits', (d) => { d.validation.seed = 2 ** 32; }],
+    ['a misspelt key in generate', (d) => { d.data.sample = 100; }],
+    ['generate beside inputs', (d) => { d.data.inputs = [[0, 0]]; }],
+    ['an empty feature list', (d) => { d.features = []; }],
+    ['a number as a feature', (d) => { d.features[0] = 1; }],
+    ['an empty feature', (d) => { d.features[0] = ''; }],
+  ];
+  for (const [what, edit] of mistakes) {
+    it(`rejects ${what}, as the loader does`, () => {
+      const doc = edited(edit);
+      assert.equal(validate(doc), false, 'schema should reject');
+      assert.throws(() => loadNetwork(JSON.stringify(doc)), NetworkFileError);
+    });
+  }
+});

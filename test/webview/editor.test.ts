@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { explain, findParameter, loadNetwork, type Network, Trainer } from '../../src/core';
-import { buildFrame, buildStructure, explainView, stopExplained } from '../../src/session/frame';
+import { buildFrame, buildStructure, explainView, stopExplained, unitView } from '../../src/session/frame';
 import { unpackExplanations } from '../../src/session/packing';
 import { type Stop, TrainingSession } from '../../src/session/training';
 import type { NetworkModel, WebviewMessage } from '../../src/protocol';
@@ -288,6 +288,35 @@ describe('network editor webview (Chromium)', () => {
     assert.match((await card.locator('.card-title').textContent())!, /hidden unit 1 of layer 1 \(softplus\)/);
     const rows = await card.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
     assert.deepEqual(rows.map((r) => r.slice(0, 3)), [['1', '0', '−1.430'], ['2', '0.5', '0.2400'], ['3', '1', '1.910']]);
+  });
+
+  it("labels the input column with a network's input features, and an input's card shows its feature's values", async () => {
+    const spiral = example('spiral.nn.json');
+    await show(view, spiral);
+    await view.page.locator('#app[data-cards-ready]').waitFor();
+    const labels = await view.page.locator('.node.input .node-label').allTextContents();
+    assert.deepEqual(labels, ['x1', 'x2', 'x1²', 'x2²', 'x1·x2', 'sin(x1)', 'sin(x2)']);
+    assert.equal(await view.page.locator('[data-unit="0,5"]').getAttribute('aria-label'), 'input feature x1·x2 (x1*x2)');
+    await view.page.locator('[data-unit="0,5"]').hover();
+    // 200 samples through 14 units is past what travels with each frame: the card asks the host, as for any large network.
+    await view.page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'request'));
+    const request = (await view.posted()).filter((m): m is Extract<WebviewMessage, { type: 'request' }> => m.type === 'request').at(-1)!;
+    assert.deepEqual([request.kind, request.params], ['unit', { layer: 0, unit: 4 }]);
+    await view.send({ type: 'reply', channel: request.channel, id: request.id, ok: true, value: unitView(spiral, new Trainer(spiral), 0, 4) });
+    const card = view.page.locator('[role="tooltip"] .active');
+    assert.equal(await card.locator('.card-title').textContent(), 'input x1·x2');
+    assert.match((await card.locator('.card-note').textContent())!, /x1\*x2, computed from x1, x2/);
+    // The card's x values are the feature's: x1 times x2 of the generated points, not either column.
+    const values = await card.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+    assert.equal(values.length, spiral.data.samples);
+    const nIn = spiral.inputNames.length;
+    values.slice(0, 20).forEach((row, i) => {
+      const x1 = spiral.data.inputs[i * nIn];
+      const x2 = spiral.data.inputs[i * nIn + 1];
+      assert.equal(row[0], String(i + 1));
+      assert.ok(Math.abs(Number(row[1]!.replace('−', '-')) - x1 * x2) <= 1e-3 * Math.max(1, Math.abs(x1 * x2)), `sample ${i + 1}: ${row[1]} is x1·x2 = ${x1 * x2}`);
+    });
+    await screenshot(view.page, 'webview-features');
   });
 
   it('switches the edges to gradients, marked with the way gradient descent moves each weight', async () => {

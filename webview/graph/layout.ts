@@ -11,6 +11,8 @@ export interface LayoutInput {
   layers: readonly { units: number; activation: Activation }[];
   /** `normalize`: each input's offset and scale, said under its node. */
   normalization?: { kind: 'standard' | 'minmax'; offset: readonly number[]; scale: readonly number[] } | null;
+  /** `features`: the inputs are computed from these columns, each as written in `sources`. */
+  features?: { columns: readonly string[]; sources: readonly string[] } | null;
 }
 
 export type NodeKind = 'input' | 'hidden' | 'output';
@@ -27,6 +29,8 @@ export interface GraphNode {
   label: string;
   /** An input's rescaling, "(dosage − 0.5) / 0.408", or undefined. */
   note?: string;
+  /** An input feature as written in the file ("x1^2"), or undefined for an input column. */
+  feature?: string;
   activation?: Activation;
   x: number;
   y: number;
@@ -93,6 +97,7 @@ export function layoutNetwork(input: LayoutInput): GraphLayout {
         label: kind === 'input' ? input.inputs[unit] : kind === 'output' ? input.outputs[unit] : `hidden unit ${unit + 1}${columns.length > 3 ? ` of layer ${layer}` : ''}`,
         activation: layer > 0 ? input.layers[layer - 1].activation : undefined,
         note: kind === 'input' && input.normalization ? rescaling(input.inputs[unit], input.normalization.offset[unit], input.normalization.scale[unit]) : undefined,
+        feature: kind === 'input' ? input.features?.sources[unit] : undefined,
         x: MARGIN + 40 + layer * columnGap,
         y: top + unit * rowGap,
         r,

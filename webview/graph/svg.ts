@@ -58,7 +58,7 @@ export function build(s: GraphState, layout: GraphLayout): void {
     const group = el('g', { class: `node ${node.kind}`, 'data-unit': node.id, role: 'img' }, nodes);
     s.nodeEls.set(node.id, group);
     const kindName = node.kind === 'input' ? 'input ' : node.kind === 'output' ? 'output ' : '';
-    group.setAttribute('aria-label', `${kindName}${node.label}${node.activation && node.kind !== 'input' ? `, ${node.activation}` : ''}${node.note ? `, rescaled to ${node.note}` : ''}`);
+    group.setAttribute('aria-label', `${kindName}${node.feature === undefined ? '' : 'feature '}${node.label}${node.feature !== undefined && node.feature !== node.label ? ` (${node.feature})` : ''}${node.activation && node.kind !== 'input' ? `, ${node.activation}` : ''}${node.note ? `, rescaled to ${node.note}` : ''}`);
     let inputBox: SVGRectElement | undefined;
     if (node.kind === 'input' && layout.detailed) {
       inputBox = el('rect', { class: 'node-shape', x: node.x - node.r * 1.6, y: node.y - node.r * 0.75, width: node.r * 3.2, height: node.r * 1.5, rx: 6 }, group);

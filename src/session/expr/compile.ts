@@ -12,12 +12,13 @@
  * - groups, for the group functions: W2 and B2 (layer 2's weights and biases), dW2 and dB2 (their
  *   gradients), X2 and Y2 (every x_{j,i} and y_{j,i} of layer 2), X2[1] and Y2[1] (unit 1 of
  *   layer 2, every sample). Layers count from 1, units from 1, as StatQuest counts them.
- * Functions: abs, sqrt, exp, log, isfinite, min and max of numbers; over a group: norm (the L2
+ * Functions: abs, sqrt, exp, log, sin, cos, tanh, isfinite, min and max of numbers; over a group: norm (the L2
  * norm), mean, sum, max, min, each also of abs(group), as in max(abs(W1)).
  */
 import { findParameter, type Network, optimizerBuffers, sharpness } from '../../core';
 import { distanceFrom, hiddenShare, ratio, trainableSquares } from '../inspect';
-import { ExpressionError, type Node, parseExpression, type Span } from './parse';
+import { ExpressionError, type Node, parseExpression, type Span } from '../../core/expr/parse';
+import { CONDITION_INSTRUMENTS, CONDITION_SCALARS, NUMBER_FUNCTIONS } from '../../core/expr/functions';
 
 /** What conditions read. The arrays are views that live as long as the trainer; `scalars` is refreshed before each check. */
 export interface ExprState {
@@ -74,10 +75,10 @@ export function truthy(v: number): boolean {
 interface Group { array: Float64Array; start: number; count: number; stride: number; name: string; evaluated: boolean }
 type Value = { kind: 'number'; fn: () => number; evaluated: boolean } | { kind: 'group'; group: Group; abs: boolean };
 
-const SCALARS = ['step', 'loss', 'stepSize', 'learningRate', 'epoch', 'batch', 'batchLoss', 'valLoss'] as const;
+const SCALARS = CONDITION_SCALARS;
 /** The charts' instruments, for the whole network (see instrument()). */
-const INSTRUMENTS = ['gradientNorm', 'updateRatio', 'distance', 'deadShare', 'saturatedShare', 'sharpness'] as const;
-const SCALAR_FUNCTIONS = ['abs', 'sqrt', 'exp', 'log', 'isfinite', 'min', 'max'] as const;
+const INSTRUMENTS = CONDITION_INSTRUMENTS;
+const SCALAR_FUNCTIONS = [...Object.keys(NUMBER_FUNCTIONS), 'min', 'max'];
 const AGGREGATES = ['norm', 'mean', 'sum', 'max', 'min'] as const;
 /** Every function of the language, each once (for completion). */
 export const EXPRESSION_FUNCTIONS: readonly string[] = [...new Set([...SCALAR_FUNCTIONS, ...AGGREGATES])];
@@ -256,16 +257,9 @@ class Compiler {
     this.arity(node, 1);
     const v = this.number(args[0]);
     const f = v.fn;
-    const fn = ((): (() => number) => {
-      switch (name) {
-        case 'sqrt': return () => Math.sqrt(f());
-        case 'exp': return () => Math.exp(f());
-        case 'log': return () => Math.log(f());
-        case 'isfinite': return () => (Number.isFinite(f()) ? 1 : 0);
-        default: throw new ExpressionError(`${name}() takes a group such as W1, dW2 or Y1[2]`, node.at);
-      }
-    })();
-    return { kind: 'number', fn, evaluated: v.evaluated };
+    const g = Object.hasOwn(NUMBER_FUNCTIONS, name) ? NUMBER_FUNCTIONS[name] : undefined;
+    if (!g) throw new ExpressionError(`${name}() takes a group such as W1, dW2 or Y1[2]`, node.at);
+    return { kind: 'number', fn: () => g(f()), evaluated: v.evaluated };
   }
 
   /** m(w3), velocity(b1), ...: the optimizer's buffer `slot` for one parameter, as the next update will read it. */

@@ -1,7 +1,7 @@
 /**
- * The breakpoint expression language, parsed with positions: a small grammar of our own (no eval,
- * no Function), so a malformed condition is reported where it was typed, with the column and what
- * was expected.
+ * The expression language of breakpoint conditions and input features, parsed with positions: a
+ * small grammar of our own (no eval, no Function), so a malformed condition is reported where it
+ * was typed, with the column and what was expected.
  *
  *   expr    := or
  *   or      := and ('||' and)*

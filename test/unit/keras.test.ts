@@ -185,12 +185,12 @@ describe('Keras import', function () {
         denseVars(f, 'layers/dense_1', [[1, -1], [0.25, 0.5]], BIAS2);
       });
       assert.equal(failure(kerasArchive({ 'config.json': config(), 'model.weights.h5': h5 })),
-        "model.keras/model.weights.h5: layers/dense_1/vars/0: layer 'probabilities''s kernel is 2 x 2, expected 3 x 2 (inputs x units: the layer before has 3)");
+        "model.keras/model.weights.h5: layers/dense_1/vars/0: the kernel of layer 'probabilities' is 2 x 2, expected 3 x 2 (inputs x units: the layer before has 3)");
     });
 
     it('a kernel that does not fit the declared input shape', () => {
       const text = config([inputLayerConfig(4), denseConfig('hidden', 3, 'relu', 4), denseConfig('probabilities', 2, 'softmax', 3)]);
-      assert.match(failure(kerasArchive({ 'config.json': text, 'model.weights.h5': weights() })), /layers\/dense\/vars\/0: layer 'hidden''s kernel is 2 x 3, expected 4 x 3 \(inputs x units: the model takes 4\)$/);
+      assert.match(failure(kerasArchive({ 'config.json': text, 'model.weights.h5': weights() })), /layers\/dense\/vars\/0: the kernel of layer 'hidden' is 2 x 3, expected 4 x 3 \(inputs x units: the model takes 4\)$/);
     });
 
     it('a bias of the wrong length', () => {
@@ -198,7 +198,7 @@ describe('Keras import', function () {
         denseVars(f, 'layers/dense', KERNEL1, [1, 2]);
         denseVars(f, 'layers/dense_1', KERNEL2, BIAS2);
       });
-      assert.match(failure(kerasArchive({ 'config.json': config(), 'model.weights.h5': h5 })), /layers\/dense\/vars\/1: layer 'hidden''s bias is 2, expected 3 \(one per unit\)$/);
+      assert.match(failure(kerasArchive({ 'config.json': config(), 'model.weights.h5': h5 })), /layers\/dense\/vars\/1: the bias of layer 'hidden' is 2, expected 3 \(one per unit\)$/);
     });
 
     it('a quantized kernel (integers) and extra variables', () => {
@@ -208,7 +208,7 @@ describe('Keras import', function () {
         vars.create_dataset({ name: '1', data: new Float32Array(BIAS1), shape: [3], dtype: '<f' });
         denseVars(f, 'layers/dense_1', KERNEL2, BIAS2);
       });
-      assert.match(failure(kerasArchive({ 'config.json': config(), 'model.weights.h5': ints })), /layers\/dense\/vars\/0: layer 'hidden''s kernel holds <i4, not floats/);
+      assert.match(failure(kerasArchive({ 'config.json': config(), 'model.weights.h5': ints })), /layers\/dense\/vars\/0: the kernel of layer 'hidden' holds <i4, not floats/);
       const extra = hdf5((f) => {
         denseVars(f, 'layers/dense', KERNEL1, BIAS1);
         group(f, 'layers/dense/vars').create_dataset({ name: '2', data: new Float32Array([1]), shape: [1], dtype: '<f' });

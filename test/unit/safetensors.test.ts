@@ -134,19 +134,19 @@ describe('safetensors import', () => {
     it('data cut short: offsets out of range', () => {
       const whole = sequential();
       const message = failure(whole.subarray(0, whole.length - 4));
-      assert.match(message, /^model\.safetensors: byte \d+: tensor '2\.bias''s data_offsets \[48, 52\] are out of range: the data after the header is 48 bytes$/);
+      assert.match(message, /^model\.safetensors: byte \d+: the data_offsets of tensor '2\.bias', \[48, 52\], are out of range: the data after the header is 48 bytes$/);
       const at = Number(/byte (\d+)/.exec(message)![1]);
       assert.equal(new TextDecoder().decode(whole.subarray(at, at + 8)), '[48,52]}', 'the byte is where the offsets are written');
     });
 
     it('offsets that do not match the shape, and overlapping tensors', () => {
       assert.match(failure(file({ '0.weight': { dtype: 'F32', shape: [3, 2], data_offsets: [0, 20] } }, new Uint8Array(24))), /tensor '0\.weight' is 3 x 2 of F32 \(24 bytes\), but its data_offsets \[0, 20\] span 20 bytes$/);
-      assert.match(failure(file({ '0.weight': { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] }, '0.bias': { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8))), /tensor '0\.bias''s bytes overlap tensor '0\.weight''s$/);
+      assert.match(failure(file({ '0.weight': { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] }, '0.bias': { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8))), /the bytes of tensor '0\.bias' overlap those of tensor '0\.weight'$/);
     });
 
     it('a dtype that holds no weights, and a malformed shape', () => {
       assert.match(failure(file({ '0.weight': { dtype: 'I64', shape: [1, 1], data_offsets: [0, 8] } }, new Uint8Array(8))), /byte \d+: tensor '0\.weight' has dtype "I64": only floating-point tensors \(F64, F32, F16, BF16\) hold a network's weights$/);
-      assert.match(failure(file({ '0.weight': { dtype: 'F32', shape: [1, -1], data_offsets: [0, 4] } }, new Uint8Array(4))), /tensor '0\.weight''s shape must hold whole numbers, 0 or more, not -1$/);
+      assert.match(failure(file({ '0.weight': { dtype: 'F32', shape: [1, -1], data_offsets: [0, 4] } }, new Uint8Array(4))), /the shape of tensor '0\.weight' must hold whole numbers, 0 or more, not -1$/);
     });
 
     it('names that are not an nn.Sequential of Linear layers', () => {

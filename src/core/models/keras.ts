@@ -165,7 +165,7 @@ function planLayers(c: JsonText): { layers: PlannedLayer[]; inputs: number | nul
     if (cls.value === 'InputLayer') {
       if (index !== 0) throw c.error(item, `${what}: an InputLayer may only come first`);
       const shape = c.prop(cfg, 'batch_shape') ?? c.prop(cfg, 'batch_input_shape');
-      if (shape) inputs = vectorWidth(c, shape, `${what}'s batch_shape`);
+      if (shape) inputs = vectorWidth(c, shape, `the batch_shape of ${what}`);
       return;
     }
     // Sequential.layers leaves out the first InputLayer; every other layer takes a numbered name.
@@ -289,20 +289,20 @@ function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, 
     if (extra.length > 0) {
       throw new ModelFileError(`layer '${layer.name}' holds variables ${vars.keys.join(', ')}, expected ${expected.join(' and ')} (kernel${layer.useBias ? ' and bias' : ''}): not a plain Dense layer`, hdf5(varsPath));
     }
-    const kernel = tensor(vars, '0', `${varsPath}/0`, `layer '${layer.name}''s kernel`);
+    const kernel = tensor(vars, '0', `${varsPath}/0`, `the kernel of layer '${layer.name}'`);
     const [rows, cols] = kernel.shape;
     if (kernel.shape.length !== 2 || cols !== layer.units || (inputs !== undefined && rows !== inputs)) {
       const want = `${inputs ?? 'inputs'} x ${layer.units}`;
-      throw new ModelFileError(`layer '${layer.name}''s kernel is ${kernel.shape.join(' x ') || 'a scalar'}, expected ${want} (inputs x units${inputs !== undefined ? `: ${inputsDeclared ? 'the model takes' : 'the layer before has'} ${inputs}` : ''})`, hdf5(`${varsPath}/0`));
+      throw new ModelFileError(`the kernel of layer '${layer.name}' is ${kernel.shape.join(' x ') || 'a scalar'}, expected ${want} (inputs x units${inputs !== undefined ? `: ${inputsDeclared ? 'the model takes' : 'the layer before has'} ${inputs}` : ''})`, hdf5(`${varsPath}/0`));
     }
     // Keras: kernel[k][j] (input k, unit j); ours: W[j][k].
     const weights = new Float64Array(rows * cols);
     for (let k = 0; k < rows; k++) for (let j = 0; j < cols; j++) weights[j * rows + k] = kernel.values[k * cols + j];
     let biases = new Float64Array(cols);
     if (layer.useBias) {
-      const bias = tensor(vars, '1', `${varsPath}/1`, `layer '${layer.name}''s bias`);
+      const bias = tensor(vars, '1', `${varsPath}/1`, `the bias of layer '${layer.name}'`);
       if (bias.shape.length !== 1 || bias.shape[0] !== cols) {
-        throw new ModelFileError(`layer '${layer.name}''s bias is ${bias.shape.join(' x ') || 'a scalar'}, expected ${cols} (one per unit)`, hdf5(`${varsPath}/1`));
+        throw new ModelFileError(`the bias of layer '${layer.name}' is ${bias.shape.join(' x ') || 'a scalar'}, expected ${cols} (one per unit)`, hdf5(`${varsPath}/1`));
       }
       biases = Float64Array.from(bias.values);
     }
@@ -314,7 +314,7 @@ function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, 
     };
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(`the HDF5 file is damaged (${e instanceof Error ? e.message : String(e)}) where layer '${layer.name}''s weights are`, hdf5(layer.path));
+    throw new ModelFileError(`the HDF5 file is damaged (${e instanceof Error ? e.message : String(e)}) where the weights of layer '${layer.name}' are`, hdf5(layer.path));
   }
 }
 

@@ -84,11 +84,11 @@ export function readSafetensorsTensors(bytes: Uint8Array): { tensors: Safetensor
     if (!(SAFETENSORS_DTYPES as readonly unknown[]).includes(dtype.value)) {
       throw header.error(dtype, `${what} has dtype ${header.describe(dtype)}: only floating-point tensors (${SAFETENSORS_DTYPES.join(', ')}) hold a network's weights`);
     }
-    const dims = wholeNumbers(header, shape, `${what}'s shape`);
-    const [begin, end] = wholeNumbers(header, offsets, `${what}'s data_offsets`);
-    if (offsets.children!.length !== 2) throw header.error(offsets, `${what}'s data_offsets must be [begin, end], not ${offsets.children!.length} numbers`);
+    const dims = wholeNumbers(header, shape, `the shape of ${what}`);
+    const [begin, end] = wholeNumbers(header, offsets, `the data_offsets of ${what}`);
+    if (offsets.children!.length !== 2) throw header.error(offsets, `the data_offsets of ${what} must be [begin, end], not ${offsets.children!.length} numbers`);
     if (begin > end || end > dataLength) {
-      throw header.error(offsets, `${what}'s data_offsets [${begin}, ${end}] are out of range: the data after the header is ${dataLength} bytes`);
+      throw header.error(offsets, `the data_offsets of ${what}, [${begin}, ${end}], are out of range: the data after the header is ${dataLength} bytes`);
     }
     const size = dims.reduce((a, b) => a * b, 1);
     const type = dtype.value as SafetensorsDtype;
@@ -100,7 +100,7 @@ export function readSafetensorsTensors(bytes: Uint8Array): { tensors: Safetensor
   }
   ranges.sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < ranges.length; i++) {
-    if (ranges[i].begin < ranges[i - 1].end) throw header.error(ranges[i].node, `tensor '${ranges[i].name}''s bytes overlap tensor '${ranges[i - 1].name}''s`);
+    if (ranges[i].begin < ranges[i - 1].end) throw header.error(ranges[i].node, `the bytes of tensor '${ranges[i].name}' overlap those of tensor '${ranges[i - 1].name}'`);
   }
   return { tensors, metadata };
 }

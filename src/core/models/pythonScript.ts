@@ -62,7 +62,7 @@ function matrix(rows: number, cols: number, at: (r: number, c: number) => number
 }
 
 function dataset(name: string, values: Float64Array, samples: number, width: number, names: readonly string[]): string {
-  return `${name} = np.array([  # ${names.join(', ')}\n${matrix(samples, width, (r, c) => values[r * width + c], '    ')}\n])`;
+  return `${name} = np.array([  # ${oneLine(names.join(', '))}\n${matrix(samples, width, (r, c) => values[r * width + c], '    ')}\n])`;
 }
 
 function lossConvention(network: Network): string {

@@ -70,7 +70,7 @@ function network(m: DenseModel): { network: Network; parameters: Float64Array } 
     inputNames: Array.from({ length: 784 }, (_, k) => `x${k + 1}`), outputNames: Array.from({ length: 10 }, (_, k) => `y${k}`),
     ...layout, initialParameters: parameters,
     data: { samples, inputs: Float64Array.from({ length: samples * 784 }, () => random.next()), targets },
-    validation: null, normalization: null, loss: 'cross-entropy',
+    validation: null, normalization: null, features: null, generated: { data: null, validation: null }, loss: 'cross-entropy',
     training: {
       learningRate: 0.01, maxSteps: 100, minStepSize: 0, trainable: new Uint8Array(layout.parameterCount).fill(1),
       optimizer: { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false }, batchSize: 10, shuffle: true, seed: 1,

@@ -115,12 +115,24 @@ export function outputAtOrigin(model: DenseModel): Float64Array {
 export function shortestFloat32(v: number, name = 'a value'): string {
   if (!Number.isFinite(v)) throw new RangeError(`${name} is ${v}, which a network file cannot hold`);
   if (v === 0) return '0';
-  for (let digits = 1; digits <= 9; digits++) {
-    const read = Number(v.toPrecision(digits));
-    if (Math.fround(read) === v) return String(read);
+  if (Math.fround(v) !== v) return String(v); // not a float32 after all: the exact double
+  // The fewest digits that read back as v: 9 always do, and most float32 values (a trained
+  // weight's) need 8 or 9, so those are tried first, then a bisection of 1 to 7. Only a text that
+  // reads back is ever returned, so the answer is always exact.
+  const reads = (text: string): boolean => Math.fround(Number(text)) === v;
+  const eight = v.toPrecision(8);
+  if (!reads(eight)) return String(Number(v.toPrecision(9)));
+  const seven = v.toPrecision(7);
+  if (!reads(seven)) return String(Number(eight));
+  let lo = 1;
+  let hi = 7;
+  let best = seven;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const text = v.toPrecision(mid);
+    if (reads(text)) { hi = mid; best = text; } else lo = mid + 1;
   }
-  // Not a float32 after all: the exact double.
-  return String(v);
+  return String(Number(best));
 }
 
 function checkModel(model: DenseModel): void {

@@ -1,114 +1,86 @@
 /**
- * Model files: the time to import a 784-128-64-10 model (MNIST's usual dense network, 109,386
- * parameters) from a .keras archive and from a safetensors file, and to write its PyTorch and
- * NumPy scripts. `node out/bench/models.js [--quick] [--json]` after `tsc -p tsconfig.json`; each
- * figure is the median of several runs after a warm-up.
+ * Importing a large model: a 784-128-64-10 classifier (MNIST's shape, 109,386 parameters) written
+ * as ONNX and as TensorFlow.js by our exporters, then read back as `backprop import` reads it: the
+ * file to a dense model, the dense model to network text, and that text loaded as a network (what
+ * opening the new file costs). Each figure is the median of `rounds` runs after a warm-up.
+ *
+ * Alone: `npx tsc -p tsconfig.json && node out/bench/models.js [rounds]` (prints JSON on the last line).
  */
 import { performance } from 'node:perf_hooks';
-import { buildLayout, type Network, SeededRandom } from '../src/core';
-import type { DenseModel } from '../src/core/models/dense';
-import { readKeras } from '../src/core/models/keras';
-import { numpyScript } from '../src/core/models/numpy';
-import { pytorchScript } from '../src/core/models/pytorch';
-import { readSafetensors, writeSafetensors } from '../src/core/models/safetensors';
-import { kerasFromModel, loadHdf5 } from '../test/unit/modelFiles';
+import { loadNetwork, type Network } from '../src/core';
+import { networkTextFromModel } from '../src/core/models/convert';
+import { onnxExporter, readOnnx } from '../src/core/models/onnx';
+import { readTfjs, tfjsExporter } from '../src/core/models/tfjs';
 
-const quick = process.argv.includes('--quick');
-const RUNS = quick ? 5 : 15;
-const WIDTHS = [784, 128, 64, 10];
+export interface ModelImportFigures {
+  parameters: number;
+  onnxBytes: number;
+  /** Milliseconds, medians. */
+  onnxRead: number;
+  tfjsRead: number;
+  toText: number;
+  textBytes: number;
+  loadText: number;
+  /** The whole import of the ONNX file: read, text, load. */
+  onnxImport: number;
+}
+
+/** The 784-128-64-10 network: glorot weights from the loader's seeded init, one placeholder sample. */
+export function mnistShaped(): Network {
+  return loadNetwork(JSON.stringify({
+    inputs: Array.from({ length: 784 }, (_, k) => `p${k + 1}`),
+    outputs: Array.from({ length: 10 }, (_, k) => `digit${k}`),
+    layers: [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'identity' }],
+    init: { weights: 'glorot', biases: 0.01, seed: 1 },
+    data: { inputs: [new Array(784).fill(0.5)], targets: [[1, 0, 0, 0, 0, 0, 0, 0, 0, 0]] },
+    loss: 'cross-entropy',
+  }));
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[sorted.length >> 1];
 }
 
-/** Milliseconds per call of `f`: the median of RUNS after two warm-up calls. */
-function time(f: () => unknown): number {
-  f();
-  f();
-  const runs: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    f();
-    runs.push(performance.now() - start);
+function time<T>(run: () => T): { ms: number; value: T } {
+  const start = performance.now();
+  const value = run();
+  return { ms: performance.now() - start, value };
+}
+
+export function benchModelImport(rounds: number): ModelImportFigures {
+  const network = mnistShaped();
+  const [onnxFile] = onnxExporter.write(network, network.initialParameters, { steps: 0, baseName: 'mnist' });
+  const onnx = onnxFile.contents as Uint8Array;
+  const tfjs = tfjsExporter.write(network, network.initialParameters, { steps: 0, baseName: 'mnist' });
+  const tfjsFiles = { name: 'mnist.model.json', bytes: new TextEncoder().encode(tfjs[0].contents as string), sibling: () => tfjs[1].contents as Uint8Array };
+  const samples: Record<'onnxRead' | 'tfjsRead' | 'toText' | 'loadText' | 'onnxImport', number[]> = { onnxRead: [], tfjsRead: [], toText: [], loadText: [], onnxImport: [] };
+  let textBytes = 0;
+  for (let r = 0; r <= rounds; r++) {
+    const read = time(() => readOnnx(onnx, 'mnist.onnx'));
+    const tf = time(() => readTfjs(tfjsFiles));
+    const text = time(() => networkTextFromModel(read.value));
+    const load = time(() => loadNetwork(text.value));
+    if (load.value.parameterCount !== network.parameterCount || tf.value.layers.length !== 3) throw new Error('the import lost parameters');
+    textBytes = text.value.length;
+    if (r === 0) continue; // warm-up
+    samples.onnxRead.push(read.ms);
+    samples.tfjsRead.push(tf.ms);
+    samples.toText.push(text.ms);
+    samples.loadText.push(load.ms);
+    samples.onnxImport.push(read.ms + text.ms + load.ms);
   }
-  return median(runs);
-}
-
-function model(): DenseModel {
-  const random = new SeededRandom(1);
   return {
-    inputs: WIDTHS[0],
-    layers: WIDTHS.slice(1).map((units, l) => {
-      const inputs = WIDTHS[l];
-      const scale = Math.sqrt(2 / (inputs + units));
-      return {
-        units, inputs, activation: l === WIDTHS.length - 2 ? 'identity' : 'relu',
-        weights: Float64Array.from({ length: units * inputs }, () => random.normal() * scale),
-        biases: Float64Array.from({ length: units }, () => random.normal() * 0.01),
-      };
-    }),
-    softmax: true,
-    source: 'bench',
+    parameters: network.parameterCount, onnxBytes: onnx.length, textBytes,
+    onnxRead: median(samples.onnxRead), tfjsRead: median(samples.tfjsRead), toText: median(samples.toText), loadText: median(samples.loadText), onnxImport: median(samples.onnxImport),
   };
 }
 
-/** The model as a network with 100 samples of data, what the exporters take. */
-function network(m: DenseModel): { network: Network; parameters: Float64Array } {
-  const layout = buildLayout(m.inputs, m.layers.map((l) => ({ units: l.units, activation: l.activation })));
-  const parameters = new Float64Array(layout.parameterCount);
-  m.layers.forEach((l, i) => {
-    parameters.set(l.weights, layout.layers[i].weightOffset);
-    parameters.set(l.biases, layout.layers[i].biasOffset);
-  });
-  const random = new SeededRandom(2);
-  const samples = 100;
-  const targets = new Float64Array(samples * 10);
-  for (let s = 0; s < samples; s++) targets[s * 10 + (s % 10)] = 1;
-  const net: Network = {
-    name: '784-128-64-10', description: '', notation: null,
-    inputNames: Array.from({ length: 784 }, (_, k) => `x${k + 1}`), outputNames: Array.from({ length: 10 }, (_, k) => `y${k}`),
-    ...layout, initialParameters: parameters,
-    data: { samples, inputs: Float64Array.from({ length: samples * 784 }, () => random.next()), targets },
-    validation: null, normalization: null, features: null, generated: { data: null, validation: null }, loss: 'cross-entropy',
-    training: {
-      learningRate: 0.01, maxSteps: 100, minStepSize: 0, trainable: new Uint8Array(layout.parameterCount).fill(1),
-      optimizer: { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false }, batchSize: 10, shuffle: true, seed: 1,
-      regularization: { l1: 0, l2: 0 }, schedule: { type: 'constant' }, clip: null, validationShare: null,
-    },
-    parameterPositions: [],
-  };
-  return { network: net, parameters };
+if (require.main === module) {
+  const rounds = Number(process.argv[2] ?? 9);
+  const f = benchModelImport(rounds);
+  const ms = (v: number): string => `${v.toFixed(1)} ms`;
+  console.log(`import of a 784-128-64-10 model (${f.parameters.toLocaleString('en-US')} parameters, ONNX ${(f.onnxBytes / 1024).toFixed(0)} KiB -> network text ${(f.textBytes / 1024).toFixed(0)} KiB), median of ${rounds}:`);
+  console.log(`  ONNX read ${ms(f.onnxRead)}, TensorFlow.js read ${ms(f.tfjsRead)}, to network text ${ms(f.toText)}, text loaded as a network ${ms(f.loadText)}; the whole ONNX import ${ms(f.onnxImport)}`);
+  console.log(JSON.stringify(f));
 }
-
-async function main(): Promise<void> {
-  await loadHdf5();
-  const m = model();
-  const keras = kerasFromModel(m);
-  const safetensors = writeSafetensors(m, 'F32');
-  const activations = m.layers.map((l) => l.activation);
-  const { network: net, parameters } = network(m);
-  const figures = {
-    parameters: parameters.length,
-    kerasBytes: keras.length,
-    safetensorsBytes: safetensors.length,
-    kerasImportMs: time(() => readKeras(keras, 'bench.keras')),
-    safetensorsImportMs: time(() => readSafetensors(safetensors, 'bench.safetensors', activations)),
-    numpyScriptMs: time(() => numpyScript(net, parameters, 100, 'bench')),
-    pytorchScriptMs: time(() => pytorchScript(net, parameters, 100, 'bench')),
-    numpyScriptBytes: numpyScript(net, parameters, 100, 'bench').length,
-  };
-  if (process.argv.includes('--json')) console.log(JSON.stringify(figures));
-  else {
-    console.log(`784-128-64-10 (${figures.parameters} parameters)`);
-    console.log(`  import .keras (${(figures.kerasBytes / 1024).toFixed(0)} KiB):        ${figures.kerasImportMs.toFixed(1)} ms`);
-    console.log(`  import .safetensors (${(figures.safetensorsBytes / 1024).toFixed(0)} KiB):  ${figures.safetensorsImportMs.toFixed(1)} ms`);
-    console.log(`  write the NumPy script (${(figures.numpyScriptBytes / 1024).toFixed(0)} KiB, 100 samples): ${figures.numpyScriptMs.toFixed(1)} ms`);
-    console.log(`  write the PyTorch script:               ${figures.pytorchScriptMs.toFixed(1)} ms`);
-  }
-}
-
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});

@@ -1,5 +1,5 @@
 /** The `backprop` command-line tool: a thin process wrapper around cli/commands.ts. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { runCli } from './cli/commands';
 import { serveDap } from './cli/dap';
 
@@ -23,7 +23,15 @@ if (args[0] === 'dap') dap(args.slice(1));
 else try {
   process.exitCode = runCli(args, {
     readFile: (path) => readFileSync(path, 'utf8'),
-    writeFile: (path, text) => writeFileSync(path, text),
+    writeFile: (path, contents) => writeFileSync(path, contents),
+    readBytes: (path) => readFileSync(path),
+    stat: (path) => {
+      try {
+        return statSync(path).isDirectory() ? 'directory' : 'file';
+      } catch {
+        return undefined;
+      }
+    },
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   });

@@ -8,6 +8,7 @@ import { NetworkEditorProvider } from './editor/provider';
 import { openTextBeside } from './editor/panel';
 import { Examples } from './examples';
 import { goToStepCheck, goToStepPrompt } from './goToStep';
+import { ModelCommands } from './modelCommands';
 import { newNetwork } from './newNetwork';
 import { type TrainingAction, type TrainingFrame, VIEW_TYPE } from './protocol';
 import type { Phase } from './session/stepper';
@@ -64,9 +65,15 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
   // The editor's list and VS Code's Breakpoints view: one set.
   context.subscriptions.push(new BreakpointSync(editors.runs, () => editors.active?.document.uri));
   const noEditor = (): Thenable<unknown> => vscode.window.showInformationMessage('Open a network in the Network Debugger first (Backprop Debugger: Open Example Network...).');
+  const models = new ModelCommands(editors, [context.globalStorageUri, ...(context.storageUri ? [context.storageUri] : [])], log);
   context.subscriptions.push(
     log,
     new NetworkDiagnostics(),
+    // A test (or a keybinding) may name the model and the activations, or the network and the format: then nothing is asked.
+    vscode.commands.registerCommand('backprop.importModel', (uri?: unknown, options?: { activations?: unknown }) =>
+      models.importModel(uri instanceof vscode.Uri ? uri : undefined, typeof options?.activations === 'string' ? options.activations : undefined)),
+    vscode.commands.registerCommand('backprop.export', (uri?: unknown, format?: unknown) =>
+      models.exportNetwork(uri instanceof vscode.Uri ? uri : undefined, typeof format === 'string' ? format : undefined)),
     // The walkthrough passes { beside: true }, so the graph opens next to its steps.
     vscode.commands.registerCommand('backprop.openExample', (name?: unknown, options?: { beside?: unknown; to?: unknown }) =>
       examples.open(typeof name === 'string' ? name : undefined, options?.beside === true, options?.to instanceof vscode.Uri ? options.to : undefined)),

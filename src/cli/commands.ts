@@ -4,19 +4,25 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, type GenerateSpec, inputColumns, loadNetwork, lossSymbol,
+  type Activation, checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, type GenerateSpec, inputColumns, loadNetwork, lossSymbol,
   type Factor, type Network, NetworkFileError, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, validationLoss, writeParameters,
 } from '../core';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
 import { TrainingSession } from '../session/training';
 import { explainView } from '../session/frame';
+import { type Exporter, exporterFor, exportBaseName, FormatError, type Importer, importerFor, ModelFileError, networkNameFor, parseActivations, siblingPath } from '../core/models/formats';
+import { networkTextFromModel } from '../core/models/convert';
 import { renderExplanation } from './explanation';
 import { n, renderTable } from './table';
 
 export interface CliIo {
   readFile(path: string): string;
-  /** For --write and --out. */
-  writeFile(path: string, text: string): void;
+  /** For --write and --out, and the files import and export write. */
+  writeFile(path: string, contents: string | Uint8Array): void;
+  /** A model's bytes and the files beside it (import); without it, import cannot read binary files. */
+  readBytes?(path: string): Uint8Array;
+  /** Whether something is at `path` (import never replaces a network it did not name); and whether that is a folder (export -o DIR). */
+  stat?(path: string): 'file' | 'directory' | undefined;
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -34,6 +40,12 @@ Commands:
                                   or a breakpoint stops it
   explain FILE --param NAME [--steps N]
                                   the chain rule behind dLoss/dNAME, sample by sample
+  import MODEL [--out NET] [--activations LIST]
+                                  a network file from a dense model: ONNX (.onnx),
+                                  TensorFlow.js (model.json and its .bin files)
+  export FILE --to FORMAT [--out OUT] [--steps N]
+                                  the network with the file's parameters as a model
+                                  (onnx, tfjs) or a training script (pytorch, numpy)
   dap [--port N]                  the debug adapter for any DAP client (Neovim, Emacs, ...):
                                   DAP on stdin/stdout, or on 127.0.0.1:N
 
@@ -47,7 +59,12 @@ Options:
   --break-on LIST     stop on built-in conditions: ${BUILTIN_KINDS.filter((k) => k !== 'converged').map(cliName).join(', ')}
                       (thresholds after colons, e.g. plateau:50,vanishing:1e-6)
   --write             write the trained parameters back into FILE, keeping its formatting
-  --out FILE2         write the network with the trained parameters to FILE2
+  --out FILE2, -o     train: write the network with the trained parameters to FILE2;
+                      import: the network file to write (default: MODEL's name, .nn.json);
+                      export: the file to write (default: FILE's name and the format's extension)
+  --to FORMAT         export: the format to write (onnx, tfjs, pytorch, numpy)
+  --activations LIST  import: one activation a layer, for files that hold none (safetensors),
+                      e.g. relu,relu,identity
   --batches           list the samples each step trained on (0-based, into the training set in file order)
   --round N           with --write or --out: round them to N significant digits (1 to 17), and say
                       how much that moves the loss
@@ -60,6 +77,8 @@ const FLAGS: Record<string, readonly string[]> = {
   grad: ['json'],
   train: ['json', 'steps', 'break', 'break-at', 'break-every', 'break-on', 'write', 'out', 'round', 'batches'],
   explain: ['json', 'steps', 'param'],
+  import: ['out', 'activations'],
+  export: ['to', 'out', 'steps'],
 };
 
 /** How a built-in condition is named on the command line: loss-up for lossUp. */
@@ -92,6 +111,7 @@ function dispatch(argv: readonly string[], io: CliIo): number {
     return 0;
   }
   const { file, flags } = parseFlags(command, rest, allowed);
+  if (command === 'import') return importModel(file, flags, io);
 
   let text: string;
   try {
@@ -120,6 +140,7 @@ function dispatch(argv: readonly string[], io: CliIo): number {
     case 'grad': return grad(network, flags.json, io);
     case 'train': return train(file, text, network, flags, io);
     case 'explain': return explainCommand(network, flags.param, flags.steps ?? 0, flags.json, io);
+    case 'export': return exportModel(file, network, flags, io);
     default: throw new UsageError(`unknown command '${command}'`);
   }
 }
@@ -136,16 +157,20 @@ interface Flags {
   round?: number;
   /** List the samples each step trained on. */
   batches: boolean;
+  /** export: the format's id. */
+  to?: string;
+  /** import: one activation a layer. */
+  activations?: Activation[];
 }
 
-const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out', '--round'];
+const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out', '-o', '--round', '--to', '--activations'];
 
 function parseFlags(command: string, args: readonly string[], allowed: readonly string[]): { file: string; flags: Flags } {
   // `--steps -1` would read -1 as a flag; joining a value flag to its next word as `--steps=-1`
   // lets the value check below say what is wrong with it.
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (VALUE_FLAGS.includes(args[i]) && i + 1 < args.length && !args[i + 1].startsWith('--')) joined.push(`${args[i]}=${args[++i]}`);
+    if (VALUE_FLAGS.includes(args[i]) && i + 1 < args.length && !args[i + 1].startsWith('--')) joined.push(`${args[i] === '-o' ? '--out' : args[i]}=${args[++i]}`);
     else joined.push(args[i]);
   }
   let parsed;
@@ -158,7 +183,8 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
       options: {
         json: { type: 'boolean' }, steps: { type: 'string' }, param: { type: 'string' },
         break: { type: 'string', multiple: true }, 'break-at': { type: 'string', multiple: true }, 'break-every': { type: 'string', multiple: true },
-        'break-on': { type: 'string', multiple: true }, write: { type: 'boolean' }, out: { type: 'string' }, round: { type: 'string' }, batches: { type: 'boolean' },
+        'break-on': { type: 'string', multiple: true }, write: { type: 'boolean' }, out: { type: 'string', short: 'o' }, round: { type: 'string' }, batches: { type: 'boolean' },
+        to: { type: 'string' }, activations: { type: 'string' },
       },
     });
   } catch (e) {
@@ -182,7 +208,10 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) throw new UsageError(`${command} does not take --${key}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`);
   }
-  if (positionals.length === 0) throw new UsageError(`${command} needs a network file: backprop ${command} FILE`);
+  if (positionals.length === 0) {
+    if (command === 'import') throw new UsageError('import needs a model file: backprop import MODEL (an .onnx file, or a TensorFlow.js model.json)');
+    throw new UsageError(`${command} needs a network file: backprop ${command} FILE${command === 'export' ? ' --to FORMAT' : ''}`);
+  }
   if (positionals.length > 1) throw new UsageError(`${command} takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
   const flags: Flags = { json: values.json === true, breakpoints: [], builtins: defaultBuiltins(), write: values.write === true, out: values.out, batches: values.batches === true };
   const whole = (flag: string, text: string): number => {
@@ -224,6 +253,18 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
   if (command === 'explain') {
     if (values.param === undefined) throw new UsageError('explain needs --param NAME, e.g. --param w3');
     flags.param = values.param;
+  }
+  if (command === 'export') {
+    if (values.to === undefined) throw new UsageError('export needs --to FORMAT: onnx, tfjs, pytorch or numpy');
+    flags.to = values.to;
+  }
+  if (values.activations !== undefined) {
+    try {
+      flags.activations = parseActivations(values.activations);
+    } catch (e) {
+      if (e instanceof FormatError) throw new UsageError(`malformed --activations '${values.activations}': ${e.message}`);
+      throw e;
+    }
   }
   return { file: positionals[0], flags };
 }
@@ -382,3 +423,83 @@ function factorJson(f: Factor): { label: string; value: number; paths?: unknown[
   return out;
 }
 
+
+// ---- models in and out ---------------------------------------------------------------------
+
+/** `backprop import MODEL`: the model's network file, beside it unless --out names another. */
+function importModel(file: string, flags: Flags, io: CliIo): number {
+  let importer: Importer;
+  try {
+    importer = importerFor(file);
+  } catch (e) {
+    if (e instanceof FormatError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (importer.needsActivations && !flags.activations) {
+    throw new UsageError(`${importer.label} files hold no activations: give --activations with one a layer, e.g. --activations relu,relu,identity`);
+  }
+  if (!importer.needsActivations && flags.activations) throw new UsageError(`--activations is for files that hold none (safetensors); ${importer.label} models name their own`);
+  const readBytes = io.readBytes;
+  if (!readBytes) throw new Error('this host gives the CLI no way to read binary files');
+  const read = (path: string, what: string): Uint8Array => {
+    try {
+      return readBytes(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ModelFileError(code === 'ENOENT' ? `no such ${what}` : code === 'EISDIR' ? 'is a directory, not a file' : (e as Error).message, path);
+    }
+  };
+  const target = flags.out ?? networkNameFor(file, importer);
+  if (flags.out === undefined && io.stat?.(target) !== undefined) {
+    throw new UsageError(`${target} exists already: give --out FILE to choose where the network goes (--out replaces what is there)`);
+  }
+  let text: string;
+  let shape: string;
+  try {
+    const bytes = read(file, 'file');
+    const model = importer.read({ name: file, bytes, sibling: (relative) => read(siblingPath(file, relative), 'file') }, { activations: flags.activations });
+    text = networkTextFromModel(model);
+    shape = [String(model.inputs), ...model.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ') + (model.softmax ? ' -> softmax' : '');
+  } catch (e) {
+    if (e instanceof ModelFileError) {
+      io.stderr(`${e.format()}\n`);
+      return 1;
+    }
+    if (e instanceof RangeError || e instanceof FormatError) throw new UsageError(`cannot import ${file}: ${e.message}`);
+    throw e;
+  }
+  io.writeFile(target, text);
+  const net = loadNetwork(text);
+  io.stdout(`wrote ${target}: ${shape}, ${net.parameterCount.toLocaleString('en-US')} parameters, from the ${importer.label} model ${file}
+its data is a placeholder (one sample): put your own samples in "data" before training
+`);
+  return 0;
+}
+
+/** `backprop export FILE --to FORMAT`: the network with the file's parameters, as the format's files. */
+function exportModel(file: string, network: Network, flags: Flags, io: CliIo): number {
+  let exporter: Exporter;
+  try {
+    exporter = exporterFor(flags.to!);
+  } catch (e) {
+    if (e instanceof FormatError) throw new UsageError(`--to ${flags.to}: ${e.message}`);
+    throw e;
+  }
+  // -o DIR: into that folder; -o FILE: the main file there, the others beside it; else beside FILE.
+  const out = flags.out;
+  const intoFolder = out !== undefined && (io.stat?.(out) === 'directory' || /[\\/]$/.test(out));
+  const folderOf = (path: string): string => path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const folder = out === undefined ? folderOf(file) : intoFolder ? out.replace(/[\\/]?$/, '/') : folderOf(out);
+  const baseName = out === undefined || intoFolder ? exportBaseName(file) : out.slice(folder.length).replace(/(\.model)?\.[A-Za-z0-9]+$/, '');
+  let files;
+  try {
+    files = exporter.write(network, Float64Array.from(network.initialParameters), { steps: flags.steps ?? network.training.maxSteps, baseName });
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof FormatError) throw new UsageError(`cannot export ${file} to ${exporter.label}: ${e.message}`);
+    throw e;
+  }
+  const written = files.map((f, i) => (i === 0 && out !== undefined && !intoFolder ? out : `${folder}${f.name}`));
+  files.forEach((f, i) => io.writeFile(written[i], f.contents));
+  io.stdout(`wrote ${written.join(' and ')}: ${exporter.label}${exporter.detail ? `, ${exporter.detail}` : ''}\n`);
+  return 0;
+}

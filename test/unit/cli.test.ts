@@ -1,7 +1,7 @@
 /** The `backprop` CLI: exact JSON shapes, readable tables, and one-line errors with positions. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/commands';
@@ -16,6 +16,8 @@ function cli(...args: string[]): Run {
   const code = runCli(args, {
     readFile: (p) => readFileSync(p, 'utf8'),
     writeFile: (p, text) => writeFileSync(p, text),
+    readBytes: (p) => readFileSync(p),
+    stat: (p) => (existsSync(p) ? (statSync(p).isDirectory() ? 'directory' : 'file') : undefined),
     stdout: (t) => { stdout += t; },
     stderr: (t) => { stderr += t; },
   });
@@ -316,6 +318,61 @@ describe('backprop CLI', () => {
     it('no file at all', () => fails(cli('grad'), /grad needs a network file/));
   });
 
+  describe('import and export', () => {
+    const folder = path.join(tmp, 'models');
+    const at = (name: string): string => path.join(folder, name);
+    beforeEach(() => { rmSync(folder, { recursive: true, force: true }); mkdirSync(folder); writeFileSync(at('classifier.nn.json'), readFileSync(examplePath('classifier.nn.json'))); });
+
+    it('export --to onnx writes beside the network; import reads it back into a network with the same float32 numbers and columns', () => {
+      const r = cli('export', at('classifier.nn.json'), '--to', 'onnx');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^wrote .*classifier\.onnx: ONNX/);
+      // The file's classifier.nn.json is there: import will not replace it without --out.
+      fails(cli('import', at('classifier.onnx')), /classifier\.nn\.json exists already: give --out FILE/);
+      const back = cli('import', at('classifier.onnx'), '-o', at('back.nn.json'));
+      assert.equal(back.code, 0, back.stderr);
+      assert.match(back.stdout, /^wrote .*back\.nn\.json: 2 -> 4 relu -> 3 identity -> softmax, 27 parameters, from the ONNX model/);
+      const original = loadNetwork(readFileSync(at('classifier.nn.json'), 'utf8'));
+      const imported = loadNetwork(readFileSync(at('back.nn.json'), 'utf8'));
+      assert.deepEqual(Array.from(imported.initialParameters, Math.fround), Array.from(original.initialParameters, Math.fround));
+      assert.deepEqual([imported.outputNames, imported.loss], [['red', 'green', 'blue'], 'cross-entropy']);
+    });
+
+    it('export --to tfjs -o FILE names the model.json, its weights beside it; -o DIR/ keeps the network\'s name; import reads model.json', () => {
+      mkdirSync(at('web'));
+      assert.equal(cli('export', at('classifier.nn.json'), '--to', 'tfjs', '-o', at('web/model.json')).code, 0);
+      assert.ok(existsSync(at('web/model.json')) && existsSync(at('web/model.weights.bin')));
+      assert.equal(cli('export', at('classifier.nn.json'), '--to', 'tfjs', '--out', at('web')).code, 0);
+      assert.ok(existsSync(at('web/classifier.model.json')) && existsSync(at('web/classifier.weights.bin')));
+      const r = cli('import', at('web/model.json'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(existsSync(at('web/model.nn.json')));
+    });
+
+    it('a bad model gives its file, the byte or line and column, and what is wrong, on one line', () => {
+      cli('export', at('classifier.nn.json'), '--to', 'onnx');
+      const whole = readFileSync(at('classifier.onnx'));
+      // Cut inside the graph, which holds most of the file.
+      writeFileSync(at('cut.onnx'), whole.subarray(0, whole.length >> 1));
+      fails(cli('import', at('cut.onnx')), /^.*cut\.onnx: at byte \d+: the file ends in the middle of a field/);
+      cli('export', at('classifier.nn.json'), '--to', 'tfjs');
+      rmSync(at('classifier.weights.bin'));
+      fails(cli('import', at('classifier.model.json'), '-o', at('x.nn.json')), /classifier\.model\.json:\d+:\d+: the weights file 'classifier\.weights\.bin' named here is not there/);
+    });
+
+    it('usage mistakes', () => {
+      fails(cli('export', at('classifier.nn.json')), /^backprop: export needs --to FORMAT: onnx, tfjs, pytorch or numpy$/m);
+      fails(cli('export', at('classifier.nn.json'), '--to', 'caffe'), /--to caffe: unknown format 'caffe': Backprop Debugger exports onnx, tfjs/);
+      fails(cli('import', at('classifier.nn.json')), /is a network file already/);
+      fails(cli('import', at('model.pt')), /cannot import .*model\.pt: Backprop Debugger imports ONNX \(\.onnx\), TensorFlow\.js \(\.json\)/);
+      fails(cli('import', at('missing.onnx')), /missing\.onnx: no such file/);
+      fails(cli('import', at('x.onnx'), '--activations', 'relu,wobble'), /malformed --activations 'relu,wobble': column 6: "wobble" is not an activation/);
+      fails(cli('import', at('x.onnx'), '--activations', 'relu'), /--activations is for files that hold none \(safetensors\); ONNX models name their own/);
+      fails(cli('import'), /import needs a model file/);
+      fails(cli('import', at('x.onnx'), '--steps', '3'), /import does not take --steps/);
+    });
+  });
+
   describe('the built binary', () => {
     const bin = path.join(ROOT, 'dist', 'cli.js');
 
@@ -323,6 +380,16 @@ describe('backprop CLI', () => {
       assert.ok(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node'));
       const out = JSON.parse(execFileSync(process.execPath, [bin, 'grad', DOSAGE, '--json'], { encoding: 'utf8' }));
       assert.equal(out.loss.toFixed(4), '20.4236');
+    });
+
+    it('imports a model from the disk with its weight files beside it', () => {
+      const folder = mkdtempSync(path.join(tmpdir(), 'backprop-import-'));
+      const net = path.join(folder, 'xor.nn.json');
+      writeFileSync(net, readFileSync(examplePath('xor.nn.json')));
+      execFileSync(process.execPath, [bin, 'export', net, '--to', 'tfjs'], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [bin, 'import', path.join(folder, 'xor.model.json'), '--out', path.join(folder, 'back.nn.json')], { encoding: 'utf8' });
+      assert.match(out, /wrote .*back\.nn\.json: 2 -> 3 tanh -> 1 sigmoid, 13 parameters/);
+      assert.equal(loadNetwork(readFileSync(path.join(folder, 'back.nn.json'), 'utf8')).parameterCount, 13);
     });
 
     it('exits 1 with one line and no stack trace on a bad file', () => {

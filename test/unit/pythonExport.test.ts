@@ -167,6 +167,6 @@ describe('export to NumPy and PyTorch', function () {
   });
 
   it('is listed among the exporters', () => {
-    assert.deepEqual(EXPORTERS.map((e) => e.id), ['pytorch', 'numpy']);
+    assert.deepEqual(EXPORTERS.map((e) => e.id), ['onnx', 'tfjs', 'pytorch', 'numpy']);
   });
 });

@@ -33,4 +33,11 @@ export interface DenseModel {
   /** Input and output names when the format has them (ONNX graph inputs, Keras names), else absent. */
   readonly inputNames?: readonly string[];
   readonly outputNames?: readonly string[];
+  /**
+   * Every number came from a float32 tensor (ONNX, TensorFlow.js, most Keras and safetensors
+   * files): the network file writes each as the shortest decimal that reads back as the same
+   * float32, 0.1 rather than 0.10000000149011612, and a float32 export gives back the same bits.
+   * Absent: the numbers are written as exact doubles.
+   */
+  readonly float32?: boolean;
 }

@@ -1,41 +1,99 @@
 /**
- * The model formats: each importer reads a file (and, for some, files beside it) into a DenseModel;
- * each exporter writes a network with its parameters as one or more files. One list of each, which
- * the CLI (`backprop import`, `backprop export`) and the extension's commands read, so a format is
- * added in one place.
+ * The model formats Backprop Debugger reads and writes: one registry that the CLI's `import` and
+ * `export`, the Import Model... and Export... commands and the docs' table all go through, so a
+ * format is added here, in one line, and nowhere else.
  */
-import type { Activation } from '../math';
-import type { Network } from '../network';
-import type { DenseModel } from './dense';
+import { ACTIVATIONS, type Activation } from '../math';
+import { type Exporter, type ExporterId, FormatError, type Importer, type ImporterId } from './files';
 import { kerasImporter } from './keras';
 import { numpyExporter } from './numpy';
+import { onnxExporter, onnxImporter } from './onnx';
 import { pytorchExporter } from './pytorch';
 import { safetensorsImporter } from './safetensors';
+import { tfjsExporter, tfjsImporter } from './tfjs';
 
-/** A model file's bytes, and a way to read the files it names beside it (TF.js's weight files). */
-export interface ModelFiles {
-  /** The file's name as the person gave it (for messages and the model's source). */
-  name: string;
-  bytes: Uint8Array;
-  /** The bytes of a file next to this one; throws (with a message naming it) when there is none. */
-  sibling(relativePath: string): Uint8Array;
+export * from './files';
+
+export const IMPORTERS: readonly Importer[] = [
+  onnxImporter,
+  tfjsImporter,
+  kerasImporter,
+  safetensorsImporter,
+];
+
+export const EXPORTERS: readonly Exporter[] = [
+  onnxExporter,
+  tfjsExporter,
+  pytorchExporter,
+  numpyExporter,
+];
+
+/** Every format the project knows by name, read or written by this build or not: a name outside these is a typo. */
+const KNOWN_IMPORTS: readonly ImporterId[] = ['onnx', 'tfjs', 'keras', 'safetensors'];
+const KNOWN_EXPORTS: readonly ExporterId[] = ['onnx', 'tfjs', 'pytorch', 'numpy'];
+
+/** The importer for a file called `name`: the one whose extension it ends with (the longest wins). */
+export function importerFor(name: string, importers: readonly Importer[] = IMPORTERS): Importer {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.nn.json')) throw new FormatError(`${name} is a network file already: open it as it is (backprop check ${name})`);
+  let best: { importer: Importer; length: number } | undefined;
+  for (const importer of importers) {
+    for (const ext of importer.extensions) {
+      if (lower.endsWith(ext.toLowerCase()) && (!best || ext.length > best.length)) best = { importer, length: ext.length };
+    }
+  }
+  if (!best) throw new FormatError(`cannot import ${name}: ${describeImports(importers)}`);
+  return best.importer;
 }
 
-export interface Importer {
-  id: 'onnx' | 'tfjs' | 'keras' | 'safetensors';
-  label: string;
-  /** File name endings it reads, with the dot: ['.keras']. */
-  extensions: string[];
-  /** The file holds no activations (safetensors): the caller asks for one per layer. */
-  needsActivations?: boolean;
-  read(files: ModelFiles, options: { activations?: Activation[] }): DenseModel;
+/** "it reads ONNX (.onnx), TensorFlow.js (.json)": what the registry reads, for messages and docs. */
+export function describeImports(importers: readonly Importer[] = IMPORTERS): string {
+  return `Backprop Debugger imports ${importers.map((i) => `${i.label} (${i.extensions.join(', ')})`).join(', ')}`;
 }
 
-export interface Exporter {
-  id: 'onnx' | 'tfjs' | 'pytorch' | 'numpy';
-  label: string;
-  write(network: Network, parameters: Float64Array, options: { steps: number; baseName: string }): { name: string; contents: Uint8Array | string }[];
+/** The exporter called `id` (`--to onnx`), or a FormatError saying what there is. */
+export function exporterFor(id: string, exporters: readonly Exporter[] = EXPORTERS): Exporter {
+  const found = exporters.find((e) => e.id === id);
+  if (found) return found;
+  const ids = exporters.map((e) => e.id).join(', ');
+  if ((KNOWN_EXPORTS as readonly string[]).includes(id)) throw new FormatError(`this build of Backprop Debugger cannot export ${id} yet: it exports ${ids}`);
+  throw new FormatError(`unknown format '${id}': Backprop Debugger exports ${ids}`);
 }
 
-export const IMPORTERS: readonly Importer[] = [kerasImporter, safetensorsImporter];
-export const EXPORTERS: readonly Exporter[] = [pytorchExporter, numpyExporter];
+/** Whether `id` names a format the project imports somewhere (for a "not in this build" message). */
+export function isKnownImport(id: string): boolean {
+  return (KNOWN_IMPORTS as readonly string[]).includes(id);
+}
+
+/** The files an import writes next to a model: `mlp.onnx` -> `mlp.nn.json`, `model.json` -> `model.nn.json`. */
+export function networkNameFor(modelName: string, importer: Importer): string {
+  const lower = modelName.toLowerCase();
+  const ext = [...importer.extensions].sort((a, b) => b.length - a.length).find((e) => lower.endsWith(e.toLowerCase())) ?? '';
+  let stem = modelName.slice(0, modelName.length - ext.length);
+  if (importer.id === 'tfjs' && stem.toLowerCase().endsWith('.model')) stem = stem.slice(0, -'.model'.length);
+  return `${stem}.nn.json`;
+}
+
+/** The name exports are given: `xor.nn.json` -> `xor`. */
+export function exportBaseName(networkFileName: string): string {
+  const base = networkFileName.slice(Math.max(networkFileName.lastIndexOf('/'), networkFileName.lastIndexOf('\\')) + 1);
+  return base.replace(/\.nn\.json$|\.json$/i, '') || 'network';
+}
+
+/**
+ * "relu,relu,identity": one activation a layer, for a format that holds none (safetensors). The
+ * list, or a FormatError naming the first word that is not an activation and where it is.
+ */
+export function parseActivations(text: string): Activation[] {
+  const words = text.split(',');
+  let column = 1;
+  return words.map((word) => {
+    const name = word.trim().toLowerCase();
+    const at = column + (word.length - word.trimStart().length);
+    column += word.length + 1;
+    if (!(ACTIVATIONS as readonly string[]).includes(name)) {
+      throw new FormatError(`column ${at}: ${name ? `"${word.trim()}" is not an activation` : 'an activation is missing'}: use ${ACTIVATIONS.join(', ')}, one a layer (a softmax at the end is the loss's, not a layer's)`);
+    }
+    return name as Activation;
+  });
+}

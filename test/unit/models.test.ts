@@ -1,0 +1,421 @@
+/**
+ * Models in and out: a network to a dense model and back, ONNX and TensorFlow.js files read and
+ * written, checked against ONNX Runtime and TensorFlow.js themselves, and a positioned error for
+ * every kind of bad file. Every file is built here (no downloads).
+ */
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import * as fc from 'fast-check';
+import { onnx } from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { loadNetwork, type Network } from '../../src/core';
+import { modelFromNetwork, networkTextFromModel, shortestFloat32 } from '../../src/core/models/convert';
+import {
+  EXPORTERS, exporterFor, FormatError, IMPORTERS, importerFor, ModelFileError, networkNameFor, parseActivations,
+} from '../../src/core/models/formats';
+import { onnxExporter, readOnnx } from '../../src/core/models/onnx';
+import { readTfjs, tfjsExporter } from '../../src/core/models/tfjs';
+import { EXAMPLES, loadExample } from './helpers';
+import { EVERY_ACTIVATION, filesOf, forward, network, onnxModel, rawInputs, tensor, trainedParameters } from './modelTesting';
+
+const bytesOf = (contents: Uint8Array | string): Uint8Array => (typeof contents === 'string' ? new TextEncoder().encode(contents) : contents);
+
+/** The error `read` throws: a ModelFileError whose formatted line matches `line`. */
+function refuses(read: () => unknown, line: RegExp): ModelFileError {
+  try {
+    read();
+  } catch (e) {
+    assert.ok(e instanceof ModelFileError, `expected a ModelFileError, got ${(e as Error).stack}`);
+    assert.match(e.format(), line);
+    return e;
+  }
+  assert.fail('the file was read');
+}
+
+/** A network through `exporter` and read back by `read`: the text of the imported network. */
+function exportAndImport(net: Network, parameters: Float64Array, exporter: typeof onnxExporter, read: (files: Record<string, Uint8Array | string>) => ReturnType<typeof readOnnx>): Network {
+  const files = exporter.write(net, parameters, { steps: 0, baseName: 'net' });
+  const map = Object.fromEntries(files.map((f) => [f.name, f.contents]));
+  return loadNetwork(networkTextFromModel(read(map)));
+}
+
+const NETWORKS = (): [string, Network][] => [...EXAMPLES.map((e) => [e, loadExample(e)] as [string, Network]), ['every activation', network(EVERY_ACTIVATION)]];
+/** TensorFlow.js's ELU takes alpha 1 only, and its layers cannot load their tanh GELU. */
+const TFJS_NETWORKS = (): [string, Network][] => NETWORKS().map(([name, net]) => [name, name === 'every activation' ? network(EVERY_ACTIVATION.replace('"alpha": 0.7', '"alpha": 1').replace('"gelu"', '"relu"')) : net]);
+
+describe('models', () => {
+  describe('convert', () => {
+    it('a network -> a dense model -> network text gives back every parameter exactly, with its activations and columns', () => {
+      for (const [name, net] of NETWORKS()) {
+        if (net.normalization) continue;
+        const params = trainedParameters(net);
+        const back = loadNetwork(networkTextFromModel(modelFromNetwork(net, params)));
+        assert.deepEqual(Array.from(back.initialParameters), Array.from(params), name);
+        assert.deepEqual(back.layers.map((l) => [l.units, l.activation, l.activationParam]), net.layers.map((l) => [l.units, l.activation, l.activationParam]), name);
+        assert.deepEqual([back.inputNames, back.outputNames, back.loss === 'cross-entropy'], [net.inputNames, net.outputNames, net.loss === 'cross-entropy'], name);
+      }
+    });
+
+    it('folds a normalization into the first layer: the model on the raw data computes what the network does', () => {
+      const net = network(EVERY_ACTIVATION);
+      assert.ok(net.normalization);
+      const params = trainedParameters(net);
+      const text = networkTextFromModel(modelFromNetwork(net, params)).replace('"targets": [[', '"targets_": [[');
+      const placeholder = loadNetwork(text.replace('"targets_": [[', '"targets": [['));
+      // The imported network (no normalize) on the raw inputs, with the file's targets.
+      const raw = Array.from({ length: net.data.samples }, (_, i) => Array.from(rawInputs(net).subarray(i * 3, i * 3 + 3)));
+      const targets = Array.from({ length: net.data.samples }, (_, i) => Array.from(net.data.targets.subarray(i * 3, i * 3 + 3)));
+      const imported = loadNetwork(JSON.stringify({ ...JSON.parse(text.replace('"targets_": [[', '"targets": [[')), data: { inputs: raw, targets } }));
+      const ours = forward(net, params);
+      const theirs = forward(imported, imported.initialParameters);
+      ours.forEach((v, i) => assert.ok(Math.abs(v - theirs[i]) < 1e-12, `output ${i}: ${v} vs ${theirs[i]}`));
+      assert.equal(placeholder.data.samples, 1);
+    });
+
+    it('writes a placeholder sample that loads: the origin, labelled with the model\'s own output (its class for a softmax)', () => {
+      const net = loadExample('classifier.nn.json');
+      const text = networkTextFromModel(modelFromNetwork(net, net.initialParameters));
+      const back = loadNetwork(text);
+      assert.deepEqual(Array.from(back.data.inputs), [0, 0]);
+      assert.equal(Array.from(back.data.targets).reduce((a, b) => a + b, 0), 1);
+      assert.match(back.description, /placeholder/);
+      // Its class is the largest score at the origin.
+      const scores = forward({ ...back, loss: 'mse' }, back.initialParameters);
+      assert.equal(back.data.targets.indexOf(1), scores.indexOf(Math.max(...scores)));
+    });
+
+    it('writes float32 values as the shortest decimal that reads back as the same float32', () => {
+      fc.assert(fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (v) => {
+        const text = shortestFloat32(v);
+        assert.equal(Math.fround(Number(text)), Object.is(v, -0) ? 0 : v);
+        // At most 9 significant digits: float32's round-trip maximum.
+        assert.ok(text.replace(/^-|e.*$|\./g, '').replace(/^0+|0+$/g, '').length <= 9, text);
+      }));
+      assert.equal(shortestFloat32(Math.fround(0.1)), '0.1');
+    });
+  });
+
+  describe('registry', () => {
+    it('picks the importer by extension and says what it reads otherwise', () => {
+      assert.equal(importerFor('nets/mlp.ONNX').id, 'onnx');
+      assert.equal(importerFor('web/model.json').id, 'tfjs');
+      assert.throws(() => importerFor('mlp.pt'), (e: Error) => e instanceof FormatError && /cannot import mlp\.pt: .*ONNX \(\.onnx\), TensorFlow\.js \(\.json\)/.test(e.message));
+      assert.throws(() => importerFor('xor.nn.json'), /is a network file already/);
+      assert.deepEqual([networkNameFor('a/mlp.onnx', importerFor('mlp.onnx')), networkNameFor('m.model.json', importerFor('m.model.json'))], ['a/mlp.nn.json', 'm.nn.json']);
+    });
+
+    it('names the exporters it has, and says a known format is not in this build', () => {
+      assert.equal(exporterFor('onnx'), onnxExporter);
+      assert.throws(() => exporterFor('onxx'), /unknown format 'onxx': Backprop Debugger exports onnx, tfjs/);
+      assert.throws(() => exporterFor('pytorch', EXPORTERS.filter((e) => e.id !== 'pytorch')), /cannot export pytorch yet: it exports onnx, tfjs/);
+      assert.ok(IMPORTERS.every((i) => i.extensions.every((e) => e.startsWith('.'))));
+    });
+
+    it('reads a list of activations, pointing at the first that is not one', () => {
+      assert.deepEqual(parseActivations('relu, Relu,identity'), ['relu', 'relu', 'identity']);
+      assert.throws(() => parseActivations('relu,rellu,identity'), /column 6: "rellu" is not an activation/);
+      assert.throws(() => parseActivations('relu,,identity'), /column 6: an activation is missing/);
+    });
+  });
+
+  describe('ONNX', () => {
+    it('exports what ONNX Runtime computes to within 1e-5 of our forward pass on the file\'s data, for every example and every activation', async () => {
+      for (const [name, net] of NETWORKS()) {
+        const params = trainedParameters(net);
+        const [file] = onnxExporter.write(net, params, { steps: 0, baseName: 'net' });
+        assert.equal(file.name, 'net.onnx');
+        const session = await ort.InferenceSession.create(bytesOf(file.contents));
+        const nIn = net.inputNames.length;
+        const { output } = await session.run({ input: new ort.Tensor('float32', Float32Array.from(rawInputs(net)), [net.data.samples, nIn]) });
+        assert.deepEqual(output.dims, [net.data.samples, net.outputNames.length], name);
+        const ours = forward(net, params);
+        (output.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - ours[i]) <= 1e-5, `${name} output ${i}: ONNX Runtime ${v}, ours ${ours[i]}`));
+        await session.release();
+      }
+    });
+
+    it('import -> export -> import gives back the same float32 values', () => {
+      const net = network(EVERY_ACTIVATION);
+      const params = Float64Array.from(trainedParameters(net), (v) => Math.fround(v));
+      const [first] = onnxExporter.write(net, params, { steps: 0, baseName: 'net' });
+      const imported = loadNetwork(networkTextFromModel(readOnnx(bytesOf(first.contents), 'net.onnx')));
+      assert.deepEqual(imported.layers.map((l) => [l.activation, Math.fround(l.activationParam)]), net.layers.map((l) => [l.activation, Math.fround(l.activationParam)]));
+      assert.deepEqual(imported.inputNames, net.inputNames);
+      const [second] = onnxExporter.write(imported, imported.initialParameters, { steps: 0, baseName: 'net' });
+      const again = readOnnx(bytesOf(second.contents), 'net.onnx');
+      const firstModel = readOnnx(bytesOf(first.contents), 'net.onnx');
+      again.layers.forEach((l, i) => {
+        assert.deepEqual(Array.from(l.weights), Array.from(firstModel.layers[i].weights));
+        assert.deepEqual(Array.from(l.biases), Array.from(firstModel.layers[i].biases));
+      });
+    });
+
+    it('reads MatMul + Add (PyTorch\'s layout transposed), Gemm without transB, Flatten, Identity, a Constant, float_data and float64 weights', () => {
+      const bytes = onnxModel({
+        inputShape: ['N', 1, 2],
+        nodes: [
+          { op: 'Flatten', inputs: ['x'], output: 'flat' },
+          { op: 'MatMul', inputs: ['flat', 'W1'], output: 'mm', name: 'fc1' },
+          { op: 'Add', inputs: ['b1', 'mm'], output: 'z1' },
+          { op: 'Tanh', inputs: ['z1'], output: 'h1' },
+          { op: 'Constant', inputs: [], output: 'W2', attributes: {} },
+          { op: 'Gemm', inputs: ['h1', 'W2', 'b2'], output: 'z2', attributes: { transB: 0, alpha: 1, beta: 1 } },
+          { op: 'Identity', inputs: ['z2'], output: 'y' },
+        ],
+        initializers: [tensor('W1', [2, 3], [1, 2, 3, 4, 5, 6], 'float32', 'typed'), tensor('b1', [3], [0.5, -0.5, 0.25], 'float64', 'raw'), tensor('b2', [1, 2], [0.1, 0.2], 'float64', 'typed')],
+        output: 'y',
+      });
+      // The Constant's value: patched in as an attribute tensor (the writer above gives no tensors to attributes).
+      const withConstant = constantNode(bytes, 'W2', [3, 2], [1, 0, 0, 1, 1, 1]);
+      const model = readOnnx(withConstant, 'mm.onnx');
+      assert.equal(model.inputs, 2);
+      assert.deepEqual(model.layers.map((l) => [l.name, l.units, l.inputs, l.activation]), [['fc1', 3, 2, 'tanh'], ['W2', 2, 3, 'identity']]);
+      assert.deepEqual(Array.from(model.layers[0].weights), [1, 4, 2, 5, 3, 6]);
+      assert.deepEqual(Array.from(model.layers[0].biases), [0.5, -0.5, 0.25]);
+      assert.deepEqual(Array.from(model.layers[1].weights), [1, 0, 1, 0, 1, 1]);
+      assert.deepEqual(Array.from(model.layers[1].biases), [0.1, 0.2]);
+      assert.equal(model.float32, false);
+      assert.equal(loadNetwork(networkTextFromModel(model)).parameterCount, 6 + 3 + 6 + 2);
+    });
+
+    it('reads an opset-11 Softmax (axis 1) as the cross-entropy output', () => {
+      const model = readOnnx(onnxModel({
+        inputShape: ['N', 2], opset: 11,
+        nodes: [{ op: 'Gemm', inputs: ['x', 'W', 'b'], output: 'z', attributes: { transB: 1 } }, { op: 'Softmax', inputs: ['z'], output: 'p', attributes: { axis: 1 } }],
+        initializers: [tensor('W', [3, 2], [1, 2, 3, 4, 5, 6]), tensor('b', [3], [0, 0, 0])],
+        output: 'p',
+      }), 'cls.onnx');
+      assert.equal(model.softmax, true);
+      const text = networkTextFromModel(model);
+      assert.equal(loadNetwork(text).loss, 'cross-entropy');
+      assert.deepEqual(loadNetwork(text).outputNames, ['class1', 'class2', 'class3']);
+    });
+
+    describe('refuses', () => {
+      const dense = (extra: Partial<Parameters<typeof onnxModel>[0]> = {}): Uint8Array => onnxModel({
+        inputShape: ['N', 2],
+        nodes: [
+          { op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'h', name: 'fc1', attributes: { transB: 1 } },
+          { op: 'Relu', inputs: ['h'], output: 'a' },
+          { op: 'Gemm', inputs: ['a', 'W2', 'b2'], output: 'y', name: 'fc2', attributes: { transB: 1 } },
+        ],
+        initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])],
+        output: 'y',
+        ...extra,
+      });
+
+      it('reads the valid model the cases below break', () => {
+        assert.deepEqual(readOnnx(dense(), 'ok.onnx').layers.map((l) => [l.name, l.activation]), [['fc1', 'relu'], ['fc2', 'identity']]);
+      });
+
+      it('a Conv node, by name, operator and index, at its byte', () => {
+        const bytes = onnxModel({
+          inputShape: ['N', 1, 8, 8],
+          nodes: [{ op: 'Flatten', inputs: ['x'], output: 'f' }, { op: 'Gemm', inputs: ['f', 'W', 'b'], output: 'h', attributes: { transB: 1 } }, { op: 'Relu', inputs: ['h'], output: 'r' }, { op: 'Conv', inputs: ['r', 'K'], output: 'c', name: 'conv1' }],
+          initializers: [tensor('W', [2, 64], new Array(128).fill(0)), tensor('b', [2], [0, 0]), tensor('K', [1, 1, 3, 3], new Array(9).fill(0))],
+          output: 'c',
+        });
+        const e = refuses(() => readOnnx(bytes, 'cnn.onnx'), /^cnn\.onnx: at byte \d+: node 'conv1' \(Conv\) at index 3: only dense layers can be imported/);
+        // The byte is where the node's field starts: its name follows within a few bytes.
+        const near = new TextDecoder('latin1').decode(bytes.subarray(e.byte!, e.byte! + 40));
+        assert.match(near, /conv1/);
+      });
+
+      it('an operator it does not read', () => {
+        const bytes = dense({ nodes: [{ op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'h', name: 'fc1', attributes: { transB: 1 } }, { op: 'Cos', inputs: ['h'], output: 'y', name: 'wave' }], output: 'y' });
+        refuses(() => readOnnx(bytes, 'odd.onnx'), /node 'wave' \(Cos\) at index 1: Cos is not an operator Backprop Debugger can import: it reads Gemm or MatMul \+ Add/);
+      });
+
+      it('weights whose inputs differ from the units of the layer before', () => {
+        const bytes = dense({ initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 4], [1, 1, 1, 1]), tensor('b2', [1], [0])] });
+        refuses(() => readOnnx(bytes, 'dims.onnx'), /node 'fc2' \(Gemm\) at index 2: its weights 'W2' \(1 x 4\) take 4 inputs but the layer before has 3 units/);
+      });
+
+      it('weights that the graph input\'s width contradicts', () => {
+        refuses(() => readOnnx(dense({ inputShape: ['N', 5] }), 'in.onnx'), /node 'fc1' \(Gemm\) at index 0: its weights 'W1' \(3 x 2\) take 2 inputs but the graph's input has 5 features/);
+      });
+
+      it('a missing initializer', () => {
+        const bytes = dense({ initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), tensor('b1', [3], [0, 0, 0]), tensor('b2', [1], [0])], inputs: ['x', 'W2'] });
+        refuses(() => readOnnx(bytes, 'noinit.onnx'), /the graph has 2 inputs \('x', 'W2'\): a dense network takes one vector/);
+        const alone = dense({ initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), tensor('b1', [3], [0, 0, 0]), tensor('b2', [1], [0])] });
+        refuses(() => readOnnx(alone, 'noinit.onnx'), /node 'fc2' \(Gemm\) at index 2: its weights 'W2' are not an initializer of the graph/);
+      });
+
+      it('a file cut short, at the byte where it ends', () => {
+        const whole = dense();
+        const cut = whole.subarray(0, whole.length - 30);
+        refuses(() => readOnnx(cut, 'cut.onnx'), /^cut\.onnx: (at byte \d+: the file ends in the middle of a field|at byte \d+: node|the graph)/);
+        refuses(() => readOnnx(whole.subarray(0, 20), 'cut.onnx'), /^cut\.onnx: at byte \d+: the file ends in the middle of a field that needs \d+ more bytes? \(it has 20\)/);
+      });
+
+      it('raw data of the wrong length for its dims', () => {
+        const bytes = dense({ initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5]), tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])] });
+        refuses(() => readOnnx(bytes, 'short.onnx'), /node 'fc1' \(Gemm\) at index 0: its weights 'W1' hold 20 bytes but 3 x 2 float32 values need 24/);
+      });
+
+      it('integer weights, external data, a Gemm that scales, a second activation, a branch, an empty file and bytes that are not ONNX', () => {
+        refuses(() => readOnnx(dense({ initializers: [{ ...tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), type: 'int64' }, tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])] }), 'i.onnx'),
+          /its weights 'W1' are INT64: only float32 and float64 weights can be imported/);
+        refuses(() => readOnnx(dense({ initializers: [{ ...tensor('W1', [3, 2], []), external: true }, tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])] }), 'x.onnx'),
+          /its weights 'W1' are kept in an external data file/);
+        const scaled = dense({ nodes: [{ op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'y', name: 'fc1', attributes: { transB: 1, alpha: 0.5 } }], output: 'y' });
+        refuses(() => readOnnx(scaled, 's.onnx'), /node 'fc1' \(Gemm\) at index 0: alpha = 0\.5: only Gemm with alpha and beta 1/);
+        const twice = dense({ nodes: [{ op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'h', attributes: { transB: 1 } }, { op: 'Relu', inputs: ['h'], output: 'r' }, { op: 'Tanh', inputs: ['r'], output: 'y' }], output: 'y' });
+        refuses(() => readOnnx(twice, 't.onnx'), /node \(Tanh\) at index 2: a second activation after relu cannot be part of one dense layer/);
+        const branch = dense({ nodes: [{ op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'h', attributes: { transB: 1 } }, { op: 'Relu', inputs: ['x'], output: 'y' }], output: 'y' });
+        refuses(() => readOnnx(branch, 'b.onnx'), /node \(Relu\) at index 1: it takes 'x', which is not the output of the node before it \('h'\)/);
+        refuses(() => readOnnx(new Uint8Array(0), 'empty.onnx'), /^empty\.onnx: the file is empty/);
+        refuses(() => readOnnx(new TextEncoder().encode('{"inputs": ["x"]}'), 'json.onnx'), /^json\.onnx: (at byte \d+: )?(not an ONNX model|no graph of nodes|the file ends)/);
+      });
+    });
+  });
+
+  describe('TensorFlow.js', () => {
+    before(async () => {
+      const warn = console.warn;
+      console.warn = () => undefined;
+      try {
+        await tf.setBackend('cpu');
+        await tf.ready();
+        // The CPU backend's advice to install tfjs-node comes with its first tensor.
+        tf.tidy(() => tf.add(1, 1).dataSync());
+      } finally {
+        console.warn = warn;
+      }
+    });
+
+    /** tf.loadLayersModel over the exported files, reading the weight paths its manifest names, as loading from files does. */
+    async function loadInTensorFlow(files: { name: string; contents: Uint8Array | string }[]): Promise<tfl.LayersModel> {
+      const byName = new Map(files.map((f) => [f.name, bytesOf(f.contents)]));
+      const json = JSON.parse(new TextDecoder().decode(byName.get(files[0].name)));
+      return tfl.loadLayersModel({
+        load: async () => {
+          const parts = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => byName.get(p)!));
+          const all = new Uint8Array(parts.reduce((n: number, p: Uint8Array) => n + p.length, 0));
+          let at = 0;
+          for (const p of parts) { all.set(p, at); at += p.length; }
+          return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights), weightData: all.buffer };
+        },
+      });
+    }
+
+    it('exports what TensorFlow.js computes to within 1e-5 of our forward pass on the file\'s data, for every example and every activation', async () => {
+      for (const [name, net] of TFJS_NETWORKS()) {
+        const params = trainedParameters(net);
+        const files = tfjsExporter.write(net, params, { steps: 0, baseName: 'net' });
+        assert.deepEqual(files.map((f) => f.name), ['net.model.json', 'net.weights.bin']);
+        const model = await loadInTensorFlow(files);
+        const nIn = net.inputNames.length;
+        const y = tf.tidy(() => (model.predict(tf.tensor2d(Float32Array.from(rawInputs(net)), [net.data.samples, nIn])) as tf.Tensor).dataSync());
+        const ours = forward(net, params);
+        assert.equal(y.length, ours.length, name);
+        y.forEach((v, i) => assert.ok(Math.abs(v - ours[i]) <= 1e-5, `${name} output ${i}: TensorFlow.js ${v}, ours ${ours[i]}`));
+        model.dispose();
+      }
+    });
+
+    it('refuses, by layer, an ELU alpha and a GELU that TensorFlow.js cannot load', () => {
+      const net = network(EVERY_ACTIVATION);
+      assert.throws(() => tfjsExporter.write(net, net.initialParameters, { steps: 0, baseName: 'net' }), (e: Error) => e instanceof FormatError && /layer 2 is ELU with alpha 0\.7, and TensorFlow\.js's ELU takes only alpha 1/.test(e.message));
+      const gelu = network(EVERY_ACTIVATION.replace('"alpha": 0.7', '"alpha": 1'));
+      assert.throws(() => tfjsExporter.write(gelu, gelu.initialParameters, { steps: 0, baseName: 'net' }), /layer 3 is GELU, which TensorFlow\.js's layers name but cannot load/);
+    });
+
+    it('import -> export -> import gives back the same float32 values and the columns', () => {
+      const net = TFJS_NETWORKS().find(([name]) => name === 'every activation')![1];
+      const params = trainedParameters(net);
+      const read = (map: Record<string, Uint8Array | string>): ReturnType<typeof readTfjs> => readTfjs(filesOf('net.model.json', map['net.model.json'], map));
+      const first = exportAndImport(net, params, tfjsExporter, read);
+      assert.deepEqual(first.layers.map((l) => [l.activation, Math.fround(l.activationParam)]), net.layers.map((l) => [l.activation, Math.fround(l.activationParam)]));
+      assert.deepEqual([first.inputNames, first.outputNames, first.loss], [net.inputNames, net.outputNames, 'cross-entropy']);
+      const second = exportAndImport(first, first.initialParameters, tfjsExporter, read);
+      assert.deepEqual(Array.from(second.initialParameters), Array.from(first.initialParameters));
+    });
+
+    it('reads a Keras-style model: InputLayer, Dense without bias, Activation, LeakyReLU and Dropout layers, names prefixed by the model', () => {
+      const kernel1 = [1, 2, 3, 4, 5, 6]; // 2 inputs x 3 units
+      const kernel2 = [1, -1, 0.5];
+      const bin = new Uint8Array(new Float32Array([...kernel1, ...kernel2, 0.25]).buffer);
+      const json = {
+        format: 'layers-model',
+        modelTopology: {
+          class_name: 'Sequential', config: { name: 'seq', layers: [
+            { class_name: 'InputLayer', config: { batch_input_shape: [null, 2], name: 'in' } },
+            { class_name: 'Dense', config: { name: 'hidden', units: 3, activation: 'linear', use_bias: false } },
+            { class_name: 'LeakyReLU', config: { name: 'lr', alpha: 0.1 } },
+            { class_name: 'Dropout', config: { name: 'drop', rate: 0.5 } },
+            { class_name: 'Dense', config: { name: 'out', units: 1, activation: 'linear' } },
+            { class_name: 'Activation', config: { name: 'act', activation: 'sigmoid' } },
+          ] },
+        },
+        weightsManifest: [{ paths: ['w.bin'], weights: [
+          { name: 'seq/hidden/kernel', shape: [2, 3], dtype: 'float32' }, { name: 'seq/out/kernel', shape: [3, 1], dtype: 'float32' }, { name: 'seq/out/bias', shape: [1], dtype: 'float32' },
+        ] }],
+      };
+      const model = readTfjs(filesOf('web/model.json', JSON.stringify(json), { 'w.bin': bin }));
+      assert.deepEqual(model.layers.map((l) => [l.name, l.units, l.activation, l.activationParam === undefined ? null : Math.fround(l.activationParam)]), [['hidden', 3, 'leaky-relu', Math.fround(0.1)], ['out', 1, 'sigmoid', null]]);
+      assert.deepEqual(Array.from(model.layers[0].weights), [1, 4, 2, 5, 3, 6]);
+      assert.deepEqual(Array.from(model.layers[0].biases), [0, 0, 0]);
+      assert.deepEqual(Array.from(model.layers[1].biases), [0.25]);
+      assert.equal(model.source, 'TensorFlow.js model model.json');
+    });
+
+    describe('refuses', () => {
+      const net = loadExample('xor.nn.json');
+      const files = (): Record<string, Uint8Array | string> => Object.fromEntries(tfjsExporter.write(net, net.initialParameters, { steps: 0, baseName: 'xor' }).map((f) => [f.name, f.contents]));
+      const read = (map: Record<string, Uint8Array | string>, name = 'xor.model.json'): unknown => readTfjs(filesOf(`web/${name}`, map[name], map));
+      const edit = (change: (json: any) => void): Record<string, Uint8Array | string> => {
+        const map = files();
+        const json = JSON.parse(map['xor.model.json'] as string);
+        change(json);
+        map['xor.model.json'] = JSON.stringify(json, null, 2);
+        return map;
+      };
+
+      it('a missing .bin, at its name in model.json', () => {
+        const map = files();
+        delete map['xor.weights.bin'];
+        const e = refuses(() => read(map), /^web\/xor\.model\.json:(\d+):(\d+): the weights file 'xor\.weights\.bin' named here is not there \(web\/xor\.weights\.bin\)/);
+        const line = (map['xor.model.json'] as string).split('\n')[e.position.line - 1];
+        assert.equal(line.slice(e.position.column - 1, e.position.column - 1 + '"xor.weights.bin"'.length), '"xor.weights.bin"');
+      });
+
+      it('weights of the wrong byte count: too few and too many', () => {
+        const map = files();
+        const bin = map['xor.weights.bin'] as Uint8Array;
+        refuses(() => read({ ...map, 'xor.weights.bin': bin.subarray(0, bin.length - 4) }), /^web\/xor\.weights\.bin: at byte 48: the weights end after 48 bytes, but the weightsManifest's float32 weights \(dense_1\/kernel 2 x 3, dense_1\/bias 3, dense_2\/kernel 3 x 1, dense_2\/bias 1\) need 52/);
+        const longer = new Uint8Array(bin.length + 8);
+        longer.set(bin);
+        refuses(() => read({ ...map, 'xor.weights.bin': longer }), /^web\/xor\.weights\.bin: at byte 52: the weights go on past the 52 bytes/);
+      });
+
+      it('a Conv2D layer, at it in model.json', () => {
+        const map = edit((json) => json.modelTopology.config.layers.splice(1, 0, { class_name: 'Conv2D', config: { name: 'conv', filters: 2 } }));
+        refuses(() => read(map), /^web\/xor\.model\.json:\d+:\d+: layers\[1\] 'conv' \(Conv2D\): only dense layers can be imported/);
+      });
+
+      it('a kernel whose inputs differ from the units before', () => {
+        const map = edit((json) => { json.modelTopology.config.layers[0].config.batch_input_shape = [null, 5]; });
+        refuses(() => read(map), /layers\[0\] 'dense_1' \(Dense\): its kernel 'dense_1\/kernel' is 2 x 3: 2 inputs, but the model's input has 5 features/);
+      });
+
+      it('an activation it does not have, a graph model, quantized weights, and JSON that is not', () => {
+        refuses(() => read(edit((json) => { json.modelTopology.config.layers[0].config.activation = 'hard_sigmoid'; })), /the activation "hard_sigmoid" is not one Backprop Debugger has/);
+        refuses(() => read(edit((json) => { json.format = 'graph-model'; })), /a TensorFlow\.js graph model has operations, not layers/);
+        refuses(() => read(edit((json) => { json.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', min: 0, scale: 1 }; })), /the weight 'dense_1\/kernel' is quantized/);
+        refuses(() => read({ 'xor.model.json': '{"format": ' }), /^web\/xor\.model\.json:1:\d+: not a TensorFlow\.js model: model\.json is not valid JSON/);
+      });
+    });
+  });
+});
+
+/** `bytes` with a Constant node's missing value filled in: an attribute tensor (the test writer gives none). */
+function constantNode(bytes: Uint8Array, output: string, dims: number[], values: number[]): Uint8Array {
+  const model = onnx.ModelProto.decode(bytes);
+  const node = model.graph!.node!.find((n) => n.opType === 'Constant' && n.output?.[0] === output)!;
+  node.attribute = [onnx.AttributeProto.create({ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: { dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: values } })];
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
   const noEditor = (): Thenable<unknown> => vscode.window.showInformationMessage('Open a network in the Network Debugger first (Backprop Debugger: Open Example Network...).');
   context.subscriptions.push(
     log,
-    new NetworkDiagnostics(),
+    new NetworkDiagnostics(editors.runs.onDidChangeData),
     // The walkthrough passes { beside: true }, so the graph opens next to its steps.
     vscode.commands.registerCommand('backprop.openExample', (name?: unknown, options?: { beside?: unknown; to?: unknown }) =>
       examples.open(typeof name === 'string' ? name : undefined, options?.beside === true, options?.to instanceof vscode.Uri ? options.to : undefined)),

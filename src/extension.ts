@@ -27,6 +27,9 @@ export interface BackpropApi {
     restartedBecause: string | null;
     /** The built-in conditions the run has on. */
     builtinsOn: string[];
+    /** The training samples of the run's network (null before it loads), and why the text is not a network now (null when it is). */
+    samples: number | null;
+    problem: string | null;
     /** What the page's charts asked for, and the latest charts the worker sent (their step, the curve's parameter and slope, the loss's points). */
     charts: { panels: string[]; parameters: string[]; optimizers?: string[]; step: number; pending: boolean; profile: { parameter: string; slope: number } | null; lossPoints: number | null;
       /** Compare optimizers: each line's optimizer, the step it reached and its loss there. */
@@ -148,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       stop: s.run.frame?.stop?.text ?? null, phase: s.run.frame?.phase ?? null, run: s.run.uri, restartedBecause: s.run.restartedBecause,
       activity: s.run.frame?.running ? s.run.frame.activity : null,
       builtinsOn: (Object.keys(s.run.builtins) as (keyof typeof s.run.builtins)[]).filter((k) => s.run.builtins[k].enabled),
+      samples: s.run.structure?.samples ?? null, problem: s.run.problem ?? null,
       charts: s.run.chartRequest && s.run.charts ? {
         ...s.run.chartRequest, step: s.run.charts.step, pending: s.run.charts.pending, lossPoints: s.run.charts.loss?.steps.length ?? null,
         profile: s.run.charts.profile ? { parameter: s.run.charts.profile.parameter, slope: s.run.charts.profile.slope } : null,

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { type Activation, ChainRuleTrace, History, loadNetwork, type Network, OPTIMIZER_DEFAULTS, SeededRandom, Trainer } from '../src/core';
 import { initTensorFlow, tensorFlowTrainer } from './tfjs';
 import { benchActivation } from './activation';
+import { benchDataFile, describeDataFile } from './dataFile';
 import { benchEditorContinue, benchPause, benchPauseDuringGoTo, type EditorFigures } from './editor';
 import { statSync } from 'node:fs';
 import { benchAdapter } from './adapter';
@@ -262,10 +263,13 @@ async function main(): Promise<void> {
     say(`  ${c.network.padEnd(28)} ${c.control.padEnd(8)} ${(c.charts ? 'open' : 'closed').padEnd(6)} | ${c.medianMs.toFixed(0).padStart(6)} ${c.worstMs.toFixed(0).padStart(6)} | ${HOPS.slice(1).map((h) => c.hops[h].toFixed(1).padStart(14)).join('')} ${ok ? '' : ` (target ${target} ms median${c.network.startsWith('784') || c.control === 'goTo' ? '' : ', 100 worst'}: MISSED)`}`);
   }
   say('');
+  const dataFile = benchDataFile(quick ? 3 : 9);
+  say(describeDataFile(dataFile));
+
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, editorAdam, activation, debugger: { breakpointCost, logpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll }, controls }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, editorAdam, activation, dataFile, debugger: { breakpointCost, logpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll }, controls }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

@@ -1,24 +1,31 @@
 import type * as vscode from 'vscode';
-import { loadNetwork, type Network, NetworkFileError } from './core';
-
-export type Parsed = { network: Network; error?: undefined } | { network?: undefined; error: NetworkFileError };
+import { type DataFiles, filesReader, loadNetwork, type Network, NetworkFileError, readDataFiles, sameDataFiles } from './core';
+import { documentDataReader } from './dataFiles';
 
 /**
- * One parse per document version: the diagnostics and every network editor of a document read
- * the same text after each edit, so they share the result instead of loading it each.
+ * `error` is where the network file shows it; `cause` the error itself, in a data file the network
+ * names when `cause.file` says so (then `error` sits at that "file" value).
  */
-const cache = new WeakMap<vscode.TextDocument, { version: number; parsed: Parsed }>();
+export type Parsed = { network: Network; error?: undefined; cause?: undefined } | { network?: undefined; error: NetworkFileError; cause: NetworkFileError };
+
+/**
+ * One parse per document version and data files' texts: the diagnostics and every network editor of
+ * a document read the same text after each edit, so they share the result instead of loading it each.
+ */
+const cache = new WeakMap<vscode.TextDocument, { version: number; files: DataFiles; parsed: Parsed }>();
 
 export function parseDocument(document: vscode.TextDocument): Parsed {
+  const text = document.getText();
+  const files = readDataFiles(text, documentDataReader(document.uri));
   const hit = cache.get(document);
-  if (hit && hit.version === document.version) return hit.parsed;
+  if (hit && hit.version === document.version && sameDataFiles(hit.files, files)) return hit.parsed;
   let parsed: Parsed;
   try {
-    parsed = { network: loadNetwork(document.getText()) };
+    parsed = { network: loadNetwork(text, { readFile: filesReader(files) }) };
   } catch (e) {
     if (!(e instanceof NetworkFileError)) throw e;
-    parsed = { error: e };
+    parsed = { error: e.inNetworkFile(), cause: e };
   }
-  cache.set(document, { version: document.version, parsed });
+  cache.set(document, { version: document.version, files, parsed });
   return parsed;
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { exists } from './workspaceFiles';
 import { EXAMPLE_FILES } from './exampleFiles';
 import { VIEW_TYPE } from './protocol';
+import { dataFilesOf } from './core/dataFile';
 
 /**
  * "Backprop Debugger: Open Example Network...": the shipped examples, each opened from a copy in
@@ -13,6 +14,9 @@ import { VIEW_TYPE } from './protocol';
  * tab, so two copies must differ by name), and never overwrites. Without a folder the copy lives in
  * the extension's storage (`globalStorageUri/examples/`); an edited one is kept and opened as it is
  * next time, and the picker marks it and offers to restore the original.
+ *
+ * An example that reads a data file (points.csv) has it copied beside its copy, never over a file of
+ * that name that differs (the person is told, and the network reads theirs).
  *
  * Either way a copy is a real file, saved: an edit is an ordinary edit (undo, save, revert),
  * closing the text beside the graph never offers to throw the network away, and the installed
@@ -51,6 +55,7 @@ export class Examples {
   private async storageCopy(file: string): Promise<vscode.Uri> {
     const copy = this.copyOf(file);
     if (!await exists(copy)) await this.restore(file);
+    else await this.copyData(file, copy);
     return copy;
   }
 
@@ -59,7 +64,7 @@ export class Examples {
     const original = await vscode.workspace.fs.readFile(this.original(file));
     if (!to && folder) {
       const atRoot = vscode.Uri.joinPath(folder, file);
-      if (await exists(atRoot) && sameBytes(await vscode.workspace.fs.readFile(atRoot), original)) return atRoot;
+      if (await exists(atRoot) && sameBytes(await vscode.workspace.fs.readFile(atRoot), original)) { await this.copyData(file, atRoot); return atRoot; }
     }
     let target = to ?? await vscode.window.showSaveDialog({
       title: `Where to put your copy of ${parseHeader(new TextDecoder().decode(original)).name ?? file}`,
@@ -75,13 +80,29 @@ export class Examples {
       void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(taken)} is taken, so your copy is ${vscode.workspace.asRelativePath(target)}.`);
     }
     await vscode.workspace.fs.writeFile(target, original);
+    await this.copyData(file, target);
     return target;
+  }
+
+  /** The data files example `file` reads, beside its copy `copy`: each written where none is, none overwritten. */
+  private async copyData(file: string, copy: vscode.Uri, overwrite = false): Promise<void> {
+    for (const data of dataFilesOf(await readText(this.original(file)))) {
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'examples', ...data.split('/')));
+      const target = vscode.Uri.joinPath(copy, '..', ...data.split('/'));
+      if (!overwrite && await exists(target)) {
+        if (!sameBytes(await vscode.workspace.fs.readFile(target), bytes)) void vscode.window.showInformationMessage(`${file} reads ${data}; a file of that name is already beside your copy, so it reads that one (the example's was not copied over it).`);
+        continue;
+      }
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
+      await vscode.workspace.fs.writeFile(target, bytes);
+    }
   }
 
   /** Writes a fresh copy of the original. */
   private async restore(file: string): Promise<void> {
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.storageUri, 'examples'));
     await vscode.workspace.fs.writeFile(this.copyOf(file), await vscode.workspace.fs.readFile(this.original(file)));
+    await this.copyData(file, this.copyOf(file), true);
   }
 
   /**

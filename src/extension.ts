@@ -28,6 +28,9 @@ export interface BackpropApi {
     restartedBecause: string | null;
     /** The built-in conditions the run has on. */
     builtinsOn: string[];
+    /** The training samples of the run's network (null before it loads), and why the text is not a network now (null when it is). */
+    samples: number | null;
+    problem: string | null;
     /** What the page's charts asked for, and the latest charts the worker sent (their step, the curve's parameter and slope, the loss's points). */
     charts: { panels: string[]; parameters: string[]; optimizers?: string[]; step: number; pending: boolean; profile: { parameter: string; slope: number } | null; lossPoints: number | null;
       /** Compare optimizers: each line's optimizer, the step it reached and its loss there. */
@@ -68,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
   const models = new ModelCommands(editors, [context.globalStorageUri, ...(context.storageUri ? [context.storageUri] : [])], log);
   context.subscriptions.push(
     log,
-    new NetworkDiagnostics(),
+    new NetworkDiagnostics(editors.runs.onDidChangeData),
     // A test (or a keybinding) may name the model and the activations, or the network and the format: then nothing is asked.
     vscode.commands.registerCommand('backprop.importModel', (uri?: unknown, options?: { activations?: unknown }) =>
       models.importModel(uri instanceof vscode.Uri ? uri : undefined, typeof options?.activations === 'string' ? options.activations : undefined)),
@@ -155,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): BackpropApi {
       stop: s.run.frame?.stop?.text ?? null, phase: s.run.frame?.phase ?? null, run: s.run.uri, restartedBecause: s.run.restartedBecause,
       activity: s.run.frame?.running ? s.run.frame.activity : null,
       builtinsOn: (Object.keys(s.run.builtins) as (keyof typeof s.run.builtins)[]).filter((k) => s.run.builtins[k].enabled),
+      samples: s.run.structure?.samples ?? null, problem: s.run.problem ?? null,
       charts: s.run.chartRequest && s.run.charts ? {
         ...s.run.chartRequest, step: s.run.charts.step, pending: s.run.charts.pending, lossPoints: s.run.charts.loss?.steps.length ?? null,
         profile: s.run.charts.profile ? { parameter: s.run.charts.profile.parameter, slope: s.run.charts.profile.slope } : null,

@@ -106,7 +106,9 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
   const table = h('table', 'terms');
   const factors = e.terms[0]?.factors ?? [];
   const probabilities = e.terms[0]?.probabilities !== undefined;
-  const dataColumns = model.inputs.length + model.outputs.length * (probabilities ? 3 : 2);
+  // Class labels from a data file: each sample's class by name, beside its one-hot observed values.
+  const classes = model.classes;
+  const dataColumns = model.inputs.length + model.outputs.length * (probabilities ? 3 : 2) + (classes ? 1 : 0);
   if (dataColumns > DATA_COLUMNS_SHOWN) root.classList.add('fold-data');
   const thead = h('thead');
   const hr = h('tr');
@@ -119,6 +121,7 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
     hr.append(th);
   };
   model.inputs.forEach((name, k) => headerCell(notation === 'statquest' ? text(name) : names.input(k), `input ${name}`));
+  if (classes) headerCell(text('class'), 'the class of the sample, from the data file\'s label column', 'col-data');
   model.outputs.forEach((name, k) => headerCell(names.observed(k), `observed ${name}`));
   model.outputs.forEach((name, k) => headerCell(names.unit('y', model.layers.length, k), probabilities ? `predicted ${name}: the score before the softmax` : `predicted ${name}`));
   if (probabilities) model.outputs.forEach((name, k) => headerCell(names.probability(k), `the softmax's probability of ${name}: what cross-entropy compares with the observed value`));
@@ -134,6 +137,7 @@ export function renderExplanation(e: ExplanationView, model: NetworkModel, notat
     tr.dataset.sample = String(term.sample);
     tr.append(h('td', 'num index', String(term.sample)));
     term.inputs.forEach((v) => tr.append(num(v, 'num data col-data', compact)));
+    if (classes) tr.append(h('td', 'data col-data class', classes[term.observed.indexOf(1)] ?? ''));
     term.observed.forEach((v) => tr.append(num(v, 'num data col-data', compact)));
     term.predicted.forEach((v) => tr.append(num(v, 'num col-data')));
     term.probabilities?.forEach((v) => tr.append(num(v, 'num col-data probability')));

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  type Activation, checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, type GenerateSpec, inputColumns, loadNetwork, lossSymbol,
+  type Activation, besideFile, checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, type GenerateSpec, inputColumns, loadNetwork, lossSymbol,
   type Factor, type Network, NetworkFileError, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, validationLoss, writeParameters,
 } from '../core';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
@@ -13,6 +13,7 @@ import { explainView } from '../session/frame';
 import { type Exporter, exporterFor, exportBaseName, FormatError, type Importer, importerFor, ModelFileError, networkNameFor, parseActivations, siblingPath } from '../core/models/formats';
 import { networkTextFromModel } from '../core/models/convert';
 import { renderExplanation } from './explanation';
+import { diskDataReader } from '../diskDataFiles';
 import { n, renderTable } from './table';
 
 export interface CliIo {
@@ -124,12 +125,12 @@ function dispatch(argv: readonly string[], io: CliIo): number {
 
   let network: Network;
   try {
-    network = loadNetwork(text);
+    network = loadNetwork(text, { readFile: diskDataReader(file, io.readFile) });
   } catch (e) {
     if (!(e instanceof NetworkFileError)) throw e;
     if (command === 'check' && flags.json) {
       const { line, column } = e.position;
-      io.stdout(`${JSON.stringify({ ok: false, error: { message: e.message, line, column } })}\n`);
+      io.stdout(`${JSON.stringify({ ok: false, error: { message: e.message, line, column, ...(e.file === undefined ? {} : { file: besideFile(file, e.file) }) } })}\n`);
     }
     io.stderr(`${e.format(file)}\n`);
     return 1;
@@ -355,7 +356,7 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
   if (flags.write || flags.out !== undefined) {
     const target = flags.out ?? file;
     try {
-      io.writeFile(target, writeParameters(text, trainer.params, { digits: flags.round }));
+      io.writeFile(target, writeParameters(text, trainer.params, { digits: flags.round, readFile: diskDataReader(file, io.readFile) }));
       wrote = target;
       if (flags.round !== undefined) rounded = roundingEffect(network, trainer.params, flags.round);
     } catch (e) {

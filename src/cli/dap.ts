@@ -2,8 +2,8 @@
  * `backprop dap`: the debug adapter VS Code runs inside the extension, as a program of its own for
  * every other DAP client (Neovim's nvim-dap, Emacs's dap-mode, ...): DAP on stdin and stdout, or
  * with `--port N` on 127.0.0.1 (a session per connection). Same worker, same runs, same
- * capabilities; a network file is read from disk, and an edit saved while debugging reaches its
- * run as an edit does in VS Code. No vscode import.
+ * capabilities; a network file and its data files are read from disk, and an edit of either saved
+ * while debugging reaches its run as an edit does in VS Code. No vscode import.
  */
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import * as net from 'node:net';
@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { NetworkDebugSession, type NetworkSource } from '../debug/session';
 import { RunRegistry } from '../run/registry';
 import { TrainingWorker } from '../training/client';
+import { dataFilesOf, type DataFiles, readDataFiles, sameDataFiles } from '../core';
+import { diskDataReader } from '../diskDataFiles';
 
 /** The worker's script beside this bundle (dist/worker.js), or where tsc puts it (out/src/training/worker.js). */
 function workerScript(): string {
@@ -24,23 +26,41 @@ function diskSource(registry: RunRegistry): NetworkSource {
   return {
     open: async (program) => {
       let text = readFileSync(program, 'utf8');
+      const reader = diskDataReader(program);
+      let files: DataFiles = readDataFiles(text, reader);
       const attachment = registry.attach(pathToFileURL(program).toString(), program);
       const { run } = attachment;
-      await run.setText(text);
-      let watcher: FSWatcher | undefined;
-      try {
-        // A save (editors often write a new file in its place): read again, and pass on what changed.
-        watcher = watch(program, () => {
-          let now: string;
-          try { now = readFileSync(program, 'utf8'); } catch { return; }
-          if (now === text) return;
-          text = now;
-          void run.setText(now);
-        });
-      } catch {
-        // A file system that cannot watch: the session still debugs the text it read.
-      }
-      return { run, text: () => text, release: () => { watcher?.close(); attachment.dispose(); } };
+      await run.setText(text, undefined, files);
+      const watchers = new Map<string, FSWatcher>();
+      // A save of the network or of a data file it names (editors often write a new file in its
+      // place): read both again, and pass on what changed.
+      const changed = (): void => {
+        let now: string;
+        try { now = readFileSync(program, 'utf8'); } catch { return; }
+        const nowFiles = readDataFiles(now, reader);
+        watchData(now);
+        if (now === text && sameDataFiles(nowFiles, files)) return;
+        text = now;
+        files = nowFiles;
+        void run.setText(now, undefined, nowFiles);
+      };
+      const watchOne = (file: string): FSWatcher | undefined => {
+        try {
+          return watch(file, changed);
+        } catch {
+          // A file system that cannot watch (or no such file yet): the session still debugs what it read.
+          return undefined;
+        }
+      };
+      const watchData = (now: string): void => {
+        const wanted = new Set(dataFilesOf(now).map((f) => path.join(path.dirname(program), ...f.split('/'))));
+        for (const [file, w] of watchers) if (file !== program && !wanted.has(file)) { w.close(); watchers.delete(file); }
+        for (const file of wanted) if (!watchers.has(file)) { const w = watchOne(file); if (w) watchers.set(file, w); }
+      };
+      const own = watchOne(program);
+      if (own) watchers.set(program, own);
+      watchData(text);
+      return { run, text: () => text, readFile: reader, release: () => { for (const w of watchers.values()) w.close(); attachment.dispose(); } };
     },
   };
 }

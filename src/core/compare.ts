@@ -45,5 +45,6 @@ export function difference(current: Network, next: Network, known: readonly Arra
   if (JSON.stringify([a.regularization, a.schedule, a.clip]) !== JSON.stringify([b.regularization, b.schedule, b.clip])) return { kind: 'training' };
   if (a.learningRate !== b.learningRate || a.maxSteps !== b.maxSteps || a.minStepSize !== b.minStepSize || !sameArray(a.trainable, b.trainable)) return { kind: 'training' };
   if (current.name !== next.name || current.description !== next.description || current.notation !== next.notation) return { kind: 'cosmetic' };
+  if ((current.classes ?? []).join('\n') !== (next.classes ?? []).join('\n')) return { kind: 'cosmetic' };
   return { kind: 'same' };
 }

@@ -19,6 +19,7 @@ import { closest } from './closest';
 import { compileFeatures, FeatureError, type InputFeatures, applyFeatures } from './features';
 import { GENERATE_DEFAULTS, GENERATE_LIMITS, GENERATED_KINDS, type GenerateSpec, generatedDataset, generatedTargets } from './generate';
 import { CONSTANT, type Regularization, type Schedule, SCHEDULE_TYPES } from './trainingRules';
+import { dataPath, type NamedColumn, type ReadFile, readDataFile } from './dataFile';
 
 export const FORMAT_VERSION = 1;
 export const WEIGHT_INITS = ['normal', 'uniform', 'glorot'] as const;
@@ -138,10 +139,19 @@ export function looksLikeNetwork(text: string): boolean {
   return ['inputs', 'outputs', 'layers', 'data'].some((k) => keys.includes(k));
 }
 
+/** What a host gives the loader besides the text. */
+export interface LoadOptions {
+  /**
+   * Reads a data file the network names (`"data": { "file": ... }`), by its checked path relative
+   * to the network file; undefined (or a throw) when it cannot. Without it such a network does not load.
+   */
+  readFile?: ReadFile;
+}
+
 /** Parses and validates `text`; the returned network is ready to train. */
-export function loadNetwork(text: string): Network {
+export function loadNetwork(text: string, options: LoadOptions = {}): Network {
   // A byte-order mark is not JSON, but editors write one; a space keeps every offset in place.
-  const loader = new Loader(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+  const loader = new Loader(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text, options.readFile);
   try {
     return loader.load();
   } catch (e) {
@@ -157,8 +167,10 @@ class Loader {
   /** What generated data must fit (read before `data`), and the specs read, for Network.generated. */
   private fit: { loss: Loss; lastActivation: Activation } = { loss: 'ssr', lastActivation: 'identity' };
   private readonly generated: { data: GenerateSpec | null; validation: GenerateSpec | null } = { data: null, validation: null };
+  /** The classes a data file's label column gave (in output order), for validation and the cards. */
+  private classes: readonly string[] | null = null;
 
-  constructor(private readonly text: string) {
+  constructor(private readonly text: string, private readonly readFile?: ReadFile) {
     this.lines = new LineIndex(text);
   }
 
@@ -254,6 +266,7 @@ class Loader {
       name, description, notation, inputNames, features, generated: this.generated, outputNames, layers: layout.layers, weightCount: layout.weightCount,
       parameterCount: layout.parameterCount, initialParameters: params, parameters: layout.parameters,
       data: trainingSet, validation, normalization, loss, training, parameterPositions: positions,
+      ...(this.classes ? { classes: this.classes } : {}),
     };
   }
 
@@ -353,6 +366,7 @@ class Loader {
 
   /** Cross-entropy's targets are class probabilities: one-hot rows (or any non-negative rows summing to 1). */
   private checkOneHot(dataNode: Node, targets: Float64Array, outputNames: readonly string[]): void {
+    if (dataNode.type === 'object' && this.prop(dataNode, 'file')) return; // checked in the data file, where the rows are
     const width = outputNames.length;
     for (let i = 0; i < targets.length / width; i++) {
       let sum = 0;
@@ -454,6 +468,7 @@ class Loader {
   }
 
   private data(node: Node, inputNames: readonly string[], outputNames: readonly string[], name = 'data'): Network['data'] {
+    if (node.type === 'object' && this.prop(node, 'file')) return this.fromFile(node, inputNames, outputNames, name);
     const nIn = inputNames.length;
     const nOut = outputNames.length;
     if (node.type === 'array') {
@@ -538,6 +553,46 @@ class Loader {
       if (first !== i) throw this.error(items[i], `features[${i}] is the same feature as features[${first}] (${label})`);
     });
     return features;
+  }
+
+  /**
+   * `{ "file": "points.csv", "inputs": [columns], "targets": [columns], "classes"?: [...] }`: the
+   * samples from a CSV beside the network, read through the host's readFile (see dataFile.ts).
+   */
+  private fromFile(node: Node, inputColumns: readonly string[], outputNames: readonly string[], name: string): Dataset {
+    this.rejectUnknownKeys(node, ['file', 'inputs', 'targets', 'classes'], name);
+    const fileNode = this.prop(node, 'file')!;
+    const checked = dataPath(this.string(fileNode, `${name}.file`));
+    if (!checked.ok) throw this.error(fileNode, `${name}.file ${checked.why}`);
+    const columns = (key: 'inputs' | 'targets'): NamedColumn[] => {
+      const list = this.required(node, key, name);
+      return this.names(list, `${name}.${key}`).map((column, k) => ({ name: column, at: this.position(list.children![k]) }));
+    };
+    const inputsNode = this.required(node, 'inputs', name);
+    const inputs = columns('inputs');
+    if (inputs.length !== inputColumns.length) throw this.error(inputsNode, `${name}.inputs names ${inputs.length} column${inputs.length === 1 ? '' : 's'} but the network has ${inputColumns.length} input${inputColumns.length === 1 ? '' : 's'} (${inputColumns.join(', ')}): one column per input, in order`);
+    const targetsNode = this.required(node, 'targets', name);
+    const targets = columns('targets');
+    const labelled = targets.length === 1 && outputNames.length > 1;
+    if (labelled && this.fit.loss !== 'cross-entropy') throw this.error(targetsNode, `${name}.targets names 1 column for ${outputNames.length} outputs: a column of class labels needs "loss": "cross-entropy"; else name one column per output (${outputNames.join(', ')})`);
+    if (!labelled && targets.length !== outputNames.length) throw this.error(targetsNode, `${name}.targets names ${targets.length} columns but the network has ${outputNames.length} output${outputNames.length === 1 ? '' : 's'} (${outputNames.join(', ')}): one column per output, or with cross-entropy one column of class labels`);
+    const classesNode = this.prop(node, 'classes');
+    let classes: readonly string[] | 'sorted' | null = labelled ? (this.classes ?? 'sorted') : null;
+    if (classesNode) {
+      if (!labelled) throw this.error(classesNode, `${name}.classes goes with a column of class labels (cross-entropy, one column in "targets")`);
+      classes = this.names(classesNode, `${name}.classes`);
+      if (classes.length !== outputNames.length) throw this.error(classesNode, `${name}.classes has ${classes.length} class${classes.length === 1 ? '' : 'es'} but the network has ${outputNames.length} outputs (${outputNames.join(', ')}): one class per output, in order`);
+    }
+    let text: string | undefined;
+    try {
+      text = this.readFile?.(checked.path);
+    } catch (e) {
+      throw this.error(fileNode, `cannot read "${checked.path}": ${(e as Error).message}`);
+    }
+    if (text === undefined) throw this.error(fileNode, this.readFile ? `cannot read "${checked.path}": there is no such file beside the network file` : `"${checked.path}" cannot be read here: this host reads no data files`);
+    const read = readDataFile({ path: checked.path, text, reference: this.position(fileNode), inputs, targets, outputNames, classes, oneHot: this.fit.loss === 'cross-entropy' });
+    if (read.classes) this.classes ??= read.classes;
+    return read.data;
   }
 
   private matrix(node: Node, where: string, width: number, what: string): number[][] {

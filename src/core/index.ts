@@ -2,6 +2,7 @@
 export * from './errors';
 export * from './explain';
 export * from './format';
+export * from './dataFile';
 export * from './math';
 export * from './network';
 export * from './random';

@@ -119,6 +119,8 @@ export interface Network {
   readonly normalization: Normalization | null;
   readonly loss: Loss;
   readonly training: TrainingSettings;
+  /** The class each output stands for (output k is classes[k]), when the targets were class labels. */
+  readonly classes?: readonly string[];
   /** Where each parameter's number is written in the file; undefined where `init` made it. */
   readonly parameterPositions: readonly (SourcePosition | undefined)[];
 }

@@ -5,7 +5,7 @@
  * keeps its text), and a layer whose weights or biases came from `init` gets them written out, laid
  * out as a person writes them (./parameterLayout: a row per unit, the biases on one line).
  */
-import { loadNetwork } from './format';
+import { loadNetwork, type LoadOptions } from './format';
 import { biasesText, insertLayerProperty, textStyle, weightsText } from './parameterLayout';
 import { roundParameters } from './rounding';
 
@@ -15,7 +15,7 @@ export function formatParameter(v: number, name: string): string {
   return Object.is(v, -0) ? '0' : String(v);
 }
 
-export interface WriteOptions {
+export interface WriteOptions extends LoadOptions {
   /** Round every parameter to this many significant digits (1 to 17) first; exact when absent. */
   digits?: number;
 }
@@ -26,7 +26,7 @@ export interface WriteOptions {
  * `digits` is not a whole number from 1 to 17.
  */
 export function writeParameters(text: string, values: ArrayLike<number>, options: WriteOptions = {}): string {
-  const network = loadNetwork(text);
+  const network = loadNetwork(text, { readFile: options.readFile });
   if (values.length !== network.parameterCount) throw new RangeError(`expected ${network.parameterCount} values, got ${values.length}`);
   const numbers = options.digits === undefined ? Array.from(values) : Array.from(roundParameters(values, options.digits));
   const texts = numbers.map((v, i) => formatParameter(v, network.parameters[i].name));

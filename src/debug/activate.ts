@@ -5,7 +5,8 @@
  * session is stopped.
  */
 import * as vscode from 'vscode';
-import { loadNetwork, looksLikeNetwork } from '../core';
+import { loadNetwork, looksLikeNetwork, readDataFiles } from '../core';
+import { documentDataReader } from '../dataFiles';
 import type { DocumentRuns } from '../editor/documentRuns';
 import { VIEW_TYPE } from '../protocol';
 import type { Run } from '../run/run';
@@ -56,10 +57,10 @@ function sourceOf(runs: DocumentRuns): NetworkSource {
       const uri = vscode.Uri.file(program);
       const document = await vscode.workspace.openTextDocument(uri);
       const attachment = runs.attach(document);
-      await attachment.run.setText(document.getText(), document.version);
+      await attachment.run.setText(document.getText(), document.version, readDataFiles(document.getText(), documentDataReader(uri)));
       // The document by its URI each time: VS Code may close this one and open another for the file.
       const text = (): string => (vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? document).getText();
-      return { run: attachment.run, text, release: () => attachment.dispose() };
+      return { run: attachment.run, text, readFile: documentDataReader(uri), release: () => attachment.dispose() };
     },
   };
 }
@@ -69,7 +70,7 @@ function runWithLines(runs: DocumentRuns, document: vscode.TextDocument): { run:
   const run = runs.registry.find(document.uri.toString());
   if (!run?.frame || !run.structure) return undefined;
   try {
-    return { run, lines: networkLines(document.getText(), loadNetwork(document.getText())) };
+    return { run, lines: networkLines(document.getText(), loadNetwork(document.getText(), { readFile: documentDataReader(document.uri) })) };
   } catch {
     return undefined;
   }

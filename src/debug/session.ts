@@ -14,7 +14,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
-import { findParameter, loadNetwork, type Network } from '../core';
+import { findParameter, loadNetwork, type Network, type ReadFile } from '../core';
 import { renderExplanation } from '../cli/explanation';
 import type { TrainingAction } from '../protocol';
 import type { TrainingFrame } from '../session/views';
@@ -31,8 +31,11 @@ import { fmt, VariablesTree } from './variables';
 
 /** Where the adapter gets a file's run: the extension's runs of open documents, or a test's own. */
 export interface NetworkSource {
-  /** The run of the network file `program`, attached (release lets go) and loaded; `text` reads the file's text now. */
-  open(program: string): Promise<{ run: Run; text(): string; release(): void }>;
+  /**
+   * The run of the network file `program`, attached (release lets go) and loaded; `text` reads the
+   * file's text now, `readFile` the data files it names.
+   */
+  open(program: string): Promise<{ run: Run; text(): string; readFile?: ReadFile; release(): void }>;
 }
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -57,6 +60,7 @@ export class NetworkDebugSession extends DebugSession {
   private readonly book = new BreakpointBook();
   private program = '';
   private readText: () => string = () => '';
+  private readFile: ReadFile = () => undefined;
   private release: () => void = () => undefined;
   private lines: NetworkLines | undefined;
   private network: Network | undefined;
@@ -136,6 +140,7 @@ export class NetworkDebugSession extends DebugSession {
       this.claim = claim;
       this.tree = new VariablesTree(opened.run);
       this.readText = opened.text;
+      this.readFile = opened.readFile ?? this.readFile;
       this.release = opened.release;
       if (!this.run.structure) throw new Error(`${this.program} is not a network yet: ${this.run.problem ?? 'it could not be loaded'}`);
       this.reload();
@@ -257,7 +262,7 @@ export class NetworkDebugSession extends DebugSession {
   private reload(): void {
     try {
       const text = this.readText();
-      this.network = loadNetwork(text);
+      this.network = loadNetwork(text, { readFile: this.readFile });
       this.lines = networkLines(text, this.network);
     } catch {
       // A broken text keeps the last lines: the run itself waits for a valid file.

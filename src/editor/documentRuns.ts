@@ -4,6 +4,8 @@ import type { BreakpointStore, Run } from '../run/run';
 import { parseSavedBreakpoints } from '../session/breakpointSchemas';
 import { type BreakpointSpec, type BuiltinSettings, defaultBuiltins } from '../session/breakpointTypes';
 import type { TrainingWorker } from '../training/client';
+import { readDataFiles } from '../core';
+import { dataFileUris, documentDataReader } from '../dataFiles';
 
 /** How long after the last keystroke the run follows the text: well inside the 100 ms budget. */
 const UPDATE_DELAY_MS = 40;
@@ -14,6 +16,8 @@ interface Feed {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Sends the document's text now. */
   flush(): void;
+  /** The data files the text last sent names (by URI string), each watched on disk. */
+  data: Map<string, vscode.Disposable>;
 }
 
 /**
@@ -32,6 +36,9 @@ export class DocumentRuns implements vscode.Disposable {
   /** A file's breakpoints changed (in a run, or kept for a file with none): VS Code's Breakpoints view follows. */
   private readonly breakpointsEmitter = new vscode.EventEmitter<string>();
   readonly onDidChangeBreakpoints = this.breakpointsEmitter.event;
+  /** A data file of a fed network changed (in an editor, or on disk): the network's URI, for the checks that follow its text. */
+  private readonly dataEmitter = new vscode.EventEmitter<string>();
+  readonly onDidChangeData = this.dataEmitter.event;
 
   /** The document's run, kept while the returned attachment is. */
   attach(document: vscode.TextDocument): Attachment {
@@ -55,7 +62,9 @@ export class DocumentRuns implements vscode.Disposable {
   }
 
   /**
-   * Sends the text now and after each edit, a little after typing stops. The document is looked up
+   * Sends the text now and after each edit, a little after typing stops; with it the texts of the
+   * data files it names (an open document's, unsaved too, else the file on disk), again after each
+   * edit of one of them, in an editor or on disk. The document is looked up
    * by its URI each time: VS Code may close a document and open a new one for the same file while
    * the run lives on (held by a debug session), and an old TextDocument's text is no longer the file's.
    */
@@ -66,20 +75,46 @@ export class DocumentRuns implements vscode.Disposable {
       entry.timer = undefined;
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
       if (!document) return;
-      run.setText(document.getText(), document.version).catch((e: Error) => this.log.error(`training ${key}: ${e.message}`));
+      const text = document.getText();
+      watchData(text);
+      run.setText(text, document.version, readDataFiles(text, documentDataReader(uri))).catch((e: Error) => this.log.error(`training ${key}: ${e.message}`));
+    };
+    const later = (): void => {
+      clearTimeout(entry.timer);
+      entry.timer = setTimeout(send, UPDATE_DELAY_MS);
+    };
+    const dataChanged = (): void => {
+      later();
+      this.dataEmitter.fire(key);
+    };
+    // Each data file on disk too (one not open in an editor changes only there); the watchers follow the text's "file" values.
+    const watchData = (text: string): void => {
+      const wanted = new Set(dataFileUris(uri, text).map((u) => u.toString()));
+      for (const [data, watcher] of entry.data) if (!wanted.has(data)) { watcher.dispose(); entry.data.delete(data); }
+      for (const data of wanted) {
+        if (entry.data.has(data)) continue;
+        const target = vscode.Uri.parse(data);
+        const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(target, '..'), target.path.slice(target.path.lastIndexOf('/') + 1)));
+        const subscriptions = [watcher, watcher.onDidChange(dataChanged), watcher.onDidCreate(dataChanged), watcher.onDidDelete(dataChanged)];
+        entry.data.set(data, { dispose: () => subscriptions.forEach((s) => s.dispose()) });
+      }
     };
     const errors = run.onError.on((message) => { void vscode.window.showErrorMessage(`Backprop Debugger: ${message}`); });
     const changes = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.uri.toString() !== key || e.contentChanges.length === 0) return;
-      clearTimeout(entry.timer);
-      entry.timer = setTimeout(send, UPDATE_DELAY_MS);
+      if (e.contentChanges.length === 0) return;
+      const changed = e.document.uri.toString();
+      if (changed === key) later();
+      else if (entry.data.has(changed)) dataChanged();
     });
     // A document opened again (after VS Code closed it) is the file's text now.
     const opened = vscode.workspace.onDidOpenTextDocument((d) => { if (d.uri.toString() === key) send(); });
+    // A data file's editor closed without saving: the file on disk is its text again.
+    const closed = vscode.workspace.onDidCloseTextDocument((d) => { if (entry.data.has(d.uri.toString())) dataChanged(); });
     const entry: Feed = {
       timer: undefined,
       flush: send,
-      subscription: { dispose: () => { changes.dispose(); opened.dispose(); errors.dispose(); } },
+      data: new Map(),
+      subscription: { dispose: () => { changes.dispose(); opened.dispose(); closed.dispose(); errors.dispose(); for (const w of entry.data.values()) w.dispose(); } },
     };
     this.feeds.set(key, entry);
     send();
@@ -145,5 +180,6 @@ export class DocumentRuns implements vscode.Disposable {
   dispose(): void {
     for (const uri of [...this.feeds.keys()]) this.stopFeeding(uri);
     this.breakpointsEmitter.dispose();
+    this.dataEmitter.dispose();
   }
 }

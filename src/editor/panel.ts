@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { checkDigits, loadNetwork, looksLikeNetwork, minimalEdit, NetworkFileError, writeParameters } from '../core';
 import { parseDocument } from '../documents';
+import { documentDataReader } from '../dataFiles';
 import { type FileProblem, type HostMessage, parseWebviewMessage, type TrainingAction, type WebviewMessage } from '../protocol';
 import type { Run } from '../run/run';
 import type { ControlTiming, TrainingFrame } from '../session/views';
@@ -91,6 +92,8 @@ export class NetworkEditorPanel implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length > 0) this.schedule();
       }),
+      // An edit of a data file the network names (in an editor or on disk) is checked as an edit of the network is.
+      runs.onDidChangeData((uri) => { if (uri === document.uri.toString()) this.schedule(); }),
       panel.onDidDispose(() => this.dispose()),
     );
     this.check();
@@ -304,7 +307,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
       described = (await this.run.parameters()).values;
       let network;
       try {
-        network = loadNetwork(this.currentDocument().getText());
+        network = loadNetwork(this.currentDocument().getText(), { readFile: documentDataReader(this.document.uri) });
       } catch (e) {
         if (!(e instanceof NetworkFileError)) throw e;
         void vscode.window.showWarningMessage('The file has an error; fix it before writing the parameters into it.');
@@ -325,7 +328,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
       const text = document.getText();
       let next: string;
       try {
-        next = writeParameters(text, values, { digits });
+        next = writeParameters(text, values, { digits, readFile: documentDataReader(this.document.uri) });
       } catch (e) {
         if (!(e instanceof RangeError || e instanceof NetworkFileError)) throw e;
         void vscode.window.showErrorMessage(`Backprop Debugger: cannot write the parameters: ${e.message}`);

@@ -21,6 +21,7 @@ import type { Explained, Reply, UpdateReply } from '../training/protocol';
 import type { LayerStats } from '../session/inspect';
 import { Emitter } from './emitter';
 import { CHART_PANELS, type ChartData, type ChartRequest } from '../session/chartTypes';
+import { type DataFiles, sameDataFiles } from '../core/dataFile';
 
 /** Where a run keeps its breakpoints between sessions (the workspace's storage, never the network file). */
 export interface BreakpointStore {
@@ -83,6 +84,8 @@ export class Run {
 
   private link: WorkerLink;
   private text: string | undefined;
+  /** The texts of the data files the network names, read by the host with `text` (see setText). */
+  private files: DataFiles = {};
   /** The document version of the text the worker's network came from (see parameters()). */
   private loadedVersion: number | undefined;
   private loaded = false;
@@ -146,7 +149,7 @@ export class Run {
   }
 
   private reload(): void {
-    if (this.text !== undefined) void this.setText(this.text, this.loadedVersion).catch((e: Error) => this.onError.fire(e.message));
+    if (this.text !== undefined) void this.setText(this.text, this.loadedVersion, this.files).catch((e: Error) => this.onError.fire(e.message));
   }
 
   private show(frame: TrainingFrame): void {
@@ -214,22 +217,26 @@ export class Run {
    * keep the run, retrain it from its step (training settings only) or restart it (anything else),
    * as the worker decides. A text that is not a network pauses Continue and leaves the run where it
    * was (and its version where it was: the network in the worker is still the older text's).
+   *
+   * `files`: the texts of the data files the text names (readDataFiles), read by the host now: an
+   * edit of one of them is fed as an edit of the network is (the same text with other files).
    */
-  setText(text: string, version?: number): Promise<TextOutcome> {
-    const next = this.queue.then(() => this.feed(text, version));
+  setText(text: string, version?: number, files: DataFiles = {}): Promise<TextOutcome> {
+    const next = this.queue.then(() => this.feed(text, version, files));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async feed(text: string, version: number | undefined): Promise<TextOutcome> {
-    if (this.loaded && text === this.text) { this.loadedVersion = version; return 'kept'; }
+  private async feed(text: string, version: number | undefined, files: DataFiles): Promise<TextOutcome> {
+    if (this.loaded && text === this.text && sameDataFiles(files, this.files)) { this.loadedVersion = version; return 'kept'; }
     if (this.failure) return 'failed';
     this.text = text;
+    this.files = files;
     this.feeding = true;
     const framed = this.frame;
     const structured = this.structure;
     try {
-      const outcome = await this.apply(text);
+      const outcome = await this.apply(text, files);
       if (outcome !== 'failed') this.loadedVersion = version;
       return outcome;
     } finally {
@@ -239,16 +246,16 @@ export class Run {
     }
   }
 
-  private async apply(text: string): Promise<TextOutcome> {
+  private async apply(text: string, files: DataFiles): Promise<TextOutcome> {
     if (!this.loaded) {
-      const reply = await this.link.request('load', { text, file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins(), charts: this.chartRequest, watched: this.watchedNames });
+      const reply = await this.link.request('load', { text, files, file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins(), charts: this.chartRequest, watched: this.watchedNames });
       if (!reply.ok) { this.problem = reply.message; return 'failed'; }
       this.loaded = true;
       this.problem = undefined;
       this.setStructure(reply.structure, null);
       return 'loaded';
     }
-    const reply = await this.link.request('update', { text });
+    const reply = await this.link.request('update', { text, files });
     switch (reply.outcome) {
       case 'failed': this.problem = reply.message; return 'failed';
       case 'restarted': this.problem = undefined; this.setStructure(reply.structure, reply.why); return 'restarted';

@@ -71,6 +71,7 @@ export function buildStructure(network: Network): NetworkStructure {
     normalization: network.normalization === null ? null : { kind: network.normalization.kind, offset: [...network.normalization.offset], scale: [...network.normalization.scale] },
     explainedAtStops: carriesExplanations(network),
     data: { inputs: rows(network.data.inputs, nIn), targets: rows(network.data.targets, nOut) },
+    ...(network.classes ? { classes: [...network.classes] } : {}),
     params: network.parameters.map((p) => ({ name: p.name, kind: p.kind, layer: p.layer, unit: p.unit, input: p.input, trainable: network.training.trainable[p.index] === 1 })),
   };
 }

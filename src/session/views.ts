@@ -96,6 +96,8 @@ export interface NetworkStructure {
   explainedAtStops: boolean;
   /** [samples][inputs] and [samples][outputs]. */
   data: { inputs: number[][]; targets: number[][] };
+  /** The class each output stands for, when the data file's targets were class labels (a card names a sample's class). */
+  classes?: string[];
   params: ParamInfo[];
 }
 

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { openFile, openGraph, problemsSummary, ROOT, runCommand, screenshot, until, waitForWorkbench, webviewFrame } from '../harness/vscode';
 import type { Page } from 'playwright-core';
 import { useVSCode } from './session';
+import { diskDataReader } from '../../src/diskDataFiles';
 
 const NO_ERRORS = /No Problems|Errors?: 0\b/;
 
@@ -28,7 +29,8 @@ describe('examples in VS Code (e2e)', () => {
   for (const name of EXAMPLES) {
     it(`opens ${name} as a graph`, async () => {
       const frame = await openGraph(vscode.page, name);
-      const network = loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
+      const file = path.join(ROOT, 'examples', name);
+      const network = loadNetwork(readFileSync(file, 'utf8'), { readFile: diskDataReader(file) });
       assert.equal(await frame.locator('[data-param]').count(), network.layers.reduce((n, l) => n + l.units * (l.inputs + 1), 0) > 1500 ? network.parameterCount - network.weightCount : network.parameterCount);
       assert.match(await problemsSummary(vscode.page), NO_ERRORS);
       await screenshot(vscode.page, `editor-${name.replace('.nn.json', '')}`);

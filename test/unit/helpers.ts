@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadNetwork, type Network } from '../../src/core';
 import { EXAMPLE_FILES } from '../../src/exampleFiles';
+import { diskDataReader } from '../../src/diskDataFiles';
 
 /** The repository root, from out/test/unit at run time. */
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -11,7 +12,7 @@ export function examplePath(name: string): string {
 }
 
 export function loadExample(name: string): Network {
-  return loadNetwork(readFileSync(examplePath(name), 'utf8'));
+  return loadNetwork(readFileSync(examplePath(name), 'utf8'), { readFile: diskDataReader(examplePath(name)) });
 }
 
 export const EXAMPLES: readonly string[] = EXAMPLE_FILES;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { loadNetwork, NetworkFileError } from '../../src/core';
 import { EXAMPLES, examplePath, ROOT } from './helpers';
+import { diskDataReader } from '../../src/diskDataFiles';
 
 const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'network.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
@@ -29,7 +30,7 @@ describe('the JSON schema', () => {
     for (const name of EXAMPLES) {
       const doc = JSON.parse(readFileSync(examplePath(name), 'utf8'));
       assert.ok(validate(doc), `${name}: ${JSON.stringify(validate.errors)}`);
-      loadNetwork(JSON.stringify(doc));
+      loadNetwork(JSON.stringify(doc), { readFile: diskDataReader(examplePath(name)) });
     }
   });
 
@@ -57,7 +58,24 @@ describe('the JSON schema', () => {
     ['an unknown schedule', (d) => { d.training.schedule = { type: 'linear', steps: 10 }; }],
     ['a clip without a norm', (d) => { d.training.clip = {}; }],
     ['a string validation set', (d) => { d.validation = 'held-out.csv'; }],
+    ['a data file above the network\'s folder', (d) => { d.data = { file: '../points.csv', inputs: ['x'], targets: ['y'] }; }],
+    ['a data file at an absolute path', (d) => { d.data = { file: '/etc/passwd', inputs: ['x'], targets: ['y'] }; }],
+    ['a data file at a URI', (d) => { d.data = { file: 'https://example.com/points.csv', inputs: ['x'], targets: ['y'] }; }],
+    ['a data file with a "..", backslashed', (d) => { d.validation = { file: 'data\\..\\..\\points.csv', inputs: ['x'], targets: ['y'] }; }],
+    ['a data file without its targets', (d) => { d.data = { file: 'points.csv', inputs: ['x'] }; }],
+    ['an unknown key beside a data file', (d) => { d.data = { file: 'points.csv', inputs: ['x'], targets: ['y'], delimiter: ';' }; }],
   ];
+  it('accepts a data file form in data and validation, as the loader does', () => {
+    const doc = variant((d) => {
+      d.data = { file: 'data/points.csv', inputs: ['dose'], targets: ['effect'] };
+      d.validation = { file: 'held.tsv', inputs: ['dose'], targets: ['effect'] };
+    });
+    assert.ok(validate(doc), JSON.stringify(validate.errors));
+    const files: Record<string, string> = { 'data/points.csv': 'dose,effect\n0,0\n0.5,1\n1,0\n', 'held.tsv': 'dose\teffect\n0.25\t0.5\n' };
+    const network = loadNetwork(JSON.stringify(doc), { readFile: (p) => files[p] });
+    assert.equal(network.data.samples, 3);
+    assert.equal(network.validation?.samples, 1);
+  });
   it('accepts every training setting the loader takes', () => {
     const doc = variant((d) => {
       d.data = [0, 0.25, 0.5, 0.75, 1].map((dosage, i) => ({ dosage, efficacy: i % 2 }));

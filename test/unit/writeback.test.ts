@@ -2,13 +2,14 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { difference, loadNetwork, Trainer } from '../../src/core';
+import { difference, loadNetwork, type ReadFile, Trainer } from '../../src/core';
+import { diskDataReader } from '../../src/diskDataFiles';
 import { minimalEdit, writeParameters } from '../../src/core/writeback';
 import { EXAMPLES, examplePath } from './helpers';
 
 /** `text` with every parameter's number cut out: what must not change, byte for byte. */
-function skeleton(text: string): string {
-  const network = loadNetwork(text);
+function skeleton(text: string, readFile?: ReadFile): string {
+  const network = loadNetwork(text, { readFile });
   let out = text;
   const positions = network.parameterPositions.filter((p): p is NonNullable<typeof p> => p !== undefined).sort((a, b) => b.offset - a.offset);
   for (const p of positions) out = out.slice(0, p.offset) + '#' + out.slice(p.offset + p.length);
@@ -16,8 +17,8 @@ function skeleton(text: string): string {
 }
 
 /** The parameters after `steps` steps of `text`'s network. */
-function trained(text: string, steps: number): Float64Array {
-  const t = new Trainer(loadNetwork(text));
+function trained(text: string, steps: number, readFile?: ReadFile): Float64Array {
+  const t = new Trainer(loadNetwork(text, { readFile }));
   for (let i = 0; i < steps; i++) t.step();
   return Float64Array.from(t.params);
 }
@@ -26,10 +27,11 @@ describe('Write Parameters to File', () => {
   it('replaces each number where it stands and nothing else, in every example', () => {
     for (const name of EXAMPLES) {
       const text = readFileSync(examplePath(name), 'utf8');
-      const values = trained(text, 25);
-      const written = writeParameters(text, values);
-      assert.deepEqual(loadNetwork(written).initialParameters, values, `${name}: reads back as exactly the trained doubles`);
-      if (loadNetwork(text).parameterPositions.every((p) => p !== undefined)) assert.equal(skeleton(written), skeleton(text), `${name}: everything else byte for byte`);
+      const values = trained(text, 25, diskDataReader(examplePath(name)));
+      const readFile = diskDataReader(examplePath(name));
+      const written = writeParameters(text, values, { readFile });
+      assert.deepEqual(loadNetwork(written, { readFile }).initialParameters, values, `${name}: reads back as exactly the trained doubles`);
+      if (loadNetwork(text, { readFile }).parameterPositions.every((p) => p !== undefined)) assert.equal(skeleton(written, readFile), skeleton(text, readFile), `${name}: everything else byte for byte`);
     }
   });
 

@@ -107,6 +107,27 @@ describe('network editor webview (Chromium)', () => {
     await screenshot(page, 'webview-hover-w3');
   });
 
+  it('names each sample\'s class in the card when the targets were a CSV\'s class labels', async () => {
+    const { page } = view;
+    // A small one, whose every explanation follows its stop (points.nn.json's are asked for one by one).
+    const csv = 'x1,x2,label\n0,0,red\n1,0,blue\n0,1,red\n';
+    const points = loadNetwork(JSON.stringify({
+      inputs: ['x1', 'x2'], outputs: ['a', 'b'], layers: [{ units: 2, activation: 'identity' }], loss: 'cross-entropy',
+      data: { file: 'points.csv', inputs: ['x1', 'x2'], targets: ['label'] },
+    }), { readFile: () => csv });
+    await show(view, points);
+    await page.locator('#app[data-cards-ready]').waitFor();
+    await page.locator('[data-param="w1"]').first().focus();
+    await page.keyboard.press('Enter');
+    const card = page.locator('.inspector .explanation[data-explains="w1"]');
+    await card.waitFor({ timeout: 5000 });
+    assert.equal(await card.locator('th.col-data', { hasText: 'class' }).count(), 1);
+    const shown = await card.locator('tr[data-sample] td.class').allTextContents();
+    const expected = Array.from({ length: points.data.samples }, (_, i) => points.classes![points.data.targets[2 * i] === 1 ? 0 : 1]);
+    assert.deepEqual(shown, expected);
+    assert.deepEqual(shown, ['red', 'blue', 'red']);
+  });
+
   it('shows the next value after one step for a trainable parameter (b3)', async () => {
     await view.page.locator('[data-param="b3"]').hover();
     const next = view.page.locator('[role="tooltip"] .active .next');

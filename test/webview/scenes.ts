@@ -11,9 +11,13 @@ import { buildFrame, buildStructure, carriesExplanations, stopExplained } from '
 import { TrainingSession } from '../../src/session/training';
 import type { BreakpointsView, TrainingFrame } from '../../src/protocol';
 import { ROOT } from '../harness/vscode';
+import { diskDataReader } from '../../src/diskDataFiles';
 import type { WebviewPage } from './page';
 
-export const example = (name: string): Network => loadNetwork(readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
+export const example = (name: string): Network => {
+  const file = path.join(ROOT, 'examples', name);
+  return loadNetwork(readFileSync(file, 'utf8'), { readFile: diskDataReader(file) });
+};
 export const ALL_PANELS: ChartPanel[] = [...CHART_PANELS];
 
 /** What the host sends when it shows `net`: its structure, then a frame of `session` (a new one at step 0 unless given), changed by `tweak`. */

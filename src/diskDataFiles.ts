@@ -1,0 +1,37 @@
+/**
+ * Data files on disk, for the hosts that have Node (the CLI, `backprop dap`, the extension host for
+ * files on disk): a data file is read from the network file's folder, never through a symbolic
+ * link that leads out of it. The path itself was checked by the core (dataPath: no "..", no
+ * absolute path, no URI); this adds what only the disk can tell.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ReadFile } from './core';
+
+/** Reads the data files of the network file `networkFile` (undefined: no such file); `read` reads a checked path. */
+export function diskDataReader(networkFile: string, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): ReadFile {
+  const folder = path.dirname(path.resolve(networkFile));
+  return (relative) => {
+    const full = path.join(folder, ...relative.split('/'));
+    let real: string;
+    try {
+      real = realpathSync(full);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw e;
+    }
+    const root = realpathSync(folder);
+    if (real !== root && !real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) {
+      throw new Error('it is a link to a file outside the network file\'s folder, which a data file may not be');
+    }
+    try {
+      return read(full);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (code === 'EISDIR') throw new Error('it is a folder, not a file');
+      if (code === 'EACCES') throw new Error('permission denied');
+      throw e;
+    }
+  };
+}

@@ -19,6 +19,12 @@ import { close, examplePath, ROOT } from './helpers';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'backprop-python-'));
 
+/**
+ * The Python that has numpy: the one on the PATH, or Debian's, where .ci/run installs
+ * python3-numpy (a PATH's python3 may be another, pyenv's, without it).
+ */
+const PYTHON = ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', 'import numpy']).status === 0) ?? 'python3';
+
 interface Result { steps: number; stopReason: string; loss: number; valLoss: number | null; parameters: Record<string, number>; batches: number[][] }
 
 function cliTrain(file: string, steps: number): Result {
@@ -39,7 +45,7 @@ function runNumpy(file: string, steps: number): { result: Result; script: string
   assert.equal(out.name, `${baseName}.py`);
   const script = path.join(tmp, out.name);
   writeFileSync(script, out.contents);
-  const run = spawnSync('python3', [script, '--json', '--batches'], { encoding: 'utf8' });
+  const run = spawnSync(PYTHON, [script, '--json', '--batches'], { encoding: 'utf8' });
   assert.equal(run.error, undefined, `python3 could not be started (${run.error?.message}): .ci/run installs python3-numpy where it is missing`);
   assert.equal(run.status, 0, run.stderr);
   return { result: JSON.parse(run.stdout) as Result, script: out.contents as string };
@@ -97,7 +103,7 @@ describe('export to NumPy and PyTorch', function () {
   this.timeout(120000);
 
   before(() => {
-    const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+    const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
     assert.ok(probe.status === 0, `these tests run python3 with numpy, which is missing here (${probe.stderr || probe.error?.message}): \`apt-get install -y python3-numpy\` (.ci/run does it)`);
   });
 
@@ -123,7 +129,7 @@ describe('export to NumPy and PyTorch', function () {
     const { script } = runNumpy(file, 10);
     const scriptPath = path.join(tmp, 'dosage-all.py');
     assert.equal(readFileSync(scriptPath, 'utf8'), script);
-    const text = execFileSync('python3', [scriptPath, '3'], { encoding: 'utf8' });
+    const text = execFileSync(PYTHON, [scriptPath, '3'], { encoding: 'utf8' });
     const core = cliTrain(file, 3);
     assert.match(text, /^3 steps \(max-steps\); ssr on the training set: /);
     for (const [name, value] of Object.entries(core.parameters)) {
@@ -134,7 +140,7 @@ describe('export to NumPy and PyTorch', function () {
 
   it('writes every number so that Python reads back the same double', () => {
     const values = [0.1, -0, 1e-7, 5e-324, 1.7976931348623157e308, 2 / 3, -123456.789];
-    const out = execFileSync('python3', ['-c', `import struct\nfor v in [${values.map(py).join(', ')}]: print(struct.pack('<d', v).hex())`], { encoding: 'utf8' }).trim().split('\n');
+    const out = execFileSync(PYTHON, ['-c', `import struct\nfor v in [${values.map(py).join(', ')}]: print(struct.pack('<d', v).hex())`], { encoding: 'utf8' }).trim().split('\n');
     assert.deepEqual(out, values.map((v) => Buffer.from(new Float64Array([v]).buffer).toString('hex')));
   });
 
@@ -160,7 +166,7 @@ describe('export to NumPy and PyTorch', function () {
     const numpyScript = numpyExporter.write(network, network.initialParameters, { steps: 20, baseName: 'c' })[0].contents as string;
     const file = path.join(tmp, 'torch-syntax.py');
     writeFileSync(file, torchScript);
-    execFileSync('python3', ['-c', `import ast, sys; ast.parse(open(sys.argv[1]).read())`, file]);
+    execFileSync(PYTHON, ['-c', `import ast, sys; ast.parse(open(sys.argv[1]).read())`, file]);
     // Everything before the engine is shared, word for word but for the imports and the framework's name.
     const head = (s: string): string => s.slice(s.indexOf('# The data'), s.indexOf('def learning_rate_at'));
     assert.equal(head(torchScript), head(numpyScript));

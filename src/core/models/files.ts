@@ -60,7 +60,7 @@ export class ModelFileError extends NetworkFileError {
   /** The byte the problem is at in a binary file, or undefined. */
   readonly byte: number | undefined;
 
-  constructor(message: string, readonly file: string, where?: { text: string; offset: number; length?: number } | { byte: number }) {
+  constructor(message: string, override readonly file: string, where?: { text: string; offset: number; length?: number } | { byte: number }) {
     const position: SourcePosition = where === undefined ? { offset: 0, length: 0, line: 0, column: 0 }
       : 'byte' in where ? { offset: where.byte, length: 0, line: 0, column: 0 }
         : new LineIndex(where.text).position(where.offset, where.length ?? 0);

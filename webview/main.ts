@@ -23,6 +23,9 @@ import { modelOf } from './store';
 import { Toolbar } from './toolbar';
 import { PLAIN_NAMING } from './charts/panel';
 import { ChartStrip, DEFAULT_STRIP, type StripState } from './charts/strip';
+import { UnitMapZoom } from './unitMapZoom';
+import type { ChartPanel } from '../src/session/chartTypes';
+import type { OptimizerType } from '../src/core/optimizers';
 
 interface ViewState {
   mode: EdgeMode;
@@ -35,6 +38,8 @@ interface ViewState {
   breakpoints: boolean;
   /** The chart strip: open panels, place, size, the contour map's second parameter, the loss axis. */
   charts: StripState;
+  /** Each unit's picture is shown in the graph. */
+  unitMaps: boolean;
 }
 
 const saved = getState() as Partial<ViewState> | undefined;
@@ -46,6 +51,7 @@ const state: ViewState = {
   legend: saved?.legend === true,
   breakpoints: saved?.breakpoints !== false,
   charts: saved?.charts && Array.isArray(saved.charts.open) ? saved.charts : DEFAULT_STRIP,
+  unitMaps: saved?.unitMaps !== false,
 };
 /**
  * Whether the person's own notation is known (kept by the page or by the host): until it is, the
@@ -57,7 +63,7 @@ let notationChosen = saved?.notation !== undefined;
 let told = '';
 function save(): void {
   setState(state);
-  const view: HostViewState = { mode: state.mode, notation: state.notation, pinned: state.pinned, charts: state.charts };
+  const view: HostViewState = { mode: state.mode, notation: state.notation, pinned: state.pinned, charts: state.charts, unitMaps: state.unitMaps };
   const key = JSON.stringify(view);
   if (key === told) return;
   told = key;
@@ -97,6 +103,9 @@ const toolbar = new Toolbar({
     { icon: 'mortar-board', text: 'StatQuest', label: "StatQuest's notation (SSR, Predicted, x and y)", checked: () => state.notation === 'statquest', select: () => setNotation('statquest', true) },
     { icon: 'symbol-operator', text: '3Blue1Brown', label: "3Blue1Brown's notation (C, z, a, w^(L)_jk)", checked: () => state.notation === '3b1b', select: () => setNotation('3b1b', true) },
   ],
+  [
+    { icon: 'map', text: 'Unit maps', label: "Each unit's picture: its output over the inputs' plane (two inputs) or range (one input)", checked: () => state.unitMaps, select: () => setUnitMaps(!state.unitMaps) },
+  ],
 ]);
 const stopLine = new StopLine((step, at) => post({ type: 'goTo', step, at, sent: epoch() }));
 const problems = new ProblemView();
@@ -112,7 +121,7 @@ const phasePanel = new PhasePanel();
 side.append(breakpoints.element, phasePanel.element, inspector.element);
 main.append(graphHost, side);
 const strip = new ChartStrip(state.charts, {
-  request: (panels, parameters, optimizers) => post({ type: 'charts', panels, parameters, optimizers }),
+  request: (panels, parameters, optimizers) => { stripAsks = { panels, parameters, optimizers }; askCharts(); },
   saveState: (charts) => { state.charts = charts; save(); },
   export: (format, name, data) => post({ type: 'export', format, name, data }),
   exportAll: (pictures) => post({ type: 'exportAll', pictures }),
@@ -226,6 +235,50 @@ function nameBreakpoints(): void {
 let namedCharts = '';
 let breakpointsReceived = 0;
 
+// ---- each unit's picture ----------------------------------------------------------------------
+
+/** The enlarged picture a unit's card shows. */
+const zoom = new UnitMapZoom();
+/** What the chart strip asks for; the pictures are asked for beside it. */
+let stripAsks: { panels: ChartPanel[]; parameters: string[]; optimizers: OptimizerType[] } = { panels: [], parameters: [], optimizers: [] };
+let asked = '';
+/**
+ * The hidden and output units' count past which a network gets no pictures (the worker's
+ * MAP_UNITS: a refresh stays a few milliseconds, so Continue keeps its speed).
+ */
+const MAP_UNITS = 64;
+
+/** Whether the pictures are worth asking for: shown, and a network of one or two inputs and at most MAP_UNITS units. */
+function wantsMaps(): boolean {
+  if (!state.unitMaps || !structure) return false;
+  const units = structure.layers.reduce((n, l) => n + l.units, 0);
+  return (structure.inputs.length === 1 || structure.inputs.length === 2) && units <= MAP_UNITS;
+}
+
+/** Tells the host what the page's charts and pictures need, when that changes. */
+function askCharts(): void {
+  const units = wantsMaps();
+  const key = JSON.stringify([stripAsks, units]);
+  if (key === asked) return;
+  asked = key;
+  post({ type: 'charts', ...stripAsks, ...(units ? { units } : {}) });
+}
+
+function setUnitMaps(on: boolean): void {
+  state.unitMaps = on;
+  save();
+  askCharts();
+  graph.setUnitMaps(on ? drawnCharts?.units ?? null : null, on);
+  if (hovered?.kind === 'unit') showCard();
+}
+
+/** A unit's name in words, as the graph's nodes say it. */
+function unitName(id: string): string {
+  const node = graph.svg.querySelector(`[data-unit="${id}"]`);
+  return (node?.getAttribute('data-label') ?? node?.getAttribute('aria-label'))?.replace(/,.*$/, '') ?? `unit ${id}`;
+}
+let mapsDrawn = 0;
+
 /** Tells the host which parameters' explanations this page shows, when that changes. */
 let watching = '';
 function watch(): void {
@@ -246,7 +299,7 @@ function pin(name: string | null): void {
 
 function showCard(): void {
   if (!hovered || !model || !explanations) { card.hide(); return; }
-  if (hovered.kind === 'unit') card.showUnit(hovered.id, hovered.at, model, state.notation);
+  if (hovered.kind === 'unit') card.showUnit(hovered.id, hovered.at, model, state.notation, state.unitMaps ? zoom.elementFor(hovered.id, unitName(hovered.id)) : null);
   else card.showParam(hovered.id, hovered.at, explanations, state.notation);
 }
 
@@ -394,7 +447,19 @@ let chartsPending = false;
 function scheduleCharts(): void {
   if (chartsPending) return;
   chartsPending = true;
-  const draw = (): void => { chartsPending = false; if (drawnCharts) strip.update(drawnCharts, chartsReceived); };
+  const draw = (): void => {
+    chartsPending = false;
+    if (!drawnCharts) return;
+    strip.update(drawnCharts, chartsReceived);
+    if ('units' in drawnCharts || state.unitMaps) {
+      const maps = drawnCharts.units ?? null;
+      graph.setUnitMaps(maps, state.unitMaps);
+      zoom.setData(maps);
+      // Which charts message the pictures are of: the tests wait for it.
+      graph.svg.dataset.mapsSeq = String(++mapsDrawn);
+      graph.svg.dataset.mapsStep = String(drawnCharts.step);
+    }
+  };
   // After a stop, a frame goes by first: the stop is painted before any chart is drawn.
   requestAnimationFrame(() => {
     if (!stopJustDrawn) { draw(); return; }
@@ -411,6 +476,7 @@ onMessage((message) => {
       state.pinned = message.state.pinned;
       notationChosen = true;
       if (message.state.charts) { state.charts = message.state.charts; strip.restore(state.charts); }
+      if (message.state.unitMaps !== undefined && message.state.unitMaps !== state.unitMaps) setUnitMaps(message.state.unitMaps);
       told = JSON.stringify({ ...message.state, charts: state.charts });
       setState(state);
       toolbar.refreshToggles();
@@ -427,6 +493,10 @@ onMessage((message) => {
       stopExplained = undefined;
       strip.setNetwork(structure.params.map((p) => p.name), structure.lossSymbol);
       frame = undefined;
+      // The pictures of another network are not this one's: the next charts bring its own.
+      graph.setUnitMaps(null, state.unitMaps);
+      zoom.setData(null);
+      askCharts();
       return;
     case 'frame':
       framesReceived++;

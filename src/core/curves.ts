@@ -197,6 +197,8 @@ function gridTrainer(network: Network, key: string, inputs: Float64Array, sample
     const net: Network = { ...network, data: { samples, inputs, targets: new Float64Array(samples * network.outputNames.length) } };
     // The TypeScript engine: a grid is evaluated forward only, a few times a second at most.
     t = new Trainer(net, network.initialParameters, { engine: 'js' });
+    // Every grid point, whatever batches the file trains on (else only a batch of them is computed).
+    t.allSamples = true;
     byKey.set(key, t);
   }
   return t;

@@ -5,7 +5,7 @@
  * enlarged picture with its words, curves for one input, and new pictures after a step.
  */
 import assert from 'node:assert/strict';
-import type { ChartData } from '../../src/session/chartTypes';
+import type { ChartData, ChartPanel } from '../../src/session/chartTypes';
 import { SessionCharts } from '../../src/session/charts';
 import { buildFrame } from '../../src/session/frame';
 import { TrainingSession } from '../../src/session/training';
@@ -15,8 +15,8 @@ import { openWebview, useChromium, type WebviewPage } from './page';
 import { example, show } from './scenes';
 
 /** Sends the charts the worker would (the pictures only) and waits until the graph has drawn them. */
-async function sendMaps(view: WebviewPage, session: TrainingSession, charts = new SessionCharts(session)): Promise<ChartData> {
-  const data = charts.compute({ panels: [], parameters: [], units: true });
+async function sendMaps(view: WebviewPage, session: TrainingSession, charts = new SessionCharts(session), panels: ChartPanel[] = []): Promise<ChartData> {
+  const data = charts.compute({ panels, parameters: [], units: true });
   await view.send({ type: 'charts', charts: data });
   await view.page.locator(`svg.graph[data-maps-step="${data.step}"][data-maps-seq="${view.sentCount('charts')}"]`).waitFor();
   return data;
@@ -35,10 +35,12 @@ describe("each unit's picture in the graph (Chromium)", function () {
     view = await openWebview('dark', chromium());
     const session = new TrainingSession(example('xor.nn.json'));
     for (let i = 0; i < 400; i++) session.step();
+    // The loss and the fit open beside the pictures (the fit's map is the output's, larger).
+    await view.send({ type: 'viewState', state: { mode: 'weights', notation: 'statquest', pinned: null, charts: { open: ['loss', 'fit'], place: 'below', size: 300, second: null, logScale: false } } });
     await show(view, session.network, (f) => f, session);
     const asked = await postedOf(view, 'charts');
     assert.equal(asked[asked.length - 1].units, true, 'the page asks for the pictures');
-    const data = await sendMaps(view, session);
+    const data = await sendMaps(view, session, new SessionCharts(session), ['loss', 'fit']);
     const { page } = view;
     for (const id of ['1,1', '1,2', '1,3', '2,1']) {
       const node = page.locator(`.node[data-unit="${id}"]`);

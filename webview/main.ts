@@ -63,11 +63,16 @@ let notationChosen = saved?.notation !== undefined;
 let told = '';
 function save(): void {
   setState(state);
-  const view: HostViewState = { mode: state.mode, notation: state.notation, pinned: state.pinned, charts: state.charts, unitMaps: state.unitMaps };
+  const view = hostView();
   const key = JSON.stringify(view);
   if (key === told) return;
   told = key;
   post({ type: 'viewState', state: view });
+}
+
+/** The view as the host keeps it. */
+function hostView(): HostViewState {
+  return { mode: state.mode, notation: state.notation, pinned: state.pinned, charts: state.charts, unitMaps: state.unitMaps };
 }
 
 /** Epoch milliseconds, the clock the host and the worker share with the page. */
@@ -102,9 +107,6 @@ const toolbar = new Toolbar({
   [
     { icon: 'mortar-board', text: 'StatQuest', label: "StatQuest's notation (SSR, Predicted, x and y)", checked: () => state.notation === 'statquest', select: () => setNotation('statquest', true) },
     { icon: 'symbol-operator', text: '3Blue1Brown', label: "3Blue1Brown's notation (C, z, a, w^(L)_jk)", checked: () => state.notation === '3b1b', select: () => setNotation('3b1b', true) },
-  ],
-  [
-    { icon: 'map', text: 'Unit maps', label: "Each unit's picture: its output over the inputs' plane (two inputs) or range (one input)", checked: () => state.unitMaps, select: () => setUnitMaps(!state.unitMaps) },
   ],
 ]);
 const stopLine = new StopLine((step, at) => post({ type: 'goTo', step, at, sent: epoch() }));
@@ -237,6 +239,22 @@ let breakpointsReceived = 0;
 
 // ---- each unit's picture ----------------------------------------------------------------------
 
+/**
+ * Shows or hides each unit's picture: in the graph's corner, as the legend is, so the toolbar
+ * keeps its one line; there only for a network that gets pictures.
+ */
+const mapsToggle = document.createElement('vscode-toolbar-button') as HTMLElement & { icon: string; label: string; checked: boolean; toggleable: boolean };
+mapsToggle.className = 'maps-toggle';
+mapsToggle.icon = 'map';
+mapsToggle.label = "Each unit's picture: its output over the inputs' plane (two inputs) or range (one input)";
+mapsToggle.title = mapsToggle.label;
+mapsToggle.append(h('span', 'toggle-text', 'Unit maps'));
+mapsToggle.toggleable = true;
+mapsToggle.checked = state.unitMaps;
+mapsToggle.hidden = true;
+mapsToggle.addEventListener('click', () => setUnitMaps(!state.unitMaps));
+graphHost.append(mapsToggle);
+
 /** The enlarged picture a unit's card shows. */
 const zoom = new UnitMapZoom();
 /** What the chart strip asks for; the pictures are asked for beside it. */
@@ -248,16 +266,17 @@ let asked = '';
  */
 const MAP_UNITS = 64;
 
-/** Whether the pictures are worth asking for: shown, and a network of one or two inputs and at most MAP_UNITS units. */
-function wantsMaps(): boolean {
-  if (!state.unitMaps || !structure) return false;
+/** Whether the network gets pictures: one or two inputs and at most MAP_UNITS units. */
+function mapsFit(): boolean {
+  if (!structure) return false;
   const units = structure.layers.reduce((n, l) => n + l.units, 0);
   return (structure.inputs.length === 1 || structure.inputs.length === 2) && units <= MAP_UNITS;
 }
 
 /** Tells the host what the page's charts and pictures need, when that changes. */
 function askCharts(): void {
-  const units = wantsMaps();
+  const units = state.unitMaps && mapsFit();
+  mapsToggle.hidden = !mapsFit();
   const key = JSON.stringify([stripAsks, units]);
   if (key === asked) return;
   asked = key;
@@ -267,8 +286,14 @@ function askCharts(): void {
 function setUnitMaps(on: boolean): void {
   state.unitMaps = on;
   save();
+  showUnitMaps();
+}
+
+/** The pictures as state.unitMaps says: asked for (or not), drawn (or taken away). */
+function showUnitMaps(): void {
   askCharts();
-  graph.setUnitMaps(on ? drawnCharts?.units ?? null : null, on);
+  mapsToggle.checked = state.unitMaps;
+  graph.setUnitMaps(state.unitMaps ? drawnCharts?.units ?? null : null, state.unitMaps);
   if (hovered?.kind === 'unit') showCard();
 }
 
@@ -476,8 +501,9 @@ onMessage((message) => {
       state.pinned = message.state.pinned;
       notationChosen = true;
       if (message.state.charts) { state.charts = message.state.charts; strip.restore(state.charts); }
-      if (message.state.unitMaps !== undefined && message.state.unitMaps !== state.unitMaps) setUnitMaps(message.state.unitMaps);
-      told = JSON.stringify({ ...message.state, charts: state.charts });
+      // Restoring is not a change of the person's: nothing is sent back.
+      if (message.state.unitMaps !== undefined && message.state.unitMaps !== state.unitMaps) { state.unitMaps = message.state.unitMaps; showUnitMaps(); }
+      told = JSON.stringify(hostView());
       setState(state);
       toolbar.refreshToggles();
       if (model) { setMode(state.mode); graph.setNotation(state.notation); card.prerender(model.training.running ? undefined : model, state.notation); renderInspector(); }

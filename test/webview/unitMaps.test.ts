@@ -126,5 +126,10 @@ describe("each unit's picture in the graph (Chromium)", function () {
     assert.equal(asked[asked.length - 1].units, undefined, 'no longer asked for');
     const views = await postedOf(view, 'viewState');
     assert.equal(views[views.length - 1].state.unitMaps, false, 'kept with the view');
+    // The view the host kept brings them back, without the page sending it back.
+    await view.send({ type: 'viewState', state: { ...views[views.length - 1].state, unitMaps: true } });
+    await page.locator('svg.graph[data-unit-maps="3"]').waitFor();
+    assert.equal((await postedOf(view, 'viewState')).length, views.length);
+    assert.equal((await postedOf(view, 'charts')).pop()!.units, true);
   });
 });

@@ -20,6 +20,7 @@ import { statSync } from 'node:fs';
 import { benchAdapter } from './adapter';
 import { ARMED, benchBreakpointCost, benchGoTo, frameSizes, LOGPOINT } from './debugger';
 import { benchCharts, EVERY_PANEL } from './charts';
+import { benchUnitMaps } from './unitMaps';
 import type { DrawFigures } from './webview';
 import { HOPS } from './hops';
 import type { ControlFigures } from './vscodePause';
@@ -121,6 +122,12 @@ const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const say = (line: string): void => { if (!json) console.log(line); };
 
 async function main(): Promise<void> {
+  // `npm run bench -- --unit-maps [--quick]`: each unit's picture alone (bench/unitMaps.ts).
+  if (process.argv.includes('--unit-maps')) {
+    const unitMaps = await benchUnitMaps(quick, say);
+    if (json) console.log(JSON.stringify({ unitMaps }));
+    return;
+  }
   await initTensorFlow();
   say(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
   const cases: Case[] = [
@@ -232,6 +239,7 @@ async function main(): Promise<void> {
   say(`editor Continue with every chart panel open (the contour map of w3 and b3 too; training worker): ${int(editorCharts.stepsPerSecond)} steps/s ${mark(editorCharts.stepsPerSecond >= 1e6, '>= 1,000,000')}, the charts refreshed in ${editorCharts.chartFrames} frames`);
   const chartCost = benchCharts(endless, MILLION, quick ? 10 : 40);
   say(`every chart's data in a ${int(chartCost.steps)}-step dosage history, in the worker: ${chartCost.firstMs.toFixed(1)} ms the first time, then ${chartCost.medianMs.toFixed(2)} ms median, ${chartCost.worstMs.toFixed(2)} ms worst per refresh (at most one refresh per 250 ms of Continue); the loss sent as ${chartCost.lossPoints} points (LTTB), ${(chartCost.bytes / 1024).toFixed(1)} KB in all`);
+  const unitMaps = await benchUnitMaps(quick, say);
   const draw = benchChartDraw(quick ? 8 : 30, ['loss']);
   say(`the page drawing the loss of those ${int(draw.steps)} steps as Continue refreshes it (headless Chromium, 1600x1000): ${draw.medianMs.toFixed(1)} ms median, ${draw.worstMs.toFixed(1)} ms worst over ${draw.draws} refreshes ${mark(draw.worstMs < 16, '< 16 ms, one frame')}`);
   const drawAll = benchChartDraw(quick ? 8 : 30, EVERY_PANEL.panels);
@@ -269,7 +277,7 @@ async function main(): Promise<void> {
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, editorAdam, activation, dataFile, debugger: { breakpointCost, logpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll }, controls }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, editorAdam, activation, dataFile, debugger: { breakpointCost, logpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll, unitMaps }, controls }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

@@ -42,6 +42,9 @@ const PICTURES = {
   'charts-every-panel-classifier': 'docs/screenshots/charts-every-panel-classifier.png',
   'charts-loss-batches-validation': 'docs/screenshots/charts-batches-validation.png',
   'charts-compare-optimizers': 'docs/screenshots/compare-optimizers.png',
+  // Each unit's picture (test/webview/unitMaps.test.ts).
+  'unit-maps-xor-hover': 'docs/screenshots/unit-maps-xor.png',
+  'unit-maps-classifier-light': 'docs/screenshots/unit-maps-classifier.png',
 };
 
 function run(command, args, env = {}) {
@@ -65,7 +68,7 @@ if (!process.argv.includes('--no-run')) {
   run('npm', ['run', 'build']);
   run('npm', ['run', 'compile']);
   const env = { BACKPROP_VIEWPORT: '1600x1000' };
-  run('npx', ['mocha', '--config', '.mocharc.webview.json', '--grep', 'chart strip'], env);
+  run('npx', ['mocha', '--config', '.mocharc.webview.json', '--grep', "chart strip|each unit's picture in the graph"], env);
   run('npx', ['mocha', '--config', '.mocharc.e2e.json', '--grep', 'first five minutes|examples in VS Code|light theme|debugging training|charts in VS Code'], env);
 }
 

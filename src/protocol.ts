@@ -62,6 +62,8 @@ const ViewStateSchema = v.strictObject({
     compare: v.optional(OptimizersSchema),
     compareLog: v.optional(v.boolean()),
   })),
+  /** Each unit's picture in the graph is shown (absent in views kept before the pictures existed: shown). */
+  unitMaps: v.optional(v.boolean()),
 });
 /** How a person has set up the view; kept by the host too, since a reload may drop webview state. */
 export type ViewState = v.InferOutput<typeof ViewStateSchema>;
@@ -186,6 +188,8 @@ const WebviewMessageSchema = v.variant('type', [
     panels: v.pipe(v.array(ChartPanelSchema), v.maxLength(CHART_PANELS.length)),
     parameters: v.pipe(v.array(ParameterName), v.maxLength(2), v.check((names) => new Set(names).size === names.length, 'the parameters must differ')),
     optimizers: v.optional(OptimizersSchema),
+    /** Each unit's picture in the graph (see UnitMapsChart): asked for whatever panels are open. */
+    units: v.optional(v.boolean()),
   }),
   /** Save a chart: its picture (a PNG data URL) or its data (CSV text), through the host's save dialog. */
   v.strictObject({

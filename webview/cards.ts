@@ -120,19 +120,25 @@ export class HoverCard {
     } else show(e);
   }
 
-  showUnit(id: string, at: Anchor, model: NetworkModel, notation: Notation): void {
+  /** A unit's card; `picture`, its enlarged picture (see UnitMapZoom), goes under the card's title. */
+  showUnit(id: string, at: Anchor, model: NetworkModel, notation: Notation, picture: HTMLElement | null = null): void {
     const token = {};
     this.current = token;
     const [layer, unit] = id.split(',').map(Number);
     const key = `unit ${id}|${notation}|${progressKey(model)}`;
+    const withPicture = (content: HTMLElement): HTMLElement => {
+      if (picture) content.querySelector('.card-head')?.after(picture);
+      else content.querySelector(':scope > * > .unit-zoom, :scope > .unit-zoom')?.remove();
+      return content;
+    };
     const built = this.built.get(key);
-    if (built) { this.place(built, at); return; }
+    if (built) { this.place(withPicture(built), at); return; }
     const view = model.units.find((u) => u.layer === layer && u.unit === unit - 1);
-    if (view) { this.place(this.content(key, () => renderUnit(view, model, notation)), at); return; }
+    if (view) { this.place(withPicture(this.content(key, () => renderUnit(view, model, notation))), at); return; }
     // A large network's units are asked for one at a time.
     this.place(this.content(`waiting ${id}`, () => h('div', 'card-waiting', 'computing…')), at);
     requestUnit(layer, unit - 1).then(
-      (v) => { if (this.current === token && v) this.place(this.content(key, () => renderUnit(v, model, notation)), at); },
+      (v) => { if (this.current === token && v) this.place(withPicture(this.content(key, () => renderUnit(v, model, notation))), at); },
       (error: Error) => { if (this.current === token) this.place(this.content(`failed ${id} ${error.message}`, () => waitingCard(`could not be computed (${firstLine(error.message)})`)), at); },
     );
   }

@@ -23,6 +23,9 @@ import { modelOf } from './store';
 import { Toolbar } from './toolbar';
 import { PLAIN_NAMING } from './charts/panel';
 import { ChartStrip, DEFAULT_STRIP, type StripState } from './charts/strip';
+import { UnitMapZoom } from './unitMapZoom';
+import type { ChartPanel } from '../src/session/chartTypes';
+import type { OptimizerType } from '../src/core/optimizers';
 
 interface ViewState {
   mode: EdgeMode;
@@ -35,6 +38,8 @@ interface ViewState {
   breakpoints: boolean;
   /** The chart strip: open panels, place, size, the contour map's second parameter, the loss axis. */
   charts: StripState;
+  /** Each unit's picture is shown in the graph. */
+  unitMaps: boolean;
 }
 
 const saved = getState() as Partial<ViewState> | undefined;
@@ -46,6 +51,7 @@ const state: ViewState = {
   legend: saved?.legend === true,
   breakpoints: saved?.breakpoints !== false,
   charts: saved?.charts && Array.isArray(saved.charts.open) ? saved.charts : DEFAULT_STRIP,
+  unitMaps: saved?.unitMaps !== false,
 };
 /**
  * Whether the person's own notation is known (kept by the page or by the host): until it is, the
@@ -57,11 +63,16 @@ let notationChosen = saved?.notation !== undefined;
 let told = '';
 function save(): void {
   setState(state);
-  const view: HostViewState = { mode: state.mode, notation: state.notation, pinned: state.pinned, charts: state.charts };
+  const view = hostView();
   const key = JSON.stringify(view);
   if (key === told) return;
   told = key;
   post({ type: 'viewState', state: view });
+}
+
+/** The view as the host keeps it. */
+function hostView(): HostViewState {
+  return { mode: state.mode, notation: state.notation, pinned: state.pinned, charts: state.charts, unitMaps: state.unitMaps };
 }
 
 /** Epoch milliseconds, the clock the host and the worker share with the page. */
@@ -112,7 +123,7 @@ const phasePanel = new PhasePanel();
 side.append(breakpoints.element, phasePanel.element, inspector.element);
 main.append(graphHost, side);
 const strip = new ChartStrip(state.charts, {
-  request: (panels, parameters, optimizers) => post({ type: 'charts', panels, parameters, optimizers }),
+  request: (panels, parameters, optimizers) => { stripAsks = { panels, parameters, optimizers }; askCharts(); },
   saveState: (charts) => { state.charts = charts; save(); },
   export: (format, name, data) => post({ type: 'export', format, name, data }),
   exportAll: (pictures) => post({ type: 'exportAll', pictures }),
@@ -226,6 +237,73 @@ function nameBreakpoints(): void {
 let namedCharts = '';
 let breakpointsReceived = 0;
 
+// ---- each unit's picture ----------------------------------------------------------------------
+
+/**
+ * Shows or hides each unit's picture: in the graph's corner, as the legend is, so the toolbar
+ * keeps its one line; there only for a network that gets pictures.
+ */
+const mapsToggle = document.createElement('vscode-toolbar-button') as HTMLElement & { icon: string; label: string; checked: boolean; toggleable: boolean };
+mapsToggle.className = 'maps-toggle';
+mapsToggle.icon = 'map';
+mapsToggle.label = "Each unit's picture: its output over the inputs' plane (two inputs) or range (one input)";
+mapsToggle.title = mapsToggle.label;
+mapsToggle.append(h('span', 'toggle-text', 'Unit maps'));
+mapsToggle.toggleable = true;
+mapsToggle.checked = state.unitMaps;
+mapsToggle.hidden = true;
+mapsToggle.addEventListener('click', () => setUnitMaps(!state.unitMaps));
+graphHost.append(mapsToggle);
+
+/** The enlarged picture a unit's card shows. */
+const zoom = new UnitMapZoom();
+/** What the chart strip asks for; the pictures are asked for beside it. */
+let stripAsks: { panels: ChartPanel[]; parameters: string[]; optimizers: OptimizerType[] } = { panels: [], parameters: [], optimizers: [] };
+let asked = '';
+/**
+ * The hidden and output units' count past which a network gets no pictures (the worker's
+ * MAP_UNITS: a refresh stays a few milliseconds, so Continue keeps its speed).
+ */
+const MAP_UNITS = 64;
+
+/** Whether the network gets pictures: one or two inputs and at most MAP_UNITS units. */
+function mapsFit(): boolean {
+  if (!structure) return false;
+  const units = structure.layers.reduce((n, l) => n + l.units, 0);
+  return (structure.inputs.length === 1 || structure.inputs.length === 2) && units <= MAP_UNITS;
+}
+
+/** Tells the host what the page's charts and pictures need, when that changes. */
+function askCharts(): void {
+  const units = state.unitMaps && mapsFit();
+  mapsToggle.hidden = !mapsFit();
+  const key = JSON.stringify([stripAsks, units]);
+  if (key === asked) return;
+  asked = key;
+  post({ type: 'charts', ...stripAsks, ...(units ? { units } : {}) });
+}
+
+function setUnitMaps(on: boolean): void {
+  state.unitMaps = on;
+  save();
+  showUnitMaps();
+}
+
+/** The pictures as state.unitMaps says: asked for (or not), drawn (or taken away). */
+function showUnitMaps(): void {
+  askCharts();
+  mapsToggle.checked = state.unitMaps;
+  graph.setUnitMaps(state.unitMaps ? drawnCharts?.units ?? null : null, state.unitMaps);
+  if (hovered?.kind === 'unit') showCard();
+}
+
+/** A unit's name in words, as the graph's nodes say it. */
+function unitName(id: string): string {
+  const node = graph.svg.querySelector(`[data-unit="${id}"]`);
+  return (node?.getAttribute('data-label') ?? node?.getAttribute('aria-label'))?.replace(/,.*$/, '') ?? `unit ${id}`;
+}
+let mapsDrawn = 0;
+
 /** Tells the host which parameters' explanations this page shows, when that changes. */
 let watching = '';
 function watch(): void {
@@ -246,7 +324,7 @@ function pin(name: string | null): void {
 
 function showCard(): void {
   if (!hovered || !model || !explanations) { card.hide(); return; }
-  if (hovered.kind === 'unit') card.showUnit(hovered.id, hovered.at, model, state.notation);
+  if (hovered.kind === 'unit') card.showUnit(hovered.id, hovered.at, model, state.notation, state.unitMaps ? zoom.elementFor(hovered.id, unitName(hovered.id)) : null);
   else card.showParam(hovered.id, hovered.at, explanations, state.notation);
 }
 
@@ -394,7 +472,19 @@ let chartsPending = false;
 function scheduleCharts(): void {
   if (chartsPending) return;
   chartsPending = true;
-  const draw = (): void => { chartsPending = false; if (drawnCharts) strip.update(drawnCharts, chartsReceived); };
+  const draw = (): void => {
+    chartsPending = false;
+    if (!drawnCharts) return;
+    strip.update(drawnCharts, chartsReceived);
+    if ('units' in drawnCharts || state.unitMaps) {
+      const maps = drawnCharts.units ?? null;
+      graph.setUnitMaps(maps, state.unitMaps);
+      zoom.setData(maps);
+      // Which charts message the pictures are of: the tests wait for it.
+      graph.svg.dataset.mapsSeq = String(++mapsDrawn);
+      graph.svg.dataset.mapsStep = String(drawnCharts.step);
+    }
+  };
   // After a stop, a frame goes by first: the stop is painted before any chart is drawn.
   requestAnimationFrame(() => {
     if (!stopJustDrawn) { draw(); return; }
@@ -411,7 +501,9 @@ onMessage((message) => {
       state.pinned = message.state.pinned;
       notationChosen = true;
       if (message.state.charts) { state.charts = message.state.charts; strip.restore(state.charts); }
-      told = JSON.stringify({ ...message.state, charts: state.charts });
+      // Restoring is not a change of the person's: nothing is sent back.
+      if (message.state.unitMaps !== undefined && message.state.unitMaps !== state.unitMaps) { state.unitMaps = message.state.unitMaps; showUnitMaps(); }
+      told = JSON.stringify(hostView());
       setState(state);
       toolbar.refreshToggles();
       if (model) { setMode(state.mode); graph.setNotation(state.notation); card.prerender(model.training.running ? undefined : model, state.notation); renderInspector(); }
@@ -427,6 +519,10 @@ onMessage((message) => {
       stopExplained = undefined;
       strip.setNetwork(structure.params.map((p) => p.name), structure.lossSymbol);
       frame = undefined;
+      // The pictures of another network are not this one's: the next charts bring its own.
+      graph.setUnitMaps(null, state.unitMaps);
+      zoom.setData(null);
+      askCharts();
       return;
     case 'frame':
       framesReceived++;

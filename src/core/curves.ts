@@ -170,10 +170,13 @@ function argmax(values: ArrayLike<number>, at: number, width: number): number {
   return best;
 }
 
-/** The input range a fit draws: the data's, widened by a tenth either side (by 1 if the data sit at one point). */
-export function inputRange(network: Network, input: number): [number, number] {
-  const { samples, inputs } = network.data;
-  const width = network.inputNames.length;
+/**
+ * The input range a fit draws: the data's, widened by a tenth either side (by 1 if the data sit at
+ * one point). `inputs` and `width` name other rows of the same samples (the raw columns features are
+ * computed from); by default the network's inputs.
+ */
+export function inputRange(network: Network, input: number, inputs = network.data.inputs, width = network.inputNames.length): [number, number] {
+  const { samples } = network.data;
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < samples; i++) {
@@ -197,6 +200,8 @@ function gridTrainer(network: Network, key: string, inputs: Float64Array, sample
     const net: Network = { ...network, data: { samples, inputs, targets: new Float64Array(samples * network.outputNames.length) } };
     // The TypeScript engine: a grid is evaluated forward only, a few times a second at most.
     t = new Trainer(net, network.initialParameters, { engine: 'js' });
+    // Every grid point, whatever batches the file trains on (else only a batch of them is computed).
+    t.allSamples = true;
     byKey.set(key, t);
   }
   return t;

@@ -68,7 +68,7 @@ export function normalizationOf(data: Dataset, kind: Normalization['kind'], nIn:
 
 /** `data` with its input columns replaced by the network's inputs, `features` of them. */
 export function featured(data: Dataset, features: InputFeatures): Dataset {
-  return { ...data, inputs: applyFeatures(features, data.inputs, data.samples) };
+  return { ...data, inputs: applyFeatures(features, data.inputs, data.samples), columns: data.inputs };
 }
 
 /**

@@ -15,6 +15,7 @@ export * from './writeback';
 export * from './parameterLayout';
 export * from './rounding';
 export * from './curves';
+export * from './unitMaps';
 export * from './numbers';
 export * from './optimizers';
 export * from './trainingRules';

@@ -41,6 +41,12 @@ export interface Dataset {
   readonly inputs: Float64Array;
   /** [samples x outputs], row-major: StatQuest's "observed" values. */
   readonly targets: Float64Array;
+  /**
+   * The file's raw input columns, [samples x columns], when the network's inputs are `features`
+   * computed from them (`inputs` then holds the features); absent otherwise. Pictures over the
+   * input plane are drawn in these.
+   */
+  readonly columns?: Float64Array;
 }
 
 export interface Normalization {

@@ -228,7 +228,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
         await this.writeParameters();
         return;
       case 'charts':
-        await run.setCharts(this, message.panels.length > 0 ? { panels: message.panels, parameters: message.parameters, optimizers: message.optimizers ?? [] } : null);
+        await run.setCharts(this, message.panels.length > 0 || message.units ? { panels: message.panels, parameters: message.parameters, optimizers: message.optimizers ?? [], units: message.units === true } : null);
         return;
       case 'export':
         await this.exports.saveOne(message.format, message.name, message.data);

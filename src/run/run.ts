@@ -382,12 +382,13 @@ export class Run {
     if (await this.loadedNow()) await this.link.request('charts', { request: this.chartRequest });
   }
 
-  /** The pages' requests together: the union of their panels, the last asker's parameters; null when no page wants charts. */
+  /** The pages' requests together: the union of their panels, the last asker's parameters, the units' pictures if any page shows them; null when no page wants charts. */
   get chartRequest(): ChartRequest | null {
     if (this.chartRequests.size === 0) return null;
     const panels = CHART_PANELS.filter((p) => [...this.chartRequests.values()].some((r) => r.panels.includes(p)));
     const last = (this.lastAsker && this.chartRequests.get(this.lastAsker)) ?? [...this.chartRequests.values()].pop()!;
-    return { panels, parameters: last.parameters, optimizers: last.optimizers ?? [] };
+    const units = [...this.chartRequests.values()].some((r) => r.units === true);
+    return { panels, parameters: last.parameters, optimizers: last.optimizers ?? [], ...(units ? { units } : {}) };
   }
 
   /**

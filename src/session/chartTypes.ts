@@ -25,6 +25,8 @@ export interface ChartRequest {
   parameters: string[];
   /** The optimizers Compare optimizers races against the file's (absent: none). */
   optimizers?: OptimizerType[];
+  /** Each unit's picture in the graph (a network with one or two inputs, see UnitMapsChart). */
+  units?: boolean;
 }
 
 /** The loss over steps: thinned for drawing, with where breakpoints hit. */
@@ -179,4 +181,52 @@ export interface ChartData {
   fit?: FitChart;
   series?: SeriesChart;
   compare?: CompareChart;
+  /** Each unit's picture, when asked for (null: this network gets none: see UnitMapsChart.omitted's rule). */
+  units?: UnitMapsChart | null;
+}
+
+/**
+ * Each hidden and output unit's picture in the graph: its output over the plane of the two inputs
+ * (a heat map) or along the one input's range (a curve), computed in one forward pass of a grid.
+ */
+export interface UnitMapsChart {
+  /** The input columns the pictures are drawn over: two (a plane) or one (a curve). */
+  inputs: string[];
+  xRange: [number, number];
+  yRange: [number, number] | null;
+  /** Grid points a side (a plane) or along the range (a curve). */
+  side: number;
+  units: UnitMapView[];
+  /**
+   * The samples drawn on the output units' maps (at most MAP_SAMPLES, evenly chosen): their inputs
+   * and each output's target (`targets[k][i]`), coloured on that output's scale.
+   */
+  samples: { x: number[]; y: number[]; targets: number[][]; total: number };
+}
+
+export interface UnitMapView {
+  /** The layer from 1, the unit from 0 (as the graph's data-unit "L,j" with j = unit + 1). */
+  layer: number;
+  unit: number;
+  /** What the picture shows: the unit's activation a, or (a cross-entropy output) its class's probability. */
+  shows: 'activation' | 'probability';
+  /**
+   * A plane: one byte per grid point, row-major from the lowest x2 (cells[r * side + c] at
+   * x1 = xRange's c-th point, x2 = yRange's r-th), each the value's place on `domain` from 0
+   * (its low end) to 255 (its high end), as base64. Null for a curve.
+   */
+  cells: string | null;
+  /** A curve: the value at each of `side` evenly spaced points of the input's range. Null for a plane. */
+  curve: number[] | null;
+  /** The colour scale's ends: orange at the low end, the background in the middle, blue at the high end. */
+  domain: [number, number];
+  min: number;
+  max: number;
+  /** The level the words speak of (0: positive; 0.5: above a half) and the share of the grid above it. */
+  level: number;
+  above: number;
+  /** Where that share lies, from -1 (the low end of an input's range) to 1 (the high end), per input. */
+  toward: [number, number];
+  /** An output's decision boundary, as segments x1, y1, x2, y2 in the inputs' coordinates (null: it decides nothing). */
+  boundary: number[] | null;
 }

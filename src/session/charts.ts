@@ -22,6 +22,7 @@ const CHART_PARTS: readonly (readonly ChartPanel[])[] = [['loss'], ['profile'], 
 import { distanceFrom, hiddenShare, layerShare, ratio, trainableSquares } from './inspect';
 import { OptimizerRace } from './race';
 import type { TrainingSession } from './training';
+import { SessionUnitMaps } from './unitMaps';
 
 /** At most this many points of the loss history are drawn (LTTB keeps its shape). */
 export const LOSS_POINTS = 1000;
@@ -83,6 +84,8 @@ export class SessionCharts {
 
   /** Compare optimizers' lines, run on a little at each call. */
   private readonly race: OptimizerRace;
+  /** Each unit's picture in the graph (one forward pass of a grid). */
+  private readonly unitMaps = new SessionUnitMaps();
 
   constructor(private readonly session: TrainingSession, private readonly now: () => number = () => performance.now()) {
     this.race = new OptimizerRace(session, now);
@@ -104,6 +107,7 @@ export class SessionCharts {
   compute(request: ChartRequest, budgetMs = Infinity): ChartData {
     const data: ChartData = { step: this.session.trainer.stepCount, pending: false };
     for (const part of CHART_PARTS) this.computePart(request, part, data, budgetMs);
+    this.computeUnits(request, data);
     return data;
   }
 
@@ -117,7 +121,14 @@ export class SessionCharts {
       this.computePart(request, part, data, budgetMs);
       yield;
     }
+    this.computeUnits(request, data);
     return data;
+  }
+
+  /** Each unit's picture, when the graph asks for them: at the state shown, whole (one forward pass of a grid). */
+  private computeUnits(request: ChartRequest, data: ChartData): void {
+    if (!request.units) return;
+    data.units = this.unitMaps.compute(this.session.network, this.session.trainer.params);
   }
 
   /** The panels of `part` (those of them `request` opens) into `data`. */

@@ -14,6 +14,7 @@ import type { BreakpointStore, Run } from '../../src/run/run';
 import type { BreakpointSpec, BuiltinSettings } from '../../src/session/breakpointTypes';
 import type { Stop } from '../../src/session/training';
 import { TrainingWorker, WorkerError } from '../../src/training/client';
+import { SessionUnitMaps } from '../../src/session/unitMaps';
 import { examplePath, ROOT } from './helpers';
 
 const TEXT = readFileSync(examplePath('dosage-all.nn.json'), 'utf8');
@@ -95,6 +96,30 @@ describe('the run of a document', function () {
     assert.equal(last.loss!.current.step, run.frame!.step);
     assert.ok(last.series!.steps.includes(run.frame!.step), 'the series reaches the step paused at');
     // (How often Continue refreshes them is the bench's to measure: `npm run bench`.)
+  });
+
+  it("sends each unit's picture when a page asks for them alone: refreshed after a step, during Continue, and exact at the stop", async () => {
+    const xor = readFileSync(examplePath('xor.nn.json'), 'utf8');
+    const { run } = await open(JSON.stringify({ ...JSON.parse(xor), training: { learningRate: 0.5, maxSteps: 1e12, minStepSize: 0 } }), 'test:/xor.nn.json');
+    let charts = next(run.onCharts, (x) => x.units !== undefined);
+    await run.setCharts(run, { panels: [], parameters: [], units: true });
+    const before = await charts;
+    assert.equal(before.units!.units.length, 4);
+    assert.equal(before.loss, undefined, 'no panel open, none computed');
+    charts = next(run.onCharts, (x) => x.step === 1);
+    await run.control('step');
+    const after = await charts;
+    assert.notDeepEqual(after.units!.units.map((u) => u.cells), before.units!.units.map((u) => u.cells), 'the pictures follow the step');
+    // During Continue at a budgeted rate, and at the stop of a Pause, the stop's own.
+    const during: number[] = [];
+    run.onCharts.on((x) => { if (run.running && x.units) during.push(x.step); });
+    await run.control('continue');
+    await new Promise<void>((resolve) => { const sub = run.onCharts.on(() => { if (during.length >= 2) { sub.dispose(); resolve(); } }); });
+    const stopped = next(run.onCharts, (x) => x.step === run.frame?.step && !run.running);
+    await run.control('pause');
+    const last = await stopped;
+    const { values } = await run.parameters();
+    assert.deepEqual(last.units, new SessionUnitMaps().compute(loadNetwork(xor), values), 'the pictures of the state paused at');
   });
 
   it('loads a network and answers Step, Step Back and Reset with the exact state', async () => {

@@ -8,6 +8,7 @@ import { EXAMPLE_FILES } from '../../src/exampleFiles';
 import { breakpointsView } from '../../src/session/breakpoints';
 import { type BreakpointSpec, defaultBuiltins } from '../../src/session/breakpointTypes';
 import { TrainingSession } from '../../src/session/training';
+import { SessionCharts } from '../../src/session/charts';
 import { axeViolations, describeViolations } from './axe';
 import { openWebview, useChromium, type WebviewPage } from './page';
 import { ALL_PANELS, canvasNetwork, example, sendBreakpoints, show, showCharts } from './scenes';
@@ -105,6 +106,28 @@ describe('accessible by axe-core in every state of the network editor (Chromium)
     await expectAccessible(view, 'editing a breakpoint');
     await page.locator('.bp-builtins-section > summary').click();
     await expectAccessible(view, 'the built-in conditions unfolded');
+  });
+
+  it("with each unit's picture drawn, a unit's enlarged picture shown by hover and by focus, and curves for one input", async () => {
+    for (const [name, theme] of [['xor.nn.json', 'dark'], ['classifier.nn.json', 'light'], ['dosage-all.nn.json', 'high-contrast']] as [string, ThemeName][]) {
+      view = await openWebview(theme, chromium());
+      const session = new TrainingSession(example(name));
+      for (let i = 0; i < 100; i++) session.step();
+      await show(view, session.network, (f) => f, session);
+      await view.send({ type: 'charts', charts: new SessionCharts(session).compute({ panels: [], parameters: [], units: true }) });
+      await view.page.locator(`svg.graph[data-maps-seq="${view.sentCount('charts')}"]`).waitFor();
+      await view.page.locator('#app[data-cards-ready]').waitFor();
+      await expectAccessible(view, `${name}'s pictures (${theme})`);
+      const last = `${session.network.layers.length},1`;
+      await view.page.locator(`.node[data-unit="${last}"] ${name.startsWith('dosage') ? '> .node-shape' : '.unit-map'}`).hover();
+      await view.page.locator(`[role="tooltip"] .active .unit-zoom[data-unit="${last}"]`).waitFor();
+      await expectAccessible(view, `${name}'s output's picture enlarged by hover (${theme})`);
+      await view.page.mouse.move(2, 2);
+      await view.page.locator('.node[data-unit="1,1"]').focus();
+      await view.page.locator('[role="tooltip"] .active .unit-zoom[data-unit="1,1"]').waitFor();
+      await expectAccessible(view, `${name}'s first unit's picture enlarged by focus (${theme})`);
+      if (name !== 'dosage-all.nn.json') await view.close();
+    }
   });
 
   it('with every chart panel open, and after exporting one', async () => {

@@ -26,6 +26,9 @@ import { paint } from './paint';
 import { bindPointer } from './pointer';
 import { type EdgeMode, type GraphCallbacks, type GraphState, initialState, type ViewTransform } from './state';
 import { build, el } from './svg';
+import { drawUnitMaps, type MapsState } from './unitMaps';
+import type { UnitMapsChart } from '../../src/session/chartTypes';
+import { onThemeChange } from '../charts/theme';
 import { fit, pan, setTransform, zoom } from './viewport';
 
 export { CANVAS_THRESHOLD } from './svg';
@@ -37,6 +40,8 @@ export class GraphView {
   readonly svg: SVGSVGElement;
   private readonly state: GraphState;
   private shape = '';
+  /** Each unit's picture (see unitMaps.ts): what came last, and whether they are shown. */
+  private readonly maps: MapsState = { data: null, shown: true };
 
   constructor(host: HTMLElement, callbacks: GraphCallbacks) {
     const canvas = document.createElement('canvas');
@@ -48,6 +53,7 @@ export class GraphView {
     const viewport = el('g', { class: 'viewport' }, this.svg);
     this.state = initialState(host, callbacks, this.svg, viewport, canvas);
     bindPointer(this.state);
+    onThemeChange(() => drawUnitMaps(this.state, this.maps));
     new ResizeObserver(() => {
       if (this.state.autoFit) fit(this.state);
       else drawCanvas(this.state);
@@ -101,6 +107,16 @@ export class GraphView {
     setTransform(this.state, t);
   }
 
+  /**
+   * Each unit's picture: `data` as the worker computed it (null: none for this network), drawn
+   * when `shown`. Kept, so a new layout of the same network draws them again.
+   */
+  setUnitMaps(data: UnitMapsChart | null, shown: boolean): void {
+    this.maps.data = data;
+    this.maps.shown = shown;
+    drawUnitMaps(this.state, this.maps);
+  }
+
   /** Scales and centres the whole network into the panel. */
   fit(): void {
     fit(this.state);
@@ -130,6 +146,7 @@ export class GraphView {
   /** A new scene, fitted once the browser has laid it out (unless the person has panned or zoomed). */
   private build(layout: GraphLayout): void {
     build(this.state, layout);
+    drawUnitMaps(this.state, this.maps);
     requestAnimationFrame(() => { if (this.state.autoFit) fit(this.state); });
   }
 

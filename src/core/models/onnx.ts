@@ -55,30 +55,30 @@ export const onnxExporter: Exporter = {
 
 /** The dense model an ONNX file holds, or a ModelFileError naming what is not dense and where. */
 export function readOnnx(bytes: Uint8Array, file: string): DenseModel {
-  if (bytes.length === 0) throw new ModelFileError('the file is empty: expected an ONNX model', file);
+  if (bytes.length === 0) throw new ModelFileError('the file is empty: expected an ONNX model');
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw decodeError(e as Error, bytes, file);
+    throw decodeError(e as Error, bytes);
   }
   const graph = model.graph;
   if (!graph || !graph.node || graph.node.length === 0) {
-    throw new ModelFileError(`no graph of nodes: is this an ONNX model? (${bytes.length} bytes, IR version ${int(model.irVersion as Int64)})`, file);
+    throw new ModelFileError(`no graph of nodes: is this an ONNX model? (${bytes.length} bytes, IR version ${int(model.irVersion as Int64)})`);
   }
   const offsets = nodeOffsets(bytes);
   return new ChainReader(model, graph, file, offsets).read();
 }
 
 /** protobuf.js's "index out of range: 10 + 5 > 12" is a file cut short; anything else is not protobuf. */
-function decodeError(e: Error, bytes: Uint8Array, file: string): ModelFileError {
+function decodeError(e: Error, bytes: Uint8Array): ModelFileError {
   const range = /index out of range: (\d+) \+ (\d+) > (\d+)/.exec(e.message);
   if (range) {
-    return new ModelFileError(`the file ends in the middle of a field that needs ${range[2]} more byte${range[2] === '1' ? '' : 's'} (it has ${bytes.length}): it was cut short, or is not an ONNX model`, file, { byte: Number(range[1]) });
+    return new ModelFileError(`the file ends in the middle of a field that needs ${range[2]} more byte${range[2] === '1' ? '' : 's'} (it has ${bytes.length}): it was cut short, or is not an ONNX model`, { byte: Number(range[1]) });
   }
   const wire = /invalid wire type (\d+) at offset (\d+)/.exec(e.message);
-  if (wire) return new ModelFileError(`not an ONNX model: byte ${wire[2]} holds no protobuf field (wire type ${wire[1]})`, file, { byte: Number(wire[2]) });
-  return new ModelFileError(`not an ONNX model: ${e.message}`, file);
+  if (wire) return new ModelFileError(`not an ONNX model: no protobuf field starts here (wire type ${wire[1]})`, { byte: Number(wire[2]) });
+  return new ModelFileError(`not an ONNX model: ${e.message}`);
 }
 
 /**
@@ -361,7 +361,7 @@ class ChainReader {
   }
 
   private fail(message: string): ModelFileError {
-    return new ModelFileError(this.where ? `${this.where}: ${message}` : message, this.file, this.byte === undefined ? undefined : { byte: this.byte });
+    return new ModelFileError(this.where ? `${this.where}: ${message}` : message, this.byte === undefined ? {} : { byte: this.byte });
   }
 }
 

@@ -182,7 +182,9 @@ export class ModelCommands {
     const targets = files.map((f) => vscode.Uri.joinPath(folder, f.name));
     await Promise.all(files.map((f, i) => vscode.workspace.fs.writeFile(targets[i], typeof f.contents === 'string' ? new TextEncoder().encode(f.contents) : f.contents)));
     this.log.info(`exported ${uri.toString()} as ${exporter.id}: ${targets.map((t) => t.toString()).join(', ')}`);
-    void this.announce(`Exported ${nameOf(uri)} ${panel?.hasNetwork ? 'with the run\'s current parameters ' : ''}as ${exporter.label}: ${targets.map(shown).join(', ')}.`, targets)
+    const notes = (exporter.notes?.(network) ?? []).map((note) => ` Note: ${note}.`).join('');
+    const steps = exporter.id === 'pytorch' || exporter.id === 'numpy' ? ` It trains for the file's maxSteps, ${network.training.maxSteps} (python3 ${files[0].name} STEPS for another count).` : '';
+    void this.announce(`Exported ${nameOf(uri)} ${panel?.hasNetwork ? 'with the run\'s current parameters ' : ''}as ${exporter.label}: ${targets.map(shown).join(', ')}.${steps}${notes}`, targets)
       .catch((e: Error) => this.log.warn(`after exporting: ${e.message}`));
     return targets;
   }

@@ -502,6 +502,7 @@ function exportModel(file: string, network: Network, flags: Flags, io: CliIo): n
   }
   const written = files.map((f, i) => (i === 0 && out !== undefined && !intoFolder ? out : `${folder}${f.name}`));
   files.forEach((f, i) => io.writeFile(written[i], f.contents));
-  io.stdout(`wrote ${written.join(' and ')}: ${exporter.label}${exporter.detail ? `, ${exporter.detail}` : ''}\n`);
+  const notes = exporter.notes?.(network) ?? [];
+  io.stdout(`wrote ${written.join(' and ')}: ${exporter.label}${exporter.detail ? `, ${exporter.detail}` : ''}\n${notes.map((note) => `note: ${note}\n`).join('')}`);
   return 0;
 }

@@ -367,6 +367,14 @@ describe('backprop CLI', () => {
       assert.equal(imported.loss, 'cross-entropy');
     });
 
+    it('export of a network with input features says the model takes the features\' values', () => {
+      writeFileSync(at('spiral.nn.json'), readFileSync(examplePath('spiral.nn.json')));
+      const r = cli('export', at('spiral.nn.json'), '--to', 'onnx');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\nnote: the model's 7 inputs are the network's features \(x1, x2, x1\^2, x2\^2, x1\*x2, sin\(x1\), sin\(x2\)\), computed from the columns x1, x2: give it those values/);
+      assert.doesNotMatch(cli('export', at('classifier.nn.json'), '--to', 'onnx').stdout, /note:/);
+    });
+
     it('a bad model gives its file, the byte or line and column, and what is wrong, on one line', () => {
       cli('export', at('classifier.nn.json'), '--to', 'onnx');
       const whole = readFileSync(at('classifier.onnx'));

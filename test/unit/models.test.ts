@@ -435,6 +435,51 @@ describe('models', () => {
       });
     });
   });
+
+  describe('a network with input features or normalize', () => {
+    const spiral = (): Network => loadExample('spiral.nn.json');
+
+    it('exports a model whose inputs are the features\' values, says so in its metadata and message, and imports back to the same network with its features', () => {
+      const net = spiral();
+      const features = net.features!;
+      const parameters = trainedParameters(net, 20);
+      const onnxBytes = bytesOf(onnxExporter.write(net, parameters, { steps: 0, baseName: 'spiral' })[0].contents);
+      const proto = onnx.ModelProto.decode(onnxBytes);
+      assert.deepEqual(JSON.parse(proto.metadataProps!.find((p) => p.key === 'backprop.features')!.value!), { columns: ['x1', 'x2'], features: [...features.sources] });
+      assert.match(proto.docString!, /the model's 7 inputs are the network's features \(x1, x2, x1\^2, x2\^2, x1\*x2, sin\(x1\), sin\(x2\)\), computed from the columns x1, x2/);
+      const tfjs = tfjsExporter.write(net, parameters, { steps: 0, baseName: 'spiral' });
+      assert.deepEqual(JSON.parse(tfjs[0].contents as string).userDefinedMetadata.backprop.features, [...features.sources]);
+      for (const exporter of [onnxExporter, tfjsExporter]) {
+        assert.deepEqual(exporter.notes!(net), ['the model\'s 7 inputs are the network\'s features (x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)), computed from the columns x1, x2: give it those values, as the network\'s first layer takes them (importing the model gives the network back its features)']);
+      }
+      const models = [readOnnx(onnxBytes, 'spiral.onnx'), readTfjs(filesOf('spiral.model.json', tfjs[0].contents, { 'spiral.weights.bin': tfjs[1].contents }))];
+      for (const model of models) {
+        assert.equal(model.inputs, 7, 'the model takes the features');
+        const back = loadNetwork(networkTextFromModel(model));
+        assert.deepEqual([back.features!.columns, back.features!.sources, back.inputNames], [['x1', 'x2'], features.sources, net.inputNames]);
+        assert.deepEqual(Array.from(back.initialParameters, Math.fround), Array.from(parameters, Math.fround));
+        // The placeholder sample is at the columns' origin, labelled with what the network computes there (tanh: a value, features and all).
+        assert.deepEqual(Array.from(back.data.inputs), Array.from(features.compute, (f) => f([0, 0], 0)));
+        assert.ok(Math.abs(back.data.targets[0] - forward(back, back.initialParameters)[0]) < 1e-6, 'the placeholder target is the network\'s output at the origin');
+      }
+    });
+
+    it('ONNX Runtime computes from the features\' values what the network computes from its columns', async () => {
+      const net = spiral();
+      const parameters = trainedParameters(net, 20);
+      const session = await ort.InferenceSession.create(bytesOf(onnxExporter.write(net, parameters, { steps: 0, baseName: 'spiral' })[0].contents));
+      const n = net.data.samples;
+      const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(net.data.inputs), [n, 7]) });
+      const ours = forward(net, parameters);
+      (out.output.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - ours[i]) < 1e-5, `sample ${i}: ${v} vs ${ours[i]}`));
+    });
+
+    it('says that a normalization is folded into the first layer; a network with neither gets no note', () => {
+      const net = network(EVERY_ACTIVATION);
+      assert.deepEqual(onnxExporter.notes!(net), ['the file\'s "normalize": "standard" is folded into the model\'s first layer: give it the inputs as they are, not rescaled']);
+      assert.deepEqual(tfjsExporter.notes!(loadExample('xor.nn.json')), []);
+    });
+  });
 });
 
 /** `bytes` with a Constant node's missing value filled in: an attribute tensor (the test writer gives none). */

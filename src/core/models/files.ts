@@ -52,6 +52,8 @@ export interface Exporter {
    * scripts (PyTorch, NumPy): how many steps they take.
    */
   write(network: Network, parameters: Float64Array, options: { steps: number; baseName: string }): ExportedFile[];
+  /** What a person must know to use the files written for `network` (the inputs a model takes), for the export's message; none when nothing. */
+  notes?(network: Network): string[];
 }
 
 /**
@@ -228,6 +230,30 @@ export function siblingPath(name: string, relativePath: string): string {
   const slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
   const folder = slash >= 0 ? name.slice(0, slash + 1) : '';
   return folder + relativePath.replace(/^\.\//, '');
+}
+
+/**
+ * What an exported model's inputs are when the network computes input features: the features'
+ * values, not the columns (a feature such as sin(x1) is no dense layer, so it stays outside the
+ * model). The model's metadata says so in these words, and the export's message too.
+ */
+export function featuresNote(features: { readonly columns: readonly string[]; readonly sources: readonly string[] }): string {
+  return `the model's ${features.sources.length} input${features.sources.length === 1 ? ' is' : 's are'} the network's features (${features.sources.join(', ')}), computed from the columns ${features.columns.join(', ')}: give it those values, as the network's first layer takes them (importing the model gives the network back its features)`;
+}
+
+/** `{"columns", "features"}` from a model's metadata as a DenseModel's `features`, or nothing when it is not that. */
+export function featuresOf(json: string | null | undefined): { features?: DenseModel['features'] } {
+  try {
+    const v: unknown = JSON.parse(json ?? 'null');
+    const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((s) => typeof s === 'string');
+    if (typeof v === 'object' && v !== null && strings((v as { columns?: unknown }).columns) && strings((v as { features?: unknown }).features)) {
+      const { columns, features } = v as { columns: string[]; features: string[] };
+      return { features: { columns, sources: features } };
+    }
+  } catch {
+    // not ours: no features
+  }
+  return {};
 }
 
 /** A tensor's shape as messages write it: "2 x 3". */

@@ -15,11 +15,13 @@
 import { onnx } from 'onnx-proto';
 import { ACTIVATION_PARAMETERS, type Activation } from '../math';
 import type { DenseLayer, DenseModel } from './dense';
-import { type Exporter, type Importer, ModelFileError, showShape } from './files';
-import { modelFromNetwork } from './convert';
+import { type Exporter, featuresNote, featuresOf, type Importer, ModelFileError, showShape } from './files';
+import { modelFromNetwork, modelInputNotes } from './convert';
 
 /** Metadata keys that carry the network's column names through a round trip. */
 const INPUT_NAMES = 'backprop.inputs';
+/** `{"columns": [...], "features": [...]}`: the model's inputs are these features of these columns (a network's `"features"`). */
+const FEATURES = 'backprop.features';
 const OUTPUT_NAMES = 'backprop.outputs';
 
 /** Operators that are layers of other kinds: named as such, not as unknown operators. */
@@ -51,6 +53,7 @@ export const onnxExporter: Exporter = {
   label: 'ONNX',
   detail: 'the trained network as a float32 .onnx model: ONNX Runtime, Netron, and every framework that imports ONNX',
   write: (network, parameters, { baseName }) => [{ name: `${baseName}.onnx`, contents: onnxBytes(modelFromNetwork(network, parameters), network.name) }],
+  notes: modelInputNotes,
 };
 
 /** The dense model an ONNX file holds, or a ModelFileError naming what is not dense and where. */
@@ -184,6 +187,7 @@ class ChainReader {
     return {
       inputs: this.layers[0].inputs, layers: this.layers, softmax: this.softmax, source: `ONNX model ${baseName(this.file)}`, float32: this.allFloat32,
       inputNames: meta(INPUT_NAMES, this.layers[0].inputs), outputNames: meta(OUTPUT_NAMES, last.units),
+      ...featuresOf((this.model.metadataProps ?? []).find((p) => p.key === FEATURES)?.value),
     };
   }
 
@@ -432,10 +436,11 @@ export function onnxBytes(model: DenseModel, name: string): Uint8Array {
     irVersion: opset >= 20 ? 9 : 8,
     producerName: 'Backprop Debugger',
     opsetImport: [{ domain: '', version: opset }],
-    docString: `${model.source}: ${[String(model.inputs), ...model.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ')}${model.softmax ? ' -> softmax' : ''}`,
+    docString: `${model.source}: ${[String(model.inputs), ...model.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ')}${model.softmax ? ' -> softmax' : ''}${model.features ? `. ${featuresNote(model.features)}` : ''}`,
     metadataProps: [
       ...(model.inputNames ? [{ key: INPUT_NAMES, value: JSON.stringify(model.inputNames) }] : []),
       ...(model.outputNames ? [{ key: OUTPUT_NAMES, value: JSON.stringify(model.outputNames) }] : []),
+      ...(model.features ? [{ key: FEATURES, value: JSON.stringify({ columns: model.features.columns, features: model.features.sources }) }] : []),
     ],
     graph: { name, node: nodes, initializer: initializers, input: [vector('input', model.inputs)], output: [vector('output', outputs)] },
   });

@@ -12,9 +12,9 @@
  */
 import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import { ACTIVATION_PARAMETERS, type Activation } from '../math';
-import { modelFromNetwork } from './convert';
+import { modelFromNetwork, modelInputNotes } from './convert';
 import type { DenseLayer, DenseModel } from './dense';
-import { type Exporter, FormatError, type Importer, JsonText, type ModelFiles, ModelFileError, showShape, siblingPath } from './files';
+import { type Exporter, featuresNote, featuresOf, FormatError, type Importer, JsonText, type ModelFiles, ModelFileError, showShape, siblingPath } from './files';
 
 const ACTIVATIONS: Record<string, Activation> = {
   linear: 'identity', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softplus: 'softplus', elu: 'elu', gelu_new: 'gelu', swish: 'silu', silu: 'silu',
@@ -35,6 +35,7 @@ export const tfjsExporter: Exporter = {
   label: 'TensorFlow.js',
   detail: 'model.json and its weights (.bin), float32: tf.loadLayersModel in the browser or Node',
   write: (network, parameters, { baseName }) => tfjsFiles(modelFromNetwork(network, parameters), baseName, network.name),
+  notes: modelInputNotes,
 };
 
 /** The dense model a TensorFlow.js layers model holds. */
@@ -164,6 +165,7 @@ class TfjsReader {
     return {
       inputs: layers[0].inputs, layers, softmax, source: `TensorFlow.js model ${baseName(this.files.name)}`, float32: true,
       inputNames: meta('inputs', layers[0].inputs), outputNames: meta('outputs', layers[layers.length - 1].units),
+      ...featuresOf(JSON.stringify({ columns: this.value(['userDefinedMetadata', 'backprop', 'columns']), features: this.value(['userDefinedMetadata', 'backprop', 'features']) })),
     };
   }
 
@@ -312,7 +314,14 @@ export function tfjsFiles(model: DenseModel, baseName: string, name: string): { 
       backend: 'tensor_flow.js',
     },
     weightsManifest: [{ paths: [binName], weights: specs }],
-    ...(model.inputNames || model.outputNames ? { userDefinedMetadata: { backprop: { inputs: model.inputNames, outputs: model.outputNames } } } : {}),
+    ...(model.inputNames || model.outputNames || model.features ? {
+      userDefinedMetadata: {
+        backprop: {
+          inputs: model.inputNames, outputs: model.outputNames,
+          ...(model.features ? { columns: model.features.columns, features: model.features.sources, note: featuresNote(model.features) } : {}),
+        },
+      },
+    } : {}),
   };
   return [{ name: `${baseName}.model.json`, contents: `${JSON.stringify(json, null, 2)}\n` }, { name: binName, contents: bytes }];
 }

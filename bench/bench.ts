@@ -15,6 +15,7 @@ import { type Activation, ChainRuleTrace, History, loadNetwork, type Network, OP
 import { initTensorFlow, tensorFlowTrainer } from './tfjs';
 import { benchActivation } from './activation';
 import { benchDataFile, describeDataFile } from './dataFile';
+import { benchModels, describeModels } from './models';
 import { benchEditorContinue, benchPause, benchPauseDuringGoTo, type EditorFigures } from './editor';
 import { statSync } from 'node:fs';
 import { benchAdapter } from './adapter';
@@ -273,11 +274,13 @@ async function main(): Promise<void> {
   say('');
   const dataFile = benchDataFile(quick ? 3 : 9);
   say(describeDataFile(dataFile));
+  const models = await benchModels(quick ? 3 : 9);
+  for (const line of describeModels(models)) say(line);
 
   const activation = benchActivation(ROOT, quick ? 5 : 15);
   say(`extension activation (fresh process, median of ${activation.runs}): loading the ${(activation.bundleBytes / 1024).toFixed(0)} KB bundle ${activation.loadMs.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms`);
 
-  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, editorAdam, activation, dataFile, debugger: { breakpointCost, logpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll, unitMaps }, controls }));
+  if (json) console.log(JSON.stringify({ cases: results, extras, history: memory, historyCap: capped, editor, editorAdam, activation, dataFile, models, debugger: { breakpointCost, logpointCost, editorArmed, pause, goTo, frames, adapter, pauseGoTo, pinned: { bare: bare.stepsPerSecond, pinned: pinned.stepsPerSecond, costPercent: pinnedCost }, workerBundle }, charts: { editor: editorCharts, compute: chartCost, draw, drawAll, unitMaps }, controls }));
   if (failed) {
     console.error(`The core and TensorFlow.js disagree on a loss after ${AGREEMENT_STEPS} steps: the comparison is not like for like.`);
     process.exitCode = 1;

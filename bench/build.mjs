@@ -12,4 +12,7 @@ await build({
   sourcemap: true,
   mainFields: ['module', 'main'],
   logLevel: 'warning',
+  // h5wasm's Node build (the models bench writes its .keras file with it) asks import.meta.url, which a CommonJS bundle has not.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });

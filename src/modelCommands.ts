@@ -7,10 +7,10 @@
  */
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { type Activation, loadNetwork, NetworkFileError } from './core';
+import { loadNetwork, NetworkFileError } from './core';
 import { networkTextFromModel } from './core/models/convert';
 import {
-  EXPORTERS, type Exporter, exporterFor, exportBaseName, FormatError, type Importer, importerFor, IMPORTERS, ModelFileError, networkNameFor, parseActivations, siblingPath,
+  EXPORTERS, type Exporter, exporterFor, exportBaseName, FormatError, type Importer, importerFor, IMPORTERS, type LayerActivation, ModelFileError, networkNameFor, parseActivations, siblingPath,
 } from './core/models/formats';
 import { exportFolder, isInside } from './editor/exportFolder';
 import type { NetworkEditorProvider } from './editor/provider';
@@ -29,19 +29,19 @@ class NeedsFile extends Error {
  * reader that asks for a file not read yet is stopped, the file is read, and it starts again (a
  * TensorFlow.js model needs one more pass per weight file; an ONNX model none).
  */
-async function readModel(uri: vscode.Uri, importer: Importer, activations: readonly Activation[] | undefined): Promise<string> {
+async function readModel(uri: vscode.Uri, importer: Importer, activations: readonly LayerActivation[] | undefined): Promise<string> {
   const bytes = await vscode.workspace.fs.readFile(uri);
   const siblings = new Map<string, Uint8Array | null>();
   for (;;) {
     try {
       const model = importer.read({
-        name: uri.fsPath,
+        name: shown(uri),
         bytes,
         sibling: (relative) => {
           const path = siblingPath(uri.path, relative);
           const found = siblings.get(path);
           if (found === undefined) throw new NeedsFile(path);
-          if (found === null) throw new ModelFileError('no such file', siblingPath(uri.fsPath, relative));
+          if (found === null) throw new ModelFileError('no such file', {}, relative);
           return found;
         },
       }, { activations });
@@ -95,11 +95,11 @@ export class ModelCommands {
       if (e instanceof FormatError) { void vscode.window.showErrorMessage(e.message); return undefined; }
       throw e;
     }
-    let activations: Activation[] | undefined;
+    let activations: LayerActivation[] | undefined;
     if (importer.needsActivations) {
       const text = activationsText ?? await vscode.window.showInputBox({
         title: `${nameOf(uri)} holds no activations`,
-        prompt: 'One activation a layer, first to last, separated by commas (a softmax at the end is the loss\'s: leave it out)',
+        prompt: 'One activation a layer, first to last, separated by commas; softmax last for a classifier (it becomes the softmax output and cross-entropy)',
         value: 'relu,identity',
         validateInput: (value) => { try { parseActivations(value); return undefined; } catch (e) { return (e as Error).message; } },
       });
@@ -115,7 +115,7 @@ export class ModelCommands {
     try {
       text = await readModel(uri, importer, activations);
     } catch (e) {
-      if (e instanceof ModelFileError) { void vscode.window.showErrorMessage(`Cannot import ${nameOf(uri)}: ${e.format()}`); return undefined; }
+      if (e instanceof ModelFileError) { void vscode.window.showErrorMessage(`Cannot import ${nameOf(uri)}: ${e.format(shown(uri))}`); return undefined; }
       if (e instanceof RangeError || e instanceof FormatError) { void vscode.window.showErrorMessage(`Cannot import ${nameOf(uri)}: ${e.message}`); return undefined; }
       throw e;
     }
@@ -182,7 +182,9 @@ export class ModelCommands {
     const targets = files.map((f) => vscode.Uri.joinPath(folder, f.name));
     await Promise.all(files.map((f, i) => vscode.workspace.fs.writeFile(targets[i], typeof f.contents === 'string' ? new TextEncoder().encode(f.contents) : f.contents)));
     this.log.info(`exported ${uri.toString()} as ${exporter.id}: ${targets.map((t) => t.toString()).join(', ')}`);
-    void this.announce(`Exported ${nameOf(uri)} ${panel?.hasNetwork ? 'with the run\'s current parameters ' : ''}as ${exporter.label}: ${targets.map(shown).join(', ')}.`, targets)
+    const notes = (exporter.notes?.(network) ?? []).map((note) => ` Note: ${note}.`).join('');
+    const steps = exporter.id === 'pytorch' || exporter.id === 'numpy' ? ` It trains for the file's maxSteps, ${network.training.maxSteps} (python3 ${files[0].name} STEPS for another count).` : '';
+    void this.announce(`Exported ${nameOf(uri)} ${panel?.hasNetwork ? 'with the run\'s current parameters ' : ''}as ${exporter.label}: ${targets.map(shown).join(', ')}.${steps}${notes}`, targets)
       .catch((e: Error) => this.log.warn(`after exporting: ${e.message}`));
     return targets;
   }

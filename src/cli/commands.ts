@@ -4,13 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  type Activation, besideFile, checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, type GenerateSpec, inputColumns, loadNetwork, lossSymbol,
+  besideFile, checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, type GenerateSpec, inputColumns, loadNetwork, lossSymbol,
   type Factor, type Network, NetworkFileError, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, validationLoss, writeParameters,
 } from '../core';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
 import { TrainingSession } from '../session/training';
 import { explainView } from '../session/frame';
-import { type Exporter, exporterFor, exportBaseName, FormatError, type Importer, importerFor, ModelFileError, networkNameFor, parseActivations, siblingPath } from '../core/models/formats';
+import { type Exporter, exporterFor, exportBaseName, FormatError, type Importer, importerFor, type LayerActivation, ModelFileError, networkNameFor, parseActivations, siblingPath } from '../core/models/formats';
 import { networkTextFromModel } from '../core/models/convert';
 import { renderExplanation } from './explanation';
 import { diskDataReader } from '../diskDataFiles';
@@ -65,7 +65,7 @@ Options:
                       export: the file to write (default: FILE's name and the format's extension)
   --to FORMAT         export: the format to write (onnx, tfjs, pytorch, numpy)
   --activations LIST  import: one activation a layer, for files that hold none (safetensors),
-                      e.g. relu,relu,identity
+                      e.g. relu,relu,identity (softmax last: the softmax output, cross-entropy)
   --batches           list the samples each step trained on (0-based, into the training set in file order)
   --round N           with --write or --out: round them to N significant digits (1 to 17), and say
                       how much that moves the loss
@@ -161,7 +161,7 @@ interface Flags {
   /** export: the format's id. */
   to?: string;
   /** import: one activation a layer. */
-  activations?: Activation[];
+  activations?: LayerActivation[];
 }
 
 const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out', '-o', '--round', '--to', '--activations'];
@@ -442,12 +442,13 @@ function importModel(file: string, flags: Flags, io: CliIo): number {
   if (!importer.needsActivations && flags.activations) throw new UsageError(`--activations is for files that hold none (safetensors); ${importer.label} models name their own`);
   const readBytes = io.readBytes;
   if (!readBytes) throw new Error('this host gives the CLI no way to read binary files');
-  const read = (path: string, what: string): Uint8Array => {
+  /** The bytes at `path`; `relative`: it is a file beside the model, named so (the error is then in it). */
+  const read = (path: string, relative?: string): Uint8Array => {
     try {
       return readBytes(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new ModelFileError(code === 'ENOENT' ? `no such ${what}` : code === 'EISDIR' ? 'is a directory, not a file' : (e as Error).message, path);
+      throw new ModelFileError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message, {}, relative);
     }
   };
   const target = flags.out ?? networkNameFor(file, importer);
@@ -457,13 +458,13 @@ function importModel(file: string, flags: Flags, io: CliIo): number {
   let text: string;
   let shape: string;
   try {
-    const bytes = read(file, 'file');
-    const model = importer.read({ name: file, bytes, sibling: (relative) => read(siblingPath(file, relative), 'file') }, { activations: flags.activations });
+    const bytes = read(file);
+    const model = importer.read({ name: file, bytes, sibling: (relative) => read(siblingPath(file, relative), relative) }, { activations: flags.activations });
     text = networkTextFromModel(model);
     shape = [String(model.inputs), ...model.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ') + (model.softmax ? ' -> softmax' : '');
   } catch (e) {
     if (e instanceof ModelFileError) {
-      io.stderr(`${e.format()}\n`);
+      io.stderr(`${e.format(file)}\n`);
       return 1;
     }
     if (e instanceof RangeError || e instanceof FormatError) throw new UsageError(`cannot import ${file}: ${e.message}`);
@@ -501,6 +502,7 @@ function exportModel(file: string, network: Network, flags: Flags, io: CliIo): n
   }
   const written = files.map((f, i) => (i === 0 && out !== undefined && !intoFolder ? out : `${folder}${f.name}`));
   files.forEach((f, i) => io.writeFile(written[i], f.contents));
-  io.stdout(`wrote ${written.join(' and ')}: ${exporter.label}${exporter.detail ? `, ${exporter.detail}` : ''}\n`);
+  const notes = exporter.notes?.(network) ?? [];
+  io.stdout(`wrote ${written.join(' and ')}: ${exporter.label}${exporter.detail ? `, ${exporter.detail}` : ''}\n${notes.map((note) => `note: ${note}\n`).join('')}`);
   return 0;
 }

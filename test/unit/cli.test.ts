@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/commands';
 import { loadNetwork } from '../../src/core';
+import { writeSafetensors } from '../../src/core/models/safetensors';
+import { denseModelOf } from './modelFiles';
 import { examplePath, ROOT } from './helpers';
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -349,12 +351,36 @@ describe('backprop CLI', () => {
       assert.ok(existsSync(at('web/model.nn.json')));
     });
 
+    it('import of a safetensors file takes --activations, a softmax last making the cross-entropy output', () => {
+      const original = loadNetwork(readFileSync(at('classifier.nn.json'), 'utf8'));
+      writeFileSync(at('mlp.safetensors'), writeSafetensors(denseModelOf(original), 'F64'));
+      fails(cli('import', at('mlp.safetensors')), /safetensors .* files hold no activations: give --activations with one a layer/);
+      fails(cli('import', at('mlp.safetensors'), '--activations', 'softmax,relu'), /malformed --activations 'softmax,relu': column 1: softmax can only be the last layer's/);
+      const bad = cli('import', at('mlp.safetensors'), '--activations', 'relu,identity,softmax');
+      assert.equal(bad.code, 1);
+      assert.equal(bad.stderr, `${at('mlp.safetensors')}: 3 activations given (relu,identity,softmax), but the file has 2 Linear layers (0, 2): give one per layer\n`);
+      const r = cli('import', at('mlp.safetensors'), '--activations', 'relu,softmax');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^wrote .*mlp\.nn\.json: 2 -> 4 relu -> 3 identity -> softmax, 27 parameters, from the safetensors/);
+      const imported = loadNetwork(readFileSync(at('mlp.nn.json'), 'utf8'));
+      assert.deepEqual(Array.from(imported.initialParameters), Array.from(original.initialParameters));
+      assert.equal(imported.loss, 'cross-entropy');
+    });
+
+    it('export of a network with input features says the model takes the features\' values', () => {
+      writeFileSync(at('spiral.nn.json'), readFileSync(examplePath('spiral.nn.json')));
+      const r = cli('export', at('spiral.nn.json'), '--to', 'onnx');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\nnote: the model's 7 inputs are the network's features \(x1, x2, x1\^2, x2\^2, x1\*x2, sin\(x1\), sin\(x2\)\), computed from the columns x1, x2: give it those values/);
+      assert.doesNotMatch(cli('export', at('classifier.nn.json'), '--to', 'onnx').stdout, /note:/);
+    });
+
     it('a bad model gives its file, the byte or line and column, and what is wrong, on one line', () => {
       cli('export', at('classifier.nn.json'), '--to', 'onnx');
       const whole = readFileSync(at('classifier.onnx'));
       // Cut inside the graph, which holds most of the file.
       writeFileSync(at('cut.onnx'), whole.subarray(0, whole.length >> 1));
-      fails(cli('import', at('cut.onnx')), /^.*cut\.onnx: at byte \d+: the file ends in the middle of a field/);
+      fails(cli('import', at('cut.onnx')), /^.*cut\.onnx: byte \d+: the file ends in the middle of a field/);
       cli('export', at('classifier.nn.json'), '--to', 'tfjs');
       rmSync(at('classifier.weights.bin'));
       fails(cli('import', at('classifier.model.json'), '-o', at('x.nn.json')), /classifier\.model\.json:\d+:\d+: the weights file 'classifier\.weights\.bin' named here is not there/);

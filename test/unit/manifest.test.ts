@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { IMPORTERS } from '../../src/core/models/formats';
 import { ROOT } from './helpers';
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -111,5 +112,16 @@ describe('the extension manifest', () => {
 
   it('lets no dependency run an install script, so installing downloads nothing', () => {
     assert.ok(Object.values(manifest.allowScripts).every((allowed) => allowed === false));
+  });
+
+  it('offers Import Model... on a right click of every file an importer reads', () => {
+    const entry = (manifest.contributes.menus['explorer/context'] as { command: string; when: string }[]).find((m) => m.command === 'backprop.importModel')!;
+    for (const importer of IMPORTERS) {
+      for (const ext of importer.extensions) {
+        // TensorFlow.js's .json: any model.json (or x.model.json), not every JSON file.
+        if (ext === '.json') assert.ok(entry.when.includes('resourceFilename =~ /(^|\\.)model\\.json$/'), entry.when);
+        else assert.ok(entry.when.split('||').map((c) => c.trim()).includes(`resourceExtname == ${ext}`), `${importer.label}: ${ext} is not in "${entry.when}"`);
+      }
+    }
   });
 });

@@ -14,7 +14,7 @@ export function filesOf(name: string, bytes: Uint8Array | string, siblings: Reco
     bytes: asBytes(bytes),
     sibling: (relative) => {
       const found = siblings[relative];
-      if (found === undefined) throw new ModelFileError(`no such file: ${relative}`, relative);
+      if (found === undefined) throw new ModelFileError('no such file', {}, relative);
       return asBytes(found);
     },
   };

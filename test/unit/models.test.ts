@@ -10,7 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import * as fc from 'fast-check';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { loadNetwork, type Network } from '../../src/core';
+import { loadNetwork, type Network, NetworkFileError } from '../../src/core';
 import { modelFromNetwork, networkTextFromModel, shortestFloat32 } from '../../src/core/models/convert';
 import {
   EXPORTERS, exporterFor, FormatError, IMPORTERS, importerFor, ModelFileError, networkNameFor, parseActivations,
@@ -22,13 +22,13 @@ import { EVERY_ACTIVATION, filesOf, forward, network, onnxModel, rawInputs, tens
 
 const bytesOf = (contents: Uint8Array | string): Uint8Array => (typeof contents === 'string' ? new TextEncoder().encode(contents) : contents);
 
-/** The error `read` throws: a ModelFileError whose formatted line matches `line`. */
-function refuses(read: () => unknown, line: RegExp): ModelFileError {
+/** The error `read` throws: a ModelFileError whose line, formatted for the model `name`, matches `line`. */
+function refuses(name: string, read: () => unknown, line: RegExp): ModelFileError {
   try {
     read();
   } catch (e) {
     assert.ok(e instanceof ModelFileError, `expected a ModelFileError, got ${(e as Error).stack}`);
-    assert.match(e.format(), line);
+    assert.match(e.format(name), line);
     return e;
   }
   assert.fail('the file was read');
@@ -117,6 +117,31 @@ describe('models', () => {
       assert.deepEqual(parseActivations('relu, Relu,identity'), ['relu', 'relu', 'identity']);
       assert.throws(() => parseActivations('relu,rellu,identity'), /column 6: "rellu" is not an activation/);
       assert.throws(() => parseActivations('relu,,identity'), /column 6: an activation is missing/);
+    });
+
+    it('takes softmax as the last activation only (the softmax output with cross-entropy, as the other formats\' softmax)', () => {
+      assert.deepEqual(parseActivations('relu, Softmax'), ['relu', 'softmax']);
+      assert.throws(() => parseActivations('relu, softmax,identity'), /^FormatError: column 7: softmax can only be the last layer's \(the network's output, with cross-entropy\); this is layer 2 of 3$/);
+    });
+
+    it('formats a model file\'s error as a network file\'s: the file (or its member, or a file beside it), then the place', () => {
+      const text = '{\n  "layers": [\n    {"class_name": "Conv2D"}';
+      const cases: [ModelFileError, string][] = [
+        [new ModelFileError('empty'), 'web/m.onnx: empty'],
+        [new ModelFileError('no member', { member: 'config.json' }), 'web/m.onnx/config.json: no member'],
+        [new ModelFileError('conv', { text, offset: text.indexOf('"class_name"'), length: 12 }), 'web/m.onnx:3:6: conv'],
+        [new ModelFileError('conv', { text, offset: text.indexOf('"class_name"'), member: 'config.json' }), 'web/m.onnx/config.json:3:6: conv'],
+        [new ModelFileError('cut', { byte: 1024 }), 'web/m.onnx: byte 1024: cut'],
+        [new ModelFileError('not hdf5', { byte: 0, member: 'model.weights.h5' }), 'web/m.onnx/model.weights.h5: byte 0: not hdf5'],
+        [new ModelFileError('no kernel', { hdf5: 'layers/dense/vars', member: 'model.weights.h5' }), 'web/m.onnx/model.weights.h5: layers/dense/vars: no kernel'],
+        [new ModelFileError('short', { byte: 48 }, 'shards/w.bin'), 'web/shards/w.bin: byte 48: short'],
+      ];
+      for (const [e, line] of cases) assert.equal(e.format('web/m.onnx'), line);
+      assert.equal(new ModelFileError('short', { byte: 48 }, 'shards/w.bin').format('C:\\m\\m.json'), 'C:\\m\\shards\\w.bin: byte 48: short', 'a file beside the model, with the model path\'s separator');
+      const e = cases[2][0];
+      assert.ok(e instanceof NetworkFileError);
+      assert.deepEqual([e.position.line, e.position.column, e.position.length, e.place.kind], [3, 6, 12, 'text']);
+      assert.equal(e.inNetworkFile(), e, 'a model\'s error is never moved into a network file');
     });
   });
 
@@ -217,7 +242,7 @@ describe('models', () => {
           initializers: [tensor('W', [2, 64], new Array(128).fill(0)), tensor('b', [2], [0, 0]), tensor('K', [1, 1, 3, 3], new Array(9).fill(0))],
           output: 'c',
         });
-        const e = refuses(() => readOnnx(bytes, 'cnn.onnx'), /^cnn\.onnx: at byte \d+: node 'conv1' \(Conv\) at index 3: only dense layers can be imported/);
+        const e = refuses('cnn.onnx', () => readOnnx(bytes, 'cnn.onnx'), /^cnn\.onnx: byte \d+: node 'conv1' \(Conv\) at index 3: only dense layers can be imported/);
         // The byte is where the node's field starts: its name follows within a few bytes.
         const near = new TextDecoder('latin1').decode(bytes.subarray(e.byte!, e.byte! + 40));
         assert.match(near, /conv1/);
@@ -225,50 +250,50 @@ describe('models', () => {
 
       it('an operator it does not read', () => {
         const bytes = dense({ nodes: [{ op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'h', name: 'fc1', attributes: { transB: 1 } }, { op: 'Cos', inputs: ['h'], output: 'y', name: 'wave' }], output: 'y' });
-        refuses(() => readOnnx(bytes, 'odd.onnx'), /node 'wave' \(Cos\) at index 1: Cos is not an operator Backprop Debugger can import: it reads Gemm or MatMul \+ Add/);
+        refuses('odd.onnx', () => readOnnx(bytes, 'odd.onnx'), /node 'wave' \(Cos\) at index 1: Cos is not an operator Backprop Debugger can import: it reads Gemm or MatMul \+ Add/);
       });
 
       it('weights whose inputs differ from the units of the layer before', () => {
         const bytes = dense({ initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 4], [1, 1, 1, 1]), tensor('b2', [1], [0])] });
-        refuses(() => readOnnx(bytes, 'dims.onnx'), /node 'fc2' \(Gemm\) at index 2: its weights 'W2' \(1 x 4\) take 4 inputs but the layer before has 3 units/);
+        refuses('dims.onnx', () => readOnnx(bytes, 'dims.onnx'), /node 'fc2' \(Gemm\) at index 2: its weights 'W2' \(1 x 4\) take 4 inputs but the layer before has 3 units/);
       });
 
       it('weights that the graph input\'s width contradicts', () => {
-        refuses(() => readOnnx(dense({ inputShape: ['N', 5] }), 'in.onnx'), /node 'fc1' \(Gemm\) at index 0: its weights 'W1' \(3 x 2\) take 2 inputs but the graph's input has 5 features/);
+        refuses('in.onnx', () => readOnnx(dense({ inputShape: ['N', 5] }), 'in.onnx'), /node 'fc1' \(Gemm\) at index 0: its weights 'W1' \(3 x 2\) take 2 inputs but the graph's input has 5 features/);
       });
 
       it('a missing initializer', () => {
         const bytes = dense({ initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), tensor('b1', [3], [0, 0, 0]), tensor('b2', [1], [0])], inputs: ['x', 'W2'] });
-        refuses(() => readOnnx(bytes, 'noinit.onnx'), /the graph has 2 inputs \('x', 'W2'\): a dense network takes one vector/);
+        refuses('noinit.onnx', () => readOnnx(bytes, 'noinit.onnx'), /the graph has 2 inputs \('x', 'W2'\): a dense network takes one vector/);
         const alone = dense({ initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), tensor('b1', [3], [0, 0, 0]), tensor('b2', [1], [0])] });
-        refuses(() => readOnnx(alone, 'noinit.onnx'), /node 'fc2' \(Gemm\) at index 2: its weights 'W2' are not an initializer of the graph/);
+        refuses('noinit.onnx', () => readOnnx(alone, 'noinit.onnx'), /node 'fc2' \(Gemm\) at index 2: its weights 'W2' are not an initializer of the graph/);
       });
 
       it('a file cut short, at the byte where it ends', () => {
         const whole = dense();
         const cut = whole.subarray(0, whole.length - 30);
-        refuses(() => readOnnx(cut, 'cut.onnx'), /^cut\.onnx: (at byte \d+: the file ends in the middle of a field|at byte \d+: node|the graph)/);
-        refuses(() => readOnnx(whole.subarray(0, 20), 'cut.onnx'), /^cut\.onnx: at byte \d+: the file ends in the middle of a field that needs \d+ more bytes? \(it has 20\)/);
+        refuses('cut.onnx', () => readOnnx(cut, 'cut.onnx'), /^cut\.onnx: (byte \d+: the file ends in the middle of a field|byte \d+: node|the graph)/);
+        refuses('cut.onnx', () => readOnnx(whole.subarray(0, 20), 'cut.onnx'), /^cut\.onnx: byte \d+: the file ends in the middle of a field that needs \d+ more bytes? \(it has 20\)/);
       });
 
       it('raw data of the wrong length for its dims', () => {
         const bytes = dense({ initializers: [tensor('W1', [3, 2], [1, 2, 3, 4, 5]), tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])] });
-        refuses(() => readOnnx(bytes, 'short.onnx'), /node 'fc1' \(Gemm\) at index 0: its weights 'W1' hold 20 bytes but 3 x 2 float32 values need 24/);
+        refuses('short.onnx', () => readOnnx(bytes, 'short.onnx'), /node 'fc1' \(Gemm\) at index 0: its weights 'W1' hold 20 bytes but 3 x 2 float32 values need 24/);
       });
 
       it('integer weights, external data, a Gemm that scales, a second activation, a branch, an empty file and bytes that are not ONNX', () => {
-        refuses(() => readOnnx(dense({ initializers: [{ ...tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), type: 'int64' }, tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])] }), 'i.onnx'),
+        refuses('i.onnx', () => readOnnx(dense({ initializers: [{ ...tensor('W1', [3, 2], [1, 2, 3, 4, 5, 6]), type: 'int64' }, tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])] }), 'i.onnx'),
           /its weights 'W1' are INT64: only float32 and float64 weights can be imported/);
-        refuses(() => readOnnx(dense({ initializers: [{ ...tensor('W1', [3, 2], []), external: true }, tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])] }), 'x.onnx'),
+        refuses('x.onnx', () => readOnnx(dense({ initializers: [{ ...tensor('W1', [3, 2], []), external: true }, tensor('b1', [3], [0, 0, 0]), tensor('W2', [1, 3], [1, 1, 1]), tensor('b2', [1], [0])] }), 'x.onnx'),
           /its weights 'W1' are kept in an external data file/);
         const scaled = dense({ nodes: [{ op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'y', name: 'fc1', attributes: { transB: 1, alpha: 0.5 } }], output: 'y' });
-        refuses(() => readOnnx(scaled, 's.onnx'), /node 'fc1' \(Gemm\) at index 0: alpha = 0\.5: only Gemm with alpha and beta 1/);
+        refuses('s.onnx', () => readOnnx(scaled, 's.onnx'), /node 'fc1' \(Gemm\) at index 0: alpha = 0\.5: only Gemm with alpha and beta 1/);
         const twice = dense({ nodes: [{ op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'h', attributes: { transB: 1 } }, { op: 'Relu', inputs: ['h'], output: 'r' }, { op: 'Tanh', inputs: ['r'], output: 'y' }], output: 'y' });
-        refuses(() => readOnnx(twice, 't.onnx'), /node \(Tanh\) at index 2: a second activation after relu cannot be part of one dense layer/);
+        refuses('t.onnx', () => readOnnx(twice, 't.onnx'), /node \(Tanh\) at index 2: a second activation after relu cannot be part of one dense layer/);
         const branch = dense({ nodes: [{ op: 'Gemm', inputs: ['x', 'W1', 'b1'], output: 'h', attributes: { transB: 1 } }, { op: 'Relu', inputs: ['x'], output: 'y' }], output: 'y' });
-        refuses(() => readOnnx(branch, 'b.onnx'), /node \(Relu\) at index 1: it takes 'x', which is not the output of the node before it \('h'\)/);
-        refuses(() => readOnnx(new Uint8Array(0), 'empty.onnx'), /^empty\.onnx: the file is empty/);
-        refuses(() => readOnnx(new TextEncoder().encode('{"inputs": ["x"]}'), 'json.onnx'), /^json\.onnx: (at byte \d+: )?(not an ONNX model|no graph of nodes|the file ends)/);
+        refuses('b.onnx', () => readOnnx(branch, 'b.onnx'), /node \(Relu\) at index 1: it takes 'x', which is not the output of the node before it \('h'\)/);
+        refuses('empty.onnx', () => readOnnx(new Uint8Array(0), 'empty.onnx'), /^empty\.onnx: the file is empty/);
+        refuses('json.onnx', () => readOnnx(new TextEncoder().encode('{"inputs": ["x"]}'), 'json.onnx'), /^json\.onnx: (byte \d+: )?(not an ONNX model|no graph of nodes|the file ends)/);
       });
     });
   });
@@ -378,7 +403,7 @@ describe('models', () => {
       it('a missing .bin, at its name in model.json', () => {
         const map = files();
         delete map['xor.weights.bin'];
-        const e = refuses(() => read(map), /^web\/xor\.model\.json:(\d+):(\d+): the weights file 'xor\.weights\.bin' named here is not there \(web\/xor\.weights\.bin\)/);
+        const e = refuses('web/xor.model.json', () => read(map), /^web\/xor\.model\.json:(\d+):(\d+): the weights file 'xor\.weights\.bin' named here is not there \(web\/xor\.weights\.bin\)/);
         const line = (map['xor.model.json'] as string).split('\n')[e.position.line - 1];
         assert.equal(line.slice(e.position.column - 1, e.position.column - 1 + '"xor.weights.bin"'.length), '"xor.weights.bin"');
       });
@@ -386,28 +411,73 @@ describe('models', () => {
       it('weights of the wrong byte count: too few and too many', () => {
         const map = files();
         const bin = map['xor.weights.bin'] as Uint8Array;
-        refuses(() => read({ ...map, 'xor.weights.bin': bin.subarray(0, bin.length - 4) }), /^web\/xor\.weights\.bin: at byte 48: the weights end after 48 bytes, but the weightsManifest's float32 weights \(dense_1\/kernel 2 x 3, dense_1\/bias 3, dense_2\/kernel 3 x 1, dense_2\/bias 1\) need 52/);
+        refuses('web/xor.model.json', () => read({ ...map, 'xor.weights.bin': bin.subarray(0, bin.length - 4) }), /^web\/xor\.weights\.bin: byte 48: the weights end after 48 bytes, but the weightsManifest's float32 weights \(dense_1\/kernel 2 x 3, dense_1\/bias 3, dense_2\/kernel 3 x 1, dense_2\/bias 1\) need 52/);
         const longer = new Uint8Array(bin.length + 8);
         longer.set(bin);
-        refuses(() => read({ ...map, 'xor.weights.bin': longer }), /^web\/xor\.weights\.bin: at byte 52: the weights go on past the 52 bytes/);
+        refuses('web/xor.model.json', () => read({ ...map, 'xor.weights.bin': longer }), /^web\/xor\.weights\.bin: byte 52: the weights go on past the 52 bytes/);
       });
 
       it('a Conv2D layer, at it in model.json', () => {
         const map = edit((json) => json.modelTopology.config.layers.splice(1, 0, { class_name: 'Conv2D', config: { name: 'conv', filters: 2 } }));
-        refuses(() => read(map), /^web\/xor\.model\.json:\d+:\d+: layers\[1\] 'conv' \(Conv2D\): only dense layers can be imported/);
+        refuses('web/xor.model.json', () => read(map), /^web\/xor\.model\.json:\d+:\d+: layers\[1\] 'conv' \(Conv2D\): only dense layers can be imported/);
       });
 
       it('a kernel whose inputs differ from the units before', () => {
         const map = edit((json) => { json.modelTopology.config.layers[0].config.batch_input_shape = [null, 5]; });
-        refuses(() => read(map), /layers\[0\] 'dense_1' \(Dense\): its kernel 'dense_1\/kernel' is 2 x 3: 2 inputs, but the model's input has 5 features/);
+        refuses('web/xor.model.json', () => read(map), /layers\[0\] 'dense_1' \(Dense\): its kernel 'dense_1\/kernel' is 2 x 3: 2 inputs, but the model's input has 5 features/);
       });
 
       it('an activation it does not have, a graph model, quantized weights, and JSON that is not', () => {
-        refuses(() => read(edit((json) => { json.modelTopology.config.layers[0].config.activation = 'hard_sigmoid'; })), /the activation "hard_sigmoid" is not one Backprop Debugger has/);
-        refuses(() => read(edit((json) => { json.format = 'graph-model'; })), /a TensorFlow\.js graph model has operations, not layers/);
-        refuses(() => read(edit((json) => { json.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', min: 0, scale: 1 }; })), /the weight 'dense_1\/kernel' is quantized/);
-        refuses(() => read({ 'xor.model.json': '{"format": ' }), /^web\/xor\.model\.json:1:\d+: not a TensorFlow\.js model: model\.json is not valid JSON/);
+        refuses('web/xor.model.json', () => read(edit((json) => { json.modelTopology.config.layers[0].config.activation = 'hard_sigmoid'; })), /the activation "hard_sigmoid" is not one Backprop Debugger has/);
+        refuses('web/xor.model.json', () => read(edit((json) => { json.format = 'graph-model'; })), /a TensorFlow\.js graph model has operations, not layers/);
+        refuses('web/xor.model.json', () => read(edit((json) => { json.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', min: 0, scale: 1 }; })), /the weight 'dense_1\/kernel' is quantized/);
+        refuses('web/xor.model.json', () => read({ 'xor.model.json': '{"format": ' }), /^web\/xor\.model\.json:1:\d+: not a TensorFlow\.js model: model\.json is not valid JSON/);
       });
+    });
+  });
+
+  describe('a network with input features or normalize', () => {
+    const spiral = (): Network => loadExample('spiral.nn.json');
+
+    it('exports a model whose inputs are the features\' values, says so in its metadata and message, and imports back to the same network with its features', () => {
+      const net = spiral();
+      const features = net.features!;
+      const parameters = trainedParameters(net, 20);
+      const onnxBytes = bytesOf(onnxExporter.write(net, parameters, { steps: 0, baseName: 'spiral' })[0].contents);
+      const proto = onnx.ModelProto.decode(onnxBytes);
+      assert.deepEqual(JSON.parse(proto.metadataProps!.find((p) => p.key === 'backprop.features')!.value!), { columns: ['x1', 'x2'], features: [...features.sources] });
+      assert.match(proto.docString!, /the model's 7 inputs are the network's features \(x1, x2, x1\^2, x2\^2, x1\*x2, sin\(x1\), sin\(x2\)\), computed from the columns x1, x2/);
+      const tfjs = tfjsExporter.write(net, parameters, { steps: 0, baseName: 'spiral' });
+      assert.deepEqual(JSON.parse(tfjs[0].contents as string).userDefinedMetadata.backprop.features, [...features.sources]);
+      for (const exporter of [onnxExporter, tfjsExporter]) {
+        assert.deepEqual(exporter.notes!(net), ['the model\'s 7 inputs are the network\'s features (x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)), computed from the columns x1, x2: give it those values, as the network\'s first layer takes them (importing the model gives the network back its features)']);
+      }
+      const models = [readOnnx(onnxBytes, 'spiral.onnx'), readTfjs(filesOf('spiral.model.json', tfjs[0].contents, { 'spiral.weights.bin': tfjs[1].contents }))];
+      for (const model of models) {
+        assert.equal(model.inputs, 7, 'the model takes the features');
+        const back = loadNetwork(networkTextFromModel(model));
+        assert.deepEqual([back.features!.columns, back.features!.sources, back.inputNames], [['x1', 'x2'], features.sources, net.inputNames]);
+        assert.deepEqual(Array.from(back.initialParameters, Math.fround), Array.from(parameters, Math.fround));
+        // The placeholder sample is at the columns' origin, labelled with what the network computes there (tanh: a value, features and all).
+        assert.deepEqual(Array.from(back.data.inputs), Array.from(features.compute, (f) => f([0, 0], 0)));
+        assert.ok(Math.abs(back.data.targets[0] - forward(back, back.initialParameters)[0]) < 1e-6, 'the placeholder target is the network\'s output at the origin');
+      }
+    });
+
+    it('ONNX Runtime computes from the features\' values what the network computes from its columns', async () => {
+      const net = spiral();
+      const parameters = trainedParameters(net, 20);
+      const session = await ort.InferenceSession.create(bytesOf(onnxExporter.write(net, parameters, { steps: 0, baseName: 'spiral' })[0].contents));
+      const n = net.data.samples;
+      const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(net.data.inputs), [n, 7]) });
+      const ours = forward(net, parameters);
+      (out.output.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - ours[i]) < 1e-5, `sample ${i}: ${v} vs ${ours[i]}`));
+    });
+
+    it('says that a normalization is folded into the first layer; a network with neither gets no note', () => {
+      const net = network(EVERY_ACTIVATION);
+      assert.deepEqual(onnxExporter.notes!(net), ['the file\'s "normalize": "standard" is folded into the model\'s first layer: give it the inputs as they are, not rescaled']);
+      assert.deepEqual(tfjsExporter.notes!(loadExample('xor.nn.json')), []);
     });
   });
 });

@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadNetwork } from '../../src/core';
-import type { Activation } from '../../src/core/math';
 import { IMPORTERS, type ModelFiles } from '../../src/core/models/formats';
-import { ModelFileError } from '../../src/core/models/modelError';
+import { type LayerActivation, ModelFileError } from '../../src/core/models/files';
 import { halfToNumber, readSafetensors, readSafetensorsTensors, safetensorsImporter, writeSafetensors } from '../../src/core/models/safetensors';
 import { examplePath } from './helpers';
 import { denseModelOf } from './modelFiles';
@@ -39,7 +38,7 @@ function sequential(prefix = ''): Uint8Array {
 }
 
 /** `activations` null: none given. */
-function failure(bytes: Uint8Array, activations: Activation[] | null = ['relu', 'identity']): string {
+function failure(bytes: Uint8Array, activations: LayerActivation[] | null = ['relu', 'identity']): string {
   try {
     readSafetensors(bytes, 'model.safetensors', activations ?? undefined);
   } catch (e) {
@@ -61,6 +60,13 @@ describe('safetensors import', () => {
     assert.deepEqual(Array.from(model.layers[0].weights), [1, 2, 3, 4, 5, 6]);
     assert.deepEqual(Array.from(model.layers[0].biases), [0.5, -0.5, 0.25]);
     assert.deepEqual(Array.from(model.layers[1].weights), [7, 8, 9]);
+  });
+
+  it('takes softmax as the last activation: that layer is linear and the model ends in the softmax, as a .keras model\'s softmax does', () => {
+    const model = safetensorsImporter.read(files(sequential()), { activations: ['tanh', 'softmax'] });
+    assert.equal(model.softmax, true);
+    assert.deepEqual(model.layers.map((l) => l.activation), ['tanh', 'identity']);
+    assert.equal(failure(sequential(), ['softmax', 'identity']), 'model.safetensors: activation 1 of 2 is softmax: only the last layer\'s may be (it becomes the cross-entropy output)');
   });
 
   it('takes one prefix for all tensors (a module holding the Sequential: net.0.weight)', () => {
@@ -165,8 +171,8 @@ describe('safetensors import', () => {
     });
 
     it('no activations, or not one per layer', () => {
-      assert.equal(failure(sequential(), null), 'model.safetensors: byte 0: a safetensors file holds no activations: give one for each of its 2 layers (e.g. relu,identity)');
-      assert.equal(failure(sequential(), ['relu']), 'model.safetensors: byte 0: 1 activation given (relu), but the file has 2 Linear layers (0, 2): give one per layer');
+      assert.equal(failure(sequential(), null), 'model.safetensors: a safetensors file holds no activations: give one for each of its 2 layers (e.g. relu,identity, or softmax last for a classifier)');
+      assert.equal(failure(sequential(), ['relu']), 'model.safetensors: 1 activation given (relu), but the file has 2 Linear layers (0, 2): give one per layer');
     });
 
     it('a weight that is not a finite number', () => {

@@ -9,11 +9,13 @@
  * labelled with the model's own output there (its class, for a softmax model), which the
  * description says to replace.
  */
+import { compileFeatures, type InputFeatures } from '../features';
 import { biasesText } from '../parameterLayout';
 import { activateBuffer, type Activation, ACTIVATION_PARAMETERS } from '../math';
 import type { Network } from '../network';
 import { formatParameter } from '../writeback';
 import type { DenseLayer, DenseModel } from './dense';
+import { featuresNote } from './files';
 
 export interface ConvertOptions {
   /** The network's name; "<source> (imported)" by default. */
@@ -27,7 +29,8 @@ const ONE_LINE = 110;
 export function networkTextFromModel(model: DenseModel, options: ConvertOptions = {}): string {
   checkModel(model);
   const last = model.layers[model.layers.length - 1];
-  const inputNames = columnNames(model.inputNames, model.inputs, model.inputs === 1 ? ['x'] : numbered('x', model.inputs));
+  const features = usableFeatures(model);
+  const inputNames = features ? [...features.columns] : columnNames(model.inputNames, model.inputs, model.inputs === 1 ? ['x'] : numbered('x', model.inputs));
   const fallback = model.softmax ? numbered('class', last.units) : last.units === 1 ? ['y'] : numbered('y', last.units);
   let outputNames = columnNames(model.outputNames, last.units, fallback);
   if (outputNames.some((n) => inputNames.includes(n))) outputNames = fallback.some((n) => inputNames.includes(n)) ? numbered('output', last.units) : fallback;
@@ -47,7 +50,7 @@ export function networkTextFromModel(model: DenseModel, options: ConvertOptions 
     return `    {\n      ${head},\n      "weights": ${rowsText(rows)},\n      "biases": ${biases}\n    }`;
   });
 
-  const output = outputAtOrigin(model);
+  const output = outputAtOrigin(model, features ? Float64Array.from(features.compiled.compute, (f) => f(new Float64Array(features.columns.length), 0)) : undefined);
   const targets = model.softmax ? oneHot(output) : Array.from(output, (v) => number(model.float32 ? Math.fround(v) : v, 'the placeholder target'));
   const shape = [String(model.inputs), ...model.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ') + (model.softmax ? ' -> softmax' : '');
   const description = `Imported from the ${model.source} (${shape}). The data is a placeholder: one sample at the origin, labelled with the model's own ${model.softmax ? 'class' : 'output'} there. Replace it with your own samples (${inputNames.join(', ')} -> ${outputNames.join(', ')}) to train on.`;
@@ -56,8 +59,9 @@ export function networkTextFromModel(model: DenseModel, options: ConvertOptions 
     `"description": ${JSON.stringify(description)}`,
     `"inputs": ${JSON.stringify(inputNames).replace(/,/g, ', ')}`,
     `"outputs": ${JSON.stringify(outputNames).replace(/,/g, ', ')}`,
+    ...(features ? [`"features": ${JSON.stringify(features.sources).replace(/,/g, ', ')}`] : []),
     `"layers": [\n${layers.join(',\n')}\n  ]`,
-    `"data": { "inputs": [[${new Array(model.inputs).fill('0').join(', ')}]], "targets": [[${targets.join(', ')}]] }`,
+    `"data": { "inputs": [[${new Array(inputNames.length).fill('0').join(', ')}]], "targets": [[${targets.join(', ')}]] }`,
     `"loss": "${model.softmax ? 'cross-entropy' : 'mse'}"`,
     '"training": { "learningRate": 0.01, "maxSteps": 1000, "minStepSize": 0.0001 }',
   ];
@@ -88,15 +92,46 @@ export function modelFromNetwork(network: Network, parameters: ArrayLike<number>
     const hasParam = ACTIVATION_PARAMETERS[layer.activation] !== undefined;
     return { units: layer.units, inputs: layer.inputs, weights, biases, activation: layer.activation, ...(hasParam ? { activationParam: layer.activationParam } : {}), name: `layer${l + 1}` };
   });
+  const f = network.features;
   return {
     inputs: network.inputNames.length, layers, softmax: network.loss === 'cross-entropy', source: `network "${network.name}"`,
     inputNames: network.inputNames, outputNames: network.outputNames,
+    ...(f ? { features: { columns: f.columns, sources: f.sources } } : {}),
   };
 }
 
-/** The model's outputs for an input of zeros (before any softmax: the scores, whose largest is the class). */
-export function outputAtOrigin(model: DenseModel): Float64Array {
-  let x = new Float64Array(model.inputs);
+/**
+ * The model's features when they can be written back as a network's: as many as its inputs, each
+ * compiling over the columns (a model from elsewhere may carry anything in its metadata); else
+ * undefined, and the network takes the model's inputs as they are.
+ */
+function usableFeatures(model: DenseModel): { columns: readonly string[]; sources: readonly string[]; compiled: InputFeatures } | undefined {
+  const f = model.features;
+  if (!f || f.sources.length !== model.inputs || f.columns.length === 0) return undefined;
+  try {
+    return { ...f, compiled: compileFeatures(f.sources, f.columns) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a model exported from `network` takes, when that is not simply its columns: the features'
+ * values (they are not part of the model), and inputs as the data holds them when the network
+ * normalizes (the normalization is folded into the first layer). For the export's message.
+ */
+export function modelInputNotes(network: Network): string[] {
+  const notes: string[] = [];
+  if (network.features) notes.push(featuresNote(network.features));
+  if (network.normalization) {
+    notes.push(`the file's "normalize": "${network.normalization.kind}" is folded into the model's first layer: give it the ${network.features ? 'features' : 'inputs'} as they are, not rescaled`);
+  }
+  return notes;
+}
+
+/** The model's outputs for `input` (zeros by default; before any softmax: the scores, whose largest is the class). */
+export function outputAtOrigin(model: DenseModel, input?: Float64Array): Float64Array {
+  let x = input ?? new Float64Array(model.inputs);
   for (const layer of model.layers) {
     const z = new Float64Array(layer.units);
     for (let j = 0; j < layer.units; j++) {

@@ -34,6 +34,13 @@ export interface DenseModel {
   readonly inputNames?: readonly string[];
   readonly outputNames?: readonly string[];
   /**
+   * The model's inputs are input features computed from these columns (a network file's
+   * `"features"`, written to the model's metadata by our exporters): `sources[k]` is input k's
+   * expression over `columns`. The model itself takes the features' values; an import gives the
+   * network back its columns and features.
+   */
+  readonly features?: { readonly columns: readonly string[]; readonly sources: readonly string[] };
+  /**
    * Every number came from a float32 tensor (ONNX, TensorFlow.js, most Keras and safetensors
    * files): the network file writes each as the shortest decimal that reads back as the same
    * float32, 0.1 rather than 0.10000000149011612, and a float32 export gives back the same bits.

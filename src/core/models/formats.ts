@@ -4,7 +4,7 @@
  * format is added here, in one line, and nowhere else.
  */
 import { ACTIVATIONS, type Activation } from '../math';
-import { type Exporter, type ExporterId, FormatError, type Importer, type ImporterId } from './files';
+import { type Exporter, type ExporterId, FormatError, type Importer, type ImporterId, type LayerActivation } from './files';
 import { kerasImporter } from './keras';
 import { numpyExporter } from './numpy';
 import { onnxExporter, onnxImporter } from './onnx';
@@ -81,18 +81,24 @@ export function exportBaseName(networkFileName: string): string {
 }
 
 /**
- * "relu,relu,identity": one activation a layer, for a format that holds none (safetensors). The
- * list, or a FormatError naming the first word that is not an activation and where it is.
+ * "relu,relu,identity": one activation a layer, for a format that holds none (safetensors); the
+ * last may be `softmax` ("relu,softmax"): that layer is then linear and the network ends in the
+ * softmax and cross-entropy, as a Keras or ONNX model's softmax does. The list, or a FormatError
+ * naming the first word that is not an activation (or a softmax before the last) and where it is.
  */
-export function parseActivations(text: string): Activation[] {
+export function parseActivations(text: string): LayerActivation[] {
   const words = text.split(',');
   let column = 1;
-  return words.map((word) => {
+  return words.map((word, i) => {
     const name = word.trim().toLowerCase();
     const at = column + (word.length - word.trimStart().length);
     column += word.length + 1;
+    if (name === 'softmax') {
+      if (i === words.length - 1) return 'softmax';
+      throw new FormatError(`column ${at}: softmax can only be the last layer's (the network's output, with cross-entropy); this is layer ${i + 1} of ${words.length}`);
+    }
     if (!(ACTIVATIONS as readonly string[]).includes(name)) {
-      throw new FormatError(`column ${at}: ${name ? `"${word.trim()}" is not an activation` : 'an activation is missing'}: use ${ACTIVATIONS.join(', ')}, one a layer (a softmax at the end is the loss's, not a layer's)`);
+      throw new FormatError(`column ${at}: ${name ? `"${word.trim()}" is not an activation` : 'an activation is missing'}: use ${ACTIVATIONS.join(', ')}, one a layer, and softmax for the last one of a classifier`);
     }
     return name as Activation;
   });

@@ -18,8 +18,7 @@ import { Dataset, File as H5File, Group } from 'jsfive';
 import type { Node } from 'jsonc-parser';
 import type { Activation } from '../math';
 import type { DenseLayer, DenseModel } from './dense';
-import type { Importer, ModelFiles } from './formats';
-import { JsonText, ModelFileError } from './modelError';
+import { type Importer, JsonText, type ModelFiles, ModelFileError, type ModelWhere } from './files';
 
 const CONFIG = 'config.json';
 const METADATA = 'metadata.json';
@@ -82,7 +81,7 @@ export function readKeras(bytes: Uint8Array, fileName: string): DenseModel {
   const { layers, inputs: declaredInputs } = planLayers(config);
   const weightsBytes = members[WEIGHTS];
   if (weightsBytes === undefined) {
-    if (members['model.weights.npz'] !== undefined) throw new ModelFileError('the weights are in model.weights.npz: only HDF5 weights (model.weights.h5, what model.save() writes) can be read', { kind: 'byte', byte: 0 });
+    if (members['model.weights.npz'] !== undefined) throw new ModelFileError('the weights are in model.weights.npz: only HDF5 weights (model.weights.h5, what model.save() writes) can be read');
     throw missingMember(WEIGHTS, members);
   }
   const h5 = openHdf5(weightsBytes);
@@ -105,27 +104,27 @@ export function readKeras(bytes: Uint8Array, fileName: string): DenseModel {
 /** The archive's members (only the ones we read are inflated); a clear error when it is not a whole zip. */
 function unzip(bytes: Uint8Array): Record<string, Uint8Array> {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 0x03 || bytes[3] !== 0x04) {
-    throw new ModelFileError('not a zip archive: a .keras file is a zip holding config.json and model.weights.h5 (Keras 3\'s model.save("model.keras"))', { kind: 'byte', byte: 0 });
+    throw new ModelFileError('not a zip archive: a .keras file is a zip holding config.json and model.weights.h5 (Keras 3\'s model.save("model.keras"))', { byte: 0 });
   }
   const names: string[] = [];
   try {
     return unzipSync(bytes, {
       filter: (f) => {
         names.push(f.name);
-        if (f.originalSize > MAX_MEMBER_BYTES) throw new ModelFileError(`member ${f.name} would inflate to ${f.originalSize} bytes, more than a dense model's`, { kind: 'byte', byte: 0 });
+        if (f.originalSize > MAX_MEMBER_BYTES) throw new ModelFileError(`member ${f.name} would inflate to ${f.originalSize} bytes, more than a dense model's`, { member: f.name });
         return f.name === CONFIG || f.name === METADATA || f.name === WEIGHTS || f.name === 'model.weights.npz';
       },
     });
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
     const why = e instanceof Error ? e.message : String(e);
-    throw new ModelFileError(`the zip archive is damaged or cut short (${why}${names.length ? `; it lists ${names.join(', ')}` : ''})`, { kind: 'byte', byte: 0 });
+    throw new ModelFileError(`the zip archive is damaged or cut short (${why}${names.length ? `; it lists ${names.join(', ')}` : ''})`);
   }
 }
 
 function missingMember(name: string, members: Record<string, Uint8Array>): ModelFileError {
   const found = Object.keys(members);
-  return new ModelFileError(`the archive has no ${name}${found.length ? ` (it has ${found.join(', ')})` : ''}: a .keras file holds config.json, metadata.json and model.weights.h5`, { kind: 'byte', byte: 0 });
+  return new ModelFileError(`the archive has no ${name}${found.length ? ` (it has ${found.join(', ')})` : ''}: a .keras file holds config.json, metadata.json and model.weights.h5`);
 }
 
 function kerasVersion(bytes: Uint8Array | undefined): string | undefined {
@@ -233,7 +232,7 @@ function vectorWidth(c: JsonText, node: Node, what: string): number {
 }
 
 function openHdf5(bytes: Uint8Array): H5File {
-  const where = { kind: 'byte', member: WEIGHTS, byte: 0 } as const;
+  const where = { byte: 0, member: WEIGHTS };
   if (bytes.length < 8 || bytes[0] !== 0x89 || bytes[1] !== 0x48 || bytes[2] !== 0x44 || bytes[3] !== 0x46) {
     throw new ModelFileError('not an HDF5 file (it does not start with the HDF5 signature)', where);
   }
@@ -269,7 +268,7 @@ function layerGroups(h5: H5File): string {
 }
 
 function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, inputsDeclared: boolean): DenseLayer {
-  const hdf5 = (path: string): { kind: 'hdf5'; member: string; path: string } => ({ kind: 'hdf5', member: WEIGHTS, path });
+  const hdf5 = (path: string): ModelWhere => ({ hdf5: path, member: WEIGHTS });
   try {
     let varsPath = `${layer.path}/vars`;
     let vars = find(h5, varsPath);
@@ -320,7 +319,7 @@ function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, 
 
 /** A float dataset's shape and values (row-major), checked to be a float of 16, 32 or 64 bits. */
 function tensor(group: Group, key: string, path: string, what: string): { shape: number[]; values: ArrayLike<number> } {
-  const where = { kind: 'hdf5', member: WEIGHTS, path } as const;
+  const where = { hdf5: path, member: WEIGHTS };
   if (!group.keys.includes(key)) throw new ModelFileError(`${what} is missing`, where);
   const d = group.get(key);
   if (!(d instanceof Dataset)) throw new ModelFileError(`${what} is a group, not a dataset`, where);

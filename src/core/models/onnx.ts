@@ -15,11 +15,13 @@
 import { onnx } from 'onnx-proto';
 import { ACTIVATION_PARAMETERS, type Activation } from '../math';
 import type { DenseLayer, DenseModel } from './dense';
-import { type Exporter, type Importer, ModelFileError, showShape } from './files';
-import { modelFromNetwork } from './convert';
+import { type Exporter, featuresNote, featuresOf, type Importer, ModelFileError, showShape } from './files';
+import { modelFromNetwork, modelInputNotes } from './convert';
 
 /** Metadata keys that carry the network's column names through a round trip. */
 const INPUT_NAMES = 'backprop.inputs';
+/** `{"columns": [...], "features": [...]}`: the model's inputs are these features of these columns (a network's `"features"`). */
+const FEATURES = 'backprop.features';
 const OUTPUT_NAMES = 'backprop.outputs';
 
 /** Operators that are layers of other kinds: named as such, not as unknown operators. */
@@ -51,34 +53,35 @@ export const onnxExporter: Exporter = {
   label: 'ONNX',
   detail: 'the trained network as a float32 .onnx model: ONNX Runtime, Netron, and every framework that imports ONNX',
   write: (network, parameters, { baseName }) => [{ name: `${baseName}.onnx`, contents: onnxBytes(modelFromNetwork(network, parameters), network.name) }],
+  notes: modelInputNotes,
 };
 
 /** The dense model an ONNX file holds, or a ModelFileError naming what is not dense and where. */
 export function readOnnx(bytes: Uint8Array, file: string): DenseModel {
-  if (bytes.length === 0) throw new ModelFileError('the file is empty: expected an ONNX model', file);
+  if (bytes.length === 0) throw new ModelFileError('the file is empty: expected an ONNX model');
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw decodeError(e as Error, bytes, file);
+    throw decodeError(e as Error, bytes);
   }
   const graph = model.graph;
   if (!graph || !graph.node || graph.node.length === 0) {
-    throw new ModelFileError(`no graph of nodes: is this an ONNX model? (${bytes.length} bytes, IR version ${int(model.irVersion as Int64)})`, file);
+    throw new ModelFileError(`no graph of nodes: is this an ONNX model? (${bytes.length} bytes, IR version ${int(model.irVersion as Int64)})`);
   }
   const offsets = nodeOffsets(bytes);
   return new ChainReader(model, graph, file, offsets).read();
 }
 
 /** protobuf.js's "index out of range: 10 + 5 > 12" is a file cut short; anything else is not protobuf. */
-function decodeError(e: Error, bytes: Uint8Array, file: string): ModelFileError {
+function decodeError(e: Error, bytes: Uint8Array): ModelFileError {
   const range = /index out of range: (\d+) \+ (\d+) > (\d+)/.exec(e.message);
   if (range) {
-    return new ModelFileError(`the file ends in the middle of a field that needs ${range[2]} more byte${range[2] === '1' ? '' : 's'} (it has ${bytes.length}): it was cut short, or is not an ONNX model`, file, { byte: Number(range[1]) });
+    return new ModelFileError(`the file ends in the middle of a field that needs ${range[2]} more byte${range[2] === '1' ? '' : 's'} (it has ${bytes.length}): it was cut short, or is not an ONNX model`, { byte: Number(range[1]) });
   }
   const wire = /invalid wire type (\d+) at offset (\d+)/.exec(e.message);
-  if (wire) return new ModelFileError(`not an ONNX model: byte ${wire[2]} holds no protobuf field (wire type ${wire[1]})`, file, { byte: Number(wire[2]) });
-  return new ModelFileError(`not an ONNX model: ${e.message}`, file);
+  if (wire) return new ModelFileError(`not an ONNX model: no protobuf field starts here (wire type ${wire[1]})`, { byte: Number(wire[2]) });
+  return new ModelFileError(`not an ONNX model: ${e.message}`);
 }
 
 /**
@@ -184,6 +187,7 @@ class ChainReader {
     return {
       inputs: this.layers[0].inputs, layers: this.layers, softmax: this.softmax, source: `ONNX model ${baseName(this.file)}`, float32: this.allFloat32,
       inputNames: meta(INPUT_NAMES, this.layers[0].inputs), outputNames: meta(OUTPUT_NAMES, last.units),
+      ...featuresOf((this.model.metadataProps ?? []).find((p) => p.key === FEATURES)?.value),
     };
   }
 
@@ -361,7 +365,7 @@ class ChainReader {
   }
 
   private fail(message: string): ModelFileError {
-    return new ModelFileError(this.where ? `${this.where}: ${message}` : message, this.file, this.byte === undefined ? undefined : { byte: this.byte });
+    return new ModelFileError(this.where ? `${this.where}: ${message}` : message, this.byte === undefined ? {} : { byte: this.byte });
   }
 }
 
@@ -432,10 +436,11 @@ export function onnxBytes(model: DenseModel, name: string): Uint8Array {
     irVersion: opset >= 20 ? 9 : 8,
     producerName: 'Backprop Debugger',
     opsetImport: [{ domain: '', version: opset }],
-    docString: `${model.source}: ${[String(model.inputs), ...model.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ')}${model.softmax ? ' -> softmax' : ''}`,
+    docString: `${model.source}: ${[String(model.inputs), ...model.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ')}${model.softmax ? ' -> softmax' : ''}${model.features ? `. ${featuresNote(model.features)}` : ''}`,
     metadataProps: [
       ...(model.inputNames ? [{ key: INPUT_NAMES, value: JSON.stringify(model.inputNames) }] : []),
       ...(model.outputNames ? [{ key: OUTPUT_NAMES, value: JSON.stringify(model.outputNames) }] : []),
+      ...(model.features ? [{ key: FEATURES, value: JSON.stringify({ columns: model.features.columns, features: model.features.sources }) }] : []),
     ],
     graph: { name, node: nodes, initializer: initializers, input: [vector('input', model.inputs)], output: [vector('output', outputs)] },
   });

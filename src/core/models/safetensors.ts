@@ -13,8 +13,7 @@
 import type { Node } from 'jsonc-parser';
 import type { Activation } from '../math';
 import type { DenseLayer, DenseModel } from './dense';
-import type { Importer, ModelFiles } from './formats';
-import { JsonText, ModelFileError } from './modelError';
+import { type Importer, JsonText, type LayerActivation, type ModelFiles, ModelFileError, type ModelWhere } from './files';
 
 /** The format's own limit on the header (safetensors' MAX_HEADER_SIZE). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -41,7 +40,7 @@ export interface SafetensorsTensor {
   readonly byte: number;
 }
 
-const at = (byte: number) => ({ kind: 'byte', byte } as const);
+const at = (byte: number): ModelWhere => ({ byte });
 
 /** Every tensor in a safetensors file, checked: header length, JSON, dtypes, shapes and byte ranges. */
 export function readSafetensorsTensors(bytes: Uint8Array): { tensors: SafetensorsTensor[]; metadata: Record<string, string> } {
@@ -143,8 +142,13 @@ export function halfToNumber(h: number): number {
   return sign * (1024 + fraction) * 2 ** (exponent - 25);
 }
 
-/** Reads an nn.Sequential's Linear layers from a safetensors file, with one activation per layer. */
-export function readSafetensors(bytes: Uint8Array, fileName: string, activations: readonly Activation[] | undefined): DenseModel {
+/**
+ * Reads an nn.Sequential's Linear layers from a safetensors file, with one activation per layer;
+ * `softmax` as the last layer's means the model ends in a softmax (PyTorch's nn.Softmax after the
+ * last Linear, or its CrossEntropyLoss): that layer is then linear and the network's loss
+ * cross-entropy, as a softmax read from the other formats is.
+ */
+export function readSafetensors(bytes: Uint8Array, fileName: string, activations: readonly LayerActivation[] | undefined): DenseModel {
   const { tensors } = readSafetensorsTensors(bytes);
   if (tensors.length === 0) throw new ModelFileError('the file holds no tensors', at(8));
   // `<prefix><index>.weight` and `.bias`: one prefix for all of them.
@@ -164,10 +168,14 @@ export function readSafetensors(bytes: Uint8Array, fileName: string, activations
   const indices = [...byIndex.keys()].sort((a, b) => a - b);
   const count = indices.length;
   if (activations === undefined || activations.length === 0) {
-    throw new ModelFileError(`a safetensors file holds no activations: give one for each of its ${count} layer${count === 1 ? '' : 's'} (e.g. ${[...Array(count - 1).fill('relu'), 'identity'].join(',')})`, at(0));
+    throw new ModelFileError(`a safetensors file holds no activations: give one for each of its ${count} layer${count === 1 ? '' : 's'} (e.g. ${[...Array(count - 1).fill('relu'), 'identity'].join(',')}, or softmax last for a classifier)`);
   }
   if (activations.length !== count) {
-    throw new ModelFileError(`${activations.length} activation${activations.length === 1 ? '' : 's'} given (${activations.join(',')}), but the file has ${count} Linear layer${count === 1 ? '' : 's'} (${indices.map((i) => `${prefix}${i}`).join(', ')}): give one per layer`, at(0));
+    throw new ModelFileError(`${activations.length} activation${activations.length === 1 ? '' : 's'} given (${activations.join(',')}), but the file has ${count} Linear layer${count === 1 ? '' : 's'} (${indices.map((i) => `${prefix}${i}`).join(', ')}): give one per layer`);
+  }
+  const softmaxAt = activations.indexOf('softmax');
+  if (softmaxAt >= 0 && softmaxAt !== count - 1) {
+    throw new ModelFileError(`activation ${softmaxAt + 1} of ${count} is softmax: only the last layer's may be (it becomes the cross-entropy output)`);
   }
   const layers: DenseLayer[] = [];
   let previous: number | undefined;
@@ -188,10 +196,10 @@ export function readSafetensors(bytes: Uint8Array, fileName: string, activations
       const bad = t ? t.values.findIndex((v) => !Number.isFinite(v)) : -1;
       if (t && bad >= 0) throw new ModelFileError(`tensor '${t.name}' holds ${t.values[bad]} at index ${bad}: every weight must be a finite number`, at(t.byte));
     }
-    layers.push({ units, inputs, weights: weight.values, biases: bias?.values ?? new Float64Array(units), activation: activations[l], name });
+    layers.push({ units, inputs, weights: weight.values, biases: bias?.values ?? new Float64Array(units), activation: activations[l] === 'softmax' ? 'identity' : activations[l] as Activation, name });
     previous = units;
   });
-  return { inputs: layers[0].inputs, layers, softmax: false, source: `safetensors file ${fileName}` };
+  return { inputs: layers[0].inputs, layers, softmax: softmaxAt === count - 1, source: `safetensors file ${fileName}` };
 }
 
 /**

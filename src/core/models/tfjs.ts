@@ -10,11 +10,11 @@
  * Keras's kernel is `inputs x units`, transposed into the network's `units x inputs`. Every
  * refusal points into model.json (line and column) or at the byte of the weights where it is.
  */
-import { findNodeAtLocation, getNodeValue, type Node, parseTree, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import { ACTIVATION_PARAMETERS, type Activation } from '../math';
-import { modelFromNetwork } from './convert';
+import { modelFromNetwork, modelInputNotes } from './convert';
 import type { DenseLayer, DenseModel } from './dense';
-import { type Exporter, FormatError, type Importer, type ModelFiles, ModelFileError, showShape, siblingPath } from './files';
+import { type Exporter, featuresNote, featuresOf, FormatError, type Importer, JsonText, type ModelFiles, ModelFileError, showShape, siblingPath } from './files';
 
 const ACTIVATIONS: Record<string, Activation> = {
   linear: 'identity', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softplus: 'softplus', elu: 'elu', gelu_new: 'gelu', swish: 'silu', silu: 'silu',
@@ -35,6 +35,7 @@ export const tfjsExporter: Exporter = {
   label: 'TensorFlow.js',
   detail: 'model.json and its weights (.bin), float32: tf.loadLayersModel in the browser or Node',
   write: (network, parameters, { baseName }) => tfjsFiles(modelFromNetwork(network, parameters), baseName, network.name),
+  notes: modelInputNotes,
 };
 
 /** The dense model a TensorFlow.js layers model holds. */
@@ -45,14 +46,12 @@ export function readTfjs(files: ModelFiles): DenseModel {
 interface WeightSpec { name: string; shape: number[]; values: Float64Array; node: Node }
 
 class TfjsReader {
-  private readonly text: string;
+  private readonly json: JsonText;
   private readonly root: Node;
 
   constructor(private readonly files: ModelFiles) {
-    this.text = new TextDecoder('utf-8', { fatal: false }).decode(files.bytes);
-    const errors: ParseError[] = [];
-    const root = parseTree(this.text, errors, { allowTrailingComma: false, disallowComments: true });
-    if (errors.length > 0 || !root) throw new ModelFileError('not a TensorFlow.js model: model.json is not valid JSON', files.name, { text: this.text, offset: errors[0]?.offset ?? 0, length: errors[0]?.length ?? 0 });
+    this.json = new JsonText(new TextDecoder('utf-8', { fatal: false }).decode(files.bytes), 'not a TensorFlow.js model: model.json');
+    const root = this.json.root;
     if (root.type !== 'object') throw this.error(root, 'not a TensorFlow.js model: expected an object with "modelTopology" and "weightsManifest"');
     this.root = root;
   }
@@ -166,6 +165,7 @@ class TfjsReader {
     return {
       inputs: layers[0].inputs, layers, softmax, source: `TensorFlow.js model ${baseName(this.files.name)}`, float32: true,
       inputNames: meta('inputs', layers[0].inputs), outputNames: meta('outputs', layers[layers.length - 1].units),
+      ...featuresOf(JSON.stringify({ columns: this.value(['userDefinedMetadata', 'backprop', 'columns']), features: this.value(['userDefinedMetadata', 'backprop', 'features']) })),
     };
   }
 
@@ -203,10 +203,11 @@ class TfjsReader {
       const needed = list.reduce((sum, s) => sum + s.count * 4, 0);
       if (needed !== total) {
         const last = parts[parts.length - 1];
-        const file = siblingPath(this.files.name, last?.path ?? '');
+        // The error is in the last .bin file: its path beside model.json, as a data file's is beside a network file.
+        const file = last?.path.replace(/^\.\//, '');
         const what = list.map((s) => `${s.name} ${showShape(s.shape)}`).join(', ');
-        if (total < needed) throw new ModelFileError(`the weights end after ${total} bytes, but the weightsManifest's float32 weights (${what}) need ${needed}: the file is cut short, or belongs to another model`, file, { byte: last ? last.bytes.length : 0 });
-        throw new ModelFileError(`the weights go on past the ${needed} bytes the weightsManifest's float32 weights (${what}) need (there are ${total}): the file belongs to another model`, file, { byte: needed - (total - (last?.bytes.length ?? 0)) });
+        if (total < needed) throw new ModelFileError(`the weights end after ${total} bytes, but the weightsManifest's float32 weights (${what}) need ${needed}: the file is cut short, or belongs to another model`, { byte: last ? last.bytes.length : 0 }, file);
+        throw new ModelFileError(`the weights go on past the ${needed} bytes the weightsManifest's float32 weights (${what}) need (there are ${total}): the file belongs to another model`, { byte: needed - (total - (last?.bytes.length ?? 0)) }, file);
       }
       let offset = 0;
       for (const s of list) {
@@ -245,7 +246,7 @@ class TfjsReader {
   }
 
   private error(node: Node, message: string): ModelFileError {
-    return new ModelFileError(message, this.files.name, { text: this.text, offset: node.offset, length: node.length });
+    return this.json.error(node, message);
   }
 }
 
@@ -313,7 +314,14 @@ export function tfjsFiles(model: DenseModel, baseName: string, name: string): { 
       backend: 'tensor_flow.js',
     },
     weightsManifest: [{ paths: [binName], weights: specs }],
-    ...(model.inputNames || model.outputNames ? { userDefinedMetadata: { backprop: { inputs: model.inputNames, outputs: model.outputNames } } } : {}),
+    ...(model.inputNames || model.outputNames || model.features ? {
+      userDefinedMetadata: {
+        backprop: {
+          inputs: model.inputNames, outputs: model.outputNames,
+          ...(model.features ? { columns: model.features.columns, features: model.features.sources, note: featuresNote(model.features) } : {}),
+        },
+      },
+    } : {}),
   };
   return [{ name: `${baseName}.model.json`, contents: `${JSON.stringify(json, null, 2)}\n` }, { name: binName, contents: bytes }];
 }

@@ -112,6 +112,7 @@ describe('Keras import', function () {
       const back: DenseModel = kerasImporter.read({ name: `${name}.keras`, bytes, sibling: () => { throw new Error('no siblings'); } }, {});
       assert.equal(back.inputs, original.inputs);
       assert.equal(back.softmax, original.softmax);
+      assert.equal(back.float32, true, 'float32 weights: the network file writes their shortest float32 text');
       back.layers.forEach((l, i) => {
         const o = original.layers[i];
         assert.equal(l.activation, o.activation);

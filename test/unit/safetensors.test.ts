@@ -108,6 +108,8 @@ describe('safetensors import', () => {
         assert.deepEqual(Array.from(l.weights), Array.from(o.weights, dtype === 'F32' ? Math.fround : Number));
         assert.deepEqual(Array.from(l.biases), Array.from(o.biases, dtype === 'F32' ? Math.fround : Number));
       });
+      // F32 numbers are written as float32's shortest text (0.1, not 0.10000000149011612); F64 exactly.
+      assert.equal(back.float32, dtype === 'F32');
       // The data starts on an 8-byte boundary, as safetensors writes it.
       assert.equal(Number(new DataView(bytes.buffer).getBigUint64(0, true)) % 8, 0);
     }

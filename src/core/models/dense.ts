@@ -48,3 +48,17 @@ export interface DenseModel {
    */
   readonly float32?: boolean;
 }
+
+/**
+ * Whether every weight and bias is a float32 value (Math.fround leaves it as it is), for a reader
+ * that cannot tell its tensors' types apart cheaply (Keras's HDF5 through jsfive): a float64 model
+ * whose every number is a float32 value was saved from float32 in all but contrived cases.
+ */
+export function allFloat32(layers: readonly DenseLayer[]): boolean {
+  for (const l of layers) {
+    for (const values of [l.weights, l.biases]) {
+      for (let i = 0; i < values.length; i++) if (Math.fround(values[i]) !== values[i]) return false;
+    }
+  }
+  return true;
+}

@@ -17,7 +17,7 @@ import { unzipSync } from 'fflate';
 import { Dataset, File as H5File, Group } from 'jsfive';
 import type { Node } from 'jsonc-parser';
 import type { Activation } from '../math';
-import type { DenseLayer, DenseModel } from './dense';
+import { allFloat32, type DenseLayer, type DenseModel } from './dense';
 import { type Importer, JsonText, type ModelFiles, ModelFileError, type ModelWhere } from './files';
 
 const CONFIG = 'config.json';
@@ -98,6 +98,7 @@ export function readKeras(bytes: Uint8Array, fileName: string): DenseModel {
     layers: read,
     softmax,
     source: `Keras model ${fileName}${version ? ` (Keras ${version})` : ''}`,
+    float32: allFloat32(read),
   };
 }
 

@@ -199,7 +199,7 @@ export function readSafetensors(bytes: Uint8Array, fileName: string, activations
     layers.push({ units, inputs, weights: weight.values, biases: bias?.values ?? new Float64Array(units), activation: activations[l] === 'softmax' ? 'identity' : activations[l] as Activation, name });
     previous = units;
   });
-  return { inputs: layers[0].inputs, layers, softmax: softmaxAt === count - 1, source: `safetensors file ${fileName}` };
+  return { inputs: layers[0].inputs, layers, softmax: softmaxAt === count - 1, source: `safetensors file ${fileName}`, float32: parsed.every(({ t }) => t.dtype !== 'F64') };
 }
 
 /**

@@ -7,6 +7,7 @@
  * Pure: each function reads a network and parameter values and touches no caller's trainer.
  */
 import type { Network } from './network';
+import { columnRows, rowAtPoint } from './features';
 import { softmax } from './math';
 import { scratchTrainer, Trainer } from './train';
 
@@ -141,9 +142,10 @@ export interface FitPlane {
 export function fitSamples(network: Network, params: ArrayLike<number>): FitSamples {
   const t = scratchTrainer(network, params);
   t.lossOnly();
-  const nIn = network.inputNames.length;
   const nOut = network.outputNames.length;
-  const { samples, inputs, targets } = network.data;
+  // The inputs as the file has them: the raw columns, when the network's inputs are features of them.
+  const { rows: inputs, width: nIn } = columnRows(network);
+  const { samples, targets } = network.data;
   const predicted = t.predicted;
   const rows = (a: ArrayLike<number>, width: number): number[][] => Array.from({ length: samples }, (_, i) => Array.from({ length: width }, (_, k) => a[i * width + k]));
   const shown = network.loss === 'cross-entropy' ? softmaxRows(predicted, samples, nOut) : predicted;
@@ -209,10 +211,14 @@ function gridTrainer(network: Network, key: string, inputs: Float64Array, sample
 
 /** The network's output over its input's range (one input, one output), with the last hidden layer's contributions. */
 export function fitCurve(network: Network, params: ArrayLike<number>, points = 101): FitCurve {
-  if (network.inputNames.length !== 1 || network.outputNames.length !== 1) throw new RangeError('a fit curve needs one input and one output');
-  const [lo, hi] = inputRange(network, 0);
+  const { rows, width } = columnRows(network);
+  if (width !== 1 || network.outputNames.length !== 1) throw new RangeError('a fit curve needs one input column and one output');
+  const [lo, hi] = inputRange(network, 0, rows, width);
   const xs = grid(lo, hi, points);
-  const t = gridTrainer(network, `curve ${points}`, xs, points);
+  const nIn = network.inputNames.length;
+  const inputs = new Float64Array(points * nIn);
+  for (let g = 0; g < points; g++) rowAtPoint(network, xs[g], NaN, inputs, g * nIn);
+  const t = gridTrainer(network, `curve ${points}`, inputs, points);
   t.setParameters(params);
   t.lossOnly();
   const L = network.layers.length;
@@ -233,14 +239,16 @@ export function fitCurve(network: Network, params: ArrayLike<number>, points = 1
   return { xs: Array.from(xs), ys: Array.from(t.predicted), contributions, bias };
 }
 
-/** The network's outputs over the plane of its two inputs, n x n points. */
+/** The network's outputs over the plane of its two input columns (through its features, if any), n x n points. */
 export function fitPlane(network: Network, params: ArrayLike<number>, n = 48): FitPlane {
-  if (network.inputNames.length !== 2) throw new RangeError('a fit plane needs two inputs');
-  const xs = grid(...inputRange(network, 0), n);
-  const ys = grid(...inputRange(network, 1), n);
-  const inputs = new Float64Array(n * n * 2);
+  const { rows, width } = columnRows(network);
+  if (width !== 2) throw new RangeError('a fit plane needs two input columns');
+  const xs = grid(...inputRange(network, 0, rows, width), n);
+  const ys = grid(...inputRange(network, 1, rows, width), n);
+  const nIn = network.inputNames.length;
+  const inputs = new Float64Array(n * n * nIn);
   for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) { inputs[(r * n + c) * 2] = xs[c]; inputs[(r * n + c) * 2 + 1] = ys[r]; }
+    for (let c = 0; c < n; c++) rowAtPoint(network, xs[c], ys[r], inputs, (r * n + c) * nIn);
   }
   const t = gridTrainer(network, `plane ${n}`, inputs, n * n);
   t.setParameters(params);

@@ -175,3 +175,31 @@ export function networkInputRow(network: Pick<Network, 'features' | 'normalizati
 export function inputColumns(network: Pick<Network, 'features' | 'inputNames'>): readonly string[] {
   return network.features ? network.features.columns : network.inputNames;
 }
+
+/** The samples' rows in the raw input columns (what pictures over the input plane draw), and their width. */
+export function columnRows(network: Pick<Network, 'features' | 'inputNames' | 'data'>): { rows: Float64Array; width: number } {
+  return { rows: network.data.columns ?? network.data.inputs, width: inputColumns(network).length };
+}
+
+/** One raw point and one network row, reused by rowAtPoint (it runs once a grid point when a grid is made). */
+const rawPoint = new Float64Array(2);
+let networkRow = new Float64Array(0);
+
+/**
+ * The network's input row for the point (x1, x2) of the raw input plane (x2 ignored with one
+ * column), written at `out[at..]`: the point's features then `normalize`'s rescaling when the
+ * network has features; else the point itself (the plane is then the data's own inputs, already
+ * rescaled, as the fit chart draws them).
+ */
+export function rowAtPoint(network: Pick<Network, 'features' | 'normalization' | 'inputNames'>, x1: number, x2: number, out: Float64Array, at: number): void {
+  if (!network.features) {
+    out[at] = x1;
+    if (network.inputNames.length > 1) out[at + 1] = x2;
+    return;
+  }
+  rawPoint[0] = x1;
+  rawPoint[1] = x2;
+  if (networkRow.length < network.inputNames.length) networkRow = new Float64Array(network.inputNames.length);
+  networkInputRow(network, rawPoint, networkRow);
+  out.set(networkRow.subarray(0, network.inputNames.length), at);
+}

@@ -6,13 +6,13 @@
  * its words need (range, where it is positive). Pure, and without allocation per refresh: the
  * grid's trainer, its inputs and every buffer below are made once per network and reused.
  *
- * The maps are drawn over the network's raw input columns; `inputRowFor` is the one place a point
- * of that plane becomes the network's input row (the identity today; input features hook in there).
+ * The maps are drawn over the network's raw input columns; `rowAtPoint` is the one place a point
+ * of that plane becomes the network's input row (features.ts's rowAtPoint: through the features, when the network has them).
  */
 import type { Activation } from './math';
 import type { Network } from './network';
 import { inputRange } from './curves';
-import { inputColumns, networkInputRow } from './features';
+import { columnRows, inputColumns, rowAtPoint } from './features';
 import { Trainer } from './train';
 
 /** Pictures are drawn for networks of at most this many hidden and output units together (past it, none: see docs/charts.md). */
@@ -27,34 +27,6 @@ export const CURVE_POINTS = 64;
 /** The raw input columns the pictures are drawn over: one (a curve) or two (a plane). */
 export function mapInputNames(network: Network): readonly string[] {
   return inputColumns(network);
-}
-
-/** The samples' rows in the raw columns the pictures are drawn over, and their width. */
-export function mapSampleRows(network: Network): { rows: Float64Array; width: number } {
-  return { rows: network.data.columns ?? network.data.inputs, width: mapInputNames(network).length };
-}
-
-/** One raw point and one network row, reused by inputRowFor (it runs once a grid point when a grid is made). */
-const rawPoint = new Float64Array(2);
-let networkRow = new Float64Array(0);
-
-/**
- * The network's input row for the point (x1, x2) of the raw input plane (x2 ignored with one
- * input), written at `out[at..]`: the point's features then `normalize`'s rescaling when the
- * network has features; else the point itself (the plane is then the data's own inputs, already
- * rescaled, as the fit chart draws them).
- */
-export function inputRowFor(network: Network, x1: number, x2: number, out: Float64Array, at: number): void {
-  if (!network.features) {
-    out[at] = x1;
-    if (network.inputNames.length > 1) out[at + 1] = x2;
-    return;
-  }
-  rawPoint[0] = x1;
-  rawPoint[1] = x2;
-  if (networkRow.length < network.inputNames.length) networkRow = new Float64Array(network.inputNames.length);
-  networkInputRow(network, rawPoint, networkRow);
-  out.set(networkRow.subarray(0, network.inputNames.length), at);
 }
 
 /** Whether a network gets pictures: one or two raw inputs, at most MAP_UNITS hidden and output units. */
@@ -115,7 +87,7 @@ export class UnitMapper {
     const totalUnits = network.layers.reduce((n, l) => n + l.units, 0);
     this.side = side ?? (this.dimensions === 1 ? CURVE_POINTS : totalUnits > MAP_FINE_UNITS ? MAP_SIDE_COARSE : MAP_SIDE);
     const n = this.side;
-    const { rows, width: columns } = mapSampleRows(network);
+    const { rows, width: columns } = columnRows(network);
     this.xRange = inputRange(network, 0, rows, columns);
     this.yRange = this.dimensions === 2 ? inputRange(network, 1, rows, columns) : null;
     this.xs = spaced(this.xRange, n);
@@ -126,7 +98,7 @@ export class UnitMapper {
     for (let g = 0; g < samples; g++) {
       const x1 = this.dimensions === 2 ? this.xs[g % n] : this.xs[g];
       const x2 = this.dimensions === 2 ? this.ys[Math.floor(g / n)] : NaN;
-      inputRowFor(network, x1, x2, inputs, g * width);
+      rowAtPoint(network, x1, x2, inputs, g * width);
     }
     const nOut = network.outputNames.length;
     const grid: Network = { ...network, validation: null, data: { samples, inputs, targets: new Float64Array(samples * nOut) } };

@@ -12,7 +12,7 @@
  * left is `pending`, for the next call, so a large network's history never holds the worker up.
  */
 import {
-  decimateDigest, findParameter, fitCurve, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
+  decimateDigest, findParameter, fitCurve, inputColumns, fitPlane, fitSamples, lossSurface, lossSweep, lossSymbol, type History, sharpness as sharpnessAt,
   isPlainTraining, OPTIMIZER_LABELS, SeriesDigest, stabilityLimit, sweepMinimum, sweepRange, trainableIndices, Trainer, validationLoss,
 } from '../core';
 import type { ChartData, ChartPanel, ChartRequest, InstrumentSeries, LossChart, SeriesChart } from './chartTypes';
@@ -263,10 +263,12 @@ export class SessionCharts {
   private fit(): NonNullable<ChartData['fit']> {
     const { network, trainer: t } = this.session;
     const params = t.params;
-    const nIn = network.inputNames.length;
+    // Drawn over the file's input columns, which the features (when there are any) are computed from.
+    const columns = inputColumns(network);
+    const nIn = columns.length;
     const nOut = network.outputNames.length;
     return {
-      inputs: [...network.inputNames],
+      inputs: [...columns],
       outputs: [...network.outputNames],
       samples: fitSamples(network, params),
       loss: t.evaluate(),

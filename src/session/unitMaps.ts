@@ -4,7 +4,7 @@
  * bytes, 1,368 characters of base64, not 20 KB of JSON numbers), with the words' numbers and the
  * output's decision boundary. The mapper and the byte buffer are made once per network. Pure.
  */
-import { hasUnitMaps, mapDomain, mapInputNames, mapLevel, mapSampleRows, type Network, UnitMapper } from '../core';
+import { hasUnitMaps, mapDomain, mapInputNames, mapLevel, columnRows, type Network, UnitMapper } from '../core';
 import type { UnitMapsChart, UnitMapView } from './chartTypes';
 
 /** Samples drawn on the output's map at most (evenly chosen past it: a 100,000-row CSV draws 200 dots). */
@@ -63,7 +63,7 @@ export class SessionUnitMaps {
 /** The samples the output maps draw: every one up to MAP_SAMPLES, else that many evenly spread. */
 function drawnSamples(network: Network): UnitMapsChart['samples'] {
   const { samples, targets } = network.data;
-  const { rows: inputs, width } = mapSampleRows(network);
+  const { rows: inputs, width } = columnRows(network);
   const nOut = network.outputNames.length;
   const count = Math.min(samples, MAP_SAMPLES);
   const picked = Array.from({ length: count }, (_, k) => Math.floor((k * samples) / count));

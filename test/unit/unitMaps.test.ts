@@ -45,7 +45,7 @@ describe('unit maps: every unit over the input plane from one forward pass', () 
     }
   });
 
-  it('draws a network with input features over its two raw columns: each point through the features and normalize, the samples where the file has them', () => {
+  it('draws a network with input features over its two raw columns (its units and the fit): each point through the features and normalize, the samples where the file has them', () => {
     // The spiral's seven features of x1, x2, and the same network rescaled by normalize.
     for (const normalize of [false, true]) {
       const file = JSON.parse(readFileSync(examplePath('spiral.nn.json'), 'utf8')) as Record<string, unknown>;
@@ -75,6 +75,12 @@ describe('unit maps: every unit over the input plane from one forward pass', () 
       }
       const drawn = new SessionUnitMaps().compute(net, params)!;
       assert.deepEqual(drawn.samples.x.slice(0, 5), xs.slice(0, 5), 'the samples drawn at their raw x1');
+      // The fit chart's plane is over the same raw columns, through the same features.
+      const fit = fitPlane(net, params, 6);
+      const [fx, fy] = [fit.xs[2], fit.ys[4]];
+      const row = [fx, fy, fx ** 2, fy ** 2, fx * fy, Math.sin(fx), Math.sin(fy)]
+        .map((v, k) => (net.normalization ? (v - net.normalization.offset[k]) / net.normalization.scale[k] : v));
+      assert.ok(Math.abs(fit.values[0][4 * 6 + 2] - direct(net, params, row)[net.layers.length - 1][0]) < 1e-12, 'the fit at (x1, x2) is the network at its features');
     }
   });
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadNetwork } from '../../src/core';
+import { inputColumns, loadNetwork } from '../../src/core';
 import type { ChartPanel } from '../../src/session/chartTypes';
 import { SessionCharts } from '../../src/session/charts';
 import { buildFrame } from '../../src/session/frame';
@@ -365,7 +365,7 @@ describe('chart strip (Chromium)', () => {
       for (let i = 0; i < 30; i++) session.step();
       await showCharts(view, session, [net.parameters[0].name]);
       assert.equal(await data(view, 'fit', 'samples'), String(net.data.samples), name);
-      assert.match(await label(view, 'fit'), new RegExp(net.inputNames.length === 2 ? 'output over the plane' : net.outputNames.length === 1 ? "network's curve" : 'predicted against observed'), name);
+      assert.match(await label(view, 'fit'), new RegExp(inputColumns(net).length === 2 ? 'output over the plane' : net.outputNames.length === 1 ? "network's curve" : 'predicted against observed'), name);
       assert.equal(await data(view, 'loss', 'current'), '30', name);
       assert.match(await label(view, 'instruments'), /gradient norm/, name);
       await screenshot(view.page, `charts-every-panel-${name.replace('.nn.json', '')}`);

@@ -404,7 +404,7 @@ export function freePort() {
   });
 }
 
-function writeSettings(userDataDir) {
+function writeSettings(userDataDir, workspaceTrust) {
   const file = path.join(userDataDir, 'User', 'settings.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let settings = {};
@@ -416,9 +416,11 @@ function writeSettings(userDataDir) {
       log(`could not parse ${file} as JSON: replacing it`);
     }
   }
-  // No trust dialog and no welcome page in front of the editor.
+  // No trust dialog and no welcome page in front of the editor. With workspaceTrust, the folder
+  // opens untrusted (Restricted Mode), without the startup dialog that would ask.
   Object.assign(settings, {
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': Boolean(workspaceTrust),
+    ...(workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {}),
     'workbench.startupEditor': 'none',
   });
   fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
@@ -458,7 +460,7 @@ function killTree(child, signal) {
  * @returns {Promise<{url: string, port: number, process: import('node:child_process').ChildProcess,
  *          stop: () => Promise<void>, output: () => string}>}
  */
-export async function startCodeServer({ port, userDataDir, extensionsDir, folder, env, timeoutMs = 60000 } = {}) {
+export async function startCodeServer({ port, userDataDir, extensionsDir, folder, env, timeoutMs = 60000, workspaceTrust = false } = {}) {
   if (!userDataDir || !extensionsDir || !folder) {
     throw new Error('startCodeServer needs userDataDir, extensionsDir and folder');
   }
@@ -468,7 +470,7 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, folder
   extensionsDir = path.resolve(extensionsDir);
   folder = path.resolve(folder);
   fs.mkdirSync(extensionsDir, { recursive: true });
-  writeSettings(userDataDir);
+  writeSettings(userDataDir, workspaceTrust);
 
   const childEnv = { ...process.env, ...env };
   // Inside a VS Code terminal this variable makes code-server hand the folder
@@ -483,7 +485,7 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, folder
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check', // it would call GitHub every 6 hours; there is no network
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     folder,
   ];
   const child = spawn(process.execPath, args, {

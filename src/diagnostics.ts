@@ -29,6 +29,8 @@ export class NetworkDiagnostics implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidCloseTextDocument((d) => { this.collection.delete(d.uri); this.clearDataError(d.uri.toString()); }),
+      // Trusted now: the data files that waited in Restricted Mode are read.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach((d) => this.check(d))),
     );
     if (onDidChangeData) {
       this.subscriptions.push(onDidChangeData((uri) => {

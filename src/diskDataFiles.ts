@@ -8,22 +8,33 @@ import { readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ReadFile } from './core';
 
+/**
+ * Where the network file `networkFile` finds its data file `relative` (a path dataPath checked):
+ * the full path, once its real path (every link followed) is known to stay inside the network
+ * file's own folder; undefined when there is no such file. Throws when it leads out. Reads nothing.
+ */
+export function diskDataPath(networkFile: string, relative: string): string | undefined {
+  const folder = path.dirname(path.resolve(networkFile));
+  const full = path.join(folder, ...relative.split('/'));
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  const root = realpathSync(folder);
+  if (real !== root && !real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) {
+    throw new Error('it is a link to a file outside the network file\'s folder, which a data file may not be');
+  }
+  return full;
+}
+
 /** Reads the data files of the network file `networkFile` (undefined: no such file); `read` reads a checked path. */
 export function diskDataReader(networkFile: string, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): ReadFile {
-  const folder = path.dirname(path.resolve(networkFile));
   return (relative) => {
-    const full = path.join(folder, ...relative.split('/'));
-    let real: string;
-    try {
-      real = realpathSync(full);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-      throw e;
-    }
-    const root = realpathSync(folder);
-    if (real !== root && !real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) {
-      throw new Error('it is a link to a file outside the network file\'s folder, which a data file may not be');
-    }
+    const full = diskDataPath(networkFile, relative);
+    if (full === undefined) return undefined;
     try {
       return read(full);
     } catch (e) {

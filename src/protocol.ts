@@ -98,7 +98,14 @@ export type HostMessage =
    * even trying to be one, `empty` when there is no text at all (the page offers to create a
    * network there). The run keeps its last frame meanwhile, paused.
    */
-  | { type: 'problem'; problem: FileProblem | null; notNetwork: boolean; empty: boolean }
+  | {
+    type: 'problem'; problem: FileProblem | null; notNetwork: boolean; empty: boolean;
+    /**
+     * The data file (as the network names it) the problem is about because the folder is in
+     * Restricted Mode: the page says the file waits for trust and offers Manage Workspace Trust.
+     */
+    waitsForTrust?: string;
+  }
   /** The answer to one of the page's requests (see PageRequests), on the page's channel. */
   | ReplyMessage
   /** A part of a large message (charts, a stop's explanations): the page puts the parts together (see BulkLane). */
@@ -167,6 +174,8 @@ const WebviewMessageSchema = v.variant('type', [
   v.strictObject({ type: v.literal('retryWorker') }),
   /** Reveal the current problem's position in the text. */
   v.strictObject({ type: v.literal('goToError') }),
+  /** VS Code's Manage Workspace Trust (a data file waits for trust in Restricted Mode). */
+  v.strictObject({ type: v.literal('manageTrust') }),
   /** Open the document's text beside the graph. */
   v.strictObject({ type: v.literal('openText') }),
   v.strictObject({ type: v.literal('openExample') }),

@@ -32,6 +32,8 @@ export class ProblemView {
   /** Shows `problem`; returns whether it took the whole page (no graph to dim). */
   show(problem: Problem, hasGraph: boolean): boolean {
     const { message, line, column } = problem.problem;
+    delete this.page.dataset.waitsForTrust;
+    delete this.banner.dataset.waitsForTrust;
     if (problem.empty || (problem.notNetwork && !hasGraph)) {
       this.banner.hidden = true;
       this.page.hidden = false;
@@ -54,6 +56,25 @@ export class ProblemView {
     }
     this.page.hidden = true;
     this.banner.hidden = false;
+    if (problem.waitsForTrust !== undefined) {
+      // Restricted Mode: not an error in the file; what it names is read once the folder is trusted.
+      const file = problem.waitsForTrust;
+      const says = `This network's samples are in "${file}", which is read once you trust this folder: a network file may come from anyone, so what it names elsewhere waits. A network with its data written in the file trains as usual in Restricted Mode.`;
+      const trust = button('Manage Workspace Trust', () => post({ type: 'manageTrust' }));
+      const where = button('Show in the text', () => post({ type: 'goToError' }), true);
+      if (!hasGraph) {
+        this.banner.hidden = true;
+        this.page.hidden = false;
+        this.page.dataset.waitsForTrust = file;
+        this.page.replaceChildren(h('h1', 'not-network-title', 'Restricted Mode: the data waits for trust'), h('p', '', says), trust, where);
+        return true;
+      }
+      this.page.hidden = true;
+      this.banner.hidden = false;
+      this.banner.dataset.waitsForTrust = file;
+      this.banner.replaceChildren(h('span', 'codicon codicon-shield'), h('span', 'banner-text', `Restricted Mode: ${says}`), trust, where);
+      return false;
+    }
     this.banner.replaceChildren(
       h('span', 'codicon codicon-error'),
       h('span', 'banner-text', message),
@@ -64,6 +85,8 @@ export class ProblemView {
   }
 
   clear(): void {
+    delete this.banner.dataset.waitsForTrust;
+    delete this.page.dataset.waitsForTrust;
     this.banner.hidden = true;
     this.page.hidden = true;
   }

@@ -83,11 +83,19 @@ export async function serveDap(options: { port?: number; input?: NodeJS.Readable
     session.setRunAsServer(true);
     session.start(socket, socket);
   });
+  const { address, port } = await listenOnLoopback(server, options.port);
+  options.say?.(`backprop dap: listening on ${address}:${port}\n`);
+  return port;
+}
+
+/**
+ * Listens on the loopback address only (127.0.0.1: never 0.0.0.0 or ::): a debug adapter runs
+ * what a client sends it, so no other machine may reach it. Resolves with the address listened on.
+ */
+export async function listenOnLoopback(server: net.Server, port: number): Promise<net.AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as net.AddressInfo).port;
-  options.say?.(`backprop dap: listening on 127.0.0.1:${port}\n`);
-  return port;
+  return server.address() as net.AddressInfo;
 }

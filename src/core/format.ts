@@ -126,6 +126,9 @@ export function splitValidation(data: Dataset, share: number, seed: number, nIn:
 export const NOTATIONS = ['statquest', '3b1b'] as const;
 export type Notation = (typeof NOTATIONS)[number];
 
+/** How much of the file's own text a syntax error quotes (as the CSV reader's errors do). */
+const QUOTE_MAX = 24;
+
 /**
  * Whether `text` is at least trying to be a network file: a JSON object with one of the
  * network's own keys. The editor shows a broken network's error, but explains the format to a
@@ -286,7 +289,9 @@ class Loader {
   }
 
   private syntaxMessage(e: ParseError): string {
-    const token = this.text.substr(e.offset, Math.max(e.length, 1));
+    // A few characters at most: a file that is not JSON may hold anything, and an error never shows much of it.
+    const short = (s: string): string => (s.length <= QUOTE_MAX ? s : `${s.slice(0, QUOTE_MAX - 1)}…`);
+    const token = short(this.text.substr(e.offset, Math.max(e.length, 1)));
     const found = e.offset >= this.text.length ? 'the end of the file' : `'${token}'`;
     switch (e.error) {
       case ParseErrorCode.InvalidSymbol: {
@@ -294,7 +299,7 @@ class Loader {
         const word = match?.[2];
         if (word === 'NaN' || word === 'Infinity') return `${match![1]}${word} is not valid JSON: a number must be finite and written in digits`;
         if (word === 'undefined') return 'undefined is not valid JSON: use null or leave the property out';
-        return `invalid JSON: unexpected ${word ? `'${word}'` : found}`;
+        return `invalid JSON: unexpected ${word ? `'${short(word)}'` : found}`;
       }
       case ParseErrorCode.InvalidNumberFormat: return `invalid JSON number ${found}`;
       case ParseErrorCode.PropertyNameExpected: return `invalid JSON: expected a property name in double quotes, found ${found}`;

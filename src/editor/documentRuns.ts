@@ -29,8 +29,14 @@ export class DocumentRuns implements vscode.Disposable {
   readonly registry: RunRegistry;
   private readonly feeds = new Map<string, Feed>();
 
+  /** Trust granted (Restricted Mode ends): every run reads the data files it waited for. */
+  private readonly trusted: vscode.Disposable;
+
   constructor(private readonly worker: TrainingWorker, private readonly state: vscode.Memento, private readonly log: vscode.LogOutputChannel) {
     this.registry = new RunRegistry(worker, (uri) => this.store(uri));
+    this.trusted = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const [uri, entry] of this.feeds) { entry.flush(); this.dataEmitter.fire(uri); }
+    });
   }
 
   /** A file's breakpoints changed (in a run, or kept for a file with none): VS Code's Breakpoints view follows. */
@@ -179,6 +185,7 @@ export class DocumentRuns implements vscode.Disposable {
 
   dispose(): void {
     for (const uri of [...this.feeds.keys()]) this.stopFeeding(uri);
+    this.trusted.dispose();
     this.breakpointsEmitter.dispose();
     this.dataEmitter.dispose();
   }

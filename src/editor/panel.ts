@@ -40,7 +40,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
   private readonly bulk = new BulkLane((part) => this.post(part));
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly attachment: { run: Run; dispose(): void };
-  private problem: { problem: FileProblem; notNetwork: boolean; empty: boolean } | undefined;
+  private problem: { problem: FileProblem; notNetwork: boolean; empty: boolean; waitsForTrust?: string } | undefined;
   /** The parameter pinned in the inspector, as the page last reported it. */
   pinned: string | null = null;
   /** What the page's edges show, as it last reported it (null until it has). */
@@ -94,6 +94,8 @@ export class NetworkEditorPanel implements vscode.Disposable {
       }),
       // An edit of a data file the network names (in an editor or on disk) is checked as an edit of the network is.
       runs.onDidChangeData((uri) => { if (uri === document.uri.toString()) this.schedule(); }),
+      // Trusted now: the data files the network names are read, without reopening the editor.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.check()),
       panel.onDidDispose(() => this.dispose()),
     );
     this.check();
@@ -132,7 +134,7 @@ export class NetworkEditorPanel implements vscode.Disposable {
     else {
       const { line, column, offset, length } = parsed.error.position;
       const text = this.document.getText();
-      this.problem = { problem: { message: parsed.error.message, line, column, offset, length }, notNetwork: !looksLikeNetwork(text), empty: text.trim().length === 0 };
+      this.problem = { problem: { message: parsed.error.message, line, column, offset, length }, notNetwork: !looksLikeNetwork(text), empty: text.trim().length === 0, ...(parsed.waitsForTrust === undefined ? {} : { waitsForTrust: parsed.waitsForTrust }) };
     }
     this.postProblem();
     this.changeEmitter.fire();
@@ -248,6 +250,9 @@ export class NetworkEditorPanel implements vscode.Disposable {
         return;
       case 'openText':
         await openTextBeside(this.document.uri);
+        return;
+      case 'manageTrust':
+        await vscode.commands.executeCommand('workbench.trust.manage');
         return;
       case 'openExample':
         await vscode.commands.executeCommand('backprop.openExample');

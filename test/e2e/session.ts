@@ -16,14 +16,14 @@ export interface E2E {
   remote(file: string): string;
 }
 
-export function useVSCode(options: { settings?: Record<string, unknown> } = {}): E2E {
+export function useVSCode(options: { settings?: Record<string, unknown>; workspaceTrust?: boolean } = {}): E2E {
   let session: VSCodeSession | undefined;
   const workspace = mkdtempSync(path.join(tmpdir(), 'backprop-e2e-'));
   cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
 
   before(async function () {
     this.timeout(10 * 60_000); // the first run provisions code-server and Chromium
-    session = await launchVSCode({ workspace, installExtension: true, settings: options.settings });
+    session = await launchVSCode({ workspace, installExtension: true, settings: options.settings, workspaceTrust: options.workspaceTrust });
     await session.page.goto(session.url);
     await waitForWorkbench(session.page);
   });

@@ -23,7 +23,7 @@ interface CodeServer {
 interface Provision {
   ensureChromium(): Promise<string>;
   ensureCodeServer(): Promise<{ entry: string; version: string }>;
-  startCodeServer(options: { userDataDir: string; extensionsDir: string; folder: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CodeServer>;
+  startCodeServer(options: { userDataDir: string; extensionsDir: string; folder: string; env?: Record<string, string>; timeoutMs?: number; workspaceTrust?: boolean }): Promise<CodeServer>;
 }
 
 export function provision(): Promise<Provision> {
@@ -43,6 +43,8 @@ export interface VSCodeOptions {
   /** VS Code settings for the user, merged over the defaults below. */
   settings?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** Workspace Trust on: the folder opens untrusted, in Restricted Mode (else trust is off, as for most tests). */
+  workspaceTrust?: boolean;
 }
 
 export interface VSCodeSession {
@@ -80,7 +82,7 @@ export async function launchVSCode(options: VSCodeOptions): Promise<VSCodeSessio
     symlinkSync(ROOT, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
   }
   if (options.vsix) await installVsix(options.vsix, extensionsDir, userDataDir);
-  const server = await p.startCodeServer({ userDataDir, extensionsDir, folder: options.workspace, env: options.env });
+  const server = await p.startCodeServer({ userDataDir, extensionsDir, folder: options.workspace, env: options.env, workspaceTrust: options.workspaceTrust });
   let browser: Browser | undefined;
   try {
     ({ browser } = await launchBrowser(executablePath));

@@ -7,11 +7,13 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { formatNumber, loadNetwork, Trainer } from '../../src/core';
 import { examplePath, ROOT } from './helpers';
+import { listenOnLoopback } from '../../src/cli/dap';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'backprop-cli-dap-'));
@@ -81,6 +83,54 @@ describe('backprop dap (the built CLI)', function () {
       assert.equal((await dc.evaluateRequest({ expression: 'learningRate', context: 'watch' })).body.result, '0.05');
     } finally {
       await dc.stop();
+    }
+  });
+
+  it('listens on the loopback address only (127.0.0.1, what the port server is given)', async () => {
+    const server = net.createServer();
+    try {
+      const address = await listenOnLoopback(server, 0);
+      assert.equal(address.address, '127.0.0.1');
+      assert.equal(address.family, 'IPv4');
+      assert.ok(address.port > 0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('launch reads the program and the data files it names in its folder, and refuses one outside it (a link, "..") without reading it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'backprop-dap-outside-'));
+    mkdirSync(path.join(dir, 'net'));
+    const secret = 'x1,x2,y\nTOPSECRET,1,1\n';
+    writeFileSync(path.join(dir, 'secret.csv'), secret);
+    symlinkSync(path.join(dir, 'secret.csv'), path.join(dir, 'net', 'link.csv'));
+    writeFileSync(path.join(dir, 'net', 'points.csv'), 'x1,x2,y\n0,1,1\n2,3,5\n');
+    const network = (file: string): string => JSON.stringify({
+      inputs: ['x1', 'x2'], outputs: ['y'], layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'identity' }],
+      data: { file, inputs: ['x1', 'x2'], targets: ['y'] },
+    }, null, 2);
+    child = spawn(process.execPath, [CLI, 'dap', '--port', '0']);
+    const [, port] = await printed(child, /listening on 127\.0\.0\.1:(\d+)/);
+    const launch = async (file: string, name: string): Promise<DebugProtocol.Response> => {
+      const program = path.join(dir, 'net', name);
+      writeFileSync(program, network(file));
+      const dc = new DebugClient('node', 'unused', 'backprop');
+      dc.defaultTimeout = 20_000;
+      await dc.start(Number(port));
+      try {
+        await dc.initializeRequest();
+        return await dc.send('launch', { program, stopOnEntry: true }).then((r: DebugProtocol.Response) => r, (e: Error) => ({ success: false, message: e.message }) as DebugProtocol.Response);
+      } finally {
+        await dc.stop();
+      }
+    };
+    const ok = await launch('points.csv', 'ok.nn.json');
+    assert.equal(ok.success, true, ok.message);
+    for (const [file, why] of [['link.csv', /cannot read "link\.csv": it is a link to a file outside the network file's folder/], ['../secret.csv', /data\.file leaves the network file's folder/]] as const) {
+      const refused = await launch(file, `refused-${file.length}.nn.json`);
+      assert.equal(refused.success, false);
+      assert.match(refused.message ?? '', why);
+      assert.doesNotMatch(refused.message ?? '', /TOPSECRET/);
     }
   });
 

@@ -269,6 +269,24 @@ describe('data from a CSV file', () => {
       const text = net({ file: 'link.csv', inputs: ['x1', 'x2'], targets: ['y'] });
       assert.throws(() => loadNetwork(text, { readFile: read }), /cannot read "link\.csv": it is a link to a file outside/);
     });
+
+    it('on disk: refuses a file under a linked folder that leads out, and a link to the folder above; takes a link that stays inside', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'backprop-data-'));
+      mkdirSync(path.join(dir, 'net', 'data'), { recursive: true });
+      mkdirSync(path.join(dir, 'outside'));
+      writeFileSync(path.join(dir, 'outside', 'secret.csv'), 'x1,x2,y\n1,1,1\n');
+      writeFileSync(path.join(dir, 'net', 'data', 'ok.csv'), POINTS);
+      symlinkSync(path.join(dir, 'outside'), path.join(dir, 'net', 'shared'), 'dir');
+      symlinkSync(dir, path.join(dir, 'net', 'up'), 'dir');
+      symlinkSync(path.join(dir, 'net', 'data', 'ok.csv'), path.join(dir, 'net', 'inside.csv'));
+      const reads: string[] = [];
+      const read = diskDataReader(path.join(dir, 'net', 'n.nn.json'), (f) => { reads.push(f); return readFileSync(f, 'utf8'); });
+      assert.throws(() => read('shared/secret.csv'), /a link to a file outside the network file's folder/);
+      assert.throws(() => read('up/outside/secret.csv'), /a link to a file outside the network file's folder/);
+      assert.deepEqual(reads, [], 'nothing outside is read');
+      assert.equal(read('inside.csv'), POINTS);
+      assert.equal(read('data/ok.csv'), POINTS);
+    });
   });
 
   describe('the host\'s callback', () => {

@@ -116,6 +116,18 @@ describe('loading a network file', () => {
     it('truncated JSON', () => rejects('{\n  "inputs": ["dosage"],\n  "layers": [\n', /expected a value|expected '\]'/, { line: 4, column: 1 }));
     it('NaN', () => rejects(variant((d) => { d.layers[0].biases[0] = 12345; }).replace('12345', 'NaN'), /NaN is not valid JSON/, 'NaN'));
     it('Infinity', () => rejects(variant((d) => { d.training.learningRate = 12345; }).replace('12345', 'Infinity'), /Infinity is not valid JSON/, 'Infinity'));
+    it('quotes at most a few characters of a file that is not JSON (a secret it happened to read stays unshown)', () => {
+      const secret = `sk_live_${'A1b2C3d4E5'.repeat(10)}`;
+      for (const text of [`{"inputs": ${secret}}`, `{${secret}}`, `{"inputs": ["a"] "${secret}"}`, `{"inputs": 12${secret}}`]) {
+        assert.throws(() => loadNetwork(text), (e: unknown) => {
+          assert.ok(e instanceof NetworkFileError);
+          assert.match(e.message, /^invalid JSON/);
+          assert.ok(!e.message.includes(secret.slice(0, 30)), e.message);
+          assert.ok(e.message.length < 90, e.message);
+          return true;
+        });
+      }
+    });
     it('comments', () => rejects(`// my network\n${JSON.stringify(GOOD)}`, /comments are not allowed/, { line: 1, column: 1 }));
     it('an empty file', () => rejects('', /the file is empty/, { line: 1, column: 1 }));
     it('a file of only spaces', () => rejects('  \n \n', /the file is empty/, { line: 1, column: 1 }));

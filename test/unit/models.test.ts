@@ -408,6 +408,16 @@ describe('models', () => {
         assert.equal(line.slice(e.position.column - 1, e.position.column - 1 + '"xor.weights.bin"'.length), '"xor.weights.bin"');
       });
 
+      it('a weights path that leaves model.json\'s folder (.., absolute, a URI), at it, never asking for it', () => {
+        for (const outside of ['../xor.weights.bin', '/etc/passwd', 'C:\\secret.bin', 'file:///etc/passwd', `sub/../../${'x'.repeat(100)}.bin`]) {
+          const map = edit((json) => { json.weightsManifest[0].paths = [outside]; });
+          const asked: string[] = [];
+          const e = refuses('web/xor.model.json', () => readTfjs({ ...filesOf('web/xor.model.json', map['xor.model.json'], map), sibling: (p) => { asked.push(p); throw new Error('never'); } }), /^web\/xor\.model\.json:\d+:\d+: the weights file '.{1,24}' is not a file beside model\.json .*so it is not read$/);
+          assert.deepEqual(asked, [], outside);
+          assert.ok(e.message.length < 200, e.message);
+        }
+      });
+
       it('weights of the wrong byte count: too few and too many', () => {
         const map = files();
         const bin = map['xor.weights.bin'] as Uint8Array;

@@ -4,7 +4,8 @@
  * and a change of the CSV on disk (not open in an editor) reaches it too.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, closeAllEditors, examplePath, openNetworkEditor, scratchFile, waitFor } from './util';
 
@@ -67,6 +68,24 @@ describe('a network reading a CSV file', () => {
     const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(target, '..', 'points.csv')));
     assert.equal(csv, readFileSync(examplePath('points.csv'), 'utf8'));
     await waitFor('the copy\'s 120 samples', () => editorOf(uri)?.samples === 120 && editorOf(uri)?.shown === 'model', 30_000, state);
+  });
+
+  it('refuses a data file that is a link out of the network\'s folder, even while what it points to is open in an editor', async () => {
+    const secret = scratchFile('link-secret.csv', POINTS);
+    const folder = path.join(path.dirname(secret.fsPath), 'link-net');
+    mkdirSync(folder, { recursive: true });
+    symlinkSync(secret.fsPath, path.join(folder, 'link.csv'));
+    const uri = vscode.Uri.file(path.join(folder, 'link.nn.json'));
+    writeFileSync(uri.fsPath, network('link.csv'));
+    // The target open, and the link's own URI open too (VS Code shows the target's text under it).
+    await vscode.workspace.openTextDocument(secret);
+    await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(folder, 'link.csv')));
+    // Opened as a person would; there is no graph to wait for (the network cannot load).
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'backprop.networkEditor');
+    await waitFor('the run to refuse the link', () => editorOf(uri)?.problem?.includes('cannot read "link.csv": it is a link to a file outside the network file\'s folder'), 30_000, state);
+    assert.equal(editorOf(uri)!.samples, null, 'no samples were read');
+    assert.equal(editorOf(uri)!.shown, 'invalid');
+    await waitFor('a squiggle at its "file" value', () => vscode.languages.getDiagnostics(uri).find((d) => /cannot read "link\.csv": it is a link to a file outside/.test(d.message)), 20_000);
   });
 
   it('follows a change of the CSV on disk when it is not open', async () => {

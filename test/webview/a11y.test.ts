@@ -162,6 +162,9 @@ describe('accessible by axe-core in every state of the network editor (Chromium)
       await fresh.send(problem('the file is empty: expected a network object', true, true));
       await fresh.page.locator('.not-network', { hasText: 'This file is empty' }).waitFor();
       await expectAccessible(fresh, 'an empty file');
+      await fresh.send({ ...problem('cannot read "points.csv": this folder is in Restricted Mode', false, false), waitsForTrust: 'points.csv' });
+      await fresh.page.locator('.not-network[data-waits-for-trust="points.csv"]').waitFor();
+      await expectAccessible(fresh, 'a data file waiting for Workspace Trust');
     } finally {
       await fresh.close();
     }

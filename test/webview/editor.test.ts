@@ -415,6 +415,39 @@ describe('network editor webview (Chromium)', () => {
     await page.locator('.inspector .explanation[data-explains="b3"]').waitFor();
   });
 
+  it('in Restricted Mode says which data file waits for trust, and asks the host for Manage Workspace Trust', async () => {
+    const message = 'cannot read "data/points.csv": this folder is in Restricted Mode, and a data file a network names is read only once you trust the folder (Manage Workspace Trust)';
+    const waits = { type: 'problem', problem: { message, line: 5, column: 13, offset: 80, length: 16 }, notNetwork: false, empty: false, waitsForTrust: 'data/points.csv' } as const;
+    // A network that never loaded (what Restricted Mode gives): the page says it, with a heading.
+    const fresh = await openWebview('dark', chromium());
+    try {
+      const { page } = fresh;
+      await fresh.send(waits);
+      const notice = page.locator('.not-network[data-waits-for-trust="data/points.csv"]');
+      await notice.waitFor();
+      assert.equal(await notice.locator('h1').textContent(), 'Restricted Mode: the data waits for trust');
+      assert.match((await notice.textContent())!, /This network's samples are in "data\/points\.csv", which is read once you trust this folder/);
+      await notice.getByRole('button', { name: 'Manage Workspace Trust' }).click();
+      assert.deepEqual((await fresh.posted()).at(-1), { type: 'manageTrust' });
+      await notice.getByRole('button', { name: 'Show in the text' }).click();
+      assert.deepEqual((await fresh.posted()).at(-1), { type: 'goToError' });
+      await screenshot(page, 'webview-waits-for-trust');
+      // Trusted: the host's next check has no problem, and the notice goes.
+      await fresh.send({ type: 'problem', problem: null, notNetwork: false, empty: false });
+      assert.equal(await page.locator('[data-waits-for-trust]').count(), 0);
+      assert.equal(await notice.isVisible(), false);
+    } finally {
+      await fresh.close();
+    }
+    // Over a graph shown before: a banner saying the same, with the same action.
+    await view.send(waits);
+    const banner = view.page.locator('.banner[role="alert"][data-waits-for-trust="data/points.csv"]');
+    await banner.waitFor();
+    assert.match((await banner.textContent())!, /^Restricted Mode: This network's samples are in "data\/points\.csv"/);
+    await banner.getByRole('button', { name: 'Manage Workspace Trust' }).click();
+    assert.deepEqual((await view.posted()).at(-1), { type: 'manageTrust' });
+  });
+
   it('shows an invalid file as a banner with its position, keeps the graph dimmed, and asks the host to go there', async () => {
     const { page } = view;
     await view.send(broken('unknown activation "softplu"', 7, 38, 200, 9));

@@ -12,6 +12,7 @@
  */
 import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import { ACTIVATION_PARAMETERS, type Activation } from '../math';
+import { dataPath } from '../dataFile';
 import { modelFromNetwork, modelInputNotes } from './convert';
 import type { DenseLayer, DenseModel } from './dense';
 import { type Exporter, featuresNote, featuresOf, FormatError, type Importer, JsonText, type ModelFiles, ModelFileError, showShape, siblingPath } from './files';
@@ -179,7 +180,11 @@ class TfjsReader {
       const specs = this.find(group, ['weights']);
       if (paths?.type !== 'array' || specs?.type !== 'array') throw this.error(group, 'a weightsManifest group needs "paths" and "weights"');
       const parts = (paths.children ?? []).map((p) => {
-        const path = String(getNodeValue(p));
+        const named = String(getNodeValue(p));
+        // Only a file in model.json's folder or below: a model from anyone may not make us read elsewhere.
+        const checked = dataPath(named);
+        if (!checked.ok) throw this.error(p, `the weights file '${named.length <= 24 ? named : `${named.slice(0, 23)}…`}' is not a file beside model.json (a path in its folder, such as "group1-shard1of1.bin"), so it is not read`);
+        const path = checked.path;
         try {
           return { path, bytes: this.files.sibling(path) };
         } catch (e) {

@@ -2,14 +2,31 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { runCli } from './cli/commands';
 import { serveDap } from './cli/dap';
+import { parseLimits, setLimits } from './core/limits';
 
 const args = process.argv.slice(2);
 
-/** `backprop dap [--port N]`: the debug adapter, for as long as its client keeps it (see cli/dap.ts). */
+/**
+ * `backprop dap [--port N] [--limits LIST]`: the debug adapter, for as long as its client keeps it
+ * (see cli/dap.ts); --limits sets the limits every network it loads is checked against (limits.ts).
+ */
 function dap(rest: string[]): void {
-  const port = rest[0] === '--port' && /^\d+$/.test(rest[1] ?? '') && Number(rest[1]) <= 65535 && rest.length === 2 ? Number(rest[1]) : undefined;
-  if (rest.length > 0 && port === undefined) {
-    process.stderr.write("backprop: dap takes no file (the client's launch request names it) and at most --port N (a port number, 0 for any)\n");
+  let port: number | undefined;
+  let problem = rest.length % 2 === 1;
+  for (let i = 0; i + 1 < rest.length && !problem; i += 2) {
+    if (rest[i] === '--port' && port === undefined && /^\d+$/.test(rest[i + 1]) && Number(rest[i + 1]) <= 65535) port = Number(rest[i + 1]);
+    else if (rest[i] === '--limits') {
+      try {
+        setLimits(parseLimits(rest[i + 1]));
+      } catch (e) {
+        process.stderr.write(`backprop: dap: malformed --limits: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+    } else problem = true;
+  }
+  if (problem) {
+    process.stderr.write("backprop: dap takes no file (the client's launch request names it), at most --port N (a port number, 0 for any) and --limits LIST\n");
     process.exitCode = 1;
     return;
   }

@@ -13,6 +13,7 @@ import { newNetwork } from './newNetwork';
 import { type TrainingAction, type TrainingFrame, VIEW_TYPE } from './protocol';
 import type { Phase } from './session/stepper';
 import type { Activity } from './session/training';
+import { followLimitsSetting } from './limitsSetting';
 
 /** What the extension hands to whoever asks for its exports: the integration tests look inside. */
 export interface BackpropApi {
@@ -58,6 +59,8 @@ const TRAINING_COMMANDS: [string, TrainingAction][] = [
 
 export function activate(context: vscode.ExtensionContext): BackpropApi {
   const log = vscode.window.createOutputChannel('Backprop Debugger', { log: true });
+  // Before anything loads a network: the limits it is checked against.
+  context.subscriptions.push(followLimitsSetting(log));
   const editors = NetworkEditorProvider.register(context, log);
   const examples = new Examples(context.extensionUri, context.globalStorageUri);
   activateDebugger(context, editors.runs);

@@ -7,7 +7,7 @@
  */
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { loadNetwork, NetworkFileError } from './core';
+import { currentLimits, loadNetwork, NetworkFileError } from './core';
 import { networkTextFromModel } from './core/models/convert';
 import {
   EXPORTERS, type Exporter, exporterFor, exportBaseName, FormatError, type Importer, importerFor, IMPORTERS, type LayerActivation, ModelFileError, networkNameFor, parseActivations, siblingPath,
@@ -44,7 +44,7 @@ async function readModel(uri: vscode.Uri, importer: Importer, activations: reado
           if (found === null) throw new ModelFileError('no such file', {}, relative);
           return found;
         },
-      }, { activations });
+      }, { activations, limits: currentLimits() });
       return networkTextFromModel(model);
     } catch (e) {
       if (!(e instanceof NeedsFile)) throw e;

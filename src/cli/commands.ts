@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import {
   besideFile, checkDigits, describeLossChange, describeParameterChange, describeParameterNames, describeTraining, findParameter, type GenerateSpec, inputColumns, loadNetwork, lossSymbol,
-  type Factor, type Network, NetworkFileError, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, validationLoss, writeParameters,
+  type Factor, type Limits, limitsWith, type Network, NetworkFileError, parseLimits, type RoundingEffect, roundingEffect, softmax, type StopReason, Trainer, validationLoss, writeParameters,
 } from '../core';
 import { BUILTIN_KINDS, BUILTINS, type BreakpointSpec, type BuiltinKind, type BuiltinSettings, defaultBuiltins, describeBreakpoint } from '../session/breakpointTypes';
 import { TrainingSession } from '../session/training';
@@ -47,7 +47,7 @@ Commands:
   export FILE --to FORMAT [--out OUT] [--steps N]
                                   the network with the file's parameters as a model
                                   (onnx, tfjs) or a training script (pytorch, numpy)
-  dap [--port N]                  the debug adapter for any DAP client (Neovim, Emacs, ...):
+  dap [--port N] [--limits LIST]  the debug adapter for any DAP client (Neovim, Emacs, ...):
                                   DAP on stdin/stdout, or on 127.0.0.1:N
 
 Options:
@@ -69,17 +69,19 @@ Options:
   --batches           list the samples each step trained on (0-based, into the training set in file order)
   --round N           with --write or --out: round them to N significant digits (1 to 17), and say
                       how much that moves the loss
+  --limits LIST       raise (or lower) the limits a file is checked against, e.g.
+                      parameters=20000000,samples=2000000 (see Limits in docs/security.md)
   --help              this text
 
 train exits 0 when it stops by its rules or a breakpoint, 2 when training diverged, 1 on bad input.`;
 
 const FLAGS: Record<string, readonly string[]> = {
-  check: ['json'],
-  grad: ['json'],
-  train: ['json', 'steps', 'break', 'break-at', 'break-every', 'break-on', 'write', 'out', 'round', 'batches'],
-  explain: ['json', 'steps', 'param'],
-  import: ['out', 'activations'],
-  export: ['to', 'out', 'steps'],
+  check: ['json', 'limits'],
+  grad: ['json', 'limits'],
+  train: ['json', 'steps', 'break', 'break-at', 'break-every', 'break-on', 'write', 'out', 'round', 'batches', 'limits'],
+  explain: ['json', 'steps', 'param', 'limits'],
+  import: ['out', 'activations', 'limits'],
+  export: ['to', 'out', 'steps', 'limits'],
 };
 
 /** How a built-in condition is named on the command line: loss-up for lossUp. */
@@ -125,7 +127,7 @@ function dispatch(argv: readonly string[], io: CliIo): number {
 
   let network: Network;
   try {
-    network = loadNetwork(text, { readFile: diskDataReader(file, io.readFile) });
+    network = loadNetwork(text, { readFile: diskDataReader(file, io.readFile), limits: flags.limits });
   } catch (e) {
     if (!(e instanceof NetworkFileError)) throw e;
     if (command === 'check' && flags.json) {
@@ -162,9 +164,11 @@ interface Flags {
   to?: string;
   /** import: one activation a layer. */
   activations?: LayerActivation[];
+  /** --limits: the limits the file is checked against (the defaults' values where it names none). */
+  limits?: Partial<Limits>;
 }
 
-const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out', '-o', '--round', '--to', '--activations'];
+const VALUE_FLAGS = ['--steps', '--param', '--break', '--break-at', '--break-every', '--break-on', '--out', '-o', '--round', '--to', '--activations', '--limits'];
 
 function parseFlags(command: string, args: readonly string[], allowed: readonly string[]): { file: string; flags: Flags } {
   // `--steps -1` would read -1 as a flag; joining a value flag to its next word as `--steps=-1`
@@ -185,7 +189,7 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
         json: { type: 'boolean' }, steps: { type: 'string' }, param: { type: 'string' },
         break: { type: 'string', multiple: true }, 'break-at': { type: 'string', multiple: true }, 'break-every': { type: 'string', multiple: true },
         'break-on': { type: 'string', multiple: true }, write: { type: 'boolean' }, out: { type: 'string', short: 'o' }, round: { type: 'string' }, batches: { type: 'boolean' },
-        to: { type: 'string' }, activations: { type: 'string' },
+        to: { type: 'string' }, activations: { type: 'string' }, limits: { type: 'string' },
       },
     });
   } catch (e) {
@@ -232,6 +236,13 @@ function parseFlags(command: string, args: readonly string[], allowed: readonly 
         throw new UsageError(`malformed thresholds '${thresholds.join(':')}' for --break-on ${name}: ${BUILTINS[kind].threshold ? `it takes ${BUILTINS[kind].threshold2 ? 'two numbers' : 'a number'} (${[BUILTINS[kind].threshold, BUILTINS[kind].threshold2].filter(Boolean).map((t) => t!.label).join(', ')})` : 'it takes none'}`);
       }
       flags.builtins[kind] = { enabled: true, threshold: numbers[0] ?? flags.builtins[kind].threshold, threshold2: numbers[1] ?? flags.builtins[kind].threshold2 };
+    }
+  }
+  if (values.limits !== undefined) {
+    try {
+      flags.limits = parseLimits(values.limits);
+    } catch (e) {
+      throw new UsageError(`malformed --limits '${values.limits.slice(0, 60)}': ${(e as Error).message}`);
     }
   }
   if (flags.write && flags.out !== undefined) throw new UsageError('--write and --out both say where the parameters go: give one');
@@ -356,7 +367,7 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
   if (flags.write || flags.out !== undefined) {
     const target = flags.out ?? file;
     try {
-      io.writeFile(target, writeParameters(text, trainer.params, { digits: flags.round, readFile: diskDataReader(file, io.readFile) }));
+      io.writeFile(target, writeParameters(text, trainer.params, { digits: flags.round, readFile: diskDataReader(file, io.readFile), limits: flags.limits }));
       wrote = target;
       if (flags.round !== undefined) rounded = roundingEffect(network, trainer.params, flags.round);
     } catch (e) {
@@ -459,7 +470,7 @@ function importModel(file: string, flags: Flags, io: CliIo): number {
   let shape: string;
   try {
     const bytes = read(file);
-    const model = importer.read({ name: file, bytes, sibling: (relative) => read(siblingPath(file, relative), relative) }, { activations: flags.activations });
+    const model = importer.read({ name: file, bytes, sibling: (relative) => read(siblingPath(file, relative), relative) }, { activations: flags.activations, limits: limitsWith(flags.limits) });
     text = networkTextFromModel(model);
     shape = [String(model.inputs), ...model.layers.map((l) => `${l.units} ${l.activation}`)].join(' -> ') + (model.softmax ? ' -> softmax' : '');
   } catch (e) {
@@ -471,7 +482,7 @@ function importModel(file: string, flags: Flags, io: CliIo): number {
     throw e;
   }
   io.writeFile(target, text);
-  const net = loadNetwork(text);
+  const net = loadNetwork(text, { limits: flags.limits });
   io.stdout(`wrote ${target}: ${shape}, ${net.parameterCount.toLocaleString('en-US')} parameters, from the ${importer.label} model ${file}
 its data is a placeholder (one sample): put your own samples in "data" before training
 `);

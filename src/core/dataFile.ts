@@ -15,6 +15,7 @@ import { parse } from 'jsonc-parser';
 import Papa from 'papaparse';
 import { LineIndex, NetworkFileError, type SourcePosition } from './errors';
 import type { Dataset } from './network';
+import { DEFAULT_LIMITS, type Limits, overLimit } from './limits';
 
 /** The text of a data file, by its path relative to the network file (checked by dataPath first); undefined when there is none. */
 export type ReadFile = (relativePath: string) => string | undefined;
@@ -125,6 +126,8 @@ export interface DataFileRequest {
   readonly classes: readonly string[] | 'sorted' | null;
   /** Cross-entropy: numeric targets must be one-hot rows. */
   readonly oneHot: boolean;
+  /** dataFileBytes, dataColumns and samples are checked; the defaults when absent. */
+  readonly limits?: Limits;
 }
 
 export interface DataFileResult {
@@ -146,6 +149,8 @@ export function readDataFile(request: DataFileRequest): DataFileResult {
   let lines: LineIndex | undefined;
   const at = (offset: number, length = 0): SourcePosition => (lines ??= new LineIndex(text)).position(offset, length);
   const fail = (message: string, offset: number, length = 0): NetworkFileError => new NetworkFileError(message, at(offset, length), path, request.reference);
+  const limits = request.limits ?? DEFAULT_LIMITS;
+  if (text.length > limits.dataFileBytes) throw fail(`the file is ${text.length.toLocaleString('en-US')} characters, more than ${overLimit(limits, 'dataFileBytes')}`, limits.dataFileBytes);
   if (text.trim().length === 0) throw fail('the file is empty: expected a header row naming the columns, then one row per sample', 0);
 
   const nIn = request.inputs.length;
@@ -155,8 +160,10 @@ export function readDataFile(request: DataFileRequest): DataFileResult {
   let inputColumns: number[] = [];
   let targetColumns: number[] = [];
   // Growable: the number of rows is known only at the end (a quoted field may hold a line break).
-  let inputs: Float64Array<ArrayBuffer> = new Float64Array(1024 * nIn);
-  let targets: Float64Array<ArrayBuffer> = new Float64Array(1024 * nOut);
+  // Room for about 64K values to start with, however wide a row is.
+  const firstRows = Math.max(1, Math.floor(65_536 / Math.max(1, nIn, nOut)));
+  let inputs: Float64Array<ArrayBuffer> = new Float64Array(firstRows * nIn);
+  let targets: Float64Array<ArrayBuffer> = new Float64Array(firstRows * nOut);
   const labels: string[] = [];
   const labelOffsets: number[] = [];
   let samples = 0;
@@ -197,6 +204,11 @@ export function readDataFile(request: DataFileRequest): DataFileResult {
       let first = start;
       while (text.charCodeAt(first) === 10 || text.charCodeAt(first) === 13) first++;
       if (header === undefined) {
+        if (fields.length > limits.dataColumns) {
+          problem = fail(`the header names ${fields.length} columns, more than ${overLimit(limits, 'dataColumns')}`, fieldOffset(first, fields, limits.dataColumns));
+          parser.abort();
+          return;
+        }
         header = fields.map((f) => f.trim());
         const seen = new Map<string, number>();
         for (let k = 0; k < header.length; k++) {
@@ -224,6 +236,11 @@ export function readDataFile(request: DataFileRequest): DataFileResult {
       }
       if (fields.length !== header.length) {
         problem = fail(`this row has ${fields.length} value${fields.length === 1 ? '' : 's'} but the header names ${header.length} column${header.length === 1 ? '' : 's'}${fields.length === 1 && header.length > 1 ? ` (is the delimiter "${delimiterName(delimiter)}" right?)` : ''}`, first);
+        parser.abort();
+        return;
+      }
+      if (samples === limits.samples) {
+        problem = fail(`the file has more than ${overLimit(limits, 'samples')}`, first);
         parser.abort();
         return;
       }

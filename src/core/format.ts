@@ -20,6 +20,7 @@ import { compileFeatures, FeatureError, type InputFeatures, applyFeatures } from
 import { GENERATE_DEFAULTS, GENERATE_LIMITS, GENERATED_KINDS, type GenerateSpec, generatedDataset, generatedTargets } from './generate';
 import { CONSTANT, type Regularization, type Schedule, SCHEDULE_TYPES } from './trainingRules';
 import { dataPath, type NamedColumn, type ReadFile, readDataFile } from './dataFile';
+import { currentLimits, DEFAULT_LIMITS, type Limits, limitsWith, overLimit, tooDeep } from './limits';
 
 export const FORMAT_VERSION = 1;
 export const WEIGHT_INITS = ['normal', 'uniform', 'glorot'] as const;
@@ -29,10 +30,10 @@ export const TRAINING_DEFAULTS = { learningRate: 0.1, maxSteps: 1000, minStepSiz
 export const INIT_DEFAULTS = { weights: 'normal' as WeightInit, biases: 0, seed: 1 };
 
 /**
- * Limits that keep a typo (units: 1e9) from exhausting memory in the extension host, which loads
- * on every keystroke. Far above what an interactive debugger can step through usefully.
+ * The default limits (limits.ts) that keep a typo (units: 1e9) or a hostile file from exhausting
+ * memory in the extension host, which loads on every keystroke.
  */
-export const LIMITS = { parameters: 10_000_000, activations: 10_000_000 } as const;
+export const LIMITS = DEFAULT_LIMITS;
 
 const TOP_LEVEL_KEYS = ['$schema', 'version', 'name', 'description', 'notation', 'inputs', 'features', 'outputs', 'layers', 'init', 'data', 'validation', 'normalize', 'loss', 'training'];
 
@@ -149,12 +150,15 @@ export interface LoadOptions {
    * to the network file; undefined (or a throw) when it cannot. Without it such a network does not load.
    */
   readFile?: ReadFile;
+  /** The limits to check sizes against (missing names keep their defaults); the process's (setLimits) when absent. */
+  limits?: Partial<Limits>;
 }
 
 /** Parses and validates `text`; the returned network is ready to train. */
 export function loadNetwork(text: string, options: LoadOptions = {}): Network {
   // A byte-order mark is not JSON, but editors write one; a space keeps every offset in place.
-  const loader = new Loader(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text, options.readFile);
+  const limits = options.limits ? limitsWith(options.limits) : currentLimits();
+  const loader = new Loader(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text, options.readFile, limits);
   try {
     return loader.load();
   } catch (e) {
@@ -173,7 +177,7 @@ class Loader {
   /** The classes a data file's label column gave (in output order), for validation and the cards. */
   private classes: readonly string[] | null = null;
 
-  constructor(private readonly text: string, private readonly readFile?: ReadFile) {
+  constructor(private readonly text: string, private readonly readFile: ReadFile | undefined, private readonly limits: Limits) {
     this.lines = new LineIndex(text);
   }
 
@@ -209,6 +213,8 @@ class Loader {
     this.expectType(layersNode, 'array', 'layers', 'an array of layers');
     const layerNodes = layersNode.children ?? [];
     if (layerNodes.length === 0) throw this.error(layersNode, 'layers is empty: a network needs at least one layer');
+    if (layerNodes.length > this.limits.layers) throw this.error(layerNodes[this.limits.layers], `layers has ${layerNodes.length} layers, more than ${overLimit(this.limits, 'layers')}`);
+    if (inputNames.length > this.limits.layerWidth) throw this.error(featuresNode ?? this.required(root, 'inputs', 'the network'), `the network has ${inputNames.length} inputs, more than ${overLimit(this.limits, 'layerWidth')}`);
     const shapes = layerNodes.map((node, l) => this.layerShape(node, l));
     this.checkSize(layerNodes, shapes, inputNames.length);
     const last = shapes[shapes.length - 1];
@@ -232,8 +238,8 @@ class Loader {
     this.fit = { loss, lastActivation: last.activation };
     const dataNode = this.required(root, 'data', 'the network');
     const data = this.data(dataNode, columns, outputNames);
-    if (data.samples * shapes.reduce((sum, l) => sum + l.units, 0) > LIMITS.activations) {
-      throw this.error(dataNode, `${data.samples} samples through ${shapes.reduce((sum, l) => sum + l.units, 0)} units is more than the ${LIMITS.activations.toLocaleString('en-US')} activations Backprop Debugger keeps`, true);
+    if (data.samples * shapes.reduce((sum, l) => sum + l.units, 0) > this.limits.activations) {
+      throw this.error(dataNode, `${data.samples} samples through ${shapes.reduce((sum, l) => sum + l.units, 0)} units is more than the ${overLimit(this.limits, 'activations')} Backprop Debugger keeps`, true);
     }
     if (loss === 'cross-entropy') this.checkOneHot(dataNode, data.targets, outputNames);
 
@@ -277,6 +283,8 @@ class Loader {
 
   private parse(): Node {
     if (this.text.trim().length === 0) throw new NetworkFileError('the file is empty: expected a network object', this.lines.position(0));
+    const deep = tooDeep(this.text, this.limits.jsonDepth);
+    if (deep >= 0) throw new NetworkFileError(`the JSON nests more than ${overLimit(this.limits, 'jsonDepth')} here: a network file nests 5 deep`, this.lines.position(deep, 1));
     const errors: ParseError[] = [];
     const root = parseTree(this.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     if (errors.length > 0) {
@@ -341,6 +349,7 @@ class Loader {
     this.rejectUnknownKeys(node, ['units', 'activation', 'weights', 'biases', 'name', 'slope', 'alpha'], where);
     const unitsNode = this.required(node, 'units', where);
     const units = this.integer(unitsNode, `${where}.units`, 1);
+    if (units > this.limits.layerWidth) throw this.error(unitsNode, `${where}.units is ${units}, more than ${overLimit(this.limits, 'layerWidth')}`);
     const activationNode = this.required(node, 'activation', where);
     const activation: Activation = this.oneOf(activationNode, ACTIVATIONS, `${where}.activation`);
     // Leaky ReLU's slope and ELU's alpha: each only with its activation.
@@ -363,8 +372,8 @@ class Loader {
     shapes.forEach((shape, l) => {
       total += shape.units * (previous + 1);
       previous = shape.units;
-      if (total > LIMITS.parameters) {
-        throw this.error(this.prop(layerNodes[l], 'units')!, `layers[${l}] takes the network past ${LIMITS.parameters.toLocaleString('en-US')} parameters, more than Backprop Debugger can step through`);
+      if (total > this.limits.parameters) {
+        throw this.error(this.prop(layerNodes[l], 'units')!, `layers[${l}] takes the network past ${overLimit(this.limits, 'parameters')}, more than Backprop Debugger can step through`);
       }
     });
   }
@@ -479,6 +488,7 @@ class Loader {
     if (node.type === 'array') {
       const rows = node.children ?? [];
       if (rows.length === 0) throw this.error(node, `${name} is empty: ${name === 'data' ? 'training' : 'validation'} needs at least one sample`);
+      if (rows.length > this.limits.samples) throw this.error(rows[this.limits.samples], `${name} has ${rows.length} samples, more than ${overLimit(this.limits, 'samples')}`);
       const inputs = new Float64Array(rows.length * nIn);
       const targets = new Float64Array(rows.length * nOut);
       const columns = [...inputNames, ...outputNames];
@@ -525,7 +535,7 @@ class Loader {
       if (!check(value)) throw this.error(v, `${name}.${key} must be ${expected}, not ${this.show(v)}`);
       return value;
     };
-    const samples = read('samples', (v) => Number.isInteger(v) && v >= 2 && v <= GENERATE_LIMITS.samples, `a whole number from 2 to ${GENERATE_LIMITS.samples.toLocaleString('en-US')}`);
+    const samples = read('samples', (v) => Number.isInteger(v) && v >= 2 && v <= this.limits.samples, `a whole number from 2 to ${this.limits.samples.toLocaleString('en-US')}`);
     const noise = read('noise', (v) => v >= 0 && v <= GENERATE_LIMITS.noise, `from 0 to ${GENERATE_LIMITS.noise} (Playground's noise slider, 0 to 50%, as a share)`);
     const seed = read('seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'a whole number from 0 to 4294967295');
     const spec: GenerateSpec = { kind, samples, noise, seed };
@@ -595,13 +605,15 @@ class Loader {
       throw this.error(fileNode, `cannot read "${checked.path}": ${(e as Error).message}`);
     }
     if (text === undefined) throw this.error(fileNode, this.readFile ? `cannot read "${checked.path}": there is no such file beside the network file` : `"${checked.path}" cannot be read here: this host reads no data files`);
-    const read = readDataFile({ path: checked.path, text, reference: this.position(fileNode), inputs, targets, outputNames, classes, oneHot: this.fit.loss === 'cross-entropy' });
+    const read = readDataFile({ path: checked.path, text, reference: this.position(fileNode), inputs, targets, outputNames, classes, oneHot: this.fit.loss === 'cross-entropy', limits: this.limits });
     if (read.classes) this.classes ??= read.classes;
     return read.data;
   }
 
   private matrix(node: Node, where: string, width: number, what: string): number[][] {
     this.expectType(node, 'array', where, 'an array of rows');
+    const count = node.children?.length ?? 0;
+    if (count > this.limits.samples) throw this.error(node.children![this.limits.samples], `${where} has ${count} rows, more than ${overLimit(this.limits, 'samples')}`);
     return (node.children ?? []).map((row, i) => {
       this.expectType(row, 'array', `${where}[${i}]`, `an array of ${width} number${width === 1 ? '' : 's'}`);
       const cells = row.children ?? [];

@@ -32,7 +32,8 @@ export interface GenerateSpec {
 
 export const GENERATE_DEFAULTS = { samples: 200, noise: 0, seed: 1 } as const;
 /** Playground's slider stops at 50% noise; a million points is far past what a debugger steps through. */
-export const GENERATE_LIMITS = { samples: 1_000_000, noise: 0.5 } as const;
+/** The noise a dataset may have; its samples are bounded by the `samples` limit (limits.ts). */
+export const GENERATE_LIMITS = { noise: 0.5 } as const;
 
 /** What each kind makes, for New Network's choices and `backprop check`. */
 export const GENERATED_DESCRIPTIONS: Readonly<Record<GeneratedKind, string>> = {

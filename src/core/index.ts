@@ -22,3 +22,4 @@ export * from './trainingRules';
 export * from './batches';
 export * from './features';
 export * from './generate';
+export * from './limits';

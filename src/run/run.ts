@@ -22,6 +22,7 @@ import type { LayerStats } from '../session/inspect';
 import { Emitter } from './emitter';
 import { CHART_PANELS, type ChartData, type ChartRequest } from '../session/chartTypes';
 import { type DataFiles, sameDataFiles } from '../core/dataFile';
+import { currentLimits } from '../core/limits';
 
 /** Where a run keeps its breakpoints between sessions (the workspace's storage, never the network file). */
 export interface BreakpointStore {
@@ -248,14 +249,14 @@ export class Run {
 
   private async apply(text: string, files: DataFiles): Promise<TextOutcome> {
     if (!this.loaded) {
-      const reply = await this.link.request('load', { text, files, file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins(), charts: this.chartRequest, watched: this.watchedNames });
+      const reply = await this.link.request('load', { text, files, limits: currentLimits(), file: this.file, breakpoints: this.allSpecs(), builtins: this.allBuiltins(), charts: this.chartRequest, watched: this.watchedNames });
       if (!reply.ok) { this.problem = reply.message; return 'failed'; }
       this.loaded = true;
       this.problem = undefined;
       this.setStructure(reply.structure, null);
       return 'loaded';
     }
-    const reply = await this.link.request('update', { text, files });
+    const reply = await this.link.request('update', { text, files, limits: currentLimits() });
     switch (reply.outcome) {
       case 'failed': this.problem = reply.message; return 'failed';
       case 'restarted': this.problem = undefined; this.setStructure(reply.structure, reply.why); return 'restarted';

@@ -13,6 +13,7 @@ import type { Phase } from '../session/stepper';
 import type { ChartData, ChartRequest } from '../session/chartTypes';
 import type { AnyRequest, ReplyMessage } from '../rpc';
 import type { DataFiles } from '../core/dataFile';
+import type { Limits } from '../core/limits';
 
 /** What loading a network's text came to: its structure, or why it cannot be trained. */
 export type LoadReply = { ok: true; structure: NetworkStructure } | { ok: false; message: string };
@@ -32,9 +33,9 @@ export type UpdateReply =
 export interface WorkerRequests {
   /** (Re)load a network from its text: training starts from the file's parameters. */
   /** `files`: the texts of the data files the network names, as the host read them with the text. */
-  load: { params: { text: string; files: DataFiles; file: string; breakpoints: BreakpointSpec[]; builtins: BuiltinSettings; charts: ChartRequest | null; watched: string[] }; reply: LoadReply };
+  load: { params: { text: string; files: DataFiles; limits: Limits; file: string; breakpoints: BreakpointSpec[]; builtins: BuiltinSettings; charts: ChartRequest | null; watched: string[] }; reply: LoadReply };
   /** The document changed: keep, retrain or restart (see UpdateReply). */
-  update: { params: { text: string; files: DataFiles }; reply: UpdateReply };
+  update: { params: { text: string; files: DataFiles; limits: Limits }; reply: UpdateReply };
   /** A control: its stop when it ended at once, null when what it started goes on (its stop comes as an event). */
   control: { params: { action: TrainingAction; timing?: ControlTiming }; reply: Stop | null };
   goTo: { params: { step: number; timing?: ControlTiming }; reply: Stop | null };

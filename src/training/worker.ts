@@ -13,7 +13,7 @@
  * explanations) after that, so Pause and Step are answered first.
  */
 import { parentPort } from 'node:worker_threads';
-import { type DataFiles, difference, filesReader, HISTORY_DEFAULTS, loadNetwork, type Network, NetworkFileError, roundParameters, sameArray } from '../core';
+import { type DataFiles, difference, type Limits, filesReader, HISTORY_DEFAULTS, loadNetwork, type Network, NetworkFileError, roundParameters, sameArray } from '../core';
 import { buildFrame, buildStructure, carriesExplanations, explainingStop, explainView, unitView } from '../session/frame';
 import { type Stop, TrainingSession } from '../session/training';
 import { ExpressionError } from '../core/expr/parse';
@@ -300,10 +300,11 @@ function entryOf(run: number): Entry {
   return entry;
 }
 
-function load(text: string, files: DataFiles, file: string): Network {
+function load(text: string, files: DataFiles, limits: Limits, file: string): Network {
   try {
     // The data files' texts came with the network's: the worker reads no disk (see dataFile.ts).
-    return loadNetwork(text, { readFile: filesReader(files) });
+    // The limits are the host's (its setting or --limits), sent with every text.
+    return loadNetwork(text, { readFile: filesReader(files), limits });
   } catch (e) {
     if (e instanceof NetworkFileError) throw new LoadError(e.format(file));
     throw e;
@@ -322,7 +323,7 @@ function handle(m: ToWorker): unknown {
     case 'load': {
       let network: Network;
       try {
-        network = load(m.params.text, m.params.files, m.params.file);
+        network = load(m.params.text, m.params.files, m.params.limits, m.params.file);
       } catch (e) {
         if (e instanceof LoadError) return { ok: false, message: e.message };
         throw e;
@@ -339,7 +340,7 @@ function handle(m: ToWorker): unknown {
       const entry = entryOf(run);
       let network: Network;
       try {
-        network = load(m.params.text, m.params.files, 'network');
+        network = load(m.params.text, m.params.files, m.params.limits, 'network');
       } catch (e) {
         if (!(e instanceof LoadError)) throw e;
         // A broken edit stops Continue, in sight: the run waits where it is for a valid file.

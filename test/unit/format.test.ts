@@ -164,7 +164,10 @@ describe('loading a network file', () => {
     it('an empty layer list', () => rejects(variant((d) => { d.layers = []; }), /layers is empty/, '[]'));
     it('first-layer weights that do not match the inputs', () => rejects(variant((d) => { d.layers[0].weights = [[1, 2], [3, 4]]; }), /layers\[0\]\.weights\[0\] has 2 weights but there is 1 input \(dosage\): one weight per input/, '[\n          1,'));
     it('-Infinity', () => rejects(variant((d) => { d.layers[0].biases[0] = 12345; }).replace('12345', '-Infinity'), /-Infinity is not valid JSON/, '-Infinity'));
-    it('a network too large to hold', () => rejects(variant((d) => { d.layers[0].units = 1e9; delete d.layers[0].weights; delete d.layers[0].biases; delete d.layers[1].weights; }), /layers\[0\] takes the network past 10,000,000 parameters/, '1000000000'));
+    it('a layer too wide to hold', () => rejects(variant((d) => { d.layers[0].units = 1e9; delete d.layers[0].weights; delete d.layers[0].biases; delete d.layers[1].weights; }), /layers\[0\]\.units is 1000000000, more than 100,000 units in a layer/, '1000000000'));
+    it('a network too large to hold', () => rejects(variant((d) => {
+      d.layers = [{ units: 5000, activation: 'relu' }, { units: 5001, activation: 'relu' }, { units: 1, activation: 'identity' }];
+    }), /layers\[1\] takes the network past 10,000,000 parameters/, '5001'));
     it('data too large to hold', () => rejects(variant((d) => { d.layers[0].units = 50000; delete d.layers[0].weights; delete d.layers[0].biases; delete d.layers[1].weights; d.data = { inputs: Array.from({ length: 201 }, () => [0]), targets: Array.from({ length: 201 }, () => [0]) }; }), /201 samples through 50001 units is more than the 10,000,000 activations/, { after: '"data": ', find: '{' }));
     it('cross-entropy with one output', () => rejects(variant((d) => { d.loss = 'cross-entropy'; }), /cross-entropy .* needs at least 2 outputs/, '"cross-entropy"'));
     it('cross-entropy with targets that are not one-hot', () => rejects(variant((d) => {
@@ -173,7 +176,7 @@ describe('loading a network file', () => {
     }), /cross-entropy needs one-hot targets \(one 1 among yes, no, the rest 0\), but sample 2 has 5, -3/, { after: '"dosage": 0,', find: '{' }));
     it('an unknown notation', () => rejects(variant((d) => { d.notation = '3blue1brown'; }), /unknown notation "3blue1brown" in notation: expected one of statquest, 3b1b/, '"3blue1brown"'));
     it('a seed beyond 32 bits', () => rejects(variant((d) => { d.init = { seed: 2 ** 32 }; }), /init\.seed must be at most 4294967295/, '4294967296'));
-    it('JSON nested too deeply', () => rejects(`${'['.repeat(100_000)}`, /nested too deeply/, { line: 1, column: 1 }));
+    it('JSON nested too deeply', () => rejects(`${'['.repeat(100_000)}`, /the JSON nests more than 64 levels of nesting/, { line: 1, column: 65 }));
   });
 
   it('reads the notation a file asks to be read in, and none by default', () => {

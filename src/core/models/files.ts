@@ -5,6 +5,7 @@
  */
 import { type Node, type ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
 import { besideFile, LineIndex, NetworkFileError, type SourcePosition } from '../errors';
+import { DEFAULT_LIMITS, type Limits, overLimit, tooDeep } from '../limits';
 import type { Activation } from '../math';
 import type { Network } from '../network';
 import type { DenseModel } from './dense';
@@ -32,7 +33,8 @@ export interface Importer {
   readonly extensions: readonly string[];
   /** The file holds no activations (safetensors): the person names one per layer. */
   readonly needsActivations?: boolean;
-  read(files: ModelFiles, options: { activations?: readonly LayerActivation[] }): DenseModel;
+  /** `limits`: what the file may ask for (limits.ts); the defaults when absent. */
+  read(files: ModelFiles, options: { activations?: readonly LayerActivation[]; limits?: Limits }): DenseModel;
 }
 
 export interface ExportedFile {
@@ -153,8 +155,10 @@ export class JsonText {
   private readonly lines: LineIndex;
 
   /** `base`: the byte offset of the text in its file, for byte positions (safetensors' header); else line and column. */
-  constructor(readonly text: string, readonly what: string, private readonly member?: string, private readonly base?: number) {
+  constructor(readonly text: string, readonly what: string, private readonly member?: string, private readonly base?: number, limits: Limits = DEFAULT_LIMITS) {
     this.lines = new LineIndex(text);
+    const deep = tooDeep(text, limits.jsonDepth);
+    if (deep >= 0) throw this.errorAt(deep, 1, `${what} nests more than ${overLimit(limits, 'jsonDepth')} here: not a model's JSON`);
     const errors: ParseError[] = [];
     const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     if (errors.length > 0 || root === undefined) {
@@ -214,6 +218,21 @@ function describeParseError(code: ParseErrorCode): string {
     case ParseErrorCode.EndOfFileExpected: return 'text after the end';
     case ParseErrorCode.UnexpectedEndOfString: return 'an unterminated string';
     default: return 'a syntax error';
+  }
+}
+
+/** A ModelFileError when `bytes` (the model file, or `member`/`file` of it) is larger than the modelFileBytes limit. */
+export function checkModelSize(bytes: Uint8Array, limits: Limits, file?: string): void {
+  if (bytes.length > limits.modelFileBytes) throw new ModelFileError(`the file is ${bytes.length.toLocaleString('en-US')} bytes, more than ${overLimit(limits, 'modelFileBytes')}`, {}, file);
+}
+
+/**
+ * A ModelFileError (made by `fail`) at the first value of `values` that is NaN or infinite: a weight
+ * must be a finite number, and a network file cannot even write one that is not.
+ */
+export function checkFinite(values: ArrayLike<number>, fail: (message: string) => ModelFileError, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw fail(`${what} holds ${values[i]} at index ${i}: every weight must be a finite number`);
   }
 }
 

@@ -13,24 +13,23 @@
  * use_bias is false. Keras 2.13-2.15's .keras files used `_layer_checkpoint_dependencies` for
  * `layers`; Keras 3 still reads them that way and so do we.
  */
-import { unzipSync } from 'fflate';
 import { Dataset, File as H5File, Group } from 'jsfive';
 import type { Node } from 'jsonc-parser';
 import type { Activation } from '../math';
 import { allFloat32, type DenseLayer, type DenseModel } from './dense';
-import { type Importer, JsonText, type ModelFiles, ModelFileError, type ModelWhere } from './files';
+import { DEFAULT_LIMITS, elementCount, type Limits, overLimit } from '../limits';
+import { checkModelSize, type Importer, JsonText, type ModelFiles, ModelFileError, type ModelWhere } from './files';
+import { readZip } from './zip';
 
 const CONFIG = 'config.json';
 const METADATA = 'metadata.json';
 const WEIGHTS = 'model.weights.h5';
-/** Larger members than this are not a small dense model's (and guard against zip bombs). */
-const MAX_MEMBER_BYTES = 1 << 30;
 
 export const kerasImporter: Importer = {
   id: 'keras',
   label: 'Keras 3 (.keras)',
   extensions: ['.keras'],
-  read: (files: ModelFiles) => readKeras(files.bytes, files.name),
+  read: (files: ModelFiles, options) => readKeras(files.bytes, files.name, options.limits),
 };
 
 /**
@@ -72,13 +71,14 @@ interface PlannedLayer {
   readonly node: Node;
 }
 
-export function readKeras(bytes: Uint8Array, fileName: string): DenseModel {
-  const members = unzip(bytes);
+export function readKeras(bytes: Uint8Array, fileName: string, limits: Limits = DEFAULT_LIMITS): DenseModel {
+  checkModelSize(bytes, limits);
+  const members = unzip(bytes, limits);
   const configBytes = members[CONFIG];
   if (configBytes === undefined) throw missingMember(CONFIG, members);
-  const config = new JsonText(new TextDecoder('utf-8').decode(configBytes), CONFIG, CONFIG);
+  const config = new JsonText(new TextDecoder('utf-8').decode(configBytes), CONFIG, CONFIG, undefined, limits);
   const version = kerasVersion(members[METADATA]);
-  const { layers, inputs: declaredInputs } = planLayers(config);
+  const { layers, inputs: declaredInputs } = planLayers(config, limits);
   const weightsBytes = members[WEIGHTS];
   if (weightsBytes === undefined) {
     if (members['model.weights.npz'] !== undefined) throw new ModelFileError('the weights are in model.weights.npz: only HDF5 weights (model.weights.h5, what model.save() writes) can be read');
@@ -88,7 +88,7 @@ export function readKeras(bytes: Uint8Array, fileName: string): DenseModel {
   const read: DenseLayer[] = [];
   let inputs = declaredInputs;
   for (const layer of layers) {
-    const dense = readDense(h5, layer, inputs ?? undefined, read.length === 0 && declaredInputs !== null);
+    const dense = readDense(h5, layer, inputs ?? undefined, read.length === 0 && declaredInputs !== null, limits);
     inputs = dense.units;
     read.push(dense);
   }
@@ -103,24 +103,12 @@ export function readKeras(bytes: Uint8Array, fileName: string): DenseModel {
 }
 
 /** The archive's members (only the ones we read are inflated); a clear error when it is not a whole zip. */
-function unzip(bytes: Uint8Array): Record<string, Uint8Array> {
+function unzip(bytes: Uint8Array, limits: Limits): Record<string, Uint8Array> {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 0x03 || bytes[3] !== 0x04) {
     throw new ModelFileError('not a zip archive: a .keras file is a zip holding config.json and model.weights.h5 (Keras 3\'s model.save("model.keras"))', { byte: 0 });
   }
-  const names: string[] = [];
-  try {
-    return unzipSync(bytes, {
-      filter: (f) => {
-        names.push(f.name);
-        if (f.originalSize > MAX_MEMBER_BYTES) throw new ModelFileError(`member ${f.name} would inflate to ${f.originalSize} bytes, more than a dense model's`, { member: f.name });
-        return f.name === CONFIG || f.name === METADATA || f.name === WEIGHTS || f.name === 'model.weights.npz';
-      },
-    });
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    const why = e instanceof Error ? e.message : String(e);
-    throw new ModelFileError(`the zip archive is damaged or cut short (${why}${names.length ? `; it lists ${names.join(', ')}` : ''})`);
-  }
+  // Only the members we read are inflated, each checked against its declared size and the limits first (zip.ts).
+  return readZip(bytes, (name) => name === CONFIG || name === METADATA || name === WEIGHTS || name === 'model.weights.npz', limits).members;
 }
 
 function missingMember(name: string, members: Record<string, Uint8Array>): ModelFileError {
@@ -140,7 +128,7 @@ function kerasVersion(bytes: Uint8Array | undefined): string | undefined {
 }
 
 /** The Dense layers of the Sequential model in config.json, with their activations, and the input count if it says. */
-function planLayers(c: JsonText): { layers: PlannedLayer[]; inputs: number | null } {
+function planLayers(c: JsonText, limits: Limits): { layers: PlannedLayer[]; inputs: number | null } {
   const root = c.root;
   if (root.type !== 'object') throw c.error(root, `config.json holds ${c.describe(root)}, not a model's configuration (an object with "class_name" and "config")`);
   const className = c.prop(root, 'class_name');
@@ -151,6 +139,7 @@ function planLayers(c: JsonText): { layers: PlannedLayer[]; inputs: number | nul
   const list = body && c.prop(body, 'layers');
   if (!list || list.type !== 'array') throw c.error(body ?? root, 'the Sequential model\'s configuration has no "layers" list');
   const items = list.children ?? [];
+  if (items.length > limits.layers) throw c.error(items[limits.layers], `the model has ${items.length} layers, more than ${overLimit(limits, 'layers')}`);
   const layers: PlannedLayer[] = [];
   const used = new Map<string, number>();
   let inputs: number | null = null;
@@ -186,6 +175,7 @@ function planLayers(c: JsonText): { layers: PlannedLayer[]; inputs: number | nul
     if (layers[layers.length - 1]?.softmax) throw c.error(item, `${what}: softmax may only end the model (it becomes the cross-entropy output), but layer '${layers[layers.length - 1].name}' before it ends in softmax`);
     const units = c.prop(cfg, 'units');
     if (units?.type !== 'number' || !Number.isInteger(units.value) || units.value < 1) throw c.error(units ?? cfg, `${what}: "units" must be a whole number, 1 or more, not ${c.describe(units)}`);
+    if (units.value > limits.layerWidth) throw c.error(units, `${what}: ${units.value} units, more than ${overLimit(limits, 'layerWidth')}`);
     const lora = c.prop(cfg, 'lora_rank');
     if (lora && lora.type === 'number' && lora.value > 0) throw c.error(lora, `${what}: a LoRA-enabled Dense layer (lora_rank ${lora.value}) cannot be imported: merge the LoRA weights first`);
     const dtype = c.prop(cfg, 'dtype');
@@ -214,9 +204,9 @@ function setActivation(c: JsonText, layer: PlannedLayer, node: Node | undefined,
     layer.softmax = true;
     return;
   }
-  const ours = ACTIVATIONS[name];
+  const ours = Object.hasOwn(ACTIVATIONS, name) ? ACTIVATIONS[name] : undefined;
   if (!ours) {
-    throw c.error(node, `${what}: activation '${name}' cannot be imported: ${WHY_NOT[name] ?? `this project computes relu, sigmoid, tanh, softplus, linear, softmax (at the end), leaky_relu, elu and silu`}`);
+    throw c.error(node, `${what}: activation '${name}' cannot be imported: ${(Object.hasOwn(WHY_NOT, name) ? WHY_NOT[name] : undefined) ?? `this project computes relu, sigmoid, tanh, softplus, linear, softmax (at the end), leaky_relu, elu and silu`}`);
   }
   layer.activation = ours.activation;
   if (ours.param !== undefined) layer.activationParam = ours.param;
@@ -268,7 +258,7 @@ function layerGroups(h5: H5File): string {
   return `the file's top level holds ${h5.keys.join(', ') || 'nothing'}`;
 }
 
-function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, inputsDeclared: boolean): DenseLayer {
+function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, inputsDeclared: boolean, limits: Limits): DenseLayer {
   const hdf5 = (path: string): ModelWhere => ({ hdf5: path, member: WEIGHTS });
   try {
     let varsPath = `${layer.path}/vars`;
@@ -289,7 +279,7 @@ function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, 
     if (extra.length > 0) {
       throw new ModelFileError(`layer '${layer.name}' holds variables ${vars.keys.join(', ')}, expected ${expected.join(' and ')} (kernel${layer.useBias ? ' and bias' : ''}): not a plain Dense layer`, hdf5(varsPath));
     }
-    const kernel = tensor(vars, '0', `${varsPath}/0`, `the kernel of layer '${layer.name}'`);
+    const kernel = tensor(vars, '0', `${varsPath}/0`, `the kernel of layer '${layer.name}'`, limits);
     const [rows, cols] = kernel.shape;
     if (kernel.shape.length !== 2 || cols !== layer.units || (inputs !== undefined && rows !== inputs)) {
       const want = `${inputs ?? 'inputs'} x ${layer.units}`;
@@ -300,7 +290,7 @@ function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, 
     for (let k = 0; k < rows; k++) for (let j = 0; j < cols; j++) weights[j * rows + k] = kernel.values[k * cols + j];
     let biases = new Float64Array(cols);
     if (layer.useBias) {
-      const bias = tensor(vars, '1', `${varsPath}/1`, `the bias of layer '${layer.name}'`);
+      const bias = tensor(vars, '1', `${varsPath}/1`, `the bias of layer '${layer.name}'`, limits);
       if (bias.shape.length !== 1 || bias.shape[0] !== cols) {
         throw new ModelFileError(`the bias of layer '${layer.name}' is ${bias.shape.join(' x ') || 'a scalar'}, expected ${cols} (one per unit)`, hdf5(`${varsPath}/1`));
       }
@@ -319,7 +309,7 @@ function readDense(h5: H5File, layer: PlannedLayer, inputs: number | undefined, 
 }
 
 /** A float dataset's shape and values (row-major), checked to be a float of 16, 32 or 64 bits. */
-function tensor(group: Group, key: string, path: string, what: string): { shape: number[]; values: ArrayLike<number> } {
+function tensor(group: Group, key: string, path: string, what: string, limits: Limits): { shape: number[]; values: ArrayLike<number> } {
   const where = { hdf5: path, member: WEIGHTS };
   if (!group.keys.includes(key)) throw new ModelFileError(`${what} is missing`, where);
   const d = group.get(key);
@@ -328,8 +318,10 @@ function tensor(group: Group, key: string, path: string, what: string): { shape:
     throw new ModelFileError(`${what} holds ${typeof d.dtype === 'string' ? d.dtype : 'a compound or string type'}, not floats (a quantized or bfloat16 layer?)`, where);
   }
   const shape = d.shape.map(Number);
+  // The declared shape is checked before jsfive reads (and allocates) the values.
+  const size = elementCount(shape);
+  if (size > limits.tensorElements) throw new ModelFileError(`${what} declares ${shape.join(' x ')} values, more than ${overLimit(limits, 'tensorElements')}`, where);
   const values = d.value as ArrayLike<number>;
-  const size = shape.reduce((a, b) => a * b, 1);
   if (values.length !== size) throw new ModelFileError(`${what} holds ${values.length} values, but its shape ${shape.join(' x ')} needs ${size}`, where);
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new ModelFileError(`${what} holds ${values[i]} at index ${i}: every weight must be a finite number`, where);

@@ -15,7 +15,8 @@
 import { onnx } from 'onnx-proto';
 import { ACTIVATION_PARAMETERS, type Activation } from '../math';
 import type { DenseLayer, DenseModel } from './dense';
-import { type Exporter, featuresNote, featuresOf, type Importer, ModelFileError, showShape } from './files';
+import { DEFAULT_LIMITS, elementCount, type Limits, overLimit } from '../limits';
+import { checkFinite, checkModelSize, type Exporter, featuresNote, featuresOf, type Importer, ModelFileError, showShape } from './files';
 import { modelFromNetwork, modelInputNotes } from './convert';
 
 /** Metadata keys that carry the network's column names through a round trip. */
@@ -45,7 +46,7 @@ export const onnxImporter: Importer = {
   id: 'onnx',
   label: 'ONNX',
   extensions: ['.onnx'],
-  read: (files) => readOnnx(files.bytes, files.name),
+  read: (files, options) => readOnnx(files.bytes, files.name, options.limits),
 };
 
 export const onnxExporter: Exporter = {
@@ -57,8 +58,10 @@ export const onnxExporter: Exporter = {
 };
 
 /** The dense model an ONNX file holds, or a ModelFileError naming what is not dense and where. */
-export function readOnnx(bytes: Uint8Array, file: string): DenseModel {
+export function readOnnx(bytes: Uint8Array, file: string, limits: Limits = DEFAULT_LIMITS): DenseModel {
   if (bytes.length === 0) throw new ModelFileError('the file is empty: expected an ONNX model');
+  // protobuf.js allocates no more than the bytes hold (a field's length is checked against them); the tensors' declared dims are checked below.
+  checkModelSize(bytes, limits);
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -69,8 +72,9 @@ export function readOnnx(bytes: Uint8Array, file: string): DenseModel {
   if (!graph || !graph.node || graph.node.length === 0) {
     throw new ModelFileError(`no graph of nodes: is this an ONNX model? (${bytes.length} bytes, IR version ${int(model.irVersion as Int64)})`);
   }
+  if (graph.node.length > 4 * limits.layers) throw new ModelFileError(`the graph has ${graph.node.length} nodes, more than a network of ${overLimit(limits, 'layers')} needs (4 nodes a layer)`);
   const offsets = nodeOffsets(bytes);
-  return new ChainReader(model, graph, file, offsets).read();
+  return new ChainReader(model, graph, file, offsets, limits).read();
 }
 
 /** protobuf.js's "index out of range: 10 + 5 > 12" is a file cut short; anything else is not protobuf. */
@@ -95,6 +99,7 @@ function nodeOffsets(bytes: Uint8Array): number[] {
     let value = 0;
     let scale = 1;
     for (;;) {
+      if (pos >= bytes.length) return 0;
       const b = bytes[pos++];
       value += (b & 0x7f) * scale;
       if (b < 0x80) return value;
@@ -152,7 +157,7 @@ class ChainReader {
   private where = '';
   private byte: number | undefined;
 
-  constructor(private readonly model: onnx.ModelProto, private readonly graph: onnx.IGraphProto, private readonly file: string, private readonly offsets: number[]) {
+  constructor(private readonly model: onnx.ModelProto, private readonly graph: onnx.IGraphProto, private readonly file: string, private readonly offsets: number[], private readonly limits: Limits) {
     for (const t of graph.initializer ?? []) if (t.name) this.tensors.set(t.name, t);
     const inputs = (graph.input ?? []).filter((i) => !this.tensors.has(i.name ?? ''));
     if (inputs.length !== 1) {
@@ -273,7 +278,7 @@ class ChainReader {
         break;
       }
       default: {
-        const activation = ACTIVATION_OPS[op];
+        const activation = Object.hasOwn(ACTIVATION_OPS, op) ? ACTIVATION_OPS[op] : undefined;
         if (!activation) throw this.fail(`${op} is not an operator Backprop Debugger can import: it reads ${READS}`);
         takes(inputs[0]);
         const p = this.pending;
@@ -326,7 +331,16 @@ class ChainReader {
     const t = name ? this.tensors.get(name) : undefined;
     if (!t) throw this.fail(`its ${what} '${name ?? ''}' are not an initializer of the graph: only weights stored in the file can be imported`);
     const shape = (t.dims ?? []).map((d) => int(d as Int64));
-    const count = shape.reduce((p, d) => p * d, 1);
+    // The declared dims, checked before anything is allocated for them.
+    const count = elementCount(shape);
+    if (count === Infinity) throw this.fail(`its ${what} '${name}' declare the shape ${showShape(shape)}: every dimension must be a whole number, 0 or more`);
+    if (count > this.limits.tensorElements) throw this.fail(`its ${what} '${name}' declare ${showShape(shape)} = ${count} values, more than ${overLimit(this.limits, 'tensorElements')}`);
+    const values = this.values(t, name ?? '', what, shape, count);
+    checkFinite(values, (m) => this.fail(m), `its ${what} '${name}'`);
+    return { shape, values };
+  }
+
+  private values(t: onnx.ITensorProto, name: string, what: string, shape: number[], count: number): Float64Array {
     const type = t.dataType ?? 0;
     if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) throw this.fail(`its ${what} '${name}' are kept in an external data file: save the model with its weights inside (onnx.save with save_as_external_data=False)`);
     const raw = t.rawData ?? new Uint8Array(0);
@@ -334,21 +348,21 @@ class ChainReader {
     if (type === onnx.TensorProto.DataType.FLOAT) {
       if (raw.length > 0) {
         if (raw.length !== count * 4) throw this.fail(`its ${what} '${name}' hold ${raw.length} bytes but ${showShape(shape)} float32 values need ${count * 4}`);
-        return { shape, values: Float64Array.from({ length: count }, (_, i) => view.getFloat32(i * 4, true)) };
+        return Float64Array.from({ length: count }, (_, i) => view.getFloat32(i * 4, true));
       }
       const data = t.floatData ?? [];
       if (data.length !== count) throw this.fail(`its ${what} '${name}' hold ${data.length} float32 values but ${showShape(shape)} need ${count}`);
-      return { shape, values: Float64Array.from(data, (v) => Math.fround(v)) };
+      return Float64Array.from(data, (v) => Math.fround(v));
     }
     if (type === onnx.TensorProto.DataType.DOUBLE) {
       this.allFloat32 = false;
       if (raw.length > 0) {
         if (raw.length !== count * 8) throw this.fail(`its ${what} '${name}' hold ${raw.length} bytes but ${showShape(shape)} float64 values need ${count * 8}`);
-        return { shape, values: Float64Array.from({ length: count }, (_, i) => view.getFloat64(i * 8, true)) };
+        return Float64Array.from({ length: count }, (_, i) => view.getFloat64(i * 8, true));
       }
       const data = t.doubleData ?? [];
       if (data.length !== count) throw this.fail(`its ${what} '${name}' hold ${data.length} float64 values but ${showShape(shape)} need ${count}`);
-      return { shape, values: Float64Array.from(data) };
+      return Float64Array.from(data);
     }
     throw this.fail(`its ${what} '${name}' are ${onnx.TensorProto.DataType[type] ?? `data type ${type}`}: only float32 and float64 weights can be imported`);
   }

@@ -13,7 +13,8 @@
 import type { Node } from 'jsonc-parser';
 import type { Activation } from '../math';
 import type { DenseLayer, DenseModel } from './dense';
-import { type Importer, JsonText, type LayerActivation, type ModelFiles, ModelFileError, type ModelWhere } from './files';
+import { DEFAULT_LIMITS, elementCount, type Limits, overLimit } from '../limits';
+import { checkFinite, checkModelSize, type Importer, JsonText, type LayerActivation, type ModelFiles, ModelFileError, type ModelWhere } from './files';
 
 /** The format's own limit on the header (safetensors' MAX_HEADER_SIZE). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -27,7 +28,7 @@ export const safetensorsImporter: Importer = {
   label: 'safetensors (PyTorch nn.Sequential state_dict)',
   extensions: ['.safetensors'],
   needsActivations: true,
-  read: (files: ModelFiles, options) => readSafetensors(files.bytes, files.name, options.activations),
+  read: (files: ModelFiles, options) => readSafetensors(files.bytes, files.name, options.activations, options.limits),
 };
 
 export interface SafetensorsTensor {
@@ -43,7 +44,8 @@ export interface SafetensorsTensor {
 const at = (byte: number): ModelWhere => ({ byte });
 
 /** Every tensor in a safetensors file, checked: header length, JSON, dtypes, shapes and byte ranges. */
-export function readSafetensorsTensors(bytes: Uint8Array): { tensors: SafetensorsTensor[]; metadata: Record<string, string> } {
+export function readSafetensorsTensors(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): { tensors: SafetensorsTensor[]; metadata: Record<string, string> } {
+  checkModelSize(bytes, limits);
   if (bytes.length < 8) throw new ModelFileError(`the file is ${bytes.length} bytes: too short for a safetensors header length (8 bytes)`, at(0));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
@@ -58,7 +60,7 @@ export function readSafetensorsTensors(bytes: Uint8Array): { tensors: Safetensor
   } catch {
     throw new ModelFileError('the header is not UTF-8 text: not a safetensors file', at(8));
   }
-  const header = new JsonText(text, 'the header', undefined, 8);
+  const header = new JsonText(text, 'the header', undefined, 8, limits);
   const root = header.root;
   if (root.type !== 'object') throw header.error(root, `the header is ${header.describe(root)}, not an object of tensors`);
   const dataStart = 8 + headerLength;
@@ -89,13 +91,16 @@ export function readSafetensorsTensors(bytes: Uint8Array): { tensors: Safetensor
     if (begin > end || end > dataLength) {
       throw header.error(offsets, `the data_offsets of ${what}, [${begin}, ${end}], are out of range: the data after the header is ${dataLength} bytes`);
     }
-    const size = dims.reduce((a, b) => a * b, 1);
+    const size = elementCount(dims);
+    if (size > limits.tensorElements) throw header.error(shape, `${what} declares ${dims.join(' x ')} values, more than ${overLimit(limits, 'tensorElements')}`);
     const type = dtype.value as SafetensorsDtype;
     if (end - begin !== size * DTYPE_BYTES[type]) {
       throw header.error(offsets, `${what} is ${dims.join(' x ') || 'a scalar'} of ${type} (${size * DTYPE_BYTES[type]} bytes), but its data_offsets [${begin}, ${end}] span ${end - begin} bytes`);
     }
     ranges.push({ begin, end, name, node: offsets });
-    tensors.push({ name, dtype: type, shape: dims, values: decode(view, dataStart + begin, size, type), byte: 8 + property.offset });
+    const values = decode(view, dataStart + begin, size, type);
+    checkFinite(values, (m) => header.error(offsets, m), what);
+    tensors.push({ name, dtype: type, shape: dims, values, byte: 8 + property.offset });
   }
   ranges.sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < ranges.length; i++) {
@@ -148,8 +153,8 @@ export function halfToNumber(h: number): number {
  * last Linear, or its CrossEntropyLoss): that layer is then linear and the network's loss
  * cross-entropy, as a softmax read from the other formats is.
  */
-export function readSafetensors(bytes: Uint8Array, fileName: string, activations: readonly LayerActivation[] | undefined): DenseModel {
-  const { tensors } = readSafetensorsTensors(bytes);
+export function readSafetensors(bytes: Uint8Array, fileName: string, activations: readonly LayerActivation[] | undefined, limits: Limits = DEFAULT_LIMITS): DenseModel {
+  const { tensors } = readSafetensorsTensors(bytes, limits);
   if (tensors.length === 0) throw new ModelFileError('the file holds no tensors', at(8));
   // `<prefix><index>.weight` and `.bias`: one prefix for all of them.
   const parsed = tensors.map((t) => ({ t, m: /^(.*?)(\d+)\.(weight|bias)$/.exec(t.name) }));

@@ -15,7 +15,8 @@ import { ACTIVATION_PARAMETERS, type Activation } from '../math';
 import { dataPath } from '../dataFile';
 import { modelFromNetwork, modelInputNotes } from './convert';
 import type { DenseLayer, DenseModel } from './dense';
-import { type Exporter, featuresNote, featuresOf, FormatError, type Importer, JsonText, type ModelFiles, ModelFileError, showShape, siblingPath } from './files';
+import { DEFAULT_LIMITS, elementCount, type Limits, overLimit } from '../limits';
+import { checkFinite, checkModelSize, type Exporter, featuresNote, featuresOf, FormatError, type Importer, JsonText, type ModelFiles, ModelFileError, showShape, siblingPath } from './files';
 
 const ACTIVATIONS: Record<string, Activation> = {
   linear: 'identity', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softplus: 'softplus', elu: 'elu', gelu_new: 'gelu', swish: 'silu', silu: 'silu',
@@ -28,7 +29,7 @@ export const tfjsImporter: Importer = {
   id: 'tfjs',
   label: 'TensorFlow.js',
   extensions: ['.json'],
-  read: (files) => readTfjs(files),
+  read: (files, options) => readTfjs(files, options.limits),
 };
 
 export const tfjsExporter: Exporter = {
@@ -40,8 +41,8 @@ export const tfjsExporter: Exporter = {
 };
 
 /** The dense model a TensorFlow.js layers model holds. */
-export function readTfjs(files: ModelFiles): DenseModel {
-  return new TfjsReader(files).read();
+export function readTfjs(files: ModelFiles, limits: Limits = DEFAULT_LIMITS): DenseModel {
+  return new TfjsReader(files, limits).read();
 }
 
 interface WeightSpec { name: string; shape: number[]; values: Float64Array; node: Node }
@@ -50,8 +51,9 @@ class TfjsReader {
   private readonly json: JsonText;
   private readonly root: Node;
 
-  constructor(private readonly files: ModelFiles) {
-    this.json = new JsonText(new TextDecoder('utf-8', { fatal: false }).decode(files.bytes), 'not a TensorFlow.js model: model.json');
+  constructor(private readonly files: ModelFiles, private readonly limits: Limits) {
+    checkModelSize(files.bytes, limits);
+    this.json = new JsonText(new TextDecoder('utf-8', { fatal: false }).decode(files.bytes), 'not a TensorFlow.js model: model.json', undefined, undefined, limits);
     const root = this.json.root;
     if (root.type !== 'object') throw this.error(root, 'not a TensorFlow.js model: expected an object with "modelTopology" and "weightsManifest"');
     this.root = root;
@@ -83,9 +85,9 @@ class TfjsReader {
     let open: { layer: DenseLayer; activationSet: boolean } | null = null;
     const close = (): void => { if (open) layers.push(open.layer); open = null; };
     for (const [i, node] of (layersNode.children ?? []).entries()) {
-      const kind = this.valueOf(node, ['class_name']) as string;
+      const kind = show(this.valueOf(node, ['class_name']));
       const layerConfig = this.find(node, ['config']);
-      const name = String(this.valueOf(layerConfig ?? node, ['name']) ?? `layer ${i}`);
+      const name = show(this.valueOf(layerConfig ?? node, ['name']) ?? `layer ${i}`);
       const where = `layers[${i}] '${name}' (${kind})`;
       const fail = (message: string, at: Node = node): ModelFileError => this.error(at, `${where}: ${message}`);
       if (softmax) throw fail('it comes after the softmax, which must end the model');
@@ -98,14 +100,16 @@ class TfjsReader {
       if (PASSED.has(kind)) continue;
       if (kind === 'Dense') {
         close();
-        const units = Number(this.valueOf(layerConfig!, ['units']));
-        const activationName = String(this.valueOf(layerConfig!, ['activation']) ?? 'linear');
-        const useBias = this.valueOf(layerConfig!, ['use_bias']) !== false;
+        const units = this.valueOf(layerConfig ?? node, ['units']);
+        if (typeof units !== 'number' || !Number.isSafeInteger(units) || units < 1) throw fail(`"units" must be a whole number, 1 or more, not ${show(units)}`, this.find(layerConfig ?? node, ['units']) ?? node);
+        if (units > this.limits.layerWidth) throw fail(`${units} units, more than ${overLimit(this.limits, 'layerWidth')}`, this.find(layerConfig ?? node, ['units'])!);
+        const activationName = show(this.valueOf(layerConfig ?? node, ['activation']) ?? 'linear');
+        const useBias = this.valueOf(layerConfig ?? node, ['use_bias']) !== false;
         let activation: Activation = 'identity';
         if (activationName === 'softmax') softmax = true;
         else {
-          const a = ACTIVATIONS[activationName];
-          if (!a) throw fail(`the activation "${activationName}" is not one Backprop Debugger has (it reads ${Object.keys(ACTIVATIONS).join(', ')} and softmax at the end)`, this.find(layerConfig!, ['activation']) ?? node);
+          const a = Object.hasOwn(ACTIVATIONS, activationName) ? ACTIVATIONS[activationName] : undefined;
+          if (!a) throw fail(`the activation "${activationName}" is not one Backprop Debugger has (it reads ${Object.keys(ACTIVATIONS).join(', ')} and softmax at the end)`, this.find((layerConfig ?? node), ['activation']) ?? node);
           activation = a;
         }
         const kernel = this.weight(weights, name, 'kernel', node, where);
@@ -131,7 +135,7 @@ class TfjsReader {
         const current = open as { layer: DenseLayer; activationSet: boolean } | null;
         if (!current) throw fail(`an activation ${layers.length === 0 ? "on the model's inputs" : 'after another activation'}, not on a Dense layer's sums, cannot be imported`);
         // A softmax is the output's (the loss's), whatever activation the layer has.
-        if (kind === 'Softmax' || (kind === 'Activation' && this.valueOf(layerConfig!, ['activation']) === 'softmax')) {
+        if (kind === 'Softmax' || (kind === 'Activation' && this.valueOf(layerConfig ?? node, ['activation']) === 'softmax')) {
           softmax = true;
           close();
           continue;
@@ -140,15 +144,15 @@ class TfjsReader {
         let activation: Activation;
         let param: number | undefined;
         if (kind === 'Activation') {
-          const activationName = String(this.valueOf(layerConfig!, ['activation']));
-          const a = ACTIVATIONS[activationName];
-          if (!a) throw fail(`the activation "${activationName}" is not one Backprop Debugger has`, this.find(layerConfig!, ['activation']) ?? node);
+          const activationName = show(this.valueOf(layerConfig ?? node, ['activation']));
+          const a = Object.hasOwn(ACTIVATIONS, activationName) ? ACTIVATIONS[activationName] : undefined;
+          if (!a) throw fail(`the activation "${activationName}" is not one Backprop Debugger has`, this.find((layerConfig ?? node), ['activation']) ?? node);
           activation = a;
         } else if (kind === 'ReLU') {
           activation = 'relu';
         } else {
           activation = kind === 'ELU' ? 'elu' : 'leaky-relu';
-          const alpha = this.valueOf(layerConfig!, ['alpha']) ?? this.valueOf(layerConfig!, ['negative_slope']);
+          const alpha = this.valueOf((layerConfig ?? node), ['alpha']) ?? this.valueOf((layerConfig ?? node), ['negative_slope']);
           param = typeof alpha === 'number' ? alpha : kind === 'ELU' ? 1 : 0.3;
         }
         const defaultParam = ACTIVATION_PARAMETERS[activation]?.default;
@@ -180,30 +184,37 @@ class TfjsReader {
       const specs = this.find(group, ['weights']);
       if (paths?.type !== 'array' || specs?.type !== 'array') throw this.error(group, 'a weightsManifest group needs "paths" and "weights"');
       const parts = (paths.children ?? []).map((p) => {
-        const named = String(getNodeValue(p));
+        const named = show(getNodeValue(p));
         // Only a file in model.json's folder or below: a model from anyone may not make us read elsewhere.
         const checked = dataPath(named);
         if (!checked.ok) throw this.error(p, `the weights file '${named.length <= 24 ? named : `${named.slice(0, 23)}…`}' is not a file beside model.json (a path in its folder, such as "group1-shard1of1.bin"), so it is not read`);
         const path = checked.path;
+        let bytes: Uint8Array;
         try {
-          return { path, bytes: this.files.sibling(path) };
+          bytes = this.files.sibling(path);
         } catch (e) {
           if (!(e instanceof ModelFileError)) throw e;
           throw this.error(p, `the weights file '${path}' named here is not there (${siblingPath(this.files.name, path)}): keep the .bin files beside model.json`);
         }
+        return { path, bytes };
       });
       const total = parts.reduce((sum, p) => sum + p.bytes.length, 0);
+      if (total > this.limits.modelFileBytes) throw this.error(paths, `the weights files named here are ${total.toLocaleString('en-US')} bytes together, more than ${overLimit(this.limits, 'modelFileBytes')}`);
       const bytes = new Uint8Array(total);
       let at = 0;
       for (const p of parts) { bytes.set(p.bytes, at); at += p.bytes.length; }
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const list = (specs.children ?? []).map((spec) => {
-        const name = String(this.valueOf(spec, ['name']));
-        const shape = (this.valueOf(spec, ['shape']) ?? []) as number[];
+        const name = show(this.valueOf(spec, ['name']));
+        const shapeNode = this.find(spec, ['shape']);
+        const shape = (shapeNode ? getNodeValue(shapeNode) : []) as number[];
+        const count = Array.isArray(shape) ? elementCount(shape) : Infinity;
+        if (count === Infinity) throw this.error(shapeNode ?? spec, `the weight '${name}' has the shape ${JSON.stringify(shape).slice(0, 40)}: a shape is an array of whole numbers, 0 or more`);
+        if (count > this.limits.tensorElements) throw this.error(shapeNode!, `the weight '${name}' declares ${showShape(shape)} = ${count} values, more than ${overLimit(this.limits, 'tensorElements')}`);
         const dtype = this.valueOf(spec, ['dtype']);
         if (this.find(spec, ['quantization'])) throw this.error(this.find(spec, ['quantization'])!, `the weight '${name}' is quantized: only float32 weights can be imported (convert without --quantize)`);
-        if (dtype !== 'float32') throw this.error(this.find(spec, ['dtype']) ?? spec, `the weight '${name}' is ${String(dtype)}: only float32 weights can be imported`);
-        return { name, shape, count: shape.reduce((p, d) => p * d, 1), node: spec };
+        if (dtype !== 'float32') throw this.error(this.find(spec, ['dtype']) ?? spec, `the weight '${name}' is ${show(dtype)}: only float32 weights can be imported`);
+        return { name, shape, count, node: spec };
       });
       const needed = list.reduce((sum, s) => sum + s.count * 4, 0);
       if (needed !== total) {
@@ -218,6 +229,7 @@ class TfjsReader {
       for (const s of list) {
         const values = new Float64Array(s.count);
         for (let i = 0; i < s.count; i++) values[i] = view.getFloat32(offset + i * 4, true);
+        checkFinite(values, (m) => this.error(s.node, m), `the weight '${s.name}'`);
         offset += s.count * 4;
         out.set(s.name, { name: s.name, shape: s.shape, values, node: s.node });
       }
@@ -253,6 +265,11 @@ class TfjsReader {
   private error(node: Node, message: string): ModelFileError {
     return this.json.error(node, message);
   }
+}
+
+/** A JSON value as text for a name or a message: a string as it is, anything else as JSON (jsonc-parser's objects have no prototype, so String() of one throws). */
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
 }
 
 function baseName(path: string): string {

@@ -42,6 +42,13 @@ else try {
     readFile: (path) => readFileSync(path, 'utf8'),
     writeFile: (path, contents) => writeFileSync(path, contents),
     readBytes: (path) => readFileSync(path),
+    sizeOf: (path) => {
+      try {
+        return statSync(path).size;
+      } catch {
+        return undefined;
+      }
+    },
     stat: (path) => {
       try {
         return statSync(path).isDirectory() ? 'directory' : 'file';

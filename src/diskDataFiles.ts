@@ -4,9 +4,9 @@
  * link that leads out of it. The path itself was checked by the core (dataPath: no "..", no
  * absolute path, no URI); this adds what only the disk can tell.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ReadFile } from './core';
+import { currentLimits, type ReadFile } from './core';
 
 /**
  * Where the network file `networkFile` finds its data file `relative` (a path dataPath checked):
@@ -30,11 +30,19 @@ export function diskDataPath(networkFile: string, relative: string): string | un
   return full;
 }
 
-/** Reads the data files of the network file `networkFile` (undefined: no such file); `read` reads a checked path. */
-export function diskDataReader(networkFile: string, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): ReadFile {
+/**
+ * Reads the data files of the network file `networkFile` (undefined: no such file); `read` reads a
+ * checked path. A file larger than `maxBytes` (the dataFileBytes limit by default) is refused by its
+ * size on disk before a byte of it is read, so a huge file costs no memory.
+ */
+export function diskDataReader(networkFile: string, read: (file: string) => string = (f) => readFileSync(f, 'utf8'), maxBytes?: number): ReadFile {
   return (relative) => {
     const full = diskDataPath(networkFile, relative);
     if (full === undefined) return undefined;
+    const limit = maxBytes ?? currentLimits().dataFileBytes;
+    let size = 0;
+    try { size = statSync(full).size; } catch { /* read() below says why */ }
+    if (size > limit) throw new Error(`it is ${size.toLocaleString('en-US')} bytes, more than the limit of ${limit.toLocaleString('en-US')} (dataFileBytes: docs/security.md#limits)`);
     try {
       return read(full);
     } catch (e) {

@@ -30,7 +30,7 @@ class NeedsFile extends Error {
  * TensorFlow.js model needs one more pass per weight file; an ONNX model none).
  */
 async function readModel(uri: vscode.Uri, importer: Importer, activations: readonly LayerActivation[] | undefined): Promise<string> {
-  const bytes = await vscode.workspace.fs.readFile(uri);
+  const bytes = await readBounded(uri);
   const siblings = new Map<string, Uint8Array | null>();
   for (;;) {
     try {
@@ -49,9 +49,17 @@ async function readModel(uri: vscode.Uri, importer: Importer, activations: reado
     } catch (e) {
       if (!(e instanceof NeedsFile)) throw e;
       const sibling = uri.with({ path: e.path });
-      siblings.set(e.path, (await exists(sibling)) ? await vscode.workspace.fs.readFile(sibling) : null);
+      siblings.set(e.path, (await exists(sibling)) ? await readBounded(sibling, e.path) : null);
     }
   }
+}
+
+/** A model file's bytes, refused by its size before it is read when it is past the modelFileBytes limit. */
+async function readBounded(uri: vscode.Uri, relative?: string): Promise<Uint8Array> {
+  const max = currentLimits().modelFileBytes;
+  const { size } = await vscode.workspace.fs.stat(uri);
+  if (size > max) throw new ModelFileError(`is ${size.toLocaleString('en-US')} bytes, more than the limit of ${max.toLocaleString('en-US')} (the backprop.limits setting's modelFileBytes raises it)`, {}, relative);
+  return vscode.workspace.fs.readFile(uri);
 }
 
 /** `base.nn.json`, or `base-2.nn.json`, `base-3.nn.json`... : the first name nothing is at. */

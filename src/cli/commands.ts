@@ -22,6 +22,8 @@ export interface CliIo {
   writeFile(path: string, contents: string | Uint8Array): void;
   /** A model's bytes and the files beside it (import); without it, import cannot read binary files. */
   readBytes?(path: string): Uint8Array;
+  /** A file's size in bytes, or undefined (import refuses a model past the modelFileBytes limit before reading it). */
+  sizeOf?(path: string): number | undefined;
   /** Whether something is at `path` (import never replaces a network it did not name); and whether that is a folder (export -o DIR). */
   stat?(path: string): 'file' | 'directory' | undefined;
   stdout(text: string): void;
@@ -127,7 +129,7 @@ function dispatch(argv: readonly string[], io: CliIo): number {
 
   let network: Network;
   try {
-    network = loadNetwork(text, { readFile: diskDataReader(file, io.readFile), limits: flags.limits });
+    network = loadNetwork(text, { readFile: diskDataReader(file, io.readFile, limitsWith(flags.limits).dataFileBytes), limits: flags.limits });
   } catch (e) {
     if (!(e instanceof NetworkFileError)) throw e;
     if (command === 'check' && flags.json) {
@@ -367,7 +369,7 @@ function train(file: string, text: string, net: Network, flags: Flags, io: CliIo
   if (flags.write || flags.out !== undefined) {
     const target = flags.out ?? file;
     try {
-      io.writeFile(target, writeParameters(text, trainer.params, { digits: flags.round, readFile: diskDataReader(file, io.readFile), limits: flags.limits }));
+      io.writeFile(target, writeParameters(text, trainer.params, { digits: flags.round, readFile: diskDataReader(file, io.readFile, limitsWith(flags.limits).dataFileBytes), limits: flags.limits }));
       wrote = target;
       if (flags.round !== undefined) rounded = roundingEffect(network, trainer.params, flags.round);
     } catch (e) {
@@ -454,7 +456,12 @@ function importModel(file: string, flags: Flags, io: CliIo): number {
   const readBytes = io.readBytes;
   if (!readBytes) throw new Error('this host gives the CLI no way to read binary files');
   /** The bytes at `path`; `relative`: it is a file beside the model, named so (the error is then in it). */
+  const maxBytes = limitsWith(flags.limits).modelFileBytes;
   const read = (path: string, relative?: string): Uint8Array => {
+    const size = io.sizeOf?.(path);
+    if (size !== undefined && size > maxBytes) {
+      throw new ModelFileError(`is ${size.toLocaleString('en-US')} bytes, more than the limit of ${maxBytes.toLocaleString('en-US')} (modelFileBytes: --limits modelFileBytes=N raises it)`, {}, relative);
+    }
     try {
       return readBytes(path);
     } catch (e) {

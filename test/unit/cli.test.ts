@@ -418,6 +418,22 @@ describe('backprop CLI', () => {
       assert.equal(loadNetwork(readFileSync(path.join(folder, 'back.nn.json'), 'utf8')).parameterCount, 13);
     });
 
+    it('refuses a model file past the modelFileBytes limit by its size, and a data file past dataFileBytes, each with --limits', () => {
+      const folder = mkdtempSync(path.join(tmpdir(), 'backprop-import-'));
+      const net = path.join(folder, 'xor.nn.json');
+      writeFileSync(net, readFileSync(examplePath('xor.nn.json')));
+      execFileSync(process.execPath, [bin, 'export', net, '--to', 'onnx'], { encoding: 'utf8' });
+      const model = path.join(folder, 'xor.onnx');
+      const r = spawnSync(process.execPath, [bin, 'import', model, '-o', path.join(folder, 'back.nn.json'), '--limits', 'modelFileBytes=100'], { encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /xor\.onnx: is [\d,]+ bytes, more than the limit of 100 \(modelFileBytes/);
+      writeFileSync(path.join(folder, 'points.csv'), readFileSync(examplePath('points.csv')));
+      writeFileSync(path.join(folder, 'points.nn.json'), readFileSync(examplePath('points.nn.json')));
+      const d = spawnSync(process.execPath, [bin, 'check', path.join(folder, 'points.nn.json'), '--limits', 'dataFileBytes=1000'], { encoding: 'utf8' });
+      assert.equal(d.status, 1);
+      assert.match(d.stderr, /points\.nn\.json:\d+:\d+: .*cannot read "points\.csv": it is [\d,]+ bytes, more than the limit of 1,000/);
+    });
+
     it('exits 1 with one line and no stack trace on a bad file', () => {
       const r = spawnSync(process.execPath, [bin, 'check', file('truncated.nn.json', '{"inputs": ["a"], "layers": [')], { encoding: 'utf8' });
       assert.equal(r.status, 1);

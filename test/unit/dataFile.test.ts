@@ -287,6 +287,16 @@ describe('data from a CSV file', () => {
       assert.equal(read('inside.csv'), POINTS);
       assert.equal(read('data/ok.csv'), POINTS);
     });
+    it('on disk: refuses a file larger than the dataFileBytes limit by its size, before reading a byte of it', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'backprop-data-'));
+      writeFileSync(path.join(dir, 'big.csv'), POINTS);
+      const reads: string[] = [];
+      const read = diskDataReader(path.join(dir, 'n.nn.json'), (f) => { reads.push(f); return readFileSync(f, 'utf8'); }, POINTS.length - 1);
+      const text = net({ file: 'big.csv', inputs: ['x1', 'x2'], targets: ['y'] });
+      assert.throws(() => loadNetwork(text, { readFile: read }), new RegExp(`cannot read "big\\.csv": it is ${POINTS.length} bytes, more than the limit of ${POINTS.length - 1}`));
+      assert.deepEqual(reads, [], 'not read');
+      assert.equal(diskDataReader(path.join(dir, 'n.nn.json'), undefined, POINTS.length)('big.csv'), POINTS, 'at the limit it is read');
+    });
   });
 
   describe('the host\'s callback', () => {

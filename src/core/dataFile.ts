@@ -353,3 +353,36 @@ function describeColumns(names: readonly string[]): string {
 function delimiterName(d: string): string {
   return d === '\t' ? 'tab' : d;
 }
+
+/** A data file's columns as New Network needs them: each column's name, whether every value is a number, and its labels. */
+export interface DataFileColumn {
+  readonly name: string;
+  readonly numeric: boolean;
+  /** The column's distinct values in the loader's class order (numbers numerically, else by character code); at most `maxLabels` + 1 are kept. */
+  readonly labels: readonly string[];
+}
+
+/**
+ * The columns of the data file `path` (its text `text`), for building a network from its header.
+ * The whole file is first read by readDataFile (the same checks and errors as loading: quotes, row
+ * lengths, empty files, duplicate names, limits), then its cells are classified with the loader's
+ * own number rule and class order, so what this says is text is exactly what loading takes as labels.
+ */
+export function dataFileColumns(path: string, text: string, limits: Limits = DEFAULT_LIMITS, maxLabels = 64): { columns: DataFileColumn[]; samples: number } {
+  const start: SourcePosition = new LineIndex(text).position(0);
+  const { data } = readDataFile({ path, text, reference: start, inputs: [], targets: [], outputNames: [], classes: null, oneHot: false, limits });
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const rows = Papa.parse<string[]>(body, { delimitersToGuess: [...DATA_DELIMITERS], skipEmptyLines: true }).data.filter((r) => !r.every((f) => f.trim().length === 0));
+  const header = rows[0].map((f) => f.trim());
+  const columns = header.map((name, k) => {
+    let numeric = true;
+    const seen = new Set<string>();
+    for (let i = 1; i < rows.length; i++) {
+      const cell = rows[i][k].trim();
+      if (numeric && toNumber(cell) === undefined) numeric = false;
+      if (seen.size <= maxLabels && cell.length > 0) seen.add(cell);
+    }
+    return { name, numeric, labels: sortLabels([...seen]) };
+  });
+  return { columns, samples: data.samples };
+}

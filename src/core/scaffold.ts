@@ -6,6 +6,8 @@
 import { ACTIVATIONS, type Activation, type Loss } from './math';
 import { SeededRandom } from './random';
 import { GENERATED_DESCRIPTIONS, GENERATED_KINDS, type GeneratedKind, generatedTargets } from './generate';
+import { type DataFileColumn, dataPath } from './dataFile';
+import { LineIndex, NetworkFileError } from './errors';
 
 export interface NetworkShape {
   inputs: string[];
@@ -20,6 +22,95 @@ export interface NetworkShape {
   data?: DataKind;
   /** The seed of the initial weights: the same shape and seed always give the same file. */
   seed?: number;
+  /** Samples from a CSV/TSV file beside the network (csvNetworkShape) instead of `data`. */
+  file?: { path: string; inputs: string[]; targets: string[] };
+}
+
+/** The columns New Network suggests from a data file's header: every column of numbers but the last column as inputs, the last as the target. */
+export function defaultCsvColumns(columns: readonly DataFileColumn[]): { inputs: string[]; target: string } {
+  const inputs = csvInputChoices(columns).preferred;
+  return { inputs, target: csvTargetChoices(columns, inputs).preferred };
+}
+
+/** The columns offered as inputs (those of numbers: inputs are numbers) and those ticked to start with (all but the file's last column). */
+export function csvInputChoices(columns: readonly DataFileColumn[]): { choices: string[]; preferred: string[] } {
+  const choices = columns.filter((c) => c.numeric).map((c) => c.name);
+  const last = columns[columns.length - 1]?.name;
+  return { choices, preferred: choices.filter((n) => n !== last) };
+}
+
+/** Why the ticked input columns cannot be the inputs (none, or none left for the target), or undefined. */
+export function checkCsvInputs(columns: readonly DataFileColumn[], inputs: readonly string[]): string | undefined {
+  if (inputs.length === 0) return 'tick at least one input column';
+  if (inputs.length > SCAFFOLD_MAX_UNITS) return `at most ${SCAFFOLD_MAX_UNITS} input columns`;
+  if (inputs.length >= columns.length) return 'leave one column for the target';
+  return undefined;
+}
+
+/** The columns offered as the target (every column not an input), the file's last one first choice when it can be. */
+export function csvTargetChoices(columns: readonly DataFileColumn[], inputs: readonly string[]): { choices: string[]; preferred: string } {
+  const choices = columns.map((c) => c.name).filter((n) => !inputs.includes(n));
+  return { choices, preferred: choices[choices.length - 1] };
+}
+
+/** At most this many data files are offered, at most this many folders below the network's. */
+export const SCAFFOLD_MAX_DATA_FILES = 50;
+export const SCAFFOLD_DATA_DEPTH = 3;
+
+/** The data files New Network offers among `paths` (relative, `/`-separated): .csv and .tsv files a few folders deep at most, the nearest first, capped. */
+export function csvFileChoices(paths: readonly string[]): string[] {
+  const depth = (p: string): number => p.split('/').length - 1;
+  return paths.filter((p) => /\.(csv|tsv)$/i.test(p) && dataPath(p).ok && depth(p) <= SCAFFOLD_DATA_DEPTH)
+    .sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, SCAFFOLD_MAX_DATA_FILES);
+}
+
+/** Where New Network's samples come from: a data file in the folder, or sample data written into the network file. */
+export type DataSource = 'csv' | 'sample';
+
+/**
+ * New Network's questions in order. With data files to offer, the first asks where the samples come
+ * from: a CSV's header gives the inputs and outputs (so those are picked from its columns, not
+ * typed), and its target decides the loss; otherwise the six questions of sample data.
+ */
+export type NewNetworkStep = 'source' | 'file' | 'csvInputs' | 'target' | 'inputs' | 'hidden' | 'outputs' | 'loss' | 'learningRate' | 'data';
+export function newNetworkSteps(csvOffered: boolean, source: DataSource | undefined): NewNetworkStep[] {
+  const head: NewNetworkStep[] = csvOffered ? ['source'] : [];
+  if (source === 'csv') return [...head, 'file', 'csvInputs', 'target', 'hidden', 'learningRate'];
+  return [...head, 'inputs', 'hidden', 'outputs', 'loss', 'learningRate', 'data'];
+}
+
+/** A data file New Network can build from has a column for the inputs and one for the target; otherwise why not, at the file's start. */
+export function checkCsvColumns(path: string, text: string, columns: readonly DataFileColumn[]): void {
+  if (columns.length < 2) {
+    throw new NetworkFileError(`the file has ${columns.length === 1 ? `one column ("${columns[0].name}")` : 'no columns'}: a network needs at least one input column and a target column (is the delimiter a comma, semicolon or tab?)`, new LineIndex(text).position(0), path);
+  }
+}
+
+/**
+ * The network for the data file `path` (relative to the network file) with the chosen input
+ * columns and target column: a text target is a classifier (one output per class, the labels
+ * sorted as the loader sorts them, cross-entropy), a numeric target a regression (one output, SSR).
+ */
+export function csvNetworkShape(path: string, columns: readonly DataFileColumn[], inputs: readonly string[], target: string, rest: { hidden: NetworkShape['hidden']; learningRate?: number; seed?: number }): NetworkShape {
+  const checked = dataPath(path);
+  if (!checked.ok) throw new Error(`the data file "${path}" ${checked.why}`);
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  if (inputs.length === 0) throw new Error('choose at least one input column');
+  if (inputs.length > SCAFFOLD_MAX_UNITS) throw new Error(`at most ${SCAFFOLD_MAX_UNITS} input columns`);
+  for (const name of [...inputs, target]) if (!byName.has(name)) throw new Error(`${checked.path} has no column "${name}"`);
+  if (inputs.includes(target)) throw new Error(`"${target}" is an input; the target must be another column`);
+  const textInput = inputs.find((name) => !byName.get(name)!.numeric);
+  if (textInput !== undefined) throw new Error(`the input column "${textInput}" holds text; inputs must be numbers`);
+  const file = { path: checked.path, inputs: [...inputs], targets: [target] };
+  const column = byName.get(target)!;
+  if (column.numeric) return { inputs: [...inputs], hidden: rest.hidden, outputs: [target], loss: 'ssr', learningRate: rest.learningRate, seed: rest.seed, file };
+  const classes = column.labels;
+  if (classes.length > SCAFFOLD_MAX_UNITS) throw new Error(`the target column "${target}" holds more than ${SCAFFOLD_MAX_UNITS} different values: too many classes for New Network`);
+  if (classes.length < 2) throw new Error(`the target column "${target}" holds one class (${classes[0] ?? 'none'}): a classifier needs two or more`);
+  const clash = classes.find((c) => inputs.includes(c));
+  if (clash !== undefined) throw new Error(`the class "${clash}" is also an input column's name; outputs are named after the classes, so rename one`);
+  return { inputs: [...inputs], hidden: rest.hidden, outputs: [...classes], loss: 'cross-entropy', learningRate: rest.learningRate, seed: rest.seed, file };
 }
 
 /** Rows written into the file, or one of Playground's datasets generated from a seed (`generate:spiral`). */
@@ -111,13 +202,13 @@ export function scaffoldNetwork(shape: NetworkShape): string {
   });
   const kind = shape.data ?? dataKindsFor(shape.inputs.length)[0];
   const loss = shape.loss ?? 'ssr';
-  if (!dataKindsFor(shape.inputs.length, shape.outputs.length, loss).includes(kind)) {
+  if (!shape.file && !dataKindsFor(shape.inputs.length, shape.outputs.length, loss).includes(kind)) {
     throw new Error(kind.startsWith('generate:') ? `${kind.slice(9)} data needs two inputs and the outputs it fits (classes: 1 or 2; regression: 1, not cross-entropy)` : `${kind} data needs ${kind === 'bump' ? 'one input' : 'two or more inputs'}`);
   }
   const classes = loss === 'cross-entropy' ? shape.outputs.length : 0;
   if (loss === 'cross-entropy' && classes < 2) throw new Error('cross-entropy needs two or more outputs, one per class');
-  const generated = kind.startsWith('generate:') ? { generate: kind.slice('generate:'.length), samples: 200, noise: 0.1, seed: shape.seed ?? 1 } : null;
-  const points = generated ? [] : shape.inputs.length === 1 ? [0, 0.25, 0.5, 0.75, 1].map((v) => [v]) : grid(shape.inputs.length);
+  const generated = !shape.file && kind.startsWith('generate:') ? { generate: kind.slice('generate:'.length), samples: 200, noise: 0.1, seed: shape.seed ?? 1 } : null;
+  const points = generated || shape.file ? [] : shape.inputs.length === 1 ? [0, 0.25, 0.5, 0.75, 1].map((v) => [v]) : grid(shape.inputs.length);
   const data = points.map((row) => {
     const sample: Record<string, number> = {};
     shape.inputs.forEach((name, k) => { sample[name] = row[k]; });
@@ -128,11 +219,11 @@ export function scaffoldNetwork(shape: NetworkShape): string {
   });
   const file = {
     name: 'A new network',
-    description: 'Made by New Network: replace the data with your own, then step through its training.',
+    description: shape.file ? `Made by New Network from ${shape.file.path}: step through its training.` : 'Made by New Network: replace the data with your own, then step through its training.',
     inputs: shape.inputs,
     outputs: shape.outputs,
     layers,
-    data: generated ?? data,
+    data: shape.file ? { file: shape.file.path, inputs: shape.file.inputs, targets: shape.file.targets } : generated ?? data,
     loss,
     training: { learningRate: shape.learningRate ?? 0.1, maxSteps: 1000, minStepSize: 0.0001 },
   };

@@ -115,6 +115,9 @@ describe('the first five minutes (e2e)', () => {
     await frame.locator('.not-network vscode-button', { hasText: 'Create a network here' }).click();
     const input = page.locator('.quick-input-widget input');
     const question = (what: string) => page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: `New Network: ${what}` }) });
+    // The examples' points.csv is in the folder: first, where the samples come from.
+    await question('Samples').waitFor();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sample data to edit' }).click();
     for (const [what, value] of [['Inputs', 'dose'], ['Hidden layers', '3 tanh'], ['Outputs', 'effect']]) {
       await question(what).waitFor();
       await input.fill(value);
@@ -138,6 +141,51 @@ describe('the first five minutes (e2e)', () => {
     // Undo returns the file to empty.
     await runCommand(page, 'Undo');
     await filled.locator('.not-network', { hasText: 'This file is empty' }).waitFor();
+    // Undo leaves the editor marked changed: saved (empty), the next test's closing asks nothing.
+    await runCommand(page, 'File: Save');
+    await page.locator('.tabs-container .tab.active:not(.dirty)').waitFor();
+  });
+
+  it('New Network... builds a classifier from a CSV in the folder: its columns the inputs, its labels the classes', async () => {
+    const { page } = vscode;
+    writeFileSync(path.join(vscode.workspace, 'fromcsv.nn.json'), '');
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'fromcsv.nn.json');
+    const frame = await webviewFrame(page, '.not-network vscode-button');
+    await frame.locator('.not-network vscode-button', { hasText: 'Create a network here' }).click();
+    const input = page.locator('.quick-input-widget input');
+    const question = (what: string) => page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: `New Network: ${what}` }) });
+    const row = (text: string) => page.locator('.quick-input-list .monaco-list-row', { hasText: text });
+    await question('Samples').waitFor();
+    await row('A CSV file in this folder').click();
+    await question('Data file').waitFor();
+    await row('points.csv').click();
+    // x1, x2 ticked (all but the last column); label is the target, a text column: classes.
+    await question('Input columns').waitFor();
+    await page.keyboard.press('Enter');
+    await question('Target column').waitFor();
+    await row('label').locator('text=/a classifier, one output per class \\(inside, outside\\)/').waitFor();
+    // Back to the inputs and forward again keeps the answers.
+    await page.locator('.quick-input-widget .codicon-quick-input-back').click();
+    await question('Input columns').waitFor();
+    await page.keyboard.press('Enter');
+    await question('Target column').waitFor();
+    await page.keyboard.press('Enter');
+    await question('Hidden layers').waitFor();
+    await input.fill('4 tanh');
+    await page.keyboard.press('Enter');
+    await question('Learning rate').waitFor();
+    await page.keyboard.press('Enter');
+    const filled = await graph(page, '[data-param="w16"]');
+    assert.equal(await filled.locator('[data-unit][aria-label^="output inside"]').count(), 1);
+    assert.equal(await filled.locator('[data-unit][aria-label^="output outside"]').count(), 1);
+    assert.equal(await filled.locator('[data-unit][aria-label^="input x1"]').count(), 1);
+    await runCommand(page, 'File: Save');
+    await page.locator('.tabs-container .tab.active:not(.dirty)').waitFor();
+    const saved = readFileSync(path.join(vscode.workspace, 'fromcsv.nn.json'), 'utf8');
+    assert.match(saved, /"outputs": \["inside", "outside"\]/);
+    assert.match(saved, /"loss": "cross-entropy"/, 'a classifier');
+    assert.match(saved, /"data": \{ "file": "points.csv", "inputs": \["x1", "x2"\], "targets": \["label"\] \}/);
   });
 });
 

@@ -69,7 +69,8 @@ export function describeDataFile(f: DataFileFigures): string {
   return `a ${f.rows.toLocaleString('en-US')}-row x ${f.columns}-column CSV (${(f.csvBytes / 1e6).toFixed(1)} MB): loads in ${f.loadMs.toFixed(0)} ms (target < 1000 ms); trains at ${f.stepsPerSecond.toFixed(1)} full-batch steps/s, ${f.inlineStepsPerSecond.toFixed(1)} on the same samples inline (${(f.ratio * 100).toFixed(0)}%)`;
 }
 
-if (require.main === module) {
+// Run alone (`node out/bench/dataFile.js`); bundled into bench.js, require.main is the bundle, so the script's name decides.
+if (/[\\/]dataFile\.js$/.test(process.argv[1] ?? '')) {
   const figures = benchDataFile(Number(process.argv[2] ?? 5));
   console.log(describeDataFile(figures));
   console.log(JSON.stringify(figures));

@@ -143,7 +143,8 @@ export function describeModels(f: ModelFigures): string[] {
   ];
 }
 
-if (require.main === module) {
+// Run alone (`node out/bench/models.js`); bundled into bench.js, require.main is the bundle, so the script's name decides.
+if (/[\\/]models\.js$/.test(process.argv[1] ?? '')) {
   benchModels(Number(process.argv[2] ?? 9)).then((f) => {
     for (const line of describeModels(f)) console.log(line);
     console.log(JSON.stringify(f));

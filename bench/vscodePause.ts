@@ -8,11 +8,11 @@
  * own and says them in data-control-timing. Run by bench.ts as a process of its own
  * (`node out/bench/vscodePause.js [rounds] [--quick]`, compiled by tsc); prints one JSON object.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXAMPLE_FILES } from '../src/exampleFiles';
-import { SeededRandom } from '../src/core';
+import { dataFilesOf, SeededRandom } from '../src/core';
 import type { ControlTiming } from '../src/session/views';
 import { type Frame, launchVSCode, openGraph, type Page, ROOT, until, waitForWorkbench } from '../test/harness/vscode';
 import { HOPS } from './hops';
@@ -134,7 +134,10 @@ async function main(): Promise<void> {
   const workspace = mkdtempSync(path.join(tmpdir(), 'backprop-bench-pause-'));
   const files: { file: string; name: string; large: boolean }[] = [];
   for (const example of EXAMPLE_FILES) {
-    writeFileSync(path.join(workspace, example), endless(readFileSync(path.join(ROOT, 'examples', example), 'utf8')));
+    const text = readFileSync(path.join(ROOT, 'examples', example), 'utf8');
+    writeFileSync(path.join(workspace, example), endless(text));
+    // The data files it names (points.csv) go beside it, as Open Example Network copies them.
+    for (const data of dataFilesOf(text)) copyFileSync(path.join(ROOT, 'examples', data), path.join(workspace, data));
     files.push({ file: example, name: example.replace('.nn.json', ''), large: false });
   }
   writeFileSync(path.join(workspace, 'two-inputs-2-3-5-3.nn.json'), dense([2, 3, 5, 3], 'tanh', 4, 21));

@@ -266,14 +266,7 @@ export function readDataFile(request: DataFileRequest): DataFileResult {
           targets[samples * nOut + k] = v;
         }
         if (request.oneHot) {
-          let sum = 0;
-          let bad = false;
-          for (let k = 0; k < nOut; k++) {
-            const t = targets[samples * nOut + k];
-            if (t < 0 || t > 1) bad = true;
-            sum += t;
-          }
-          if (bad || Math.abs(sum - 1) > 1e-9) {
+          if (!isClassProbabilities(targets, samples * nOut, nOut)) {
             problem = fail(`cross-entropy needs one-hot targets (one 1 among ${request.targets.map((c) => c.name).join(', ')}, the rest 0), but this row has ${Array.from(targets.subarray(samples * nOut, (samples + 1) * nOut)).join(', ')}; or name one column of class labels in "targets"`, first);
             parser.abort();
             return;
@@ -385,4 +378,15 @@ export function dataFileColumns(path: string, text: string, limits: Limits = DEF
     return { name, numeric, labels: sortLabels([...seen]) };
   });
   return { columns, samples: data.samples };
+}
+
+/** Whether the `width` targets at `at` are class probabilities (each in [0, 1], summing to 1): what cross-entropy compares, one-hot rows among them. */
+export function isClassProbabilities(targets: ArrayLike<number>, at: number, width: number): boolean {
+  let sum = 0;
+  for (let k = 0; k < width; k++) {
+    const t = targets[at + k];
+    if (!(t >= 0 && t <= 1)) return false;
+    sum += t;
+  }
+  return Math.abs(sum - 1) <= 1e-9;
 }

@@ -19,7 +19,7 @@ import { closest } from './closest';
 import { compileFeatures, FeatureError, type InputFeatures, applyFeatures } from './features';
 import { GENERATE_DEFAULTS, GENERATE_LIMITS, GENERATED_KINDS, type GenerateSpec, generatedDataset, generatedTargets } from './generate';
 import { CONSTANT, type Regularization, type Schedule, SCHEDULE_TYPES } from './trainingRules';
-import { dataPath, type NamedColumn, type ReadFile, readDataFile } from './dataFile';
+import { dataPath, isClassProbabilities, type NamedColumn, type ReadFile, readDataFile } from './dataFile';
 import { currentLimits, DEFAULT_LIMITS, type Limits, limitsWith, overLimit, tooDeep } from './limits';
 
 export const FORMAT_VERSION = 1;
@@ -383,14 +383,7 @@ class Loader {
     if (dataNode.type === 'object' && this.prop(dataNode, 'file')) return; // checked in the data file, where the rows are
     const width = outputNames.length;
     for (let i = 0; i < targets.length / width; i++) {
-      let sum = 0;
-      let bad = false;
-      for (let k = 0; k < width; k++) {
-        const t = targets[i * width + k];
-        if (t < 0 || t > 1) bad = true;
-        sum += t;
-      }
-      if (bad || Math.abs(sum - 1) > 1e-9) {
+      if (!isClassProbabilities(targets, i * width, width)) {
         const row = dataNode.type === 'array' ? dataNode.children![i] : this.prop(dataNode, 'targets')!.children![i];
         const values = Array.from(targets.subarray(i * width, (i + 1) * width)).join(', ');
         throw this.error(row, `cross-entropy needs one-hot targets (one 1 among ${outputNames.join(', ')}, the rest 0), but sample ${i + 1} has ${values}`, dataNode.type === 'array');
